@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Wayfinder",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wayfinder", targets: ["WayfinderCLI"]),
+        .library(name: "JourneyModel", targets: ["JourneyModel"]),
+        .library(name: "JourneyRender", targets: ["JourneyRender"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "JourneyModel",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [
+                .embedInCode("Templates/retail.yaml"),
+                .embedInCode("Templates/saas.yaml"),
+                .embedInCode("Templates/healthcare.yaml"),
+                .embedInCode("Templates/lead-gen.yaml"),
+                .embedInCode("Templates/b2b-services.yaml"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JourneyRender",
+            dependencies: ["JourneyModel"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WayfinderCLI",
+            dependencies: [
+                "JourneyModel",
+                "JourneyRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WayfinderTesting",
+            dependencies: ["JourneyModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneyModelTests",
+            dependencies: ["JourneyModel", "WayfinderTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneyRenderTests",
+            dependencies: ["JourneyRender", "JourneyModel", "WayfinderTesting"],
+            resources: [.copy("Snapshots")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WayfinderCLITests",
+            dependencies: ["WayfinderTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

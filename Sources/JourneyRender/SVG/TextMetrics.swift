@@ -1,0 +1,98 @@
+/// Approximate text measurement and wrapping, without a font engine.
+///
+/// Widths are estimated per character class for a typical sans-serif face, so
+/// that layout is deterministic on every machine.
+public enum TextMetrics {
+    /// The estimated width of text at a font size.
+    /// Bold text is estimated 10% wider.
+    public static func width(_ text: String, size: Double, bold: Bool = false) -> Double {
+        var units = 0.0
+        for character in text {
+            units += characterWidth(character)
+        }
+        return units * size * (bold ? 1.1 : 1)
+    }
+
+    static func characterWidth(_ character: Character) -> Double {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        let value = scalar.value
+        if character.unicodeScalars.count > 1, scalar.properties.isEmojiPresentation || value >= 0x1F000 { return 1.15 }
+        if isWide(value) { return 1.0 }
+        if scalar.properties.isEmojiPresentation { return 1.15 }
+        if (0x0300...0x036F).contains(value) || scalar.properties.generalCategory == .nonspacingMark { return 0 }
+        switch character {
+        case "i", "l", "j", "'", ".", ",", ":", ";", "!", "|", "I": return 0.3
+        case "f", "t", "r", " ", "(", ")", "[", "]", "-": return 0.4
+        case "m", "w", "M", "W", "@", "%": return 0.92
+        default: return character.isUppercase ? 0.72 : 0.6
+        }
+    }
+
+    static func isWide(_ value: UInt32) -> Bool {
+        (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+            || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+            || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1FAFF).contains(value) || (0x20000...0x3FFFD).contains(value)
+    }
+
+    /// Whether the first strong character is right-to-left (Hebrew, Arabic and related scripts).
+    public static func isRightToLeft(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if (0x0590...0x08FF).contains(value) || (0xFB1D...0xFDFF).contains(value) || (0xFE70...0xFEFF).contains(value)
+                || (0x10800...0x10FFF).contains(value) || (0x1E800...0x1EFFF).contains(value) {
+                return true
+            }
+            if scalar.properties.isAlphabetic { return false }
+        }
+        return false
+    }
+
+    /// Text broken into lines no wider than `maxWidth`; words longer than a line are split.
+    /// At most `maxLines` lines are returned, the last ending in `…` when text was cut.
+    public static func wrap(_ text: String, width maxWidth: Double, size: Double, bold: Bool = false, maxLines: Int = 40) -> [String] {
+        let size = bold ? size * 1.1 : size
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var current = ""
+            var currentWidth = 0.0
+            let spaceWidth = width(" ", size: size)
+            for word in paragraph.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                var word = String(word)
+                var wordWidth = width(word, size: size)
+                if !current.isEmpty, currentWidth + spaceWidth + wordWidth <= maxWidth {
+                    current += " " + word
+                    currentWidth += spaceWidth + wordWidth
+                    continue
+                }
+                if !current.isEmpty { lines.append(current) }
+                current = ""
+                currentWidth = 0
+                while wordWidth > maxWidth {
+                    var piece = ""
+                    var pieceWidth = 0.0
+                    for character in word {
+                        let characterWidth = characterWidth(character) * size
+                        if pieceWidth + characterWidth > maxWidth, !piece.isEmpty { break }
+                        piece.append(character)
+                        pieceWidth += characterWidth
+                    }
+                    lines.append(piece)
+                    word = String(word.dropFirst(piece.count))
+                    wordWidth = width(word, size: size)
+                    if lines.count > maxLines { break }
+                }
+                current = word
+                currentWidth = wordWidth
+            }
+            if !current.isEmpty || paragraph.isEmpty && !lines.isEmpty { lines.append(current) }
+            if lines.count > maxLines { break }
+        }
+        if lines.count > maxLines {
+            lines = Array(lines.prefix(maxLines))
+            var last = lines[maxLines - 1]
+            while !last.isEmpty, width(last + "…", size: size) > maxWidth { last.removeLast() }
+            lines[maxLines - 1] = last + "…"
+        }
+        return lines.isEmpty ? [""] : lines
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import JourneyModel
+import JourneyRender
+
+extension Wayfinder {
+    struct Demo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the retail example workspace and its rendered maps, and say what to open.",
+            discussion: """
+            Writes, under the output folder:
+              workspace/        the retail workspace as journey-as-code (YAML), ready to edit and validate
+              map.html          the current-state journey map as one self-contained page
+              map.svg           the same map as SVG
+              compare.html      the current and the future-state map side by side
+              map.md, map.csv   the map for wikis and spreadsheets
+            """
+        )
+
+        @Option(name: .shortAndLong, help: "The folder to write into.")
+        var out = "wayfinder-demo"
+
+        func run() throws {
+            let template = WorkspaceTemplate.retail
+            let workspaceFolder = WorkspaceLoader.join(out, "workspace")
+            do {
+                try WorkspaceWriter.write(template.workspace, to: workspaceFolder)
+            } catch let failure {
+                throw CommandFailure(message: failure.description)
+            }
+            let loaded = try WorkspaceInput.load([workspaceFolder])
+            let workspace = loaded.workspace
+            let current = try loaded.journey(nil)
+            let future = workspace.journeys.first { $0.state == .future && $0.improves == current.id }
+            var files: [(name: String, text: String, about: String)] = [
+                ("map.html", HTMLRenderer.page(current, in: workspace), "the journey map page (open it in a browser; print to PDF on A3)"),
+                ("map.svg", JourneyMapRenderer(journey: current, workspace: workspace).svg(), "the map as SVG"),
+                ("map.md", TextFormats.markdown(current, in: workspace), "the map as Markdown"),
+                ("map.csv", TextFormats.csv(current), "one row per card"),
+            ]
+            if let future {
+                files.append(("compare.html", HTMLRenderer.page(current, in: workspace, compareWith: future), "current and future state side by side"))
+            }
+            for file in files { try Output.write(file.text, to: WorkspaceLoader.join(out, file.name)) }
+
+            let touchpoints = current.touchpoints
+            let low = touchpoints.filter { $0.emotion != nil }.min { $0.emotion! < $1.emotion! }
+            let pains = touchpoints.reduce(0) { $0 + $1.painPoints.count }
+            let channels = Set(touchpoints.map(\.channel)).count
+            let lowText = low.map { "\nDesigned emotional low point: \($0.name) (\(NumberFormat.canonical($0.emotion!)) on \(NumberFormat.canonical(current.emotionScale.min))…\(NumberFormat.canonical(current.emotionScale.max)))." } ?? ""
+            let fileList = files.map { "  " + WorkspaceLoader.join(out, $0.name).padding(toLength: 30, withPad: " ", startingAt: 0) + " " + $0.about }.joined(separator: "\n")
+            let journeyIDs = workspace.journeys.map(\.id).joined(separator: ", ")
+            Console.out("""
+            Wayfinder demo: \(workspace.name ?? "retail workspace")
+
+            Wrote the workspace to \(workspaceFolder)/ (\(workspace.personas.count) personas, \(workspace.journeys.count) journey maps: \(journeyIDs)).
+            Journey '\(current.title)': \(current.stages.count) stages, \(touchpoints.count) touchpoints on \(channels) channels, \(pains) pain points.\(lowText)
+
+            Files:
+            \(fileList)
+
+            Open \(WorkspaceLoader.join(out, "map.html")) in a browser. Then try:
+              wayfinder validate \(workspaceFolder)
+              wayfinder render \(workspaceFolder) --format mermaid
+              wayfinder diff \(workspaceFolder)/journeys/\(current.id).yaml \(workspaceFolder)/journeys/\(future?.id ?? current.id).yaml
+            """)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import JourneyModel
+
+/// A failure of the work, with the message to show and the exit status.
+struct CommandFailure: Error {
+    var message: String
+    var code: Int32 = 1
+}
+
+/// Output to the terminal: data on standard output, messages on standard error.
+enum Console {
+    static let colours = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func paint(_ text: String, _ code: String) -> String {
+        colours ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// Prints diagnostics as `file:line:column: severity: message` with expected and suggestion lines.
+    static func report(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            var text = diagnostic.formatted
+            if colours {
+                let label = "\(diagnostic.severity.rawValue):"
+                text = text.replacingOccurrences(of: label, with: paint(label, diagnostic.severity == .error ? "1;31" : "1;33"))
+            }
+            error(text)
+        }
+    }
+
+    /// "1 error, 2 warnings".
+    static func counts(_ diagnostics: [Diagnostic]) -> String {
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        return "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    }
+}
