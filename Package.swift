@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "JourneyRenderTests",
             dependencies: ["JourneyRender", "JourneyModel", "WayfinderTesting"],
-            resources: [.copy("Snapshots")],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

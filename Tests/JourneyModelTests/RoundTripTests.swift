@@ -1,0 +1,139 @@
+import Foundation
+import JourneyModel
+import Testing
+
+@Suite("Round trip")
+struct RoundTripTests {
+    @Test("every template is valid", arguments: WorkspaceTemplate.allCases)
+    func templateIsValid(template: WorkspaceTemplate) {
+        let decoded = template.decoded()
+        #expect(decoded.diagnostics.isEmpty, "\(decoded.diagnostics.map(\.formatted))")
+        let workspace = decoded.workspace!
+        #expect(workspace.personas.count >= 2)
+        let current = workspace.journeys.first { $0.state == .current }!
+        #expect(current.stages.map(\.id) == Stage.defaults.map(\.id))
+        #expect(current.touchpoints.count >= 12)
+        #expect(Set(current.touchpoints.map(\.channel)).count >= 6)
+        #expect(workspace.journeys.contains { $0.state == .future && $0.improves == current.id })
+        for touchpoint in current.touchpoints {
+            #expect(!touchpoint.actions.isEmpty && !touchpoint.thoughts.isEmpty && touchpoint.emotion != nil, "\(touchpoint.id)")
+            #expect(!touchpoint.painPoints.isEmpty && !touchpoint.opportunities.isEmpty && touchpoint.owner != nil && !touchpoint.kpis.isEmpty, "\(touchpoint.id)")
+            #expect(touchpoint.match != nil && touchpoint.evidence != nil, "\(touchpoint.id)")
+        }
+    }
+
+    @Test("YAML and JSON round trips keep every value and its order", arguments: WorkspaceTemplate.allCases)
+    func codecRoundTrip(template: WorkspaceTemplate) throws {
+        let original = template.workspace
+        let yaml = WorkspaceCodec.yaml(original)
+        let fromYAML = try #require(WorkspaceCodec.decode(yaml, file: "a.yaml").workspace)
+        #expect(fromYAML == original)
+        let json = WorkspaceCodec.json(original)
+        let fromJSON = try #require(WorkspaceCodec.decode(json, file: "a.json").workspace)
+        #expect(fromJSON == original)
+        // Writing is a fixpoint: encoding what was read gives the same text.
+        #expect(WorkspaceCodec.yaml(fromJSON) == yaml)
+        #expect(WorkspaceCodec.json(fromYAML) == json)
+    }
+
+    @Test("the canonical YAML holds the same document as the hand-written template", arguments: WorkspaceTemplate.allCases)
+    func documentContentIsKept(template: WorkspaceTemplate) throws {
+        let handWritten = try #require(DocumentReader.read(Array(template.yaml.utf8), file: "t.yaml", syntax: .yaml).root)
+        let written = WorkspaceCodec.yaml(template.workspace)
+        let reread = try #require(DocumentReader.read(Array(written.utf8), file: "w.yaml", syntax: .yaml).root)
+        #expect(Normalized(handWritten) == Normalized(reread))
+    }
+
+    @Test("a folder of one-object files loads as the same workspace", arguments: [DocumentReader.Syntax.yaml, .json])
+    func folderLayout(syntax: DocumentReader.Syntax) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wayfinder-folder-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let original = WorkspaceTemplate.saas.workspace
+        let written = try WorkspaceWriter.write(original, to: directory, syntax: syntax)
+        #expect(written.count == 1 + original.personas.count + original.journeys.count)
+        let loaded = WorkspaceLoader.load([directory])
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map(\.formatted))")
+        // Folders are read in file-name order.
+        #expect(loaded.workspace.personas.sorted { $0.id < $1.id } == original.personas.sorted { $0.id < $1.id })
+        #expect(loaded.workspace.journeys.sorted { $0.id < $1.id } == original.journeys.sorted { $0.id < $1.id })
+        #expect(loaded.workspace.name == original.name)
+    }
+
+    @Test("order of personas, touchpoints, demographics and conditions is kept")
+    func orderIsKept() throws {
+        let yaml = """
+        version: 1
+        personas:
+          - { id: zed, name: Zed, demographics: { zone: north, age: 40, active: true } }
+          - { id: amy, name: Amy, match: { traits: { b: 1, a: { in: [x, y] }, c: { exists: false } } } }
+        journeys:
+          - id: j
+            title: J
+            goal: z
+            touchpoints:
+              - { id: z, name: Z, stage: awareness, channel: web, match: { event: "Z*", properties: { b: 2, a: { gte: 1.5 } } } }
+              - { id: a, name: A, stage: awareness, channel: web }
+              - { id: m, name: M, stage: consideration, channel: web }
+              - { id: d, name: D, stage: decision, channel: web }
+              - { id: r, name: R, stage: retention, channel: web }
+              - { id: v, name: V, stage: advocacy, channel: web }
+        """
+        let workspace = try #require(WorkspaceCodec.decode(yaml, file: "o.yaml").workspace)
+        #expect(workspace.personas.map(\.id) == ["zed", "amy"])
+        #expect(workspace.personas[0].demographics.map(\.key) == ["zone", "age", "active"])
+        #expect(workspace.personas[0].demographics.map(\.value) == [.string("north"), .number(40), .bool(true)])
+        #expect(workspace.personas[1].match?.traits.map(\.path) == ["b", "a", "c"])
+        #expect(workspace.personas[1].match?.traits[1].condition == .list(.in, [.string("x"), .string("y")]))
+        #expect(workspace.journeys[0].touchpoints.map(\.id) == ["z", "a", "m", "d", "r", "v"])
+        #expect(workspace.journeys[0].touchpoints[0].match?.properties.map(\.path) == ["b", "a"])
+        #expect(workspace.journeys[0].touchpoints[0].match?.properties[1].condition == .comparison(.gte, .number(1.5)))
+        let again = try #require(WorkspaceCodec.decode(WorkspaceCodec.yaml(workspace), file: "again.yaml").workspace)
+        #expect(again == workspace)
+    }
+
+    @Test("strings that look like other YAML values survive", arguments: [
+        "yes", "no", "null", "~", "true", "1.0", "0x1F", "2026-01-01", "- dash", ": colon", "a: b", "#hash", "a #b", " padded ",
+        "line\nbreak", "tab\there", "quote \" and \\ backslash", "[flow]", "{map}", "*alias", "&anchor", "!tag", "%", "@at", "`tick",
+        "emoji 🎉 and 中文", "עברית", "", "…", "\u{7}bell", "NaN", ".inf", "0123", "+1", "1e5", "=SUM(A1)",
+    ])
+    func awkwardStrings(text: String) throws {
+        var workspace = Workspace(personas: [Persona(id: "p", name: text.isEmpty ? "x" : text, quote: text, goals: [text])])
+        workspace.personas[0].demographics = [(key: text.isEmpty ? "k" : text, value: .string(text))]
+        for syntax in DocumentReader.Syntax.allCases {
+            let written = WorkspaceCodec.text(workspace, syntax: syntax)
+            let decoded = WorkspaceCodec.decode(Array(written.utf8), file: "s.\(syntax.rawValue)", syntax: syntax)
+            #expect(decoded.diagnostics.isEmpty, "\(syntax): \(decoded.diagnostics.map(\.formatted)) in \(written)")
+            #expect(decoded.workspace == workspace, "\(syntax): \(written)")
+        }
+    }
+}
+
+/// A document tree compared by content only: scalars by text (quoting is a writing choice),
+/// a card mapping with only `text` equal to its text.
+struct Normalized: Equatable {
+    indirect enum Value: Equatable {
+        case scalar(String)
+        case null
+        case list([Value])
+        case map([String: Value])
+    }
+
+    let value: Value
+
+    init(_ node: DocumentNode) {
+        value = Self.normalize(node)
+    }
+
+    static func normalize(_ node: DocumentNode) -> Value {
+        switch node.value {
+        case .null: return .null
+        case .scalar(let text, _): return .scalar(text)
+        case .sequence(let items): return .list(items.map(normalize))
+        case .mapping(let entries):
+            if entries.count == 1, entries[0].key == "text", case .scalar(let text, _) = entries[0].value.value { return .scalar(text) }
+            var map: [String: Value] = [:]
+            for entry in entries where entry.value.value != .null { map[entry.key] = normalize(entry.value) }
+            return .map(map)
+        }
+    }
+}
