@@ -7,8 +7,7 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "List what changed between two versions of a workspace.",
             discussion: """
-            Reports personas, journeys, stages, touchpoints, cards and emotion scores that were added (+),
-            removed (-), moved (>) or edited (~). Each side is a workspace file or folder.
+            Reports personas, journeys, stages, touchpoints, cards and emotion scores that were added (+), removed (-), moved (>) or edited (~). Each side is a workspace file or folder.
 
             Examples:
               wayfinder diff old-maps maps

@@ -2,20 +2,24 @@ import ArgumentParser
 import Foundation
 import JourneyModel
 
-extension WorkspaceTemplate: ExpressibleByArgument {}
+extension WorkspaceTemplate: ExpressibleByArgument {
+    /// The summary cut to fit beside the name in help.
+    var shortSummary: String { summary.split(separator: ":").first.map(String.init) ?? summary }
+}
 
 extension Wayfinder {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a complete example workspace to start from.",
             discussion: """
-            The workspace has several personas, a current-state map with five stages and every lane
-            filled, and a future-state map that improves it. Templates:
-            \(WorkspaceTemplate.allCases.map { "  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+            The workspace has several personas, a current-state map with five stages and every lane filled, and a future-state map that improves it.
+
+            Templates:
+            \(WorkspaceTemplate.allCases.map { "  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.shortSummary)" }.joined(separator: "\n"))
 
             Examples:
-              wayfinder init                         retail template into ./wayfinder-workspace
-              wayfinder init --template saas maps    SaaS template into ./maps
+              wayfinder init                        retail, into ./wayfinder-workspace
+              wayfinder init --template saas maps   SaaS, into ./maps
             """
         )
 

@@ -7,11 +7,7 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "Check journey-as-code files and report every problem at once.",
             discussion: """
-            Each problem is printed as 'file:line:column: error|warning: message [key path]', followed
-            by what was expected and a suggestion. Checks: YAML and JSON syntax, unknown keys and
-            wrong types (with did-you-mean), duplicate ids, dangling references (stages, personas,
-            improves, goal, free-lane cards), emotions outside the map's scale, empty stages, invalid
-            match rules (globs, regular expressions, operators) and future maps without their current map.
+            Each problem is printed as 'file:line:column: error|warning: message [key path]', followed by what was expected and a suggestion. Checks: YAML and JSON syntax, unknown keys and wrong types (with did-you-mean), duplicate ids, dangling references (stages, personas, improves, goal, free-lane cards), emotions outside the map's scale, empty stages, invalid match rules (globs, regular expressions, operators) and future maps without their current map.
 
             Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error.
 
