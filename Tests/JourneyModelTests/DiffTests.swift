@@ -33,7 +33,7 @@ struct DiffTests {
         let target = "first-purchase"
         #expect(lines.contains("~ emotion \(target)/\(first.id): \"\(NumberFormat.canonical(first.emotion!))\" → \"2\""), "\(lines)")
         #expect(lines.contains("+ card \(target)/\(first.id) actions: \"Shares it with a friend\""))
-        #expect(lines.contains("- touchpoint \(target)/\(removed.id): \"\(removed.name)\""))
+        #expect(lines.contains("- touchpoint \(target)/\(removed.id): \"\(removed.name) (\(removed.stage), \(removed.channel))\""))
         #expect(lines.contains("+ touchpoint \(target)/size-quiz: \"Takes the size quiz (consideration, web)\""))
         #expect(lines.contains("> touchpoint \(target)/\(moved.id) stage: \"\(moved.stage)\" → \"awareness\""))
         #expect(lines.contains("~ stage \(target)/awareness name: \"Awareness\" → \"Discover\""))

@@ -86,7 +86,7 @@ struct ValidationTests {
         BrokenCase(name: "unclosed flow sequence", yaml: "version: 1\npersonas: [\n", code: "syntax", at: .explicit(3, 1), message: "invalid YAML"),
         BrokenCase(name: "JSON syntax", yaml: "{\n  \"version\": 1,\n  \"personas\": [}\n", code: "syntax", at: .explicit(3, 16),
                    message: "invalid JSON", file: "broken.json"),
-        BrokenCase(name: "JSON trailing comma", yaml: "{\"version\": 1,}", code: "syntax", at: .explicit(1, 15), message: "expected a quoted key",
+        BrokenCase(name: "JSON trailing comma", yaml: "{\"version\": 1,}", code: "syntax", at: .explicit(1, 15), message: "a trailing comma before '}'",
                    file: "broken.json"),
         BrokenCase(name: "misspelt key", yaml: workspace(touchpoints: "        emtion: 1"), code: "unknown-key", at: .token("emtion"),
                    message: "unknown key 'emtion' in touchpoint", suggestion: "did you mean 'emotion'?"),

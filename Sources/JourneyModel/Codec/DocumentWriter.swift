@@ -172,7 +172,7 @@ enum YAMLQuoting {
         if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
         if Double(text) != nil || text.first!.isNumber && text.allSatisfy({ $0.isNumber || "-:._+eE".contains($0) }) { return true }
         if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
-        if inFlow, text.contains(where: { ",[]{}".contains($0) }) { return true }
+        if inFlow, text.contains(where: { ",[]{}?:#".contains($0) }) { return true }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
                 || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x85 {

@@ -74,7 +74,7 @@ struct DiffBuilder {
         }
 
         for touchpoint in old.touchpoints where new.touchpoint(touchpoint.id) == nil {
-            add(.touchpoint, .removed, "\(id)/\(touchpoint.id)", from: touchpoint.name)
+            add(.touchpoint, .removed, "\(id)/\(touchpoint.id)", from: "\(touchpoint.name) (\(touchpoint.stage), \(touchpoint.channel))")
         }
         let sameStageOrder = Self.reordered(old.touchpoints.map(\.id), new.touchpoints.map(\.id))
         for touchpoint in new.touchpoints {

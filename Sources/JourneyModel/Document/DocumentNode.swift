@@ -75,7 +75,7 @@ extension DocumentNode {
         switch value {
         case .scalar(let text, let quoted):
             if quoted { return "text \"\(text.prefix(40))\"" }
-            if Double(text) != nil { return "the number \(text)" }
+            if let number = Double(text) { return number.isFinite ? "the number \(text)" : "a number too large (\(text.prefix(20)))" }
             if ["true", "false"].contains(text.lowercased()) { return "the boolean \(text)" }
             return "text \"\(text.prefix(40))\""
         case .sequence: return "a list"

@@ -74,21 +74,34 @@ public enum DocumentReader {
                 }
                 return Result(root: root, diagnostics: [])
             } catch let error as YamlError {
-                return describe(error, file: file)
+                return describe(error, file: file, text: text)
             } catch {
                 return fail("the YAML could not be read")
             }
         }
     }
 
-    private static func describe(_ error: YamlError, file: String) -> Result {
+    private static func describe(_ error: YamlError, file: String, text: String) -> Result {
         func result(_ problem: String, _ mark: Mark?, _ context: String?) -> Result {
+            var problem = problem
+            var suggestion = "check the indentation and quoting near this position"
+            if problem.contains("cannot start any token"), let mark, character(at: mark, in: text) == "\t" {
+                problem = "a tab character is not allowed here; YAML indents with spaces"
+                suggestion = "replace the tabs with spaces"
+            }
             var message = "invalid YAML: \(problem)"
             if let context, !context.isEmpty { message += " (\(context.trimmingCharacters(in: .whitespaces)))" }
-            let location = mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+            let location = mark.map { mark -> SourceLocation in
+                // libyaml reports the end of a file without a final newline on the line after it.
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                if mark.line > lines.count, let last = lines.last {
+                    return SourceLocation(file: file, line: lines.count, column: last.unicodeScalars.count + 1)
+                }
+                return SourceLocation(file: file, line: mark.line, column: mark.column)
+            }
             return Result(root: nil, diagnostics: [
                 Diagnostic(.error, code: "syntax", at: location, file: file, path: "", message: message,
-                           suggestion: "check the indentation and quoting near this position")
+                           suggestion: suggestion)
             ])
         }
         switch error {
@@ -101,6 +114,14 @@ public enum DocumentReader {
         default:
             return result("the document could not be parsed", nil, nil)
         }
+    }
+
+    static func character(at mark: Mark, in text: String) -> Character? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = lines[mark.line - 1].unicodeScalars
+        guard mark.column >= 1, mark.column <= scalars.count else { return nil }
+        return Character(scalars[scalars.index(scalars.startIndex, offsetBy: mark.column - 1)])
     }
 
     private static func convert(_ node: Node, file: String, budget: inout Int, depth: Int) -> DocumentNode? {

@@ -175,6 +175,9 @@ struct JSONReader {
         }
         while true {
             skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]"), !items.isEmpty {
+                throw failure("a trailing comma before ']' is not allowed in JSON")
+            }
             items.append(try readValue(depth: depth + 1))
             skipWhitespace()
             guard index < bytes.count else { throw failure("the file ends inside an array; a closing ']' is missing") }
@@ -196,6 +199,9 @@ struct JSONReader {
         }
         while true {
             skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}"), !entries.isEmpty {
+                throw failure("a trailing comma before '}' is not allowed in JSON")
+            }
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a quoted key") }
             let keyLocation = location
             let key = try readString()

@@ -22,6 +22,10 @@ enum TextCheck {
             case 0x0A:
                 line += 1; column = 1; index += 1; continue
             case 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F:
+                if index < 4 {
+                    return Problem(message: "the file looks binary (it starts with control bytes); a YAML or JSON text file was expected",
+                                   line: line, column: column, suggestion: "check that the path names a journey-as-code file")
+                }
                 return Problem(message: String(format: "the control character U+%04X is not allowed in YAML or JSON text", byte),
                                line: line, column: column, suggestion: "remove the character or write it as an escape in a quoted string")
             case 0x00...0x7F: length = 1

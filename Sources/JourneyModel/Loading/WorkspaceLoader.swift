@@ -44,6 +44,15 @@ public enum WorkspaceLoader {
         }
 
         func readFile(_ path: String, content: (Workspace) -> WorkspaceCodec.Content) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard size <= DocumentReader.maximumFileSize else {
+                files.append(path)
+                diagnostics.append(Diagnostic(
+                    .error, code: "file-too-large", at: nil, file: path, path: "",
+                    message: "the file is \(ByteCount.text(size)); journey-as-code files are limited to \(ByteCount.text(DocumentReader.maximumFileSize))",
+                    suggestion: "split the workspace into personas/ and journeys/ folders of one-object files"))
+                return
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 diagnostics.append(Diagnostic(.error, code: "unreadable", at: nil, file: path, path: "",
                                               message: "the file cannot be read", suggestion: "check the path and its permissions"))
@@ -60,7 +69,13 @@ public enum WorkspaceLoader {
                 continue
             }
             guard isDirectory.boolValue else {
-                readFile(path) { _ in .workspace }
+                readFile(path) { workspace in
+                    switch singleObjectKind(path) {
+                    case .persona?: .persona(index: workspace.personas.count)
+                    case .journey?: .journey(index: workspace.journeys.count)
+                    default: .workspace
+                    }
+                }
                 continue
             }
             let before = files.count
@@ -84,6 +99,26 @@ public enum WorkspaceLoader {
         }
         diagnostics += WorkspaceValidator.validate(workspace, sourceMap: sourceMap)
         return Loaded(workspace: workspace, sourceMap: sourceMap, diagnostics: diagnostics.sortedByLocation(), files: files)
+    }
+
+    enum SingleObject { case persona, journey }
+
+    /// Whether a file holds one persona or one journey map (as in `personas/` and `journeys/`) rather than a workspace.
+    ///
+    /// Files inside a `personas` or `journeys` folder are single objects; elsewhere a file without
+    /// `version`, `personas` or `journeys` whose keys are a journey's (`title`, `touchpoints`, `stages`)
+    /// or a persona's (`id` and `name`) is one too.
+    static func singleObjectKind(_ path: String) -> SingleObject? {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
+        if folder == "personas" { return .persona }
+        if folder == "journeys" { return .journey }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= DocumentReader.maximumFileSize,
+              let root = DocumentReader.read(Array(data), file: path, syntax: .of(path: path)).root, let entries = root.entries else { return nil }
+        let keys = Set(entries.map(\.key))
+        if !keys.isDisjoint(with: ["version", "personas", "journeys"]) { return nil }
+        if !keys.isDisjoint(with: ["title", "touchpoints", "stages"]) { return .journey }
+        if keys.contains("id"), keys.contains("name") { return .persona }
+        return nil
     }
 
     static func filesIn(_ folder: String) -> [String] {

@@ -91,7 +91,8 @@ public struct EmotionScale: Sendable, Equatable {
 
     /// A score mapped to 0 (most negative) … 1 (most positive).
     public func normalized(_ score: Double) -> Double {
-        max > min ? (Swift.min(Swift.max(score, min), max) - min) / (max - min) : 0.5
+        guard max > min, (max - min).isFinite, score.isFinite else { return 0.5 }
+        return (Swift.min(Swift.max(score, min), max) - min) / (max - min)
     }
 }
 

@@ -93,7 +93,10 @@ public enum WorkspaceValidator {
             duplicates(journey.lanes.map(\.id), path: { "\(path).lanes[\($0)].id" }, what: "lane")
 
             let scale = journey.emotionScale
-            if scale.min >= scale.max {
+            if !(scale.max - scale.min).isFinite || abs(scale.min) > 1_000_000 || abs(scale.max) > 1_000_000 {
+                report(.error, "invalid-scale", "\(path).emotion_scale", "the emotion scale's range is too large",
+                       expected: "min and max between -1000000 and 1000000, such as '{ min: -2, max: 2 }'")
+            } else if scale.min >= scale.max {
                 report(.error, "invalid-scale", "\(path).emotion_scale", "the emotion scale's min (\(NumberFormat.canonical(scale.min))) is not below its max (\(NumberFormat.canonical(scale.max)))",
                        expected: "min < max, such as '{ min: -2, max: 2 }'")
             }
@@ -105,7 +108,7 @@ public enum WorkspaceValidator {
                 if !touchpoint.stage.isEmpty, !stageIDs.contains(touchpoint.stage) {
                     dangling("\(touchpointPath).stage", "stage", touchpoint.stage, among: stageIDs, expected: "the id of a stage of this map")
                 }
-                if let emotion = touchpoint.emotion, scale.min < scale.max, !scale.contains(emotion) {
+                if let emotion = touchpoint.emotion, scale.min < scale.max, (scale.max - scale.min).isFinite, !scale.contains(emotion) {
                     report(.error, "emotion-out-of-scale", "\(touchpointPath).emotion",
                            "emotion \(NumberFormat.canonical(emotion)) is outside the map's scale \(NumberFormat.canonical(scale.min))…\(NumberFormat.canonical(scale.max))",
                            expected: "a number from \(NumberFormat.canonical(scale.min)) to \(NumberFormat.canonical(scale.max))",

@@ -111,6 +111,7 @@ struct SVGBuilder {
 
 /// Formats a coordinate with at most one decimal, deterministically.
 func f(_ value: Double) -> String {
+    guard value.isFinite, abs(value) < 1e12 else { return "0" }
     let rounded = (value * 10).rounded() / 10
     if rounded == rounded.rounded() { return String(Int(rounded)) }
     let tenths = Int((abs(rounded) * 10).rounded())

@@ -62,7 +62,8 @@ extension Wayfinder {
             Open \(WorkspaceLoader.join(out, "map.html")) in a browser. Then try:
               wayfinder validate \(workspaceFolder)
               wayfinder render \(workspaceFolder) --format mermaid
-              wayfinder diff \(workspaceFolder)/journeys/\(current.id).yaml \(workspaceFolder)/journeys/\(future?.id ?? current.id).yaml
+              wayfinder init --template saas my-maps
+              cp -r \(workspaceFolder) edited && wayfinder diff \(workspaceFolder) edited
             """)
         }
     }

@@ -34,7 +34,11 @@ extension Wayfinder {
             case .text:
                 Console.report(loaded.diagnostics)
                 let workspace = loaded.workspace
-                let summary = "\(loaded.files.count) file\(loaded.files.count == 1 ? "" : "s"), \(workspace.personas.count) personas, \(workspace.journeys.count) journey maps, \(workspace.journeys.reduce(0) { $0 + $1.touchpoints.count }) touchpoints: \(Console.counts(loaded.diagnostics))"
+                let touchpoints = workspace.journeys.reduce(0) { $0 + $1.touchpoints.count }
+                let summary = [
+                    Console.count(loaded.files.count, "file"), Console.count(workspace.personas.count, "persona"),
+                    Console.count(workspace.journeys.count, "journey map"), Console.count(touchpoints, "touchpoint"),
+                ].joined(separator: ", ") + ": \(Console.counts(loaded.diagnostics))"
                 if failed {
                     Console.error(Console.paint("✗ invalid", "1;31") + " — \(summary)")
                 } else {

@@ -39,7 +39,11 @@ enum Console {
     /// "1 error, 2 warnings".
     static func counts(_ diagnostics: [Diagnostic]) -> String {
         let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.count - errors
-        return "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        return count(errors, "error") + ", " + count(diagnostics.count - errors, "warning")
+    }
+
+    /// "1 persona", "2 personas".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import WayfinderTesting
+
+@Suite("wayfinder demo and schema")
+struct DemoAndSchemaTests {
+    static let demoFiles = ["map.html", "map.svg", "map.md", "map.csv", "compare.html"]
+
+    @Test("demo writes the example and says where")
+    func demo() async throws {
+        try await withTemporaryDirectory { directory in
+            let output = try await wayfinder("demo", in: directory)
+            #expect(output.status == 0, "\(output)")
+            #expect(output.stderr.isEmpty, "\(output)")
+            #expect(output.stdoutLines.first?.hasPrefix("Wayfinder demo: ") == true)
+            #expect(output.stdout.contains("Wrote the workspace to wayfinder-demo/workspace/"))
+            for file in Self.demoFiles {
+                #expect(output.stdout.contains("  wayfinder-demo/\(file) "), "\(file) is not listed")
+                #expect(directory.exists("wayfinder-demo/\(file)"), "\(file) was not written")
+            }
+            #expect(output.stdout.contains("Open wayfinder-demo/map.html in a browser."))
+            #expect(directory.exists("wayfinder-demo/workspace/wayfinder.yaml"))
+
+            let svg = try #require(directory.read("wayfinder-demo/map.svg"))
+            #expect(parseXML(svg).ok)
+            RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/map.html")))
+            RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/compare.html")))
+            let validation = try await wayfinder("validate", "wayfinder-demo/workspace", in: directory)
+            #expect(validation.status == 0, "\(validation)")
+        }
+    }
+
+    @Test("demo --out writes elsewhere, and the commands it suggests work")
+    func demoSuggestions() async throws {
+        try await withTemporaryDirectory { directory in
+            let output = try await wayfinder("demo", "--out", "elsewhere", in: directory)
+            #expect(output.status == 0, "\(output)")
+            #expect(directory.files(under: "elsewhere").count > Self.demoFiles.count)
+            let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("wayfinder ") }
+            #expect(suggested.count == 3, "\(suggested)")
+            for command in suggested {
+                let arguments = command.split(separator: " ").dropFirst().map(String.init)
+                let run = try await wayfinder(arguments, in: directory)
+                #expect(run.status == 0, "\(command)\n\(run)")
+            }
+        }
+    }
+
+    @Test("schema prints the committed JSON Schema")
+    func schemaJSON() async throws {
+        let output = try await wayfinder("schema")
+        #expect(output.status == 0, "\(output)")
+        let committed = try String(contentsOf: packageRoot.appendingPathComponent("docs/schema/wayfinder-v1.schema.json"), encoding: .utf8)
+        #expect(output.stdout == committed, "docs/schema/wayfinder-v1.schema.json is out of date; regenerate it with 'wayfinder schema'")
+        let schema = try jsonObject(output.stdout)
+        #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+    }
+
+    @Test("schema --format markdown prints the committed reference")
+    func schemaMarkdown() async throws {
+        let output = try await wayfinder("schema", "--format", "markdown")
+        #expect(output.status == 0, "\(output)")
+        let committed = try String(contentsOf: packageRoot.appendingPathComponent("docs/reference.md"), encoding: .utf8)
+        #expect(output.stdout == committed, "docs/reference.md is out of date; regenerate it with 'wayfinder schema --format markdown'")
+    }
+
+    @Test("--help and --version work everywhere", arguments: ["", "demo", "init", "validate", "render", "diff", "schema"])
+    func help(_ subcommand: String) async throws {
+        let arguments = subcommand.isEmpty ? ["--help"] : [subcommand, "--help"]
+        let output = try await wayfinder(arguments)
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stdout.contains("USAGE: wayfinder"), "\(output)")
+        if subcommand.isEmpty {
+            let version = try await wayfinder("--version")
+            #expect(version.status == 0)
+            #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(version)")
+        }
+    }
+
+    @Test("an unknown subcommand is a usage error")
+    func unknownSubcommand() async throws {
+        let output = try await wayfinder("serve-everything")
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr.contains("Unexpected argument 'serve-everything'"), "\(output)")
+    }
+}
