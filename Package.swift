@@ -13,10 +13,13 @@ let package = Package(
         .executable(name: "wayfinder", targets: ["WayfinderCLI"]),
         .library(name: "JourneyModel", targets: ["JourneyModel"]),
         .library(name: "JourneyRender", targets: ["JourneyRender"]),
+        .library(name: "CustomerData", targets: ["CustomerData"]),
+        .library(name: "JourneyStore", targets: ["JourneyStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -33,6 +36,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "CustomerData",
+            dependencies: ["JourneyModel", "CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JourneyStore",
+            dependencies: ["JourneyModel", "CustomerData", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JourneyRender",
             dependencies: ["JourneyModel"],
@@ -43,6 +57,8 @@ let package = Package(
             dependencies: [
                 "JourneyModel",
                 "JourneyRender",
+                "CustomerData",
+                "JourneyStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -56,6 +72,16 @@ let package = Package(
             name: "JourneyModelTests",
             dependencies: ["JourneyModel", "WayfinderTesting"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustomerDataTests",
+            dependencies: ["CustomerData", "JourneyModel", "WayfinderTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JourneyStoreTests",
+            dependencies: ["JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -83,10 +83,10 @@ struct DecodeContext {
 
     mutating func identifier(_ node: DocumentNode?, _ path: String) -> String? {
         guard let text = text(node, path) else { return nil }
-        if !Identifier.isValid(text) {
+        if !IDRules.isValid(text) {
             error("invalid-id", node, path, "'\(text.prefix(60))' is not a valid id",
                   expected: "lower-case letters, digits and single hyphens, such as 'first-purchase'",
-                  suggestion: Identifier.suggestion(for: text).map { "use '\($0)'" })
+                  suggestion: IDRules.suggestion(for: text).map { "use '\($0)'" })
         }
         return text
     }
@@ -183,7 +183,7 @@ struct ObjectReader {
 }
 
 /// Rules for ids.
-public enum Identifier {
+public enum IDRules {
     /// Whether text is a valid id: `[a-z0-9]` runs joined by single hyphens.
     public static func isValid(_ text: String) -> Bool {
         guard !text.isEmpty, text.count <= 128, text.first != "-", text.last != "-", !text.contains("--") else { return false }

@@ -1,0 +1,254 @@
+import Foundation
+
+/// One input record: where it was, its original text, and the event or the problem.
+public struct InputRecord: Sendable {
+    /// The line where the record starts (CSV, NDJSON), or the position in a batch (from 1).
+    public var line: Int
+    /// `line 12` or `batch[11]`, for messages.
+    public var location: String
+    /// The original text, cut to ``RecordReader/maximumQuarantinedText`` bytes.
+    public var text: String
+    /// The event, or why the record cannot be imported.
+    public var result: Result<Event, RecordProblem>
+
+    /// Creates a record.
+    public init(line: Int, location: String, text: String, result: Result<Event, RecordProblem>) {
+        self.line = line
+        self.location = location
+        self.text = text
+        self.result = result
+    }
+}
+
+/// Reads CSV, NDJSON and Segment batch files (each optionally gzip-compressed) record by record.
+public final class RecordReader {
+    /// The formats of input files.
+    public enum Format: String, Sendable, CaseIterable {
+        case csv, ndjson, segment
+
+        /// The format a file name implies (`.csv`, `.tsv`, `.ndjson`, `.jsonl`, `.json`; `.gz` is looked through), or nil.
+        public static func of(path: String) -> Format? {
+            var name = path.lowercased()
+            if name.hasSuffix(".gz") { name.removeLast(3) }
+            if name.hasSuffix(".csv") || name.hasSuffix(".tsv") || name.hasSuffix(".txt") { return .csv }
+            if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { return .ndjson }
+            if name.hasSuffix(".json") { return .segment }
+            return nil
+        }
+    }
+
+    /// Original text kept for a quarantined record.
+    public static let maximumQuarantinedText = 64 * 1024
+    /// Lines a quoted CSV field may span before its quote counts as unbalanced.
+    public static let maximumContinuationLines = 100
+
+    /// The detected or given format.
+    public let format: Format
+    /// The file's size on disk.
+    public var size: Int64 { source.size }
+    /// Bytes of the file read so far.
+    public var bytesRead: Int64 { source.bytesRead }
+
+    private let source: ByteSource
+    private var lines: LineReader?
+    private let mapping: CSVMapping
+    private var parser = CSVParser(delimiter: 0x2C)
+    private var targets: [String?] = []
+    private var pushedBack: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
+    private var batch: [JSONValue] = []
+    private var batchIndex = 0
+    private var batchProblem: RecordProblem?
+    private var started = false
+    private var headerProblem: RecordProblem?
+
+    /// Opens a file; the format comes from `format`, else the name, else the first bytes.
+    public init(path: String, format: Format? = nil, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
+        source = try ByteSource(path: path)
+        self.mapping = mapping
+        self.format = format ?? Format.of(path: path) ?? .csv
+        if self.format != .segment { lines = LineReader(source: source) }
+    }
+
+    /// The next record, or nil at the end of the file.
+    public func next() throws(ByteSource.Failure) -> InputRecord? {
+        switch format {
+        case .segment: return try nextBatchRecord()
+        case .ndjson: return try nextJSONLine()
+        case .csv: return try nextCSVRecord()
+        }
+    }
+
+    // MARK: Lines
+
+    private func nextLine() throws(ByteSource.Failure) -> (number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)? {
+        if let line = pushedBack.popLast() { return line }
+        guard let line = try lines!.next() else { return nil }
+        return (lines!.lineNumber, line.bytes, line.truncated)
+    }
+
+    static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.prefix(maximumQuarantinedText), as: UTF8.self)
+    }
+
+    static func checkText(_ bytes: ArraySlice<UInt8>) -> RecordProblem? {
+        if bytes.contains(0) { return RecordProblem(field: "", message: "the record holds a NUL byte; the file looks binary") }
+        if String(validating: bytes, as: UTF8.self) == nil { return RecordProblem(field: "", message: "the record is not valid UTF-8") }
+        return nil
+    }
+
+    // MARK: NDJSON
+
+    private func nextJSONLine() throws(ByteSource.Failure) -> InputRecord? {
+        while let line = try nextLine() {
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            let location = "line \(line.number)"
+            func record(_ result: Result<Event, RecordProblem>) -> InputRecord {
+                InputRecord(line: line.number, location: location, text: Self.text(line.bytes), result: result)
+            }
+            if line.bytes.count > EventDecoder.maximumRecordSize || line.truncated {
+                return record(.failure(RecordProblem(field: "", message: "the record is \(line.bytes.count) bytes; an event may have at most \(EventDecoder.maximumRecordSize)")))
+            }
+            if let problem = Self.checkText(line.bytes) { return record(.failure(problem)) }
+            let parsed = Array(line.bytes).withUnsafeBufferPointer { buffer in Result { () throws(JSONParser.Failure) in try JSONParser.parse(buffer) } }
+            switch parsed {
+            case .success(let message): return record(EventDecoder.decode(message))
+            case .failure(let failure): return record(.failure(RecordProblem(field: "", message: "invalid JSON at column \(failure.offset + 1): \(failure.message)")))
+            }
+        }
+        return nil
+    }
+
+    // MARK: Segment batch
+
+    private func nextBatchRecord() throws(ByteSource.Failure) -> InputRecord? {
+        if !started {
+            started = true
+            var bytes: [UInt8] = []
+            while let chunk = try source.next() {
+                bytes += chunk
+                if bytes.count > 512 * 1024 * 1024 { batchProblem = RecordProblem(field: "", message: "a batch file may be at most 512 MB; split it or use NDJSON"); break }
+            }
+            if batchProblem == nil {
+                if let problem = Self.checkText(bytes[...]) {
+                    batchProblem = problem
+                } else {
+                    let parsed = bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONParser.Failure) in try JSONParser.parse(buffer) } }
+                    switch parsed {
+                    case .success(.array(let items)): batch = items
+                    case .success(let object) where object["batch"] != nil:
+                        if case .array(let items)? = object["batch"] { batch = items } else { batchProblem = RecordProblem(field: "batch", message: "'batch' must be a list of messages") }
+                    case .success:
+                        batchProblem = RecordProblem(field: "batch", message: "a Segment batch file must be {\"batch\": [...]} or a JSON list of messages")
+                    case .failure(let failure):
+                        let line = bytes.prefix(failure.offset).filter { $0 == 0x0A }.count + 1
+                        batchProblem = RecordProblem(field: "", message: "invalid JSON at line \(line): \(failure.message)")
+                    }
+                }
+            }
+            if let problem = batchProblem {
+                return InputRecord(line: 0, location: "the whole file", text: Self.text(bytes.prefix(Self.maximumQuarantinedText)), result: .failure(problem))
+            }
+        }
+        guard batchIndex < batch.count else { return nil }
+        let message = batch[batchIndex]
+        batchIndex += 1
+        let text = message.json
+        if text.utf8.count > EventDecoder.maximumRecordSize {
+            return InputRecord(line: batchIndex, location: "batch[\(batchIndex - 1)]", text: String(text.prefix(Self.maximumQuarantinedText)),
+                               result: .failure(RecordProblem(field: "", message: "the message is \(text.utf8.count) bytes; an event may have at most \(EventDecoder.maximumRecordSize)")))
+        }
+        return InputRecord(line: batchIndex, location: "batch[\(batchIndex - 1)]", text: text, result: EventDecoder.decode(message))
+    }
+
+    // MARK: CSV
+
+    private func nextCSVRecord() throws(ByteSource.Failure) -> InputRecord? {
+        if !started {
+            started = true
+            guard let first = try nextLine() else { return nil }
+            if let problem = Self.checkText(first.bytes) {
+                // Not text at all: one quarantined record for the file, nothing else read.
+                while try lines!.next() != nil {}
+                return InputRecord(line: first.number, location: "line \(first.number)", text: Self.text(first.bytes),
+                                   result: .failure(RecordProblem(field: "", message: "\(problem.message); a CSV file was expected")))
+            }
+            parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(first.bytes))
+            if mapping.header {
+                guard case .fields(let names) = parser.parse(first.bytes) else {
+                    return InputRecord(line: first.number, location: "line \(first.number)", text: Self.text(first.bytes),
+                                       result: .failure(RecordProblem(field: "header", message: "the header row is not valid CSV")))
+                }
+                targets = names.enumerated().map { mapping.target(forColumn: $0.element.trimmingWhitespace(), position: $0.offset + 1) }
+                if !targets.contains("timestamp") && mapping.defaults["timestamp"] == nil {
+                    // Every record of the file is unusable; each is quarantined with this reason.
+                    headerProblem = RecordProblem(field: "header", message: "no column holds the timestamp; name one 'timestamp' or map it with --mapping")
+                    return InputRecord(line: first.number, location: "line \(first.number)", text: Self.text(first.bytes), result: .failure(headerProblem!))
+                }
+            } else {
+                pushedBack.append(first)
+            }
+        }
+        guard var line = try nextLine() else { return nil }
+        while line.bytes.isEmpty || line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            guard let following = try nextLine() else { return nil }
+            line = following
+        }
+        let startLine = line.number
+        var bytes = line.bytes
+        var consumed: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
+        func record(_ text: ArraySlice<UInt8>, _ result: Result<Event, RecordProblem>) -> InputRecord {
+            InputRecord(line: startLine, location: "line \(startLine)", text: Self.text(text), result: result)
+        }
+        while true {
+            if bytes.count > EventDecoder.maximumRecordSize || line.truncated {
+                return record(bytes, .failure(RecordProblem(field: "", message: "the record is \(bytes.count) bytes; an event may have at most \(EventDecoder.maximumRecordSize)")))
+            }
+            switch parser.parse(bytes) {
+            case .fields(let fields):
+                if let problem = Self.checkText(bytes) { return record(bytes, .failure(problem)) }
+                return record(bytes, event(from: fields))
+            case .malformed(let reason):
+                return record(bytes, .failure(RecordProblem(field: "", message: reason)))
+            case .unterminated:
+                guard consumed.count < Self.maximumContinuationLines, let next = try nextLine() else {
+                    // An unbalanced quote: quarantine the first line and read on from the next one.
+                    pushedBack.append(contentsOf: consumed.reversed())
+                    return record(line.bytes, .failure(RecordProblem(field: "", message: "a quote opened on this line is never closed")))
+                }
+                consumed.append(next)
+                bytes = ArraySlice(Array(bytes) + [0x0A] + Array(next.bytes))
+            }
+        }
+    }
+
+    private func event(from fields: [String]) -> Result<Event, RecordProblem> {
+        if let headerProblem { return .failure(headerProblem) }
+        if mapping.header, fields.count != targets.count {
+            return .failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))
+        }
+        var message = JSONValue.object([])
+        for (key, value) in mapping.defaults { message = message.setting(path: key, to: .string(value)) }
+        for (index, raw) in fields.enumerated() {
+            let target = mapping.header ? targets[index] : mapping.target(forColumn: "", position: index + 1)
+            guard let target, !raw.isEmpty else { continue }
+            let value: JSONValue
+            if target.hasPrefix("properties.") || target.hasPrefix("context.") && target != "context.device.id" {
+                value = Self.typed(raw)
+            } else {
+                value = .string(raw)
+            }
+            message = message.setting(path: target, to: value)
+        }
+        return EventDecoder.decode(message)
+    }
+
+    /// A CSV value as a number or boolean when it reads as one, text otherwise.
+    static func typed(_ raw: String) -> JSONValue {
+        if raw == "true" || raw == "false" { return .bool(raw == "true") }
+        if let first = raw.utf8.first, (first >= 0x30 && first <= 0x39) || first == 0x2D, raw.utf8.count < 16,
+           !(raw.hasPrefix("0") && raw.count > 1 && !raw.hasPrefix("0.")), let number = Double(raw), number.isFinite {
+            return .number(number)
+        }
+        return .string(raw)
+    }
+}

@@ -1,0 +1,318 @@
+import CustomerData
+import Foundation
+import GRDB
+
+/// Streams input files into the store: parses, checks, stitches identities, deduplicates,
+/// and commits in batches, quarantining every record it cannot use.
+///
+/// A batch is one transaction that holds its events, identities, customers and the file's
+/// running counts, so after a kill the store holds exactly the batches it acknowledged, and
+/// importing the same file again adds only what is missing.
+public final class Importer {
+    /// Import settings.
+    public struct Options: Sendable {
+        /// Records per transaction.
+        public var batchSize = 5_000
+        /// The most identifiers one customer may hold before merges into it are refused.
+        public var maximumClusterSize = 100
+        /// Identifier values that never link customers.
+        public var junk = Identifier.defaultJunk
+
+        /// Default settings.
+        public init() {}
+    }
+
+    /// Where an import stands, reported after each committed batch.
+    public struct Progress: Sendable {
+        /// The file being read.
+        public var file: String
+        /// Bytes of it read so far (compressed size for gzip).
+        public var bytesRead: Int64
+        /// Its size on disk.
+        public var bytesTotal: Int64
+        /// Counts committed so far in this file.
+        public var counts: Counts
+        /// Seconds since the import of this file began.
+        public var elapsed: Double
+    }
+
+    /// Record counts.
+    public struct Counts: Sendable, Codable, Equatable {
+        /// Records read.
+        public var records = 0
+        /// Events stored.
+        public var imported = 0
+        /// Records already in the store.
+        public var duplicates = 0
+        /// Records written to the quarantine file.
+        public var quarantined = 0
+
+        static func + (lhs: Counts, rhs: Counts) -> Counts {
+            Counts(records: lhs.records + rhs.records, imported: lhs.imported + rhs.imported,
+                   duplicates: lhs.duplicates + rhs.duplicates, quarantined: lhs.quarantined + rhs.quarantined)
+        }
+    }
+
+    /// The outcome of one file.
+    public struct FileSummary: Sendable, Codable {
+        /// The path as given.
+        public var file: String
+        /// The format read.
+        public var format: String
+        /// Its counts.
+        public var counts: Counts
+    }
+
+    /// The outcome of an import run.
+    public struct Summary: Sendable, Codable {
+        /// Per file.
+        public var files: [FileSummary]
+        /// Events stored.
+        public var imported: Int
+        /// Records already present.
+        public var duplicates: Int
+        /// Records quarantined.
+        public var quarantined: Int
+        /// Where quarantined records went.
+        public var quarantineFile: String
+        /// Customers created by this run.
+        public var customersCreated: Int
+        /// Customers merged into others by this run.
+        public var customersMerged: Int
+        /// Merges refused because a cluster was too large.
+        public var mergesRefused: Int
+        /// Wall-clock seconds.
+        public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case files, imported, duplicates, quarantined, seconds
+            case quarantineFile = "quarantine_file"
+            case customersCreated = "customers_created"
+            case customersMerged = "customers_merged"
+            case mergesRefused = "merges_refused"
+        }
+    }
+
+    let store: JourneyStore
+    let options: Options
+    var graph: IdentityGraph
+    let quarantine: QuarantineWriter
+    var files: [FileSummary] = []
+    var created = 0, merged = 0, refused = 0
+    let started = Date()
+
+    /// Prepares an import into a store, loading its identity graph.
+    public init(store: JourneyStore, options: Options = Options()) throws {
+        self.store = store
+        self.options = options
+        graph = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
+        quarantine = QuarantineWriter(path: store.quarantinePath)
+    }
+
+    /// Imports one file.
+    public func importFile(_ path: String, format: RecordReader.Format? = nil, mapping: CSVMapping = .standard,
+                           progress: ((Progress) -> Void)? = nil) throws -> FileSummary {
+        let reader = try RecordReader(path: path, format: format, mapping: mapping)
+        let sourceID = try store.database.write { db -> Int64 in
+            try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
+                           arguments: [path, reader.format.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
+            return db.lastInsertedRowID
+        }
+        let fileStart = Date()
+        var counts = Counts()
+        var batch: [InputRecord] = []
+        batch.reserveCapacity(options.batchSize)
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let added = try commit(batch, file: path, sourceID: sourceID)
+            counts = counts + added
+            batch.removeAll(keepingCapacity: true)
+            progress?(Progress(file: path, bytesRead: reader.bytesRead, bytesTotal: reader.size, counts: counts,
+                               elapsed: Date().timeIntervalSince(fileStart)))
+        }
+        while let record = try reader.next() {
+            batch.append(record)
+            if batch.count >= options.batchSize { try flush() }
+        }
+        try flush()
+        try store.database.write { db in
+            try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), sourceID])
+        }
+        let summary = FileSummary(file: path, format: reader.format.rawValue, counts: counts)
+        files.append(summary)
+        return summary
+    }
+
+    /// The summary of everything imported by this importer.
+    public func summary() -> Summary {
+        let total = files.reduce(Counts()) { $0 + $1.counts }
+        return Summary(files: files, imported: total.imported, duplicates: total.duplicates, quarantined: total.quarantined,
+                       quarantineFile: quarantine.path, customersCreated: created, customersMerged: merged, mergesRefused: refused,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    // MARK: One batch
+
+    struct CustomerUpdate {
+        var first: Int64
+        var last: Int64
+        var traits: [(String, JSONValue)] = []
+    }
+
+    func commit(_ records: [InputRecord], file: String, sourceID: Int64) throws -> Counts {
+        var counts = Counts(records: records.count)
+        try store.database.write { db in
+            var failures = records.filter { if case .failure = $0.result { true } else { false } }
+            counts.quarantined = failures.count
+            func quarantineOnce(_ records: [InputRecord]) throws {
+                // A record quarantined by an earlier run of the same file is counted again but written once.
+                let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (key) VALUES (?)")
+                var fresh: [InputRecord] = []
+                for record in records {
+                    try remember.execute(arguments: [Self.key("q:\(file):\(record.line):\(record.text)")])
+                    if db.changesCount > 0 { fresh.append(record) }
+                }
+                if !fresh.isEmpty { try quarantine.write(fresh, file: file) }
+            }
+            let insertEvent = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO events (customer_id, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertIdentity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO identities (kind, value, customer_id, first_seen) VALUES (?, ?, ?, ?)")
+            let insertCustomer = try db.cachedStatement(sql: "INSERT INTO customers (id, first_seen, last_seen) VALUES (?, ?, ?)")
+            let insertFeedback = try db.cachedStatement(sql: """
+                INSERT INTO feedback (event_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            var updates: [Int64: CustomerUpdate] = [:]
+            for record in records {
+                guard case .success(let event) = record.result else { continue }
+                var identifiers = Identifier.all(of: event, junk: options.junk)
+                if let previous = event.previousId {
+                    let asUser = Identifier.make(.user, previous, junk: options.junk)
+                    let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
+                    if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
+                }
+                guard !identifiers.isEmpty else {
+                    failures.append(InputRecord(line: record.line, location: record.location, text: record.text,
+                                                result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value"))))
+                    counts.quarantined += 1
+                    continue
+                }
+                let resolution = graph.resolve(identifiers)
+                let customer = resolution.customer
+                if resolution.created {
+                    try insertCustomer.execute(arguments: [customer, event.timestamp, event.timestamp])
+                    created += 1
+                }
+                for identifier in resolution.linked {
+                    try insertIdentity.execute(arguments: [identifier.kind.rawValue, identifier.value, customer, event.timestamp])
+                }
+                for old in resolution.merged {
+                    try merge(old, into: customer, db: db)
+                    merged += 1
+                    if let pending = updates.removeValue(forKey: old) {
+                        updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
+                        updates[customer]!.last = max(updates[customer]!.last, pending.last)
+                        updates[customer]!.traits += pending.traits
+                    }
+                }
+                if !resolution.refused.isEmpty {
+                    refused += resolution.refused.count
+                    try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
+                                   arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
+                }
+                let message = event.json.json
+                let dedupe = Self.key(event.messageId.map { "m:" + $0 } ?? "c:" + message)
+                try insertEvent.execute(arguments: [customer, event.timestamp, event.type.rawValue, event.name, event.channel, event.messageId,
+                                                    message, dedupe, sourceID, record.line])
+                guard db.changesCount > 0 else {
+                    counts.duplicates += 1
+                    continue
+                }
+                counts.imported += 1
+                if event.type == .feedback, case .success(let feedback) = Feedback.read(from: event) {
+                    try insertFeedback.execute(arguments: [db.lastInsertedRowID, customer, event.timestamp, feedback.metric.rawValue,
+                                                           feedback.score, feedback.text, feedback.touchpoint])
+                }
+                var update = updates[customer] ?? CustomerUpdate(first: event.timestamp, last: event.timestamp)
+                update.first = min(update.first, event.timestamp)
+                update.last = max(update.last, event.timestamp)
+                if event.type == .identify, case .object(let traits) = event.traits { update.traits += traits }
+                updates[customer] = update
+            }
+            let touch = try db.cachedStatement(sql: """
+                UPDATE customers SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2),
+                    traits = CASE WHEN ?3 IS NULL THEN traits ELSE json_patch(traits, ?3) END
+                WHERE id = ?4
+                """)
+            for (customer, update) in updates {
+                let traits: String? = update.traits.isEmpty ? nil : JSONValue.object(update.traits.filter { $0.1 != .null }).json
+                try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
+            }
+            try quarantineOnce(failures)
+            try db.execute(sql: """
+                UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
+                WHERE id = ?
+                """, arguments: [counts.records, counts.imported, counts.duplicates, counts.quarantined, sourceID])
+        }
+        return counts
+    }
+
+    /// A 16-byte digest used as a unique key.
+    static func key(_ text: String) -> Data {
+        let (high, low) = Digest.hash128(text)
+        var data = Data(count: 16)
+        data.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+        return data
+    }
+
+    func merge(_ old: Int64, into survivor: Int64, db: Database) throws {
+        try db.execute(sql: "UPDATE customers SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", arguments: [survivor, old])
+        try db.execute(sql: "UPDATE identities SET customer_id = ? WHERE customer_id = ?", arguments: [survivor, old])
+        try db.execute(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?", arguments: [survivor, old])
+        try db.execute(sql: "UPDATE feedback SET customer_id = ? WHERE customer_id = ?", arguments: [survivor, old])
+        try db.execute(sql: """
+            UPDATE customers SET
+                first_seen = min(first_seen, (SELECT first_seen FROM customers WHERE id = ?2)),
+                last_seen = max(last_seen, (SELECT last_seen FROM customers WHERE id = ?2)),
+                traits = json_patch((SELECT traits FROM customers WHERE id = ?2), traits)
+            WHERE id = ?1
+            """, arguments: [survivor, old])
+    }
+}
+
+/// Appends quarantined records to an NDJSON file next to the database.
+final class QuarantineWriter {
+    let path: String
+
+    init(path: String) {
+        self.path = path
+    }
+
+    func write(_ records: [InputRecord], file: String) throws {
+        var text = ""
+        let now = Timestamp.iso8601(Int64(Date().timeIntervalSince1970 * 1000))
+        for record in records {
+            guard case .failure(let problem) = record.result else { continue }
+            let entry = JSONValue.object([
+                ("file", .string(file)), ("line", .number(Double(record.line))), ("location", .string(record.location)),
+                ("field", .string(problem.field)), ("reason", .string(problem.message)), ("text", .string(record.text)),
+                ("quarantined_at", .string(now)),
+            ])
+            text += entry.json + "\n"
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw JourneyStore.Failure(description: "\(path): cannot write the quarantine file")
+        }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.synchronize()
+    }
+}

@@ -1,0 +1,210 @@
+import ArgumentParser
+import CustomerData
+import Foundation
+import JourneyModel
+import JourneyStore
+
+extension RecordReader.Format: ExpressibleByArgument {}
+
+extension Wayfinder {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Load customer interaction data (CSV, NDJSON, Segment batch; gzip too) into the store.",
+            discussion: """
+            Records are parsed, checked, stitched into customers across devices and channels, and deduplicated (on messageId, or on a content hash when there is none), so importing the same data twice adds nothing. A record that cannot be used never stops the import: it goes, with its file, line, reason and original text, to the quarantine file next to the database.
+
+            CSV columns are named by the header (timestamp, type, event, messageId, anonymousId, userId, email, phone, device_id, channel, properties.<key>, traits.<key>); a mapping file renames columns and sets the delimiter:
+              delimiter: ";"
+              columns: { Zeit: timestamp, Kunde: userId, Aktion: event }
+
+            Exit status: 0 all imported, 3 some records were quarantined, 1 the import failed, 2 usage error.
+
+            Examples:
+              wayfinder import events.csv --db wayfinder.db
+              wayfinder import export.csv.gz --mapping crm-mapping.yaml --db wayfinder.db
+              wayfinder import batch-*.json --db wayfinder.db --format json
+            """
+        )
+
+        @Argument(help: "Files to import (.csv, .tsv, .ndjson, .jsonl, .json Segment batch; optionally .gz).")
+        var files: [String] = []
+
+        @Option(help: "The store (a SQLite file, created if missing).")
+        var db = "wayfinder.db"
+
+        @Option(help: "A YAML file mapping CSV columns to event fields.")
+        var mapping: String?
+
+        @Option(help: "Read every file as csv, ndjson or segment instead of guessing from the name.")
+        var inputFormat: RecordReader.Format?
+
+        @Option(help: "Summary format: text or json.")
+        var format: ReportFormat = .text
+
+        @Option(help: "Identifiers one customer may hold before merges into it are refused.")
+        var maxClusterSize = 100
+
+        @Option(help: ArgumentHelp("More identifier values to ignore as junk, comma-separated.", valueName: "values"))
+        var junk: String?
+
+        @Flag(help: "Print a line after every committed batch.")
+        var verbose = false
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
+            if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
+        }
+
+        func run() throws {
+            for file in files where !FileManager.default.fileExists(atPath: file) {
+                throw CommandFailure(message: "\(file): no such file; check the path")
+            }
+            var csvMapping = CSVMapping.standard
+            if let mapping {
+                switch CSVMapping.load(path: mapping) {
+                case .success(let loaded): csvMapping = loaded
+                case .failure(let problems):
+                    Console.report(problems.diagnostics)
+                    throw CommandFailure(message: "the mapping file \(mapping) has \(Console.counts(problems.diagnostics))")
+                }
+            }
+            let store: JourneyStore
+            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+            var options = Importer.Options()
+            options.maximumClusterSize = maxClusterSize
+            if let junk { options.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
+            let importer = try Importer(store: store, options: options)
+            for file in files {
+                var bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent)
+                let verbose = self.verbose
+                do {
+                    _ = try importer.importFile(file, format: inputFormat, mapping: csvMapping) { progress in
+                        bar.update(fraction: progress.bytesTotal > 0 ? Double(progress.bytesRead) / Double(progress.bytesTotal) : 0,
+                                   count: progress.counts.records, unit: "records", elapsed: progress.elapsed)
+                        if verbose {
+                            Console.error("committed \(progress.counts.imported) imported, \(progress.counts.duplicates) duplicates, \(progress.counts.quarantined) quarantined (\(file))")
+                        }
+                    }
+                } catch let failure as ByteSource.Failure {
+                    bar.finish()
+                    throw CommandFailure(message: "\(file): \(failure.description); what was committed before stays in the store, and rerunning the import completes it")
+                }
+                bar.finish()
+            }
+            let summary = importer.summary()
+            let counts = try store.counts()
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                Console.out(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            case .text:
+                let rate = summary.seconds > 0 ? Int(Double(summary.imported + summary.duplicates + summary.quarantined) / summary.seconds) : 0
+                Console.out("Imported \(summary.imported) events (\(summary.duplicates) duplicates skipped, \(summary.quarantined) quarantined) from \(Console.count(files.count, "file")) in \(String(format: "%.1f", summary.seconds)) s, \(rate) records/s.")
+                Console.out("The store \(db) holds \(Console.count(counts.events, "event")) of \(Console.count(counts.customers, "customer")) (\(Console.count(counts.identifiers, "identifier")); \(summary.customersMerged) merges this run\(summary.mergesRefused > 0 ? ", \(summary.mergesRefused) refused as too large" : "")).")
+                if summary.quarantined > 0 {
+                    Console.out("Quarantined records, with file, line and reason: \(summary.quarantineFile)")
+                }
+            }
+            if summary.quarantined > 0 { throw ExitCode(3) }
+        }
+    }
+
+    struct Customers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List customers, or show one with its identifiers, traits and time line.",
+            discussion: """
+            ID may be a customer id (cus_42) or any of its identifiers: a user id, an anonymous id, an email address, a phone number, or kind:value (email:maya@example.com).
+
+            Examples:
+              wayfinder customers --db wayfinder.db --limit 20
+              wayfinder customers maya.okafor@example.com --db wayfinder.db --format json
+            """
+        )
+
+        @Argument(help: "A customer id or identifier.") var id: String?
+        @Option(help: "The store.") var db = "wayfinder.db"
+        @Option(help: "Customers per page.") var limit = 20
+        @Option(help: "Customers to skip.") var offset = 0
+        @Option(help: "Output format: text or json.") var format: ReportFormat = .text
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1.") }
+            if offset < 0 { throw ValidationError("--offset cannot be negative.") }
+        }
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: db) else {
+                throw CommandFailure(message: "\(db): no store here; import data first with 'wayfinder import FILE --db \(db)'")
+            }
+            let store: JourneyStore
+            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            guard let id else {
+                let page = try store.customers(limit: limit, offset: offset)
+                if format == .json {
+                    struct Page: Encodable { var total: Int; var offset: Int; var customers: [CustomerRecord] }
+                    Console.out(String(decoding: try encoder.encode(Page(total: page.total, offset: offset, customers: page.customers)), as: UTF8.self))
+                } else {
+                    Console.out("\(Console.count(page.total, "customer")); showing \(page.customers.count) from \(offset + 1):")
+                    for customer in page.customers {
+                        Console.out("  \(customer.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(customer.events).padding(toLength: 6, withPad: " ", startingAt: 0)) events  last seen \(customer.lastSeen ?? "-")  \(customer.identifiers.prefix(3).joined(separator: ", "))\(customer.identifiers.count > 3 ? ", …" : "")")
+                    }
+                }
+                return
+            }
+            guard let number = try store.findCustomer(id) else {
+                throw CommandFailure(message: "no customer has the id or identifier given; list customers with 'wayfinder customers --db \(db)'")
+            }
+            let customer = try store.customer(number)
+            let timeline = try store.timeline(of: number)
+            if format == .json {
+                struct Detail: Encodable { var customer: CustomerRecord; var timeline: [TimelineEntry] }
+                Console.out(String(decoding: try encoder.encode(Detail(customer: customer, timeline: timeline)), as: UTF8.self))
+            } else {
+                Console.out("\(customer.id): \(customer.events) events, first seen \(customer.firstSeen ?? "-"), last seen \(customer.lastSeen ?? "-")")
+                Console.out("Identifiers: \(customer.identifiers.joined(separator: ", "))")
+                Console.out("Traits: \(customer.traits)")
+                Console.out("Time line:")
+                for entry in timeline {
+                    Console.out("  \(entry.timestamp)  \(entry.type.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.name ?? "")\(entry.channel.map { "  [\($0)]" } ?? "")")
+                }
+            }
+        }
+    }
+
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a customer completely: identifiers, events, feedback and derived rows.",
+            discussion: """
+            ID may be the customer id or any of its identifiers. Quarantined records that mention one of its identifiers are removed from the quarantine file too.
+
+            Example:
+              wayfinder forget maya.okafor@example.com --db wayfinder.db
+            """
+        )
+
+        @Argument(help: "A customer id or identifier.") var id: String
+        @Option(help: "The store.") var db = "wayfinder.db"
+        @Option(help: "Output format: text or json.") var format: ReportFormat = .text
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no store here") }
+            let store: JourneyStore
+            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+            guard let number = try store.findCustomer(id) else {
+                throw CommandFailure(message: "no customer has the id or identifier given; nothing was erased")
+            }
+            let erasure = try store.forget(number)
+            if format == .json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                Console.out(String(decoding: try encoder.encode(erasure), as: UTF8.self))
+            } else {
+                Console.out("Erased \(erasure.customer): \(Console.count(erasure.events, "event")), \(Console.count(erasure.identifiers, "identifier")), \(erasure.feedback) feedback answers, \(Console.count(erasure.customers, "customer record")), \(Console.count(erasure.quarantined, "quarantined record")).")
+            }
+        }
+    }
+}

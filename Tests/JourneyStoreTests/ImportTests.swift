@@ -1,0 +1,203 @@
+import CustomerData
+import Foundation
+import GRDB
+import JourneyStore
+import Testing
+import WayfinderTesting
+
+/// One malformed record kind, the file that holds it, and what the quarantine must say.
+struct MalformedCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var file: String
+    var content: [UInt8]
+    var quarantinedLines: [Int]
+    var reason: String
+    var imported: Int
+
+    var testDescription: String { name }
+}
+
+@Suite("Import")
+struct ImportTests {
+    static let header = "timestamp,type,event,messageId,anonymousId,userId,email,channel\n"
+    static func csv(_ rows: String) -> [UInt8] { Array((header + rows).utf8) }
+    static let good = "2026-01-05T10:00:00Z,track,Product Viewed,g1,a1,,,web\n"
+
+    static let malformed: [MalformedCase] = [
+        MalformedCase(name: "bad timestamp", file: "bad-time.csv", content: csv(good + "yesterday,track,X,b1,a2,,,web\n2026-02-30T00:00:00Z,track,X,b2,a2,,,web\n"),
+                      quarantinedLines: [3, 4], reason: "timestamp", imported: 1),
+        MalformedCase(name: "missing ids", file: "no-ids.csv", content: csv(good + "2026-01-05T10:00:00Z,track,X,b1,,,,web\n2026-01-05T10:00:00Z,track,X,b2,undefined,null,,web\n"),
+                      quarantinedLines: [3, 4], reason: "id", imported: 1),
+        MalformedCase(name: "unbalanced quote", file: "quote.csv", content: csv("2026-01-05T10:00:00Z,track,\"Open quote,b1,a2,,,web\n" + good),
+                      quarantinedLines: [2], reason: "never closed", imported: 1),
+        MalformedCase(name: "invalid UTF-8", file: "utf8.csv", content: csv(good) + Array("2026-01-05T10:00:00Z,track,".utf8) + [0xC3, 0x28] + Array(",b1,a2,,,web\n".utf8),
+                      quarantinedLines: [3], reason: "UTF-8", imported: 1),
+        MalformedCase(name: "wrong column count", file: "columns.csv", content: csv(good + "2026-01-05T10:00:00Z,track,X,b1,a2\n"),
+                      quarantinedLines: [3], reason: "5 fields; the header has 8", imported: 1),
+        MalformedCase(name: "a 10 MB field", file: "huge.csv",
+                      content: csv(good) + Array("2026-01-05T10:00:00Z,track,\"".utf8) + [UInt8](repeating: 0x78, count: 10 << 20) + Array("\",b1,a2,,,web\n".utf8) + Array(good.replacingOccurrences(of: "g1", with: "g2").utf8),
+                      quarantinedLines: [3], reason: "an event may have at most", imported: 2),
+        MalformedCase(name: "empty file", file: "empty.csv", content: [], quarantinedLines: [], reason: "", imported: 0),
+        MalformedCase(name: "not CSV at all", file: "binary.csv", content: [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x00, 0x00, 0x0A, 0x00, 0xFF, 0x0A],
+                      quarantinedLines: [1], reason: "binary", imported: 0),
+        MalformedCase(name: "no timestamp column", file: "other.csv", content: Array("name,age\nMaya,34\n".utf8),
+                      quarantinedLines: [1, 2], reason: "no column holds the timestamp", imported: 0),
+        MalformedCase(name: "invalid NDJSON", file: "bad.ndjson",
+                      content: Array(#"{"type":"track","event":"A","timestamp":"2026-01-05T10:00:00Z","anonymousId":"a1","messageId":"n1"}"#.utf8) + [0x0A] + Array(#"{"type":"track","event":"#.utf8) + [0x0A] + Array(#"{"type":"feedback","timestamp":"2026-01-05T10:00:00Z","anonymousId":"a1","properties":{"metric":"nps","score":11}}"#.utf8) + [0x0A],
+                      quarantinedLines: [2, 3], reason: "", imported: 1),
+    ]
+
+    @Test("each malformed record kind is quarantined with file, line, reason and text", arguments: malformed)
+    func quarantine(_ malformed: MalformedCase) throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(malformed.content, to: malformed.file)
+        let store = try JourneyStore(path: directory.path("store.db"))
+        let importer = try Importer(store: store)
+        let summary = try importer.importFile(path)
+        #expect(summary.counts.imported == malformed.imported, "\(summary)")
+        #expect(summary.counts.quarantined == malformed.quarantinedLines.count, "\(summary)")
+        #expect(try store.counts().events == malformed.imported)
+        let entries = try Self.quarantine(store)
+        #expect(entries.map(\.line) == malformed.quarantinedLines)
+        for entry in entries {
+            #expect(entry.file == path)
+            if !malformed.reason.isEmpty {
+                #expect((entry.field + ": " + entry.reason).contains(malformed.reason), "\(entry.reason)")
+            }
+            #expect(!entry.text.isEmpty)
+        }
+        // Nothing is lost: every record is imported, a duplicate, or quarantined.
+        #expect(summary.counts.records == summary.counts.imported + summary.counts.duplicates + summary.counts.quarantined)
+    }
+
+    struct QuarantineEntry {
+        var file: String
+        var line: Int
+        var field: String
+        var reason: String
+        var text: String
+    }
+
+    static func quarantine(_ store: JourneyStore) throws -> [QuarantineEntry] {
+        guard let data = FileManager.default.contents(atPath: store.quarantinePath) else { return [] }
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+            let value = try JSONParser.parse(String(line))
+            return QuarantineEntry(file: value["file"]?.text ?? "", line: Int(value["line"]?.text ?? "") ?? -1,
+                                   field: value["field"]?.text ?? "", reason: value["reason"]?.text ?? "", text: value["text"]?.text ?? "")
+        }
+    }
+
+    @Test("importing the same data twice adds nothing, with or without messageId")
+    func idempotent() throws {
+        let directory = try TemporaryDirectory()
+        let withIDs = try directory.write(Self.csv(Self.good + "2026-01-05T11:00:00Z,track,Added To Cart,g2,a1,,,web\n"), to: "a.csv")
+        let withoutIDs = try directory.write(Array(("timestamp,event,anonymousId\n2026-01-05T12:00:00Z,Checkout,a1\n2026-01-05T12:00:00Z,Checkout,a1\n2026-01-05T12:01:00Z,Checkout,a1\n").utf8), to: "b.csv")
+        let store = try JourneyStore(path: directory.path("store.db"))
+        let first = try Importer(store: store)
+        #expect(try first.importFile(withIDs).counts.imported == 2)
+        let noIDs = try first.importFile(withoutIDs).counts
+        #expect(noIDs.imported == 2 && noIDs.duplicates == 1, "identical content without messageId is one event")
+        let second = try Importer(store: store)
+        let again = try second.importFile(withIDs).counts
+        #expect(again.imported == 0 && again.duplicates == 2)
+        #expect(try second.importFile(withoutIDs).counts.imported == 0)
+        #expect(try store.counts().events == 4)
+    }
+
+    @Test("CSV, NDJSON, Segment batch and gzip give the same store")
+    func formats() throws {
+        let directory = try TemporaryDirectory()
+        var events: [Event] = []
+        for index in 0..<50 {
+            let identify = index % 10 == 0
+            let properties: JSONValue = identify ? .object([]) : .object([("total", .number(Double(index)))])
+            events.append(Event(type: identify ? .identify : .track, name: identify ? nil : "Step \(index % 7)", messageId: "id-\(index)",
+                                timestamp: 1_767_600_000_000 + Int64(index) * 60_000, anonymousId: "anon-\(index % 5)",
+                                userId: identify ? "user-\(index % 5)" : nil, context: .object([("channel", .string("web"))]),
+                                properties: properties))
+        }
+        let ndjson = events.map(\.json.json).joined(separator: "\n") + "\n"
+        let batch = JSONValue.object([("batch", .array(events.map(\.json)))]).json
+        var csv = "timestamp,type,event,messageId,anonymousId,userId,channel,properties.total\n"
+        for event in events {
+            csv += [Timestamp.iso8601(event.timestamp), event.type.rawValue, event.name ?? "", event.messageId ?? "", event.anonymousId ?? "",
+                    event.userId ?? "", "web", event.properties["total"]?.text ?? ""].joined(separator: ",") + "\n"
+        }
+        let files = [try directory.write(csv, to: "e.csv"), try directory.write(ndjson, to: "e.ndjson"), try directory.write(batch, to: "e.json")]
+        var stores: [[String]] = []
+        let gzipped = try files.map { try Self.gzip($0) }
+        for (index, file) in (files + gzipped).enumerated() {
+            let store = try JourneyStore(path: directory.path("s\(index).db"))
+            let summary = try Importer(store: store).importFile(file)
+            #expect(summary.counts.imported == events.count && summary.counts.quarantined == 0, "\(file): \(summary)")
+            let counts = try store.counts()
+            #expect(counts.customers == 5, "five anonymous ids, each later identified by its own user id")
+            stores.append(try store.database.read { db in try String.fetchAll(db, sql: "SELECT message FROM events ORDER BY timestamp, message_id") })
+        }
+        for other in stores.dropFirst() { #expect(other == stores[0]) }
+    }
+
+    static func gzip(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-k", "-f", path]
+        try process.run()
+        process.waitUntilExit()
+        return path + ".gz"
+    }
+
+    @Test("erasing a customer removes its events, identifiers, feedback and quarantined records")
+    func erasure() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(Array("""
+            timestamp,type,event,messageId,anonymousId,userId,email,properties.metric,properties.score
+            2026-01-05T10:00:00Z,track,Viewed,1,a1,,,,
+            2026-01-05T10:01:00Z,identify,,2,a1,u1,maya@example.com,,
+            2026-01-05T10:02:00Z,feedback,,3,,u1,,nps,9
+            2026-01-05T10:03:00Z,track,Viewed,4,a2,,,,
+            bad,track,Viewed,5,a1,,maya@example.com,,
+
+            """.utf8), to: "e.csv")
+        let store = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(store: store).importFile(file)
+        #expect(try store.counts() == JourneyStore.Counts(events: 4, customers: 2, identifiers: 4, feedback: 1))
+        let maya = try #require(try store.findCustomer("Maya@Example.com "))
+        #expect(try store.findCustomer("u1") == maya)
+        #expect(try store.findCustomer(CustomerID.text(maya)) == maya)
+        let erasure = try store.forget(maya)
+        #expect(erasure.events == 3 && erasure.identifiers == 3 && erasure.feedback == 1 && erasure.quarantined == 1)
+        #expect(try store.counts() == JourneyStore.Counts(events: 1, customers: 1, identifiers: 1, feedback: 0))
+        #expect(try store.findCustomer("maya@example.com") == nil)
+        let raw = try String(contentsOfFile: directory.path("store.db"), encoding: .isoLatin1) + (try String(contentsOfFile: store.quarantinePath, encoding: .utf8))
+        #expect(!raw.contains("maya@example.com"), "no trace of the erased email in the database file or the quarantine")
+    }
+
+    @Test("identities stitch across devices and channels, and junk never links")
+    func stitching() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(Array("""
+            timestamp,type,event,messageId,anonymousId,userId,email,phone,channel
+            2026-01-05T10:00:00Z,track,A,1,phone-app,,,,mobile-app
+            2026-01-05T10:00:00Z,track,A,2,laptop,,,,web
+            2026-01-05T10:01:00Z,identify,,3,laptop,u1, Maya@Example.com ,,web
+            2026-01-05T10:02:00Z,identify,,4,phone-app,u1,,+44 7700 900123,mobile-app
+            2026-01-05T10:03:00Z,track,Called,5,,,,0044 7700 900123,phone
+            2026-01-05T10:04:00Z,track,Clicked,6,,,maya@example.com,,email
+            2026-01-05T10:05:00Z,track,A,7,other,undefined,,,web
+            2026-01-05T10:06:00Z,track,A,8,another,undefined,,,web
+
+            """.utf8), to: "e.csv")
+        let store = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(store: store).importFile(file)
+        let maya = try #require(try store.findCustomer("u1"))
+        #expect(try store.customer(maya).identifiers == ["anonymous:laptop", "anonymous:phone-app", "email:maya@example.com", "phone:+447700900123", "user:u1"])
+        #expect(try store.customer(maya).events == 6)
+        #expect(try store.counts().customers == 3, "the two users of the junk user id stay apart")
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        components(separatedBy: target).joined(separator: replacement)
+    }
+}
