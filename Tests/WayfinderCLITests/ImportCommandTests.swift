@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import WayfinderTesting
+
+@Suite("wayfinder import, customers and forget")
+struct ImportCommandTests {
+    /// A CSV of `count` events over `count / 10` customers, each with an anonymous id and, from its
+    /// fifth event on, a user id; written fast, without the product's code.
+    static func bigCSV(count: Int) -> String {
+        var text = "timestamp,type,event,messageId,anonymousId,userId,channel,properties.total\n"
+        text.reserveCapacity(count * 80)
+        for index in 0..<count {
+            let customer = index / 10, step = index % 10
+            let seconds = 1_767_600_000 + customer * 37 + step * 600
+            text += "\(seconds),track,Step \(step),msg-\(index),anon-\(customer),\(step >= 5 ? "user-\(customer)" : ""),web,\(step * 10)\n"
+        }
+        return text
+    }
+
+    @Test("exit status, JSON summary, customers and forget")
+    func commands() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("""
+            timestamp,type,event,messageId,anonymousId,userId,email
+            2026-01-05T10:00:00Z,track,Viewed,1,a1,,
+            2026-01-05T10:01:00Z,identify,,2,a1,u1,maya@example.com
+            2026-01-06T10:00:00Z,track,Viewed,3,a2,,
+
+            """, to: "good.csv")
+        try directory.write("timestamp,event,anonymousId\nnot-a-time,Viewed,a3\n", to: "bad.csv")
+        let clean = try await wayfinder("import", "good.csv", "--db", "w.db", in: directory)
+        #expect(clean.status == 0, "\(clean)")
+        #expect(clean.stdout.contains("Imported 3 events (0 duplicates skipped, 0 quarantined)"))
+        let quarantined = try await wayfinder("import", "good.csv", "bad.csv", "--db", "w.db", "--format", "json", in: directory)
+        #expect(quarantined.status == 3, "\(quarantined)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(quarantined.stdout.utf8)) as? [String: Any])
+        #expect(summary["imported"] as? Int == 0 && summary["duplicates"] as? Int == 3 && summary["quarantined"] as? Int == 1)
+        #expect((summary["quarantine_file"] as? String)?.hasSuffix("w.db.quarantine.ndjson") == true)
+
+        let list = try await wayfinder("customers", "--db", "w.db", "--format", "json", in: directory)
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
+        #expect(page["total"] as? Int == 2)
+        #expect((page["customers"] as? [Any])?.count == 2)
+        let maya = try await wayfinder("customers", "MAYA@example.com", "--db", "w.db", in: directory)
+        #expect(maya.status == 0 && maya.stdout.contains("email:maya@example.com") && maya.stdout.contains("Viewed"), "\(maya)")
+        let unknown = try await wayfinder("customers", "nobody", "--db", "w.db", in: directory)
+        #expect(unknown.status == 1 && !unknown.stderr.contains("nobody"), "messages never echo identifiers")
+        let forget = try await wayfinder("forget", "u1", "--db", "w.db", in: directory)
+        #expect(forget.status == 0 && forget.stdout.hasPrefix("Erased cus_1: 2 events, 3 identifiers"), "\(forget)")
+        let after = try await wayfinder("customers", "--db", "w.db", "--format", "json", in: directory)
+        #expect((try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])?["total"] as? Int == 1)
+        let usage = try await wayfinder("import", "--db", "w.db", in: directory)
+        #expect(usage.status == 2)
+        let missing = try await wayfinder("import", "nope.csv", "--db", "w.db", in: directory)
+        #expect(missing.status == 1 && missing.stderr.contains("no such file"))
+    }
+
+    @Test("a killed import loses nothing it acknowledged, and a rerun completes it without duplicates")
+    func killedImport() async throws {
+        let directory = try TemporaryDirectory()
+        let count = 150_000
+        try directory.write(Self.bigCSV(count: count), to: "big.csv")
+        let process = Process()
+        process.executableURL = try WayfinderProcess.executableURL()
+        process.arguments = ["import", "big.csv", "--db", "k.db", "--verbose"]
+        process.currentDirectoryURL = directory.url
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Read acknowledgements until two batches are committed, then kill without warning.
+        var acknowledged = 0
+        var buffer = ""
+        let handle = errors.fileHandleForReading
+        while acknowledged == 0 || buffer.components(separatedBy: "committed").count < 3 {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            buffer += String(decoding: data, as: UTF8.self)
+            for line in buffer.split(separator: "\n") where line.hasPrefix("committed ") {
+                acknowledged = max(acknowledged, Int(line.split(separator: " ")[1]) ?? 0)
+            }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "the import finished before it could be killed; make the input larger")
+        #expect(acknowledged > 0)
+
+        let check = try await WayfinderProcess.run(["customers", "--db", "k.db", "--format", "json"], in: directory.path)
+        #expect(check.status == 0, "the store opens after a kill: \(check)")
+        let sqlite = { (sql: String) throws -> String in
+            let query = Process()
+            query.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            query.arguments = [directory.path("k.db"), sql]
+            let out = Pipe()
+            query.standardOutput = out
+            try query.run()
+            query.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try sqlite("PRAGMA integrity_check") == "ok")
+        let stored = Int(try sqlite("SELECT count(*) FROM events")) ?? -1
+        #expect(stored >= acknowledged, "every acknowledged event survived the kill")
+        #expect(try sqlite("SELECT sum(imported) FROM sources") == String(stored), "the running counts commit with the events")
+
+        let rerun = try await wayfinder("import", "big.csv", "--db", "k.db", "--format", "json", in: directory)
+        #expect(rerun.status == 0, "\(rerun)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(rerun.stdout.utf8)) as? [String: Any])
+        #expect(summary["imported"] as? Int == count - stored)
+        #expect(summary["duplicates"] as? Int == stored)
+        #expect(try sqlite("SELECT count(*) FROM events") == String(count))
+        #expect(try sqlite("SELECT count(*) FROM customers WHERE merged_into IS NULL") == String(count / 10))
+    }
+}
