@@ -8,7 +8,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Wayfinder",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wayfinder", targets: ["WayfinderCLI"]),
         .library(name: "JourneyModel", targets: ["JourneyModel"]),

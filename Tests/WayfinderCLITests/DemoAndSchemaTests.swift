@@ -37,7 +37,7 @@ struct DemoAndSchemaTests {
             #expect(output.status == 0, "\(output)")
             #expect(directory.files(under: "elsewhere").count > Self.demoFiles.count)
             let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("wayfinder ") }
-            #expect(suggested.count == 3, "\(suggested)")
+            #expect(suggested.count == 4, "\(suggested)")
             for command in suggested {
                 let arguments = command.split(separator: " ").dropFirst().map(String.init)
                 let run = try await wayfinder(arguments, in: directory)

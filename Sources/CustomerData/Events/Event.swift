@@ -66,6 +66,27 @@ public struct Event: Sendable, Equatable {
         return .object(entries)
     }
 
+    /// The parts of the message that the store keeps as JSON beside its columns (type, name,
+    /// timestamp, messageId and channel have columns): ids, context, properties and traits.
+    public var payload: JSONValue {
+        var entries: [(String, JSONValue)] = []
+        if let anonymousId { entries.append(("anonymousId", .string(anonymousId))) }
+        if let userId { entries.append(("userId", .string(userId))) }
+        if let previousId { entries.append(("previousId", .string(previousId))) }
+        if let groupId { entries.append(("groupId", .string(groupId))) }
+        if !context.isEmptyObject { entries.append(("context", context)) }
+        if !properties.isEmptyObject { entries.append(("properties", properties)) }
+        if !traits.isEmptyObject { entries.append(("traits", traits)) }
+        return .object(entries)
+    }
+
+    /// Rebuilds an event from the store's columns and payload.
+    public init(type: Kind, name: String?, messageId: String?, timestamp: Int64, payload: JSONValue) {
+        self.init(type: type, name: name, messageId: messageId, timestamp: timestamp, anonymousId: payload["anonymousId"]?.text,
+                  userId: payload["userId"]?.text, previousId: payload["previousId"]?.text, groupId: payload["groupId"]?.text,
+                  context: payload["context"] ?? .object([]), properties: payload["properties"] ?? .object([]), traits: payload["traits"] ?? .object([]))
+    }
+
     /// The value at a dotted path, as match rules name it.
     ///
     /// `context.…`, `properties.…`, `traits.…` and top-level fields (`event`, `name`, `type`,

@@ -41,7 +41,8 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// A normalised identifier, or nil when the value is junk or malformed.
     public static func make(_ kind: Kind, _ raw: String, junk: Set<String> = defaultJunk) -> Identifier? {
         var value = raw.trimmingWhitespace()
-        if junk.contains(value.lowercased()) || value.count > 256 { return nil }
+        if value.utf8.count > 256 { return nil }
+        if value.utf8.count <= 40, junk.contains(value.lowercased()) { return nil }
         switch kind {
         case .email:
             value = value.lowercased()
@@ -63,7 +64,7 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
         case .user, .device, .anonymous:
             break
         }
-        if junk.contains(value.lowercased()) { return nil }
+        if value.utf8.count <= 40, junk.contains(value.lowercased()) { return nil }
         return Identifier(kind: kind, value: value)
     }
 
@@ -86,6 +87,8 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Fast path: most values have no surrounding white space.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
         var scalars = Substring(self).unicodeScalars[...]
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }

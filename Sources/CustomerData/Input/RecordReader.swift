@@ -221,25 +221,69 @@ public final class RecordReader {
         }
     }
 
+    /// Where a column's value goes in a Segment message, resolved once per file.
+    enum Target {
+        case topLevel(String)
+        case properties(String)
+        case traits(String)
+        case nested(String)
+        case ignored
+
+        init(_ path: String?) {
+            guard let path else { self = .ignored; return }
+            if path.hasPrefix("properties."), !path.dropFirst(11).contains(".") {
+                self = .properties(String(path.dropFirst(11)))
+            } else if path.hasPrefix("traits."), !path.dropFirst(7).contains(".") {
+                self = .traits(String(path.dropFirst(7)))
+            } else if path.contains(".") {
+                self = .nested(path)
+            } else {
+                self = .topLevel(path)
+            }
+        }
+    }
+
+    private lazy var compiledTargets: [Target] = targets.map(Target.init)
+
     private func event(from fields: [String]) -> Result<Event, RecordProblem> {
         if let headerProblem { return .failure(headerProblem) }
         if mapping.header, fields.count != targets.count {
             return .failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))
         }
-        var message = JSONValue.object([])
-        for (key, value) in mapping.defaults { message = message.setting(path: key, to: .string(value)) }
-        for (index, raw) in fields.enumerated() {
-            let target = mapping.header ? targets[index] : mapping.target(forColumn: "", position: index + 1)
-            guard let target, !raw.isEmpty else { continue }
-            let value: JSONValue
-            if target.hasPrefix("properties.") || target.hasPrefix("context.") && target != "context.device.id" {
-                value = Self.typed(raw)
-            } else {
-                value = .string(raw)
+        var top: [(String, JSONValue)] = []
+        var properties: [(String, JSONValue)] = []
+        var traits: [(String, JSONValue)] = []
+        var nested: [(String, JSONValue)] = []
+        for (key, value) in mapping.defaults {
+            switch Target(key) {
+            case .topLevel(let name): top.append((name, .string(value)))
+            case .properties(let name): properties.append((name, .string(value)))
+            case .traits(let name): traits.append((name, .string(value)))
+            case .nested(let path): nested.append((path, .string(value)))
+            case .ignored: break
             }
-            message = message.setting(path: target, to: value)
         }
+        for (index, raw) in fields.enumerated() where !raw.isEmpty {
+            let target = mapping.header ? compiledTargets[index] : Target(mapping.target(forColumn: "", position: index + 1))
+            switch target {
+            case .topLevel(let name): Self.put(&top, name, .string(raw))
+            case .properties(let name): Self.put(&properties, name, Self.typed(raw))
+            case .traits(let name): Self.put(&traits, name, .string(raw))
+            case .nested(let path):
+                let typed = path != "context.device.id" && (path.hasPrefix("context.") || path.hasPrefix("properties."))
+                nested.append((path, typed ? Self.typed(raw) : .string(raw)))
+            case .ignored: break
+            }
+        }
+        if !properties.isEmpty { top.append(("properties", .object(properties))) }
+        if !traits.isEmpty { top.append(("traits", .object(traits))) }
+        var message = JSONValue.object(top)
+        for (path, value) in nested { message = message.setting(path: path, to: value) }
         return EventDecoder.decode(message)
+    }
+
+    static func put(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        if let index = entries.firstIndex(where: { $0.0 == key }) { entries[index].1 = value } else { entries.append((key, value)) }
     }
 
     /// A CSV value as a number or boolean when it reads as one, text otherwise.

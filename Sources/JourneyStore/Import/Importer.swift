@@ -112,33 +112,36 @@ public final class Importer {
     /// Imports one file.
     public func importFile(_ path: String, format: RecordReader.Format? = nil, mapping: CSVMapping = .standard,
                            progress: ((Progress) -> Void)? = nil) throws -> FileSummary {
-        let reader = try RecordReader(path: path, format: format, mapping: mapping)
+        // Opening the file here reports an unreadable path before anything is recorded.
+        let detected = try RecordReader(path: path, format: format, mapping: mapping).format
         let sourceID = try store.database.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
-                           arguments: [path, reader.format.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
+                           arguments: [path, detected.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
             return db.lastInsertedRowID
         }
         let fileStart = Date()
         var counts = Counts()
-        var batch: [InputRecord] = []
-        batch.reserveCapacity(options.batchSize)
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let added = try commit(batch, file: path, sourceID: sourceID)
-            counts = counts + added
-            batch.removeAll(keepingCapacity: true)
-            progress?(Progress(file: path, bytesRead: reader.bytesRead, bytesTotal: reader.size, counts: counts,
-                               elapsed: Date().timeIntervalSince(fileStart)))
+        let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize)
+        reading: while true {
+            switch batches.next() {
+            case .batch(let records, let bytesRead, let size, _):
+                do {
+                    counts = counts + (try commit(records, file: path, sourceID: sourceID))
+                } catch {
+                    batches.cancel()
+                    throw error
+                }
+                progress?(Progress(file: path, bytesRead: bytesRead, bytesTotal: size, counts: counts, elapsed: Date().timeIntervalSince(fileStart)))
+            case .end:
+                break reading
+            case .failure(let failure):
+                throw failure
+            }
         }
-        while let record = try reader.next() {
-            batch.append(record)
-            if batch.count >= options.batchSize { try flush() }
-        }
-        try flush()
         try store.database.write { db in
             try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), sourceID])
         }
-        let summary = FileSummary(file: path, format: reader.format.rawValue, counts: counts)
+        let summary = FileSummary(file: path, format: detected.rawValue, counts: counts)
         files.append(summary)
         return summary
     }
@@ -221,8 +224,8 @@ public final class Importer {
                     try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
                                    arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
                 }
-                let message = event.json.json
-                let dedupe = Self.key(event.messageId.map { "m:" + $0 } ?? "c:" + message)
+                let message = event.payload.json
+                let dedupe = Self.key(event.messageId.map { "m:" + $0 } ?? "c:\(event.type.rawValue):\(event.name ?? ""):\(event.timestamp):" + message)
                 try insertEvent.execute(arguments: [customer, event.timestamp, event.type.rawValue, event.name, event.channel, event.messageId,
                                                     message, dedupe, sourceID, record.line])
                 guard db.changesCount > 0 else {

@@ -85,9 +85,11 @@ extension JourneyStore {
     public func timeline(of number: Int64, limit: Int = 1_000) throws -> [TimelineEntry] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT timestamp, type, name, channel, message FROM events WHERE customer_id = ? ORDER BY timestamp, id LIMIT ?
+                SELECT timestamp, type, name, channel, message, message_id FROM events WHERE customer_id = ? ORDER BY timestamp, id LIMIT ?
                 """, arguments: [number, limit]).map { row in
-                TimelineEntry(timestamp: Timestamp.iso8601(row[0]), type: row[1], name: row[2], channel: row[3], message: row[4])
+                let payload = (try? JSONParser.parse(row[4] as String)) ?? .object([])
+                let event = Event(type: Event.Kind(rawValue: row[1]) ?? .track, name: row[2], messageId: row[5], timestamp: row[0], payload: payload)
+                return TimelineEntry(timestamp: Timestamp.iso8601(row[0]), type: row[1], name: row[2], channel: row[3], message: event.json.json)
             }
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import CustomerData
 import JourneyModel
 import JourneyRender
+import JourneyStore
 
 extension Wayfinder {
     struct Demo: ParsableCommand {
@@ -14,11 +16,20 @@ extension Wayfinder {
               map.svg           the same map as SVG
               compare.html      the current and the future-state map side by side
               map.md, map.csv   the map for wikis and spreadsheets
+              data/             generated retail interaction data (CSV) with its planted truth
+              wayfinder.db      that data imported: events stitched into customers
             """
         )
 
         @Option(name: .shortAndLong, help: "The folder to write into.")
         var out = "wayfinder-demo"
+
+        @Option(help: "Customers in the generated data.")
+        var customers = 2_000
+
+        func validate() throws {
+            if customers < 1 { throw ValidationError("--customers must be at least 1.") }
+        }
 
         func run() throws {
             let template = WorkspaceTemplate.retail
@@ -41,7 +52,33 @@ extension Wayfinder {
             if let future {
                 files.append(("compare.html", HTMLRenderer.page(current, in: workspace, compareWith: future), "current and future state side by side"))
             }
-            for file in files { try Output.write(file.text, to: WorkspaceLoader.join(out, file.name)) }
+            for file in files where !file.text.isEmpty { try Output.write(file.text, to: WorkspaceLoader.join(out, file.name)) }
+
+            // Generate the retail scenario's interaction data and import it into a fresh store.
+            let dataFolder = WorkspaceLoader.join(out, "data")
+            let database = WorkspaceLoader.join(out, "wayfinder.db")
+            for suffix in ["", "-wal", "-shm", ".quarantine.ndjson"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            try? ScenarioWriter.removeExistingOutput(in: dataFolder)
+            let truth: ScenarioTruth
+            let summary: Importer.Summary
+            let stored: JourneyStore.Counts
+            do {
+                truth = try ScenarioWriter(directory: dataFolder, format: .csv).write(ScenarioGenerator(template: template, customers: customers, seed: 1))
+                let store = try JourneyStore(path: database)
+                let importer = try Importer(store: store)
+                var bar = ProgressBar(label: "importing")
+                _ = try importer.importFile(WorkspaceLoader.join(dataFolder, "events.csv")) { progress in
+                    bar.update(fraction: Double(progress.bytesRead) / Double(max(progress.bytesTotal, 1)), count: progress.counts.records,
+                               unit: "records", elapsed: progress.elapsed)
+                }
+                bar.finish()
+                summary = importer.summary()
+                stored = try store.counts()
+            } catch {
+                throw CommandFailure(message: "the demo data could not be generated or imported: \(error)")
+            }
+            files.append(("data/events.csv", "", "generated events; data/truth.json holds the planted facts"))
+            files.append(("wayfinder.db", "", "the store: try 'wayfinder customers --db \(database)'"))
 
             let touchpoints = current.touchpoints
             let low = touchpoints.filter { $0.emotion != nil }.min { $0.emotion! < $1.emotion! }
@@ -55,12 +92,14 @@ extension Wayfinder {
 
             Wrote the workspace to \(workspaceFolder)/ (\(workspace.personas.count) personas, \(workspace.journeys.count) journey maps: \(journeyIDs)).
             Journey '\(current.title)': \(current.stages.count) stages, \(touchpoints.count) touchpoints on \(channels) channels, \(pains) pain points.\(lowText)
+            Data: generated \(truth.events) events of \(truth.customers) customers; imported \(summary.imported) events, stitched into \(stored.customers) customers, \(summary.quarantined) quarantined.
 
             Files:
             \(fileList)
 
             Open \(WorkspaceLoader.join(out, "map.html")) in a browser. Then try:
               wayfinder validate \(workspaceFolder)
+              wayfinder customers --db \(database) --limit 5
               wayfinder render \(workspaceFolder) --format mermaid
               wayfinder init --template saas my-maps
               cp -r \(workspaceFolder) edited && wayfinder diff \(workspaceFolder) edited

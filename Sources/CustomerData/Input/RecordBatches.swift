@@ -1,0 +1,73 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Reads a file on a background thread and hands over batches of records, so parsing one
+/// batch overlaps with storing the previous one; at most `capacity` batches wait in memory.
+public final class RecordBatches: Sendable {
+    /// One hand-over.
+    public enum Item: Sendable {
+        /// Records, with the file's bytes read so far and its size.
+        case batch([InputRecord], bytesRead: Int64, size: Int64, format: RecordReader.Format)
+        /// The file is done.
+        case end(format: RecordReader.Format)
+        /// Reading failed; records handed over before stay valid.
+        case failure(ByteSource.Failure)
+    }
+
+    private let buffer = Mutex<[Item]>([])
+    private let free: DispatchSemaphore
+    private let filled = DispatchSemaphore(value: 0)
+    private let cancelled = Atomic<Bool>(false)
+
+    /// Starts reading `path` in batches of `batchSize` records.
+    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 4) {
+        free = DispatchSemaphore(value: capacity)
+        let thread = Thread { [self] in
+            do {
+                let reader = try RecordReader(path: path, format: format, mapping: mapping)
+                var records: [InputRecord] = []
+                records.reserveCapacity(batchSize)
+                while let record = try reader.next() {
+                    records.append(record)
+                    if records.count >= batchSize {
+                        guard send(.batch(records, bytesRead: reader.bytesRead, size: reader.size, format: reader.format)) else { return }
+                        records.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !records.isEmpty {
+                    guard send(.batch(records, bytesRead: reader.bytesRead, size: reader.size, format: reader.format)) else { return }
+                }
+                _ = send(.end(format: reader.format))
+            } catch let failure as ByteSource.Failure {
+                _ = send(.failure(failure))
+            } catch {
+                _ = send(.failure(ByteSource.Failure(description: "\(path): the file could not be read")))
+            }
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    private func send(_ item: Item) -> Bool {
+        free.wait()
+        if cancelled.load(ordering: .acquiring) { return false }
+        buffer.withLock { $0.append(item) }
+        filled.signal()
+        return true
+    }
+
+    /// The next item, waiting for the reader when needed.
+    public func next() -> Item {
+        filled.wait()
+        let item = buffer.withLock { $0.removeFirst() }
+        free.signal()
+        return item
+    }
+
+    /// Stops the reader (after a failure downstream).
+    public func cancel() {
+        cancelled.store(true, ordering: .releasing)
+        free.signal()
+    }
+}

@@ -1,0 +1,204 @@
+import JourneyModel
+
+/// Generates realistic multi-channel interaction data for a workspace's current-state journey,
+/// with a planted truth to check imports and analyses against.
+///
+/// Customers get a persona (by weight, about 10% none) with traits that satisfy its rule, go stage
+/// by stage with drop-off, visit touchpoints on the channels their persona prefers, browse
+/// anonymously on one to three devices before identifying, answer surveys whose scores follow the
+/// experience, and leave far more often after the planted friction points. Every touchpoint event
+/// is synthesised from the touchpoint's match rule and checked with ``EventMatcher``.
+///
+/// ```swift
+/// let generator = ScenarioGenerator(template: .retail, customers: 1_000, seed: 7)
+/// let truth = generator.run { event in events.append(event) }
+/// ```
+///
+/// The same seed gives the same events; customer *i* is the same whatever the number of customers.
+public struct ScenarioGenerator: Sendable {
+    /// Why a generator cannot be made for a workspace.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
+    /// 2026-01-05T00:00:00Z, the earliest timestamp.
+    public static let start: Int64 = Timestamp.daysFromCivil(year: 2026, month: 1, day: 5) * 86_400_000
+    /// Days over which customers start their journeys.
+    public static let arrivalDays = 60
+    /// The funnel window, 30 days; no customer's events span more.
+    public static let window: Int64 = 30 * 86_400_000
+
+    /// The scenario name written in the truth.
+    public let scenario: String
+    /// The workspace the data follows.
+    public let workspace: Workspace
+    /// The current-state journey the data follows.
+    public let journey: JourneyMap
+    /// How many customers to generate.
+    public let customers: Int
+    /// The seed.
+    public let seed: UInt64
+    let plan: ScenarioPlan
+    let keys: CustomerIdentity.Keys
+    /// The seed mixed with the scenario name, so two scenarios never share customers or ids.
+    let streamSeed: UInt64
+
+    /// A generator for one of the example workspaces `wayfinder init` writes.
+    public init(template: WorkspaceTemplate, customers: Int, seed: UInt64 = 1) {
+        // The templates are tested to decode and to have a current-state map.
+        try! self.init(workspace: template.workspace, scenario: template.rawValue, customers: customers, seed: seed)
+    }
+
+    /// A generator for a workspace: the data follows its first current-state journey (or `journey`).
+    public init(workspace: Workspace, journey: String? = nil, scenario: String, customers: Int, seed: UInt64 = 1) throws(Failure) {
+        let map = journey.map { id in workspace.journeys.first { $0.id == id } } ?? workspace.journeys.first { $0.state == .current }
+        guard let map else {
+            throw Failure(description: journey.map { "the workspace has no journey map '\($0)'" } ?? "the workspace has no current-state journey map")
+        }
+        guard !map.stages.isEmpty else { throw Failure(description: "the journey map '\(map.id)' has no stages") }
+        guard customers >= 0 else { throw Failure(description: "the number of customers cannot be negative") }
+        self.scenario = scenario
+        self.workspace = workspace
+        self.journey = map
+        self.customers = customers
+        self.seed = seed
+        streamSeed = seed ^ Self.nameHash(scenario)
+        plan = ScenarioPlan(workspace: workspace, journey: map, matcher: EventMatcher(journey: map), seed: streamSeed)
+        keys = CustomerIdentity.Keys(seed: streamSeed)
+        guard plan.byStage.contains(where: { !$0.isEmpty }) || plan.goal != nil else {
+            throw Failure(description: "no touchpoint of '\(map.id)' has a match rule that events can satisfy")
+        }
+    }
+
+    /// Touchpoint ids that get no events, with the reason.
+    public var unreachableTouchpoints: [(touchpoint: String, reason: String)] {
+        plan.unreachable.map { (journey.touchpoints[$0.touchpoint].id, $0.reason) }
+    }
+
+    /// The planted friction points' touchpoint ids.
+    public var frictionTouchpoints: [String] { plan.friction.map { journey.touchpoints[$0].id } }
+
+    /// The columns of the CSV format, in order.
+    public var csvColumns: [String] { plan.layout.columns }
+
+    /// Generates every event in order (customer by customer, each customer's in time order).
+    public func run(_ sink: (Event) throws -> Void) rethrows -> ScenarioTruth {
+        try run(customer: { _ in }, event: sink)
+    }
+
+    /// Generates every event, and after each customer's events, a summary of that customer.
+    public func run(customer: (ScenarioCustomer) throws -> Void, event sink: (Event) throws -> Void) rethrows -> ScenarioTruth {
+        try generate(customer: customer) { planned, identity, traits, ordinal in
+            try sink(event(planned, identity: identity, traits: traits, ordinal: ordinal))
+        }
+    }
+
+    /// The generation loop: plans each customer, counts the truth, and hands every planned event
+    /// (with the customer's identity, persona traits and the event's ordinal) to `emit`.
+    func generate(customer: (ScenarioCustomer) throws -> Void,
+                  emit: (PlannedEvent, inout CustomerIdentity, JSONValue, UInt64) throws -> Void) rethrows -> ScenarioTruth {
+        var tally = ScenarioTally(plan: plan, window: Self.window)
+        var ordinal: UInt64 = 0
+        var deviceCounter: UInt64 = 0
+        var buffer: [PlannedEvent] = []
+        let personaWeights = plan.personaWeights
+        for index in 0..<customers {
+            var random = ScenarioRandom(seed: streamSeed, stream: UInt64(index) + 1)
+            let slot = random.weighted(personaWeights)
+            let persona = slot < plan.personas.count ? slot : nil
+            let identity = CustomerIdentity(index: index, keys: keys, hasPhone: random.chance(0.55), using: &random)
+            let traitSet = persona.map { random.pick(plan.personas[$0].traits) } ?? (plan.noneTraits.isEmpty ? .object([]) : random.pick(plan.noneTraits))
+            let startDay = Int64(random.below(Self.arrivalDays))
+            let start = Self.start + startDay * CustomerJourney.day + Int64(random.int(in: 7 * 3600...22 * 3600 + 3599)) * 1000
+            var journey = CustomerJourney(plan: plan, persona: persona, identity: identity, start: start, random: random, reuse: &buffer)
+            journey.simulate(deviceCounter: &deviceCounter, keys: keys)
+            for planned in journey.events {
+                journey.identity.markUsed(planned)
+                tally.record(planned, kind: kind(of: planned))
+                try emit(planned, &journey.identity, traitSet, ordinal)
+                ordinal += 1
+            }
+            let identifiers = journey.identity.identifiers
+            tally.finishCustomer(persona: persona, identifiers: identifiers, devices: journey.identity.devices.filter(\.used).count)
+            try customer(ScenarioCustomer(label: journey.identity.label, persona: persona.map { plan.personas[$0].id },
+                                          identifiers: identifiers, events: journey.events.count))
+            swap(&buffer, &journey.events)
+        }
+        return tally.truth(scenario: scenario, seed: seed)
+    }
+
+    /// The Segment type of a planned event.
+    func kind(of planned: PlannedEvent) -> Event.Kind {
+        switch planned.action {
+        case .visit(let touchpoint, let template, _): plan.pools[touchpoint][template].kind
+        case .identify: .identify
+        case .feedback: .feedback
+        case .noise(let app, let template): (app ? plan.noise.app : plan.noise.web)[template].kind
+        }
+    }
+
+    /// FNV-1a of a name: stable across runs and platforms, unlike `Hasher`.
+    static func nameHash(_ name: String) -> UInt64 {
+        name.utf8.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+    }
+
+    /// The event for a planned event.
+    func event(_ planned: PlannedEvent, identity: CustomerIdentity, traits: JSONValue, ordinal: UInt64) -> Event {
+        var event: Event
+        switch planned.action {
+        case .visit(let touchpoint, let template, let score):
+            let template = plan.pools[touchpoint][template]
+            let (context, properties) = template.stamp(ordinal: ordinal, score: score >= 0 ? score : nil)
+            event = Event(type: template.kind, name: template.name, timestamp: planned.time, context: context, properties: properties)
+        case .identify(let device, let full):
+            var entries: [(String, JSONValue)] = [("email", .string(identity.email(variant: full ? Int(ordinal % 7 / 5) : 0)))]
+            if full {
+                if let phone = identity.phone(variant: Int(ordinal % 5)) { entries.append(("phone", .string(phone))) }
+                entries.append(("first_name", .string(identity.firstName)))
+                entries.append(("last_name", .string(identity.lastName)))
+                if case .object(let personaTraits) = traits { entries += personaTraits }
+            }
+            let channel = identity.devices[device].isApp ? "mobile-app" : "web"
+            event = Event(type: .identify, timestamp: planned.time, context: .object([("channel", .string(channel))]), traits: .object(entries))
+        case .feedback(let touchpoint, let metric, let score, let comment):
+            event = Event(type: .feedback, name: "Feedback Given", timestamp: planned.time, context: .object([("channel", .string("email"))]),
+                          properties: ScenarioPlan.feedbackProperties(touchpoint: journey.touchpoints[touchpoint].id, metric: metric, score: score,
+                                                                      text: FeedbackModel.comments[comment]))
+        case .noise(let app, let template):
+            let template = app ? plan.noise.app[template] : plan.noise.web[template]
+            event = Event(type: template.kind, name: template.name, timestamp: planned.time, context: template.context, properties: template.properties)
+        }
+        event.messageId = IdToken.uuid(ordinal, key: keys.message)
+        switch planned.carrier {
+        case .device(let index, let user, let junk):
+            let device = identity.devices[index]
+            event.anonymousId = device.anonymousId
+            if user {
+                event.userId = identity.userId
+            } else if junk > 0 {
+                event.userId = CustomerJourney.junkValues[junk]
+            }
+            if let id = device.deviceId { event.context = event.context.setting("device", to: .object([("id", .string(id))])) }
+        case .email(let variant):
+            event.traits = event.traits.setting("email", to: .string(identity.email(variant: variant)))
+        case .phone(let variant):
+            event.traits = event.traits.setting("phone", to: .string(identity.phone(variant: variant) ?? ""))
+        case .user:
+            event.userId = identity.userId
+        }
+        return event
+    }
+}
+
+/// One generated customer, reported after its events.
+public struct ScenarioCustomer: Sendable, Equatable {
+    /// A stable label, `c000001` for the first customer.
+    public var label: String
+    /// The persona id, or nil for a customer matching no persona.
+    public var persona: String?
+    /// Every identifier the customer's events carry, normalised and sorted.
+    public var identifiers: [Identifier]
+    /// The customer's events.
+    public var events: Int
+}

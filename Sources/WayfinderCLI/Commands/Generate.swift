@@ -1,0 +1,151 @@
+import ArgumentParser
+import CustomerData
+import Foundation
+import JourneyModel
+
+extension Wayfinder {
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate realistic customer interaction data for a template workspace, with the truth planted in it.",
+            discussion: """
+            The data follows the current-state map that 'wayfinder init --template <scenario>' writes: customers of each persona (and about 10% of none) travel stage by stage on the channels they prefer, browse anonymously on one to three devices before identifying, contact service, buy again, answer surveys that follow the experience, and leave far more often after one or two planted friction points. Every touchpoint event is made from the touchpoint's match rule and checked against it.
+
+            Beside the events, truth.json holds what was planted and counted: customers per persona, the ordered stage funnel overall and per persona, conversions, the friction points' drop-off against the baseline, feedback means, junk-id events and unreachable touchpoints. truth-identifiers.csv lists each customer's normalised identifiers, so identity stitching can be checked exactly. The same seed always gives the same bytes.
+
+            Scenarios:
+            \(WorkspaceTemplate.allCases.map { "  \($0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \($0.shortSummary)" }.joined(separator: "\n"))
+
+            Formats:
+              csv      events.csv: one row per event; import reads it without a mapping
+              ndjson   events.ndjson: one Segment message per line
+              segment  batch-00001.json, …: {"batch": [...]}, 2,500 messages at most
+
+            Examples:
+              wayfinder generate --scenario retail --customers 10000
+              wayfinder generate -s saas -c 200000 --seed 7 -f ndjson -o saas-data
+              wayfinder import retail-data/events.csv --db wayfinder.db
+            """
+        )
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The template workspace the data follows: \(WorkspaceTemplate.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                                        valueName: "name"))
+        var scenario: String
+
+        @Option(name: .shortAndLong, help: "How many customers to generate.")
+        var customers: Int
+
+        @Option(help: "The seed; the same seed gives the same data.")
+        var seed: UInt64 = 1
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The folder to write (default: <scenario>-data).", valueName: "folder"))
+        var out: String?
+
+        @Option(name: .shortAndLong, help: "csv, ndjson or segment.")
+        var format: String = "csv"
+
+        @Flag(help: "Replace earlier output (events, batches, truth files) in the folder.")
+        var force = false
+
+        static let maximumCustomers = 100_000_000
+
+        func validate() throws {
+            let names = WorkspaceTemplate.allCases.map(\.rawValue)
+            if WorkspaceTemplate(rawValue: scenario) == nil {
+                let hint = Suggestions.closest(to: scenario, in: names).map { "did you mean '--scenario \($0)'? Scenarios" } ?? "Choose one of the scenarios"
+                throw ValidationError("'\(scenario)' is not a scenario; \(hint): \(names.joined(separator: ", ")).")
+            }
+            if customers < 1 || customers > Self.maximumCustomers {
+                throw ValidationError("--customers must be from 1 to \(Self.maximumCustomers), for example '--customers 10000'.")
+            }
+            if ScenarioWriter.Format(rawValue: format) == nil {
+                let formats = ScenarioWriter.Format.allCases.map(\.rawValue)
+                let hint = Suggestions.closest(to: format, in: formats).map { "did you mean '--format \($0)'? Formats" } ?? "Choose one of"
+                throw ValidationError("'\(format)' is not a format; \(hint): \(formats.joined(separator: ", ")).")
+            }
+            if let out, out.isEmpty { throw ValidationError("--out needs a folder name, for example '--out retail-data'.") }
+        }
+
+        func run() throws {
+            let template = WorkspaceTemplate(rawValue: scenario)!
+            let format = ScenarioWriter.Format(rawValue: format)!
+            let folder = out ?? "\(template.rawValue)-data"
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw CommandFailure(message: "\(folder) is a file; choose a folder with --out")
+            }
+            let earlier = ScenarioWriter.existingOutput(in: folder)
+            if !earlier.isEmpty {
+                guard force else {
+                    throw CommandFailure(message: "\(folder) already holds generated data (\(earlier.prefix(3).joined(separator: ", "))\(earlier.count > 3 ? ", …" : "")); choose another folder with --out or add --force to replace it")
+                }
+                do { try ScenarioWriter.removeExistingOutput(in: folder) } catch { throw CommandFailure(message: error.description) }
+            }
+
+            let generator = ScenarioGenerator(template: template, customers: customers, seed: seed)
+            for (touchpoint, reason) in generator.unreachableTouchpoints {
+                Console.error("note: touchpoint '\(touchpoint)' gets no events: \(reason)")
+            }
+            let total = customers
+            var bar = ProgressBar(label: "Generating")
+            let clock = ContinuousClock()
+            let started = clock.now
+            func seconds() -> Double {
+                let elapsed = started.duration(to: clock.now).components
+                return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            }
+            let truth: ScenarioTruth
+            do {
+                truth = try ScenarioWriter(directory: folder, format: format).write(generator) { progress in
+                    bar.update(fraction: Double(progress.customers) / Double(total), count: progress.events, unit: "events", elapsed: seconds())
+                }
+            } catch {
+                bar.finish()
+                throw CommandFailure(message: error.description)
+            }
+            let elapsed = seconds()
+            bar.finish()
+            Console.out(summary(truth, folder: folder, elapsed: elapsed))
+        }
+
+        func summary(_ truth: ScenarioTruth, folder: String, elapsed: Double) -> String {
+            let rate = elapsed > 0 ? Double(truth.events) / elapsed : 0
+            var lines = ["Generated the \(truth.scenario) scenario (seed \(truth.seed)): \(Self.grouped(truth.customers)) customers, "
+                + "\(Self.grouped(truth.events)) events in \(String(format: "%.2f", elapsed)) s (\(Self.grouped(Int(rate))) events/s)."]
+            lines.append("Wrote to \(folder):")
+            let files = truth.files.keys.sorted()
+            let width = max(22, (files.map(\.count).max() ?? 0) + 2)
+            func line(_ name: String, _ text: String) { lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + text) }
+            for name in files.prefix(3) { line(name, "\(Self.grouped(truth.files[name]!)) events") }
+            if files.count > 3 { line("…", "\(files.count) batch files, the last \(files.last!)") }
+            line(ScenarioWriter.truthFile, "the planted truth")
+            line(ScenarioWriter.identifiersFile, "\(Self.grouped(truth.identifiers.total)) identifiers of \(Self.grouped(truth.customers)) customers")
+            let friction = truth.friction.map { point in
+                "\(point.touchpoint) (\(Self.percent(point.realised.dropOff)) of its visitors leave)"
+            }
+            if !friction.isEmpty {
+                lines.append("Planted friction: \(friction.joined(separator: ", ")); elsewhere \(Self.percent(truth.baseline.realised.dropOff)) leave.")
+            }
+            let eventFile = format == "csv" ? "events.csv" : format == "ndjson" ? "events.ndjson" : "batch-*.json"
+            lines.append("""
+
+            Next:
+              wayfinder init --template \(truth.scenario) maps
+              wayfinder import \((folder as NSString).appendingPathComponent(eventFile)) --db wayfinder.db
+            """)
+            return lines.joined(separator: "\n")
+        }
+
+        /// 1234567 → "1,234,567".
+        static func grouped(_ value: Int) -> String {
+            let digits = String(value.magnitude)
+            var out = ""
+            for (index, digit) in digits.enumerated() {
+                if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+                out.append(digit)
+            }
+            return (value < 0 ? "-" : "") + out
+        }
+
+        static func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+    }
+}
