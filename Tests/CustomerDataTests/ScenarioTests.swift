@@ -5,7 +5,7 @@ import Testing
 import WayfinderTesting
 
 /// Generated data, with each customer's events, for checking the planted truth independently.
-struct GeneratedScenario: Sendable {
+private struct GeneratedScenario: Sendable {
     let generator: ScenarioGenerator
     let events: [Event]
     /// Each customer with the range of its events in `events`.
@@ -43,7 +43,7 @@ struct GeneratedScenario: Sendable {
 }
 
 /// Order-insensitive JSON, for comparing objects whose keys a CSV reader rebuilds in column order.
-func canonical(_ value: JSONValue) -> JSONValue {
+private func canonical(_ value: JSONValue) -> JSONValue {
     switch value {
     case .object(let entries): .object(entries.map { ($0.0, canonical($0.1)) }.sorted { $0.0 < $1.0 })
     case .array(let items): .array(items.map(canonical))
@@ -52,14 +52,14 @@ func canonical(_ value: JSONValue) -> JSONValue {
 }
 
 /// Leaf paths and their text (a CSV file carries traits as text).
-func leafTexts(_ value: JSONValue, prefix: String = "") -> [String: String] {
+private func leafTexts(_ value: JSONValue, prefix: String = "") -> [String: String] {
     guard case .object(let entries) = value else { return prefix.isEmpty ? [:] : [prefix: value.text ?? value.json] }
     var result: [String: String] = [:]
     for (key, inner) in entries { result.merge(leafTexts(inner, prefix: prefix.isEmpty ? key : prefix + "." + key)) { $1 } }
     return result
 }
 
-func readAll(_ path: String) throws -> (events: [Event], problems: [String]) {
+private func readAll(_ path: String) throws -> (events: [Event], problems: [String]) {
     let reader = try RecordReader(path: path)
     var events: [Event] = [], problems: [String] = []
     while let record = try reader.next() {
@@ -78,7 +78,7 @@ struct ScenarioGeneratorTests {
         let directory = try TemporaryDirectory(prefix: "scenario")
         func write(_ folder: String, seed: UInt64) throws -> ScenarioTruth {
             try ScenarioWriter(directory: directory.path(folder), format: format)
-                .write(ScenarioGenerator(template: .saas, customers: 1_200, seed: seed))
+                .write(ScenarioGenerator(template: .saas, customers: 2_100, seed: seed))
         }
         let first = try write("a", seed: 42), second = try write("b", seed: 42)
         _ = try write("c", seed: 43)
@@ -93,7 +93,7 @@ struct ScenarioGeneratorTests {
         #expect(directory.read("a/\(eventFile)") != directory.read("c/\(eventFile)"))
         #expect(directory.read("a/truth.json") != directory.read("c/truth.json"))
         #expect(!files.contains { $0.hasSuffix(".partial") })
-        if format == .segment { #expect(first.files.count >= 2, "1,200 customers should need more than one batch") }
+        if format == .segment { #expect(first.files.count >= 2, "2,100 customers (two chunks) should need several batches") }
     }
 
     @Test("customer i is the same whatever the number of customers")
@@ -318,13 +318,18 @@ struct ScenarioGeneratorTests {
         #expect(typeMismatches.isEmpty, "\(typeMismatches.count) events have properties of another JSON type")
     }
 
-    @Test("NDJSON and Segment batches are read back as the same events", arguments: [ScenarioWriter.Format.ndjson, .segment])
-    func jsonRoundTrip(format: ScenarioWriter.Format) throws {
+    @Test("NDJSON and Segment batches are read back as the same events, across parallel chunks",
+          arguments: [(ScenarioWriter.Format.ndjson, WorkspaceTemplate.retail), (.segment, .healthcare), (.ndjson, .b2bServices)])
+    func jsonRoundTrip(format: ScenarioWriter.Format, template: WorkspaceTemplate) throws {
         let directory = try TemporaryDirectory(prefix: "scenario")
-        let generator = ScenarioGenerator(template: .healthcare, customers: 800, seed: 9)
+        let generator = ScenarioGenerator(template: template, customers: 2_100, seed: 9)
         var generated: [Event] = []
-        _ = generator.run { generated.append($0) }
+        var expected = generator.run { generated.append($0) }
         let truth = try ScenarioWriter(directory: directory.path, format: format).write(generator)
+        expected.format = format.rawValue
+        expected.files = truth.files
+        expected.identifiersFile = "truth-identifiers.csv"
+        #expect(truth == expected, "the writer's truth (merged over chunks) differs from a sequential run")
         let names = ScenarioWriter(directory: directory.path, format: format).fileNames(events: generated.count)
         #expect(Set(truth.files.keys) == Set(names))
         #expect(truth.files.values.reduce(0, +) == generated.count)
@@ -346,7 +351,7 @@ struct ScenarioGeneratorTests {
     @Test("the identifiers file lists every customer's normalised identifiers")
     func identifiersFile() throws {
         let directory = try TemporaryDirectory(prefix: "scenario")
-        let generator = ScenarioGenerator(template: .leadGen, customers: 400, seed: 1)
+        let generator = ScenarioGenerator(template: .leadGen, customers: 2_200, seed: 1)
         var expected: [String] = ["customer,identifier"]
         _ = generator.run(customer: { customer in expected += customer.identifiers.map { "\(customer.label),\($0)" } }, event: { _ in })
         let truth = try ScenarioWriter(directory: directory.path, format: .ndjson).write(generator)

@@ -18,8 +18,8 @@ command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is missing (apt-get inst
 swift build -c release --package-path "$root" --product wayfinder >/dev/null
 bin="$(swift build -c release --package-path "$root" --show-bin-path)/wayfinder"
 
-# About 10 events per retail customer; generate enough customers, then cut the file to EVENTS rows.
-customers=$(( events / 8 + 1000 ))
+# About 7 events per retail customer; generate enough customers, then cut the file to EVENTS rows.
+customers=$(( events / 6 + 1000 ))
 "$bin" generate --scenario retail --customers "$customers" --seed 7 --format csv --out "$work/data" >/dev/null
 csv="$work/data/events.csv"
 head -n $(( events + 1 )) "$csv" > "$work/events.csv"

@@ -21,14 +21,16 @@ public final class RecordBatches: Sendable {
     private let cancelled = Atomic<Bool>(false)
 
     /// Starts reading `path` in batches of `batchSize` records.
-    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 4) {
+    /// With `junk`, each event is also prepared for storing (``PreparedEvent``) on the reading thread.
+    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 4, prepareWithJunk junk: Set<String>? = nil) {
         free = DispatchSemaphore(value: capacity)
         let thread = Thread { [self] in
             do {
                 let reader = try RecordReader(path: path, format: format, mapping: mapping)
                 var records: [InputRecord] = []
                 records.reserveCapacity(batchSize)
-                while let record = try reader.next() {
+                while var record = try reader.next() {
+                    if let junk, case .success(let event) = record.result { record.prepared = PreparedEvent(event, junk: junk) }
                     records.append(record)
                     if records.count >= batchSize {
                         guard send(.batch(records, bytesRead: reader.bytesRead, size: reader.size, format: reader.format)) else { return }

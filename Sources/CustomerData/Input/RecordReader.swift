@@ -10,6 +10,8 @@ public struct InputRecord: Sendable {
     public var text: String
     /// The event, or why the record cannot be imported.
     public var result: Result<Event, RecordProblem>
+    /// Work done ahead for storing the event, when the reader was asked to prepare records.
+    public var prepared: PreparedEvent?
 
     /// Creates a record.
     public init(line: Int, location: String, text: String, result: Result<Event, RecordProblem>) {
@@ -17,6 +19,23 @@ public struct InputRecord: Sendable {
         self.location = location
         self.text = text
         self.result = result
+    }
+}
+
+/// What storing an event needs, computed on the reading thread so the writing thread only writes.
+public struct PreparedEvent: Sendable {
+    /// The event's usable identifiers (previousId is resolved at stitching time).
+    public var identifiers: [Identifier]
+    /// The JSON payload kept beside the columns (``Event/payload``).
+    public var payload: String
+    /// The 128-bit deduplication digest: of `messageId`, or of the content when there is none.
+    public var dedupe: (UInt64, UInt64)
+
+    /// Prepares an event.
+    public init(_ event: Event, junk: Set<String>) {
+        identifiers = Identifier.all(of: event, junk: junk)
+        payload = event.payload.json
+        dedupe = Digest.hash128(event.messageId.map { "m:" + $0 } ?? "c:\(event.type.rawValue):\(event.name ?? ""):\(event.timestamp):" + payload)
     }
 }
 

@@ -29,16 +29,15 @@ struct CustomerIdentity {
     }
 
     let label: String
-    let firstName: String
-    let lastName: String
     let userId: String
+    /// Indexes into the name and domain tables, and the number that makes the email unique.
+    private let first: Int, last: Int, domain: Int, number: String
     /// Canonical (normalised) email.
     let email: String
     /// The national part of a UK mobile number: 7 and nine digits.
     let phone: String?
     var devices: [Device] = []
     var usedEmail = false
-    private var emailVariants: [String] = []
     var usedPhone = false
     var usedUser = false
 
@@ -49,16 +48,23 @@ struct CustomerIdentity {
                             "Taylor", "Brown", "Wilson", "Thomas", "Roberts", "Singh", "Clarke", "Wright", "Mensah", "Rossi", "Green",
                             "Osei", "Byrne", "Kelly", "Hussain", "Lewis", "Wood", "Chen"]
     static let domains = ["example.com", "example.org", "example.net"]
+    static let lowerFirstNames = firstNames.map { $0.lowercased() }, upperFirstNames = firstNames.map { $0.uppercased() }
+    static let lowerLastNames = lastNames.map { $0.lowercased() }, upperLastNames = lastNames.map { $0.uppercased() }
+    static let capitalisedDomains = domains.map { $0.prefix(1).uppercased() + $0.dropFirst() }, upperDomains = domains.map { $0.uppercased() }
+
+    var firstName: String { Self.firstNames[first] }
+    var lastName: String { Self.lastNames[last] }
 
     init(index: Int, keys: Keys, hasPhone: Bool, using random: inout ScenarioRandom) {
-        label = "c" + String(repeating: "0", count: max(0, 6 - String(index + 1).count)) + String(index + 1)
-        firstName = random.pick(Self.firstNames)
-        lastName = random.pick(Self.lastNames)
+        number = String(index + 1)
+        label = number.count >= 6 ? "c" + number : "c" + String(repeating: "0", count: 6 - number.count) + number
+        first = random.below(Self.firstNames.count)
+        last = random.below(Self.lastNames.count)
+        domain = random.below(Self.domains.count)
         userId = "usr_" + IdToken.base36(IdToken.mix(UInt64(index) ^ keys.user), width: 13)
-        email = "\(firstName).\(lastName)\(index + 1)@\(random.pick(Self.domains))".lowercased()
+        email = Self.joined(Self.lowerFirstNames[first], ".", Self.lowerLastNames[last], number, "@", Self.domains[domain])
         if hasPhone {
-            let number = (UInt64(index) &* 7919 &+ keys.phone) % 1_000_000_000
-            let digits = String(number)
+            let digits = String((UInt64(index) &* 7919 &+ keys.phone) % 1_000_000_000)
             phone = "7" + String(repeating: "0", count: 9 - digits.count) + digits
         } else {
             phone = nil
@@ -91,24 +97,27 @@ struct CustomerIdentity {
 
     /// The email as typed somewhere: variant 0 is canonical, the others differ in case and spacing.
     func email(variant: Int) -> String {
-        variant == 0 ? email : Self.emailVariant(email, firstName: firstName, lastName: lastName, variant: variant)
-    }
-
-    /// ``email(variant:)``, computed once per customer.
-    mutating func cachedEmail(variant: Int) -> String {
-        if emailVariants.isEmpty { emailVariants = (0..<5).map { email(variant: $0) } }
-        return emailVariants[variant]
-    }
-
-    static func emailVariant(_ email: String, firstName: String, lastName: String, variant: Int) -> String {
-        let (local, domain) = (email.prefix { $0 != "@" }, email.drop { $0 != "@" }.dropFirst())
-        let capitalised = "\(firstName).\(lastName)" + local.drop { !$0.isNumber }
         switch variant {
-        case 1: return "\(capitalised)@\(domain.prefix(1).uppercased())\(domain.dropFirst())"
-        case 2: return " \(email) "
-        case 3: return email.uppercased()
-        case 4: return " \(capitalised)@\(domain) "
+        case 1: return Self.joined(firstName, ".", lastName, number, "@", Self.capitalisedDomains[domain])
+        case 2: return Self.joined(" ", email, " ")
+        case 3: return Self.joined(Self.upperFirstNames[first], ".", Self.upperLastNames[last], number, "@", Self.upperDomains[domain])
+        case 4: return Self.joined(" ", firstName, ".", lastName, number, "@", Self.domains[domain], " ")
         default: return email
+        }
+    }
+
+    /// Concatenation with one allocation.
+    static func joined(_ parts: String...) -> String {
+        let count = parts.reduce(0) { $0 + $1.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var offset = 0
+            for var part in parts {
+                part.withUTF8 { bytes in
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: bytes)
+                    offset += bytes.count
+                }
+            }
+            return offset
         }
     }
 
@@ -130,14 +139,15 @@ struct CustomerIdentity {
     /// Built from the canonical forms, which are already normalised (tests check them against
     /// ``Identifier/all(of:)`` over the events).
     var identifiers: [Identifier] {
+        // In the order Identifier sorts by: kind (user, email, phone, device, anonymous), then value.
         var found: [Identifier] = []
+        found.reserveCapacity(3 + 2 * devices.count)
         if usedUser { found.append(Identifier(kind: .user, value: userId)) }
         if usedEmail { found.append(Identifier(kind: .email, value: email)) }
         if usedPhone, let phone { found.append(Identifier(kind: .phone, value: "+44" + phone)) }
-        for device in devices where device.used {
-            if let id = device.deviceId { found.append(Identifier(kind: .device, value: id)) }
-        }
-        for device in devices where device.used { found.append(Identifier(kind: .anonymous, value: device.anonymousId)) }
-        return found.sorted()
+        let used = devices.filter(\.used)
+        found += used.compactMap { $0.deviceId.map { Identifier(kind: .device, value: $0) } }.sorted()
+        found += used.map { Identifier(kind: .anonymous, value: $0.anonymousId) }.sorted()
+        return found
     }
 }

@@ -34,6 +34,8 @@ struct PlannedEvent {
 struct CustomerJourney {
     static let junkValues = ["", "undefined", "null"]
     static let minute: Int64 = 60_000, hour: Int64 = 3_600_000, day: Int64 = 86_400_000
+    /// Weights of one, two and three devices; of one, two and three visits a stage; of none, one and two before the goal.
+    static let deviceWeights = [0.45, 0.4, 0.15], stageVisits = [0.5, 0.35, 0.15], goalStageVisits = [0.3, 0.45, 0.25]
     /// The most any customer's events span, within the 30-day funnel window.
     static let maximumSpan: Int64 = 29 * day
 
@@ -67,7 +69,7 @@ struct CustomerJourney {
         self.identifies = identifies
         identifyAtGoal = atGoal
         identifyAfter = identifies && !atGoal ? random.int(in: 1...3) : .max
-        deviceBudget = identifies ? [1, 2, 3][random.weighted([0.45, 0.4, 0.15])] : 1
+        deviceBudget = identifies ? 1 + random.weighted(Self.deviceWeights) : 1
         self.random = random
     }
 
@@ -77,16 +79,16 @@ struct CustomerJourney {
     mutating func simulate(deviceCounter: inout UInt64, keys: CustomerIdentity.Keys) {
         _ = identity.addDevice(app: random.chance(plan.prefersApp[slot] ? 0.4 : 0.1), counter: &deviceCounter, keys: keys)
         let stageCount = plan.journey.stages.count
-        let drop = persona.map { plan.personas[$0].drop } ?? Array(repeating: 0.2, count: stageCount)
+        let drop = plan.drops[slot]
         let entry = stageCount > 1 && !plan.byStage[1].isEmpty && random.chance(0.05) ? 1 : 0
         var converted = false
         stages: for stage in entry..<stageCount {
             if stage > entry { time += Int64(random.logUniform(2, 120) * Double(Self.hour)) }
             let isGoalStage = plan.goal != nil && stage == plan.goalStage
             let options = plan.byStage[stage]
-            let wanted = isGoalStage ? [0, 1, 2][random.weighted([0.3, 0.45, 0.25])] : [1, 2, 3][random.weighted([0.5, 0.35, 0.15])]
-            var chosen = choose(min(wanted, options.count), from: options)
-            chosen.sort()
+            // One to three visits a stage; in the goal stage none to two before the goal itself.
+            let wanted = isGoalStage ? random.weighted(Self.goalStageVisits) : 1 + random.weighted(Self.stageVisits)
+            var chosen = choose(min(wanted, options.count, 64), from: options)
             if chosen.count > 1, random.chance(0.1) { chosen.swapAt(0, 1) }
             for (offset, touchpoint) in chosen.enumerated() {
                 if offset > 0 { time += withinStageGap() }
@@ -123,17 +125,25 @@ struct CustomerJourney {
         Int64(random.logUniform(3, 600) * Double(Self.minute))
     }
 
-    /// Distinct touchpoints, weighted towards the persona's channels.
+    /// Distinct touchpoints, weighted towards the persona's channels, in map order.
     private mutating func choose(_ count: Int, from options: [Int]) -> [Int] {
-        var remaining = options
         let habits = plan.habits[slot]
-        var weights = options.map { habits[$0] }
-        var chosen: [Int] = []
+        var taken: UInt64 = 0
         for _ in 0..<count {
-            let pick = random.weighted(weights)
-            chosen.append(remaining.remove(at: pick))
-            weights.remove(at: pick)
+            var total = 0.0
+            for (position, option) in options.enumerated() where taken & (1 << UInt64(position & 63)) == 0 { total += habits[option] }
+            var point = random.unit() * total
+            var pick = -1
+            for (position, option) in options.enumerated() where taken & (1 << UInt64(position & 63)) == 0 {
+                pick = position
+                point -= habits[option]
+                if point < 0 { break }
+            }
+            if pick >= 0 { taken |= 1 << UInt64(pick & 63) }
         }
+        var chosen: [Int] = []
+        chosen.reserveCapacity(count)
+        for (position, option) in options.enumerated() where taken & (1 << UInt64(position & 63)) != 0 { chosen.append(option) }
         return chosen
     }
 

@@ -60,6 +60,13 @@ struct EventBytes {
         }
     }
 
+    /// A JSON string literal of text known to need no escaping (the generator's ids).
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        out.append(contentsOf: text.utf8)
+        out.append(0x22)
+    }
+
     /// A JSON string literal, escaped like ``JSONValue/json``.
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
@@ -101,22 +108,27 @@ struct EventBytes {
         if dates[slot].day != day { dates[slot] = (day, Array(Timestamp.iso8601(day * 86_400_000).utf8.prefix(11))) }
         out.append(contentsOf: dates[slot].text)
         let remainder = milliseconds - day * 86_400_000
-        func two(_ value: Int64) {
-            out.append(UInt8(0x30 + value / 10))
-            out.append(UInt8(0x30 + value % 10))
+        let hour = remainder / 3_600_000, minute = remainder / 60_000 % 60, second = remainder / 1000 % 60, millis = remainder % 1000
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 13) { text in
+            func two(_ value: Int64, at index: Int) {
+                text[index] = UInt8(truncatingIfNeeded: 0x30 + value / 10)
+                text[index + 1] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+            }
+            two(hour, at: 0)
+            text[2] = 0x3A
+            two(minute, at: 3)
+            text[5] = 0x3A
+            two(second, at: 6)
+            var count = 8
+            if millis != 0 {
+                text[8] = 0x2E
+                text[9] = UInt8(truncatingIfNeeded: 0x30 + millis / 100)
+                two(millis % 100, at: 10)
+                count = 12
+            }
+            text[count] = 0x5A
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0...count]))
         }
-        two(remainder / 3_600_000)
-        out.append(0x3A)
-        two(remainder / 60_000 % 60)
-        out.append(0x3A)
-        two(remainder / 1000 % 60)
-        let millis = remainder % 1000
-        if millis != 0 {
-            out.append(0x2E)
-            out.append(UInt8(0x30 + millis / 100))
-            two(millis % 100)
-        }
-        out.append(0x5A)
     }
 
     // MARK: CSV

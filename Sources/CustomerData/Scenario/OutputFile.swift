@@ -1,14 +1,13 @@
 import Foundation
 
-/// A file written through a 1 MB buffer to `<name>.partial`, renamed to its name when closed, so a
-/// failed or interrupted run never leaves a file that looks complete.
+/// A file written to `<name>.partial` and renamed to its name when closed, so a failed or
+/// interrupted run never leaves a file that looks complete. Callers fill their own buffer and hand
+/// it over when it passes ``bufferSize``.
 final class OutputFile {
     let path: String
     private let partialPath: String
     private var descriptor: Int32
-    /// Bytes waiting to be written; append to it, then call ``flushIfFull()``.
-    var buffer: [UInt8] = []
-    private(set) var bytesWritten: Int64 = 0
+    /// A good size for the caller's buffer.
     static let bufferSize = 1 << 20
 
     init(path: String) throws(ScenarioWriter.Failure) {
@@ -16,7 +15,6 @@ final class OutputFile {
         partialPath = path + ".partial"
         descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw ScenarioWriter.Failure(path: path, reason: Self.reason(errno)) }
-        buffer.reserveCapacity(Self.bufferSize + 64 * 1024)
     }
 
     deinit {
@@ -26,31 +24,33 @@ final class OutputFile {
         }
     }
 
-    func append(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+    /// Writes `bytes` and empties it, keeping its capacity.
+    func write(_ bytes: inout [UInt8]) throws(ScenarioWriter.Failure) {
+        try write(contentsOf: bytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 
-    func flushIfFull() throws(ScenarioWriter.Failure) {
-        if buffer.count >= Self.bufferSize { try flush() }
-    }
-
-    func flush() throws(ScenarioWriter.Failure) {
+    /// Writes `bytes`.
+    func write(contentsOf bytes: [UInt8]) throws(ScenarioWriter.Failure) {
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { bytes in write(descriptor, bytes.baseAddress! + offset, bytes.count - offset) }
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw ScenarioWriter.Failure(path: path, reason: Self.reason(errno))
             }
             offset += written
         }
-        bytesWritten += Int64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Writes what is left and gives the file its name.
-    func close() throws(ScenarioWriter.Failure) {
-        try flush()
+    /// Writes `bytes` when it holds ``bufferSize`` or more.
+    func writeIfFull(_ bytes: inout [UInt8]) throws(ScenarioWriter.Failure) {
+        if bytes.count >= Self.bufferSize { try write(&bytes) }
+    }
+
+    /// Writes what is left in `bytes` and gives the file its name.
+    func close(writing bytes: inout [UInt8]) throws(ScenarioWriter.Failure) {
+        try write(&bytes)
         let status = Foundation.close(descriptor)
         descriptor = -1
         guard status == 0 else { throw ScenarioWriter.Failure(path: path, reason: Self.reason(errno)) }

@@ -44,9 +44,15 @@ public struct ScenarioGenerator: Sendable {
     /// The seed mixed with the scenario name, so two scenarios never share customers or ids.
     let streamSeed: UInt64
 
+    /// The most customers one generator makes (ids leave 12 bits per customer for its events).
+    public static let maximumCustomers = 1 << 28
+
     /// A generator for one of the example workspaces `wayfinder init` writes.
+    ///
+    /// - Precondition: `customers` is from 0 to ``maximumCustomers``.
     public init(template: WorkspaceTemplate, customers: Int, seed: UInt64 = 1) {
-        // The templates are tested to decode and to have a current-state map.
+        precondition((0...Self.maximumCustomers).contains(customers), "the number of customers must be from 0 to \(Self.maximumCustomers)")
+        // The templates decode, validate and have a current-state map (JourneyModel's tests check them).
         try! self.init(workspace: template.workspace, scenario: template.rawValue, customers: customers, seed: seed)
     }
 
@@ -57,7 +63,9 @@ public struct ScenarioGenerator: Sendable {
             throw Failure(description: journey.map { "the workspace has no journey map '\($0)'" } ?? "the workspace has no current-state journey map")
         }
         guard !map.stages.isEmpty else { throw Failure(description: "the journey map '\(map.id)' has no stages") }
-        guard customers >= 0 else { throw Failure(description: "the number of customers cannot be negative") }
+        guard (0...Self.maximumCustomers).contains(customers) else {
+            throw Failure(description: "the number of customers must be from 0 to \(Self.maximumCustomers)")
+        }
         self.scenario = scenario
         self.workspace = workspace
         self.journey = map
@@ -89,35 +97,43 @@ public struct ScenarioGenerator: Sendable {
 
     /// Generates every event, and after each customer's events, a summary of that customer.
     public func run(customer: (ScenarioCustomer) throws -> Void, event sink: (Event) throws -> Void) rethrows -> ScenarioTruth {
-        try generate(customer: customer) { planned, identity, traits, ordinal in
-            try sink(event(planned, identity: identity, traits: traits, ordinal: ordinal))
+        let tally = try generate(0..<customers, customer: customer) { planned, identity, traits, ordinal in
+            try sink(event(planned, identity: identity, traits: traits.value, ordinal: ordinal))
         }
+        return tally.truth(scenario: scenario, seed: seed)
     }
 
-    /// The generation loop: plans each customer, counts the truth, and hands every planned event
-    /// (with the customer's identity, persona traits and the event's ordinal) to `emit`.
-    func generate(customer: (ScenarioCustomer) throws -> Void,
-                  emit: (PlannedEvent, inout CustomerIdentity, JSONValue, UInt64) throws -> Void) rethrows -> ScenarioTruth {
+    /// Devices per customer in the device id space (a customer has at most three).
+    static let deviceSpace: UInt64 = 4
+    /// Events per customer in the event id space: event *j* of customer *i* has ordinal `i << 12 | j`.
+    static let eventBits: UInt64 = 12
+
+    /// The generation loop for a range of customers: plans each customer, counts the truth, and
+    /// hands every planned event (with the customer's identity, persona traits and the event's
+    /// ordinal) to `emit`. Customers are independent, so ranges can be generated in parallel.
+    func generate(_ range: Range<Int>, customer: (ScenarioCustomer) throws -> Void,
+                  emit: (PlannedEvent, inout CustomerIdentity, TraitChoice, UInt64) throws -> Void) rethrows -> ScenarioTally {
         var tally = ScenarioTally(plan: plan, window: Self.window)
-        var ordinal: UInt64 = 0
-        var deviceCounter: UInt64 = 0
         var buffer: [PlannedEvent] = []
         let personaWeights = plan.personaWeights
-        for index in 0..<customers {
+        for index in range {
             var random = ScenarioRandom(seed: streamSeed, stream: UInt64(index) + 1)
             let slot = random.weighted(personaWeights)
             let persona = slot < plan.personas.count ? slot : nil
             let identity = CustomerIdentity(index: index, keys: keys, hasPhone: random.chance(0.55), using: &random)
-            let traitSet = persona.map { random.pick(plan.personas[$0].traits) } ?? (plan.noneTraits.isEmpty ? .object([]) : random.pick(plan.noneTraits))
+            let set = random.below(plan.traitSets[slot].count)
+            let traitSet = TraitChoice(slot: slot, set: set, value: plan.traitSets[slot][set])
             let startDay = Int64(random.below(Self.arrivalDays))
             let start = Self.start + startDay * CustomerJourney.day + Int64(random.int(in: 7 * 3600...22 * 3600 + 3599)) * 1000
             var journey = CustomerJourney(plan: plan, persona: persona, identity: identity, start: start, random: random, reuse: &buffer)
+            var deviceCounter = UInt64(index) * Self.deviceSpace
             journey.simulate(deviceCounter: &deviceCounter, keys: keys)
-            for planned in journey.events {
+            assert(journey.events.count < 1 << Self.eventBits && deviceCounter <= UInt64(index + 1) * Self.deviceSpace)
+            let first = UInt64(index) << Self.eventBits
+            for (offset, planned) in journey.events.enumerated() {
                 journey.identity.markUsed(planned)
                 tally.record(planned, kind: kind(of: planned))
-                try emit(planned, &journey.identity, traitSet, ordinal)
-                ordinal += 1
+                try emit(planned, &journey.identity, traitSet, first | UInt64(offset))
             }
             let identifiers = journey.identity.identifiers
             tally.finishCustomer(persona: persona, identifiers: identifiers, devices: journey.identity.devices.filter(\.used).count)
@@ -125,7 +141,7 @@ public struct ScenarioGenerator: Sendable {
                                           identifiers: identifiers, events: journey.events.count))
             swap(&buffer, &journey.events)
         }
-        return tally.truth(scenario: scenario, seed: seed)
+        return tally
     }
 
     /// The Segment type of a planned event.
@@ -137,6 +153,15 @@ public struct ScenarioGenerator: Sendable {
         case .noise(let app, let template): (app ? plan.noise.app : plan.noise.web)[template].kind
         }
     }
+
+    /// The event name of survey answers not tied to a touchpoint's own rule.
+    static let feedbackName = "Feedback Given"
+
+    /// The email format a sign-up form records: mostly as typed in lower case, sometimes capitalised.
+    static func identifyEmailVariant(full: Bool, ordinal: UInt64) -> Int { full ? Int(ordinal % 7 / 5) : 0 }
+
+    /// The phone format a sign-up form records.
+    static func identifyPhoneVariant(ordinal: UInt64) -> Int { Int(ordinal % 5) }
 
     /// FNV-1a of a name: stable across runs and platforms, unlike `Hasher`.
     static func nameHash(_ name: String) -> UInt64 {
@@ -152,9 +177,9 @@ public struct ScenarioGenerator: Sendable {
             let (context, properties) = template.stamp(ordinal: ordinal, score: score >= 0 ? score : nil)
             event = Event(type: template.kind, name: template.name, timestamp: planned.time, context: context, properties: properties)
         case .identify(let device, let full):
-            var entries: [(String, JSONValue)] = [("email", .string(identity.email(variant: full ? Int(ordinal % 7 / 5) : 0)))]
+            var entries: [(String, JSONValue)] = [("email", .string(identity.email(variant: Self.identifyEmailVariant(full: full, ordinal: ordinal))))]
             if full {
-                if let phone = identity.phone(variant: Int(ordinal % 5)) { entries.append(("phone", .string(phone))) }
+                if let phone = identity.phone(variant: Self.identifyPhoneVariant(ordinal: ordinal)) { entries.append(("phone", .string(phone))) }
                 entries.append(("first_name", .string(identity.firstName)))
                 entries.append(("last_name", .string(identity.lastName)))
                 if case .object(let personaTraits) = traits { entries += personaTraits }
@@ -162,7 +187,7 @@ public struct ScenarioGenerator: Sendable {
             let channel = identity.devices[device].isApp ? "mobile-app" : "web"
             event = Event(type: .identify, timestamp: planned.time, context: .object([("channel", .string(channel))]), traits: .object(entries))
         case .feedback(let touchpoint, let metric, let score, let comment):
-            event = Event(type: .feedback, name: "Feedback Given", timestamp: planned.time, context: .object([("channel", .string("email"))]),
+            event = Event(type: .feedback, name: Self.feedbackName, timestamp: planned.time, context: .object([("channel", .string("email"))]),
                           properties: ScenarioPlan.feedbackProperties(touchpoint: journey.touchpoints[touchpoint].id, metric: metric, score: score,
                                                                       text: FeedbackModel.comments[comment]))
         case .noise(let app, let template):
@@ -189,6 +214,13 @@ public struct ScenarioGenerator: Sendable {
         }
         return event
     }
+}
+
+/// A customer's persona trait set: the persona slot (personas, then "none"), the set's index, and the traits.
+struct TraitChoice {
+    let slot: Int
+    let set: Int
+    let value: JSONValue
 }
 
 /// One generated customer, reported after its events.

@@ -2,7 +2,9 @@ import JourneyModel
 
 /// Everything the generator prepares once from the workspace: checked event templates per
 /// touchpoint, persona traits, friction points and the CSV columns.
-struct ScenarioPlan: Sendable {
+///
+/// A class with constant properties, so every customer's simulation shares it for one retain.
+final class ScenarioPlan: Sendable {
     /// A persona customers are assigned to, with checked trait sets and its habits.
     struct PersonaPlan: Sendable {
         var id: String
@@ -31,6 +33,8 @@ struct ScenarioPlan: Sendable {
     let personas: [PersonaPlan]
     /// The persona-less customers' trait sets (empty when every trait set matches some persona).
     let noneTraits: [JSONValue]
+    /// Trait sets per persona slot: each persona's, then the persona-less customers' (at least `{}`).
+    let traitSets: [[JSONValue]]
     /// Weights of the personas, then of "no persona".
     let personaWeights: [Double]
     /// Noise templates for browsers (`web`) and apps (`mobile-app`).
@@ -47,6 +51,8 @@ struct ScenarioPlan: Sendable {
     let habits: [[Double]]
     /// Per persona slot: whether the persona uses the mobile app.
     let prefersApp: [Bool]
+    /// Per persona slot: the probability of leaving at the end of each stage (0.2 everywhere without a persona).
+    let drops: [[Double]]
     let layout: CSVLayout
 
     static let plannedFrictionDropOff = 0.55
@@ -66,43 +72,9 @@ struct ScenarioPlan: Sendable {
         var pools: [[EventTemplate]] = []
         var unreachable: [Unreachable] = []
         for (index, touchpoint) in journey.touchpoints.enumerated() {
-            var pool: [EventTemplate] = []
-            var reason: String?
-            if touchpoint.match == nil {
-                reason = "it has no match rule"
-            } else if stageOf[index] < 0 {
-                reason = "its stage '\(touchpoint.stage)' is not a stage of the map"
-            } else if touchpoint.match?.type == .alias {
-                reason = "alias events are not simulated"
-            } else {
-                var shadowedBy: Int?
-                var stale = 0
-                for _ in 0..<400 where pool.count < 16 && stale < 60 {
-                    guard var template = EventTemplate.synthesize(for: touchpoint, using: &random) else { stale += 1; continue }
-                    if let metric = template.metric, let range = metric.range {
-                        template.scores = (Int(range.lowerBound)...Int(range.upperBound)).filter { score in
-                            let event = template.sampleEvent(score: score)
-                            return matcher.classify(event) == index && (try? Feedback.read(from: event).get()) != nil
-                        }
-                        if template.scores.isEmpty { stale += 1; continue }
-                    }
-                    let event = template.sampleEvent(score: template.scores.first)
-                    if template.kind == .feedback, (try? Feedback.read(from: event).get()) == nil { stale += 1; continue }
-                    switch matcher.classify(event) {
-                    case index?:
-                        if pool.contains(template) { stale += 1 } else { pool.append(template); stale = 0 }
-                    case let other?:
-                        if matcher.matches(touchpoint: index, event) { shadowedBy = shadowedBy ?? other }
-                        stale += 1
-                    case nil:
-                        stale += 1
-                    }
-                }
-                if pool.isEmpty {
-                    reason = shadowedBy.map { "shadowed by '\(journey.touchpoints[$0].id)', an earlier touchpoint whose rule selects the same events" }
-                        ?? "no event could be synthesised that its rule selects"
-                }
-            }
+            let (pool, reason) = stageOf[index] < 0
+                ? ([], "its stage '\(touchpoint.stage)' is not a stage of the map")
+                : Self.templates(for: touchpoint, at: index, in: journey, matcher: matcher, using: &random)
             if let reason { unreachable.append(Unreachable(touchpoint: index, reason: reason)) }
             pools.append(pool)
         }
@@ -132,20 +104,10 @@ struct ScenarioPlan: Sendable {
 
         // Personas: trait sets that match their own rule and no other.
         let mapPersonas = journey.personas.compactMap { workspace.persona($0) }
-        let candidatesPersonas = (mapPersonas.isEmpty ? workspace.personas : mapPersonas)
-        let ruled = candidatesPersonas.filter { $0.match != nil }
+        let ruled = (mapPersonas.isEmpty ? workspace.personas : mapPersonas).filter { $0.match != nil }
         var personas: [PersonaPlan] = []
         for (order, persona) in ruled.enumerated() {
-            var traits: [JSONValue] = []
-            var stale = 0
-            while traits.count < 12, stale < 60 {
-                guard let candidate = Self.traits(for: persona, using: &random),
-                      EventMatcher.matches(persona, traits: candidate),
-                      !ruled.contains(where: { $0.id != persona.id && EventMatcher.matches($0, traits: candidate) }),
-                      !traits.contains(candidate) else { stale += 1; continue }
-                traits.append(candidate)
-                stale = 0
-            }
+            let traits = Self.traitSets(for: persona, among: ruled, using: &random)
             guard !traits.isEmpty else { continue }
             let drop = journey.stages.indices.map { stage in 0.10 + 0.025 * Double((order * 2 + stage * 3) % 5) }
             personas.append(PersonaPlan(id: persona.id, traits: traits, channels: Set(persona.channels), drop: drop))
@@ -159,8 +121,10 @@ struct ScenarioPlan: Sendable {
             journey.touchpoints.map { channels.contains($0.channel) || channels.contains($0.match?.channel ?? "") ? 3 : 1 }
         }
         prefersApp = favoured.map { $0.contains("mobile-app") }
+        drops = personas.map(\.drop) + [Array(repeating: 0.2, count: journey.stages.count)]
         let empty = JSONValue.object([])
         noneTraits = ruled.contains { EventMatcher.matches($0, traits: empty) } ? [] : [empty]
+        traitSets = personas.map(\.traits) + [noneTraits.isEmpty ? [empty] : noneTraits]
         let shares: [Double] = [45, 35, 20, 12, 8, 5, 3, 2]
         var weights = personas.indices.map { shares[min($0, shares.count - 1)] }
         let total = weights.reduce(0, +)
@@ -193,6 +157,55 @@ struct ScenarioPlan: Sendable {
                            traits: personas.flatMap(\.traits) + noneTraits)
     }
 
+    /// Up to 16 distinct templates whose events the matcher classifies into the touchpoint, or why there are none.
+    static func templates(for touchpoint: Touchpoint, at index: Int, in journey: JourneyMap, matcher: EventMatcher,
+                          using random: inout ScenarioRandom) -> ([EventTemplate], String?) {
+        if touchpoint.match == nil { return ([], "it has no match rule") }
+        if touchpoint.match?.type == .alias { return ([], "alias events are not simulated") }
+        var pool: [EventTemplate] = []
+        var shadowedBy: Int?
+        var stale = 0
+        for _ in 0..<400 where pool.count < 16 && stale < 60 {
+            guard var template = EventTemplate.synthesize(for: touchpoint, using: &random) else { stale += 1; continue }
+            if let metric = template.metric, let range = metric.range {
+                // The scores that keep a survey event in its touchpoint (a rule may ask for promoters only).
+                template.scores = (Int(range.lowerBound)...Int(range.upperBound)).filter { score in
+                    let event = template.sampleEvent(score: score)
+                    return matcher.classify(event) == index && (try? Feedback.read(from: event).get()) != nil
+                }
+                if template.scores.isEmpty { stale += 1; continue }
+            }
+            let event = template.sampleEvent(score: template.scores.first)
+            if template.kind == .feedback, (try? Feedback.read(from: event).get()) == nil { stale += 1; continue }
+            switch matcher.classify(event) {
+            case index?:
+                if pool.contains(template) { stale += 1 } else { pool.append(template); stale = 0 }
+            case let other?:
+                if matcher.matches(touchpoint: index, event) { shadowedBy = shadowedBy ?? other }
+                stale += 1
+            case nil:
+                stale += 1
+            }
+        }
+        guard pool.isEmpty else { return (pool, nil) }
+        return ([], shadowedBy.map { "shadowed by '\(journey.touchpoints[$0].id)', an earlier touchpoint whose rule selects the same events" }
+            ?? "no event could be synthesised that its rule selects")
+    }
+
+    /// Up to 12 distinct trait sets that match the persona's rule and no other persona's.
+    static func traitSets(for persona: Persona, among personas: [Persona], using random: inout ScenarioRandom) -> [JSONValue] {
+        var sets: [JSONValue] = []
+        var stale = 0
+        while sets.count < 12, stale < 60 {
+            guard let candidate = traits(for: persona, using: &random), EventMatcher.matches(persona, traits: candidate),
+                  !personas.contains(where: { $0.id != persona.id && EventMatcher.matches($0, traits: candidate) }),
+                  !sets.contains(candidate) else { stale += 1; continue }
+            sets.append(candidate)
+            stale = 0
+        }
+        return sets
+    }
+
     /// One trait set for a persona, or nil when a condition cannot be met.
     static func traits(for persona: Persona, using random: inout ScenarioRandom) -> JSONValue? {
         guard let rule = persona.match else { return nil }
@@ -218,7 +231,7 @@ struct ScenarioPlan: Sendable {
 
     /// A generic survey answer about a touchpoint.
     static func feedbackEvent(touchpoint: String, metric: Feedback.Metric, score: Int, text: String) -> Event {
-        Event(type: .feedback, name: "Feedback Given", messageId: "check", timestamp: 0, anonymousId: "check",
+        Event(type: .feedback, name: ScenarioGenerator.feedbackName, messageId: "check", timestamp: 0, anonymousId: "check",
               context: .object([("channel", .string("email"))]), properties: feedbackProperties(touchpoint: touchpoint, metric: metric, score: score, text: text))
     }
 

@@ -115,16 +115,30 @@ enum IdToken {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Two hex digits per byte value, lower and upper case.
+    static let hexPairs: [UInt16] = (0..<256).map { UInt16(hexDigits[$0 >> 4]) | UInt16(hexDigits[$0 & 15]) << 8 }
+    static let upperHexPairs: [UInt16] = (0..<256).map { UInt16(upperHexDigits[$0 >> 4]) | UInt16(upperHexDigits[$0 & 15]) << 8 }
+
     /// Appends the text of ``uuid(_:key:uppercase:)``.
     static func appendUUID(_ counter: UInt64, key: UInt64, uppercase: Bool = false, to out: inout [UInt8]) {
         let high = mix(counter ^ key)
         let low = mix(high ^ 0x2545_F491_4F6C_DD1D)
-        let digits = uppercase ? upperHexDigits : hexDigits
-        for nibble in 0..<32 {
-            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 { out.append(0x2D) }
-            let word = nibble < 16 ? high : low
-            let shift = UInt64(60 - (nibble % 16) * 4)
-            out.append(digits[Int((word >> shift) & 0xF)])
+        (uppercase ? upperHexPairs : hexPairs).withUnsafeBufferPointer { pairs in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[position] = 0x2D
+                        position += 1
+                    }
+                    let word = index < 8 ? high : low
+                    let pair = pairs[Int(truncatingIfNeeded: word >> UInt64(56 - (index & 7) * 8)) & 0xFF]
+                    text[position] = UInt8(truncatingIfNeeded: pair)
+                    text[position + 1] = UInt8(truncatingIfNeeded: pair >> 8)
+                    position += 2
+                }
+                out.append(contentsOf: UnsafeBufferPointer(text))
+            }
         }
     }
 

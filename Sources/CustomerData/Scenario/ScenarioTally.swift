@@ -4,7 +4,7 @@ import JourneyModel
 ///
 /// Works from the generator's own plan (which touchpoint each visit was made for), not from
 /// classifying the events, so tests that classify the events check the generator independently.
-struct ScenarioTally {
+struct ScenarioTally: Sendable {
     let plan: ScenarioPlan
     let window: Int64
     private(set) var customers = 0
@@ -108,6 +108,33 @@ struct ScenarioTally {
         trace.removeAll(keepingCapacity: true)
         customerGoalEvents = 0
         customerIdentified = false
+    }
+
+    /// Adds the counts of another range of customers.
+    mutating func merge(_ other: ScenarioTally) {
+        func add(_ a: inout [Int], _ b: [Int]) { for index in a.indices { a[index] += b[index] } }
+        customers += other.customers
+        events += other.events
+        add(&byType, other.byType)
+        add(&touchpointEvents, other.touchpointEvents)
+        add(&visitors, other.visitors)
+        add(&left, other.left)
+        for slot in funnel.indices { add(&funnel[slot], other.funnel[slot]) }
+        add(&personaCustomers, other.personaCustomers)
+        add(&personaIdentified, other.personaIdentified)
+        goalCustomers += other.goalCustomers
+        goalEvents += other.goalEvents
+        repeatCustomers += other.repeatCustomers
+        for touchpoint in feedbackCount.indices {
+            add(&feedbackCount[touchpoint], other.feedbackCount[touchpoint])
+            for slot in feedbackSum[touchpoint].indices { feedbackSum[touchpoint][slot] += other.feedbackSum[touchpoint][slot] }
+        }
+        junkEvents += other.junkEvents
+        noiseEvents += other.noiseEvents
+        unclassified += other.unclassified
+        add(&identifierKinds, other.identifierKinds)
+        identifiedCustomers += other.identifiedCustomers
+        devices += other.devices
     }
 
     /// Steps of the ordered stage funnel a trace reaches (DESIGN, "Stage funnel (ordered)"):

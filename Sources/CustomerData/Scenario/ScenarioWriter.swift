@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Writes a generated scenario to a folder: the events as CSV, NDJSON or Segment batch files, plus
 /// `truth.json` and `truth-identifiers.csv`.
@@ -87,7 +89,69 @@ public struct ScenarioWriter: Sendable {
         return "batch-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".json"
     }
 
-    /// Generates and writes everything; returns the truth that was written.
+    /// Customers per chunk: chunks are generated in parallel and written in order, so the bytes
+    /// do not depend on the number of threads.
+    static let chunkSize = 2048
+
+    /// One chunk of customers, rendered.
+    struct Chunk: Sendable {
+        var events: [UInt8] = []
+        /// Where each event ends in `events` (Segment batches only).
+        var ends: [Int] = []
+        var identifiers: [UInt8] = []
+        var tally: ScenarioTally
+        var count = 0
+        var customers = 0
+    }
+
+    /// Renders the events and identifier rows of a range of customers.
+    static func render(_ range: Range<Int>, generator: ScenarioGenerator, renderer: TemplateRenderer, format: Format) -> Chunk {
+        var bytes = EventBytes()
+        var events: [UInt8] = [], ends: [Int] = [], identifiers: [UInt8] = []
+        events.reserveCapacity(range.count * 2048)
+        var count = 0
+        let layout = generator.plan.layout
+        let tally = generator.generate(range, customer: { customer in
+            for identifier in customer.identifiers {
+                // `label,kind:value`; values never hold a comma, quote or line break (ids, emails, phones).
+                identifiers.append(contentsOf: customer.label.utf8)
+                identifiers.append(0x2C)
+                identifiers.append(contentsOf: identifier.kind.rawValue.utf8)
+                identifiers.append(0x3A)
+                identifiers.append(contentsOf: identifier.value.utf8)
+                identifiers.append(0x0A)
+            }
+        }, emit: { planned, identity, traits, ordinal in
+            switch format {
+            case .csv:
+                if !renderer.appendCSV(planned, identity: identity, traits: traits, ordinal: ordinal, bytes: &bytes, to: &events) {
+                    bytes.appendCSV(generator.event(planned, identity: identity, traits: traits.value, ordinal: ordinal), layout: layout, to: &events)
+                }
+            case .ndjson, .segment:
+                if !renderer.appendJSON(planned, identity: identity, traits: traits, ordinal: ordinal, bytes: &bytes, to: &events) {
+                    bytes.appendJSON(generator.event(planned, identity: identity, traits: traits.value, ordinal: ordinal), to: &events)
+                }
+                if format == .ndjson { events.append(0x0A) } else { ends.append(events.count) }
+            }
+            count += 1
+        })
+        return Chunk(events: events, ends: ends, identifiers: identifiers, tally: tally, count: count, customers: range.count)
+    }
+
+    /// Renders ranges of customers on every core, results in the order of the ranges.
+    static func render(_ ranges: [Range<Int>], generator: ScenarioGenerator, renderer: TemplateRenderer, format: Format) -> [Chunk] {
+        guard ranges.count > 1, #available(macOS 15, *) else {
+            return ranges.map { render($0, generator: generator, renderer: renderer, format: format) }
+        }
+        let results = Mutex<[Chunk?]>(Array(repeating: nil, count: ranges.count))
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            let chunk = render(ranges[index], generator: generator, renderer: renderer, format: format)
+            results.withLock { $0[index] = chunk }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// Generates and writes everything, using every core; returns the truth that was written.
     public func write(_ generator: ScenarioGenerator, progress: (Progress) -> Void = { _ in }) throws(Failure) -> ScenarioTruth {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -95,86 +159,90 @@ public struct ScenarioWriter: Sendable {
             throw Failure(path: directory, reason: "cannot create the folder (\(error.localizedDescription))")
         }
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        let format = self.format
+        let layout = generator.plan.layout
+        let renderer = TemplateRenderer(plan: generator.plan, keys: generator.keys)
         let identifiers = try OutputFile(path: path(Self.identifiersFile))
-        identifiers.append("customer,identifier\n")
+        var identifierText: [UInt8] = Array("customer,identifier\n".utf8)
         var files: [String: Int] = [:]
         var current: OutputFile?
+        var buffer: [UInt8] = []
         var inFile = 0
         var batches = 0
-        var bytes = EventBytes()
-        var renderer = TemplateRenderer(plan: generator.plan, keys: generator.keys)
-        let layout = generator.plan.layout
+        var tally = ScenarioTally(plan: generator.plan, window: ScenarioGenerator.window)
         var written = Progress(customers: 0, events: 0)
 
         func open(_ name: String) throws(Failure) -> OutputFile {
             let file = try OutputFile(path: path(name))
             switch format {
-            case .csv: file.append(layout.header + "\n")
-            case .segment: file.append("{\"batch\":[\n")
+            case .csv: buffer.append(contentsOf: (layout.header + "\n").utf8)
+            case .segment: buffer.append(contentsOf: "{\"batch\":[\n".utf8)
             case .ndjson: break
             }
             inFile = 0
             return file
         }
         func close(_ file: OutputFile) throws(Failure) {
-            if format == .segment { file.append("\n]}\n") }
-            try file.close()
+            if format == .segment { buffer.append(contentsOf: "\n]}\n".utf8) }
+            try file.close(writing: &buffer)
             files[(file.path as NSString).lastPathComponent] = inFile
         }
-
-        var truth: ScenarioTruth
-        do {
-            if format != .segment { current = try open(format == .csv ? "events.csv" : "events.ndjson") }
-            truth = try generator.generate(customer: { customer throws(Failure) in
-                for identifier in customer.identifiers {
-                    identifiers.append(customer.label)
-                    identifiers.buffer.append(0x2C)
-                    EventBytes.appendCell(identifier.description, to: &identifiers.buffer)
-                    identifiers.buffer.append(0x0A)
-                }
-                try identifiers.flushIfFull()
-                written.customers += 1
-                if written.customers & 255 == 0 { progress(written) }
-            }, emit: { planned, identity, traits, ordinal throws(Failure) in
-                if format == .segment, inFile == Self.batchLimit, let full = current {
-                    try close(full)
-                    current = nil
-                }
-                if current == nil {
-                    current = try open(Self.batchName(batches))
-                    batches += 1
-                }
-                let file = current!
-                switch format {
-                case .csv:
-                    if !renderer.appendCSV(planned, identity: &identity, ordinal: ordinal, to: &file.buffer) {
-                        bytes.appendCSV(generator.event(planned, identity: identity, traits: traits, ordinal: ordinal), layout: layout, to: &file.buffer)
+        func write(_ chunk: Chunk) throws(Failure) {
+            let events = chunk.events
+            switch format {
+            case .csv, .ndjson:
+                try current!.write(&buffer)
+                try current!.write(contentsOf: events)
+                inFile += chunk.count
+            case .segment:
+                var start = 0
+                for end in chunk.ends {
+                    if inFile == Self.batchLimit, let full = current {
+                        try close(full)
+                        current = nil
                     }
-                case .ndjson, .segment:
-                    if format == .segment, inFile > 0 { file.buffer.append(contentsOf: [0x2C, 0x0A]) }
-                    if !renderer.appendJSON(planned, identity: &identity, ordinal: ordinal, to: &file.buffer) {
-                        bytes.appendJSON(generator.event(planned, identity: identity, traits: traits, ordinal: ordinal), to: &file.buffer)
+                    if current == nil {
+                        current = try open(Self.batchName(batches))
+                        batches += 1
                     }
-                    if format == .ndjson { file.buffer.append(0x0A) }
+                    if inFile > 0 { buffer.append(contentsOf: [0x2C, 0x0A]) }
+                    buffer.append(contentsOf: events[start..<end])
+                    start = end
+                    inFile += 1
+                    if buffer.count >= OutputFile.bufferSize { try current!.write(&buffer) }
                 }
-                inFile += 1
-                written.events += 1
-                try file.flushIfFull()
-            })
-            if let file = current { try close(file) }
-            try identifiers.close()
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure(path: directory, reason: "\(error)")
+            }
+            identifierText.append(contentsOf: chunk.identifiers)
+            try identifiers.writeIfFull(&identifierText)
+            tally.merge(chunk.tally)
+            written.customers += chunk.customers
+            written.events += chunk.count
         }
+
+        if format != .segment { current = try open(format == .csv ? "events.csv" : "events.ndjson") }
+        let wave = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var next = 0
+        while next < generator.customers {
+            var ranges: [Range<Int>] = []
+            while ranges.count < wave, next < generator.customers {
+                let end = min(next + Self.chunkSize, generator.customers)
+                ranges.append(next..<end)
+                next = end
+            }
+            for chunk in Self.render(ranges, generator: generator, renderer: renderer, format: format) { try write(chunk) }
+            progress(written)
+        }
+        if let file = current { try close(file) }
+        try identifiers.close(writing: &identifierText)
         progress(written)
+
+        var truth = tally.truth(scenario: generator.scenario, seed: generator.seed)
         truth.format = format.rawValue
         truth.files = files
         truth.identifiersFile = Self.identifiersFile
         let truthFile = try OutputFile(path: path(Self.truthFile))
-        truthFile.append(truth.json)
-        try truthFile.close()
+        var truthText = Array(truth.json.utf8)
+        try truthFile.close(writing: &truthText)
         return truth
     }
 }

@@ -121,7 +121,7 @@ public final class Importer {
         }
         let fileStart = Date()
         var counts = Counts()
-        let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize)
+        let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize, prepareWithJunk: options.junk)
         reading: while true {
             switch batches.next() {
             case .batch(let records, let bytesRead, let size, _):
@@ -189,7 +189,8 @@ public final class Importer {
             var updates: [Int64: CustomerUpdate] = [:]
             for record in records {
                 guard case .success(let event) = record.result else { continue }
-                var identifiers = Identifier.all(of: event, junk: options.junk)
+                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk)
+                var identifiers = prepared.identifiers
                 if let previous = event.previousId {
                     let asUser = Identifier.make(.user, previous, junk: options.junk)
                     let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
@@ -224,8 +225,8 @@ public final class Importer {
                     try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
                                    arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
                 }
-                let message = event.payload.json
-                let dedupe = Self.key(event.messageId.map { "m:" + $0 } ?? "c:\(event.type.rawValue):\(event.name ?? ""):\(event.timestamp):" + message)
+                let message = prepared.payload
+                let dedupe = Self.key(prepared.dedupe)
                 try insertEvent.execute(arguments: [customer, event.timestamp, event.type.rawValue, event.name, event.channel, event.messageId,
                                                     message, dedupe, sourceID, record.line])
                 guard db.changesCount > 0 else {
@@ -262,8 +263,11 @@ public final class Importer {
     }
 
     /// A 16-byte digest used as a unique key.
-    static func key(_ text: String) -> Data {
-        let (high, low) = Digest.hash128(text)
+    static func key(_ text: String) -> Data { key(Digest.hash128(text)) }
+
+    /// A 128-bit digest as 16 bytes.
+    static func key(_ digest: (UInt64, UInt64)) -> Data {
+        let (high, low) = digest
         var data = Data(count: 16)
         data.withUnsafeMutableBytes { raw in
             raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)

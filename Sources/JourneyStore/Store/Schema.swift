@@ -13,6 +13,7 @@ enum Schema {
                     last_seen INTEGER,
                     traits TEXT NOT NULL DEFAULT '{}'
                 );
+                CREATE INDEX customers_merged ON customers(merged_into) WHERE merged_into IS NOT NULL;
                 CREATE TABLE identities (
                     kind TEXT NOT NULL,
                     value TEXT NOT NULL,

@@ -109,20 +109,20 @@ extension Wayfinder {
 
         func summary(_ truth: ScenarioTruth, folder: String, elapsed: Double) -> String {
             let rate = elapsed > 0 ? Double(truth.events) / elapsed : 0
-            var lines = ["Generated the \(truth.scenario) scenario (seed \(truth.seed)): \(Self.grouped(truth.customers)) customers, "
-                + "\(Self.grouped(truth.events)) events in \(String(format: "%.2f", elapsed)) s (\(Self.grouped(Int(rate))) events/s)."]
+            var lines = ["Generated the \(truth.scenario) scenario (seed \(truth.seed)): \(Self.count(truth.customers, "customer")), "
+                + "\(Self.count(truth.events, "event")) in \(String(format: "%.2f", elapsed)) s (\(Self.grouped(Int(rate))) events/s)."]
             lines.append("Wrote to \(folder):")
             let files = truth.files.keys.sorted()
             let width = max(22, (files.map(\.count).max() ?? 0) + 2)
             func line(_ name: String, _ text: String) { lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + text) }
-            for name in files.prefix(3) { line(name, "\(Self.grouped(truth.files[name]!)) events") }
+            for name in files.prefix(3) { line(name, Self.count(truth.files[name]!, "event")) }
             if files.count > 3 { line("…", "\(files.count) batch files, the last \(files.last!)") }
             line(ScenarioWriter.truthFile, "the planted truth")
-            line(ScenarioWriter.identifiersFile, "\(Self.grouped(truth.identifiers.total)) identifiers of \(Self.grouped(truth.customers)) customers")
-            let friction = truth.friction.map { point in
+            line(ScenarioWriter.identifiersFile, "\(Self.count(truth.identifiers.total, "identifier")) of \(Self.count(truth.customers, "customer"))")
+            let friction = truth.friction.filter { $0.realised.visitors > 0 }.map { point in
                 "\(point.touchpoint) (\(Self.percent(point.realised.dropOff)) of its visitors leave)"
             }
-            if !friction.isEmpty {
+            if !friction.isEmpty, truth.baseline.realised.visitors > 0 {
                 lines.append("Planted friction: \(friction.joined(separator: ", ")); elsewhere \(Self.percent(truth.baseline.realised.dropOff)) leave.")
             }
             let eventFile = format == "csv" ? "events.csv" : format == "ndjson" ? "events.ndjson" : "batch-*.json"
@@ -145,6 +145,9 @@ extension Wayfinder {
             }
             return (value < 0 ? "-" : "") + out
         }
+
+        /// "1 customer", "12,000 customers".
+        static func count(_ value: Int, _ noun: String) -> String { "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")" }
 
         static func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
     }
