@@ -312,7 +312,7 @@ final class QuarantineWriter {
             text += entry.json + "\n"
         }
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw JourneyStore.Failure(description: "\(path): cannot write the quarantine file")

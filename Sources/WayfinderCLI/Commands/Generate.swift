@@ -113,7 +113,7 @@ extension Wayfinder {
                 + "\(Self.count(truth.events, "event")) in \(String(format: "%.2f", elapsed)) s (\(Self.grouped(Int(rate))) events/s)."]
             lines.append("Wrote to \(folder):")
             let files = truth.files.keys.sorted()
-            let width = max(22, (files.map(\.count).max() ?? 0) + 2)
+            let width = max(ScenarioWriter.identifiersFile.count + 2, (files.map(\.count).max() ?? 0) + 2)
             func line(_ name: String, _ text: String) { lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + text) }
             for name in files.prefix(3) { line(name, Self.count(truth.files[name]!, "event")) }
             if files.count > 3 { line("…", "\(files.count) batch files, the last \(files.last!)") }
