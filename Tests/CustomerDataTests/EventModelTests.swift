@@ -61,6 +61,14 @@ struct IdentifierTests {
         #expect(Identifier.make(kind, raw) == nil)
     }
 
+    @Test("national phone numbers join their country when it is known")
+    func phoneCountry() {
+        #expect(Identifier.make(.phone, "07700 900123", phoneCountry: "44")?.value == "+447700900123")
+        #expect(Identifier.make(.phone, "+44 7700 900123", phoneCountry: "44")?.value == "+447700900123")
+        #expect(Identifier.make(.phone, "0044 7700 900123", phoneCountry: "1")?.value == "+447700900123")
+        #expect(Identifier.make(.phone, "07700 900123")?.value == "07700900123")
+    }
+
     @Test("a configurable junk list")
     func configurableJunk() {
         #expect(Identifier.make(.user, "demo-user", junk: Identifier.defaultJunk.union(["demo-user"])) == nil)

@@ -172,6 +172,17 @@ struct ImportTests {
         #expect(!raw.contains("maya@example.com"), "no trace of the erased email in the database file or the quarantine")
     }
 
+    @Test("a phone country joins national and international numbers", arguments: [(String?.none, 2), ("44", 1)])
+    func phoneCountry(country: String?, customers: Int) throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("timestamp,event,messageId,phone\n2026-01-05T10:00:00Z,Called,1,07700 900123\n2026-01-05T11:00:00Z,Called,2,+44 7700 900123\n", to: "p.csv")
+        let store = try JourneyStore(path: directory.path("store.db"))
+        var options = Importer.Options()
+        options.phoneCountry = country
+        _ = try Importer(store: store, options: options).importFile(file)
+        #expect(try store.counts().customers == customers)
+    }
+
     @Test("identities stitch across devices and channels, and junk never links")
     func stitching() throws {
         let directory = try TemporaryDirectory()

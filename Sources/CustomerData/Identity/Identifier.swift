@@ -39,7 +39,10 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
     ]
 
     /// A normalised identifier, or nil when the value is junk or malformed.
-    public static func make(_ kind: Kind, _ raw: String, junk: Set<String> = defaultJunk) -> Identifier? {
+    ///
+    /// With `phoneCountry` (digits such as `44`), a national phone number (one leading 0) becomes
+    /// international: `07700 900123` → `+447700900123`; without it, national numbers stay as they are.
+    public static func make(_ kind: Kind, _ raw: String, junk: Set<String> = defaultJunk, phoneCountry: String? = nil) -> Identifier? {
         var value = raw.trimmingWhitespace()
         if value.utf8.count > 256 { return nil }
         if value.utf8.count <= 40, junk.contains(value.lowercased()) { return nil }
@@ -55,8 +58,11 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
                 value = "+" + digits
             } else if value.hasPrefix("00") {
                 value = "+" + digits.dropFirst(2)
+            } else if digits.hasPrefix("0"), let phoneCountry {
+                value = "+" + phoneCountry + digits.dropFirst()
             } else if digits.hasPrefix("0") {
-                // A national number: kept with its leading zero so it never collides with an international one.
+                // A national number without a country to place it in: kept with its leading zero so
+                // it never collides with an international one.
                 value = digits
             } else {
                 value = "+" + digits
@@ -69,10 +75,10 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// Every usable identifier an event carries, sorted, without duplicates.
-    public static func all(of event: Event, junk: Set<String> = defaultJunk) -> [Identifier] {
+    public static func all(of event: Event, junk: Set<String> = defaultJunk, phoneCountry: String? = nil) -> [Identifier] {
         var found: Set<Identifier> = []
         func add(_ kind: Kind, _ value: String?) {
-            if let value, let identifier = make(kind, value, junk: junk) { found.insert(identifier) }
+            if let value, let identifier = make(kind, value, junk: junk, phoneCountry: phoneCountry) { found.insert(identifier) }
         }
         add(.anonymous, event.anonymousId)
         add(.user, event.userId)

@@ -22,7 +22,8 @@ public final class RecordBatches: Sendable {
 
     /// Starts reading `path` in batches of `batchSize` records.
     /// With `junk`, each event is also prepared for storing (``PreparedEvent``) on the reading thread.
-    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 4, prepareWithJunk junk: Set<String>? = nil) {
+    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 4, prepareWithJunk junk: Set<String>? = nil,
+                phoneCountry: String? = nil) {
         free = DispatchSemaphore(value: capacity)
         let thread = Thread { [self] in
             do {
@@ -30,7 +31,7 @@ public final class RecordBatches: Sendable {
                 var records: [InputRecord] = []
                 records.reserveCapacity(batchSize)
                 while var record = try reader.next() {
-                    if let junk, case .success(let event) = record.result { record.prepared = PreparedEvent(event, junk: junk) }
+                    if let junk, case .success(let event) = record.result { record.prepared = PreparedEvent(event, junk: junk, phoneCountry: phoneCountry) }
                     records.append(record)
                     if records.count >= batchSize {
                         guard send(.batch(records, bytesRead: reader.bytesRead, size: reader.size, format: reader.format)) else { return }

@@ -32,8 +32,8 @@ public struct PreparedEvent: Sendable {
     public var dedupe: (UInt64, UInt64)
 
     /// Prepares an event.
-    public init(_ event: Event, junk: Set<String>) {
-        identifiers = Identifier.all(of: event, junk: junk)
+    public init(_ event: Event, junk: Set<String>, phoneCountry: String? = nil) {
+        identifiers = Identifier.all(of: event, junk: junk, phoneCountry: phoneCountry)
         payload = event.payload.json
         dedupe = Digest.hash128(event.messageId.map { "m:" + $0 } ?? "c:\(event.type.rawValue):\(event.name ?? ""):\(event.timestamp):" + payload)
     }

@@ -17,6 +17,8 @@ public final class Importer {
         public var maximumClusterSize = 100
         /// Identifier values that never link customers.
         public var junk = Identifier.defaultJunk
+        /// The country calling code (digits, such as `44`) that national phone numbers belong to.
+        public var phoneCountry: String?
 
         /// Default settings.
         public init() {}
@@ -121,7 +123,8 @@ public final class Importer {
         }
         let fileStart = Date()
         var counts = Counts()
-        let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize, prepareWithJunk: options.junk)
+        let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize, prepareWithJunk: options.junk,
+                                    phoneCountry: options.phoneCountry)
         reading: while true {
             switch batches.next() {
             case .batch(let records, let bytesRead, let size, _):
@@ -189,7 +192,7 @@ public final class Importer {
             var updates: [Int64: CustomerUpdate] = [:]
             for record in records {
                 guard case .success(let event) = record.result else { continue }
-                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk)
+                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
                 var identifiers = prepared.identifiers
                 if let previous = event.previousId {
                     let asUser = Identifier.make(.user, previous, junk: options.junk)

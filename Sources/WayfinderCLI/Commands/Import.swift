@@ -48,12 +48,18 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("More identifier values to ignore as junk, comma-separated.", valueName: "values"))
         var junk: String?
 
+        @Option(help: ArgumentHelp("The country calling code of national phone numbers (such as 44), so 07700 900123 and +44 7700 900123 are one customer.", valueName: "code"))
+        var phoneCountry: String?
+
         @Flag(help: "Print a line after every committed batch.")
         var verbose = false
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
+            if let phoneCountry, phoneCountry.isEmpty || phoneCountry.count > 3 || !phoneCountry.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw ValidationError("--phone-country takes the digits of a country calling code, such as 44 or 1.")
+            }
         }
 
         func run() throws {
@@ -73,6 +79,7 @@ extension Wayfinder {
             do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
             var options = Importer.Options()
             options.maximumClusterSize = maxClusterSize
+            options.phoneCountry = phoneCountry
             if let junk { options.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
             let importer = try Importer(store: store, options: options)
             for file in files {
