@@ -50,19 +50,13 @@ public struct Event: Sendable, Equatable {
     /// The channel the event arrived on: `context.channel`, or nil.
     public var channel: String? { context["channel"]?.text }
 
-    /// The event as a Segment message.
+    /// The event as a Segment message: type, name, messageId and timestamp, then the ``payload``.
     public var json: JSONValue {
         var entries: [(String, JSONValue)] = [("type", .string(type.rawValue))]
         if let name { entries.append((type == .page || type == .screen ? "name" : "event", .string(name))) }
         if let messageId { entries.append(("messageId", .string(messageId))) }
         entries.append(("timestamp", .string(Timestamp.iso8601(timestamp))))
-        if let anonymousId { entries.append(("anonymousId", .string(anonymousId))) }
-        if let userId { entries.append(("userId", .string(userId))) }
-        if let previousId { entries.append(("previousId", .string(previousId))) }
-        if let groupId { entries.append(("groupId", .string(groupId))) }
-        if !context.isEmptyObject { entries.append(("context", context)) }
-        if !properties.isEmptyObject { entries.append(("properties", properties)) }
-        if !traits.isEmptyObject { entries.append(("traits", traits)) }
+        if case .object(let rest) = payload { entries += rest }
         return .object(entries)
     }
 

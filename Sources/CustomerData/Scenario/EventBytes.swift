@@ -69,34 +69,7 @@ struct EventBytes {
 
     /// A JSON string literal, escaped like ``JSONValue/json``.
     static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(0x22)
-        var text = text
-        text.withUTF8 { bytes in
-            var plain = true
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                plain = false
-                break
-            }
-            if plain {
-                out.append(contentsOf: bytes)
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case 0x22: out.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                case ..<0x20:
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
-                    out.append(IdToken.hexDigits[Int(byte >> 4)])
-                    out.append(IdToken.hexDigits[Int(byte & 0xF)])
-                default: out.append(byte)
-                }
-            }
-        }
-        out.append(0x22)
+        JSONValue.quote(text, into: &out)
     }
 
     // MARK: Timestamps
