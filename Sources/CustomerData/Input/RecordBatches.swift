@@ -22,7 +22,7 @@ public final class RecordBatches: Sendable {
 
     /// Starts reading `path` in batches of `batchSize` records.
     /// With `junk`, each event is also prepared for storing (``PreparedEvent``) on the reading thread.
-    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 4, prepareWithJunk junk: Set<String>? = nil,
+    public init(path: String, format: RecordReader.Format?, mapping: CSVMapping, batchSize: Int, capacity: Int = 2, prepareWithJunk junk: Set<String>? = nil,
                 phoneCountry: String? = nil) {
         free = DispatchSemaphore(value: capacity)
         let thread = Thread { [self] in

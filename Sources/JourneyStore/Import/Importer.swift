@@ -12,7 +12,7 @@ public final class Importer {
     /// Import settings.
     public struct Options: Sendable {
         /// Records per transaction.
-        public var batchSize = 5_000
+        public var batchSize = 20_000
         /// The most identifiers one customer may hold before merges into it are refused.
         public var maximumClusterSize = 100
         /// Identifier values that never link customers.
