@@ -31,6 +31,14 @@ struct SnapshotTests {
         try check(JourneyMapRenderer(journey: current, workspace: workspace).svg(), named: "\(template.rawValue).svg")
     }
 
+    @Test("the README's picture is the retail snapshot")
+    func readmePicture() throws {
+        let root = Self.folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let picture = try String(contentsOf: root.appendingPathComponent("docs/images/retail-map.svg"), encoding: .utf8)
+        let snapshot = try String(contentsOf: Self.folder.appendingPathComponent("retail.svg"), encoding: .utf8)
+        #expect(picture == snapshot, "copy Tests/JourneyRenderTests/Snapshots/retail.svg to docs/images/retail-map.svg")
+    }
+
     @Test("the retail comparison matches its snapshot")
     func comparison() throws {
         let workspace = WorkspaceTemplate.retail.workspace
