@@ -172,6 +172,28 @@ struct ImportTests {
         #expect(!raw.contains("maya@example.com"), "no trace of the erased email in the database file or the quarantine")
     }
 
+    @Test("a folder, a missing file and broken gzip stop with a message, keeping what was committed")
+    func unreadableInput() throws {
+        let directory = try TemporaryDirectory()
+        let store = try JourneyStore(path: directory.path("store.db"))
+        let importer = try Importer(store: store)
+        try FileManager.default.createDirectory(atPath: directory.path("folder"), withIntermediateDirectories: true)
+        #expect(throws: ByteSource.Failure.self) { try importer.importFile(directory.path("folder")) }
+        #expect(throws: ByteSource.Failure.self) { try importer.importFile(directory.path("missing.csv")) }
+        let csv = try directory.write(Self.csv((0..<2_000).map { "2026-01-05T10:00:00Z,track,Viewed,m\($0),a\($0 % 50),,,web\n" }.joined()), to: "e.csv")
+        let gzipped = try Data(contentsOf: URL(fileURLWithPath: Self.gzip(csv)))
+        let truncated = try directory.write(Array(gzipped.prefix(gzipped.count / 2)), to: "cut.csv.gz")
+        #expect(throws: ByteSource.Failure.self) { try importer.importFile(truncated) }
+        let corrupt = try directory.write([0x1F, 0x8B] + Array("not deflate data at all".utf8), to: "bad.csv.gz")
+        #expect(throws: ByteSource.Failure.self) { try importer.importFile(corrupt) }
+        let committed = try store.counts().events
+        #expect(committed < 2_000, "the truncated file ended before its last records")
+        // Importing the whole file completes what the truncated one began, without duplicates.
+        let completed = try importer.importFile(try Self.gzip(csv)).counts
+        #expect(completed.imported == 2_000 - committed && completed.duplicates == committed)
+        #expect(try store.counts().events == 2_000)
+    }
+
     @Test("a phone country joins national and international numbers", arguments: [(String?.none, 2), ("44", 1)])
     func phoneCountry(country: String?, customers: Int) throws {
         let directory = try TemporaryDirectory()

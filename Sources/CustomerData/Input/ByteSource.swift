@@ -24,6 +24,10 @@ public final class ByteSource {
 
     /// Opens a file; gzip is recognised by its magic bytes, whatever the name.
     public init(path: String) throws(Failure) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Failure(description: "\(path): is a folder; name the files in it (for example \(path)/*.csv)")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw Failure(description: "\(path): cannot open the file (check the path and its permissions)")
         }
