@@ -59,6 +59,21 @@ struct RoundTripTests {
         #expect(loaded.workspace.name == original.name)
     }
 
+    @Test("a lone journey or persona file loads as one object, whatever folder it is in")
+    func singleObjectFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wayfinder-single-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let workspace = WorkspaceTemplate.retail.workspace
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let journeyFile = directory + "/map.yaml", personaFile = directory + "/who.json"
+        try WorkspaceCodec.text(workspace.journeys[0], syntax: .yaml).write(toFile: journeyFile, atomically: true, encoding: .utf8)
+        try WorkspaceCodec.text(workspace.personas[0], syntax: .json).write(toFile: personaFile, atomically: true, encoding: .utf8)
+        let loaded = WorkspaceLoader.load([journeyFile, personaFile])
+        #expect(loaded.workspace.journeys == [workspace.journeys[0]])
+        #expect(loaded.workspace.personas == [workspace.personas[0]])
+        #expect(!loaded.diagnostics.contains { $0.code == "unknown-key" })
+    }
+
     @Test("order of personas, touchpoints, demographics and conditions is kept")
     func orderIsKept() throws {
         let yaml = """

@@ -30,6 +30,35 @@ struct DemoAndSchemaTests {
         }
     }
 
+    @Test("the demo's headline numbers agree with the map's JSON, the planted truth and the store")
+    func demoNumbers() async throws {
+        try await withTemporaryDirectory { directory in
+            let output = try await wayfinder("demo", "--customers", "300", in: directory)
+            #expect(output.status == 0, "\(output)")
+            func numbers(inLineStarting prefix: String) -> [Int] {
+                let line = output.stdoutLines.first { $0.hasPrefix(prefix) } ?? ""
+                return line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            }
+            // "Journey '…': 5 stages, 15 touchpoints on 11 channels, 18 pain points."
+            let map = try await wayfinder("render", "wayfinder-demo/workspace", "--journey", "first-purchase", "--format", "json", in: directory)
+            let workspace = try #require(try JSONSerialization.jsonObject(with: Data(map.stdout.utf8)) as? [String: Any])
+            let journey = try #require((workspace["journeys"] as? [[String: Any]])?.first)
+            let touchpoints = try #require(journey["touchpoints"] as? [[String: Any]])
+            let expectedMap = [(journey["stages"] as? [Any])?.count ?? -1, touchpoints.count,
+                               Set(touchpoints.compactMap { $0["channel"] as? String }).count,
+                               touchpoints.reduce(0) { $0 + (($1["pain_points"] as? [Any])?.count ?? 0) }]
+            #expect(numbers(inLineStarting: "Journey '").suffix(4) == ArraySlice(expectedMap))
+            // "Data: generated E events of C customers; imported E events, stitched into C customers, Q quarantined."
+            let truthText = try #require(directory.read("wayfinder-demo/data/truth.json"))
+            let truth = try #require(try JSONSerialization.jsonObject(with: Data(truthText.utf8)) as? [String: Any])
+            let events = try #require(truth["events"] as? Int), customers = try #require(truth["customers"] as? Int)
+            #expect(customers == 300)
+            let stored = try await wayfinder("customers", "--db", "wayfinder-demo/wayfinder.db", "--format", "json", "--limit", "1", in: directory)
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])
+            #expect(numbers(inLineStarting: "Data: ") == [events, customers, events, page["total"] as? Int ?? -1, 0])
+        }
+    }
+
     @Test("demo --out writes elsewhere, and the commands it suggests work")
     func demoSuggestions() async throws {
         try await withTemporaryDirectory { directory in

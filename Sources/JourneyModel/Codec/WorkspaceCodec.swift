@@ -18,6 +18,21 @@ public enum WorkspaceCodec {
         case persona(index: Int)
         /// One journey map, as in a `journeys/` folder; it becomes journey `index`.
         case journey(index: Int)
+        /// Whichever the top-level keys show: a workspace (`version` or `journeys`), a journey map
+        /// (`title`, `touchpoints` or `stages`), a persona (`id` and `name`), else a workspace.
+        case detect(personaIndex: Int, journeyIndex: Int)
+
+        /// The content a document's top-level keys show, for ``detect(personaIndex:journeyIndex:)``.
+        func resolved(for root: DocumentNode) -> Content {
+            guard case .detect(let personaIndex, let journeyIndex) = self else { return self }
+            let keys = Set(root.entries?.map(\.key) ?? [])
+            // A journey map lists persona ids under `personas` too, so only `version` and
+            // `journeys` mark a workspace before the journey keys are looked at.
+            if !keys.isDisjoint(with: ["version", "journeys"]) { return .workspace }
+            if !keys.isDisjoint(with: ["title", "touchpoints", "stages"]) { return .journey(index: journeyIndex) }
+            if keys.contains("id"), keys.contains("name") { return .persona(index: personaIndex) }
+            return .workspace
+        }
     }
 
     /// Decodes the bytes of one file.
@@ -29,13 +44,15 @@ public enum WorkspaceCodec {
             return Decoded(workspace: nil, sourceMap: context.sourceMap, diagnostics: context.diagnostics)
         }
         var workspace: Workspace?
-        switch content {
+        switch content.resolved(for: root) {
         case .workspace:
             workspace = context.workspace(root)
         case .persona(let index):
             workspace = Workspace(personas: context.persona(root, "personas[\(index)]").map { [$0] } ?? [])
         case .journey(let index):
             workspace = Workspace(journeys: context.journey(root, "journeys[\(index)]").map { [$0] } ?? [])
+        case .detect:
+            workspace = context.workspace(root)
         }
         return Decoded(workspace: workspace, sourceMap: context.sourceMap, diagnostics: context.diagnostics)
     }

@@ -70,10 +70,10 @@ public enum WorkspaceLoader {
             }
             guard isDirectory.boolValue else {
                 readFile(path) { workspace in
-                    switch singleObjectKind(path) {
-                    case .persona?: .persona(index: workspace.personas.count)
-                    case .journey?: .journey(index: workspace.journeys.count)
-                    default: .workspace
+                    switch URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent {
+                    case "personas": .persona(index: workspace.personas.count)
+                    case "journeys": .journey(index: workspace.journeys.count)
+                    default: .detect(personaIndex: workspace.personas.count, journeyIndex: workspace.journeys.count)
                     }
                 }
                 continue
@@ -99,26 +99,6 @@ public enum WorkspaceLoader {
         }
         diagnostics += WorkspaceValidator.validate(workspace, sourceMap: sourceMap)
         return Loaded(workspace: workspace, sourceMap: sourceMap, diagnostics: diagnostics.sortedByLocation(), files: files)
-    }
-
-    enum SingleObject { case persona, journey }
-
-    /// Whether a file holds one persona or one journey map (as in `personas/` and `journeys/`) rather than a workspace.
-    ///
-    /// Files inside a `personas` or `journeys` folder are single objects; elsewhere a file without
-    /// `version`, `personas` or `journeys` whose keys are a journey's (`title`, `touchpoints`, `stages`)
-    /// or a persona's (`id` and `name`) is one too.
-    static func singleObjectKind(_ path: String) -> SingleObject? {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
-        if folder == "personas" { return .persona }
-        if folder == "journeys" { return .journey }
-        guard let data = FileManager.default.contents(atPath: path), data.count <= DocumentReader.maximumFileSize,
-              let root = DocumentReader.read(Array(data), file: path, syntax: .of(path: path)).root, let entries = root.entries else { return nil }
-        let keys = Set(entries.map(\.key))
-        if !keys.isDisjoint(with: ["version", "personas", "journeys"]) { return nil }
-        if !keys.isDisjoint(with: ["title", "touchpoints", "stages"]) { return .journey }
-        if keys.contains("id"), keys.contains("name") { return .persona }
-        return nil
     }
 
     static func filesIn(_ folder: String) -> [String] {
