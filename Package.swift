@@ -44,7 +44,11 @@ let package = Package(
         ),
         .target(
             name: "JourneyStore",
-            dependencies: ["JourneyModel", "CustomerData", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "JourneyModel", "CustomerData",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -13,7 +13,18 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
         /// An anonymous browser or app id.
         case anonymous
 
-        public static func < (lhs: Kind, rhs: Kind) -> Bool { allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)! }
+        /// The position in ``allCases``.
+        var rank: Int {
+            switch self {
+            case .user: 0
+            case .email: 1
+            case .phone: 2
+            case .device: 3
+            case .anonymous: 4
+            }
+        }
+
+        public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rank < rhs.rank }
     }
 
     /// The kind.
@@ -45,7 +56,8 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
     public static func make(_ kind: Kind, _ raw: String, junk: Set<String> = defaultJunk, phoneCountry: String? = nil) -> Identifier? {
         var value = raw.trimmingWhitespace()
         if value.utf8.count > 256 { return nil }
-        if value.utf8.count <= 40, junk.contains(value.lowercased()) { return nil }
+        if isJunk(value, junk) { return nil }
+        let given = value
         switch kind {
         case .email:
             value = value.lowercased()
@@ -70,24 +82,37 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
         case .user, .device, .anonymous:
             break
         }
-        if value.utf8.count <= 40, junk.contains(value.lowercased()) { return nil }
+        if value != given, isJunk(value, junk) { return nil }
         return Identifier(kind: kind, value: value)
+    }
+
+    /// Whether a value is on the junk list, compared without case.
+    static func isJunk(_ value: String, _ junk: Set<String>) -> Bool {
+        guard value.utf8.count <= 40 else { return false }
+        // Most identifiers are lower-case already; lower-casing them would copy each one.
+        if !value.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) { return junk.contains(value) }
+        return junk.contains(value.lowercased())
     }
 
     /// Every usable identifier an event carries, sorted, without duplicates.
     public static func all(of event: Event, junk: Set<String> = defaultJunk, phoneCountry: String? = nil) -> [Identifier] {
-        var found: Set<Identifier> = []
+        var found: [Identifier] = []
         func add(_ kind: Kind, _ value: String?) {
-            if let value, let identifier = make(kind, value, junk: junk, phoneCountry: phoneCountry) { found.insert(identifier) }
+            if let value, let identifier = make(kind, value, junk: junk, phoneCountry: phoneCountry), !found.contains(identifier) {
+                found.append(identifier)
+            }
         }
         add(.anonymous, event.anonymousId)
         add(.user, event.userId)
-        for source in [event.traits, event.context["traits"] ?? .null] {
-            add(.email, source["email"]?.text)
-            add(.phone, source["phone"]?.text)
+        add(.email, event.traits["email"]?.text)
+        add(.phone, event.traits["phone"]?.text)
+        if let traits = event.context["traits"] {
+            add(.email, traits["email"]?.text)
+            add(.phone, traits["phone"]?.text)
         }
-        add(.device, event.context.value(at: "device.id")?.text)
-        return found.sorted()
+        if let device = event.context["device"] { add(.device, device["id"]?.text) }
+        if found.count > 1 { found.sort() }
+        return found
     }
 }
 

@@ -20,48 +20,55 @@ public struct CSVParser: Sendable {
 
     /// Parses one record's bytes (which may hold embedded newlines).
     public func parse(_ bytes: ArraySlice<UInt8>) -> Outcome {
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         var fields: [String] = []
-        var field: [UInt8] = []
-        var index = bytes.startIndex
-        let end = bytes.endIndex
-        var quoted = false
-        var wasQuoted = false
-        while index < end {
-            let byte = bytes[index]
-            if quoted {
-                if byte == 0x22 {
-                    if index + 1 < end, bytes[index + 1] == 0x22 {
-                        field.append(0x22)
-                        index += 2
-                        continue
-                    }
-                    quoted = false
-                    index += 1
-                    if index < end, bytes[index] != delimiter {
-                        return .malformed("text follows a closing quote in field \(fields.count + 1)")
-                    }
-                    continue
-                }
-                field.append(byte)
+        fields.reserveCapacity(16)
+        var index = 0
+        let end = bytes.count
+        while true {
+            // One field starts at `index`.
+            if index < end, bytes[index] == 0x22 {
+                var field: [UInt8] = []
                 index += 1
-                continue
-            }
-            if byte == delimiter {
+                var closed = false
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == 0x22 {
+                        if index + 1 < end, bytes[index + 1] == 0x22 {
+                            field.append(0x22)
+                            index += 2
+                            continue
+                        }
+                        closed = true
+                        index += 1
+                        break
+                    }
+                    field.append(byte)
+                    index += 1
+                }
+                guard closed else { return .unterminated }
                 fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-                wasQuoted = false
-            } else if byte == 0x22 {
-                guard field.isEmpty, !wasQuoted else { return .malformed("a quote inside unquoted field \(fields.count + 1); quote the whole field and double inner quotes") }
-                quoted = true
-                wasQuoted = true
+                if index < end, bytes[index] != delimiter {
+                    return .malformed("text follows a closing quote in field \(fields.count)")
+                }
             } else {
-                field.append(byte)
+                // Unquoted: the bytes up to the next delimiter, taken as they are.
+                let start = index
+                while index < end, bytes[index] != delimiter {
+                    if bytes[index] == 0x22 {
+                        return .malformed("a quote inside unquoted field \(fields.count + 1); quote the whole field and double inner quotes")
+                    }
+                    index += 1
+                }
+                fields.append(index == start ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
             }
+            // Now at a delimiter or the end.
+            if index >= end { return .fields(fields) }
             index += 1
         }
-        if quoted { return .unterminated }
-        fields.append(String(decoding: field, as: UTF8.self))
-        return .fields(fields)
     }
 
     /// The most frequent of `,`, `;`, tab and `|` outside quotes in a header line (comma when none).

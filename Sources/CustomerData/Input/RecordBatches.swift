@@ -19,6 +19,7 @@ public final class RecordBatches: Sendable {
     private let free: DispatchSemaphore
     private let filled = DispatchSemaphore(value: 0)
     private let cancelled = Atomic<Bool>(false)
+    private let used = Mutex<[[InputRecord]]>([])
 
     /// Starts reading `path` in batches of `batchSize` records.
     /// With `junk`, each event is also prepared for storing (``PreparedEvent``) on the reading thread.
@@ -31,7 +32,15 @@ public final class RecordBatches: Sendable {
                 var records: [InputRecord] = []
                 records.reserveCapacity(batchSize)
                 while var record = try reader.next() {
-                    if let junk, case .success(let event) = record.result { record.prepared = PreparedEvent(event, junk: junk, phoneCountry: phoneCountry) }
+                    if records.isEmpty {
+                        // Batches the consumer is done with are released here, on the reading thread.
+                        let done = used.withLock { batches in
+                            defer { batches.removeAll() }
+                            return batches
+                        }
+                        _ = consume done
+                    }
+                    if let junk { record.prepare(junk: junk, phoneCountry: phoneCountry) }
                     records.append(record)
                     if records.count >= batchSize {
                         guard send(.batch(records, bytesRead: reader.bytesRead, size: reader.size, format: reader.format)) else { return }
@@ -66,6 +75,13 @@ public final class RecordBatches: Sendable {
         let item = buffer.withLock { $0.removeFirst() }
         free.signal()
         return item
+    }
+
+    /// Hands back a batch the consumer is done with, so that its memory is released on the
+    /// reading thread rather than the consumer's.
+    public func recycle(_ records: consuming [InputRecord]) {
+        let records = records
+        used.withLock { $0.append(records) }
     }
 
     /// Stops the reader (after a failure downstream).

@@ -30,12 +30,33 @@ public struct PreparedEvent: Sendable {
     public var payload: String
     /// The 128-bit deduplication digest: of `messageId`, or of the content when there is none.
     public var dedupe: (UInt64, UInt64)
+    /// The channel (`context.channel`).
+    public var channel: String?
+    /// The survey answer of a valid `feedback` event.
+    public var feedback: Feedback?
+    /// The traits an `identify` event sets (null values left out).
+    public var traits: [(String, JSONValue)]
 
     /// Prepares an event.
     public init(_ event: Event, junk: Set<String>, phoneCountry: String? = nil) {
         identifiers = Identifier.all(of: event, junk: junk, phoneCountry: phoneCountry)
         payload = event.payload.json
         dedupe = Digest.hash128(event.messageId.map { "m:" + $0 } ?? "c:\(event.type.rawValue):\(event.name ?? ""):\(event.timestamp):" + payload)
+        channel = event.channel
+        if event.type == .feedback, case .success(let answer) = Feedback.read(from: event) { feedback = answer }
+        traits = []
+        if event.type == .identify, case .object(let entries) = event.traits { traits = entries.filter { $0.1 != .null } }
+    }
+}
+
+extension InputRecord {
+    /// Computes the ``PreparedEvent`` and drops the event's JSON parts, which the prepared
+    /// event now holds, so they are released on the reading thread rather than the writing one.
+    public mutating func prepare(junk: Set<String>, phoneCountry: String?) {
+        guard case .success(let event) = result else { return }
+        prepared = PreparedEvent(event, junk: junk, phoneCountry: phoneCountry)
+        result = .success(Event(type: event.type, name: event.name, messageId: event.messageId, timestamp: event.timestamp,
+                                anonymousId: event.anonymousId, userId: event.userId, previousId: event.previousId, groupId: event.groupId))
     }
 }
 
@@ -111,7 +132,9 @@ public final class RecordReader {
 
     static func checkText(_ bytes: ArraySlice<UInt8>) -> RecordProblem? {
         if bytes.contains(0) { return RecordProblem(field: "", message: "the record holds a NUL byte; the file looks binary") }
-        if String(validating: bytes, as: UTF8.self) == nil { return RecordProblem(field: "", message: "the record is not valid UTF-8") }
+        if bytes.contains(where: { $0 >= 0x80 }), String(validating: bytes, as: UTF8.self) == nil {
+            return RecordProblem(field: "", message: "the record is not valid UTF-8")
+        }
         return nil
     }
 

@@ -12,7 +12,7 @@ public final class Importer {
     /// Import settings.
     public struct Options: Sendable {
         /// Records per transaction.
-        public var batchSize = 20_000
+        public var batchSize = 5_000
         /// The most identifiers one customer may hold before merges into it are refused.
         public var maximumClusterSize = 100
         /// Identifier values that never link customers.
@@ -36,6 +36,8 @@ public final class Importer {
         public var counts: Counts
         /// Seconds since the import of this file began.
         public var elapsed: Double
+        /// Whether every record is read and the indexes deferred by a bulk load are being built.
+        public var indexing = false
     }
 
     /// Record counts.
@@ -101,6 +103,11 @@ public final class Importer {
     let quarantine: QuarantineWriter
     var files: [FileSummary] = []
     var created = 0, merged = 0, refused = 0
+    /// Whether the current file is a bulk load: indexes deferred, duplicates found in `seen`.
+    var bulk = false
+    var seen = DigestSet()
+    /// First and last event per customer number, kept in memory during a bulk load.
+    var spans: [(first: Int64, last: Int64)] = []
     let started = Date()
 
     /// Prepares an import into a store, loading its identity graph.
@@ -119,7 +126,30 @@ public final class Importer {
         let sourceID = try store.database.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
                            arguments: [path, detected.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
-            return db.lastInsertedRowID
+            let source = db.lastInsertedRowID
+            // Into an empty store, events are appended without their secondary indexes, which are
+            // built in one sorted pass when the file ends: random-order index inserts dominate otherwise.
+            bulk = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM events)") ?? false
+            if bulk { try JourneyStore.dropDeferredIndexes(db) }
+            return source
+        }
+        // Appending needs few cached pages; the memory goes to the deduplication set instead.
+        let bulkLoad = bulk
+        if bulkLoad { try store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -32768") } }
+        defer {
+            if bulkLoad { try? store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(JourneyStore.cachePages)") } }
+        }
+        seen = DigestSet()
+        spans = []
+        let checkpointer = Checkpointer(path: store.path)
+        if checkpointer != nil { try store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") } }
+        defer {
+            seen = DigestSet()
+            spans = []
+            if let checkpointer {
+                checkpointer.stop()
+                try? store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(JourneyStore.walCheckpointPages)") }
+            }
         }
         let fileStart = Date()
         var counts = Counts()
@@ -128,8 +158,14 @@ public final class Importer {
         reading: while true {
             switch batches.next() {
             case .batch(let records, let bytesRead, let size, _):
+                if bulk, counts.records == 0, bytesRead > 0, !records.isEmpty {
+                    // Sized once for the whole file from the first batch's bytes per record.
+                    seen.reserve(Int(Double(size) / Double(bytesRead) * Double(records.count) * 1.1))
+                }
                 do {
                     counts = counts + (try commit(records, file: path, sourceID: sourceID))
+                    checkpointer?.signal()
+                    batches.recycle(records)
                 } catch {
                     batches.cancel()
                     throw error
@@ -140,6 +176,20 @@ public final class Importer {
             case .failure(let failure):
                 throw failure
             }
+        }
+        if bulk {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+            progress?(Progress(file: path, bytesRead: size, bytesTotal: size, counts: counts, elapsed: Date().timeIntervalSince(fileStart), indexing: true))
+            let spans = self.spans
+            try store.completeBulkLoad { db in
+                let update = try db.cachedStatement(sql: """
+                    UPDATE customers SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2) WHERE id = ?3
+                    """)
+                for (index, span) in spans.enumerated() where span.first != .max {
+                    try update.execute(arguments: [span.first, span.last, index])
+                }
+            }
+            bulk = false
         }
         try store.database.write { db in
             try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), sourceID])
@@ -163,6 +213,12 @@ public final class Importer {
         var first: Int64
         var last: Int64
         var traits: [(String, JSONValue)] = []
+
+        mutating func add(_ timestamp: Int64, traits more: [(String, JSONValue)]) {
+            first = min(first, timestamp)
+            last = max(last, timestamp)
+            if !more.isEmpty { traits += more }
+        }
     }
 
     func commit(_ records: [InputRecord], file: String, sourceID: Int64) throws -> Counts {
@@ -180,10 +236,8 @@ public final class Importer {
                 }
                 if !fresh.isEmpty { try quarantine.write(fresh, file: file) }
             }
-            let insertEvent = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO events (customer_id, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insertEvent = try EventInsert(db)
+
             let insertIdentity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO identities (kind, value, customer_id, first_seen) VALUES (?, ?, ?, ?)")
             let insertCustomer = try db.cachedStatement(sql: "INSERT INTO customers (id, first_seen, last_seen) VALUES (?, ?, ?)")
             let insertFeedback = try db.cachedStatement(sql: """
@@ -216,6 +270,10 @@ public final class Importer {
                 }
                 for old in resolution.merged {
                     try merge(old, into: customer, db: db)
+                    if bulk, old < spans.count, spans[Int(old)].first != .max {
+                        extendSpan(of: customer, spans[Int(old)].first, spans[Int(old)].last)
+                        spans[Int(old)] = (.max, .min)
+                    }
                     merged += 1
                     if let pending = updates.removeValue(forKey: old) {
                         updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
@@ -228,24 +286,24 @@ public final class Importer {
                     try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
                                    arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
                 }
-                let message = prepared.payload
-                let dedupe = Self.key(prepared.dedupe)
-                try insertEvent.execute(arguments: [customer, event.timestamp, event.type.rawValue, event.name, event.channel, event.messageId,
-                                                    message, dedupe, sourceID, record.line])
-                guard db.changesCount > 0 else {
+                if bulk, !seen.insert(prepared.dedupe) {
+                    counts.duplicates += 1
+                    continue
+                }
+                guard try insertEvent.insert(customer: customer, event: event, prepared: prepared, source: sourceID, line: record.line) else {
                     counts.duplicates += 1
                     continue
                 }
                 counts.imported += 1
-                if event.type == .feedback, case .success(let feedback) = Feedback.read(from: event) {
+                if let feedback = prepared.feedback {
                     try insertFeedback.execute(arguments: [db.lastInsertedRowID, customer, event.timestamp, feedback.metric.rawValue,
                                                            feedback.score, feedback.text, feedback.touchpoint])
                 }
-                var update = updates[customer] ?? CustomerUpdate(first: event.timestamp, last: event.timestamp)
-                update.first = min(update.first, event.timestamp)
-                update.last = max(update.last, event.timestamp)
-                if event.type == .identify, case .object(let traits) = event.traits { update.traits += traits }
-                updates[customer] = update
+                // A bulk load keeps first and last seen in memory and stores them when it ends.
+                if bulk { extendSpan(of: customer, event.timestamp, event.timestamp) }
+                if !bulk || !prepared.traits.isEmpty {
+                    updates[customer, default: CustomerUpdate(first: event.timestamp, last: event.timestamp)].add(event.timestamp, traits: prepared.traits)
+                }
             }
             let touch = try db.cachedStatement(sql: """
                 UPDATE customers SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2),
@@ -253,7 +311,7 @@ public final class Importer {
                 WHERE id = ?4
                 """)
             for (customer, update) in updates {
-                let traits: String? = update.traits.isEmpty ? nil : JSONValue.object(update.traits.filter { $0.1 != .null }).json
+                let traits: String? = update.traits.isEmpty ? nil : JSONValue.object(update.traits).json
                 try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
             }
             try quarantineOnce(failures)
@@ -279,18 +337,31 @@ public final class Importer {
         return data
     }
 
+    func extendSpan(of customer: Int64, _ first: Int64, _ last: Int64) {
+        let index = Int(customer)
+        if index >= spans.count { spans += repeatElement((.max, .min), count: max(index + 1 - spans.count, spans.count / 2)) }
+        spans[index].first = min(spans[index].first, first)
+        spans[index].last = max(spans[index].last, last)
+    }
+
+    /// Merges customer `old` into `survivor`. Events keep the customer they arrived with; readers
+    /// find a customer's events through `customers.merged_into`. During a bulk load identifiers
+    /// and feedback too keep the old customer until ``JourneyStore/completeBulkLoad(_:)``
+    /// repoints them all in one pass.
     func merge(_ old: Int64, into survivor: Int64, db: Database) throws {
-        try db.execute(sql: "UPDATE customers SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", arguments: [survivor, old])
-        try db.execute(sql: "UPDATE identities SET customer_id = ? WHERE customer_id = ?", arguments: [survivor, old])
-        try db.execute(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?", arguments: [survivor, old])
-        try db.execute(sql: "UPDATE feedback SET customer_id = ? WHERE customer_id = ?", arguments: [survivor, old])
-        try db.execute(sql: """
+        let arguments: StatementArguments = [survivor, old]
+        try db.cachedStatement(sql: "UPDATE customers SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2").execute(arguments: arguments)
+        if !bulk {
+            try db.cachedStatement(sql: "UPDATE identities SET customer_id = ? WHERE customer_id = ?").execute(arguments: arguments)
+            try db.cachedStatement(sql: "UPDATE feedback SET customer_id = ? WHERE customer_id = ?").execute(arguments: arguments)
+        }
+        try db.cachedStatement(sql: """
             UPDATE customers SET
                 first_seen = min(first_seen, (SELECT first_seen FROM customers WHERE id = ?2)),
                 last_seen = max(last_seen, (SELECT last_seen FROM customers WHERE id = ?2)),
                 traits = json_patch((SELECT traits FROM customers WHERE id = ?2), traits)
             WHERE id = ?1
-            """, arguments: [survivor, old])
+            """).execute(arguments: arguments)
     }
 }
 

@@ -56,7 +56,9 @@ extension JourneyStore {
                 if let identifier = Identifier.make(kind, text) { candidates.append(identifier) }
             }
             for identifier in candidates {
-                if let customer = try Int64.fetchOne(db, sql: "SELECT customer_id FROM identities WHERE kind = ? AND value = ?",
+                if let customer = try Int64.fetchOne(db, sql: """
+                    SELECT coalesce(c.merged_into, c.id) FROM identities i JOIN customers c ON c.id = i.customer_id WHERE i.kind = ? AND i.value = ?
+                    """,
                                                      arguments: [identifier.kind.rawValue, identifier.value]) {
                     return customer
                 }
@@ -85,7 +87,8 @@ extension JourneyStore {
     public func timeline(of number: Int64, limit: Int = 1_000) throws -> [TimelineEntry] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT timestamp, type, name, channel, message, message_id FROM events WHERE customer_id = ? ORDER BY timestamp, id LIMIT ?
+                SELECT timestamp, type, name, channel, message, message_id FROM events WHERE customer_id IN \(Self.mergedInto)
+                ORDER BY timestamp, id LIMIT ?2
                 """, arguments: [number, limit]).map { row in
                 let payload = (try? JSONParser.parse(row[4] as String)) ?? .object([])
                 let event = Event(type: Event.Kind(rawValue: row[1]) ?? .track, name: row[2], messageId: row[5], timestamp: row[0], payload: payload)
@@ -94,11 +97,15 @@ extension JourneyStore {
         }
     }
 
+    /// The customer `?1` and every customer merged into it: events and identifiers of a bulk load
+    /// still name the customer they arrived with until the load ends.
+    static let mergedInto = "(SELECT id FROM customers WHERE id = ?1 OR merged_into = ?1)"
+
     func record(of number: Int64, db: Database) throws -> CustomerRecord {
         let row = try Row.fetchOne(db, sql: "SELECT first_seen, last_seen, traits FROM customers WHERE id = ?", arguments: [number])
-        let identifiers = try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id = ? ORDER BY kind, value", arguments: [number])
+        let identifiers = try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id IN \(Self.mergedInto) ORDER BY kind, value", arguments: [number])
             .map { "\($0[0] as String):\($0[1] as String)" }
-        let events = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE customer_id = ?", arguments: [number]) ?? 0
+        let events = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE customer_id IN \(Self.mergedInto)", arguments: [number]) ?? 0
         return CustomerRecord(id: CustomerID.text(number), firstSeen: (row?[0] as Int64?).map(Timestamp.iso8601),
                               lastSeen: (row?[1] as Int64?).map(Timestamp.iso8601), events: events, identifiers: identifiers,
                               traits: row?[2] ?? "{}")
@@ -124,14 +131,14 @@ extension JourneyStore {
     /// it, and quarantined records that mention one of its identifiers.
     public func forget(_ number: Int64) throws -> Erasure {
         let identifiers = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id = ?", arguments: [number]).map { ($0[0] as String, $0[1] as String) }
+            try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id IN \(Self.mergedInto)", arguments: [number]).map { ($0[0] as String, $0[1] as String) }
         }
         var erasure = try database.write { db -> Erasure in
-            let feedback = try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE customer_id = ?", arguments: [number]) ?? 0
-            try db.execute(sql: "DELETE FROM feedback WHERE customer_id = ?", arguments: [number])
-            try db.execute(sql: "DELETE FROM events WHERE customer_id = ?", arguments: [number])
+            let feedback = try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE customer_id IN \(Self.mergedInto)", arguments: [number]) ?? 0
+            try db.execute(sql: "DELETE FROM feedback WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
+            try db.execute(sql: "DELETE FROM events WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             let events = db.changesCount
-            try db.execute(sql: "DELETE FROM identities WHERE customer_id = ?", arguments: [number])
+            try db.execute(sql: "DELETE FROM identities WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             let identities = db.changesCount
             try db.execute(sql: "DELETE FROM customers WHERE id = ? OR merged_into = ?", arguments: [number, number])
             let customers = db.changesCount

@@ -18,6 +18,12 @@ public final class JourneyStore: Sendable {
     /// The connection pool (one writer, concurrent readers).
     public let database: DatabasePool
 
+    /// The page cache: 128 MB (negative: in KiB).
+    static let cachePages = -131_072
+
+    /// Write-ahead log pages after which a commit checkpoints (32 MB).
+    static let walCheckpointPages = 8192
+
     /// The file next to the database that collects records an import could not use.
     public var quarantinePath: String { path + ".quarantine.ndjson" }
 
@@ -28,18 +34,62 @@ public final class JourneyStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 8192")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = \(Self.cachePages); PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             database = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(database)
+            let present = try database.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (\(Schema.deferredIndexes.map { "'\($0.name)'" }.joined(separator: ",")))") ?? 0
+            }
+            if present < Schema.deferredIndexes.count {
+                try completeBulkLoad()
+            }
         } catch let error as DatabaseError {
             throw Failure(description: "\(path): cannot open the store (\(error.resultCode)); check that it is a Wayfinder database and the folder is writable")
         } catch {
             throw Failure(description: "\(path): cannot open the store (\(error.localizedDescription))")
         }
+    }
+
+    /// Completes a bulk load in one transaction: repoints feedback and identifiers of merged
+    /// customers at the customer they were merged into, builds the deferred indexes that are
+    /// missing, then runs `finish` (which sets first and last seen). Without `finish`, as after an
+    /// interrupted load, first and last seen are computed again from all events.
+    func completeBulkLoad(_ finish: ((Database) throws -> Void)? = nil) throws {
+        try database.writeWithoutTransaction { db in
+            // Sorting runs go to temporary files, not memory, so building indexes over millions of
+            // rows keeps resident memory flat.
+            try db.execute(sql: "PRAGMA threads = 2; PRAGMA temp_store = FILE")
+            defer { try? db.execute(sql: "PRAGMA temp_store = MEMORY") }
+            try db.inTransaction {
+                for table in ["feedback", "identities"] {
+                    try db.execute(sql: """
+                        UPDATE \(table) SET customer_id = (SELECT merged_into FROM customers WHERE id = \(table).customer_id)
+                        WHERE customer_id IN (SELECT id FROM customers WHERE merged_into IS NOT NULL)
+                        """)
+                }
+                for index in Schema.deferredIndexes { try db.execute(sql: index.sql) }
+                if let finish {
+                    try finish(db)
+                } else {
+                    try db.execute(sql: """
+                        UPDATE customers SET first_seen = seen.first, last_seen = seen.last
+                        FROM (SELECT coalesce(c.merged_into, c.id) AS root, min(e.timestamp) AS first, max(e.timestamp) AS last
+                              FROM events e JOIN customers c ON c.id = e.customer_id GROUP BY root) AS seen
+                        WHERE customers.id = seen.root
+                        """)
+                }
+                return .commit
+            }
+        }
+    }
+
+    /// Drops the deferred indexes before a bulk load into an empty store.
+    static func dropDeferredIndexes(_ db: Database) throws {
+        for index in Schema.deferredIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
     }
 
     /// Counts of what the store holds.

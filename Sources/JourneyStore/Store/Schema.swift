@@ -67,6 +67,48 @@ enum Schema {
                 );
                 """)
         }
+        // Uniqueness of deduplication keys and identifiers moves into named indexes, so that a
+        // first bulk load can build them, like the other secondary indexes, when it ends.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE identities_v2 (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    customer_id INTEGER NOT NULL,
+                    first_seen INTEGER NOT NULL
+                );
+                INSERT INTO identities_v2 (kind, value, customer_id, first_seen) SELECT kind, value, customer_id, first_seen FROM identities;
+                DROP TABLE identities;
+                ALTER TABLE identities_v2 RENAME TO identities;
+                CREATE TABLE events_v2 (
+                    id INTEGER PRIMARY KEY,
+                    customer_id INTEGER NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    name TEXT,
+                    channel TEXT,
+                    message_id TEXT,
+                    message TEXT NOT NULL,
+                    dedupe BLOB NOT NULL,
+                    source_id INTEGER,
+                    source_line INTEGER
+                );
+                INSERT INTO events_v2 SELECT id, customer_id, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line FROM events;
+                DROP TABLE events;
+                ALTER TABLE events_v2 RENAME TO events;
+                """)
+            for index in deferredIndexes { try db.execute(sql: index.sql) }
+        }
         return migrator
     }
+
+    /// The secondary indexes of `events` and `identities`. A bulk load into an empty store drops
+    /// them and builds them when it ends; opening the store builds any that an interrupted load left missing.
+    static let deferredIndexes: [(name: String, sql: String)] = [
+        ("events_dedupe", "CREATE UNIQUE INDEX IF NOT EXISTS events_dedupe ON events(dedupe)"),
+        ("events_by_customer_time", "CREATE INDEX IF NOT EXISTS events_by_customer_time ON events(customer_id, timestamp, id)"),
+        ("identities_key", "CREATE UNIQUE INDEX IF NOT EXISTS identities_key ON identities(kind, value)"),
+        ("identities_by_customer", "CREATE INDEX IF NOT EXISTS identities_by_customer ON identities(customer_id)"),
+    ]
 }

@@ -68,6 +68,7 @@ extension Wayfinder {
                 let importer = try Importer(store: store)
                 var bar = ProgressBar(label: "importing")
                 _ = try importer.importFile(WorkspaceLoader.join(dataFolder, "events.csv")) { progress in
+                    if progress.indexing { return bar.note("building indexes…") }
                     bar.update(fraction: Double(progress.bytesRead) / Double(max(progress.bytesTotal, 1)), count: progress.counts.records,
                                unit: "records", elapsed: progress.elapsed)
                 }

@@ -87,6 +87,7 @@ extension Wayfinder {
                 let verbose = self.verbose
                 do {
                     _ = try importer.importFile(file, format: inputFormat, mapping: csvMapping) { progress in
+                        if progress.indexing { return bar.note("building indexes over \(progress.counts.imported) events…") }
                         bar.update(fraction: progress.bytesTotal > 0 ? Double(progress.bytesRead) / Double(progress.bytesTotal) : 0,
                                    count: progress.counts.records, unit: "records", elapsed: progress.elapsed)
                         if verbose {

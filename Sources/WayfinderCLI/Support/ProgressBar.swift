@@ -25,6 +25,12 @@ struct ProgressBar {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Replaces the bar with a line saying what happens now (a step without a measurable fraction).
+    func note(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(text)".utf8))
+    }
+
     /// Clears the bar's line.
     func finish() {
         guard enabled else { return }
