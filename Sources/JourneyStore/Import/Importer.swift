@@ -217,7 +217,22 @@ public final class Importer {
         mutating func add(_ timestamp: Int64, traits more: [(String, JSONValue)]) {
             first = min(first, timestamp)
             last = max(last, timestamp)
-            if !more.isEmpty { traits += more }
+            for (key, value) in more { Self.patch(&traits, key, value) }
+        }
+
+        /// JSON merge patch (RFC 7396, as SQLite's `json_patch`) of one entry: objects merge key by key,
+        /// anything else replaces, so several identify events in one batch end as they would one by one.
+        static func patch(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+            guard let index = entries.firstIndex(where: { $0.0 == key }) else {
+                entries.append((key, value))
+                return
+            }
+            if case .object(var inner) = entries[index].1, case .object(let more) = value {
+                for (innerKey, innerValue) in more { patch(&inner, innerKey, innerValue) }
+                entries[index].1 = .object(inner)
+            } else {
+                entries[index].1 = value
+            }
         }
     }
 
@@ -278,7 +293,7 @@ public final class Importer {
                     if let pending = updates.removeValue(forKey: old) {
                         updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
                         updates[customer]!.last = max(updates[customer]!.last, pending.last)
-                        updates[customer]!.traits += pending.traits
+                        for (key, value) in pending.traits { CustomerUpdate.patch(&updates[customer]!.traits, key, value) }
                     }
                 }
                 if !resolution.refused.isEmpty {
