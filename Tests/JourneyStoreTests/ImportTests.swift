@@ -203,6 +203,10 @@ struct ImportTests {
         options.phoneCountry = country
         _ = try Importer(store: store, options: options).importFile(file)
         #expect(try store.counts().customers == customers)
+        // Looked up with the same country, the national form finds the customer of the international one.
+        let international = try store.findCustomer("+447700900123")
+        #expect(international != nil)
+        #expect((try store.findCustomer("07700 900123", phoneCountry: country) == international) == (country != nil))
     }
 
     @Test("identities stitch across devices and channels, and junk never links")

@@ -41,7 +41,9 @@ public struct TimelineEntry: Sendable, Codable, Equatable {
 extension JourneyStore {
     /// The customer number for a customer id (`cus_42`) or any identifier (`maya@example.com`,
     /// `email:maya@example.com`, a user or anonymous id), following merges; nil when unknown.
-    public func findCustomer(_ text: String) throws -> Int64? {
+    ///
+    /// `phoneCountry` places a national phone number as the import did (`--phone-country`).
+    public func findCustomer(_ text: String, phoneCountry: String? = nil) throws -> Int64? {
         try database.read { db in
             if let number = CustomerID.number(text), let row = try Row.fetchOne(db, sql: "SELECT id, merged_into FROM customers WHERE id = ?", arguments: [number]) {
                 let merged: Int64? = row[1]
@@ -49,11 +51,11 @@ extension JourneyStore {
             }
             var candidates: [Identifier] = []
             if let colon = text.firstIndex(of: ":"), let kind = Identifier.Kind(rawValue: String(text[..<colon])),
-               let identifier = Identifier.make(kind, String(text[text.index(after: colon)...])) {
+               let identifier = Identifier.make(kind, String(text[text.index(after: colon)...]), phoneCountry: phoneCountry) {
                 candidates.append(identifier)
             }
             for kind in Identifier.Kind.allCases {
-                if let identifier = Identifier.make(kind, text) { candidates.append(identifier) }
+                if let identifier = Identifier.make(kind, text, phoneCountry: phoneCountry) { candidates.append(identifier) }
             }
             for identifier in candidates {
                 if let customer = try Int64.fetchOne(db, sql: """

@@ -57,7 +57,11 @@ extension Wayfinder {
         func validate() throws {
             if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
-            if let phoneCountry, phoneCountry.isEmpty || phoneCountry.count > 3 || !phoneCountry.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            try Self.checkPhoneCountry(phoneCountry)
+        }
+
+        static func checkPhoneCountry(_ code: String?) throws {
+            if let code, code.isEmpty || code.count > 3 || !code.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 throw ValidationError("--phone-country takes the digits of a country calling code, such as 44 or 1.")
             }
         }
@@ -136,8 +140,11 @@ extension Wayfinder {
         @Option(help: "Customers per page.") var limit = 20
         @Option(help: "Customers to skip.") var offset = 0
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
+        @Option(help: ArgumentHelp("The country calling code the import used for national phone numbers (such as 44), so 07700 900123 finds +447700900123.", valueName: "code"))
+        var phoneCountry: String?
 
         func validate() throws {
+            try Import.checkPhoneCountry(phoneCountry)
             if limit < 1 { throw ValidationError("--limit must be at least 1.") }
             if offset < 0 { throw ValidationError("--offset cannot be negative.") }
         }
@@ -163,7 +170,7 @@ extension Wayfinder {
                 }
                 return
             }
-            guard let number = try store.findCustomer(id) else {
+            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry) else {
                 throw CommandFailure(message: "no customer has the id or identifier given; list customers with 'wayfinder customers --db \(db)'")
             }
             let customer = try store.customer(number)
@@ -197,12 +204,16 @@ extension Wayfinder {
         @Argument(help: "A customer id or identifier.") var id: String
         @Option(help: "The store.") var db = "wayfinder.db"
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
+        @Option(help: ArgumentHelp("The country calling code the import used for national phone numbers (such as 44), so 07700 900123 finds +447700900123.", valueName: "code"))
+        var phoneCountry: String?
+
+        func validate() throws { try Import.checkPhoneCountry(phoneCountry) }
 
         func run() throws {
             guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no store here") }
             let store: JourneyStore
             do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
-            guard let number = try store.findCustomer(id) else {
+            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry) else {
                 throw CommandFailure(message: "no customer has the id or identifier given; nothing was erased")
             }
             let erasure = try store.forget(number)
