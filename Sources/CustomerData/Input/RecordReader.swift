@@ -131,8 +131,14 @@ public final class RecordReader {
     }
 
     static func checkText(_ bytes: ArraySlice<UInt8>) -> RecordProblem? {
-        if bytes.contains(0) { return RecordProblem(field: "", message: "the record holds a NUL byte; the file looks binary") }
-        if bytes.contains(where: { $0 >= 0x80 }), String(validating: bytes, as: UTF8.self) == nil {
+        // One pass finds NUL bytes and whether anything beyond ASCII needs validating.
+        var nul = false, ascii = true
+        for byte in bytes where byte == 0 || byte >= 0x80 {
+            if byte == 0 { nul = true; break }
+            ascii = false
+        }
+        if nul { return RecordProblem(field: "", message: "the record holds a NUL byte; the file looks binary") }
+        if !ascii, String(validating: bytes, as: UTF8.self) == nil {
             return RecordProblem(field: "", message: "the record is not valid UTF-8")
         }
         return nil

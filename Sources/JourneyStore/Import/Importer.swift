@@ -153,14 +153,18 @@ public final class Importer {
         }
         let fileStart = Date()
         var counts = Counts()
+        var fileSize: Int64 = 0
         let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize, prepareWithJunk: options.junk,
                                     phoneCountry: options.phoneCountry)
         reading: while true {
             switch batches.next() {
             case .batch(let records, let bytesRead, let size, _):
+                fileSize = size
                 if bulk, counts.records == 0, bytesRead > 0, !records.isEmpty {
-                    // Sized once for the whole file from the first batch's bytes per record.
-                    seen.reserve(Int(Double(size) / Double(bytesRead) * Double(records.count) * 1.1))
+                    // Sized once for the whole file from the first batch's bytes per record, but never
+                    // beyond one record per 12 bytes (a date and an id), whatever a short first batch suggests.
+                    let estimate = Double(size) / Double(bytesRead) * Double(records.count) * 1.1
+                    seen.reserve(Int(min(estimate, Double(size) / 12)))
                 }
                 do {
                     counts = counts + (try commit(records, file: path, sourceID: sourceID))
@@ -178,8 +182,8 @@ public final class Importer {
             }
         }
         if bulk {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-            progress?(Progress(file: path, bytesRead: size, bytesTotal: size, counts: counts, elapsed: Date().timeIntervalSince(fileStart), indexing: true))
+            progress?(Progress(file: path, bytesRead: fileSize, bytesTotal: fileSize, counts: counts, elapsed: Date().timeIntervalSince(fileStart),
+                               indexing: true))
             let spans = self.spans
             try store.completeBulkLoad { db in
                 let update = try db.cachedStatement(sql: """
@@ -341,15 +345,9 @@ public final class Importer {
     /// A 16-byte digest used as a unique key.
     static func key(_ text: String) -> Data { key(Digest.hash128(text)) }
 
-    /// A 128-bit digest as 16 bytes.
+    /// A 128-bit digest as 16 bytes, high word first (as ``EventInsert`` binds it).
     static func key(_ digest: (UInt64, UInt64)) -> Data {
-        let (high, low) = digest
-        var data = Data(count: 16)
-        data.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
-        }
-        return data
+        withUnsafeBytes(of: (digest.0.bigEndian, digest.1.bigEndian)) { Data($0) }
     }
 
     func extendSpan(of customer: Int64, _ first: Int64, _ last: Int64) {
