@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "JourneyRender", targets: ["JourneyRender"]),
         .library(name: "CustomerData", targets: ["CustomerData"]),
         .library(name: "JourneyStore", targets: ["JourneyStore"]),
+        .library(name: "JourneyAnalytics", targets: ["JourneyAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -52,6 +53,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JourneyAnalytics",
+            dependencies: ["JourneyModel", "CustomerData", "JourneyStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JourneyRender",
             dependencies: ["JourneyModel"],
             swiftSettings: swiftSettings
@@ -63,6 +69,7 @@ let package = Package(
                 "JourneyRender",
                 "CustomerData",
                 "JourneyStore",
+                "JourneyAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
