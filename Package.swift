@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "JourneyRender",
-            dependencies: ["JourneyModel"],
+            dependencies: ["JourneyModel", "JourneyAnalytics"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -68,6 +68,12 @@ public struct EventMatcher: @unchecked Sendable {
 
     // MARK: Compilation
 
+    /// The test a condition applies to a field's value (nil when the field is absent), as rules apply it.
+    public static func test(_ condition: Condition) -> (JSONValue?) -> Bool { compile(condition) }
+
+    /// The test a rule's `event` pattern applies to an event name (exact, or a glob with `*` and `?`).
+    public static func nameTest(_ pattern: String) -> (String?) -> Bool { textTest(pattern) }
+
     static func textTest(_ pattern: String) -> (String?) -> Bool {
         if PatternCheck.isGlob(pattern) {
             let glob = Glob(pattern)

@@ -1,0 +1,75 @@
+import Foundation
+import JourneyModel
+
+/// Runs any query over an index: the one entry point the CLI, the report and the HTTP API share.
+public enum Analyzer {
+    /// The result of `query` over `index`.
+    public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> AnalysisOutput {
+        guard query.journey == index.journey.id else {
+            throw AnalysisError("journey: the index was built for '\(index.journey.id)', not '\(query.journey)'")
+        }
+        var output = AnalysisOutput(query: query, index: index.summary)
+        switch query.kind {
+        case .funnel: output.funnel = try FunnelAnalysis.run(query, on: index)
+        case .paths:
+            let paths = try PathsAnalysis.run(query, on: index)
+            output.dfg = paths.dfg
+            output.variants = paths.variants
+            output.sankey = paths.sankey
+        case .personas: output.personas = try PersonaCoverage.run(query, on: index)
+        case .friction, .emotions, .conformance, .compare:
+            throw AnalysisError("\(query.kind.rawValue) is not available in this build")
+        }
+        return output
+    }
+
+    /// JSON as every analysis writes it: sorted keys, pretty printed, slashes unescaped.
+    public static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Decodes a query from JSON, with a message naming the field that is wrong.
+    public static func query(json: Data) throws(AnalysisError) -> AnalysisQuery {
+        do {
+            return try JSONDecoder().decode(AnalysisQuery.self, from: json)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw AnalysisError("query: \((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")) is missing")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw AnalysisError("query: \(context.codingPath.map(\.stringValue).joined(separator: ".")) should be \(type)")
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw AnalysisError("query: \(path.isEmpty ? "" : path + ": ")\(context.debugDescription)")
+        } catch {
+            throw AnalysisError("query: not valid JSON (\(error.localizedDescription))")
+        }
+    }
+}
+
+/// What an analysis returns; each kind fills its own keys, so the JSON has the shapes of
+/// "Analysis semantics" in DESIGN.md (`{"funnel": …}`, `{"dfg": …, "variants": …}`).
+public struct AnalysisOutput: Codable, Sendable {
+    /// The query that produced it.
+    public var query: AnalysisQuery
+    /// What the index read and classified.
+    public var index: IndexSummary
+    /// Funnel counts.
+    public var funnel: FunnelResult?
+    /// The directly-follows graph.
+    public var dfg: PathsResult.Graph?
+    /// The variants.
+    public var variants: PathsResult.Variants?
+    /// Sankey columns.
+    public var sankey: PathsResult.Sankey?
+    /// Persona coverage.
+    public var personas: PersonaCoverageResult?
+
+    /// An output with nothing filled yet.
+    public init(query: AnalysisQuery, index: IndexSummary) {
+        self.query = query
+        self.index = index
+    }
+}

@@ -1,0 +1,105 @@
+import JourneyModel
+
+/// The funnel: customers reaching each step, as "Analysis semantics" in DESIGN.md defines it.
+///
+/// A customer reaches step k when there are events e1 … ek in that order (by time, then arrival),
+/// ei classified into step i, with t(ek) − t(e1) ≤ window. *Strict* forbids other classified
+/// events between the steps; *any order* drops the order condition. Each step's count is the
+/// customers who reached it or beyond. Times between steps are those of the chain that took the
+/// customer furthest (the latest possible start, so the fastest way there).
+public enum FunnelAnalysis {
+    /// Runs the funnel of `query` over `index`.
+    public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FunnelResult {
+        let selection = try Selection(index: index, range: query.range, filters: query.filters, breakdown: query.breakdown)
+        return try run(query.options, selection: selection)
+    }
+
+    static func run(_ options: Options, selection: Selection) throws(AnalysisError) -> FunnelResult {
+        let index = selection.index
+        let plan = try Plan(options, index: index)
+        let window = Int64(options.windowDays * 86_400_000)
+        guard options.windowDays > 0, window > 0 else { throw AnalysisError("window_days must be more than 0 (got \(options.windowDays))") }
+        let steps = plan.names.count, groups = selection.groupCount, mode = options.mode
+        let partials = Parallel.map(index.customerCount) { customers -> Partial in
+            var partial = Partial(steps: steps, groups: groups)
+            var counter = FunnelCounter(steps: steps)
+            for customer in customers where selection.includes(customer: customer) {
+                let events = selection.events(of: customer)
+                guard !events.isEmpty else { continue }
+                let reached: Int
+                switch mode {
+                case .ordered: reached = counter.ordered(events, selection: selection, plan: plan, window: window)
+                case .strict: reached = counter.strict(events, selection: selection, plan: plan, window: window)
+                case .anyOrder: reached = counter.anyOrder(events, selection: selection, plan: plan, window: window)
+                }
+                partial.considered += 1
+                guard reached > 0 else { continue }
+                let group = selection.group(of: customer)
+                partial.reached[group * steps + reached - 1] += 1
+                if mode != .anyOrder {
+                    for step in 1..<max(1, reached) { partial.gaps[step].append(counter.chain[step] - counter.chain[step - 1]) }
+                    if reached > 1 { partial.total.append(counter.chain[reached - 1] - counter.chain[0]) }
+                }
+            }
+            return partial
+        }
+        return FunnelResult(plan: plan, options: options, selection: selection, partials: partials)
+    }
+
+    /// Steps resolved against the map.
+    struct Plan: Sendable {
+        var ids: [String]
+        var names: [String]
+        var kind: FunnelResult.StepKind
+        /// Per touchpoint, its steps in descending order.
+        var stepsOf: [[Int]]
+        /// Per touchpoint, its only step, -1 for none, -2 for several (see ``stepsOf``).
+        var single: [Int16]
+
+        init(_ options: Options, index: JourneyIndex) throws(AnalysisError) {
+            let journey = index.journey
+            let ids = options.steps.isEmpty ? journey.stages.map(\.id) : options.steps
+            guard !ids.isEmpty else { throw AnalysisError("the funnel needs at least one step; the map has no stages") }
+            guard ids.count <= 64 else { throw AnalysisError("steps: at most 64 steps (got \(ids.count))") }
+            var stepsOf = [[Int]](repeating: [], count: journey.touchpoints.count)
+            if ids.allSatisfy({ id in journey.stages.contains { $0.id == id } }) {
+                kind = .stage
+                names = ids.map { id in journey.stages.first { $0.id == id }!.name }
+                for (touchpoint, stage) in journey.touchpoints.map(\.stage).enumerated() {
+                    stepsOf[touchpoint] = ids.indices.filter { ids[$0] == stage }.reversed()
+                }
+            } else if ids.allSatisfy({ id in journey.touchpoints.contains { $0.id == id } }) {
+                kind = .touchpoint
+                names = ids.map { id in journey.touchpoints.first { $0.id == id }!.name }
+                for (touchpoint, id) in journey.touchpoints.map(\.id).enumerated() {
+                    stepsOf[touchpoint] = ids.indices.filter { ids[$0] == id }.reversed()
+                }
+            } else {
+                let unknown = ids.filter { id in !journey.stages.contains { $0.id == id } && !journey.touchpoints.contains { $0.id == id } }
+                if !unknown.isEmpty {
+                    throw AnalysisError("steps: '\(unknown[0])' is neither a stage nor a touchpoint of '\(journey.id)' (stages: \(journey.stages.map(\.id).joined(separator: ", ")))")
+                }
+                throw AnalysisError("steps: give stage ids or touchpoint ids, not both")
+            }
+            self.ids = ids
+            self.stepsOf = stepsOf
+            single = stepsOf.map { $0.isEmpty ? -1 : $0.count == 1 ? Int16($0[0]) : -2 }
+        }
+    }
+
+    /// Per-thread counts.
+    struct Partial: Sendable {
+        var considered = 0
+        /// Customers whose furthest step is each step, per group (`group * steps + step`).
+        var reached: [Int]
+        /// Milliseconds from step i − 1 to step i, per step.
+        var gaps: [[Int64]]
+        /// Milliseconds from the first to the furthest step.
+        var total: [Int64] = []
+
+        init(steps: Int, groups: Int) {
+            reached = [Int](repeating: 0, count: steps * groups)
+            gaps = [[Int64]](repeating: [], count: steps)
+        }
+    }
+}

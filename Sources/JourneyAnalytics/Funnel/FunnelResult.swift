@@ -1,0 +1,108 @@
+/// A funnel's counts: `{"funnel": {"steps": [{"id": "awareness", "customers": 1200}, …]}}` and more.
+public struct FunnelResult: Codable, Sendable, Equatable {
+    /// Whether steps are stages or touchpoints.
+    public enum StepKind: String, Codable, Sendable {
+        case stage, touchpoint
+    }
+
+    /// One step.
+    public struct Step: Codable, Sendable, Equatable {
+        /// The stage or touchpoint id.
+        public var id: String
+        /// Its name on the map.
+        public var name: String
+        /// Customers who reached this step or beyond.
+        public var customers: Int
+        /// Share of the previous step's customers who reached this one (nil for the first step or when the previous had none).
+        public var conversion: Double?
+        /// Share of the first step's customers who reached this one.
+        public var overall: Double?
+        /// Customers of the previous step who did not reach this one.
+        public var dropOff: Int
+        /// Median seconds from the previous step (ordered and strict modes).
+        public var medianSeconds: Double?
+        /// 90th percentile of seconds from the previous step.
+        public var p90Seconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, customers, conversion, overall
+            case dropOff = "drop_off", medianSeconds = "median_seconds", p90Seconds = "p90_seconds"
+        }
+    }
+
+    /// The funnel of one group of a breakdown.
+    public struct Group: Codable, Sendable, Equatable {
+        /// The group's value (persona id, channel, trait or property value).
+        public var key: String
+        /// Its steps (times between steps are given for the whole funnel only).
+        public var steps: [Step]
+    }
+
+    /// The steps.
+    public var steps: [Step]
+    /// Stages or touchpoints.
+    public var stepKind: StepKind
+    /// How the funnel counted.
+    public var mode: Options.FunnelMode
+    /// The conversion window in days.
+    public var windowDays: Double
+    /// Customers with at least one counted event.
+    public var customers: Int
+    /// Last step over first step.
+    public var conversion: Double?
+    /// Median seconds from the first step to the furthest step reached, for customers reaching two or more.
+    public var medianSecondsToFurthest: Double?
+    /// The breakdown's groups, when the query has one.
+    public var breakdown: [Group]?
+
+    enum CodingKeys: String, CodingKey {
+        case steps, mode, customers, conversion, breakdown
+        case stepKind = "step_kind", windowDays = "window_days", medianSecondsToFurthest = "median_seconds_to_furthest"
+    }
+
+    init(plan: FunnelAnalysis.Plan, options: Options, selection: Selection, partials: [FunnelAnalysis.Partial]) {
+        let steps = plan.ids.count, groups = selection.groupCount
+        var furthest = [Int](repeating: 0, count: steps * groups)
+        var gaps = [[Int64]](repeating: [], count: steps)
+        var total: [Int64] = []
+        var considered = 0
+        for partial in partials {
+            considered += partial.considered
+            for slot in furthest.indices { furthest[slot] += partial.reached[slot] }
+            for step in 0..<steps { gaps[step] += partial.gaps[step] }
+            total += partial.total
+        }
+        func cumulative(_ group: Int?) -> [Int] {
+            var counts = [Int](repeating: 0, count: steps)
+            for candidate in 0..<groups where group == nil || group == candidate {
+                for step in 0..<steps { counts[step] += furthest[candidate * steps + step] }
+            }
+            for step in stride(from: steps - 2, through: 0, by: -1) { counts[step] += counts[step + 1] }
+            return counts
+        }
+        func makeSteps(_ counts: [Int], times: Bool) -> [Step] {
+            (0..<steps).map { step in
+                var timing: (median: Double?, p90: Double?) = (nil, nil)
+                if times, step > 0 { timing = Quantiles.summary(&gaps[step]) }
+                let previous = step > 0 ? counts[step - 1] : nil
+                return Step(
+                    id: plan.ids[step], name: plan.names[step], customers: counts[step],
+                    conversion: previous.flatMap { $0 > 0 ? Double(counts[step]) / Double($0) : nil },
+                    overall: counts[0] > 0 ? Double(counts[step]) / Double(counts[0]) : nil,
+                    dropOff: previous.map { $0 - counts[step] } ?? 0, medianSeconds: timing.median, p90Seconds: timing.p90)
+            }
+        }
+        let all = cumulative(nil)
+        self.steps = makeSteps(all, times: options.mode != .anyOrder)
+        stepKind = plan.kind
+        mode = options.mode
+        windowDays = options.windowDays
+        customers = considered
+        conversion = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
+        medianSecondsToFurthest = Quantiles.summary(&total).median
+        breakdown = selection.groups == nil ? nil : (0..<groups).compactMap { group in
+            let counts = cumulative(group)
+            return counts[0] == 0 ? nil : Group(key: selection.groupLabels[group], steps: makeSteps(counts, times: false))
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Dispatch
+
+/// Lays the rows the threads read out by customer: a counting sort on the customer position
+/// (stable, so arrival order survives), then each customer's events ordered by time, then
+/// unclassified events counted and removed.
+struct Layout {
+    var offsets: [Int]
+    var timestamps: [Int64]
+    var touchpoints: [UInt16]
+    var channels: [UInt8]
+    var flags: [UInt8]
+    var offMapEvents: [UInt32]
+    var channelNames: [String] = []
+    private var firstValues: [[Int32: (Int64, String)]] = []
+    private let customerCount: Int
+
+    init(customers: Int, chunks: [IndexBuilder.Chunk]) {
+        customerCount = customers
+        // One channel numbering: the first chunk's, then names the others add.
+        var names: [String] = []
+        var numbers: [String: UInt8] = [:]
+        let remaps: [[UInt8]] = chunks.map { chunk in
+            chunk.channelNames.map { name in
+                if let known = numbers[name] { return known }
+                let number = UInt8(truncatingIfNeeded: min(names.count, 255))
+                if names.count < 255 { numbers[name] = number; names.append(name) }
+                return number
+            }
+        }
+        channelNames = names
+        var counts = [Int](repeating: 0, count: customers + 1)
+        for chunk in chunks { for customer in chunk.customer { counts[Int(customer) + 1] += 1 } }
+        for index in 0..<customers { counts[index + 1] += counts[index] }
+        offsets = counts
+        let total = counts[customers]
+        let withFlags = chunks.contains { !$0.flags.isEmpty }
+        var next = counts
+        timestamps = [Int64](repeating: 0, count: total)
+        touchpoints = [UInt16](repeating: 0, count: total)
+        channels = [UInt8](repeating: 0, count: total)
+        flags = withFlags ? [UInt8](repeating: 0, count: total) : []
+        offMapEvents = [UInt32](repeating: 0, count: customers)
+        for (number, chunk) in chunks.enumerated() {
+            let remap = remaps[number]
+            for row in 0..<chunk.customer.count {
+                let customer = Int(chunk.customer[row])
+                let slot = next[customer]
+                next[customer] = slot + 1
+                timestamps[slot] = chunk.timestamp[row]
+                touchpoints[slot] = chunk.touchpoint[row]
+                let channel = chunk.channel[row]
+                channels[slot] = Int(channel) < remap.count ? remap[Int(channel)] : 255
+                if withFlags { flags[slot] = chunk.flags[row] }
+            }
+        }
+        // Per property, the earliest value of each customer across chunks (the first chunk wins ties: it arrived first).
+        if let first = chunks.first {
+            firstValues = first.firstValues
+            for chunk in chunks.dropFirst() {
+                for (index, values) in chunk.firstValues.enumerated() {
+                    for (customer, value) in values where (firstValues[index][customer]?.0 ?? .max) > value.0 {
+                        firstValues[index][customer] = value
+                    }
+                }
+            }
+        }
+    }
+
+    func events(of customer: Int) -> Range<Int> { offsets[customer] ..< offsets[customer + 1] }
+
+    /// Orders each customer's events by time (stably, keeping arrival order for equal times), then
+    /// counts the unclassified events inside each customer's classified span and drops them.
+    mutating func orderByTime() {
+        let halves = [0 ..< customerCount / 2, customerCount / 2 ..< customerCount]
+        timestamps.withUnsafeMutableBufferPointer { timestamps in
+            touchpoints.withUnsafeMutableBufferPointer { touchpoints in
+                channels.withUnsafeMutableBufferPointer { channels in
+                    flags.withUnsafeMutableBufferPointer { flags in
+                        let columns = Columns(timestamps: timestamps, touchpoints: touchpoints, channels: channels, flags: flags)
+                        let offsets = self.offsets
+                        DispatchQueue.concurrentPerform(iterations: halves.count) { part in
+                            for customer in halves[part] { columns.sort(offsets[customer] ..< offsets[customer + 1]) }
+                        }
+                    }
+                }
+            }
+        }
+        dropOffMap()
+    }
+
+    private mutating func dropOffMap() {
+        var write = 0
+        var newOffsets = offsets
+        for customer in 0..<customerCount {
+            let range = events(of: customer)
+            newOffsets[customer] = write
+            var first = -1, last = -1
+            for event in range where touchpoints[event] != IndexBuilder.offMap {
+                if first < 0 { first = event }
+                last = event
+            }
+            var offMap: UInt32 = 0
+            for event in range {
+                if touchpoints[event] == IndexBuilder.offMap {
+                    if event > first, event < last { offMap += 1 }
+                    continue
+                }
+                timestamps[write] = timestamps[event]
+                touchpoints[write] = touchpoints[event]
+                channels[write] = channels[event]
+                if !flags.isEmpty { flags[write] = flags[event] }
+                write += 1
+            }
+            offMapEvents[customer] = offMap
+        }
+        newOffsets[customerCount] = write
+        offsets = newOffsets
+        timestamps.removeLast(timestamps.count - write)
+        touchpoints.removeLast(touchpoints.count - write)
+        channels.removeLast(channels.count - write)
+        if !flags.isEmpty { flags.removeLast(flags.count - write) }
+    }
+
+    /// The kept property values as columns.
+    func propertyColumns(_ paths: [String]) -> [String: ValueColumn] {
+        var result: [String: ValueColumn] = [:]
+        for (index, path) in paths.enumerated() where index < firstValues.count {
+            var column = ValueColumn(codes: [UInt32](repeating: 0, count: customerCount))
+            var codes: [String: UInt32] = [:]
+            for (customer, value) in firstValues[index].sorted(by: { $0.key < $1.key }) {
+                let code: UInt32
+                if let known = codes[value.1] {
+                    code = known
+                } else {
+                    code = UInt32(column.values.count)
+                    codes[value.1] = code
+                    column.values.append(value.1)
+                }
+                column.codes[Int(customer)] = code
+            }
+            result[path] = column
+        }
+        return result
+    }
+}
+
+/// The event columns of a layout, sorted per customer from several threads at once; each thread
+/// touches only its own customers' disjoint ranges.
+private struct Columns: @unchecked Sendable {
+    let timestamps: UnsafeMutableBufferPointer<Int64>
+    let touchpoints: UnsafeMutableBufferPointer<UInt16>
+    let channels: UnsafeMutableBufferPointer<UInt8>
+    let flags: UnsafeMutableBufferPointer<UInt8>
+
+    func sort(_ range: Range<Int>) {
+        guard range.count > 1 else { return }
+        var sorted = true
+        for event in range.dropFirst() where timestamps[event] < timestamps[event - 1] {
+            sorted = false
+            break
+        }
+        guard !sorted else { return }
+        let order = range.sorted { (timestamps[$0], $0) < (timestamps[$1], $1) }
+        let times = order.map { timestamps[$0] }, points = order.map { touchpoints[$0] }, ways = order.map { channels[$0] }
+        let marks = flags.isEmpty ? [] : order.map { flags[$0] }
+        for (offset, event) in range.enumerated() {
+            timestamps[event] = times[offset]
+            touchpoints[event] = points[offset]
+            channels[event] = ways[offset]
+            if !marks.isEmpty { flags[event] = marks[offset] }
+        }
+    }
+}

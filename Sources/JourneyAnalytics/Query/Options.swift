@@ -1,0 +1,117 @@
+/// Options of every analysis; each has defaults, and a query carries only what it changes.
+public struct Options: Codable, Sendable, Equatable {
+    /// How a funnel counts.
+    public enum FunnelMode: String, Codable, Sendable, CaseIterable {
+        /// Steps in order, other events allowed between them.
+        case ordered
+        /// Steps in order with no other classified event between them.
+        case strict
+        /// All steps within the window, in any order.
+        case anyOrder = "any_order"
+    }
+
+    /// A cleaning rule: touchpoint ids matching the regular expression are counted as `as`.
+    public struct Alias: Codable, Sendable, Equatable {
+        /// A regular expression over touchpoint ids.
+        public var pattern: String
+        /// The name the matching touchpoints take.
+        public var `as`: String
+
+        /// Creates a cleaning rule.
+        public init(pattern: String, as name: String) {
+            self.pattern = pattern
+            self.as = name
+        }
+    }
+
+    /// Funnel steps: stage ids or touchpoint ids (all of one kind); empty means the map's stages.
+    public var steps: [String] = []
+    /// The conversion window in days.
+    public var windowDays: Double = 30
+    /// How the funnel counts.
+    public var mode: FunnelMode = .ordered
+    /// Variants to list.
+    public var top: Int = 20
+    /// Count consecutive repeats of a touchpoint once.
+    public var collapseRepeats: Bool = false
+    /// Cleaning rules applied to touchpoint ids before paths are counted, first match wins.
+    public var aliases: [Alias] = []
+    /// Sankey: follow journeys from their first visit of this touchpoint.
+    public var sankeyFrom: String?
+    /// Sankey: follow journeys back from their first visit of this touchpoint.
+    public var sankeyTo: String?
+    /// Sankey: steps after the start (or before the end).
+    public var sankeySteps: Int = 4
+    /// Sankey: nodes kept per column (the rest are `other`).
+    public var sankeyWidth: Int = 8
+    /// Split a customer's events into separate journeys after this many days without events (nil: one journey per customer).
+    public var gapDays: Double?
+    /// Friction: days within which a second contact on a service channel counts as a repeat.
+    public var repeatContactDays: Double = 3
+    /// Friction: service channels for repeat contacts.
+    public var serviceChannels: [String] = ["chat", "phone", "email", "support", "call-centre", "call-center", "store"]
+    /// Friction: a transition is slow when its median is this many times the journey's median transition.
+    public var slowFactor: Double = 3
+    /// Friction and conformance: customers a finding needs before it is reported.
+    public var minimumCustomers: Int = 20
+    /// Conformance and friction: example customers listed per finding.
+    public var examples: Int = 3
+    /// Compare: the analysis compared.
+    public var compareKind: AnalysisQuery.Kind = .funnel
+    /// Compare: the first side (date range and filters; the query's own when absent).
+    public var before: Segment?
+    /// Compare: the second side.
+    public var after: Segment?
+
+    /// Default options.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case steps, mode, top, aliases, examples, before, after
+        case windowDays = "window_days", collapseRepeats = "collapse_repeats", sankeyFrom = "sankey_from", sankeyTo = "sankey_to"
+        case sankeySteps = "sankey_steps", sankeyWidth = "sankey_width", gapDays = "gap_days", repeatContactDays = "repeat_contact_days"
+        case serviceChannels = "service_channels", slowFactor = "slow_factor", minimumCustomers = "minimum_customers", compareKind = "compare_kind"
+    }
+
+    /// Decodes options, with defaults for what is missing.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Options()
+        steps = try container.decodeIfPresent([String].self, forKey: .steps) ?? defaults.steps
+        windowDays = try container.decodeIfPresent(Double.self, forKey: .windowDays) ?? defaults.windowDays
+        mode = try container.decodeIfPresent(FunnelMode.self, forKey: .mode) ?? defaults.mode
+        top = try container.decodeIfPresent(Int.self, forKey: .top) ?? defaults.top
+        collapseRepeats = try container.decodeIfPresent(Bool.self, forKey: .collapseRepeats) ?? defaults.collapseRepeats
+        aliases = try container.decodeIfPresent([Alias].self, forKey: .aliases) ?? defaults.aliases
+        sankeyFrom = try container.decodeIfPresent(String.self, forKey: .sankeyFrom)
+        sankeyTo = try container.decodeIfPresent(String.self, forKey: .sankeyTo)
+        sankeySteps = try container.decodeIfPresent(Int.self, forKey: .sankeySteps) ?? defaults.sankeySteps
+        sankeyWidth = try container.decodeIfPresent(Int.self, forKey: .sankeyWidth) ?? defaults.sankeyWidth
+        gapDays = try container.decodeIfPresent(Double.self, forKey: .gapDays)
+        repeatContactDays = try container.decodeIfPresent(Double.self, forKey: .repeatContactDays) ?? defaults.repeatContactDays
+        serviceChannels = try container.decodeIfPresent([String].self, forKey: .serviceChannels) ?? defaults.serviceChannels
+        slowFactor = try container.decodeIfPresent(Double.self, forKey: .slowFactor) ?? defaults.slowFactor
+        minimumCustomers = try container.decodeIfPresent(Int.self, forKey: .minimumCustomers) ?? defaults.minimumCustomers
+        examples = try container.decodeIfPresent(Int.self, forKey: .examples) ?? defaults.examples
+        compareKind = try container.decodeIfPresent(AnalysisQuery.Kind.self, forKey: .compareKind) ?? defaults.compareKind
+        before = try container.decodeIfPresent(Segment.self, forKey: .before)
+        after = try container.decodeIfPresent(Segment.self, forKey: .after)
+    }
+}
+
+/// One side of a comparison: a label, a time range and filters.
+public struct Segment: Codable, Sendable, Equatable {
+    /// How the side is named in results.
+    public var label: String
+    /// Its time range.
+    public var range: DateRange?
+    /// Its filters (the query's when nil).
+    public var filters: Filters?
+
+    /// Creates a side.
+    public init(label: String, range: DateRange? = nil, filters: Filters? = nil) {
+        self.label = label
+        self.range = range
+        self.filters = filters
+    }
+}

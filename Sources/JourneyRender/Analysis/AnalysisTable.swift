@@ -1,0 +1,122 @@
+import Foundation
+import JourneyAnalytics
+
+/// Analysis results as plain-text tables for the terminal and as CSV for spreadsheets.
+public enum AnalysisTable {
+    /// A table: a header row and data rows.
+    public struct Table: Sendable, Equatable {
+        /// Column names.
+        public var header: [String]
+        /// Rows of cells.
+        public var rows: [[String]]
+    }
+
+    /// The tables of an output, each with a title, in reading order.
+    public static func tables(_ output: AnalysisOutput) -> [(title: String, table: Table)] {
+        var tables: [(String, Table)] = []
+        if let funnel = output.funnel {
+            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers)", Table(
+                header: ["step", "customers", "conversion", "overall", "drop_off", "median_time", "p90_time"],
+                rows: funnel.steps.map { step in
+                    [step.id, String(step.customers), percent(step.conversion), percent(step.overall), String(step.dropOff),
+                     duration(step.medianSeconds), duration(step.p90Seconds)]
+                })))
+            for group in funnel.breakdown ?? [] {
+                tables.append(("Funnel for \(group.key)", Table(
+                    header: ["step", "customers", "conversion", "overall"],
+                    rows: group.steps.map { [$0.id, String($0.customers), percent($0.conversion), percent($0.overall)] })))
+            }
+        }
+        if let variants = output.variants {
+            tables.append(("Top variants (\(variants.distinct) distinct of \(variants.total) journeys)", Table(
+                header: ["customers", "share", "path"],
+                rows: variants.variants.map { [String($0.customers), percent($0.share), $0.path.joined(separator: " > ")] })))
+        }
+        if let dfg = output.dfg {
+            tables.append(("Directly-follows graph", Table(
+                header: ["from", "to", "count", "median_time"],
+                rows: dfg.edges.map { [$0.from, $0.to, String($0.count), duration($0.medianSeconds)] })))
+            let nodes = Set(dfg.starts.keys).union(dfg.ends.keys).sorted()
+            tables.append(("Starts and ends", Table(
+                header: ["touchpoint", "starts", "ends"],
+                rows: nodes.map { [$0, String(dfg.starts[$0] ?? 0), String(dfg.ends[$0] ?? 0)] })))
+        }
+        if let sankey = output.sankey {
+            tables.append(("Sankey links (\(sankey.direction) \(sankey.anchor))", Table(
+                header: ["column", "from", "to", "count"],
+                rows: sankey.links.map { [String($0.column), $0.from, $0.to, String($0.count)] })))
+        }
+        if let personas = output.personas {
+            tables.append(("Personas (\(personas.matched) of \(personas.customers) customers match one)", Table(
+                header: ["persona", "customers", "share", "with_events", "converted", "conversion", "on_map"],
+                rows: personas.personas.map { row in
+                    [row.id, String(row.customers), percent(row.share), String(row.withEvents), String(row.converted), percent(row.conversion),
+                     row.onMap ? "yes" : "no"]
+                })))
+        }
+        return tables
+    }
+
+    /// Aligned text tables with titles, then what the index could not classify.
+    public static func text(_ output: AnalysisOutput) -> String {
+        var out = ""
+        for (title, table) in tables(output) {
+            out += title + "\n" + aligned(table) + "\n"
+        }
+        let summary = output.index
+        out += "\(summary.classified) of \(summary.events) events classified; \(summary.unclassified) unclassified"
+        if let top = summary.topUnclassified.first(where: { $0.type != "identify" }) {
+            out += " (most frequent: \(top.type) '\(top.name)', \(top.events)); see --format json for the list"
+        }
+        return out + "\n"
+    }
+
+    /// The first table as CSV (RFC 4180 quoting).
+    public static func csv(_ output: AnalysisOutput) -> String {
+        guard let table = tables(output).first?.table else { return "" }
+        return csv(table)
+    }
+
+    /// A table as CSV.
+    public static func csv(_ table: Table) -> String {
+        ([table.header] + table.rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    /// A CSV cell, quoted when it holds a comma, quote or line break.
+    public static func csvCell(_ cell: String) -> String { quote(cell) }
+
+    static func quote(_ cell: String) -> String {
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func aligned(_ table: Table) -> String {
+        let all = [table.header] + table.rows
+        let widths = table.header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 0 || Double(cell.filter { $0 != "%" }) == nil ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `12.3%`, or `-` when absent.
+    public static func percent(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "-" }
+        return String(format: "%.1f%%", value * 100)
+    }
+
+    /// `3.2d`, `5.0h`, `12m`, `40s`, or `-` when absent.
+    public static func duration(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite else { return "-" }
+        if seconds >= 86_400 { return String(format: "%.1fd", seconds / 86_400) }
+        if seconds >= 3_600 { return String(format: "%.1fh", seconds / 3_600) }
+        if seconds >= 60 { return String(format: "%.0fm", seconds / 60) }
+        return String(format: "%.0fs", seconds)
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,140 @@
+import CustomerData
+import GRDB
+import GRDBSQLite
+
+/// One stored event as the analytics index reads it: numbers and the raw bytes of its text
+/// columns, valid only during the call that receives it.
+public struct RawEventRow: ~Copyable {
+    /// The event's row id (arrival order).
+    public var id: Int64
+    /// The customer the event arrived with (follow ``CustomerLinks`` to the stitched customer).
+    public var customer: Int64
+    /// Milliseconds since 1970.
+    public var timestamp: Int64
+    /// `track`, `page`, `screen`, `identify`, `group`, `alias` or `feedback`.
+    public var type: UnsafeBufferPointer<UInt8>
+    /// The event name (page or screen name for those types); empty when absent.
+    public var name: UnsafeBufferPointer<UInt8>
+    /// The channel; empty when absent.
+    public var channel: UnsafeBufferPointer<UInt8>
+    /// The stored Segment message (JSON without type, name and timestamp).
+    public var message: UnsafeBufferPointer<UInt8>
+}
+
+/// Which stitched customer each stored customer number belongs to.
+public struct CustomerLinks: Sendable {
+    /// Customers that were not merged into another, ascending.
+    public var roots: [Int64]
+    /// For every customer number up to the largest, the position of its stitched customer in
+    /// ``roots``, or -1 for numbers not in use.
+    public var rootPosition: [Int32]
+}
+
+/// A stored survey answer, tied to the stitched customer.
+public struct StoredFeedback: Sendable {
+    /// The event's row id.
+    public var event: Int64
+    /// The customer the answer arrived with.
+    public var customer: Int64
+    /// Milliseconds since 1970.
+    public var timestamp: Int64
+    /// `nps`, `csat`, `ces` or `text`.
+    public var metric: String
+    /// The score, when the answer has one.
+    public var score: Double?
+    /// The free text, when the answer has one.
+    public var text: String?
+    /// The touchpoint id the answer names, when it names one.
+    public var touchpoint: String?
+}
+
+extension JourneyStore {
+    /// The lowest and highest event row ids, or nil when the store holds no events.
+    public func eventIDRange() throws -> ClosedRange<Int64>? {
+        try database.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM events")
+            guard let low: Int64 = row?[0], let high: Int64 = row?[1] else { return nil }
+            return low...high
+        }
+    }
+
+    /// Calls `body` for every event whose row id is in `ids`, in row id order, straight from
+    /// SQLite's buffers. Several scans over disjoint ranges may run at once on different threads.
+    public func scanEvents(ids: ClosedRange<Int64>, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        try database.read { db in
+            // A sequential scan gains nothing from a large page cache; keep this reader small.
+            try db.execute(sql: "PRAGMA cache_size = -4096")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.cachePages)") }
+            let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type, name, channel, message FROM events WHERE id BETWEEN ? AND ?")
+            let handle = statement.sqliteStatement
+            sqlite3_bind_int64(handle, 1, ids.lowerBound)
+            sqlite3_bind_int64(handle, 2, ids.upperBound)
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+                }
+                let row = RawEventRow(
+                    id: sqlite3_column_int64(handle, 0),
+                    customer: sqlite3_column_int64(handle, 1),
+                    timestamp: sqlite3_column_int64(handle, 2),
+                    type: Self.text(handle, 3), name: Self.text(handle, 4), channel: Self.text(handle, 5), message: Self.text(handle, 6))
+                try body(row)
+            }
+        }
+    }
+
+    private static func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    /// Which stitched customer every customer number belongs to.
+    public func customerLinks() throws -> CustomerLinks {
+        try database.read { db in
+            let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM customers") ?? 0
+            var position = [Int32](repeating: -1, count: Int(largest) + 1)
+            var roots: [Int64] = []
+            var merged: [(Int64, Int64)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, merged_into FROM customers ORDER BY id")
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                if let into: Int64 = row[1] {
+                    merged.append((id, into))
+                } else {
+                    position[Int(id)] = Int32(roots.count)
+                    roots.append(id)
+                }
+            }
+            // A merge always names the surviving customer, so one step reaches it.
+            for (id, into) in merged where into >= 0 && into < position.count { position[Int(id)] = position[Int(into)] }
+            return CustomerLinks(roots: roots, rootPosition: position)
+        }
+    }
+
+    /// Calls `body` with the traits JSON of every stitched customer, in customer number order.
+    public func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try database.read { db in
+            let statement = try db.makeStatement(sql: "SELECT id, traits FROM customers WHERE merged_into IS NULL ORDER BY id")
+            let handle = statement.sqliteStatement
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+                }
+                try body(sqlite3_column_int64(handle, 0), Self.text(handle, 1))
+            }
+        }
+    }
+
+    /// Every stored survey answer, in arrival order.
+    public func allFeedback() throws -> [StoredFeedback] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT event_id, customer_id, timestamp, metric, score, text, touchpoint FROM feedback ORDER BY event_id").map { row in
+                StoredFeedback(event: row[0], customer: row[1], timestamp: row[2], metric: row[3], score: row[4], text: row[5], touchpoint: row[6])
+            }
+        }
+    }
+}

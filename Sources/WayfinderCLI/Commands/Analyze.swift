@@ -1,0 +1,235 @@
+import ArgumentParser
+import CustomerData
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+import JourneyRender
+
+extension Wayfinder {
+    struct Analyze: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "analyze",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas.",
+            discussion: """
+            Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
+
+            Kinds:
+              funnel       customers reaching each stage (or --steps touchpoints) within --window-days; --mode ordered|strict|any_order
+              paths        top variants, the directly-follows graph, starts and ends; Sankey with --sankey-from or --sankey-to
+              friction     where journeys end short of the goal, loop back, repeat contacts, slow down, or meet negative feedback
+              emotions     measured sentiment per touchpoint and stage next to the emotion the map designed
+              conformance  whether journeys follow the map's stage order; fitness and deviations
+              compare      an analysis (--compare funnel|paths|...) for two date ranges or two personas, with significance
+              personas     customers per persona, those matching none, and their conversion
+              events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
+
+            A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
+
+            Exit status: 0 success, 1 the analysis failed, 2 usage error.
+
+            Examples:
+              wayfinder analyze funnel --workspace shop --db wayfinder.db
+              wayfinder analyze funnel --workspace shop --breakdown persona --window-days 14 --format csv
+              wayfinder analyze paths --workspace shop --top 10 --collapse-repeats --sankey-from product-page-sizing
+              wayfinder analyze compare --workspace shop --compare funnel --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01
+              wayfinder analyze events --workspace shop --format csv > events.csv
+            """
+        )
+
+        enum Kind: String, ExpressibleByArgument, CaseIterable {
+            case funnel, paths, friction, emotions, conformance, compare, personas, events
+        }
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, json, csv
+        }
+
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas or events.")
+        var kind: Kind
+
+        @OptionGroup var input: AnalyticsInput
+
+        @Option(help: ArgumentHelp("Split the result: persona, first_channel, trait:PATH or property:PATH.", valueName: "by"))
+        var breakdown: String?
+
+        @Option(help: ArgumentHelp("Funnel steps: stage ids or touchpoint ids, comma-separated (default: the map's stages).", valueName: "ids"))
+        var steps: String?
+
+        @Option(help: "Funnel conversion window in days.")
+        var windowDays: Double = 30
+
+        @Option(help: "Funnel mode: ordered, strict or any_order.")
+        var mode: String = "ordered"
+
+        @Option(help: "Variants to list.")
+        var top: Int = 20
+
+        @Flag(help: "Count consecutive repeats of a touchpoint once.")
+        var collapseRepeats = false
+
+        @Option(name: .customLong("alias"), help: ArgumentHelp("A cleaning rule REGEX=NAME: touchpoints whose id matches count as NAME; repeat for several.", valueName: "regex=name"))
+        var aliases: [String] = []
+
+        @Option(help: ArgumentHelp("Sankey: follow journeys after their first visit of this touchpoint.", valueName: "id"))
+        var sankeyFrom: String?
+
+        @Option(help: ArgumentHelp("Sankey: follow journeys back from their first visit of this touchpoint.", valueName: "id"))
+        var sankeyTo: String?
+
+        @Option(help: "Sankey steps.")
+        var sankeySteps: Int = 4
+
+        @Option(help: ArgumentHelp("Split a customer's events into journeys after this many days without events.", valueName: "days"))
+        var gapDays: Double?
+
+        @Option(help: ArgumentHelp("Compare: the analysis to compare (funnel, paths, friction, emotions, conformance, personas).", valueName: "kind"))
+        var compare: String = "funnel"
+
+        @Option(help: ArgumentHelp("Compare: the first side, a date range FROM..TO or persona:ID.", valueName: "side"))
+        var before: String?
+
+        @Option(help: ArgumentHelp("Compare: the second side, a date range FROM..TO or persona:ID.", valueName: "side"))
+        var after: String?
+
+        @Option(help: ArgumentHelp("Read the query as JSON from a file ('-' for standard input) instead of the options.", valueName: "file"))
+        var query: String?
+
+        @Flag(help: "Print the query as JSON and stop.")
+        var showQuery = false
+
+        @Option(help: "Output: text, json or csv.")
+        var format: Format = .text
+
+        func validate() throws {
+            if let breakdown, Breakdown(argument: breakdown) == nil {
+                throw ValidationError("--breakdown takes persona, first_channel, trait:PATH or property:PATH; got '\(breakdown)'.")
+            }
+            if Options.FunnelMode(rawValue: mode.replacingOccurrences(of: "-", with: "_")) == nil {
+                throw ValidationError("--mode takes ordered, strict or any_order; got '\(mode)'.")
+            }
+            if windowDays <= 0 { throw ValidationError("--window-days must be more than 0.") }
+            if top < 0 { throw ValidationError("--top must be 0 or more.") }
+            if let gapDays, gapDays <= 0 { throw ValidationError("--gap-days must be more than 0.") }
+            for alias in aliases where !alias.contains("=") {
+                throw ValidationError("--alias takes REGEX=NAME, for example --alias '^email-.*=email'; got '\(alias)'.")
+            }
+            if AnalysisQuery.Kind(rawValue: compare) == nil || compare == "compare" {
+                throw ValidationError("--compare takes funnel, paths, friction, emotions, conformance or personas; got '\(compare)'.")
+            }
+            for side in [before, after].compactMap({ $0 }) where Self.segment(side, label: side) == nil {
+                throw ValidationError("--before and --after take FROM..TO (2026-01-01..2026-02-01, either end may be empty) or persona:ID; got '\(side)'.")
+            }
+            if kind == .compare, query == nil, before == nil || after == nil {
+                throw ValidationError("compare needs --before and --after, for example --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01.")
+            }
+        }
+
+        /// A comparison side from `FROM..TO` or `persona:ID`.
+        static func segment(_ text: String, label: String) -> Segment? {
+            if text.hasPrefix("persona:") {
+                let id = String(text.dropFirst(8))
+                return id.isEmpty ? nil : Segment(label: label, filters: Filters(personas: [id]))
+            }
+            guard let dots = text.range(of: "..") else { return nil }
+            let from = String(text[..<dots.lowerBound]), to = String(text[dots.upperBound...])
+            if from.isEmpty && to.isEmpty { return nil }
+            return Segment(label: label, range: DateRange(from: from.isEmpty ? nil : from, to: to.isEmpty ? nil : to))
+        }
+
+        func makeQuery(journey: String) throws -> AnalysisQuery {
+            if let query {
+                let data: Data
+                if query == "-" {
+                    data = FileHandle.standardInput.readDataToEndOfFile()
+                } else {
+                    guard let read = FileManager.default.contents(atPath: query) else { throw CommandFailure(message: "\(query): no such file; check the path") }
+                    data = read
+                }
+                do { return try Analyzer.query(json: data) } catch { throw CommandFailure(message: "\(query == "-" ? "standard input" : query): \(error.description)") }
+            }
+            var options = Options()
+            options.steps = steps.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+            options.windowDays = windowDays
+            options.mode = Options.FunnelMode(rawValue: mode.replacingOccurrences(of: "-", with: "_")) ?? .ordered
+            options.top = top
+            options.collapseRepeats = collapseRepeats
+            options.aliases = aliases.compactMap { alias in
+                guard let equals = alias.lastIndex(of: "=") else { return nil }
+                return Options.Alias(pattern: String(alias[..<equals]), as: String(alias[alias.index(after: equals)...]))
+            }
+            options.sankeyFrom = sankeyFrom
+            options.sankeyTo = sankeyTo
+            options.sankeySteps = sankeySteps
+            options.gapDays = gapDays
+            options.compareKind = AnalysisQuery.Kind(rawValue: compare) ?? .funnel
+            options.before = before.flatMap { Self.segment($0, label: $0) }
+            options.after = after.flatMap { Self.segment($0, label: $0) }
+            let analysis = AnalysisQuery.Kind(rawValue: kind.rawValue) ?? .paths
+            return AnalysisQuery(kind: analysis, journey: journey, range: input.range, filters: input.filters,
+                                 breakdown: breakdown.flatMap(Breakdown.init(argument:)), options: options)
+        }
+
+        func run() throws {
+            let (workspace, journey) = try input.loadMap()
+            let query = try makeQuery(journey: journey.id)
+            if showQuery {
+                Console.out(Analyzer.json(query))
+                return
+            }
+            guard let map = workspace.journey(query.journey) else {
+                throw CommandFailure(message: "query: no journey map '\(query.journey)' in \(input.workspace)")
+            }
+            let index = try input.buildIndex(workspace: workspace, journey: map, queries: [query])
+            if kind == .events {
+                try EventLog.write(index, format: format)
+                return
+            }
+            let output: AnalysisOutput
+            do { output = try Analyzer.run(query, on: index) } catch { throw CommandFailure(message: error.description) }
+            switch format {
+            case .json: Console.out(Analyzer.json(output))
+            case .csv: FileHandle.standardOutput.write(Data(AnalysisTable.csv(output).utf8))
+            case .text: Console.out(AnalysisTable.text(output))
+            }
+        }
+    }
+}
+
+/// The classified events of an index, one row per event, for other tools (pm4py, DuckDB, spreadsheets).
+enum EventLog {
+    static func write(_ index: JourneyIndex, format: Wayfinder.Analyze.Format) throws {
+        guard format != .text else {
+            throw CommandFailure(message: "events are written as csv or json; add --format csv", code: 2)
+        }
+        var out = Data()
+        out.reserveCapacity(index.eventCount * 80)
+        func flush() {
+            FileHandle.standardOutput.write(out)
+            out.removeAll(keepingCapacity: true)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if format == .csv { out.append(contentsOf: Array("customer,timestamp,touchpoint,stage,channel\n".utf8)) }
+        for customer in 0..<index.customerCount {
+            let id = "cus_\(index.customers[customer])"
+            for event in index.events(of: customer) {
+                let time = Timestamp.iso8601(index.timestamps[event])
+                let touchpoint = index.touchpointIDs[Int(index.touchpoints[event])]
+                let stage = index.stageIDs[Int(index.stages[event])]
+                let channel = Int(index.channels[event]) < index.channelNames.count ? index.channelNames[Int(index.channels[event])] : ""
+                if format == .csv {
+                    out.append(contentsOf: Array("\(id),\(time),\(AnalysisTable.csvCell(touchpoint)),\(AnalysisTable.csvCell(stage)),\(AnalysisTable.csvCell(channel))\n".utf8))
+                } else {
+                    out.append(try encoder.encode(LogLine(customer: id, timestamp: time, touchpoint: touchpoint, stage: stage, channel: channel)))
+                    out.append(0x0A)
+                }
+            }
+            if out.count > 1 << 20 { flush() }
+        }
+        flush()
+    }
+
+    struct LogLine: Encodable {
+        var customer: String, timestamp: String, touchpoint: String, stage: String, channel: String
+    }
+}

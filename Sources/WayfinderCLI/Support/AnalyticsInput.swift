@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+import JourneyStore
+import Synchronization
+
+/// What every analytics command reads: the workspace, the map, the store, and the filters.
+struct AnalyticsInput: ParsableArguments {
+    @Option(help: ArgumentHelp("The workspace file or folder whose map classifies the events.", valueName: "path"))
+    var workspace: String
+
+    @Option(help: ArgumentHelp("The journey map id (default: the first current map).", valueName: "id"))
+    var journey: String?
+
+    @Option(help: "The store the events were imported into.")
+    var db = "wayfinder.db"
+
+    @Option(help: ArgumentHelp("Only events from this date or time on (2026-03-01 or 2026-03-01T09:00:00Z).", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Only events before this date or time.", valueName: "date"))
+    var to: String?
+
+    @Option(name: .customLong("persona"), help: ArgumentHelp("Only customers of this persona ('none' for those matching none); repeat for several.", valueName: "id"))
+    var personas: [String] = []
+
+    @Option(name: .customLong("channel"), help: ArgumentHelp("Only events on this channel; repeat for several.", valueName: "name"))
+    var channels: [String] = []
+
+    @Option(name: .customLong("trait"), help: ArgumentHelp("Only customers whose trait has one of the values: path=value[,value]; globs allowed.", valueName: "path=values"))
+    var traits: [String] = []
+
+    @Option(name: .customLong("property"), help: ArgumentHelp("Only events whose property has one of the values: path=value[,value].", valueName: "path=values"))
+    var properties: [String] = []
+
+    func validate() throws {
+        for (flag, values) in [("--trait", traits), ("--property", properties)] {
+            for value in values where FieldFilter(argument: value) == nil {
+                throw ValidationError("\(flag) takes path=value[,value], for example \(flag) profile.age_band=25-34; got '\(value)'.")
+            }
+        }
+    }
+
+    var range: DateRange? { from == nil && to == nil ? nil : DateRange(from: from, to: to) }
+
+    var filters: Filters {
+        Filters(personas: personas, channels: channels, traits: traits.compactMap(FieldFilter.init(argument:)),
+                properties: properties.compactMap(FieldFilter.init(argument:)))
+    }
+
+    /// Loads the workspace and the map.
+    func loadMap() throws -> (Workspace, JourneyMap) {
+        let loaded = try WorkspaceInput.load([workspace], showWarnings: false)
+        return (loaded.workspace, try loaded.journey(journey))
+    }
+
+    /// Opens the store (which must exist) and builds the index the queries need, with a progress bar.
+    func buildIndex(workspace: Workspace, journey: JourneyMap, queries: [AnalysisQuery]) throws -> JourneyIndex {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw CommandFailure(message: "\(db): no such store; import events first with 'wayfinder import events.csv --db \(db)'")
+        }
+        let store: JourneyStore
+        do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+        let bar = Mutex(ProgressBar(label: "reading events"))
+        let started = Date()
+        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
+        do {
+            let index = try builder.build(from: store) { read, total in
+                bar.withLock {
+                    $0.update(fraction: Double(read) / Double(max(total, 1)), count: read, unit: "events", elapsed: Date().timeIntervalSince(started))
+                }
+            }
+            bar.withLock { $0.finish() }
+            return index
+        } catch let failure as IndexBuilder.Failure {
+            bar.withLock { $0.finish() }
+            throw CommandFailure(message: failure.description)
+        } catch {
+            bar.withLock { $0.finish() }
+            throw CommandFailure(message: "\(db): cannot read the store (\(error)); check that it is a Wayfinder database")
+        }
+    }
+}
