@@ -47,6 +47,11 @@ struct SnapshotTests {
         try check(CompareRenderer(current: current, future: future, workspace: workspace).svg(), named: "retail-compare.svg")
     }
 
+    @Test("each analytics chart matches its snapshot", arguments: ChartSamples.allCases)
+    func chart(sample: ChartSamples) throws {
+        try check(sample.svg, named: "chart-\(sample.rawValue).svg")
+    }
+
     @Test("rendering is deterministic and independent of how the workspace was read")
     func deterministic() throws {
         let workspace = WorkspaceTemplate.healthcare.workspace
