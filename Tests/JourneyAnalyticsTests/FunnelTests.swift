@@ -1,0 +1,171 @@
+import JourneyAnalytics
+import Testing
+import WayfinderTesting
+
+/// The funnel against a naive reference written from the definition in DESIGN.md: for every
+/// possible first event, take the earliest events of the following steps in order.
+@Suite("Funnel")
+struct FunnelTests {
+    typealias Event = TinyJourney.Event
+    static let day = 86_400
+
+    /// Steps reached by one customer's classified events, per the definition, mode by mode.
+    static func reference(_ trace: [Event], mode: Options.FunnelMode, window: Int) -> Int {
+        let stages = trace.map { TinyJourney.stageOf[$0.name]! }, times = trace.map(\.second)
+        var best = 0
+        for start in trace.indices where stages[start] == 0 {
+            var reached = 1
+            switch mode {
+            case .ordered:
+                var position = start + 1
+                while reached < 3, let next = (position..<trace.count).first(where: { stages[$0] == reached && times[$0] - times[start] <= window }) {
+                    reached += 1
+                    position = next + 1
+                }
+            case .strict:
+                var position = start + 1
+                while reached < 3, position < trace.count, stages[position] == reached, times[position] - times[start] <= window {
+                    reached += 1
+                    position += 1
+                }
+            case .anyOrder:
+                continue
+            }
+            best = max(best, reached)
+        }
+        if mode == .anyOrder {
+            for first in trace.indices {
+                let inside = Set(trace.indices.filter { times[$0] >= times[first] && times[$0] - times[first] <= window }.map { stages[$0] })
+                var covered = 0
+                while covered < 3, inside.contains(covered) { covered += 1 }
+                best = max(best, covered)
+            }
+        }
+        return best
+    }
+
+    static func expectedCounts(_ events: [Event], mode: Options.FunnelMode, window: Int) -> [Int] {
+        var counts = [0, 0, 0]
+        for trace in TinyJourney.traces(events).values {
+            let reached = reference(trace, mode: mode, window: window)
+            for step in 0..<reached { counts[step] += 1 }
+        }
+        return counts
+    }
+
+    static func funnel(_ index: JourneyIndex, mode: Options.FunnelMode = .ordered, windowDays: Double = 30) throws -> FunnelResult {
+        var options = Options()
+        options.mode = mode
+        options.windowDays = windowDays
+        return try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index)
+    }
+
+    @Test("random journeys: every mode and window equals the reference")
+    func randomJourneys() throws {
+        var random = SplitMix64(seed: 42)
+        var events: [Event] = []
+        let names = ["A1", "A2", "B1", "C1", "X", "A1", "B1"]
+        for customer in 0..<300 {
+            for _ in 0 ..< 1 + Int(random.next() % 8) {
+                // Few distinct times, so equal timestamps are common.
+                let second = Int(random.next() % 12) * 3 * Self.day + (random.next() % 3 == 0 ? 0 : Int(random.next() % 5))
+                events.append(Event(customer: "c\(customer)", name: names[Int(random.next() % UInt64(names.count))], second: second))
+            }
+        }
+        // Arrival order differs from time order.
+        for position in stride(from: events.count - 1, to: 0, by: -1) { events.swapAt(position, Int(random.next() % UInt64(position + 1))) }
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index(events, in: directory)
+        for mode in Options.FunnelMode.allCases {
+            for windowDays in [1.0, 7, 30] {
+                let result = try Self.funnel(index, mode: mode, windowDays: windowDays)
+                let expected = Self.expectedCounts(events, mode: mode, window: Int(windowDays) * Self.day)
+                #expect(result.steps.map(\.customers) == expected, "\(mode) \(windowDays) days")
+                #expect(result.steps[1].dropOff == expected[0] - expected[1])
+                if expected[0] > 0 { #expect(result.steps[2].overall == Double(expected[2]) / Double(expected[0])) }
+            }
+        }
+    }
+
+    @Test("equal timestamps are ordered by arrival")
+    func equalTimestamps() throws {
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index([
+            Event(customer: "late-start", name: "B1", second: 100), Event(customer: "late-start", name: "A1", second: 100),
+            Event(customer: "in-order", name: "A1", second: 100), Event(customer: "in-order", name: "B1", second: 100),
+        ], in: directory)
+        #expect(try Self.funnel(index).steps.map(\.customers) == [2, 1, 0])
+        #expect(try Self.funnel(index, mode: .anyOrder).steps.map(\.customers) == [2, 2, 0], "any order ignores the order")
+    }
+
+    @Test("the window is inclusive, and events beyond it do not count")
+    func window() throws {
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index([
+            Event(customer: "on-the-edge", name: "A1", second: 0), Event(customer: "on-the-edge", name: "B1", second: 30 * Self.day),
+            Event(customer: "too-late", name: "A1", second: 0), Event(customer: "too-late", name: "B1", second: 30 * Self.day + 1),
+        ], in: directory)
+        #expect(try Self.funnel(index).steps.map(\.customers) == [2, 1, 0])
+    }
+
+    @Test("a stage reached twice: the later start completes the funnel")
+    func stageTwice() throws {
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index([
+            Event(customer: "again", name: "A1", second: 0), Event(customer: "again", name: "B1", second: Self.day),
+            Event(customer: "again", name: "A2", second: 20 * Self.day), Event(customer: "again", name: "B1", second: 21 * Self.day),
+            Event(customer: "again", name: "C1", second: 22 * Self.day),
+        ], in: directory)
+        let result = try Self.funnel(index, windowDays: 7)
+        #expect(result.steps.map(\.customers) == [1, 1, 1])
+        #expect(result.steps[1].medianSeconds == Double(Self.day), "times come from the chain that got furthest")
+        #expect(try Self.funnel(index, mode: .strict, windowDays: 7).steps.map(\.customers) == [1, 1, 1])
+    }
+
+    @Test("one event, no events, and unicode names")
+    func small() throws {
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index([
+            Event(customer: "añón-😀", name: "A1", second: 5), Event(customer: "añón-😀", name: "Café visité ☕", second: 6),
+            Event(customer: "only-noise", name: "Café visité ☕", second: 7),
+        ], in: directory)
+        let result = try Self.funnel(index)
+        #expect(result.steps.map(\.customers) == [1, 0, 0])
+        #expect(result.conversion == 0)
+        #expect(index.summary.unclassified == 2)
+        #expect(index.summary.topUnclassified.first?.name == "Café visité ☕")
+        #expect(index.summary.customers == 2 && index.summary.customersWithEvents == 1)
+
+        let empty = try TinyJourney.index([], in: TemporaryDirectory())
+        let none = try Self.funnel(empty)
+        #expect(none.steps.map(\.customers) == [0, 0, 0])
+        #expect(none.customers == 0 && none.conversion == nil && none.steps[1].conversion == nil)
+    }
+
+    @Test("breakdown by persona and filters by channel and date")
+    func breakdownAndFilters() throws {
+        let directory = try TemporaryDirectory()
+        let events = [
+            Event(customer: "pro", name: "", second: 0, traits: ["plan": "pro"]),
+            Event(customer: "pro", name: "A1", second: 10), Event(customer: "pro", name: "B1", second: 20, channel: "chat"),
+            Event(customer: "free", name: "A1", second: 10), Event(customer: "free", name: "B1", second: 20 * Self.day),
+        ]
+        let index = try TinyJourney.index(events, in: directory)
+        var query = AnalysisQuery(kind: .funnel, journey: "tiny", breakdown: Breakdown(kind: .persona))
+        let result = try FunnelAnalysis.run(query, on: index)
+        #expect(result.steps.map(\.customers) == [2, 2, 0])
+        #expect(result.breakdown?.map(\.key) == ["runner", "none"])
+        #expect(result.breakdown?.map { $0.steps.map(\.customers) } == [[1, 1, 0], [1, 1, 0]])
+
+        query.breakdown = nil
+        query.filters = Filters(channels: ["web"])
+        #expect(try FunnelAnalysis.run(query, on: index).steps.map(\.customers) == [2, 1, 0], "the chat event no longer counts")
+        query.filters = Filters(personas: ["none"])
+        #expect(try FunnelAnalysis.run(query, on: index).steps.map(\.customers) == [1, 1, 0])
+        query.filters = Filters()
+        query.range = DateRange(from: "2026-01-01", to: "2026-01-10")
+        #expect(try FunnelAnalysis.run(query, on: index).steps.map(\.customers) == [2, 1, 0], "the late event is outside the range")
+        query.range = DateRange(from: "soon")
+        #expect(throws: AnalysisError.self) { try FunnelAnalysis.run(query, on: index) }
+    }
+}
