@@ -17,7 +17,8 @@ public enum Analyzer {
             output.variants = paths.variants
             output.sankey = paths.sankey
         case .personas: output.personas = try PersonaCoverage.run(query, on: index)
-        case .friction, .emotions, .conformance, .compare:
+        case .compare: output.compare = try CompareAnalysis.run(query, on: index)
+        case .friction, .emotions, .conformance:
             throw AnalysisError("\(query.kind.rawValue) is not available in this build")
         }
         return output
@@ -66,6 +67,8 @@ public struct AnalysisOutput: Codable, Sendable {
     public var sankey: PathsResult.Sankey?
     /// Persona coverage.
     public var personas: PersonaCoverageResult?
+    /// Two sides of an analysis and their differences.
+    public var compare: CompareResult?
 
     /// An output with nothing filled yet.
     public init(query: AnalysisQuery, index: IndexSummary) {

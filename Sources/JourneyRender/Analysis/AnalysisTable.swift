@@ -54,6 +54,14 @@ public enum AnalysisTable {
                      row.onMap ? "yes" : "no"]
                 })))
         }
+        if let compare = output.compare {
+            tables.append(("Compare \(compare.kind.rawValue): \(compare.before.label) vs \(compare.after.label)", Table(
+                header: ["metric", "before", "after", "change", "p", "verdict"],
+                rows: compare.differences.map { row in
+                    [row.metric, percent(row.before), percent(row.after), row.change.map { String(format: "%+.1f pts", $0 * 100) } ?? "-",
+                     row.p.map { String(format: "%.3g", $0) } ?? "-", row.verdict.replacingOccurrences(of: "_", with: " ")]
+                })))
+        }
         return tables
     }
 
