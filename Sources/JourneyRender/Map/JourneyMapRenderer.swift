@@ -11,11 +11,14 @@ public struct JourneyMapRenderer: Sendable {
         public var photos: [String: String]
         /// Whether to draw the legend.
         public var legend: Bool
+        /// Measured numbers by touchpoint id, drawn as the first lane ("Measured"): one card line each.
+        public var measured: [String: [String]]
 
         /// Creates options.
-        public init(photos: [String: String] = [:], legend: Bool = true) {
+        public init(photos: [String: String] = [:], legend: Bool = true, measured: [String: [String]] = [:]) {
             self.photos = photos
             self.legend = legend
+            self.measured = measured
         }
     }
 
@@ -107,6 +110,12 @@ public struct JourneyMapRenderer: Sendable {
             LaneRow(label: "Owner") { $0.owner.map { [factory.owner($0)] } ?? [] },
             LaneRow(label: "KPIs") { $0.kpis.map(factory.kpi) },
         ]
+        if !options.measured.isEmpty {
+            let measured = options.measured
+            rows.insert(LaneRow(label: "Measured") { touchpoint in
+                measured[touchpoint.id].map { lines in [CardSpec(lines: lines.flatMap(factory.wrap), fill: "#ecfdf5", stroke: "#6ee7b7")] } ?? []
+            }, at: 0)
+        }
         rows = rows.filter { row in row.label == "Emotion" || journey.touchpoints.contains { !row.cards($0).isEmpty } }
         for lane in journey.lanes {
             rows.append(LaneRow(label: lane.name) { touchpoint in

@@ -1,0 +1,65 @@
+import JourneyModel
+
+/// Every analysis of one map over one selection, as the report page and the demo show them,
+/// with the headline findings in words.
+public struct JourneyReport: Sendable {
+    /// What the index read.
+    public var summary: IndexSummary
+    /// The stage funnel (ordered, the query's window).
+    public var funnel: FunnelResult
+    /// Paths, with a Sankey after the most frequent first touchpoint.
+    public var paths: PathsResult
+    /// Live numbers per touchpoint.
+    public var touchpoints: TouchpointResult
+    /// Persona coverage.
+    public var personas: PersonaCoverageResult
+    /// The findings to read first, one sentence each.
+    public var headlines: [String]
+
+    /// Runs the analyses for `base` (its range and filters apply to all of them).
+    public init(index: JourneyIndex, base: AnalysisQuery) throws(AnalysisError) {
+        summary = index.summary
+        var query = base
+        query.kind = .funnel
+        funnel = try FunnelAnalysis.run(query, on: index)
+        query.kind = .paths
+        var overview = try PathsAnalysis.run(query, on: index)
+        if query.options.sankeyFrom == nil, let start = overview.dfg.starts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key {
+            query.options.sankeyFrom = start
+            overview = try PathsAnalysis.run(query, on: index)
+        }
+        paths = overview
+        touchpoints = try TouchpointAnalysis.run(query, on: index)
+        personas = try PersonaCoverage.run(query, on: index)
+        headlines = []
+        headlines = makeHeadlines(index)
+    }
+
+    private func makeHeadlines(_ index: JourneyIndex) -> [String] {
+        var lines: [String] = []
+        if let first = funnel.steps.first, let last = funnel.steps.last, first.customers > 0 {
+            lines.append("Conversion: \(Self.percent(Double(last.customers) / Double(first.customers))) of the \(first.customers) customers who reached \(first.name) went on to \(last.name) within \(Self.number(funnel.windowDays)) days.")
+            if let worst = funnel.steps.dropFirst().filter({ $0.conversion != nil }).min(by: { $0.conversion! < $1.conversion! }) {
+                lines.append("Biggest drop: \(Self.percent(1 - worst.conversion!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
+            }
+        }
+        if let goal = index.journey.goal, let row = touchpoints.touchpoints.first(where: { $0.id == goal }) {
+            lines.append("Goal '\(goal)': \(row.visitors) customers reached it.")
+        }
+        let unmatched = personas.personas.last.map { $0.customers } ?? 0
+        if personas.customers > 0 {
+            lines.append("Personas describe \(Self.percent(Double(personas.matched) / Double(personas.customers))) of customers; \(unmatched) match none.")
+        }
+        if summary.events > 0 {
+            lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map; the most frequent other event is \(summary.topUnclassified.first.map { "\($0.type) '\($0.name)'" } ?? "none").")
+        }
+        return lines
+    }
+
+    static func percent(_ value: Double) -> String {
+        let scaled = (value * 1000).rounded() / 10
+        return (scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)) + "%"
+    }
+
+    static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+}

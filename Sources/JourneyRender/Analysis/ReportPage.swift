@@ -1,0 +1,111 @@
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+
+/// The analytics report: one self-contained HTML page with the map carrying live numbers, the
+/// funnel, a Sankey diagram, the directly-follows graph, persona coverage and the headlines.
+public enum ReportPage {
+    /// The page for `report` of `journey`.
+    public static func html(_ report: JourneyReport, journey: JourneyMap, workspace: Workspace, photos: [String: String] = [:],
+                            extraSections: [(title: String, html: String)] = []) -> String {
+        let rows = Dictionary(report.touchpoints.touchpoints.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var measured: [String: [String]] = [:]
+        for touchpoint in journey.touchpoints {
+            guard let row = rows[touchpoint.id] else { continue }
+            measured[touchpoint.id] = ["\(ChartFormat.count(row.visitors)) customers",
+                                       row.conversion.map { "\(ChartFormat.percent($0)) reach the goal" } ?? "no visitors"]
+        }
+        let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos, measured: measured)).svg()
+        var html = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="Wayfinder">
+        <title>\(XML.escape(journey.title)) · measured · Wayfinder</title>
+        <style>\(HTMLRenderer.style)\(style)</style>
+        </head>
+        <body>
+        <header>
+        <h1>\(XML.escape(journey.title)): what customers really do</h1>
+        <p class="meta">\(ChartFormat.count(report.summary.customers)) customers · \(ChartFormat.count(report.summary.events)) events, \(ChartFormat.count(report.summary.classified)) on the map</p>
+
+        """
+        if let objective = journey.objective { html += "<p class=\"objective\"><strong>Objective:</strong> \(XML.escape(objective))</p>\n" }
+        html += "<ul class=\"headlines\">\n"
+        for line in report.headlines { html += "<li>\(XML.escape(line))</li>\n" }
+        html += "</ul>\n</header>\n<main>\n"
+        html += "<h2 class=\"map-title\">Journey map with live numbers</h2>\n<section class=\"map\" aria-label=\"Journey map with live numbers\">\n\(map)</section>\n"
+        let funnel = FunnelChart(title: "Stage funnel (\(report.funnel.mode.rawValue.replacingOccurrences(of: "_", with: " ")), \(ChartFormat.decimal(report.funnel.windowDays, digits: 0))-day window)",
+                                 steps: report.funnel.steps.map { step in
+            FunnelChart.Step(label: step.name, customers: step.customers, conversion: step.conversion,
+                             medianTime: step.medianSeconds.map { ChartFormat.duration(seconds: $0) })
+        })
+        html += section("Funnel", funnel.svg())
+        if let sankey = report.paths.sankey {
+            let chart = SankeyChart(title: "Where customers go after \(sankey.anchor)",
+                                    nodes: sankey.nodes.map { SankeyChart.Node(column: $0.column, id: "\($0.column):\($0.id)", label: $0.id, count: $0.count) },
+                                    links: sankey.links.map { SankeyChart.Link(from: "\($0.column):\($0.from)", to: "\($0.column + 1):\($0.to)", count: $0.count) })
+            html += section("Paths", chart.svg())
+        }
+        html += section("Directly-follows graph", flowGraph(report, journey: journey).svg())
+        html += variantsTable(report.paths.variants)
+        let personas = RankingChart(title: "Customers per persona", rows: report.personas.personas.map { row in
+            RankingChart.Row(label: row.id == "none" ? "matches no persona" : row.id, value: Double(row.customers),
+                             valueText: "\(ChartFormat.count(row.customers)) (\(ChartFormat.percent(row.share)))",
+                             detail: row.conversion.map { "\(ChartFormat.percent($0)) convert" }, role: row.id == "none" ? .neutral : .standard)
+        })
+        html += section("Persona coverage", personas.svg())
+        for extra in extraSections { html += section(extra.title, extra.html) }
+        html += unclassifiedTable(report.summary)
+        html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
+        return html
+    }
+
+    static func section(_ title: String, _ body: String) -> String {
+        "<section class=\"chart\">\n<h2>\(XML.escape(title))</h2>\n\(body)\n</section>\n"
+    }
+
+    static func flowGraph(_ report: JourneyReport, journey: JourneyMap) -> FlowGraphChart {
+        let stageIndex = Dictionary(journey.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let visitors = Dictionary(report.touchpoints.touchpoints.map { ($0.id, $0.visitors) }, uniquingKeysWith: { first, _ in first })
+        let used = Set(report.paths.dfg.edges.flatMap { [$0.from, $0.to] }).union(report.paths.dfg.starts.keys)
+        let nodes = journey.touchpoints.filter { used.contains($0.id) }.map { touchpoint in
+            FlowGraphChart.Node(id: touchpoint.id, label: touchpoint.name, count: visitors[touchpoint.id] ?? 0, layer: stageIndex[touchpoint.stage])
+        }
+        // The busiest edges keep the graph readable; the tables and JSON hold all of them.
+        let edges = report.paths.dfg.edges.prefix(40).map { edge in
+            FlowGraphChart.Edge(from: edge.from, to: edge.to, count: edge.count, medianDuration: edge.medianSeconds.map { ChartFormat.duration(seconds: $0) })
+        }
+        return FlowGraphChart(title: "Which touchpoint follows which (the 40 busiest transitions)", nodes: nodes, edges: Array(edges))
+    }
+
+    static func variantsTable(_ variants: PathsResult.Variants) -> String {
+        var html = "<section class=\"table\">\n<h2>Most common journeys</h2>\n<p>\(ChartFormat.count(variants.distinct)) distinct journeys among \(ChartFormat.count(variants.total)) customers.</p>\n<table>\n<thead><tr><th>customers</th><th>share</th><th>journey</th></tr></thead>\n<tbody>\n"
+        for variant in variants.variants.prefix(10) {
+            html += "<tr><td class=\"n\">\(ChartFormat.count(variant.customers))</td><td class=\"n\">\(ChartFormat.percent(variant.share))</td><td>\(XML.escape(variant.path.joined(separator: " → ")))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</section>\n"
+    }
+
+    static func unclassifiedTable(_ summary: IndexSummary) -> String {
+        guard !summary.topUnclassified.isEmpty else { return "" }
+        var html = "<section class=\"table\">\n<h2>Events the map does not describe</h2>\n<p>\(ChartFormat.count(summary.unclassified)) events no touchpoint's rule selects. Frequent ones may deserve a touchpoint.</p>\n<table>\n<thead><tr><th>type</th><th>name</th><th>channel</th><th>events</th></tr></thead>\n<tbody>\n"
+        for row in summary.topUnclassified.prefix(10) {
+            html += "<tr><td>\(XML.escape(row.type))</td><td>\(XML.escape(row.name))</td><td>\(XML.escape(row.channel))</td><td class=\"n\">\(ChartFormat.count(row.events))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</section>\n"
+    }
+
+    static let style = """
+
+    .map-title { margin: 16px 28px 0; }
+    .headlines { font-size: 1.05rem; line-height: 1.5; }
+    section.chart, section.table { margin: 1.5rem 0; }
+    section.chart svg { max-width: 100%; height: auto; }
+    table { border-collapse: collapse; font-size: 0.9rem; }
+    th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e5e7eb; text-align: left; }
+    td.n { text-align: right; font-variant-numeric: tabular-nums; }
+    """
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+import JourneyRender
+
+extension Wayfinder {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Write one self-contained HTML page of what customers really do on a journey map.",
+            discussion: """
+            The page holds the journey map with live numbers on each touchpoint (customers, share who reach the goal), the stage funnel, a Sankey diagram of where customers go from the most common first touchpoint, the directly-follows graph laid out by stage, the most common journeys, the persona coverage, and the events the map does not describe. The headline findings are printed too.
+
+            Filters (--from, --to, --persona, --channel, --trait, --property) apply to every part of the page.
+
+            Examples:
+              wayfinder report --workspace shop --db wayfinder.db --out report.html
+              wayfinder report --workspace shop --journey first-purchase --persona maya --from 2026-02-01 --out maya.html
+            """
+        )
+
+        @OptionGroup var input: AnalyticsInput
+
+        @Option(help: "Funnel conversion window in days.")
+        var windowDays: Double = 30
+
+        @Option(help: "The HTML file to write.")
+        var out = "report.html"
+
+        func validate() throws {
+            if windowDays <= 0 { throw ValidationError("--window-days must be more than 0.") }
+        }
+
+        func run() throws {
+            let (workspace, journey) = try input.loadMap()
+            let report = try Self.write(input: input, workspace: workspace, journey: journey, windowDays: windowDays, photos: [:], to: out)
+            Console.out("Wrote \(out)")
+            for line in report.headlines { Console.out("  • " + line) }
+        }
+
+        /// Builds the index, runs the analyses and writes the page; returns what it measured.
+        static func write(input: AnalyticsInput, workspace: Workspace, journey: JourneyMap, windowDays: Double, photos: [String: String],
+                          to path: String) throws -> JourneyReport {
+            var options = Options()
+            options.windowDays = windowDays
+            options.top = 50
+            let query = AnalysisQuery(kind: .funnel, journey: journey.id, range: input.range, filters: input.filters, options: options)
+            let index = try input.buildIndex(workspace: workspace, journey: journey, queries: [query])
+            let report: JourneyReport
+            do { report = try JourneyReport(index: index, base: query) } catch { throw CommandFailure(message: error.description) }
+            let html = ReportPage.html(report, journey: journey, workspace: workspace, photos: photos)
+            do {
+                let url = URL(fileURLWithPath: path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(html.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw CommandFailure(message: "\(path): cannot write the report (\(error.localizedDescription)); check the folder exists and is writable")
+            }
+            return report
+        }
+    }
+}
