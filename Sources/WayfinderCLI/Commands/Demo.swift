@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import CustomerData
+import JourneyAnalytics
 import JourneyModel
 import JourneyRender
 import JourneyStore
@@ -18,6 +19,7 @@ extension Wayfinder {
               map.md, map.csv   the map for wikis and spreadsheets
               data/             generated retail interaction data (CSV) with its planted truth
               wayfinder.db      that data imported: events stitched into customers
+              report.html       what customers really do on the map: live numbers, funnel, paths, personas
             """
         )
 
@@ -81,6 +83,12 @@ extension Wayfinder {
             files.append(("data/events.csv", "", "generated events; data/truth.json holds the planted facts"))
             files.append(("wayfinder.db", "", "the store: try 'wayfinder customers --db \(database)'"))
 
+            // Measure the real journeys against the map.
+            let reportPath = WorkspaceLoader.join(out, "report.html")
+            let input = try AnalyticsInput.parse(["--workspace", workspaceFolder, "--db", database])
+            let report = try Report.write(input: input, workspace: workspace, journey: current, windowDays: 30, photos: loaded.photoURLs(), to: reportPath)
+            files.append(("report.html", "", "the measured journey: live numbers on the map, funnel, paths, personas"))
+
             let touchpoints = current.touchpoints
             let low = touchpoints.filter { $0.emotion != nil }.min { $0.emotion! < $1.emotion! }
             let pains = touchpoints.reduce(0) { $0 + $1.painPoints.count }
@@ -95,10 +103,15 @@ extension Wayfinder {
             Journey '\(current.title)': \(current.stages.count) stages, \(touchpoints.count) touchpoints on \(channels) channels, \(pains) pain points.\(lowText)
             Data: generated \(truth.events) events of \(truth.customers) customers; imported \(summary.imported) events, stitched into \(stored.customers) customers, \(summary.quarantined) quarantined.
 
+            Measured on the map (\(reportPath)):
+            \(report.headlines.map { "  • " + $0 }.joined(separator: "\n"))
+
             Files:
             \(fileList)
 
-            Open \(WorkspaceLoader.join(out, "map.html")) in a browser. Then try:
+            Open \(reportPath) and \(WorkspaceLoader.join(out, "map.html")) in a browser. Then try:
+              wayfinder analyze funnel --workspace \(workspaceFolder) --db \(database) --breakdown persona
+              wayfinder analyze paths --workspace \(workspaceFolder) --db \(database) --top 5
               wayfinder validate \(workspaceFolder)
               wayfinder customers --db \(database) --limit 5
               wayfinder render \(workspaceFolder) --format mermaid
