@@ -4,7 +4,7 @@ import WayfinderTesting
 
 @Suite("wayfinder demo and schema")
 struct DemoAndSchemaTests {
-    static let demoFiles = ["map.html", "map.svg", "map.md", "map.csv", "compare.html"]
+    static let demoFiles = ["map.html", "map.svg", "map.md", "map.csv", "compare.html", "report.html"]
 
     @Test("demo writes the example and says where")
     func demo() async throws {
@@ -18,13 +18,14 @@ struct DemoAndSchemaTests {
                 #expect(output.stdout.contains("  wayfinder-demo/\(file) "), "\(file) is not listed")
                 #expect(directory.exists("wayfinder-demo/\(file)"), "\(file) was not written")
             }
-            #expect(output.stdout.contains("Open wayfinder-demo/map.html in a browser."))
+            #expect(output.stdout.contains("Open wayfinder-demo/report.html and wayfinder-demo/map.html in a browser."))
             #expect(directory.exists("wayfinder-demo/workspace/wayfinder.yaml"))
 
             let svg = try #require(directory.read("wayfinder-demo/map.svg"))
             #expect(parseXML(svg).ok)
             RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/map.html")))
             RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/compare.html")))
+            RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/report.html")))
             let validation = try await wayfinder("validate", "wayfinder-demo/workspace", in: directory)
             #expect(validation.status == 0, "\(validation)")
         }
@@ -56,6 +57,13 @@ struct DemoAndSchemaTests {
             let stored = try await wayfinder("customers", "--db", "wayfinder-demo/wayfinder.db", "--format", "json", "--limit", "1", in: directory)
             let page = try #require(try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])
             #expect(numbers(inLineStarting: "Data: ") == [events, customers, events, page["total"] as? Int ?? -1, 0])
+            // "• Conversion: P% of the N customers who reached Awareness went on to Advocacy within 30 days."
+            let steps = try #require((truth["funnel"] as? [String: Any])?["steps"] as? [[String: Any]])
+            let first = try #require(steps.first?["customers"] as? Int), last = try #require(steps.last?["customers"] as? Int)
+            let conversion = try #require(output.stdoutLines.first { $0.contains("Conversion: ") })
+            let percent = (Double(last) / Double(first) * 1000).rounded() / 10
+            let percentText = percent == percent.rounded() ? String(Int(percent)) : String(percent)
+            #expect(conversion.contains("Conversion: \(percentText)% of the \(first) customers"), "\(conversion) against the planted \(last)/\(first)")
         }
     }
 
@@ -66,7 +74,7 @@ struct DemoAndSchemaTests {
             #expect(output.status == 0, "\(output)")
             #expect(directory.files(under: "elsewhere").count > Self.demoFiles.count)
             let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("wayfinder ") }
-            #expect(suggested.count == 4, "\(suggested)")
+            #expect(suggested.count == 6, "\(suggested)")
             for command in suggested {
                 let arguments = command.split(separator: " ").dropFirst().map(String.init)
                 let run = try await wayfinder(arguments, in: directory)
