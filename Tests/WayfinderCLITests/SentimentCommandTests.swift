@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import WayfinderTesting
+
+@Suite("wayfinder sentiment")
+struct SentimentCommandTests {
+    /// Compound scores parsed from the csv output, one per input line.
+    static func compounds(_ csv: String) -> [Double] {
+        csv.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().filter { !$0.isEmpty }.compactMap { line in
+            line.split(separator: ",", maxSplits: 2).dropFirst().first.flatMap { Double($0) }
+        }
+    }
+
+    @Test("one score per input line, blank and invalid lines included, in every format")
+    func linesAlign() async throws {
+        let directory = try TemporaryDirectory()
+        let bytes = Array("Great service, thank you!\n\nThe parcel never arrived.\r\n".utf8) + [0xFF, 0xFE] + Array(" not bad\nno newline at the end".utf8)
+        let file = try directory.write(bytes, to: "comments.txt")
+        let csv = try await wayfinder("sentiment", file, "--format", "csv")
+        #expect(csv.status == 0)
+        #expect(csv.stdoutLines.first == "line,compound,polarity,positive,negative,text")
+        let scores = Self.compounds(csv.stdout)
+        #expect(scores.count == 5)
+        #expect(scores[0] > 0.05 && scores[1] == 0 && scores[2] < -0.05 && scores[3] > 0.05 && scores[4] == 0)
+        for score in scores {
+            #expect(score >= -1 && score <= 1)
+        }
+        let text = try await wayfinder("sentiment", file)
+        #expect(text.stdoutLines.count == 5)
+        #expect(text.stderr.contains("5 texts: 2 positive, 1 negative, 2 neutral"))
+        let json = try await wayfinder("sentiment", file, "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["texts"] as? [Any])?.count == 5)
+    }
+
+    @Test("a missing file is a failure of the work; a bad format a usage error")
+    func errors() async throws {
+        let missing = try await wayfinder("sentiment", "/nonexistent/comments.txt")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no such file"))
+        let usage = try await wayfinder("sentiment", "--format", "xml")
+        #expect(usage.status == 2)
+    }
+}
