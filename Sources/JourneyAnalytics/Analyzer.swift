@@ -18,7 +18,8 @@ public enum Analyzer {
             output.sankey = paths.sankey
         case .personas: output.personas = try PersonaCoverage.run(query, on: index)
         case .compare: output.compare = try CompareAnalysis.run(query, on: index)
-        case .friction, .emotions, .conformance:
+        case .emotions: output.emotions = try EmotionsAnalysis.run(query, on: index)
+        case .friction, .conformance:
             throw AnalysisError("\(query.kind.rawValue) is not available in this build")
         }
         return output
@@ -67,6 +68,8 @@ public struct AnalysisOutput: Codable, Sendable {
     public var sankey: PathsResult.Sankey?
     /// Persona coverage.
     public var personas: PersonaCoverageResult?
+    /// Measured and designed emotion.
+    public var emotions: EmotionsResult?
     /// Two sides of an analysis and their differences.
     public var compare: CompareResult?
 

@@ -13,6 +13,8 @@ public struct JourneyReport: Sendable {
     public var touchpoints: TouchpointResult
     /// Persona coverage.
     public var personas: PersonaCoverageResult
+    /// Measured and designed emotion.
+    public var emotions: EmotionsResult
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
@@ -31,6 +33,7 @@ public struct JourneyReport: Sendable {
         paths = overview
         touchpoints = try TouchpointAnalysis.run(query, on: index)
         personas = try PersonaCoverage.run(query, on: index)
+        emotions = try EmotionsAnalysis.run(query, on: index)
         headlines = []
         headlines = makeHeadlines(index)
     }
@@ -42,6 +45,10 @@ public struct JourneyReport: Sendable {
             if let worst = funnel.steps.dropFirst().filter({ $0.conversion != nil }).min(by: { $0.conversion! < $1.conversion! }) {
                 lines.append("Biggest drop: \(Self.percent(1 - worst.conversion!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
             }
+        }
+        if let low = emotions.lowPoint, let row = emotions.touchpoints.first(where: { $0.id == low }), let measured = row.measured {
+            let designed = row.designed.map { ", designed \(Self.signed($0))" } ?? ""
+            lines.append("Emotional low point: \(row.name), measured \(Self.signed(measured.mean)) on \(Self.number(emotions.min))…\(Self.number(emotions.max)) from \(measured.count) answers\(designed).")
         }
         if let goal = index.journey.goal, let row = touchpoints.touchpoints.first(where: { $0.id == goal }) {
             lines.append("Goal '\(goal)': \(row.visitors) customers reached it.")
@@ -59,6 +66,11 @@ public struct JourneyReport: Sendable {
     static func percent(_ value: Double) -> String {
         let scaled = (value * 1000).rounded() / 10
         return (scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)) + "%"
+    }
+
+    static func signed(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return (rounded > 0 ? "+" : "") + String(rounded)
     }
 
     static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }

@@ -54,6 +54,19 @@ public enum AnalysisTable {
                      row.onMap ? "yes" : "no"]
                 })))
         }
+        if let emotions = output.emotions {
+            func rows(_ items: [EmotionsResult.Row]) -> [[String]] {
+                items.map { row in
+                    let interval = row.measured?.interval()
+                    return [row.id, row.designed.map { String(format: "%+.2f", $0) } ?? "-", row.measured.map { String(format: "%+.2f", $0.mean) } ?? "-",
+                            interval.map { String(format: "%+.2f…%+.2f", $0.lowerBound, $0.upperBound) } ?? "-", String(row.measured?.count ?? 0)]
+                }
+            }
+            let header = ["id", "designed", "measured", "95% interval", "answers"]
+            tables.append(("Emotion per touchpoint (scale \(number(emotions.min))…\(number(emotions.max)); low point: \(emotions.lowPoint ?? "-"))",
+                           Table(header: header, rows: rows(emotions.touchpoints))))
+            tables.append(("Emotion per stage", Table(header: header, rows: rows(emotions.stages))))
+        }
         if let compare = output.compare {
             tables.append(("Compare \(compare.kind.rawValue): \(compare.before.label) vs \(compare.after.label)", Table(
                 header: ["metric", "before", "after", "change", "p", "verdict"],

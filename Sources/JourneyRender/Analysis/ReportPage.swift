@@ -12,8 +12,12 @@ public enum ReportPage {
         var measured: [String: [String]] = [:]
         for touchpoint in journey.touchpoints {
             guard let row = rows[touchpoint.id] else { continue }
-            measured[touchpoint.id] = ["\(ChartFormat.count(row.visitors)) customers",
-                                       row.conversion.map { "\(ChartFormat.percent($0)) reach the goal" } ?? "no visitors"]
+            var lines = ["\(ChartFormat.count(row.visitors)) customers",
+                         row.conversion.map { "\(ChartFormat.percent($0)) reach the goal" } ?? "no visitors"]
+            if let feeling = report.emotions.touchpoints.first(where: { $0.id == touchpoint.id })?.measured {
+                lines.append("feels \(ChartFormat.decimal(feeling.mean, digits: 2)) (n=\(feeling.count))")
+            }
+            measured[touchpoint.id] = lines
         }
         let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos, measured: measured)).svg()
         var html = """
@@ -49,6 +53,13 @@ public enum ReportPage {
                                     links: sankey.links.map { SankeyChart.Link(from: "\($0.column):\($0.from)", to: "\($0.column + 1):\($0.to)", count: $0.count) })
             html += section("Paths", chart.svg())
         }
+        let emotion = EmotionComparisonChart(title: "Designed and measured emotion", points: report.emotions.touchpoints.map { row in
+            let interval = row.measured?.interval()
+            return EmotionComparisonChart.Point(label: row.name, stage: journey.stages.first { $0.id == row.stage }?.name ?? row.stage, designed: row.designed,
+                                                measured: row.measured?.mean, lower: interval?.lowerBound, upper: interval?.upperBound,
+                                                samples: row.measured?.count ?? 0)
+        }, min: report.emotions.min, max: report.emotions.max)
+        html += section("Emotions", emotion.svg())
         html += section("Directly-follows graph", flowGraph(report, journey: journey).svg())
         html += variantsTable(report.paths.variants)
         let personas = RankingChart(title: "Customers per persona", rows: report.personas.personas.map { row in
