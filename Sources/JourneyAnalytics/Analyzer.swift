@@ -17,7 +17,9 @@ public enum Analyzer {
             output.variants = paths.variants
             output.sankey = paths.sankey
         case .personas: output.personas = try PersonaCoverage.run(query, on: index)
-        case .friction, .emotions, .conformance, .compare:
+        case .friction: output.friction = try FrictionAnalysis.run(query, on: index)
+        case .conformance: output.conformance = try ConformanceAnalysis.run(query, on: index)
+        case .emotions, .compare:
             throw AnalysisError("\(query.kind.rawValue) is not available in this build")
         }
         return output
@@ -66,6 +68,10 @@ public struct AnalysisOutput: Codable, Sendable {
     public var sankey: PathsResult.Sankey?
     /// Persona coverage.
     public var personas: PersonaCoverageResult?
+    /// Friction findings.
+    public var friction: FrictionResult?
+    /// Conformance to the map's stage order.
+    public var conformance: ConformanceResult?
 
     /// An output with nothing filled yet.
     public init(query: AnalysisQuery, index: IndexSummary) {
