@@ -19,8 +19,8 @@ public enum Analyzer {
         case .personas: output.personas = try PersonaCoverage.run(query, on: index)
         case .compare: output.compare = try CompareAnalysis.run(query, on: index)
         case .emotions: output.emotions = try EmotionsAnalysis.run(query, on: index)
-        case .friction, .conformance:
-            throw AnalysisError("\(query.kind.rawValue) is not available in this build")
+        case .friction: output.friction = try FrictionAnalysis.run(query, on: index)
+        case .conformance: output.conformance = try ConformanceAnalysis.run(query, on: index)
         }
         return output
     }
@@ -72,6 +72,10 @@ public struct AnalysisOutput: Codable, Sendable {
     public var emotions: EmotionsResult?
     /// Two sides of an analysis and their differences.
     public var compare: CompareResult?
+    /// Friction findings.
+    public var friction: FrictionResult?
+    /// Conformance to the map's stage order.
+    public var conformance: ConformanceResult?
 
     /// An output with nothing filled yet.
     public init(query: AnalysisQuery, index: IndexSummary) {

@@ -75,6 +75,29 @@ public enum AnalysisTable {
                      row.p.map { String(format: "%.3g", $0) } ?? "-", row.verdict.replacingOccurrences(of: "_", with: " ")]
                 })))
         }
+        if let friction = output.friction {
+            tables.append(("Friction (\(friction.findings.count) findings, \(friction.customers) customers, conversion \(percent(friction.conversion)))", Table(
+                header: ["rank", "kind", "where", "stage", "customers", "exposed", "rate", "baseline", "lift", "conversions_lost", "z", "p", "examples"],
+                rows: friction.findings.map { finding in
+                    [String(finding.rank), finding.kind.rawValue, finding.touchpoint ?? "\(finding.from ?? "") > \(finding.to ?? "")", finding.stage,
+                     String(finding.customers), String(finding.exposed), percent(finding.rate), percent(finding.baselineRate), ratio(finding.lift),
+                     String(format: "%.1f", finding.conversionsLost), ratio(finding.z), probability(finding.p), finding.examples.joined(separator: " ")]
+                })))
+        }
+        if let conformance = output.conformance {
+            tables.append(("Conformance (\(conformance.conforming) of \(conformance.customers) customers conform, \(percent(conformance.share)); mean fitness \(ratio(conformance.meanFitness)))", Table(
+                header: ["kind", "where", "customers", "occurrences", "examples"],
+                rows: conformance.deviations.map { deviation in
+                    [deviation.kind.rawValue, deviation.stage ?? deviation.from.map { "\($0) > \(deviation.to ?? "")" } ?? "-",
+                     String(deviation.customers), String(deviation.occurrences), deviation.examples.joined(separator: " ")]
+                })))
+            tables.append(("Stages", Table(
+                header: ["stage", "visited", "reached", "skipped"],
+                rows: conformance.stages.map { [$0.id, String($0.visited), String($0.reached), String($0.skipped)] })))
+            tables.append(("Fitness", Table(
+                header: ["from", "to", "customers"],
+                rows: conformance.histogram.map { [String(format: "%.1f", $0.from), String(format: "%.1f", $0.to), String($0.customers)] })))
+        }
         return tables
     }
 
@@ -135,6 +158,18 @@ public enum AnalysisTable {
         if seconds >= 3_600 { return String(format: "%.1fh", seconds / 3_600) }
         if seconds >= 60 { return String(format: "%.0fm", seconds / 60) }
         return String(format: "%.0fs", seconds)
+    }
+
+    /// `1.23`, or `-` when absent.
+    public static func ratio(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "-" }
+        return String(format: "%.2f", value)
+    }
+
+    /// A p-value: `0.0123`, `<0.0001`, or `-` when absent.
+    public static func probability(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "-" }
+        return value < 0.0001 ? "<0.0001" : String(format: "%.4f", value)
     }
 
     static func number(_ value: Double) -> String {
