@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Correctness against peers: the engine's analyses checked against pm4py, DuckDB and the truth
+# the generator planted, on one generated retail data set (about 50,000 events).
+#
+#   pm4py     every directly-follows edge, start, end and variant count equal to `analyze paths`
+#   DuckDB    the stage funnel in SQL (benchmarks/peers/funnel_sql.py): ordered over 30 and 7
+#             days, strict and any order, every step equal to `analyze funnel`
+#   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
+#             to truth.json; friction once `analyze friction` exists
+#
+# Exit status: 0 all equal, 1 a mismatch (named, with both numbers) or a failed command, 2 usage.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+customers=7200
+seed=7
+keep=0
+
+usage() {
+    cat <<USAGE
+Usage: benchmarks/peers/check.sh [--customers N] [--seed S] [--keep] WAYFINDER
+
+Generates the retail scenario (--customers $customers, --seed $seed: about 49,000 events),
+imports it with WAYFINDER (a built wayfinder binary, e.g. .build/debug/wayfinder), and checks
+its funnel, paths, personas and index counts against pm4py, DuckDB and the planted truth.
+Installs Python's pm4py and duckdb with pip when they are missing.
+
+  --customers N   customers to generate
+  --seed S        generator seed
+  --keep          keep the work folder (printed at the end)
+USAGE
+}
+
+binary=""
+while (($#)); do
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        --customers) customers="${2:?--customers needs a number}"; shift 2 ;;
+        --seed) seed="${2:?--seed needs a number}"; shift 2 ;;
+        --keep) keep=1; shift ;;
+        -*) echo "check: unknown option $1" >&2; usage >&2; exit 2 ;;
+        *) [[ -z "$binary" ]] || { echo "check: one binary only" >&2; exit 2; }; binary="$1"; shift ;;
+    esac
+done
+[[ -n "$binary" ]] || { usage >&2; exit 2; }
+[[ -x "$binary" ]] || { echo "check: $binary is not an executable; build it first (swift build)" >&2; exit 2; }
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
+
+started=$SECONDS
+step() { printf '\n-- %s (%ds)\n' "$*" $((SECONDS - started)); }
+
+python_ready() { python3 -c 'import pm4py, duckdb' 2>/dev/null; }
+if ! python_ready; then
+    step "installing pm4py and duckdb"
+    python3 -m pip install --quiet --disable-pip-version-check pm4py duckdb \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pm4py duckdb
+    python_ready || { echo "check: could not install Python's pm4py and duckdb" >&2; exit 1; }
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/wayfinder-peers.XXXXXX")"
+cleanup() { if ((keep)); then echo "check: work folder kept in $work"; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+
+# run LOG COMMAND...: COMMAND's output to LOG, shown when it fails.
+run() {
+    local log="$1"; shift
+    if ! "$@" >"$log" 2>&1; then
+        echo "check: failed: $*" >&2
+        sed 's/^/    /' "$log" >&2
+        exit 1
+    fi
+}
+
+step "generating retail data (--customers $customers --seed $seed)"
+run "$work/generate.log" "$binary" generate --scenario retail --customers "$customers" --seed "$seed" --out "$work/data"
+run "$work/init.log" "$binary" init --template retail "$work/ws"
+run "$work/import.log" "$binary" import "$work/data/events.csv" --db "$work/store.db"
+tail -n 2 "$work/import.log"
+
+analyze() { # analyze OUTPUT KIND OPTIONS...
+    local output="$1" kind="$2"; shift 2
+    "$binary" analyze "$kind" --workspace "$work/ws" --db "$work/store.db" "$@" >"$output" 2>"$output.err" \
+        || { echo "check: wayfinder analyze $kind $* failed:" >&2; sed 's/^/    /' "$output.err" >&2; exit 1; }
+}
+
+# Each analysis builds its own index; two run at a time.
+running=()
+in_background() {
+    analyze "$@" &
+    running+=($!)
+    if ((${#running[@]} >= 2)); then
+        wait "${running[0]}" || exit 1
+        running=("${running[@]:1}")
+    fi
+}
+
+step "running the engine's analyses"
+in_background "$work/events.csv" events --format csv
+funnels=()
+for run_spec in ordered:30 ordered:7 strict:30 strict:7 any_order:30 any_order:7; do
+    mode="${run_spec%:*}" days="${run_spec#*:}"
+    in_background "$work/funnel-$mode-$days.json" funnel --format json --mode "$mode" --window-days "$days"
+    funnels+=("$run_spec=$work/funnel-$mode-$days.json")
+done
+in_background "$work/paths.json" paths --format json --top 100000
+in_background "$work/personas.json" personas --format json
+for pid in "${running[@]}"; do wait "$pid" || exit 1; done
+echo "  $(($(wc -l <"$work/events.csv") - 1)) classified events exported"
+
+step "pm4py: directly-follows graph and variants"
+python3 "$here/check_paths_pm4py.py" "$work/events.csv" "$work/paths.json"
+
+step "DuckDB: stage funnels in SQL"
+python3 "$here/check_funnel_duckdb.py" "$work/events.csv" "${funnels[@]}"
+
+step "planted truth: funnel, personas, unclassified events"
+python3 "$here/check_truth.py" "$work/data/truth.json" "$work/funnel-ordered-30.json" "$work/personas.json"
+
+# FRICTION CHECK: skipped while this build answers that friction is "not available"; the
+# comparison itself is check_friction in check_truth.py.
+check_friction() {
+    local output="$work/friction.json"
+    if "$binary" analyze friction --workspace "$work/ws" --db "$work/store.db" --format json >"$output" 2>"$output.err"; then
+        python3 "$here/check_truth.py" --friction "$work/data/truth.json" "$output"
+    elif grep -qi "not available" "$output" "$output.err"; then
+        echo "  skip  planted friction: wayfinder analyze friction is not available in this build"
+    else
+        echo "check: wayfinder analyze friction failed:" >&2
+        sed 's/^/    /' "$output.err" >&2
+        exit 1
+    fi
+}
+step "planted truth: friction"
+check_friction
+
+printf '\npeers: all checks passed in %ds\n' $((SECONDS - started))

@@ -1,0 +1,45 @@
+"""Checks the engine's stage funnels against the same funnels written in SQL for DuckDB.
+
+Usage: python3 check_funnel_duckdb.py EVENTS_CSV MODE:DAYS=FUNNEL_JSON ...
+
+EVENTS_CSV is `wayfinder analyze events --format csv`; each FUNNEL_JSON is `wayfinder analyze
+funnel --format json --mode MODE --window-days DAYS` (MODE ordered, strict or any_order). The
+SQL is in funnel_sql.py; every step's count must be equal.
+"""
+
+import sys
+import time
+
+import duckdb
+
+import funnel_sql
+from peers_common import Report, funnel_counts, load_json
+
+
+def main(csv_path: str, runs: list[str]) -> None:
+    report = Report("duckdb funnel")
+    con = duckdb.connect()
+    loaded_steps: list[str] | None = None
+    for run in runs:
+        spec, _, path = run.partition("=")
+        mode, _, days = spec.partition(":")
+        engine = funnel_counts(load_json(path))
+        steps = [step for step, _ in engine]
+        if steps != loaded_steps:
+            rows = funnel_sql.load_event_log(con, csv_path, steps)
+            report.note(f"{rows} events loaded, steps {', '.join(steps)}")
+            loaded_steps = steps
+        started = time.perf_counter()
+        peer = con.execute(funnel_sql.counts_sql(mode, len(steps), int(days) * 86400)).fetchone()
+        seconds = time.perf_counter() - started
+        for (step, count), peer_count in zip(engine, peer):
+            report.equal(f"{mode} funnel, {days}-day window, step {step}", count, peer_count, "duckdb")
+        report.note(f"{mode:9} {days:>2} days: engine {[count for _, count in engine]}, duckdb {list(peer)} ({seconds:.2f} s)")
+    report.finish()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__)
+        sys.exit(0 if len(sys.argv) == 2 else 2)
+    main(sys.argv[1], sys.argv[2:])
