@@ -96,6 +96,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "JourneyAnalyticsTests",
+            dependencies: ["JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JourneyRenderTests",
             dependencies: ["JourneyRender", "JourneyModel", "WayfinderTesting"],
             exclude: ["Snapshots"],
