@@ -140,3 +140,31 @@ struct DigestTests {
         #expect(h1 == high && h2 == low)
     }
 }
+
+@Suite("JSON field reader")
+struct JSONFieldReaderTests {
+    @Test("reads the same values as a full parse, for present, absent, nested, repeated and escaped fields")
+    func agreesWithParser() throws {
+        let messages = [
+            #"{"properties":{"plan":"pro","n":3,"deep":{"x":[1,{"y":"}"}],"z":true}},"context":{"channel":"web","page":{"path":"/a\"b"}}}"#,
+            #"{ "context" : { "page" : { } } , "properties" : { "plan" : null } }"#,
+            #"{"userId":"ü-😀","properties":{"list":["a","b"],"n":-1.5e3}}"#,
+            #"{"properties":"not an object"}"#,
+            #"not json"#,
+            #"{}"#,
+        ]
+        let paths = [["properties", "plan"], ["properties", "n"], ["properties", "deep", "z"], ["properties", "deep", "x"], ["context", "page", "path"],
+                     ["userId"], ["properties", "list"], ["properties", "plan"], ["missing"]]
+        let reader = JSONFieldReader(paths: paths)
+        var values: [JSONValue?] = []
+        for message in messages {
+            var bytes = Array(message.utf8)
+            bytes.withUnsafeMutableBufferPointer { reader.read(UnsafeBufferPointer($0), into: &values) }
+            let parsed = try? JSONParser.parse(message)
+            for (slot, path) in paths.enumerated() {
+                let expected = parsed.flatMap { value in path.reduce(Optional(value)) { $0?[$1] } }
+                #expect(values[slot] == expected, "\(message) \(path)")
+            }
+        }
+    }
+}

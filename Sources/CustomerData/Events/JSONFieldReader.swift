@@ -12,6 +12,8 @@ public struct JSONFieldReader: Sendable {
     }
 
     private var nodes: [Node] = [Node(key: [])]
+    /// Slots whose path repeats an earlier slot's, with that earlier slot.
+    private var repeats: [(slot: Int, first: Int)] = []
     /// The paths, in slot order.
     public let paths: [[String]]
 
@@ -30,7 +32,7 @@ public struct JSONFieldReader: Sendable {
                     node = nodes.count - 1
                 }
             }
-            if nodes[node].slot == nil { nodes[node].slot = slot }
+            if let first = nodes[node].slot { repeats.append((slot, first)) } else { nodes[node].slot = slot }
         }
     }
 
@@ -42,14 +44,8 @@ public struct JSONFieldReader: Sendable {
         var scanner = Scanner(base: base, end: bytes.count)
         scanner.skipSpace()
         readObject(node: 0, scanner: &scanner, values: &values, depth: 0)
-        // Paths sharing a node (duplicates) take the first one's value.
-        if paths.count > 1 { fillDuplicates(&values) }
-    }
-
-    private func fillDuplicates(_ values: inout [JSONValue?]) {
-        for (slot, path) in paths.enumerated() where values[slot] == nil {
-            if let first = paths.firstIndex(of: path), first != slot { values[slot] = values[first] }
-        }
+        // A path given twice takes the value read for its first slot.
+        for (slot, first) in repeats { values[slot] = values[first] }
     }
 
     private func readObject(node: Int, scanner: inout Scanner, values: inout [JSONValue?], depth: Int) {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Compare: one analysis for two date ranges or two segments side by side, with the
 /// differences, and for every rate a two-proportion test saying whether the change is significant.
 ///
@@ -60,14 +58,10 @@ public enum CompareAnalysis {
         return rows
     }
 
-    /// The two-sided p-value of a two-proportion z-test, and z; nil when either side has no trials or the pooled rate is 0 or 1.
+    /// The two-sided p-value of a two-proportion z-test of `x2 / n2` against `x1 / n1`, and z (positive
+    /// when the second rate is higher); nil when either side has no trials or the pooled rate is 0 or 1.
     public static func twoProportion(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> (z: Double, p: Double)? {
-        guard n1 > 0, n2 > 0 else { return nil }
-        let pooled = Double(x1 + x2) / Double(n1 + n2)
-        let variance = pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))
-        guard variance > 0 else { return nil }
-        let z = (Double(x2) / Double(n2) - Double(x1) / Double(n1)) / variance.squareRoot()
-        return (z, erfc(abs(z) / 2.0.squareRoot()))
+        ProportionTest.z(x2, n2, x1, n1)
     }
 }
 

@@ -80,10 +80,15 @@ public struct FunnelResult: Codable, Sendable, Equatable {
             for step in stride(from: steps - 2, through: 0, by: -1) { counts[step] += counts[step + 1] }
             return counts
         }
+        // Order statistics of each step's gaps (and of the whole span), one job per core.
+        let gapLists = gaps + [total]
+        let timings = options.mode == .anyOrder ? [] : Parallel.each(gapLists.count) { list -> (median: Double?, p90: Double?) in
+            var values = gapLists[list]
+            return Quantiles.summary(&values)
+        }
         func makeSteps(_ counts: [Int], times: Bool) -> [Step] {
             (0..<steps).map { step in
-                var timing: (median: Double?, p90: Double?) = (nil, nil)
-                if times, step > 0 { timing = Quantiles.summary(&gaps[step]) }
+                let timing: (median: Double?, p90: Double?) = times && step > 0 ? timings[step] : (nil, nil)
                 let previous = step > 0 ? counts[step - 1] : nil
                 return Step(
                     id: plan.ids[step], name: plan.names[step], customers: counts[step],
@@ -99,7 +104,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         windowDays = options.windowDays
         customers = considered
         conversion = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
-        medianSecondsToFurthest = Quantiles.summary(&total).median
+        medianSecondsToFurthest = timings.last?.median ?? nil
         breakdown = selection.groups == nil ? nil : (0..<groups).compactMap { group in
             let counts = cumulative(group)
             return counts[0] == 0 ? nil : Group(key: selection.groupLabels[group], steps: makeSteps(counts, times: false))

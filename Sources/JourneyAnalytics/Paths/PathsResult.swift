@@ -119,11 +119,17 @@ public struct PathsResult: Codable, Sendable, Equatable {
             Dictionary(uniqueKeysWithValues: counts.indices.filter { counts[$0] > 0 }.map { (nodes[$0], counts[$0]) })
         }
         dfg = Graph(edges: graphEdges, starts: named(starts), ends: named(ends))
-        let ranked = variantCounts.map { (path: $0.key.map { nodes[Int($0)] }, customers: $0.value) }
+        // Only variants that can make the top list (counts down to the top-th, ties included) are named and sorted.
+        var threshold = 1
+        if options.top < variantCounts.count {
+            var counts = variantCounts.values.map { Int64(-$0) }
+            threshold = options.top == 0 ? .max : Int(-(Quantiles.element(&counts, rank: options.top - 1)))
+        }
+        let ranked = variantCounts.filter { $0.value >= threshold }.map { (path: $0.key.map { nodes[Int($0)] }, customers: $0.value) }
             .sorted { $0.customers != $1.customers ? $0.customers > $1.customers : $0.path.lexicographicallyPrecedes($1.path) }
         variants = Variants(
             variants: ranked.prefix(options.top).map { Variants.Variant(path: $0.path, customers: $0.customers, share: total > 0 ? Double($0.customers) / Double(total) : 0) },
-            total: total, distinct: ranked.count)
+            total: total, distinct: variantCounts.count)
         if let anchor = options.sankeyFrom ?? options.sankeyTo {
             sankey = Self.sankey(sankeyPaths, nodes: nodes, anchor: anchor, forward: options.sankeyFrom != nil, width: options.sankeyWidth)
         }

@@ -12,6 +12,16 @@ enum Parallel {
         return (0..<parts).map { part in count * part / parts ..< count * (part + 1) / parts }
     }
 
+    /// `body` applied to each of `0..<count` on both cores, in order (for a few large independent jobs).
+    static func each<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let results = Mutex<[Int: T]>([:])
+        DispatchQueue.concurrentPerform(iterations: count) { item in
+            let value = body(item)
+            results.withLock { $0[item] = value }
+        }
+        return results.withLock { results in (0..<count).map { results[$0]! } }
+    }
+
     /// `body` applied to each range of `0..<count`, in range order.
     static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
         let ranges = ranges(count)

@@ -4,8 +4,12 @@ enum Quantiles {
     /// `quantile_disc` returns), or nil when empty. Reorders `values`.
     static func discrete(_ values: inout [Int64], _ q: Double) -> Int64? {
         guard !values.isEmpty else { return nil }
-        let rank = Int((q * Double(values.count - 1)).rounded(.down))
-        return values.withUnsafeMutableBufferPointer { select(rank, in: $0) }
+        return element(&values, rank: Int((q * Double(values.count - 1)).rounded(.down)))
+    }
+
+    /// The value that would be at `rank` (from 0) if `values` were sorted ascending. Reorders `values`.
+    static func element(_ values: inout [Int64], rank: Int) -> Int64 {
+        values.withUnsafeMutableBufferPointer { select(rank, in: $0) }
     }
 
     /// The median and the 90th percentile in seconds.
