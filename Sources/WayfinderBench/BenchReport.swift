@@ -18,6 +18,10 @@ struct BenchReport: Encodable {
     var bytesPerEvent: Double?
     /// ``indexBytes`` per event read.
     var bytesPerEventRead: Double?
+    /// Resident memory after the build once the allocator returned its free memory (malloc_trim).
+    var indexBytesAfterTrim: Int?
+    /// Resident memory before the build, with the workspace loaded and the store open.
+    var residentBeforeBuildBytes: Int?
     /// The index's own arrays.
     var indexArrayBytes: Int
     var indexArrayBytesPerEvent: Double
@@ -56,6 +60,8 @@ struct BenchReport: Encodable {
         case indexBytes = "index_bytes"
         case bytesPerEvent = "bytes_per_event"
         case bytesPerEventRead = "bytes_per_event_read"
+        case indexBytesAfterTrim = "index_bytes_after_trim"
+        case residentBeforeBuildBytes = "resident_before_build_bytes"
         case indexArrayBytes = "index_array_bytes"
         case indexArrayBytesPerEvent = "index_array_bytes_per_event"
         case funnelSeconds = "funnel_seconds"
@@ -79,6 +85,8 @@ struct BenchReport: Encodable {
         try container.encode(indexBytes, forKey: .indexBytes)
         try container.encode(bytesPerEvent, forKey: .bytesPerEvent)
         try container.encode(bytesPerEventRead, forKey: .bytesPerEventRead)
+        try container.encode(indexBytesAfterTrim, forKey: .indexBytesAfterTrim)
+        try container.encode(residentBeforeBuildBytes, forKey: .residentBeforeBuildBytes)
         try container.encode(indexArrayBytes, forKey: .indexArrayBytes)
         try container.encode(indexArrayBytesPerEvent, forKey: .indexArrayBytesPerEvent)
         try container.encode(repeats, forKey: .repeats)

@@ -35,12 +35,15 @@ struct WayfinderBench {
         let pathsQuery = AnalysisQuery(kind: .paths, journey: journey.id)
         let conformanceQuery = AnalysisQuery(kind: .conformance, journey: journey.id)
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: [funnelQuery, pathsQuery]))
+        let residentBefore = ResidentMemory.bytes()
         var built: JourneyIndex?
         let buildSeconds = try Stopwatch.seconds { built = try builder.build(from: store) }
         let index = built!
         let resident = ResidentMemory.bytes()
 
         var report = BenchReport(index: index, buildSeconds: buildSeconds, residentBytes: resident, repeats: options.repeats)
+        report.indexBytesAfterTrim = ResidentMemory.bytesAfterTrim()
+        report.residentBeforeBuildBytes = residentBefore
         let funnel = try Stopwatch.best(of: options.repeats) { try FunnelAnalysis.run(funnelQuery, on: index) }
         report.funnelSeconds = funnel.seconds
         report.funnelSteps = funnel.result.steps.map(\.customers)

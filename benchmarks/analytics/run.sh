@@ -6,7 +6,7 @@
 #
 # EVENTS is the size of the generated data (raw events; about 70% are classified into the map).
 # The retail scenario makes 6.858 events per customer (49,378 for 7,200 customers, seed 7), so
-# it generates round(EVENTS × 7200 / 49378) customers: 1,458,155 for 10,000,000 events.
+# it generates round(EVENTS × 7200 / 49378) customers: 1,458,139 for 10,000,000 events.
 #
 # The 1,000,000-event slice for pm4py is the first customers of the same data: the generator
 # makes each customer's events in turn from the seed, so generating K customers writes exactly
