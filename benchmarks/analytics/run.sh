@@ -29,7 +29,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 events="${1:-10000000}"
 [[ "$events" =~ ^[0-9]+$ ]] || { echo "bench: EVENTS is a number of events, got '$events'" >&2; exit 2; }
 seed=7
