@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wayfinder", targets: ["WayfinderCLI"]),
+        .executable(name: "wayfinder-bench", targets: ["WayfinderBench"]),
         .library(name: "JourneyModel", targets: ["JourneyModel"]),
         .library(name: "JourneyRender", targets: ["JourneyRender"]),
         .library(name: "CustomerData", targets: ["CustomerData"]),
@@ -72,6 +73,11 @@ let package = Package(
                 "JourneyAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WayfinderBench",
+            dependencies: ["JourneyAnalytics", "JourneyStore", "JourneyModel", "CustomerData"],
             swiftSettings: swiftSettings
         ),
         .target(
