@@ -115,10 +115,11 @@ struct Layout {
         }
         newOffsets[customerCount] = write
         offsets = newOffsets
-        timestamps.removeLast(timestamps.count - write)
-        touchpoints.removeLast(touchpoints.count - write)
-        channels.removeLast(channels.count - write)
-        if !flags.isEmpty { flags.removeLast(flags.count - write) }
+        // Fresh arrays of the exact size: removing elements would keep the capacity the off-map events took.
+        timestamps = Array(timestamps[..<write])
+        touchpoints = Array(touchpoints[..<write])
+        channels = Array(channels[..<write])
+        if !flags.isEmpty { flags = Array(flags[..<write]) }
     }
 
     /// The kept property values as columns.

@@ -109,11 +109,13 @@ public struct FieldFilter: Codable, Sendable, Hashable {
         self.values = values
     }
 
-    /// Parses `path=value[,value…]`, or nil when there is no `=`.
+    /// Parses `path=value[,value…]`, or nil when there is no path or no value.
     public init?(argument: String) {
         guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else { return nil }
+        let values = argument[argument.index(after: equals)...].split(separator: ",").map(String.init)
+        guard !values.isEmpty else { return nil }
         path = String(argument[..<equals])
-        values = argument[argument.index(after: equals)...].split(separator: ",").map(String.init)
+        self.values = values
     }
 }
 

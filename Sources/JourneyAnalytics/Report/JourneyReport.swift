@@ -25,17 +25,26 @@ public struct JourneyReport: Sendable {
         query.kind = .funnel
         funnel = try FunnelAnalysis.run(query, on: index)
         query.kind = .paths
-        var overview = try PathsAnalysis.run(query, on: index)
-        if query.options.sankeyFrom == nil, let start = overview.dfg.starts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key {
-            query.options.sankeyFrom = start
-            overview = try PathsAnalysis.run(query, on: index)
-        }
-        paths = overview
+        if query.options.sankeyFrom == nil { query.options.sankeyFrom = try Self.commonestStart(query, index) }
+        paths = try PathsAnalysis.run(query, on: index)
         touchpoints = try TouchpointAnalysis.run(query, on: index)
         personas = try PersonaCoverage.run(query, on: index)
         emotions = try EmotionsAnalysis.run(query, on: index)
         headlines = []
         headlines = makeHeadlines(index)
+    }
+
+    /// The touchpoint most journeys start at (ties: the first in map order), or nil without events.
+    static func commonestStart(_ query: AnalysisQuery, _ index: JourneyIndex) throws(AnalysisError) -> String? {
+        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        var starts = [Int](repeating: 0, count: index.touchpointIDs.count)
+        for customer in 0..<index.customerCount where selection.includes(customer: customer) {
+            if let first = selection.events(of: customer).first(where: { !selection.filtersEvents || selection.includes(event: $0) }) {
+                starts[Int(index.touchpoints[first])] += 1
+            }
+        }
+        guard let most = starts.max(), most > 0, let position = starts.firstIndex(of: most) else { return nil }
+        return index.touchpointIDs[position]
     }
 
     private func makeHeadlines(_ index: JourneyIndex) -> [String] {

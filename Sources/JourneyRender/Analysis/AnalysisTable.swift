@@ -147,29 +147,23 @@ public enum AnalysisTable {
 
     /// `12.3%`, or `-` when absent.
     public static func percent(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "-" }
-        return String(format: "%.1f%%", value * 100)
+        value.map { ChartFormat.percent($0) } ?? "-"
     }
 
-    /// `3.2d`, `5.0h`, `12m`, `40s`, or `-` when absent.
+    /// `3.2 d`, `5.0 h`, `12.5 min`, `40 s`, or `-` when absent.
     public static func duration(_ seconds: Double?) -> String {
-        guard let seconds, seconds.isFinite else { return "-" }
-        if seconds >= 86_400 { return String(format: "%.1fd", seconds / 86_400) }
-        if seconds >= 3_600 { return String(format: "%.1fh", seconds / 3_600) }
-        if seconds >= 60 { return String(format: "%.0fm", seconds / 60) }
-        return String(format: "%.0fs", seconds)
+        seconds.map { ChartFormat.duration(seconds: $0) } ?? "-"
     }
 
     /// `1.23`, or `-` when absent.
     public static func ratio(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "-" }
-        return String(format: "%.2f", value)
+        value.map { ChartFormat.decimal($0, digits: 2) } ?? "-"
     }
 
     /// A p-value: `0.0123`, `<0.0001`, or `-` when absent.
     public static func probability(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "-" }
-        return value < 0.0001 ? "<0.0001" : String(format: "%.4f", value)
+        return value < 0.0001 ? "<0.0001" : ChartFormat.decimal(value, digits: 4)
     }
 
     static func number(_ value: Double) -> String {

@@ -61,10 +61,7 @@ extension JourneyStore {
     /// Calls `body` for every event whose row id is in `ids`, in row id order, straight from
     /// SQLite's buffers. Several scans over disjoint ranges may run at once on different threads.
     public func scanEvents(ids: ClosedRange<Int64>, _ body: (borrowing RawEventRow) throws -> Void) throws {
-        try database.read { db in
-            // A sequential scan gains nothing from a large page cache; keep this reader small.
-            try db.execute(sql: "PRAGMA cache_size = -4096")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.cachePages)") }
+        try sequentialRead { db in
             let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type, name, channel, message FROM events WHERE id BETWEEN ? AND ?")
             let handle = statement.sqliteStatement
             sqlite3_bind_int64(handle, 1, ids.lowerBound)
@@ -85,6 +82,16 @@ extension JourneyStore {
         }
     }
 
+    /// A read that passes over a whole table once: a large page cache gains it nothing, so the
+    /// connection keeps a small one and gives its pages back when done (the pool keeps readers open).
+    func sequentialRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.read { db in
+            try db.execute(sql: "PRAGMA cache_size = -4096")
+            defer { try? db.execute(sql: "PRAGMA shrink_memory; PRAGMA cache_size = \(Self.cachePages)") }
+            return try body(db)
+        }
+    }
+
     private static func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
         guard let pointer = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
@@ -92,7 +99,7 @@ extension JourneyStore {
 
     /// Which stitched customer every customer number belongs to.
     public func customerLinks() throws -> CustomerLinks {
-        try database.read { db in
+        try sequentialRead { db in
             let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM customers") ?? 0
             var position = [Int32](repeating: -1, count: Int(largest) + 1)
             var roots: [Int64] = []
@@ -115,7 +122,7 @@ extension JourneyStore {
 
     /// Calls `body` with the traits JSON of every stitched customer, in customer number order.
     public func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        try database.read { db in
+        try sequentialRead { db in
             let statement = try db.makeStatement(sql: "SELECT id, traits FROM customers WHERE merged_into IS NULL ORDER BY id")
             let handle = statement.sqliteStatement
             while true {
@@ -131,7 +138,7 @@ extension JourneyStore {
 
     /// Every stored survey answer, in arrival order.
     public func allFeedback() throws -> [StoredFeedback] {
-        try database.read { db in
+        try sequentialRead { db in
             try Row.fetchAll(db, sql: "SELECT event_id, customer_id, timestamp, metric, score, text, touchpoint FROM feedback ORDER BY event_id").map { row in
                 StoredFeedback(event: row[0], customer: row[1], timestamp: row[2], metric: row[3], score: row[4], text: row[5], touchpoint: row[6])
             }

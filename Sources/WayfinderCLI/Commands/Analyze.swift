@@ -4,6 +4,7 @@ import Foundation
 import JourneyAnalytics
 import JourneyModel
 import JourneyRender
+import JourneyStore
 
 extension Wayfinder {
     struct Analyze: ParsableCommand {
@@ -211,7 +212,7 @@ enum EventLog {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if format == .csv { out.append(contentsOf: Array("customer,timestamp,touchpoint,stage,channel\n".utf8)) }
         for customer in 0..<index.customerCount {
-            let id = "cus_\(index.customers[customer])"
+            let id = CustomerID.text(index.customers[customer])
             for event in index.events(of: customer) {
                 let time = Timestamp.iso8601(index.timestamps[event])
                 let touchpoint = index.touchpointIDs[Int(index.touchpoints[event])]
