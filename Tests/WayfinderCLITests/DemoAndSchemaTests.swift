@@ -25,7 +25,11 @@ struct DemoAndSchemaTests {
             #expect(parseXML(svg).ok)
             RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/map.html")))
             RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/compare.html")))
-            RenderCommandTests.checkSelfContained(try #require(directory.read("wayfinder-demo/report.html")))
+            let report = try #require(directory.read("wayfinder-demo/report.html"))
+            RenderCommandTests.checkSelfContained(report)
+            for heading in ["Funnel", "Friction", "Paths", "Emotions", "Directly-follows graph", "Does the map describe reality?", "Persona coverage"] {
+                #expect(report.contains("<h2>\(heading)</h2>"), "report.html has no \(heading) section")
+            }
             let validation = try await wayfinder("validate", "wayfinder-demo/workspace", in: directory)
             #expect(validation.status == 0, "\(validation)")
         }
@@ -64,6 +68,17 @@ struct DemoAndSchemaTests {
             let percent = (Double(last) / Double(first) * 1000).rounded() / 10
             let percentText = percent == percent.rounded() ? String(Int(percent)) : String(percent)
             #expect(conversion.contains("Conversion: \(percentText)% of the \(first) customers"), "\(conversion) against the planted \(last)/\(first)")
+            // "• Top friction point: N customers leave at NAME (…)": a planted friction point, with its planted leavers.
+            let friction = try #require(output.stdoutLines.first { $0.contains("Top friction point: ") })
+            let planted = try #require(truth["friction"] as? [[String: Any]]).compactMap { point -> (name: String, left: Int)? in
+                let id = point["touchpoint"] as? String
+                guard let name = touchpoints.first(where: { $0["id"] as? String == id })?["name"] as? String,
+                      let left = (point["realised"] as? [String: Any])?["left"] as? Int else { return nil }
+                return (name, left)
+            }
+            #expect(planted.count == 2)
+            #expect(planted.contains { friction.contains("Top friction point: \($0.left) customers leave at \($0.name) (") },
+                    "\(friction) names no planted friction point of \(planted)")
         }
     }
 

@@ -6,7 +6,8 @@
 #   DuckDB    the stage funnel in SQL (benchmarks/peers/funnel_sql.py): ordered over 30 and 7
 #             days, strict and any order, every step equal to `analyze funnel`
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
-#             to truth.json; friction once `analyze friction` exists
+#             to truth.json; the planted friction points ranked first, with their visitors and
+#             leavers equal to truth.json
 #
 # Exit status: 0 all equal, 1 a mismatch (named, with both numbers) or a failed command, 2 usage.
 set -euo pipefail
@@ -22,7 +23,7 @@ Usage: benchmarks/peers/check.sh [--customers N] [--seed S] [--keep] WAYFINDER
 
 Generates the retail scenario (--customers $customers, --seed $seed: about 49,000 events),
 imports it with WAYFINDER (a built wayfinder binary, e.g. .build/debug/wayfinder), and checks
-its funnel, paths, personas and index counts against pm4py, DuckDB and the planted truth.
+its funnel, paths, friction, personas and index counts against pm4py, DuckDB and the planted truth.
 Installs Python's pm4py and duckdb with pip when they are missing.
 
   --customers N   customers to generate
@@ -116,21 +117,8 @@ python3 "$here/check_funnel_duckdb.py" "$work/events.csv" "${funnels[@]}"
 step "planted truth: funnel, personas, unclassified events"
 python3 "$here/check_truth.py" "$work/data/truth.json" "$work/funnel-ordered-30.json" "$work/personas.json"
 
-# FRICTION CHECK: skipped while this build answers that friction is "not available"; the
-# comparison itself is check_friction in check_truth.py.
-check_friction() {
-    local output="$work/friction.json"
-    if "$binary" analyze friction --workspace "$work/ws" --db "$work/store.db" --format json >"$output" 2>"$output.err"; then
-        python3 "$here/check_truth.py" --friction "$work/data/truth.json" "$output"
-    elif grep -qi "not available" "$output" "$output.err"; then
-        echo "  skip  planted friction: wayfinder analyze friction is not available in this build"
-    else
-        echo "check: wayfinder analyze friction failed:" >&2
-        sed 's/^/    /' "$output.err" >&2
-        exit 1
-    fi
-}
 step "planted truth: friction"
-check_friction
+analyze "$work/friction.json" friction --format json
+python3 "$here/check_truth.py" --friction "$work/data/truth.json" "$work/friction.json"
 
 printf '\npeers: all checks passed in %ds\n' $((SECONDS - started))

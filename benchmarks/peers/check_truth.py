@@ -8,8 +8,9 @@ Usage: python3 check_truth.py TRUTH_JSON FUNNEL_JSON PERSONAS_JSON
 - each persona's customers equal `personas_identified` (customers are only known to be of a
   persona once they identify); the engine's `none` equals the customers left over;
 - the index's unclassified events equal `unclassified_events`;
-- with --friction, `wayfinder analyze friction --format json` is checked by `check_friction`
-  against `friction` (check.sh runs it only when the build has the analysis).
+- with --friction, the planted friction touchpoints are the top findings of
+  `wayfinder analyze friction --format json`, as drop-offs whose visitors and leavers equal the
+  truth's, and the drop-off baseline without them equals the truth's baseline.
 """
 
 import sys
@@ -51,12 +52,22 @@ def check_unclassified(report: Report, truth: dict, personas: dict) -> None:
 
 
 def check_friction(report: Report, truth: dict, friction: dict) -> None:
-    # FRICTION CHECK: to be written against `wayfinder analyze friction --format json` once the
-    # analysis lands. truth["friction"] lists the planted points: touchpoint, stage,
-    # planned_drop_off and realised {visitors, left, drop_off}; the planted touchpoints should
-    # rank first, with their visitors and leavers equal. check.sh skips this while the build
-    # says friction is "not available".
-    report.note(f"friction: output present, not yet compared ({len(truth['friction'])} planted points)")
+    planted = {point["touchpoint"]: point["realised"] for point in truth["friction"]}
+    findings = friction["friction"]["findings"]
+    top = [(finding["kind"], finding.get("touchpoint")) for finding in findings[:len(planted)]]
+    report.equal("top friction findings", sorted(top), sorted(("drop_off", touchpoint) for touchpoint in planted), "planted points")
+    drops = {finding["touchpoint"]: finding for finding in findings if finding["kind"] == "drop_off"}
+    for touchpoint, realised in sorted(planted.items()):
+        finding = drops.get(touchpoint, {})
+        report.equal(f"{touchpoint} visitors", finding.get("exposed"), realised["visitors"], "truth")
+        report.equal(f"{touchpoint} customers who left", finding.get("affected"), realised["left"], "truth")
+    # The engine's drop-off baseline pools every touchpoint; the truth's leaves the planted ones out.
+    baseline = next(line for line in friction["friction"]["baselines"] if line["kind"] == "drop_off")
+    report.equal("baseline visitors without the planted points",
+                 baseline["exposed"] - sum(point["visitors"] for point in planted.values()), truth["baseline"]["realised"]["visitors"], "truth")
+    report.equal("baseline leavers without the planted points",
+                 baseline["affected"] - sum(point["left"] for point in planted.values()), truth["baseline"]["realised"]["left"], "truth")
+    report.note(f"friction: top {len(planted)} of {len(findings)} findings {top}, planted {sorted(planted)}")
 
 
 def main(arguments: list[str]) -> None:

@@ -15,6 +15,10 @@ public struct JourneyReport: Sendable {
     public var personas: PersonaCoverageResult
     /// Measured and designed emotion.
     public var emotions: EmotionsResult
+    /// Friction points, ranked by conversions lost.
+    public var friction: FrictionResult
+    /// How closely journeys follow the map.
+    public var conformance: ConformanceResult
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
@@ -30,6 +34,10 @@ public struct JourneyReport: Sendable {
         touchpoints = try TouchpointAnalysis.run(query, on: index)
         personas = try PersonaCoverage.run(query, on: index)
         emotions = try EmotionsAnalysis.run(query, on: index)
+        query.kind = .friction
+        friction = try FrictionAnalysis.run(query, on: index)
+        query.kind = .conformance
+        conformance = try ConformanceAnalysis.run(query, on: index)
         headlines = []
         headlines = makeHeadlines(index)
     }
@@ -55,12 +63,18 @@ public struct JourneyReport: Sendable {
                 lines.append("Biggest drop: \(Self.percent(1 - worst.conversion!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
             }
         }
+        if let top = friction.findings.first {
+            lines.append("Top friction point: \(Self.describe(top, index)) (\(Self.percent(top.rate)) against \(Self.percent(top.baselineRate)) journey-wide; about \(Int(top.conversionsLost.rounded())) conversions lost).")
+        }
         if let low = emotions.lowPoint, let row = emotions.touchpoints.first(where: { $0.id == low }), let measured = row.measured {
             let designed = row.designed.map { ", designed \(Self.signed($0))" } ?? ""
             lines.append("Emotional low point: \(row.name), measured \(Self.signed(measured.mean)) on \(Self.number(emotions.min))…\(Self.number(emotions.max)) from \(measured.count) answers\(designed).")
         }
         if let goal = index.journey.goal, let row = touchpoints.touchpoints.first(where: { $0.id == goal }) {
             lines.append("Goal '\(goal)': \(row.visitors) customers reached it.")
+        }
+        if let share = conformance.share {
+            lines.append("\(Self.percent(share)) of customers follow the map's stage order\(conformance.meanFitness.map { " (mean fitness \(Self.number(($0 * 100).rounded() / 100)))" } ?? "").")
         }
         let unmatched = personas.personas.last.map { $0.customers } ?? 0
         if personas.customers > 0 {
@@ -70,6 +84,23 @@ public struct JourneyReport: Sendable {
             lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map; the most frequent other event is \(summary.topUnclassified.first.map { "\($0.type) '\($0.name)'" } ?? "none").")
         }
         return lines
+    }
+
+    /// A finding in words: "customers leave at Sizing guide (consideration)".
+    static func describe(_ finding: FrictionResult.Finding, _ index: JourneyIndex) -> String {
+        func name(_ id: String?) -> String {
+            guard let id else { return "?" }
+            return index.journey.touchpoints.first { $0.id == id }?.name ?? id
+        }
+        let at = name(finding.touchpoint), from = name(finding.from), to = name(finding.to)
+        switch finding.kind {
+        case .dropOff: return "\(finding.customers) customers leave at \(at)"
+        case .transitionDropOff: return "\(finding.customers) customers going from \(from) to \(to) never reach the goal"
+        case .loopBack: return "\(finding.customers) customers go back from \(from) to \(to)"
+        case .repeatContact: return "\(finding.customers) customers contact \(at) again within days"
+        case .slowTransition: return "\(finding.customers) customers take unusually long from \(from) to \(to)"
+        case .negativeFeedback: return "\(finding.affected) negative answers at \(at)"
+        }
     }
 
     static func percent(_ value: Double) -> String {

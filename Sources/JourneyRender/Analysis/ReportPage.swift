@@ -3,11 +3,11 @@ import JourneyAnalytics
 import JourneyModel
 
 /// The analytics report: one self-contained HTML page with the map carrying live numbers, the
-/// funnel, a Sankey diagram, the directly-follows graph, persona coverage and the headlines.
+/// funnel, a Sankey diagram, the friction ranking, emotions, the directly-follows graph,
+/// conformance, persona coverage and the headlines.
 public enum ReportPage {
     /// The page for `report` of `journey`.
-    public static func html(_ report: JourneyReport, journey: JourneyMap, workspace: Workspace, photos: [String: String] = [:],
-                            extraSections: [(title: String, html: String)] = []) -> String {
+    public static func html(_ report: JourneyReport, journey: JourneyMap, workspace: Workspace, photos: [String: String] = [:]) -> String {
         let rows = Dictionary(report.touchpoints.touchpoints.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var measured: [String: [String]] = [:]
         for touchpoint in journey.touchpoints {
@@ -47,6 +47,7 @@ public enum ReportPage {
                              medianTime: step.medianSeconds.map { ChartFormat.duration(seconds: $0) })
         })
         html += section("Funnel", funnel.svg())
+        html += frictionSection(report.friction, journey: journey)
         if let sankey = report.paths.sankey {
             let chart = SankeyChart(title: "Where customers go after \(sankey.anchor)",
                                     nodes: sankey.nodes.map { SankeyChart.Node(column: $0.column, id: "\($0.column):\($0.id)", label: $0.id, count: $0.count) },
@@ -62,13 +63,13 @@ public enum ReportPage {
         html += section("Emotions", emotion.svg())
         html += section("Directly-follows graph", flowGraph(report, journey: journey).svg())
         html += variantsTable(report.paths.variants)
+        html += conformanceSection(report.conformance, journey: journey)
         let personas = RankingChart(title: "Customers per persona", rows: report.personas.personas.map { row in
             RankingChart.Row(label: row.id == "none" ? "matches no persona" : row.id, value: Double(row.customers),
                              valueText: "\(ChartFormat.count(row.customers)) (\(ChartFormat.percent(row.share)))",
                              detail: row.conversion.map { "\(ChartFormat.percent($0)) convert" }, role: row.id == "none" ? .neutral : .standard)
         })
         html += section("Persona coverage", personas.svg())
-        for extra in extraSections { html += section(extra.title, extra.html) }
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
         return html
@@ -90,6 +91,60 @@ public enum ReportPage {
             FlowGraphChart.Edge(from: edge.from, to: edge.to, count: edge.count, medianDuration: edge.medianSeconds.map { ChartFormat.duration(seconds: $0) })
         }
         return FlowGraphChart(title: "Which touchpoint follows which (the 40 busiest transitions)", nodes: nodes, edges: Array(edges))
+    }
+
+    /// The ten costliest friction points as bars coloured by kind, then their numbers.
+    static func frictionSection(_ friction: FrictionResult, journey: JourneyMap) -> String {
+        guard !friction.findings.isEmpty else {
+            return section("Friction", "<p>No friction point stands out from the journey-wide rates.</p>")
+        }
+        let names = Dictionary(journey.touchpoints.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        func place(_ finding: FrictionResult.Finding) -> String {
+            if let touchpoint = finding.touchpoint { return names[touchpoint] ?? touchpoint }
+            return "\(finding.from.map { names[$0] ?? $0 } ?? "?") → \(finding.to.map { names[$0] ?? $0 } ?? "?")"
+        }
+        let top = friction.findings.prefix(10)
+        let chart = RankingChart(title: "Friction ranked by conversions lost", rows: top.map { finding in
+            RankingChart.Row(label: "\(finding.kind.rawValue.replacingOccurrences(of: "_", with: " ")): \(place(finding))",
+                             value: finding.conversionsLost, valueText: ChartFormat.decimal(finding.conversionsLost, digits: 0),
+                             detail: "\(ChartFormat.count(finding.customers)) customers, \(ChartFormat.percent(finding.rate)) vs \(ChartFormat.percent(finding.baselineRate))",
+                             role: role(finding.kind))
+        })
+        var html = "<section class=\"chart\">\n<h2>Friction</h2>\n<p>\(ChartFormat.count(friction.findings.count)) friction points; \(ChartFormat.count(friction.converted)) of \(ChartFormat.count(friction.customers)) customers reach the goal. Conversions lost estimate how many more would have converted had the point behaved like the rest of the journey.</p>\n"
+        html += chart.svg() + "\n<table>\n<thead><tr><th>rank</th><th>kind</th><th>where</th><th>customers</th><th>rate</th><th>journey-wide</th><th>conversions lost</th><th>examples</th></tr></thead>\n<tbody>\n"
+        for finding in top {
+            html += "<tr><td class=\"n\">\(finding.rank)</td><td>\(XML.escape(finding.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</td><td>\(XML.escape(place(finding)))</td><td class=\"n\">\(ChartFormat.count(finding.customers))</td><td class=\"n\">\(ChartFormat.percent(finding.rate))</td><td class=\"n\">\(ChartFormat.percent(finding.baselineRate))</td><td class=\"n\">\(ChartFormat.decimal(finding.conversionsLost, digits: 1))</td><td>\(XML.escape(finding.examples.joined(separator: " ")))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</section>\n"
+    }
+
+    static func role(_ kind: FrictionResult.Kind) -> RankingChart.Role {
+        switch kind {
+        case .dropOff: .critical
+        case .transitionDropOff, .negativeFeedback: .high
+        case .loopBack, .repeatContact: .medium
+        case .slowTransition: .low
+        }
+    }
+
+    /// The share of conforming customers, deviations by kind and the stages customers skip.
+    static func conformanceSection(_ conformance: ConformanceResult, journey: JourneyMap) -> String {
+        let names = Dictionary(journey.touchpoints.map { ($0.id, $0.name) } + journey.stages.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        var html = "<section class=\"table\">\n<h2>Does the map describe reality?</h2>\n"
+        html += "<p>\(ChartFormat.count(conformance.conforming)) of \(ChartFormat.count(conformance.customers)) customers (\(conformance.share.map { ChartFormat.percent($0) } ?? "-")) follow the stage order of the map without skipping a stage; mean fitness \(conformance.meanFitness.map { ChartFormat.decimal($0, digits: 2) } ?? "-").</p>\n"
+        let chart = RankingChart(title: "Customers per fitness band", rows: conformance.histogram.map { bin in
+            RankingChart.Row(label: "\(ChartFormat.decimal(bin.from, digits: 1))–\(ChartFormat.decimal(bin.to, digits: 1))", value: Double(bin.customers),
+                             valueText: ChartFormat.count(bin.customers), role: bin.from >= 0.9 ? .positive : .standard)
+        })
+        html += chart.svg() + "\n"
+        guard !conformance.deviations.isEmpty else { return html + "</section>\n" }
+        html += "<table>\n<thead><tr><th>deviation</th><th>where</th><th>customers</th><th>occurrences</th><th>examples</th></tr></thead>\n<tbody>\n"
+        for deviation in conformance.deviations.prefix(12) {
+            let place = deviation.stage.map { names[$0] ?? $0 }
+                ?? deviation.from.map { from in "\(names[from] ?? from) → \(deviation.to.map { names[$0] ?? $0 } ?? "?")" } ?? "within the journey"
+            html += "<tr><td>\(XML.escape(deviation.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</td><td>\(XML.escape(place))</td><td class=\"n\">\(ChartFormat.count(deviation.customers))</td><td class=\"n\">\(ChartFormat.count(deviation.occurrences))</td><td>\(XML.escape(deviation.examples.joined(separator: " ")))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</section>\n"
     }
 
     static func variantsTable(_ variants: PathsResult.Variants) -> String {

@@ -19,7 +19,7 @@ extension Wayfinder {
               map.md, map.csv   the map for wikis and spreadsheets
               data/             generated retail interaction data (CSV) with its planted truth
               wayfinder.db      that data imported: events stitched into customers
-              report.html       what customers really do on the map: live numbers, funnel, paths, personas
+              report.html       what customers really do on the map: live numbers, funnel, friction, paths, conformance, personas
             """
         )
 
@@ -87,7 +87,7 @@ extension Wayfinder {
             let reportPath = WorkspaceLoader.join(out, "report.html")
             let input = try AnalyticsInput.parse(["--workspace", workspaceFolder, "--db", database])
             let report = try Report.write(input: input, workspace: workspace, journey: current, windowDays: 30, photos: loaded.photoURLs(), to: reportPath)
-            files.append(("report.html", "", "the measured journey: live numbers on the map, funnel, paths, personas"))
+            files.append(("report.html", "", "the measured journey: live numbers on the map, funnel, friction, paths, conformance, personas"))
 
             let touchpoints = current.touchpoints
             let low = touchpoints.filter { $0.emotion != nil }.min { $0.emotion! < $1.emotion! }
