@@ -2,6 +2,7 @@ import CustomerData
 import Foundation
 import JourneyModel
 import Testing
+import WayfinderTesting
 
 @Suite("Parsing")
 struct ParsingTests {
@@ -79,6 +80,36 @@ struct ParsingTests {
         }
         let compiled = try! NSRegularExpression(pattern: regex + "$", options: [.dotMatchesLineSeparators])
         #expect((compiled.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil) == expected)
+    }
+
+    @Test("globs agree with a recursive matcher written from the definition on random patterns and texts")
+    func randomGlobs() {
+        // Pattern pieces and text characters: ASCII, accented, CR LF (one character of two bytes).
+        let pieces = ["a", "b", "*", "?", "[ab]", "[!a]", "é", "\\*", "\r\n"]
+        let characters: [Character] = ["a", "b", "c", "é", "*", "\r\n"]
+        func reference(_ pattern: [Character], _ text: [Character]) -> Bool {
+            guard let first = pattern.first else { return text.isEmpty }
+            let rest = Array(pattern.dropFirst())
+            switch first {
+            case "*": return reference(rest, text) || (!text.isEmpty && reference(pattern, Array(text.dropFirst())))
+            case "?": return !text.isEmpty && reference(rest, Array(text.dropFirst()))
+            case "\\": return text.first == rest.first && !text.isEmpty && reference(Array(rest.dropFirst()), Array(text.dropFirst()))
+            case "[":
+                let close = rest.firstIndex(of: "]")!
+                var body = rest[..<close]
+                let negated = body.first == "!"
+                if negated { body = body.dropFirst() }
+                guard let character = text.first else { return false }
+                return body.contains(character) != negated && reference(Array(rest[(close + 1)...]), Array(text.dropFirst()))
+            default: return text.first == first && reference(rest, Array(text.dropFirst()))
+            }
+        }
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<3_000 {
+            let pattern = (0 ..< Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let text = String((0 ..< Int(random.next() % 8)).map { _ in characters[Int(random.next() % UInt64(characters.count))] })
+            #expect(Glob(pattern).matches(text) == reference(Array(pattern), Array(text)), "'\(pattern)' on '\(text)'")
+        }
     }
 }
 

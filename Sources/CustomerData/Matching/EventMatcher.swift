@@ -164,6 +164,15 @@ public struct Glob: Sendable {
     }
 
     let tokens: [Token]
+    /// The tokens over bytes, when every character of the pattern is ASCII (nil otherwise).
+    private let byteTokens: [ByteToken]?
+
+    enum ByteToken: Sendable {
+        case literal(UInt8)
+        case any
+        case anyRun
+        case set([ClosedRange<UInt8>], negated: Bool)
+    }
 
     /// Compiles a pattern.
     public init(_ pattern: String) {
@@ -197,30 +206,91 @@ public struct Glob: Sendable {
             }
         }
         self.tokens = tokens
+        byteTokens = Self.bytes(tokens)
+    }
+
+    private static func bytes(_ tokens: [Token]) -> [ByteToken]? {
+        func byte(_ character: Character) -> UInt8? {
+            guard character.isASCII, let value = character.asciiValue, value != 0x0D else { return nil }
+            return value
+        }
+        var result: [ByteToken] = []
+        for token in tokens {
+            switch token {
+            case .literal(let character):
+                guard let value = byte(character) else { return nil }
+                result.append(.literal(value))
+            case .any: result.append(.any)
+            case .anyRun: result.append(.anyRun)
+            case .set(let ranges, let negated):
+                var bytes: [ClosedRange<UInt8>] = []
+                for range in ranges {
+                    guard let low = byte(range.lowerBound), let high = byte(range.upperBound) else { return nil }
+                    bytes.append(low...high)
+                }
+                result.append(.set(bytes, negated: negated))
+            }
+        }
+        return result
     }
 
     /// Whether the whole text matches.
+    ///
+    /// Greedy matching that returns to the last `*` on a mismatch: every other token takes
+    /// exactly one character, so the last star is the only choice worth revisiting. Text that is
+    /// all ASCII without carriage returns (where a byte is a character) is matched byte by byte.
     public func matches(_ text: String) -> Bool {
-        let characters = Array(text)
-        var memo: [Int: Bool] = [:]
-        func match(_ t: Int, _ c: Int) -> Bool {
-            let key = t * (characters.count + 1) + c
-            if let known = memo[key] { return known }
-            let result: Bool
-            if t == tokens.count {
-                result = c == characters.count
-            } else {
-                switch tokens[t] {
-                case .anyRun: result = match(t + 1, c) || (c < characters.count && match(t, c + 1))
-                case .any: result = c < characters.count && match(t + 1, c + 1)
-                case .literal(let expected): result = c < characters.count && characters[c] == expected && match(t + 1, c + 1)
-                case .set(let ranges, let negated):
-                    result = c < characters.count && (ranges.contains { $0.contains(characters[c]) } != negated) && match(t + 1, c + 1)
+        if let byteTokens {
+            var text = text
+            let result = text.withUTF8 { bytes -> Bool? in
+                for byte in bytes where byte >= 0x80 || byte == 0x0D { return nil }
+                return Self.match(byteTokens, bytes, isStar: { if case .anyRun = $0 { true } else { false } }) { token, byte in
+                    switch token {
+                    case .literal(let expected): byte == expected
+                    case .any, .anyRun: true
+                    case .set(let ranges, let negated): ranges.contains { $0.contains(byte) } != negated
+                    }
                 }
             }
-            memo[key] = result
-            return result
+            if let result { return result }
         }
-        return match(0, 0)
+        return Self.match(tokens, Array(text), isStar: { if case .anyRun = $0 { true } else { false } }) { token, character in
+            switch token {
+            case .literal(let expected): character == expected
+            case .any, .anyRun: true
+            case .set(let ranges, let negated): ranges.contains { $0.contains(character) } != negated
+            }
+        }
     }
+
+    /// Matches `elements` against `tokens`: `isStar` tells `*`, which takes any run, and `accepts`
+    /// whether any other token takes one element.
+    @inline(__always)
+    private static func match<T, Elements: RandomAccessCollection>(_ tokens: [T], _ elements: Elements, isStar: (T) -> Bool,
+                                                                   accepts: (T, Elements.Element) -> Bool) -> Bool where Elements.Index == Int {
+        var token = 0, position = elements.startIndex
+        var star = -1, starPosition = elements.startIndex
+        while position < elements.endIndex {
+            if token < tokens.count {
+                if isStar(tokens[token]) {
+                    star = token
+                    starPosition = position
+                    token += 1
+                    continue
+                }
+                if accepts(tokens[token], elements[position]) {
+                    token += 1
+                    position += 1
+                    continue
+                }
+            }
+            guard star >= 0 else { return false }
+            token = star + 1
+            starPosition += 1
+            position = starPosition
+        }
+        while token < tokens.count, isStar(tokens[token]) { token += 1 }
+        return token == tokens.count
+    }
+
 }

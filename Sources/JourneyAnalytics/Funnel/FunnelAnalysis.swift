@@ -19,31 +19,43 @@ public enum FunnelAnalysis {
         let plan = try Plan(options, index: index)
         let window = Int64(options.windowDays * 86_400_000)
         guard options.windowDays > 0, window > 0 else { throw AnalysisError("window_days must be more than 0 (got \(options.windowDays))") }
-        let steps = plan.names.count, groups = selection.groupCount, mode = options.mode
         let partials = Parallel.map(index.customerCount) { customers -> Partial in
-            var partial = Partial(steps: steps, groups: groups)
-            var counter = FunnelCounter(steps: steps)
-            for customer in customers where selection.includes(customer: customer) {
-                let events = selection.events(of: customer)
-                guard !events.isEmpty else { continue }
-                let reached: Int
-                switch mode {
-                case .ordered: reached = counter.ordered(events, selection: selection, plan: plan, window: window)
-                case .strict: reached = counter.strict(events, selection: selection, plan: plan, window: window)
-                case .anyOrder: reached = counter.anyOrder(events, selection: selection, plan: plan, window: window)
-                }
-                partial.considered += 1
-                guard reached > 0 else { continue }
-                let group = selection.group(of: customer)
-                partial.reached[group * steps + reached - 1] += 1
-                if mode != .anyOrder {
-                    for step in 1..<max(1, reached) { partial.gaps[step].append(counter.chain[step] - counter.chain[step - 1]) }
-                    if reached > 1 { partial.total.append(counter.chain[reached - 1] - counter.chain[0]) }
+            index.timestamps.withUnsafeBufferPointer { timestamps in
+                index.touchpoints.withUnsafeBufferPointer { touchpoints in
+                    plan.single.withUnsafeBufferPointer { single in
+                        count(customers, FunnelColumns(timestamps: timestamps, touchpoints: touchpoints, single: single),
+                              selection: selection, plan: plan, mode: options.mode, window: window)
+                    }
                 }
             }
-            return partial
         }
         return FunnelResult(plan: plan, options: options, selection: selection, partials: partials)
+    }
+
+    /// The counts of `customers`.
+    private static func count(_ customers: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: Plan,
+                              mode: Options.FunnelMode, window: Int64) -> Partial {
+        let steps = plan.names.count
+        var partial = Partial(steps: steps, groups: selection.groupCount)
+        let counter = FunnelCounter(steps: steps)
+        for customer in customers where selection.includes(customer: customer) {
+            let events = selection.events(of: customer)
+            guard !events.isEmpty else { continue }
+            let reached: Int
+            switch mode {
+            case .ordered: reached = counter.ordered(events, columns, selection: selection, plan: plan, window: window)
+            case .strict: reached = counter.strict(events, columns, selection: selection, plan: plan, window: window)
+            case .anyOrder: reached = counter.anyOrder(events, columns, selection: selection, plan: plan, window: window)
+            }
+            partial.considered += 1
+            guard reached > 0 else { continue }
+            partial.reached[selection.group(of: customer) * steps + reached - 1] += 1
+            if mode != .anyOrder {
+                for step in 1..<max(1, reached) { partial.gaps[step].append(counter.chain[step] - counter.chain[step - 1]) }
+                if reached > 1 { partial.total.append(counter.chain[reached - 1] - counter.chain[0]) }
+            }
+        }
+        return partial
     }
 
     /// Steps resolved against the map.

@@ -1,36 +1,56 @@
-/// Evaluates one customer's events against the funnel steps; one counter per thread, its buffers reused.
-struct FunnelCounter {
+/// The index columns a funnel reads, as raw buffers for the duration of one pass.
+struct FunnelColumns {
+    let timestamps: UnsafeBufferPointer<Int64>
+    let touchpoints: UnsafeBufferPointer<UInt16>
+    /// Per touchpoint, its only step, -1 for none, -2 for several (``FunnelAnalysis/Plan/single``).
+    let single: UnsafeBufferPointer<Int16>
+}
+
+/// Evaluates one customer's events against the funnel steps; one counter per thread, its buffers
+/// allocated once and reused for every customer.
+struct FunnelCounter: ~Copyable {
     let steps: Int
     /// For each level i, the times of the chain completing steps 0…i with the latest start (row i of a steps × steps table).
-    private var times: [Int64]
-    private var has: [Bool]
+    private let times: UnsafeMutableBufferPointer<Int64>
+    private let has: UnsafeMutableBufferPointer<Bool>
     /// The times of the chain that reached the furthest step, after a call.
-    private(set) var chain: [Int64]
-    private var counts: [Int]
+    let chain: UnsafeMutableBufferPointer<Int64>
+    private let counts: UnsafeMutableBufferPointer<Int>
 
     init(steps: Int) {
         self.steps = steps
-        times = [Int64](repeating: 0, count: steps * steps)
-        has = [Bool](repeating: false, count: steps)
-        chain = [Int64](repeating: 0, count: steps)
-        counts = [Int](repeating: 0, count: steps)
+        times = .allocate(capacity: steps * steps)
+        times.initialize(repeating: 0)
+        has = .allocate(capacity: steps)
+        has.initialize(repeating: false)
+        chain = .allocate(capacity: steps)
+        chain.initialize(repeating: 0)
+        counts = .allocate(capacity: steps)
+        counts.initialize(repeating: 0)
+    }
+
+    deinit {
+        times.deallocate()
+        has.deallocate()
+        chain.deallocate()
+        counts.deallocate()
     }
 
     @inline(__always)
-    private func forEachStep(_ touchpoint: Int, _ plan: FunnelAnalysis.Plan, _ body: (Int) -> Void) {
-        let single = plan.single[touchpoint]
+    private func forEachStep(_ touchpoint: Int, _ columns: FunnelColumns, _ plan: FunnelAnalysis.Plan, _ body: (Int) -> Void) {
+        let single = columns.single[touchpoint]
         if single >= 0 { body(Int(single)) } else if single == -2 { for step in plan.stepsOf[touchpoint] { body(step) } }
     }
 
     /// Steps in order; returns how many steps the customer reached.
-    mutating func ordered(_ events: Range<Int>, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
+    func ordered(_ events: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
         for level in 0..<steps { has[level] = false }
         var reached = 0
-        let index = selection.index, filtered = selection.filtersEvents
+        let filtered = selection.filtersEvents
         for event in events {
             if filtered, !selection.includes(event: event) { continue }
-            let time = index.timestamps[event]
-            forEachStep(Int(index.touchpoints[event]), plan) { step in
+            let time = columns.timestamps[event]
+            forEachStep(Int(columns.touchpoints[event]), columns, plan) { step in
                 if step == 0 {
                     // A later start is never worse for what follows.
                     has[0] = true
@@ -53,15 +73,15 @@ struct FunnelCounter {
     }
 
     /// Steps in order with no other classified event between them.
-    mutating func strict(_ events: Range<Int>, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
+    func strict(_ events: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
         var level = 0, reached = 0
         var start: Int64 = 0
-        let index = selection.index, filtered = selection.filtersEvents
+        let filtered = selection.filtersEvents
         for event in events {
             if filtered, !selection.includes(event: event) { continue }
-            let time = index.timestamps[event]
+            let time = columns.timestamps[event]
             var next = 0, nextStart: Int64 = 0
-            forEachStep(Int(index.touchpoints[event]), plan) { step in
+            forEachStep(Int(columns.touchpoints[event]), columns, plan) { step in
                 if step == level, level > 0, time - start <= window, level + 1 > next {
                     next = level + 1
                     nextStart = start
@@ -84,18 +104,18 @@ struct FunnelCounter {
     }
 
     /// All of the first k steps within the window, in any order.
-    mutating func anyOrder(_ events: Range<Int>, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
+    func anyOrder(_ events: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
         for step in 0..<steps { counts[step] = 0 }
-        let index = selection.index, filtered = selection.filtersEvents
+        let filtered = selection.filtersEvents
         var reached = 0
         var left = events.lowerBound
         for right in events {
             if filtered, !selection.includes(event: right) { continue }
-            let time = index.timestamps[right]
-            forEachStep(Int(index.touchpoints[right]), plan) { counts[$0] += 1 }
-            while time - index.timestamps[left] > window {
+            let time = columns.timestamps[right]
+            forEachStep(Int(columns.touchpoints[right]), columns, plan) { counts[$0] += 1 }
+            while time - columns.timestamps[left] > window {
                 if !filtered || selection.includes(event: left) {
-                    forEachStep(Int(index.touchpoints[left]), plan) { counts[$0] -= 1 }
+                    forEachStep(Int(columns.touchpoints[left]), columns, plan) { counts[$0] -= 1 }
                 }
                 left += 1
             }

@@ -63,14 +63,10 @@ public struct FunnelResult: Codable, Sendable, Equatable {
     init(plan: FunnelAnalysis.Plan, options: Options, selection: Selection, partials: [FunnelAnalysis.Partial]) {
         let steps = plan.ids.count, groups = selection.groupCount
         var furthest = [Int](repeating: 0, count: steps * groups)
-        var gaps = [[Int64]](repeating: [], count: steps)
-        var total: [Int64] = []
         var considered = 0
         for partial in partials {
             considered += partial.considered
             for slot in furthest.indices { furthest[slot] += partial.reached[slot] }
-            for step in 0..<steps { gaps[step] += partial.gaps[step] }
-            total += partial.total
         }
         func cumulative(_ group: Int?) -> [Int] {
             var counts = [Int](repeating: 0, count: steps)
@@ -80,11 +76,10 @@ public struct FunnelResult: Codable, Sendable, Equatable {
             for step in stride(from: steps - 2, through: 0, by: -1) { counts[step] += counts[step + 1] }
             return counts
         }
-        // Order statistics of each step's gaps (and of the whole span), one job per core.
-        let gapLists = gaps + [total]
-        let timings = options.mode == .anyOrder ? [] : Parallel.each(gapLists.count) { list -> (median: Double?, p90: Double?) in
-            var values = gapLists[list]
-            return Quantiles.summary(&values)
+        // Order statistics of each step's gaps (and of the whole span), one job per core, over
+        // the per-thread lists as they are.
+        let timings = options.mode == .anyOrder ? [] : Parallel.each(steps + 1) { list -> (median: Double?, p90: Double?) in
+            Quantiles.summary(parts: partials.map { list < steps ? $0.gaps[list] : $0.total })
         }
         func makeSteps(_ counts: [Int], times: Bool) -> [Step] {
             (0..<steps).map { step in

@@ -1,10 +1,12 @@
 /// Exact order statistics without a full sort.
 enum Quantiles {
-    /// The value at rank `floor(q · (n − 1))` of `values` (nearest rank below, as DuckDB's
-    /// `quantile_disc` returns), or nil when empty. Reorders `values`.
+    /// The rank `floor(q · (n − 1))` of `n` values (nearest rank below, as DuckDB's `quantile_disc` returns).
+    static func rank(_ q: Double, of count: Int) -> Int { Int((q * Double(count - 1)).rounded(.down)) }
+
+    /// The value at rank `floor(q · (n − 1))` of `values`, or nil when empty. Reorders `values`.
     static func discrete(_ values: inout [Int64], _ q: Double) -> Int64? {
         guard !values.isEmpty else { return nil }
-        return element(&values, rank: Int((q * Double(values.count - 1)).rounded(.down)))
+        return element(&values, rank: rank(q, of: values.count))
     }
 
     /// The value that would be at `rank` (from 0) if `values` were sorted ascending. Reorders `values`.
@@ -14,9 +16,57 @@ enum Quantiles {
 
     /// The median and the 90th percentile in seconds.
     static func summary(_ milliseconds: inout [Int64]) -> (median: Double?, p90: Double?) {
-        let median = discrete(&milliseconds, 0.5).map { Double($0) / 1000 }
-        let p90 = discrete(&milliseconds, 0.9).map { Double($0) / 1000 }
-        return (median, p90)
+        summary(parts: [milliseconds])
+    }
+
+    /// The median and the 90th percentile in seconds of the values of all `parts` together.
+    static func summary(parts: [[Int64]]) -> (median: Double?, p90: Double?) {
+        let count = parts.reduce(0) { $0 + $1.count }
+        guard count > 0 else { return (nil, nil) }
+        let values = elements(parts: parts, ranks: [rank(0.5, of: count), rank(0.9, of: count)])
+        return (Double(values[0]) / 1000, Double(values[1]) / 1000)
+    }
+
+    /// The values that would be at `ranks` (each in `0..<n`) if the `n` values of all `parts` together were sorted ascending.
+    ///
+    /// Radix selection: one pass finds the range, a second counts the values into 2¹⁶ buckets of
+    /// equal width, and the buckets holding the ranks are read out again and selected exactly.
+    /// Values are not moved, so the parts can be the per-thread lists as they are.
+    static func elements(parts: [[Int64]], ranks: [Int]) -> [Int64] {
+        var low = Int64.max, high = Int64.min
+        for part in parts {
+            part.withUnsafeBufferPointer { buffer in
+                for value in buffer {
+                    low = min(low, value)
+                    high = max(high, value)
+                }
+            }
+        }
+        let span = UInt64(bitPattern: high &- low)
+        let bits = span == 0 ? 0 : UInt64.bitWidth - span.leadingZeroBitCount
+        let shift = max(0, bits - 16)
+        var histogram = [Int](repeating: 0, count: Int(span >> UInt64(shift)) + 1)
+        histogram.withUnsafeMutableBufferPointer { counts in
+            for part in parts {
+                part.withUnsafeBufferPointer { buffer in
+                    for value in buffer { counts[Int(UInt64(bitPattern: value &- low) >> UInt64(shift))] += 1 }
+                }
+            }
+        }
+        return ranks.map { rank in
+            var bucket = 0, before = 0
+            while before + histogram[bucket] <= rank {
+                before += histogram[bucket]
+                bucket += 1
+            }
+            if shift == 0 { return low &+ Int64(bucket) }
+            var members: [Int64] = []
+            members.reserveCapacity(histogram[bucket])
+            for part in parts {
+                for value in part where Int(UInt64(bitPattern: value &- low) >> UInt64(shift)) == bucket { members.append(value) }
+            }
+            return element(&members, rank: rank - before)
+        }
     }
 
     /// Quickselect (median-of-three pivot, three-way partition).
