@@ -22,6 +22,8 @@ struct QuantilesTests {
             let sorted = parts.flatMap { $0 }.sorted()
             let ranks = [0, count / 2, Quantiles.rank(0.9, of: count), count - 1]
             #expect(Quantiles.elements(parts: parts, ranks: ranks) == ranks.map { sorted[$0] }, "\(count) values over \(spread)")
+            let bounds = (sorted.first! - Int64(spread % 3)) ... sorted.last!
+            #expect(Quantiles.elements(parts: parts, ranks: ranks, within: bounds) == ranks.map { sorted[$0] }, "\(count) values within \(bounds)")
             var merged = parts.flatMap { $0 }
             #expect(Quantiles.discrete(&merged, 0.5) == sorted[Quantiles.rank(0.5, of: count)])
             let summary = Quantiles.summary(parts: parts)

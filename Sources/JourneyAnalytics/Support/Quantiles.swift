@@ -19,53 +19,74 @@ enum Quantiles {
         summary(parts: [milliseconds])
     }
 
-    /// The median and the 90th percentile in seconds of the values of all `parts` together.
-    static func summary(parts: [[Int64]]) -> (median: Double?, p90: Double?) {
+    /// The median and the 90th percentile in seconds of the values of all `parts` together, all
+    /// within `bounds` when given (which saves a pass).
+    static func summary(parts: [[Int64]], within bounds: ClosedRange<Int64>? = nil) -> (median: Double?, p90: Double?) {
         let count = parts.reduce(0) { $0 + $1.count }
         guard count > 0 else { return (nil, nil) }
-        let values = elements(parts: parts, ranks: [rank(0.5, of: count), rank(0.9, of: count)])
+        let values = elements(parts: parts, ranks: [rank(0.5, of: count), rank(0.9, of: count)], within: bounds)
         return (Double(values[0]) / 1000, Double(values[1]) / 1000)
     }
 
-    /// The values that would be at `ranks` (each in `0..<n`) if the `n` values of all `parts` together were sorted ascending.
+    /// The values that would be at `ranks` (each in `0..<n`) if the `n` values of all `parts`
+    /// together were sorted ascending; `bounds`, when given, holds every value.
     ///
-    /// Radix selection: one pass finds the range, a second counts the values into 2¹⁶ buckets of
-    /// equal width, and the buckets holding the ranks are read out again and selected exactly.
-    /// Values are not moved, so the parts can be the per-thread lists as they are.
-    static func elements(parts: [[Int64]], ranks: [Int]) -> [Int64] {
+    /// Radix selection: one pass finds the range (unless `bounds` gives it), a second counts the
+    /// values into at most 2¹⁶ buckets of equal width, and a third reads out the values of the
+    /// buckets holding the ranks, among which each rank is selected exactly. Values are not
+    /// moved, so the parts can be the per-thread lists as they are.
+    static func elements(parts: [[Int64]], ranks: [Int], within bounds: ClosedRange<Int64>? = nil) -> [Int64] {
         var low = Int64.max, high = Int64.min
-        for part in parts {
-            part.withUnsafeBufferPointer { buffer in
-                for value in buffer {
-                    low = min(low, value)
-                    high = max(high, value)
+        if let bounds {
+            (low, high) = (bounds.lowerBound, bounds.upperBound)
+        } else {
+            for part in parts {
+                part.withUnsafeBufferPointer { buffer in
+                    for value in buffer {
+                        low = min(low, value)
+                        high = max(high, value)
+                    }
                 }
             }
         }
         let span = UInt64(bitPattern: high &- low)
         let bits = span == 0 ? 0 : UInt64.bitWidth - span.leadingZeroBitCount
-        let shift = max(0, bits - 16)
-        var histogram = [Int](repeating: 0, count: Int(span >> UInt64(shift)) + 1)
+        let shift = UInt64(max(0, bits - 16))
+        var histogram = [Int](repeating: 0, count: Int(span >> shift) + 1)
         histogram.withUnsafeMutableBufferPointer { counts in
             for part in parts {
                 part.withUnsafeBufferPointer { buffer in
-                    for value in buffer { counts[Int(UInt64(bitPattern: value &- low) >> UInt64(shift))] += 1 }
+                    for value in buffer { counts[Int(UInt64(bitPattern: value &- low) >> shift)] += 1 }
                 }
             }
         }
-        return ranks.map { rank in
+        // The bucket of each rank and the values in buckets before it.
+        let targets = ranks.map { rank -> (bucket: Int, before: Int) in
             var bucket = 0, before = 0
             while before + histogram[bucket] <= rank {
                 before += histogram[bucket]
                 bucket += 1
             }
-            if shift == 0 { return low &+ Int64(bucket) }
-            var members: [Int64] = []
-            members.reserveCapacity(histogram[bucket])
-            for part in parts {
-                for value in part where Int(UInt64(bitPattern: value &- low) >> UInt64(shift)) == bucket { members.append(value) }
+            return (bucket, before)
+        }
+        if shift == 0 { return targets.map { low &+ Int64($0.bucket) } }
+        let buckets = Array(Set(targets.map(\.bucket))).sorted()
+        var members = buckets.map { bucket -> [Int64] in
+            var list: [Int64] = []
+            list.reserveCapacity(histogram[bucket])
+            return list
+        }
+        for part in parts {
+            part.withUnsafeBufferPointer { buffer in
+                for value in buffer {
+                    let bucket = Int(UInt64(bitPattern: value &- low) >> shift)
+                    for (slot, wanted) in buckets.enumerated() where bucket == wanted { members[slot].append(value) }
+                }
             }
-            return element(&members, rank: rank - before)
+        }
+        return zip(ranks, targets).map { rank, target in
+            let slot = buckets.firstIndex(of: target.bucket)!
+            return element(&members[slot], rank: rank - target.before)
         }
     }
 
