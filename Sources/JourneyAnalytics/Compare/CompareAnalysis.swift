@@ -5,6 +5,10 @@
 /// z = (x₂/n₂ − x₁/n₁) / √(p(1 − p)(1/n₁ + 1/n₂)), and the two-sided p-value erfc(|z| / √2). A
 /// change with p < 0.05 is `better` or `worse` (by whether the rate should rise or fall);
 /// otherwise there is `no_evidence`.
+///
+/// Means (the measured emotion per touchpoint and stage) are compared by Welch's t-test:
+/// t = (m₂ − m₁) / √(s₁²/n₁ + s₂²/n₂) with the Welch–Satterthwaite degrees of freedom, and the
+/// two-sided p-value from Student's t distribution; a higher emotion is better.
 public enum CompareAnalysis {
     /// The significance level.
     public static let alpha = 0.05
@@ -27,7 +31,7 @@ public enum CompareAnalysis {
         }
         let first = try side(before), second = try side(after)
         return CompareResult(kind: kind, before: CompareResult.Side(label: before.label, first), after: CompareResult.Side(label: after.label, second),
-                             differences: differences(first, second))
+                             differences: differences(first, second), meanDifferences: meanDifferences(first, second))
     }
 
     static func differences(_ before: AnalysisOutput, _ after: AnalysisOutput) -> [CompareResult.Difference] {
@@ -55,6 +59,45 @@ public enum CompareAnalysis {
                 rows.append(.rate("variant \(path.joined(separator: " > "))", countsOne[path] ?? 0, one.total, countsTwo[path] ?? 0, two.total, higherIsBetter: nil))
             }
         }
+        if let one = before.conformance, let two = after.conformance {
+            rows.append(.rate("conforming customers", one.conforming, one.customers, two.conforming, two.customers))
+            func key(_ deviation: ConformanceResult.Deviation) -> String {
+                [deviation.kind.rawValue, deviation.stage ?? deviation.from.map { "\($0) > \(deviation.to ?? "")" }].compactMap { $0 }.joined(separator: " ")
+            }
+            let countsTwo = Dictionary(two.deviations.map { (key($0), $0.customers) }, uniquingKeysWith: +)
+            var seen = Set<String>()
+            for deviation in one.deviations + two.deviations where seen.insert(key(deviation)).inserted {
+                let countOne = one.deviations.first { key($0) == key(deviation) }?.customers ?? 0
+                rows.append(.rate(key(deviation), countOne, one.customers, countsTwo[key(deviation)] ?? 0, two.customers, higherIsBetter: false))
+            }
+        }
+        if let one = before.friction, let two = after.friction {
+            rows.append(.rate("goal conversion", one.converted, one.customers, two.converted, two.customers))
+            func key(_ finding: FrictionResult.Finding) -> String {
+                "\(finding.kind.rawValue) \(finding.touchpoint ?? "\(finding.from ?? "") > \(finding.to ?? "")")"
+            }
+            let findingsTwo = Dictionary(two.findings.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let findingsOne = Dictionary(one.findings.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+            var seen = Set<String>()
+            // Findings ranked on either side; a point that is no finding on one side is shown only with its counts there.
+            for finding in (one.findings + two.findings).prefix(40) where seen.insert(key(finding)).inserted {
+                let first = findingsOne[key(finding)], second = findingsTwo[key(finding)]
+                rows.append(.rate(key(finding), first?.affected ?? 0, first?.exposed ?? 0, second?.affected ?? 0, second?.exposed ?? 0, higherIsBetter: false))
+            }
+        }
+        return rows
+    }
+
+    static func meanDifferences(_ before: AnalysisOutput, _ after: AnalysisOutput) -> [CompareResult.MeanDifference] {
+        guard let one = before.emotions, let two = after.emotions else { return [] }
+        var rows: [CompareResult.MeanDifference] = []
+        for (level, rowsOne, rowsTwo) in [("stage", one.stages, two.stages), ("touchpoint", one.touchpoints, two.touchpoints)] {
+            let measuredTwo = Dictionary(rowsTwo.map { ($0.id, $0.measured) }, uniquingKeysWith: { first, _ in first })
+            for row in rowsOne {
+                guard let first = row.measured, let second = measuredTwo[row.id] ?? nil else { continue }
+                rows.append(.means("emotion at \(level) \(row.id)", first, second))
+            }
+        }
         return rows
     }
 
@@ -79,6 +122,12 @@ public struct CompareResult: Codable, Sendable {
         public var dfg: PathsResult.Graph?
         /// Persona coverage, when compared.
         public var personas: PersonaCoverageResult?
+        /// Friction, when compared.
+        public var friction: FrictionResult?
+        /// Conformance, when compared.
+        public var conformance: ConformanceResult?
+        /// Emotions, when compared.
+        public var emotions: EmotionsResult?
 
         init(label: String, _ output: AnalysisOutput) {
             self.label = label
@@ -86,6 +135,9 @@ public struct CompareResult: Codable, Sendable {
             variants = output.variants
             dfg = output.dfg
             personas = output.personas
+            friction = output.friction
+            conformance = output.conformance
+            emotions = output.emotions
         }
     }
 
@@ -131,4 +183,38 @@ public struct CompareResult: Codable, Sendable {
     public var after: Side
     /// Compared rates.
     public var differences: [Difference]
+    /// Compared means (measured emotion), each with Welch's t-test.
+    public var meanDifferences: [MeanDifference]
+
+    /// One compared mean.
+    public struct MeanDifference: Codable, Sendable, Equatable {
+        /// What the mean is.
+        public var metric: String
+        /// The estimates before and after.
+        public var before: MeanEstimate, after: MeanEstimate
+        /// `after − before`.
+        public var change: Double
+        /// Welch's t, its degrees of freedom and the two-sided p-value (nil with fewer than two values a side or no variance).
+        public var t: Double?, degreesOfFreedom: Double?, p: Double?
+        /// `better`, `worse` or `no_evidence`.
+        public var verdict: String
+
+        enum CodingKeys: String, CodingKey {
+            case metric, before, after, change, t, p, verdict
+            case degreesOfFreedom = "degrees_of_freedom"
+        }
+
+        static func means(_ metric: String, _ before: MeanEstimate, _ after: MeanEstimate) -> MeanDifference {
+            let test = MeanEstimate.welch(before, after)
+            var verdict = "no_evidence"
+            if let test, test.p < CompareAnalysis.alpha { verdict = test.t > 0 ? "better" : "worse" }
+            return MeanDifference(metric: metric, before: before, after: after, change: after.mean - before.mean,
+                                  t: test?.t, degreesOfFreedom: test?.degreesOfFreedom, p: test?.p, verdict: verdict)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, before, after, differences
+        case meanDifferences = "mean_differences"
+    }
 }

@@ -117,6 +117,18 @@ extension MeanEstimate {
         return (low + high) / 2
     }
 
+    /// Welch's t-test of `second`'s mean against `first`'s: t (positive when the second is higher),
+    /// the Welch–Satterthwaite degrees of freedom and the two-sided p-value; nil with fewer than two
+    /// values on a side or no variance on both.
+    public static func welch(_ first: MeanEstimate, _ second: MeanEstimate) -> (t: Double, degreesOfFreedom: Double, p: Double)? {
+        guard let varianceOne = first.variance, let varianceTwo = second.variance else { return nil }
+        let one = varianceOne / Double(first.count), two = varianceTwo / Double(second.count)
+        guard one + two > 0 else { return nil }
+        let t = (second.mean - first.mean) / (one + two).squareRoot()
+        let degrees = (one + two) * (one + two) / (one * one / Double(first.count - 1) + two * two / Double(second.count - 1))
+        return (t, degrees, 2 * tDistribution(-abs(t), degreesOfFreedom: degrees))
+    }
+
     /// P(T ≤ t) for Student's t with ν degrees of freedom.
     public static func tDistribution(_ t: Double, degreesOfFreedom: Double) -> Double {
         let x = degreesOfFreedom / (degreesOfFreedom + t * t)

@@ -74,6 +74,15 @@ public enum AnalysisTable {
                     [row.metric, percent(row.before), percent(row.after), row.change.map { String(format: "%+.1f pts", $0 * 100) } ?? "-",
                      row.p.map { String(format: "%.3g", $0) } ?? "-", row.verdict.replacingOccurrences(of: "_", with: " ")]
                 })))
+            if !compare.meanDifferences.isEmpty {
+                tables.append(("Compared means (Welch's t-test)", Table(
+                    header: ["metric", "before", "after", "change", "n before", "n after", "p", "verdict"],
+                    rows: compare.meanDifferences.map { row in
+                        [row.metric, String(format: "%.2f", row.before.mean), String(format: "%.2f", row.after.mean), String(format: "%+.2f", row.change),
+                         String(row.before.count), String(row.after.count), row.p.map { String(format: "%.3g", $0) } ?? "-",
+                         row.verdict.replacingOccurrences(of: "_", with: " ")]
+                    })))
+            }
         }
         if let friction = output.friction {
             tables.append(("Friction (\(friction.findings.count) findings, \(friction.customers) customers, conversion \(percent(friction.conversion)))", Table(
