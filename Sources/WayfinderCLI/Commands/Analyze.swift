@@ -83,6 +83,21 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Split a customer's events into journeys after this many days without events.", valueName: "days"))
         var gapDays: Double?
 
+        @Option(help: ArgumentHelp("Friction: a service contact again within this many days is a repeat contact.", valueName: "days"))
+        var repeatContactDays: Double = Options().repeatContactDays
+
+        @Option(help: ArgumentHelp("Friction: channels whose contacts can repeat, comma-separated (default: chat, phone, email, support, call-centre, store).", valueName: "names"))
+        var serviceChannels: String?
+
+        @Option(help: ArgumentHelp("Friction: a transition is slow when its median exceeds this many times the median of all transitions.", valueName: "factor"))
+        var slowFactor: Double = Options().slowFactor
+
+        @Option(help: ArgumentHelp("Friction: customers a finding needs before it is listed.", valueName: "n"))
+        var minimumCustomers: Int = Options().minimumCustomers
+
+        @Option(help: ArgumentHelp("Friction and conformance: example customers per finding.", valueName: "n"))
+        var examples: Int = Options().examples
+
         @Option(help: ArgumentHelp("Compare: the analysis to compare (funnel, paths, friction, emotions, conformance, personas).", valueName: "kind"))
         var compare: String = "funnel"
 
@@ -111,6 +126,12 @@ extension Wayfinder {
             if windowDays <= 0 { throw ValidationError("--window-days must be more than 0.") }
             if top < 0 { throw ValidationError("--top must be 0 or more.") }
             if let gapDays, gapDays <= 0 { throw ValidationError("--gap-days must be more than 0.") }
+            if !(repeatContactDays >= 0) { throw ValidationError("--repeat-contact-days must be 0 or more.") }
+            if !(slowFactor > 0) { throw ValidationError("--slow-factor must be more than 0, for example 3.") }
+            if minimumCustomers < 0 || examples < 0 { throw ValidationError("--minimum-customers and --examples must be 0 or more.") }
+            if let serviceChannels, serviceChannels.split(separator: ",").isEmpty {
+                throw ValidationError("--service-channels takes channel names, comma-separated, for example chat,phone.")
+            }
             for alias in aliases where !alias.contains("=") {
                 throw ValidationError("--alias takes REGEX=NAME, for example --alias '^email-.*=email'; got '\(alias)'.")
             }
@@ -162,6 +183,11 @@ extension Wayfinder {
             options.sankeyTo = sankeyTo
             options.sankeySteps = sankeySteps
             options.gapDays = gapDays
+            options.repeatContactDays = repeatContactDays
+            if let serviceChannels { options.serviceChannels = serviceChannels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            options.slowFactor = slowFactor
+            options.minimumCustomers = minimumCustomers
+            options.examples = examples
             options.compareKind = AnalysisQuery.Kind(rawValue: compare) ?? .funnel
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }
