@@ -87,6 +87,73 @@ struct FunnelTests {
         }
     }
 
+    /// The times of the chain whose step times an ordered funnel reports, from the definition: of
+    /// the chains reaching the furthest step, those completing at the earliest event; of those, the
+    /// latest start (the earliest event among equal start times); then the earliest event of each
+    /// following step.
+    static func referenceChain(_ trace: [Event], window: Int) -> [Int]? {
+        let reached = reference(trace, mode: .ordered, window: window)
+        guard reached > 1 else { return nil }
+        let stages = trace.map { TinyJourney.stageOf[$0.name]! }, times = trace.map(\.second)
+        /// The earliest positions of steps 1…upTo after `start`, or nil.
+        func greedy(from start: Int, upTo last: Int) -> [Int]? {
+            var positions = [start]
+            for step in 1...max(1, last) where last >= 1 {
+                guard let next = ((positions.last! + 1)..<trace.count).first(where: { stages[$0] == step }) else { return nil }
+                positions.append(next)
+            }
+            return positions
+        }
+        for end in trace.indices where stages[end] == reached - 1 {
+            let starts = trace.indices.filter { start in
+                guard stages[start] == 0, start < end, times[end] - times[start] <= window else { return false }
+                guard reached > 2 else { return true }
+                guard let positions = greedy(from: start, upTo: reached - 2) else { return false }
+                return positions.last! < end
+            }
+            guard let latest = starts.map({ times[$0] }).max() else { continue }
+            let start = starts.first { times[$0] == latest }!
+            let middle = reached > 2 ? Array(greedy(from: start, upTo: reached - 2)!.dropFirst()) : []
+            return ([start] + middle + [end]).map { times[$0] }
+        }
+        return nil
+    }
+
+    @Test("ordered step times: median and 90th percentile equal those of the reference chains")
+    func stepTimes() throws {
+        var random = SplitMix64(seed: 9)
+        var events: [Event] = []
+        let names = ["A1", "A2", "B1", "C1", "X", "B1", "C1"]
+        for customer in 0..<400 {
+            for _ in 0 ..< 2 + Int(random.next() % 9) {
+                let second = Int(random.next() % 20) * Self.day / 2 + Int(random.next() % 4) * 60
+                events.append(Event(customer: "c\(customer)", name: names[Int(random.next() % UInt64(names.count))], second: second))
+            }
+        }
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index(events, in: directory)
+        for windowDays in [2.0, 30] {
+            let window = Int(windowDays) * Self.day
+            var gaps: [[Int]] = [[], [], []], totals: [Int] = []
+            for trace in TinyJourney.traces(events).values {
+                guard let chain = Self.referenceChain(trace, window: window) else { continue }
+                for step in 1..<chain.count { gaps[step].append(chain[step] - chain[step - 1]) }
+                totals.append(chain.last! - chain.first!)
+            }
+            func quantile(_ values: [Int], _ q: Double) -> Double? {
+                guard !values.isEmpty else { return nil }
+                return Double(values.sorted()[Int((q * Double(values.count - 1)).rounded(.down))])
+            }
+            let result = try Self.funnel(index, windowDays: windowDays)
+            for step in 1..<3 {
+                #expect(!gaps[step].isEmpty)
+                #expect(result.steps[step].medianSeconds == quantile(gaps[step], 0.5), "step \(step), \(windowDays) days")
+                #expect(result.steps[step].p90Seconds == quantile(gaps[step], 0.9), "step \(step), \(windowDays) days")
+            }
+            #expect(result.medianSecondsToFurthest == quantile(totals, 0.5))
+        }
+    }
+
     @Test("equal timestamps are ordered by arrival")
     func equalTimestamps() throws {
         let directory = try TemporaryDirectory()

@@ -6,7 +6,9 @@ import JourneyModel
 /// ei classified into step i, with t(ek) − t(e1) ≤ window. *Strict* forbids other classified
 /// events between the steps; *any order* drops the order condition. Each step's count is the
 /// customers who reached it or beyond. Times between steps are those of the chain that took the
-/// customer furthest (the latest possible start, so the fastest way there).
+/// customer furthest: of those chains, the ones completing at the earliest event; of those, the
+/// latest start (the first of equal start times), then the earliest event of each step after it,
+/// so the fastest way there.
 public enum FunnelAnalysis {
     /// Runs the funnel of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FunnelResult {
