@@ -212,4 +212,42 @@ struct MapVersionTests {
         let again = try await store.saveMap(workspace: "shop", id: "checkout", map: WorkspaceFixture.map(), author: "ana")
         #expect(again.outcome == .created && again.version.number == 1)
     }
+
+    @Test("concurrent saves get consecutive versions; of saves based on one version, exactly one wins")
+    func concurrentSaves() async throws {
+        let fixture = try await WorkspaceFixture.shop()
+        let store = fixture.store
+        _ = try await store.saveMap(workspace: "shop", id: "checkout", map: WorkspaceFixture.map(), author: "ana")
+        let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    try await store.saveMap(workspace: "shop", id: "checkout", map: WorkspaceFixture.map(title: "Title \(index)"), author: "user \(index)").version.number
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(numbers.sorted() == Array(2...13))
+        #expect(try await store.mapVersions(workspace: "shop", id: "checkout").map(\.number) == Array(1...13))
+
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    (try? await store.saveMap(workspace: "shop", id: "checkout", map: WorkspaceFixture.map(title: "Edit \(index)"), author: "ben",
+                                              baseVersion: 13)) != nil
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try await store.map(workspace: "shop", id: "checkout").currentVersion == 14)
+    }
+
+    @Test("what was saved is there after the store is opened again")
+    func reopen() async throws {
+        let fixture = try await WorkspaceFixture.shop()
+        _ = try await Self.threeVersions(fixture.store)
+        let reopened = try JourneyStore(path: fixture.directory.path("store.db"))
+        #expect(try await reopened.mapVersions(workspace: "shop", id: "checkout").map(\.number) == [1, 2, 3])
+        #expect(try await reopened.exportWorkspace("shop") == fixture.store.exportWorkspace("shop"))
+    }
 }
