@@ -6,8 +6,8 @@ import JourneyModel
 /// back exactly (an invalid id in a model built in code, say) is refused. Then the workspace that
 /// the write would leave is validated with ``WorkspaceValidator``: incoming personas and maps first,
 /// at the indices of the document they came from (so paths and source positions point into it), the
-/// stored ones after. Every error refuses the write, wherever it is; warnings are kept for the
-/// incoming items only.
+/// stored ones after. Every error in the incoming items refuses the write, and so does every error
+/// the write would cause in a stored item; warnings are kept for the incoming items only.
 enum DocumentCheck {
     /// The canonical JSON of a persona, and the problems of reading it back at `personas[index]`.
     static func canonical(_ persona: Persona, index: Int, file: String) -> (json: String, diagnostics: [Diagnostic]) {
@@ -42,14 +42,18 @@ enum DocumentCheck {
         let storedMaps = state.maps.map(\.map).filter { !mapIDs.contains($0.id) }
         let merged = Workspace(name: incoming.name, description: incoming.description,
                                personas: incoming.personas + storedPersonas, journeys: incoming.journeys + storedMaps)
+        // Errors stored documents have already (say, after a stricter validator) do not block
+        // other writes; only those the write would cause do.
+        let stored = state.workspace
+        let before = Set(WorkspaceValidator.validate(stored, sourceMap: SourceMap(defaultFile: "")).compactMap { storedKey($0, in: stored) })
         var kept: [Diagnostic] = []
         for var diagnostic in WorkspaceValidator.validate(merged, sourceMap: sourceMap) {
             switch subject(of: diagnostic.path) {
             case ("personas", let index)? where index >= incoming.personas.count:
-                guard diagnostic.severity == .error else { continue }
+                guard diagnostic.severity == .error, let key = storedKey(diagnostic, in: merged), !before.contains(key) else { continue }
                 diagnostic = relabel(diagnostic, file: "personas/\(merged.personas[index].id).json")
             case ("journeys", let index)? where index >= incoming.journeys.count:
-                guard diagnostic.severity == .error else { continue }
+                guard diagnostic.severity == .error, let key = storedKey(diagnostic, in: merged), !before.contains(key) else { continue }
                 diagnostic = relabel(diagnostic, file: "journeys/\(merged.journeys[index].id).json")
             default:
                 break
@@ -57,6 +61,15 @@ enum DocumentCheck {
             kept.append(diagnostic)
         }
         return kept
+    }
+
+    /// An error on a persona or map named by id rather than index, so the same error matches in
+    /// two workspaces that order their items differently.
+    static func storedKey(_ diagnostic: Diagnostic, in workspace: Workspace) -> String? {
+        guard diagnostic.severity == .error, let (kind, index) = subject(of: diagnostic.path) else { return nil }
+        let ids = kind == "personas" ? workspace.personas.map(\.id) : workspace.journeys.map(\.id)
+        guard index < ids.count, let close = diagnostic.path.firstIndex(of: "]") else { return nil }
+        return "\(kind)/\(ids[index])\(diagnostic.path[diagnostic.path.index(after: close)...])|\(diagnostic.code)|\(diagnostic.message)"
     }
 
     /// Errors first, each group in the order found.

@@ -250,4 +250,28 @@ struct MapVersionTests {
         #expect(try await reopened.mapVersions(workspace: "shop", id: "checkout").map(\.number) == [1, 2, 3])
         #expect(try await reopened.exportWorkspace("shop") == fixture.store.exportWorkspace("shop"))
     }
+
+    @Test("an error a stored map has already blocks saves of that map only")
+    func storedError() async throws {
+        let fixture = try await WorkspaceFixture.shop()
+        let store = fixture.store
+        _ = try await store.saveMap(workspace: "shop", id: "checkout", map: WorkspaceFixture.map(), author: "ana")
+        // As if a stricter validator came with an upgrade: the stored map names a persona that does not exist.
+        var stale = WorkspaceFixture.map()
+        stale.personas.append("ghost")
+        let document = WorkspaceCodec.text(stale, syntax: .json)
+        try await store.database.write { db in
+            try db.execute(sql: "UPDATE journey_map_versions SET document = ?", arguments: [document])
+        }
+        let other = try await store.saveMap(workspace: "shop", id: "returns", map: WorkspaceFixture.map(id: "returns", title: "Returns"), author: "ana")
+        #expect(other.outcome == .created)
+        var persona = WorkspaceFixture.persona
+        persona.quote = "Fit first."
+        #expect(try await store.savePersona(workspace: "shop", id: "maya", persona: persona).outcome == .updated)
+        var edited = stale
+        edited.title = "Checkout, edited"
+        let refused = await storeError { try await store.saveMap(workspace: "shop", id: "checkout", map: edited, author: "ana") }
+        #expect(refused?.diagnostics.first?.path == "journeys[0].personas[1]")
+        #expect(try await store.saveMap(workspace: "shop", id: "checkout", map: WorkspaceFixture.map(title: "Fixed"), author: "ana").version.number == 2)
+    }
 }
