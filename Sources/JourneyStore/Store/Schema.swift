@@ -100,6 +100,7 @@ enum Schema {
                 """)
             for index in deferredIndexes { try db.execute(sql: index.sql) }
         }
+        migrator.registerMigration("workspaces-v1", migrate: workspacesV1)
         return migrator
     }
 

@@ -1,0 +1,166 @@
+import GRDB
+import JourneyModel
+
+extension JourneyStore {
+    /// Starts a thread on a map, a touchpoint or a card; the target must exist in the map's current version.
+    public func addComment(workspace: String, map: String, target: CommentTarget, author: String, body: String) async throws(WorkspaceStoreError) -> Comment {
+        let author = try FieldRules.required(author, field: "author", what: "the author", maximum: FieldRules.maximumAuthor)
+        let body = try FieldRules.required(body, field: "body", what: "the comment", maximum: FieldRules.maximumBody)
+        return try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            if let problem = target.problem(in: context.map) {
+                throw WorkspaceStoreError.notFound("target", "target '\(target.address)': \(problem)")
+            }
+            return try Self.insertComment(db, context, parent: nil, target: target, author: author, body: body)
+        }
+    }
+
+    /// Replies to a thread; `parent` must be the first comment of a thread on the same map.
+    public func reply(workspace: String, map: String, to parent: Int64, author: String, body: String) async throws(WorkspaceStoreError) -> Comment {
+        let author = try FieldRules.required(author, field: "author", what: "the author", maximum: FieldRules.maximumAuthor)
+        let body = try FieldRules.required(body, field: "body", what: "the comment", maximum: FieldRules.maximumBody)
+        return try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            let first = try Self.threadStart(db, context, parent, field: "parent", doing: "reply to")
+            return try Self.insertComment(db, context, parent: first.id, target: first.target, author: author, body: body)
+        }
+    }
+
+    /// The threads of a map with their replies, oldest first; resolved threads only when asked.
+    public func commentThreads(workspace: String, map: String, includeResolved: Bool = true) async throws(WorkspaceStoreError) -> [CommentThread] {
+        try await readTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            let threads = try Self.threads(db, context, only: nil)
+            return includeResolved ? threads : threads.filter { !$0.isResolved }
+        }
+    }
+
+    /// Marks a thread resolved by someone now; a resolved thread stays as it was.
+    public func resolveThread(workspace: String, map: String, comment: Int64, by: String) async throws(WorkspaceStoreError) -> CommentThread {
+        let by = try FieldRules.required(by, field: "by", what: "who resolves the thread", maximum: FieldRules.maximumAuthor)
+        return try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            _ = try Self.threadStart(db, context, comment, field: "comment", doing: "resolve")
+            try db.execute(sql: "UPDATE comments SET resolved_by = ?, resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
+                           arguments: [by, StoreTime.now(), comment])
+            return try Self.thread(db, context, comment)
+        }
+    }
+
+    /// Reopens a resolved thread, recording who did and when; an open thread stays as it was.
+    public func reopenThread(workspace: String, map: String, comment: Int64, by: String) async throws(WorkspaceStoreError) -> CommentThread {
+        let by = try FieldRules.required(by, field: "by", what: "who reopens the thread", maximum: FieldRules.maximumAuthor)
+        return try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            _ = try Self.threadStart(db, context, comment, field: "comment", doing: "reopen")
+            try db.execute(sql: """
+                UPDATE comments SET resolved_by = NULL, resolved_at = NULL, reopened_by = ?, reopened_at = ?
+                WHERE id = ? AND resolved_at IS NOT NULL
+                """, arguments: [by, StoreTime.now(), comment])
+            return try Self.thread(db, context, comment)
+        }
+    }
+
+    /// Deletes a comment; deleting a thread's first comment deletes its replies too.
+    ///
+    /// - Returns: how many comments were deleted.
+    @discardableResult
+    public func deleteComment(workspace: String, map: String, id: Int64) async throws(WorkspaceStoreError) -> Int {
+        try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            _ = try Self.comment(db, context, id, field: "id")
+            let replies = try Int.fetchOne(db, sql: "SELECT count(*) FROM comments WHERE parent_id = ?", arguments: [id]) ?? 0
+            try db.execute(sql: "DELETE FROM comments WHERE id = ?", arguments: [id])
+            return 1 + replies
+        }
+    }
+
+    struct CommentContext {
+        var mapID: String
+        var mapRowID: Int64
+        var version: Int
+        var map: JourneyMap
+    }
+
+    static func commentContext(_ db: Database, _ workspace: String, _ id: String) throws -> CommentContext {
+        let header = try WorkspaceState.header(db, workspace)
+        let map: MapHeader
+        do {
+            map = try mapHeader(db, header, id)
+        } catch let error as WorkspaceStoreError where error.code == .notFound {
+            throw try missingMap(db, header, id, field: "map")
+        }
+        let document = try versionDocument(db, map.rowID, id: id, version: map.currentVersion, current: map.currentVersion)
+        return CommentContext(mapID: id, mapRowID: map.rowID, version: map.currentVersion,
+                              map: try StoredDocument.map(document, id: id, version: map.currentVersion))
+    }
+
+    static let commentColumns = "id, parent_id, target, author, body, created_at, map_version, resolved_by, resolved_at, reopened_by, reopened_at"
+
+    static func comment(_ db: Database, _ context: CommentContext, _ id: Int64, field: String) throws -> Comment {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(commentColumns) FROM comments WHERE id = ? AND map_id = ?", arguments: [id, context.mapRowID]) else {
+            throw WorkspaceStoreError.notFound(field, "\(field): map '\(context.mapID)' has no comment \(id); list its threads to find the comment's id")
+        }
+        return try comment(row)
+    }
+
+    /// The comment `id` when it starts a thread of the map; a reply is refused, naming its thread.
+    static func threadStart(_ db: Database, _ context: CommentContext, _ id: Int64, field: String, doing action: String) throws -> Comment {
+        let found = try comment(db, context, id, field: field)
+        if let parent = found.parent {
+            throw WorkspaceStoreError.invalid(field, "\(field): comment \(id) is a reply in the thread of comment \(parent); \(action) comment \(parent) instead")
+        }
+        return found
+    }
+
+    static func insertComment(_ db: Database, _ context: CommentContext, parent: Int64?, target: CommentTarget, author: String, body: String) throws -> Comment {
+        let now = StoreTime.now()
+        try db.execute(sql: "INSERT INTO comments (map_id, parent_id, target, map_version, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [context.mapRowID, parent, target.address, context.version, author, body, now])
+        return Comment(id: db.lastInsertedRowID, parent: parent, target: target, author: author, body: body, created: StoreTime.date(now),
+                       mapVersion: context.version)
+    }
+
+    static func thread(_ db: Database, _ context: CommentContext, _ id: Int64) throws -> CommentThread {
+        guard let thread = try threads(db, context, only: id).first else {
+            throw WorkspaceStoreError.notFound("comment", "comment: map '\(context.mapID)' has no comment \(id)")
+        }
+        return thread
+    }
+
+    /// The map's threads (or the one starting with `only`), each with its replies, oldest first.
+    static func threads(_ db: Database, _ context: CommentContext, only: Int64?) throws -> [CommentThread] {
+        let rows = if let only {
+            try Row.fetchAll(db, sql: "SELECT \(commentColumns) FROM comments WHERE map_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
+                             arguments: [context.mapRowID, only, only])
+        } else {
+            try Row.fetchAll(db, sql: "SELECT \(commentColumns) FROM comments WHERE map_id = ? ORDER BY id", arguments: [context.mapRowID])
+        }
+        var threads: [CommentThread] = []
+        var position: [Int64: Int] = [:]
+        for row in rows {
+            let comment = try comment(row)
+            if let parent = comment.parent {
+                if let index = position[parent] { threads[index].replies.append(comment) }
+            } else {
+                position[comment.id] = threads.count
+                threads.append(CommentThread(comment: comment, replies: [], resolved: mark(row, 7), reopened: mark(row, 9),
+                                             targetExists: comment.target.problem(in: context.map) == nil))
+            }
+        }
+        return threads
+    }
+
+    static func comment(_ row: Row) throws -> Comment {
+        let address: String = row[2]
+        guard let target = try? CommentTarget(address: address) else {
+            throw WorkspaceStoreError(.storage, "a stored comment has the unreadable target '\(address)'; the database was changed outside Wayfinder")
+        }
+        return Comment(id: row[0], parent: row[1], target: target, author: row[3], body: row[4], created: StoreTime.date(row[5]), mapVersion: row[6])
+    }
+
+    static func mark(_ row: Row, _ column: Int) -> CommentMark? {
+        guard let by: String = row[column], let at: Int64 = row[column + 1] else { return nil }
+        return CommentMark(by: by, at: StoreTime.date(at))
+    }
+}
