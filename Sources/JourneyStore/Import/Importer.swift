@@ -51,6 +51,16 @@ public final class Importer {
         /// Records written to the quarantine file.
         public var quarantined = 0
 
+        /// All zero.
+        public init() {}
+
+        init(records: Int, imported: Int = 0, duplicates: Int = 0, quarantined: Int = 0) {
+            self.records = records
+            self.imported = imported
+            self.duplicates = duplicates
+            self.quarantined = quarantined
+        }
+
         static func + (lhs: Counts, rhs: Counts) -> Counts {
             Counts(records: lhs.records + rhs.records, imported: lhs.imported + rhs.imported,
                    duplicates: lhs.duplicates + rhs.duplicates, quarantined: lhs.quarantined + rhs.quarantined)
@@ -108,6 +118,8 @@ public final class Importer {
     var seen = DigestSet()
     /// First and last event per customer number, kept in memory during a bulk load.
     var spans: [(first: Int64, last: Int64)] = []
+    /// Whether a failed commit left the identity graph ahead of the store (it is reloaded before the next).
+    var graphIsStale = false
     let started = Date()
 
     /// Prepares an import into a store, loading its identity graph.
@@ -241,11 +253,15 @@ public final class Importer {
     }
 
     func commit(_ records: [InputRecord], file: String, sourceID: Int64) throws -> Counts {
-        var counts = Counts(records: records.count)
+        try commit([RecordGroup(origin: file, records: records)], sourceID: sourceID)[0]
+    }
+
+    func commit(_ groups: [RecordGroup], sourceID: Int64) throws -> [Counts] {
+        var results = groups.map { Counts(records: $0.records.count) }
         try store.database.write { db in
-            var failures = records.filter { if case .failure = $0.result { true } else { false } }
-            counts.quarantined = failures.count
-            func quarantineOnce(_ records: [InputRecord]) throws {
+            var failures = groups.map { group in group.records.filter { if case .failure = $0.result { true } else { false } } }
+            for index in groups.indices { results[index].quarantined = failures[index].count }
+            func quarantineOnce(_ records: [InputRecord], file: String) throws {
                 // A record quarantined by an earlier run of the same file is counted again but written once.
                 let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (key) VALUES (?)")
                 var fresh: [InputRecord] = []
@@ -263,65 +279,67 @@ public final class Importer {
                 INSERT INTO feedback (event_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             var updates: [Int64: CustomerUpdate] = [:]
-            for record in records {
-                guard case .success(let event) = record.result else { continue }
-                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
-                var identifiers = prepared.identifiers
-                if let previous = event.previousId {
-                    let asUser = Identifier.make(.user, previous, junk: options.junk)
-                    let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
-                    if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
-                }
-                guard !identifiers.isEmpty else {
-                    failures.append(InputRecord(line: record.line, location: record.location, text: record.text,
-                                                result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value"))))
-                    counts.quarantined += 1
-                    continue
-                }
-                let resolution = graph.resolve(identifiers)
-                let customer = resolution.customer
-                if resolution.created {
-                    try insertCustomer.execute(arguments: [customer, event.timestamp, event.timestamp])
-                    created += 1
-                }
-                for identifier in resolution.linked {
-                    try insertIdentity.execute(arguments: [identifier.kind.rawValue, identifier.value, customer, event.timestamp])
-                }
-                for old in resolution.merged {
-                    try merge(old, into: customer, db: db)
-                    if bulk, old < spans.count, spans[Int(old)].first != .max {
-                        extendSpan(of: customer, spans[Int(old)].first, spans[Int(old)].last)
-                        spans[Int(old)] = (.max, .min)
+            for (group, records) in groups.map(\.records).enumerated() {
+                for record in records {
+                    guard case .success(let event) = record.result else { continue }
+                    let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
+                    var identifiers = prepared.identifiers
+                    if let previous = event.previousId {
+                        let asUser = Identifier.make(.user, previous, junk: options.junk)
+                        let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
+                        if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
                     }
-                    merged += 1
-                    if let pending = updates.removeValue(forKey: old) {
-                        updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
-                        updates[customer]!.last = max(updates[customer]!.last, pending.last)
-                        for (key, value) in pending.traits { CustomerUpdate.patch(&updates[customer]!.traits, key, value) }
+                    guard !identifiers.isEmpty else {
+                        failures[group].append(InputRecord(line: record.line, location: record.location, text: record.text,
+                                                    result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value"))))
+                        results[group].quarantined += 1
+                        continue
                     }
-                }
-                if !resolution.refused.isEmpty {
-                    refused += resolution.refused.count
-                    try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
-                                   arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
-                }
-                if bulk, !seen.insert(prepared.dedupe) {
-                    counts.duplicates += 1
-                    continue
-                }
-                guard try insertEvent.insert(customer: customer, event: event, prepared: prepared, source: sourceID, line: record.line) else {
-                    counts.duplicates += 1
-                    continue
-                }
-                counts.imported += 1
-                if let feedback = prepared.feedback {
-                    try insertFeedback.execute(arguments: [db.lastInsertedRowID, customer, event.timestamp, feedback.metric.rawValue,
-                                                           feedback.score, feedback.text, feedback.touchpoint])
-                }
-                // A bulk load keeps first and last seen in memory and stores them when it ends.
-                if bulk { extendSpan(of: customer, event.timestamp, event.timestamp) }
-                if !bulk || !prepared.traits.isEmpty {
-                    updates[customer, default: CustomerUpdate(first: event.timestamp, last: event.timestamp)].add(event.timestamp, traits: prepared.traits)
+                    let resolution = graph.resolve(identifiers)
+                    let customer = resolution.customer
+                    if resolution.created {
+                        try insertCustomer.execute(arguments: [customer, event.timestamp, event.timestamp])
+                        created += 1
+                    }
+                    for identifier in resolution.linked {
+                        try insertIdentity.execute(arguments: [identifier.kind.rawValue, identifier.value, customer, event.timestamp])
+                    }
+                    for old in resolution.merged {
+                        try merge(old, into: customer, db: db)
+                        if bulk, old < spans.count, spans[Int(old)].first != .max {
+                            extendSpan(of: customer, spans[Int(old)].first, spans[Int(old)].last)
+                            spans[Int(old)] = (.max, .min)
+                        }
+                        merged += 1
+                        if let pending = updates.removeValue(forKey: old) {
+                            updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
+                            updates[customer]!.last = max(updates[customer]!.last, pending.last)
+                            for (key, value) in pending.traits { CustomerUpdate.patch(&updates[customer]!.traits, key, value) }
+                        }
+                    }
+                    if !resolution.refused.isEmpty {
+                        refused += resolution.refused.count
+                        try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
+                                       arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
+                    }
+                    if bulk, !seen.insert(prepared.dedupe) {
+                        results[group].duplicates += 1
+                        continue
+                    }
+                    guard try insertEvent.insert(customer: customer, event: event, prepared: prepared, source: sourceID, line: record.line) else {
+                        results[group].duplicates += 1
+                        continue
+                    }
+                    results[group].imported += 1
+                    if let feedback = prepared.feedback {
+                        try insertFeedback.execute(arguments: [db.lastInsertedRowID, customer, event.timestamp, feedback.metric.rawValue,
+                                                               feedback.score, feedback.text, feedback.touchpoint])
+                    }
+                    // A bulk load keeps first and last seen in memory and stores them when it ends.
+                    if bulk { extendSpan(of: customer, event.timestamp, event.timestamp) }
+                    if !bulk || !prepared.traits.isEmpty {
+                        updates[customer, default: CustomerUpdate(first: event.timestamp, last: event.timestamp)].add(event.timestamp, traits: prepared.traits)
+                    }
                 }
             }
             let touch = try db.cachedStatement(sql: """
@@ -333,13 +351,14 @@ public final class Importer {
                 let traits: String? = update.traits.isEmpty ? nil : JSONValue.object(update.traits).json
                 try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
             }
-            try quarantineOnce(failures)
+            for (index, group) in groups.enumerated() { try quarantineOnce(failures[index], file: group.origin) }
+            let total = results.reduce(Counts(), +)
             try db.execute(sql: """
                 UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
                 WHERE id = ?
-                """, arguments: [counts.records, counts.imported, counts.duplicates, counts.quarantined, sourceID])
+                """, arguments: [total.records, total.imported, total.duplicates, total.quarantined, sourceID])
         }
-        return counts
+        return results
     }
 
     /// A 16-byte digest used as a unique key.
@@ -375,38 +394,5 @@ public final class Importer {
                 traits = json_patch((SELECT traits FROM customers WHERE id = ?2), traits)
             WHERE id = ?1
             """).execute(arguments: arguments)
-    }
-}
-
-/// Appends quarantined records to an NDJSON file next to the database.
-final class QuarantineWriter {
-    let path: String
-
-    init(path: String) {
-        self.path = path
-    }
-
-    func write(_ records: [InputRecord], file: String) throws {
-        var text = ""
-        let now = Timestamp.iso8601(Int64(Date().timeIntervalSince1970 * 1000))
-        for record in records {
-            guard case .failure(let problem) = record.result else { continue }
-            let entry = JSONValue.object([
-                ("file", .string(file)), ("line", .number(Double(record.line))), ("location", .string(record.location)),
-                ("field", .string(problem.field)), ("reason", .string(problem.message)), ("text", .string(record.text)),
-                ("quarantined_at", .string(now)),
-            ])
-            text += entry.json + "\n"
-        }
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw JourneyStore.Failure(description: "\(path): cannot write the quarantine file")
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.synchronize()
     }
 }

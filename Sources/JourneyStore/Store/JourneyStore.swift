@@ -28,13 +28,18 @@ public final class JourneyStore: Sendable {
     public var quarantinePath: String { path + ".quarantine.ndjson" }
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    public init(path: String) throws(Failure) {
+    ///
+    /// Every commit survives a killed process. With `durableCommits`, each commit also waits
+    /// until the disk has it (`synchronous = FULL`), so it survives a power cut too: for a server
+    /// that acknowledges events, whose commits are few and large (group commit).
+    public init(path: String, durableCommits: Bool = false) throws(Failure) {
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        let synchronous = durableCommits ? "FULL" : "NORMAL"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = \(Self.cachePages); PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA cache_size = \(Self.cachePages); PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -151,5 +156,17 @@ public enum CustomerID {
     public static func number(_ text: String) -> Int64? {
         guard text.hasPrefix("cus_"), let number = Int64(text.dropFirst(4)), number > 0 else { return nil }
         return number
+    }
+}
+
+extension JourneyStore {
+    /// Whether the store answers a read now (for health checks); never throws.
+    public func isReadable() async -> Bool {
+        do {
+            _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM api_keys") }
+            return true
+        } catch {
+            return false
+        }
     }
 }

@@ -101,6 +101,7 @@ enum Schema {
             for index in deferredIndexes { try db.execute(sql: index.sql) }
         }
         migrator.registerMigration("workspaces-v1", migrate: workspacesV1)
+        migrator.registerMigration("api-keys-v1", migrate: apiKeysV1)
         return migrator
     }
 

@@ -1,0 +1,55 @@
+import CustomerData
+import Foundation
+import GRDB
+
+/// Records from one origin, such as one HTTP request, stored in one transaction with others.
+public struct RecordGroup: Sendable {
+    /// Where the records came from, as the quarantine file names it (`POST /v1/batch`).
+    public var origin: String
+    /// The records, best prepared already (``InputRecord/prepare(junk:phoneCountry:)``) so the writer only writes.
+    public var records: [InputRecord]
+
+    /// Creates a group.
+    public init(origin: String, records: [InputRecord]) {
+        self.origin = origin
+        self.records = records
+    }
+}
+
+extension Importer {
+    /// Opens a source whose records arrive over time rather than from a file, such as the
+    /// server's event collection: one row of `sources` whose counts grow with every commit.
+    public func openStream(name: String, format: String) throws -> Int64 {
+        try store.database.write { db in
+            try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
+                           arguments: [name, format, Int64(Date().timeIntervalSince1970 * 1000)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Stores several groups of records in one transaction (group commit), with the rules of a
+    /// file import: stitching, deduplication on `messageId` (or content), and quarantine of
+    /// records that cannot be used. Returns the counts of each group, in order.
+    ///
+    /// When it throws, nothing of the groups is stored, and the identity graph is reloaded from
+    /// the store before the next commit, so it never runs ahead of what was committed.
+    public func store(_ groups: [RecordGroup], stream: Int64) throws -> [Counts] {
+        if graphIsStale {
+            graph = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
+            graphIsStale = false
+        }
+        do {
+            return try commit(groups, sourceID: stream)
+        } catch {
+            graphIsStale = true
+            throw error
+        }
+    }
+
+    /// Marks a stream finished.
+    public func closeStream(_ stream: Int64) throws {
+        try store.database.write { db in
+            try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), stream])
+        }
+    }
+}
