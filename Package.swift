@@ -17,12 +17,21 @@ let package = Package(
         .library(name: "CustomerData", targets: ["CustomerData"]),
         .library(name: "JourneyStore", targets: ["JourneyStore"]),
         .library(name: "JourneyAnalytics", targets: ["JourneyAnalytics"]),
+        .library(name: "WayfinderServer", targets: ["WayfinderServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The server. swift-configuration support in Hummingbird is not used, so its trait is off.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -65,6 +74,20 @@ let package = Package(
             dependencies: ["JourneyModel", "JourneyAnalytics"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "WayfinderServer",
+            dependencies: [
+                "JourneyModel", "CustomerData", "JourneyStore", "JourneyAnalytics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "WayfinderCLI",
             dependencies: [
@@ -73,7 +96,9 @@ let package = Package(
                 "CustomerData",
                 "JourneyStore",
                 "JourneyAnalytics",
+                "WayfinderServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

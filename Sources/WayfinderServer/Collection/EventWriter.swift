@@ -1,0 +1,160 @@
+import CustomerData
+import Foundation
+import JourneyStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The single writer of collected events (group commit).
+///
+/// Requests hand over their records and wait. One thread takes everything waiting, stores it
+/// in one transaction with the importer's rules (stitching, deduplication, quarantine), and
+/// only after the commit resumes each request with its counts, so a request is answered 200
+/// only once its events are durable. Many small requests thus share one commit and one wait
+/// for the disk.
+///
+/// As a `Service` it runs until graceful shutdown, then refuses new records, stores what is
+/// already waiting, and stops. Put it before the HTTP server in a service group, which shuts
+/// services down in reverse order: requests in flight finish before the writer stops.
+public final class EventWriter: Service, Sendable {
+    /// Why records were not stored; nothing of the request was.
+    public enum Failure: Error, Sendable {
+        /// The server is shutting down and takes no more events.
+        case stopped
+        /// The store refused the transaction (disk full, file unreadable…).
+        case store
+    }
+
+    private struct Waiting: Sendable {
+        var group: RecordGroup
+        var continuation: CheckedContinuation<Importer.Counts, any Error>
+    }
+
+    private struct State: Sendable {
+        var waiting: [Waiting] = []
+        var accepting = true
+        var finished = false
+        var whenFinished: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let logger: Logger
+    private let metrics: ServerMetrics
+    private let messagesPerCommit: Int
+
+    /// Opens the importer on the store (loading its identity graph) and starts the writing thread.
+    ///
+    /// `stream` names the `sources` row that counts what this writer stores.
+    public init(store: JourneyStore, options: Importer.Options, stream: String, messagesPerCommit: Int, metrics: ServerMetrics, logger: Logger) throws {
+        self.logger = logger
+        self.metrics = metrics
+        self.messagesPerCommit = max(1, messagesPerCommit)
+        // The importer is not Sendable: it is made on the writing thread and never leaves it.
+        let started = Mutex<Result<Void, any Error>?>(nil)
+        let ready = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            let importer: Importer
+            let source: Int64
+            do {
+                importer = try Importer(store: store, options: options)
+                source = try importer.openStream(name: stream, format: "http")
+            } catch {
+                started.withLock { $0 = .failure(error) }
+                ready.signal()
+                return
+            }
+            started.withLock { $0 = .success(()) }
+            ready.signal()
+            run(importer, source: source)
+        }
+        thread.name = "wayfinder-writer"
+        thread.start()
+        ready.wait()
+        if case .failure(let error) = started.withLock({ $0 }) { throw error }
+    }
+
+    /// Stores a group of records with the other groups waiting, and returns its counts once
+    /// they are committed; throws ``Failure`` when they were not stored.
+    public func write(_ group: RecordGroup) async throws -> Importer.Counts {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = state.withLock { state in
+                guard state.accepting else { return false }
+                state.waiting.append(Waiting(group: group, continuation: continuation))
+                return true
+            }
+            if accepted { wake.signal() } else { continuation.resume(throwing: Failure.stopped) }
+        }
+    }
+
+    /// Whether the writer still takes events.
+    public var isAccepting: Bool { state.withLock { $0.accepting } }
+
+    /// Waits for graceful shutdown, then stores what is waiting and stops.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Refuses new records, stores those waiting, and returns when the writing thread has ended.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state in
+                state.accepting = false
+                if state.finished { return true }
+                state.whenFinished.append(continuation)
+                return false
+            }
+            if done { continuation.resume() } else { wake.signal() }
+        }
+    }
+
+    // MARK: The writing thread
+
+    private func run(_ importer: Importer, source: Int64) {
+        while true {
+            wake.wait()
+            let (batch, stopping) = state.withLock { state -> ([Waiting], Bool) in
+                var taken = 0, messages = 0
+                while taken < state.waiting.count, taken == 0 || messages + state.waiting[taken].group.records.count <= messagesPerCommit {
+                    messages += state.waiting[taken].group.records.count
+                    taken += 1
+                }
+                let batch = Array(state.waiting.prefix(taken))
+                state.waiting.removeFirst(taken)
+                return (batch, !state.accepting && state.waiting.isEmpty)
+            }
+            if !batch.isEmpty { commit(batch, importer: importer, source: source) }
+            if stopping { break }
+            // More is waiting than one commit takes: go on without waiting for a signal.
+            if state.withLock({ !$0.waiting.isEmpty }) { wake.signal() }
+        }
+        do {
+            try importer.closeStream(source)
+        } catch {
+            logger.error("could not mark the collection stream finished", metadata: ["error.type": "\(type(of: error))"])
+        }
+        let waiters = state.withLock { state in
+            state.finished = true
+            defer { state.whenFinished = [] }
+            return state.whenFinished
+        }
+        logger.debug("collection writer stopped")
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func commit(_ batch: [Waiting], importer: Importer, source: Int64) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let counts = try importer.store(batch.map(\.group), stream: source)
+            metrics.recordCommit(duration: clock.now - start)
+            for (waiting, count) in zip(batch, counts) { waiting.continuation.resume(returning: count) }
+        } catch {
+            // GRDB's errors carry no statement arguments, so the description holds no customer data.
+            logger.error("collection commit failed; its requests are answered 503 and may be sent again",
+                         metadata: ["error": "\(error)", "requests": "\(batch.count)"])
+            for waiting in batch { waiting.continuation.resume(throwing: Failure.store) }
+        }
+    }
+}

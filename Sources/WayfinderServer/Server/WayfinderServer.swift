@@ -1,0 +1,86 @@
+import Hummingbird
+import JourneyModel
+import JourneyStore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The Wayfinder server: event collection compatible with Segment's tracking API, `/health`
+/// and Prometheus `/metrics`, on Hummingbird, over one ``JourneyStore``.
+///
+/// ```swift
+/// let store = try JourneyStore(path: "wayfinder.db", durableCommits: true)
+/// let server = try WayfinderServer(configuration: ServerConfiguration(), store: store, logger: logger)
+/// try await server.run()   // until SIGTERM or SIGINT
+/// ```
+public struct WayfinderServer: Sendable {
+    /// How it runs.
+    public let configuration: ServerConfiguration
+    /// Where events go.
+    public let store: JourneyStore
+    /// What `/metrics` shows.
+    public let metrics: ServerMetrics
+    /// The single writer of collected events.
+    public let writer: EventWriter
+    /// The workspace loaded at start, when one was named; kept in memory (the store has no tables for maps yet).
+    public let workspace: Workspace?
+    let logger: Logger
+
+    /// Prepares a server over a store: loads the identity graph and starts the writer.
+    public init(configuration: ServerConfiguration, store: JourneyStore, workspace: Workspace? = nil, metrics: ServerMetrics = ServerMetrics(),
+                logger: Logger) throws {
+        self.configuration = configuration
+        self.store = store
+        self.workspace = workspace
+        self.metrics = metrics
+        self.logger = logger
+        writer = try EventWriter(store: store, options: configuration.importOptions, stream: "http collection",
+                                 messagesPerCommit: configuration.limits.messagesPerCommit, metrics: metrics, logger: logger)
+    }
+
+    /// The router with every route and middleware.
+    public func router() -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
+        let routes = RouteTable()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics, routes: routes))
+        router.add(middleware: ErrorMiddleware(routes: routes, requestLimit: configuration.limits.requestBytes))
+
+        let health = HealthRoute(version: configuration.version, store: store, writer: writer, workspace: workspace)
+        router.on("/health", method: .get, table: routes) { request, context in try await health.handle(request, context: context) }
+        let metrics = self.metrics
+        router.on("/metrics", method: .get, table: routes) { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        let collection = CollectionHandler(writer: writer, keys: WriteKeys(store: store), metrics: metrics, limits: configuration.limits,
+                                           options: configuration.importOptions)
+        for route in CollectionRoute.allCases {
+            router.on(route.path, method: .post, table: routes) { request, context in
+                try await collection.handle(request, context: context, route: route)
+            }
+        }
+        return router
+    }
+
+    /// The application: the router, the HTTP server and the writer, which stops after the HTTP
+    /// server has finished its requests.
+    public func application() -> some ApplicationProtocol {
+        let logger = self.logger
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [writer],
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                let url = "http://\(address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "-"):\(address?.port ?? 0)"
+                logger.notice("server listening", metadata: ["url": "\(url)"])
+            },
+            logger: logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully: the listener closes, requests in
+    /// flight finish, the writer commits what is waiting, and only then does this return.
+    public func run() async throws {
+        try await application().runService()  // graceful shutdown on SIGTERM and SIGINT
+    }
+}
