@@ -16,11 +16,12 @@ struct Wayfinder: AsyncParsableCommand {
           wayfinder validate maps                 every problem, file:line:column
           wayfinder render maps --format html --out map.html
           wayfinder diff old-maps maps            what changed between versions
+          wayfinder serve --db wayfinder.db       collect events from Segment SDKs
 
         Exit status: 0 success, 1 the work failed (such as an invalid workspace), 2 usage error.
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Init.self, Validate.self, Render.self, Diff.self, Schema.self, Import.self, Customers.self, Forget.self, Generate.self, Analyze.self, Report.self, SentimentCommand.self]
+        subcommands: [Demo.self, Init.self, Validate.self, Render.self, Diff.self, Schema.self, Import.self, Customers.self, Forget.self, Generate.self, Analyze.self, Report.self, SentimentCommand.self, Serve.self, Keys.self]
     )
 
     static func main() async {

@@ -1,0 +1,125 @@
+import ArgumentParser
+import CustomerData
+import Foundation
+import JourneyModel
+import JourneyStore
+import Logging
+import WayfinderServer
+
+extension Wayfinder {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the Wayfinder server: collect events from Segment-compatible SDKs into the store.",
+            discussion: """
+            Point any Segment or RudderStack SDK (or analytics.js) at the server with a write key, and the events are parsed, stitched into customers and deduplicated on messageId into the store, with the same rules as 'wayfinder import'. A request is answered 200 only once its events are committed to disk.
+
+            Routes:
+              POST /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias
+                                  one message each
+              POST /v1/batch      {"batch": [...]}: at most 2,500 messages
+              POST /v1/feedback   a survey answer: properties.metric (nps, csat, ces
+                                  or text), score, text, touchpoint
+              GET  /health        status, version, whether the store answers
+              GET  /metrics       Prometheus: requests, latency, and events accepted,
+                                  rejected, quarantined and deduplicated
+
+            The write key goes in the HTTP Basic user name with an empty password, or as writeKey in the body. Limits: 32 KB an event, 500 KB a request (gzip bodies are read too). Errors are JSON: {"error": {"status", "code", "message"}}.
+
+            Start:
+              wayfinder keys create --db wayfinder.db --kind write --name website
+              wayfinder serve --db wayfinder.db
+              curl -u 'WRITE_KEY:' -H 'Content-Type: application/json' \\
+                -d '{"userId": "user-1", "event": "Signed Up"}' \\
+                http://127.0.0.1:8080/v1/track
+
+            SIGTERM or SIGINT (Ctrl-C) stops it gracefully: requests in flight finish and their events are committed first. Logs go to standard error and never carry customer ids, event properties or keys.
+
+            Exit status: 0 stopped cleanly, 1 could not start (store, workspace or address), 2 usage error.
+            """
+        )
+
+        @Option(help: "The store (a SQLite file, created if missing).")
+        var db = "wayfinder.db"
+
+        @Option(help: ArgumentHelp("A workspace file or folder to load at start (checked like 'wayfinder validate'); /health counts its maps and personas.", valueName: "path"))
+        var workspace: String?
+
+        @Option(help: "The address to listen on. The default answers this machine only; 0.0.0.0 answers every network.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on (0: any free port, named in the 'server listening' log line).")
+        var port = 8080
+
+        @Option(help: ArgumentHelp("Lowest log level: trace, debug, info, notice, warning, error or critical. debug logs every collection request.", valueName: "level"))
+        var logLevel = "info"
+
+        @Option(help: ArgumentHelp("Log format: text, or json (one JSON object a line).", valueName: "format"))
+        var logFormat = "text"
+
+        @Option(help: "Identifiers one customer may hold before merges into it are refused (as 'wayfinder import').")
+        var maxClusterSize = 100
+
+        @Option(help: ArgumentHelp("More identifier values to ignore as junk, comma-separated (as 'wayfinder import').", valueName: "values"))
+        var junk: String?
+
+        @Option(help: ArgumentHelp("The country calling code of national phone numbers, such as 44 (as 'wayfinder import').", valueName: "code"))
+        var phoneCountry: String?
+
+        func validate() throws {
+            if !(0...65_535).contains(port) { throw ValidationError("--port takes a number from 0 to 65535, such as 8080.") }
+            if host.isEmpty { throw ValidationError("--host takes an address such as 127.0.0.1, or 0.0.0.0 for every network.") }
+            if Logger.Level(rawValue: logLevel) == nil {
+                throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical; got '\(logLevel)'.")
+            }
+            if !["text", "json"].contains(logFormat) { throw ValidationError("--log-format takes text or json; got '\(logFormat)'.") }
+            if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
+            try Import.checkPhoneCountry(phoneCountry)
+        }
+
+        func run() async throws {
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            let json = logFormat == "json"
+            LoggingSystem.bootstrap { label in
+                var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "wayfinder")
+
+            var loaded: Workspace?
+            if let workspace {
+                // Kept in memory: the store has no tables for maps and personas yet.
+                loaded = try WorkspaceInput.load([workspace]).workspace
+            }
+            let store: JourneyStore
+            do { store = try JourneyStore(path: db, durableCommits: true) } catch { throw CommandFailure(message: error.description) }
+            if try !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
+                logger.warning("the store has no write key yet, so every event is refused (401); create one with 'wayfinder keys create --db \(db) --kind write'")
+            }
+
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.version = Wayfinder.configuration.version
+            configuration.importOptions.maximumClusterSize = maxClusterSize
+            configuration.importOptions.phoneCountry = phoneCountry
+            if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
+
+            let metrics = ServerMetrics()
+            metrics.bootstrapMetricsSystem()
+            let server: WayfinderServer
+            do {
+                server = try WayfinderServer(configuration: configuration, store: store, workspace: loaded, metrics: metrics, logger: logger)
+            } catch {
+                throw CommandFailure(message: "\(db): cannot start collecting into the store (\(error)); check that it is a Wayfinder database")
+            }
+            logger.info("starting", metadata: ["version": "\(configuration.version)", "store": "\(db)"])
+            do {
+                try await server.run()
+            } catch {
+                throw CommandFailure(message: "the server stopped with an error: \(error); if the address is in use, pick another with --port")
+            }
+            logger.info("stopped; every acknowledged event is in the store")
+        }
+    }
+}
