@@ -109,7 +109,7 @@ let package = Package(
         ),
         .target(
             name: "WayfinderTesting",
-            dependencies: ["JourneyModel"],
+            dependencies: ["JourneyModel", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -137,6 +137,18 @@ let package = Package(
             name: "JourneyRenderTests",
             dependencies: ["JourneyRender", "JourneyModel", "WayfinderTesting"],
             exclude: ["Snapshots"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WayfinderServerTests",
+            dependencies: [
+                "WayfinderServer", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

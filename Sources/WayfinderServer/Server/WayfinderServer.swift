@@ -63,7 +63,7 @@ public struct WayfinderServer: Sendable {
     }
 
     /// The application: the router, the HTTP server and the writer, which stops after the HTTP
-    /// server has finished its requests.
+    /// server has finished its requests. The writer does not start again, so a server runs once.
     public func application() -> some ApplicationProtocol {
         let logger = self.logger
         return Application(

@@ -1,0 +1,44 @@
+import CustomerData
+import GRDB
+
+/// Where stored events came from: an imported file, or the server's collection stream.
+public struct SourceRecord: Sendable, Codable, Equatable {
+    /// The source's number.
+    public var id: Int64
+    /// The file's path as given, or the stream's name (`http collection`).
+    public var path: String
+    /// `csv`, `ndjson`, `segment` or `http`.
+    public var format: String
+    /// When reading began, ISO 8601.
+    public var startedAt: String
+    /// When it ended, ISO 8601; nil while a stream is open or after an interrupted import.
+    public var finishedAt: String?
+    /// Records read.
+    public var records: Int
+    /// Events stored.
+    public var imported: Int
+    /// Records already in the store.
+    public var duplicates: Int
+    /// Records quarantined.
+    public var quarantined: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, path, format, records, imported, duplicates, quarantined
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+}
+
+extension JourneyStore {
+    /// Every source, oldest first.
+    public func sources() throws -> [SourceRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, path, format, started_at, finished_at, records, imported, duplicates, quarantined FROM sources ORDER BY id
+                """).map { row in
+                SourceRecord(id: row[0], path: row[1], format: row[2], startedAt: Timestamp.iso8601(row[3]), finishedAt: (row[4] as Int64?).map(Timestamp.iso8601),
+                             records: row[5], imported: row[6], duplicates: row[7], quarantined: row[8])
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import JourneyStore
+import Testing
+import WayfinderTesting
+
+@Suite("API keys")
+struct APIKeyTests {
+    @Test("a key is found by its secret, listed without it, and revoked once")
+    func lifecycle() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try JourneyStore(path: directory.path("store.db"))
+        let write = try store.createAPIKey(kind: .write, name: "website")
+        let read = try store.createAPIKey(kind: .read)
+        #expect(write.secret.hasPrefix("wf_"))
+        #expect(write.secret.count == 46)
+        #expect(write.secret != read.secret)
+        #expect(write.key.prefix == String(write.secret.prefix(8)))
+        #expect(try await store.apiKey(secret: write.secret) == write.key)
+        #expect(try await store.apiKey(secret: read.secret)?.kind == .read)
+        #expect(try await store.apiKey(secret: write.secret + "x") == nil)
+        #expect(try await store.apiKey(secret: "") == nil)
+        #expect(try store.apiKeys().map(\.id) == [write.key.id, read.key.id])
+
+        let revoked = try #require(try store.revokeAPIKey(id: write.key.id))
+        #expect(!revoked.isActive)
+        #expect(try await store.apiKey(secret: write.secret)?.isActive == false)
+        // Revoking again keeps the first time.
+        #expect(try store.revokeAPIKey(id: write.key.id)?.revokedAt == revoked.revokedAt)
+        #expect(try store.revokeAPIKey(id: 999) == nil)
+        #expect(try store.apiKeys().first { $0.id == read.key.id }?.isActive == true)
+    }
+
+    @Test("the database holds a digest of each secret, never the secret", arguments: APIKey.Kind.allCases)
+    func secretNotStored(_ kind: APIKey.Kind) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.db")
+        let secrets = try (0..<3).map { _ in try JourneyStore(path: path).createAPIKey(kind: kind).secret }
+        #expect(Set(secrets).count == 3)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes += wal }
+        let text = String(decoding: bytes, as: UTF8.self)
+        for secret in secrets {
+            #expect(!text.contains(secret))
+            #expect(text.contains(String(secret.prefix(8))))
+        }
+    }
+}

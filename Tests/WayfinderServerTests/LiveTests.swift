@@ -1,0 +1,29 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import JourneyStore
+import NIOCore
+import Testing
+import WayfinderServer
+import WayfinderTesting
+
+@Suite("Live server")
+struct LiveTests {
+    @Test("over a real socket: an event is stored, and a body announced over the limit is refused with 413 before it is read")
+    func live() async throws {
+        let harness = try ServerHarness { $0.port = 0 }
+        let (stored, tooLarge, health) = try await harness.test(.live) { client in
+            let stored = try await client.post("/v1/track", json(["userId": "live-1", "event": "Signed Up", "timestamp": "2026-05-01T12:00:00Z"]),
+                                               key: .basic(harness.write))
+            let tooLarge = try await client.post("/v1/batch", "", key: .basic(harness.write),
+                                                 body: Array(repeating: UInt8(ascii: " "), count: 600 * 1024))
+            let health = try await client.get("/health")
+            return (stored, tooLarge, health)
+        }
+        #expect(stored.status == 200, "\(stored)")
+        #expect(try harness.timeline("live-1").count == 1)
+        #expect(tooLarge.status == 413, "\(tooLarge)")
+        #expect(tooLarge.errorCode == "too_large")
+        #expect(health.status == 200)
+    }
+}
