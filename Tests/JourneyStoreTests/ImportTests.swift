@@ -209,6 +209,24 @@ struct ImportTests {
         #expect((try store.findCustomer("07700 900123", phoneCountry: country) == international) == (country != nil))
     }
 
+    @Test("an identify sets the customer's traits from traits, or from context.traits when it has none (as RudderStack's SDKs send them)")
+    func identifyTraits() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("""
+            {"type":"identify","userId":"segment-style","traits":{"plan":"pro","email":"a@example.com"},"context":{"traits":{"plan":"ignored"}},"timestamp":"2026-01-05T10:00:00Z"}
+            {"type":"identify","userId":"rudder-style","context":{"traits":{"plan":"team","email":"b@example.com"}},"timestamp":"2026-01-05T10:00:00Z"}
+            {"type":"track","userId":"no-traits","event":"A","context":{"traits":{"plan":"not an identify"}},"timestamp":"2026-01-05T10:00:00Z"}
+
+            """, to: "identify.ndjson")
+        let store = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(store: store).importFile(file)
+        func traits(_ id: String) throws -> String? { try store.findCustomer(id).map { try store.customer($0).traits } }
+        #expect(try traits("segment-style") == #"{"plan":"pro","email":"a@example.com"}"#)
+        #expect(try traits("rudder-style") == #"{"plan":"team","email":"b@example.com"}"#)
+        #expect(try traits("no-traits") == "{}")
+        #expect(try store.findCustomer("b@example.com") == store.findCustomer("rudder-style"))
+    }
+
     @Test("identities stitch across devices and channels, and junk never links")
     func stitching() throws {
         let directory = try TemporaryDirectory()

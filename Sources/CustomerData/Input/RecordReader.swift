@@ -34,7 +34,8 @@ public struct PreparedEvent: Sendable {
     public var channel: String?
     /// The survey answer of a valid `feedback` event.
     public var feedback: Feedback?
-    /// The traits an `identify` event sets (null values left out).
+    /// The traits an `identify` event sets (null values left out): its `traits`, or when it has
+    /// none, its `context.traits`.
     public var traits: [(String, JSONValue)]
 
     /// Prepares an event.
@@ -45,7 +46,11 @@ public struct PreparedEvent: Sendable {
         channel = event.channel
         if event.type == .feedback, case .success(let answer) = Feedback.read(from: event) { feedback = answer }
         traits = []
-        if event.type == .identify, case .object(let entries) = event.traits { traits = entries.filter { $0.1 != .null } }
+        if event.type == .identify {
+            // RudderStack's SDKs send an identify's traits in context.traits rather than traits.
+            let given = event.traits.isEmptyObject ? (event.context["traits"] ?? event.traits) : event.traits
+            if case .object(let entries) = given { traits = entries.filter { $0.1 != .null } }
+        }
     }
 }
 
