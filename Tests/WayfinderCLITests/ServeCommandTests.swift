@@ -1,0 +1,101 @@
+import Foundation
+import Synchronization
+import Testing
+import WayfinderTesting
+
+@Suite("wayfinder keys and serve")
+struct ServeCommandTests {
+    @Test("keys create prints the secret once; list never shows it; revoke marks the key and is idempotent")
+    func keys() async throws {
+        let directory = try TemporaryDirectory()
+        let created = try await wayfinder("keys", "create", "--db", "w.db", "--kind", "write", "--name", "website", "--format", "json", in: directory)
+        #expect(created.status == 0, "\(created)")
+        let key = try jsonObject(created.stdout)
+        let secret = try #require(key["secret"] as? String)
+        #expect(secret.hasPrefix("wf_") && secret.count == 46)
+        #expect(key["kind"] as? String == "write" && key["name"] as? String == "website" && key["id"] as? Int == 1)
+
+        let text = try await wayfinder("keys", "create", "--db", "w.db", "--kind", "read", in: directory)
+        #expect(text.status == 0, "\(text)")
+        #expect(text.stdout.contains("Created read key 2 in w.db."))
+        #expect(!text.stdout.contains("curl"), "a read key cannot send events, so no curl example")
+
+        let list = try await wayfinder("keys", "list", "--db", "w.db", "--format", "json", in: directory)
+        let keys = try #require(try jsonObject(list.stdout)["keys"] as? [[String: Any]])
+        #expect(keys.compactMap { $0["kind"] as? String } == ["write", "read"])
+        #expect(!list.stdout.contains(secret))
+        #expect(keys.allSatisfy { $0["revoked_at"] == nil })
+
+        let revoked = try await wayfinder("keys", "revoke", "1", "--db", "w.db", in: directory)
+        #expect(revoked.status == 0, "\(revoked)")
+        #expect(revoked.stdout.contains("Revoked write key 1 (website)"))
+        let again = try await wayfinder("keys", "revoke", "1", "--db", "w.db", in: directory)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already revoked"))
+        let table = try await wayfinder("keys", "list", "--db", "w.db", in: directory)
+        #expect(table.stdoutLines.count == 3)
+        #expect(table.stdoutLines[1].hasPrefix("1 ") && !table.stdoutLines[1].hasSuffix(" -"))
+        #expect(table.stdoutLines[2].hasPrefix("2 ") && table.stdoutLines[2].hasSuffix(" -"))
+    }
+
+    @Test("keys refuse a missing store, an unknown key and a missing or wrong kind, saying what to type")
+    func keyErrors() async throws {
+        let directory = try TemporaryDirectory()
+        let missing = try await wayfinder("keys", "list", "--db", "none.db", in: directory)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("wayfinder keys create --db none.db --kind write"))
+        #expect(!directory.exists("none.db"))
+        _ = try await wayfinder("keys", "create", "--db", "w.db", "--kind", "write", in: directory)
+        let unknown = try await wayfinder("keys", "revoke", "7", "--db", "w.db", in: directory)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no key 7"))
+        let noKind = try await wayfinder("keys", "create", "--db", "w.db", in: directory)
+        #expect(noKind.status == 2)
+        #expect(noKind.stderr.contains("--kind"))
+        let wrongKind = try await wayfinder("keys", "create", "--db", "w.db", "--kind", "admin", in: directory)
+        #expect(wrongKind.status == 2)
+        #expect(wrongKind.stderr.contains("write") && wrongKind.stderr.contains("read-write"))
+    }
+
+    @Test("serve refuses a bad port, log level or workspace before it listens", arguments: [
+        (["--port", "70000"], Int32(2), "--port takes a number from 0 to 65535"),
+        (["--log-level", "loud"], 2, "--log-level takes trace, debug"),
+        (["--workspace", "no-such-folder"], 1, "no-such-folder"),
+    ])
+    func serveRefuses(_ arguments: [String], status: Int32, message: String) async throws {
+        let directory = try TemporaryDirectory()
+        let output = try await wayfinder(["serve", "--db", "w.db", "--port", "0"] + arguments, in: directory)
+        #expect(output.status == status, "\(output)")
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    @Test("serve listens, warns that there is no write key yet, and stops with status 0 on SIGTERM")
+    func serveStopsOnSIGTERM() throws {
+        let directory = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = try WayfinderProcess.executableURL()
+        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let lines = Mutex<[String]>([])
+        let listening = DispatchSemaphore(value: 0)
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            lines.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
+            if text.contains("server listening") { listening.signal() }
+        }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        #expect(listening.wait(timeout: .now() + 60) == .success, "no 'server listening' line: \(lines.withLock { $0 })")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        errors.fileHandleForReading.readabilityHandler = nil
+        let log = lines.withLock { $0 } + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
+        #expect(log.contains { $0.contains("no write key yet") })
+        #expect(log.contains { $0.contains("stopped; every acknowledged event is in the store") })
+        // Every line is one JSON object.
+        for line in log { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)") }
+    }
+}
