@@ -19,12 +19,20 @@ public struct RecordGroup: Sendable {
 extension Importer {
     /// Opens a source whose records arrive over time rather than from a file, such as the
     /// server's event collection: one row of `sources` whose counts grow with every commit.
+    ///
+    /// While the stream is open, the write-ahead log is copied into the database on another
+    /// thread and connection, as during a long import, so no commit waits for a checkpoint.
     public func openStream(name: String, format: String) throws -> Int64 {
-        try store.database.write { db in
+        let id = try store.database.write { db in
             try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
                            arguments: [name, format, Int64(Date().timeIntervalSince1970 * 1000)])
             return db.lastInsertedRowID
         }
+        if streamCheckpointer == nil, let checkpointer = Checkpointer(path: store.path) {
+            try store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+            streamCheckpointer = checkpointer
+        }
+        return id
     }
 
     /// Stores several groups of records in one transaction (group commit), with the rules of a
@@ -39,15 +47,22 @@ extension Importer {
             graphIsStale = false
         }
         do {
-            return try commit(groups, sourceID: stream)
+            let counts = try commit(groups, sourceID: stream)
+            streamCheckpointer?.signal()
+            return counts
         } catch {
             graphIsStale = true
             throw error
         }
     }
 
-    /// Marks a stream finished.
+    /// Marks a stream finished and gives checkpoints back to the writing connection.
     public func closeStream(_ stream: Int64) throws {
+        if let checkpointer = streamCheckpointer {
+            checkpointer.stop()
+            streamCheckpointer = nil
+            try store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(JourneyStore.walCheckpointPages)") }
+        }
         try store.database.write { db in
             try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), stream])
         }

@@ -120,6 +120,8 @@ public final class Importer {
     var spans: [(first: Int64, last: Int64)] = []
     /// Whether a failed commit left the identity graph ahead of the store (it is reloaded before the next).
     var graphIsStale = false
+    /// Copies the write-ahead log into the database on its own thread while a stream is open.
+    var streamCheckpointer: Checkpointer?
     let started = Date()
 
     /// Prepares an import into a store, loading its identity graph.
