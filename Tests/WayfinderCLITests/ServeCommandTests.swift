@@ -61,6 +61,8 @@ struct ServeCommandTests {
         (["--port", "70000"], Int32(2), "--port takes a number from 0 to 65535"),
         (["--log-level", "loud"], 2, "--log-level takes trace, debug"),
         (["--workspace", "no-such-folder"], 1, "no-such-folder"),
+        (["--workspace", "maps", "--workspace-id", "Retail Team"], 2, "--workspace-id takes lower-case letters"),
+        (["--workspace-id", "retail"], 2, "give --workspace PATH too"),
     ])
     func serveRefuses(_ arguments: [String], status: Int32, message: String) async throws {
         let directory = try TemporaryDirectory()
@@ -69,12 +71,13 @@ struct ServeCommandTests {
         #expect(output.stderr.contains(message), "\(output.stderr)")
     }
 
-    @Test("serve listens, warns that there is no write key yet, and stops with status 0 on SIGTERM")
-    func serveStopsOnSIGTERM() throws {
+    @Test("serve loads the workspace into the store, listens, warns that there is no write key yet, and stops with status 0 on SIGTERM")
+    func serveStopsOnSIGTERM() async throws {
         let directory = try TemporaryDirectory()
+        let workspace = try await initWorkspace("retail", in: directory, folder: "Retail Maps")
         let process = Process()
         process.executableURL = try WayfinderProcess.executableURL()
-        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json"]
+        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json", "--workspace", workspace]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -94,6 +97,9 @@ struct ServeCommandTests {
         let log = lines.withLock { $0 } + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
         #expect(log.contains { $0.contains("no write key yet") })
+        let loaded = try #require(log.compactMap { try? jsonObject($0) }.first { $0["message"] as? String == "workspace loaded" }, "\(log)")
+        #expect(loaded["workspace"] as? String == "retail-maps")
+        #expect(loaded["maps"] as? String == "2" && loaded["personas"] as? String == "3" && loaded["created"] as? String == "true")
         #expect(log.contains { $0.contains("stopped; every acknowledged event is in the store") })
         // Every line is one JSON object.
         for line in log { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)") }

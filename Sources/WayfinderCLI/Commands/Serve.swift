@@ -34,6 +34,8 @@ extension Wayfinder {
 
             SIGTERM or SIGINT (Ctrl-C) stops it gracefully: requests in flight finish and their events are committed first. Logs go to standard error and never carry customer ids, event properties or keys.
 
+            --workspace loads journey-as-code files into the store first (as workspace --workspace-id), so the maps and personas the server works with are the ones in git; loading them again adds a map version only when a map changed.
+
             Exit status: 0 stopped cleanly, 1 could not start (store, workspace or address), 2 usage error.
             """
         )
@@ -41,8 +43,11 @@ extension Wayfinder {
         @Option(help: "The store (a SQLite file, created if missing).")
         var db = "wayfinder.db"
 
-        @Option(help: ArgumentHelp("A workspace file or folder to load at start (checked like 'wayfinder validate'); /health counts its maps and personas.", valueName: "path"))
+        @Option(help: ArgumentHelp("A workspace file or folder to load into the store at start, checked like 'wayfinder validate': personas replaced, a new version of each map that changed.", valueName: "path"))
         var workspace: String?
+
+        @Option(help: ArgumentHelp("The store's id for that workspace ([a-z0-9-]+; default: from the file or folder name).", valueName: "id"))
+        var workspaceId: String?
 
         @Option(help: "The address to listen on. The default answers this machine only; 0.0.0.0 answers every network.")
         var host = "127.0.0.1"
@@ -74,6 +79,42 @@ extension Wayfinder {
             if !["text", "json"].contains(logFormat) { throw ValidationError("--log-format takes text or json; got '\(logFormat)'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
             try Import.checkPhoneCountry(phoneCountry)
+            if let workspaceId, !Self.isWorkspaceID(workspaceId) {
+                throw ValidationError("--workspace-id takes lower-case letters, digits and dashes, such as retail-team; got '\(workspaceId)'.")
+            }
+            if workspaceId != nil, workspace == nil { throw ValidationError("--workspace-id names the workspace that --workspace loads; give --workspace PATH too.") }
+        }
+
+        static func isWorkspaceID(_ text: String) -> Bool {
+            !text.isEmpty && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+
+        /// The workspace id a path implies: its last component without extension, in lower case,
+        /// with anything but letters and digits turned into dashes.
+        static func workspaceID(forPath path: String) -> String {
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent.lowercased()
+            let slug = String(name.unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "-" })
+                .split(separator: "-").joined(separator: "-")
+            return slug.isEmpty ? "default" : slug
+        }
+
+        /// Loads the workspace files into the store, reporting every problem; nothing is written when one is an error.
+        func loadWorkspace(_ path: String, into store: JourneyStore, logger: Logger) async throws {
+            let loaded = try WorkspaceInput.load([path])
+            let id = workspaceId ?? Self.workspaceID(forPath: path)
+            let result: ImportResult
+            do {
+                result = try await store.importWorkspace(id, workspace: loaded.workspace, sourceMap: loaded.sourceMap, author: "wayfinder serve",
+                                                         message: "loaded from \(path) at start", createIfMissing: true)
+            } catch {
+                Console.report(error.diagnostics)
+                throw CommandFailure(message: "\(path): cannot load the workspace into the store as '\(id)': \(error.message)")
+            }
+            let changed = (result.personas + result.maps).filter { $0.outcome != .unchanged }.count
+            logger.info("workspace loaded", metadata: [
+                "workspace": "\(id)", "personas": "\(result.personas.count)", "maps": "\(result.maps.count)", "changed": "\(changed)",
+                "created": "\(result.workspaceOutcome == .created)",
+            ])
         }
 
         func run() async throws {
@@ -86,13 +127,9 @@ extension Wayfinder {
             }
             let logger = Logger(label: "wayfinder")
 
-            var loaded: Workspace?
-            if let workspace {
-                // Kept in memory: the store has no tables for maps and personas yet.
-                loaded = try WorkspaceInput.load([workspace]).workspace
-            }
             let store: JourneyStore
             do { store = try JourneyStore(path: db, durableCommits: true) } catch { throw CommandFailure(message: error.description) }
+            if let workspace { try await loadWorkspace(workspace, into: store, logger: logger) }
             if try !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
                 logger.warning("the store has no write key yet, so every event is refused (401); create one with 'wayfinder keys create --db \(db) --kind write'")
             }
@@ -109,7 +146,7 @@ extension Wayfinder {
             metrics.bootstrapMetricsSystem()
             let server: WayfinderServer
             do {
-                server = try WayfinderServer(configuration: configuration, store: store, workspace: loaded, metrics: metrics, logger: logger)
+                server = try WayfinderServer(configuration: configuration, store: store, metrics: metrics, logger: logger)
             } catch {
                 throw CommandFailure(message: "\(db): cannot start collecting into the store (\(error)); check that it is a Wayfinder database")
             }

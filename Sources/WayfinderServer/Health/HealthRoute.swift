@@ -1,6 +1,5 @@
 import CustomerData
 import Hummingbird
-import JourneyModel
 import JourneyStore
 
 /// `GET /health`: whether the server can take events, for load balancers and people.
@@ -11,23 +10,17 @@ struct HealthRoute: Sendable {
     let version: String
     let store: JourneyStore
     let writer: EventWriter
-    let workspace: Workspace?
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let storeOK = await store.isReadable()
         let accepting = writer.isAccepting
         let ok = storeOK && accepting
-        var fields: [(String, JSONValue)] = [
+        let fields: [(String, JSONValue)] = [
             ("status", .string(ok ? "ok" : "unavailable")),
             ("version", .string(version)),
             ("store", .object([("ok", .bool(storeOK))])),
             ("collection", .object([("accepting", .bool(accepting))])),
         ]
-        if let workspace {
-            fields.append(("workspace", .object([
-                ("personas", .number(Double(workspace.personas.count))), ("journeys", .number(Double(workspace.journeys.count))),
-            ])))
-        }
         return Response.json(.object(fields), status: ok ? .ok : .serviceUnavailable)
     }
 }

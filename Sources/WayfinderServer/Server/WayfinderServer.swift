@@ -1,5 +1,4 @@
 import Hummingbird
-import JourneyModel
 import JourneyStore
 import Logging
 import NIOCore
@@ -22,16 +21,12 @@ public struct WayfinderServer: Sendable {
     public let metrics: ServerMetrics
     /// The single writer of collected events.
     public let writer: EventWriter
-    /// The workspace loaded at start, when one was named; kept in memory (the store has no tables for maps yet).
-    public let workspace: Workspace?
     let logger: Logger
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
-    public init(configuration: ServerConfiguration, store: JourneyStore, workspace: Workspace? = nil, metrics: ServerMetrics = ServerMetrics(),
-                logger: Logger) throws {
+    public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
         self.configuration = configuration
         self.store = store
-        self.workspace = workspace
         self.metrics = metrics
         self.logger = logger
         writer = try EventWriter(store: store, options: configuration.importOptions, stream: "http collection",
@@ -45,7 +40,7 @@ public struct WayfinderServer: Sendable {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, routes: routes))
         router.add(middleware: ErrorMiddleware(routes: routes, requestLimit: configuration.limits.requestBytes))
 
-        let health = HealthRoute(version: configuration.version, store: store, writer: writer, workspace: workspace)
+        let health = HealthRoute(version: configuration.version, store: store, writer: writer)
         router.on("/health", method: .get, table: routes) { request, context in try await health.handle(request, context: context) }
         let metrics = self.metrics
         router.on("/metrics", method: .get, table: routes) { _, _ in
