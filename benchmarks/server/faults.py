@@ -1,0 +1,162 @@
+"""Faults against a live `wayfinder serve`: oversized bodies and a kill during collection.
+
+Usage: python3 faults.py WAYFINDER
+
+- 100 MB bodies, once with Content-Length and once chunked, are refused with 413 and the
+  server's resident memory grows by less than 32 MB;
+- while four clients send batches with unique messageIds, the server is killed with SIGKILL;
+  every message the server had acknowledged with 200 is in the store afterwards, the store opens
+  again, and a restarted server answers /health.
+
+Exit status: 0 all held, 1 a fault, 2 usage.
+"""
+
+import base64
+import http.client
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def resident_kb(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+class Server:
+    def __init__(self, binary: str, db: str):
+        self.binary, self.db, self.port = binary, db, free_port()
+        self.log = open(db + ".server.log", "ab")
+        self.process = subprocess.Popen([binary, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                                        stdout=self.log, stderr=self.log)
+        for _ in range(200):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/health")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the server did not start; see " + self.log.name)
+
+
+def oversized(server: Server, key: str, failures: list) -> None:
+    auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+    before = resident_kb(server.process.pid)
+    chunk = b"[" + b"0," * (1 << 19)  # about 1 MB of JSON-looking bytes
+    for mode in ("content-length", "chunked"):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        head = f"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\n"
+        head += "Content-Length: 104857600\r\n\r\n" if mode == "content-length" else "Transfer-Encoding: chunked\r\n\r\n"
+        sock.sendall(head.encode())
+        sent = 0
+        try:
+            while sent < 100 * (1 << 20):
+                piece = chunk if mode == "content-length" else b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+                sock.sendall(piece)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed before the body ended
+        sock.settimeout(10)
+        try:
+            reply = sock.recv(4096).decode(errors="replace")
+        except (ConnectionResetError, socket.timeout):
+            reply = ""
+        sock.close()
+        status = reply.split(" ", 2)[1] if reply.startswith("HTTP/1.1 ") else "none"
+        if status != "413":
+            failures.append(f"a 100 MB body ({mode}) got status {status}, not 413")
+        print(f"  100 MB body ({mode}): {status} after {sent // (1 << 20)} MB sent")
+    grown = (resident_kb(server.process.pid) - before) / 1024
+    print(f"  resident memory grew by {grown:.1f} MB")
+    if grown >= 32:
+        failures.append(f"resident memory grew by {grown:.1f} MB for refused bodies")
+
+
+def kill_during_collection(server: Server, key: str, failures: list) -> None:
+    auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(number: int) -> None:
+        request = 0
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        while not stop.is_set():
+            request += 1
+            ids = [f"kill-{number}-{request}-{event}" for event in range(50)]
+            batch = [{"type": "track", "event": "Product Viewed", "anonymousId": f"anon-{number}-{request % 97}", "messageId": message,
+                      "timestamp": "2026-05-01T12:00:00Z", "properties": {"url": "/products/p1"}} for message in ids]
+            try:
+                connection.request("POST", "/v1/batch", json.dumps({"batch": batch}), {"Authorization": auth, "Content-Type": "application/json"})
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                return  # the server is gone
+            if response.status == 200:
+                with lock:
+                    acknowledged.extend(ids)
+
+    clients = [threading.Thread(target=client, args=(number,)) for number in range(4)]
+    for thread in clients:
+        thread.start()
+    time.sleep(2.5)
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait()
+    stop.set()
+    for thread in clients:
+        thread.join()
+    stored = {row[0] for row in sqlite3.connect(server.db).execute("SELECT message_id FROM events")}
+    missing = [message for message in acknowledged if message not in stored]
+    print(f"  killed with SIGKILL after {len(acknowledged)} acknowledged events; {len(stored)} in the store; {len(missing)} acknowledged ones missing")
+    if not acknowledged:
+        failures.append("no event was acknowledged before the kill")
+    if missing:
+        failures.append(f"{len(missing)} acknowledged events lost, e.g. {missing[:3]}")
+
+
+def main(binary: str) -> int:
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as work:
+        db = os.path.join(work, "store.db")
+        created = subprocess.run([binary, "keys", "create", "--db", db, "--kind", "write", "--name", "faults", "--format", "json"],
+                                 capture_output=True, text=True, check=True)
+        key = json.loads(created.stdout)["secret"]
+        server = Server(binary, db)
+        print("-- 100 MB bodies")
+        oversized(server, key, failures)
+        print("-- SIGKILL during collection")
+        kill_during_collection(server, key, failures)
+        print("-- restart on the same store")
+        again = Server(binary, db)
+        again.process.send_signal(signal.SIGTERM)
+        if again.process.wait(timeout=30) != 0:
+            failures.append("the restarted server did not stop cleanly")
+        else:
+            print("  the restarted server answered /health and stopped cleanly")
+    for failure in failures:
+        print("FAULT " + failure, file=sys.stderr)
+    print(f"faults: {'all held' if not failures else str(len(failures)) + ' failed'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__)
+        sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
+    sys.exit(main(sys.argv[1]))
