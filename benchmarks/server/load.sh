@@ -75,6 +75,10 @@ curl -fsS "$url/health" >/dev/null || { echo "load: the server did not start" >&
 
 say "wrk: $connections connections for ${duration}s"
 WF_BASIC="$(printf '%s:' "$secret" | base64 -w0)" wrk -t1 -c"$connections" -d"${duration}s" --timeout 10s --latency -s "$here/batch.lua" "$url" | tee "$work/wrk.out"
+# Requests wrk left in flight are still answered; read the counters once they stop moving.
+accepted() { curl -fsS "$url/metrics" | awk '/^wayfinder_events_accepted_total/ { print $NF }'; }
+previous="" current="$(accepted)"
+while [[ "$current" != "$previous" ]]; do sleep 0.5; previous="$current"; current="$(accepted)"; done
 curl -fsS "$url/metrics" >"$work/metrics.txt"
 kill -TERM "$server"
 wait "$server" || { echo "load: the server did not stop cleanly" >&2; cat "$work/server.log" >&2; exit 1; }
