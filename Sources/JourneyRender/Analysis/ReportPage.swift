@@ -8,17 +8,7 @@ import JourneyModel
 public enum ReportPage {
     /// The page for `report` of `journey`.
     public static func html(_ report: JourneyReport, journey: JourneyMap, workspace: Workspace, photos: [String: String] = [:]) -> String {
-        let rows = Dictionary(report.touchpoints.touchpoints.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var measured: [String: [String]] = [:]
-        for touchpoint in journey.touchpoints {
-            guard let row = rows[touchpoint.id] else { continue }
-            var lines = ["\(ChartFormat.count(row.visitors)) customers",
-                         row.conversion.map { "\(ChartFormat.percent($0)) reach the goal" } ?? "no visitors"]
-            if let feeling = report.emotions.touchpoints.first(where: { $0.id == touchpoint.id })?.measured {
-                lines.append("feels \(ChartFormat.decimal(feeling.mean, digits: 2)) (n=\(feeling.count))")
-            }
-            measured[touchpoint.id] = lines
-        }
+        let measured = measuredLines(report, journey: journey)
         let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos, measured: measured)).svg()
         var html = """
         <!DOCTYPE html>
@@ -73,6 +63,23 @@ public enum ReportPage {
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
         return html
+    }
+
+    /// The live numbers the map shows under each touchpoint: customers, conversion onward and the
+    /// measured emotion.
+    public static func measuredLines(_ report: JourneyReport, journey: JourneyMap) -> [String: [String]] {
+        let rows = Dictionary(report.touchpoints.touchpoints.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var measured: [String: [String]] = [:]
+        for touchpoint in journey.touchpoints {
+            guard let row = rows[touchpoint.id] else { continue }
+            var lines = ["\(ChartFormat.count(row.visitors)) customers",
+                         row.conversion.map { "\(ChartFormat.percent($0)) reach the goal" } ?? "no visitors"]
+            if let feeling = report.emotions.touchpoints.first(where: { $0.id == touchpoint.id })?.measured {
+                lines.append("feels \(ChartFormat.decimal(feeling.mean, digits: 2)) (n=\(feeling.count))")
+            }
+            measured[touchpoint.id] = lines
+        }
+        return measured
     }
 
     static func section(_ title: String, _ body: String) -> String {

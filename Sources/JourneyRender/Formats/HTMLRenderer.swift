@@ -36,7 +36,9 @@ public enum HTMLRenderer {
         return html
     }
 
-    static func personaCard(_ persona: Persona, photo: String?) -> String {
+    /// A persona as a card: avatar, name, quote, background, demographics, goals, challenges,
+    /// preferences and channels, every value escaped.
+    public static func personaCard(_ persona: Persona, photo: String?) -> String {
         var html = "<article class=\"persona\" id=\"persona-\(XML.escape(persona.id))\">\n"
         if let photo {
             html += "<img class=\"avatar\" src=\"\(XML.escape(photo))\" alt=\"\">\n"
@@ -56,7 +58,8 @@ public enum HTMLRenderer {
         return html + "</article>\n"
     }
 
-    static let style = """
+    /// The style of the map pages.
+    public static let style = """
     :root { color-scheme: light; --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; }
     * { box-sizing: border-box; }
     body { margin: 0; font: 15px/1.5 Inter, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #f5f7fa; }

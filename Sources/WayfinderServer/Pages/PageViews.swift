@@ -1,0 +1,145 @@
+import CustomerData
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+import JourneyRender
+import JourneyStore
+
+/// What every page shows in its head: the title, where "Wayfinder" leads, the workspace and
+/// the signed-in user with the token the sign-out form sends.
+public struct PageFrame: Sendable {
+    public var title: String
+    public var home: String
+    public var workspace: String?
+    public var user: String?
+    public var csrf: String?
+
+    public init(title: String, home: String = "/", workspace: String? = nil, user: String? = nil, csrf: String? = nil) {
+        self.title = title
+        self.home = home
+        self.workspace = workspace
+        self.user = user
+        self.csrf = csrf
+    }
+}
+
+/// The sign-in page.
+public struct SignInView: Sendable {
+    /// Why the last attempt failed, in words for the person signing in.
+    public var error: String?
+    /// The user name to keep in the field after a failed attempt.
+    public var username: String?
+    /// Where to go after signing in (a path on this server).
+    public var next: String
+
+    public init(error: String? = nil, username: String? = nil, next: String = "/") {
+        self.error = error
+        self.username = username
+        self.next = next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
+    }
+}
+
+/// A workspace's home: its maps, personas, data sources and event counts.
+public struct HomeView: Sendable {
+    public struct MapRow: Sendable {
+        public var title: String, state: String, version: Int, updated: String, link: String, reportLink: String
+    }
+
+    public struct PersonaRow: Sendable {
+        public var name: String, quote: String?, link: String
+    }
+
+    public var name: String
+    public var description: String?
+    public var events: String, customers: String, feedback: String
+    public var maps: [MapRow]
+    public var personas: [PersonaRow]
+    public var sources: [SourceRecord]
+
+    /// The home of workspace `id` as the store holds it; links start with `base` (e.g. `/w/retail`).
+    public static func load(_ store: JourneyStore, workspace id: String, base: String) async throws -> HomeView {
+        let info = try await store.workspace(id)
+        let counts = try store.counts()
+        let maps = try await store.maps(workspace: id).map { map in
+            MapRow(title: map.title, state: map.state, version: map.currentVersion, updated: Self.date(map.updated),
+                   link: "\(base)/maps/\(map.id)", reportLink: "\(base)/maps/\(map.id)/report")
+        }
+        let personas = try await store.personas(workspace: id).map { stored in
+            PersonaRow(name: stored.persona.name, quote: stored.persona.quote, link: "\(base)/personas/\(stored.id)")
+        }
+        return HomeView(name: info.name, description: info.description, events: ChartFormat.count(counts.events),
+                        customers: ChartFormat.count(counts.customers), feedback: ChartFormat.count(counts.feedback),
+                        maps: maps, personas: personas, sources: try store.sources())
+    }
+
+    static func date(_ date: Date) -> String { Timestamp.iso8601(Int64(date.timeIntervalSince1970 * 1000)) }
+}
+
+/// A journey map with live numbers on each touchpoint.
+public struct MapView: Sendable {
+    public var mapTitle: String
+    public var version: Int
+    public var updated: String?
+    public var reportLink: String
+    public var headlines: [String]
+    /// The map as SVG, drawn by `JourneyMapRenderer` (which escapes every value).
+    public var svg: String
+
+    /// The view of `map` in `workspace`, with the numbers of `report` when there is one.
+    public init(map: JourneyMap, workspace: Workspace, version: Int, updated: String?, reportLink: String, report: JourneyReport?) {
+        mapTitle = map.title
+        self.version = version
+        self.updated = updated
+        self.reportLink = reportLink
+        headlines = report?.headlines ?? []
+        let measured = report.map { ReportPage.measuredLines($0, journey: map) } ?? [:]
+        svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured)).svg()
+    }
+}
+
+/// A persona's card with how many customers it describes.
+public struct PersonaView: Sendable {
+    public struct Measured: Sendable {
+        public var customers: String, share: String, conversion: String
+    }
+
+    /// The card, drawn by `HTMLRenderer` (which escapes every value).
+    public var card: String
+    public var measured: Measured?
+
+    public init(persona: Persona, coverage: PersonaCoverageResult?) {
+        card = HTMLRenderer.personaCard(persona, photo: nil)
+        measured = coverage?.personas.first { $0.id == persona.id }.map { row in
+            Measured(customers: ChartFormat.count(row.customers), share: ChartFormat.percent(row.share),
+                     conversion: row.conversion.map { ChartFormat.percent($0) } ?? "none")
+        }
+    }
+}
+
+/// One map behind a share link.
+public struct SharedView: Sendable {
+    public var mapTitle: String
+    public var headlines: [String]
+    public var svg: String
+    public var expires: String?
+    public var reportLink: String?
+
+    public init(map: MapView, expires: String?, reportLink: String?) {
+        mapTitle = map.mapTitle
+        headlines = map.headlines
+        svg = map.svg
+        self.expires = expires
+        self.reportLink = reportLink
+    }
+}
+
+/// A page for a request that cannot be served, saying what to do.
+public struct ErrorView: Sendable {
+    public var heading: String
+    public var message: String
+
+    public init(heading: String, message: String) {
+        self.heading = heading
+        self.message = message
+    }
+}
