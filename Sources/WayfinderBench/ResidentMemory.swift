@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import JourneyAnalytics
 
 /// The process's resident memory, from Linux's /proc/self/status.
 enum ResidentMemory {
@@ -19,13 +17,7 @@ enum ResidentMemory {
     /// VmRSS in bytes after handing the allocator's free memory back to the system (glibc's
     /// `malloc_trim`): what stays resident of the index once the build's garbage is gone.
     static func bytesAfterTrim() -> Int? {
-        #if canImport(Glibc)
-        // malloc.h is not in the Glibc module; look the function up (RTLD_DEFAULT is a null handle).
-        if let symbol = dlsym(nil, "malloc_trim") {
-            typealias Trim = @convention(c) (Int) -> Int32
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        }
-        #endif
+        FreeMemory.returnToSystem()
         return bytes()
     }
 }

@@ -78,6 +78,13 @@ public struct IndexBuilder: Sendable {
 
     /// Reads the store and builds the index; `progress` receives events read so far and the number expected.
     public func build(from store: JourneyStore, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> JourneyIndex {
+        let index = try assemble(from: store, progress: progress)
+        // The scan's chunks and the layout are gone now; give their memory back.
+        FreeMemory.returnToSystem()
+        return index
+    }
+
+    private func assemble(from store: JourneyStore, progress: (@Sendable (Int, Int) -> Void)?) throws -> JourneyIndex {
         let started = DispatchTime.now()
         guard request.propertyFilters.count <= 8 else {
             throw Failure(description: "at most 8 property filters can be applied at once (\(request.propertyFilters.count) given)")
