@@ -22,7 +22,11 @@ extension Importer {
     ///
     /// While the stream is open, the write-ahead log is copied into the database on another
     /// thread and connection, as during a long import, so no commit waits for a checkpoint.
-    public func openStream(name: String, format: String) throws -> Int64 {
+    ///
+    /// With `alerts`, every commit of the stream also evaluates the alert rules on its new events
+    /// and enqueues their deliveries in the same transaction (see ``AlertRule``).
+    public func openStream(name: String, format: String, alerts: Bool = false) throws -> Int64 {
+        if alerts, self.alerts == nil { self.alerts = AlertEvaluator() }
         let id = try store.database.write { db in
             try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
                            arguments: [name, format, Int64(Date().timeIntervalSince1970 * 1000)])

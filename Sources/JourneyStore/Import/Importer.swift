@@ -122,6 +122,8 @@ public final class Importer {
     var graphIsStale = false
     /// Copies the write-ahead log into the database on its own thread while a stream is open.
     var streamCheckpointer: Checkpointer?
+    /// Evaluates alert rules on each commit's new events inside the commit (streams only).
+    var alerts: AlertEvaluator?
     let started = Date()
 
     /// Prepares an import into a store, loading its identity graph.
@@ -281,6 +283,7 @@ public final class Importer {
                 INSERT INTO feedback (event_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             var updates: [Int64: CustomerUpdate] = [:]
+            var committed: [CommittedEvent] = []
             for (group, records) in groups.map(\.records).enumerated() {
                 for record in records {
                     guard case .success(let event) = record.result else { continue }
@@ -333,10 +336,12 @@ public final class Importer {
                         continue
                     }
                     results[group].imported += 1
+                    let eventID = db.lastInsertedRowID
                     if let feedback = prepared.feedback {
-                        try insertFeedback.execute(arguments: [db.lastInsertedRowID, customer, event.timestamp, feedback.metric.rawValue,
+                        try insertFeedback.execute(arguments: [eventID, customer, event.timestamp, feedback.metric.rawValue,
                                                                feedback.score, feedback.text, feedback.touchpoint])
                     }
+                    if alerts != nil { committed.append(CommittedEvent(id: eventID, customer: customer, event: event, feedback: prepared.feedback)) }
                     // A bulk load keeps first and last seen in memory and stores them when it ends.
                     if bulk { extendSpan(of: customer, event.timestamp, event.timestamp) }
                     if !bulk || !prepared.traits.isEmpty {
@@ -354,6 +359,7 @@ public final class Importer {
                 try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
             }
             for (index, group) in groups.enumerated() { try quarantineOnce(failures[index], file: group.origin) }
+            if let alerts, !committed.isEmpty { try alerts.evaluate(committed, db: db, root: graph.root(of:)) }
             let total = results.reduce(Counts(), +)
             try db.execute(sql: """
                 UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?

@@ -129,8 +129,8 @@ extension JourneyStore {
         public var quarantined: Int
     }
 
-    /// Erases a customer completely: events, feedback, identifiers, the customer rows merged into
-    /// it, and quarantined records that mention one of its identifiers.
+    /// Erases a customer completely: events, feedback, identifiers, alerts about it (with their
+    /// attempts) and its positions on maps, the customer rows merged into it, and quarantined records that mention one of its identifiers.
     public func forget(_ number: Int64) throws -> Erasure {
         let identifiers = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id IN \(Self.mergedInto)", arguments: [number]).map { ($0[0] as String, $0[1] as String) }
@@ -142,6 +142,9 @@ extension JourneyStore {
             let events = db.changesCount
             try db.execute(sql: "DELETE FROM identities WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             let identities = db.changesCount
+            // Alerts about the customer hold its identifiers in their bodies: they go too, sent or not.
+            try db.execute(sql: "DELETE FROM alert_deliveries WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
+            try db.execute(sql: "DELETE FROM alert_positions WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             try db.execute(sql: "DELETE FROM customers WHERE id = ? OR merged_into = ?", arguments: [number, number])
             let customers = db.changesCount
             return Erasure(customer: CustomerID.text(number), events: events, identifiers: identities, feedback: feedback, customers: customers, quarantined: 0)

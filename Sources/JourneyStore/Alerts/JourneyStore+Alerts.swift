@@ -1,0 +1,250 @@
+import CustomerData
+import Foundation
+import GRDB
+import JourneyModel
+
+extension JourneyStore {
+    /// The fewest characters of a secret given by the caller.
+    public static let minimumAlertSecretLength = 16
+
+    /// Adds a rule to a map; it applies to events stored from now on. Returns it with its secret
+    /// (the one given, or a new random `whsec_…` one), which listings never show.
+    public func addAlertRule(_ draft: AlertRuleDraft) async throws(WorkspaceStoreError) -> NewAlertRule {
+        try Self.checkURL(draft.url)
+        let name = try FieldRules.optional(draft.name, field: "name", maximum: 200) ?? ""
+        if let secret = draft.secret, secret.count < Self.minimumAlertSecretLength || secret.count > 200 {
+            throw .invalid("secret", "secret: give \(Self.minimumAlertSecretLength) to 200 characters, or none to have one made")
+        }
+        let secret = draft.secret ?? Self.newAlertSecret()
+        switch draft.kind {
+        case .stageStay:
+            guard let days = draft.days, days > 0, days.isFinite else {
+                throw .invalid("days", "days: a stage-stay rule needs the days a customer may stay in the stage, more than 0 (such as 7)")
+            }
+        case .frictionTouchpoint:
+            if draft.touchpoints.isEmpty {
+                throw .invalid("touchpoints", "touchpoints: a friction-touchpoint rule needs the touchpoint ids that count as friction")
+            }
+        case .negativeFeedback:
+            break
+        }
+        let created = try await writeTransaction { db -> Int64 in
+            let state = try WorkspaceState.load(db, draft.workspace)
+            guard let row = state.map(draft.map) else { throw try Self.missingMap(db, state.header, draft.map) }
+            let known = Set(row.map.touchpoints.map(\.id))
+            let unknown = draft.touchpoints.filter { !known.contains($0) }
+            if !unknown.isEmpty {
+                throw WorkspaceStoreError.invalid("touchpoints", "touchpoints: map '\(draft.map)' has no touchpoint \(unknown.quotedList()); use one of \(row.map.touchpoints.map(\.id).quotedList())")
+            }
+            if let stage = draft.stage, !row.map.stages.contains(where: { $0.id == stage }) {
+                throw WorkspaceStoreError.invalid("stage", "stage: map '\(draft.map)' has no stage '\(stage)'; use one of \(row.map.stages.map(\.id).quotedList())")
+            }
+            let now = StoreTime.now()
+            let after = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0
+            let touchpoints = String(decoding: try JSONEncoder().encode(draft.touchpoints), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO alert_rules (map_id, kind, name, touchpoints, stage, days, url, secret, after_event, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [row.rowID, draft.kind.rawValue, name, touchpoints, draft.kind == .stageStay ? draft.stage : nil,
+                                 draft.kind == .stageStay ? draft.days : nil, draft.url, secret, after, now, now])
+            return db.lastInsertedRowID
+        }
+        return NewAlertRule(rule: try await alertRule(id: created), secret: secret)
+    }
+
+    /// The rules, of one workspace or one map when given, oldest first.
+    public func alertRules(workspace: String? = nil, map: String? = nil) async throws(WorkspaceStoreError) -> [AlertRule] {
+        try await readTransaction { db in
+            try Row.fetchAll(db, sql: Self.ruleSelect + " WHERE (?1 IS NULL OR w.slug = ?1) AND (?2 IS NULL OR m.slug = ?2) ORDER BY r.id",
+                             arguments: [workspace, map]).map(Self.rule)
+        }
+    }
+
+    /// One rule.
+    public func alertRule(id: Int64) async throws(WorkspaceStoreError) -> AlertRule {
+        let rule = try await readTransaction { db in
+            try Row.fetchOne(db, sql: Self.ruleSelect + " WHERE r.id = ?", arguments: [id]).map(Self.rule)
+        }
+        guard let rule else { throw .notFound("id", "id: there is no alert rule \(id); list the rules to find its number") }
+        return rule
+    }
+
+    /// Turns a rule on or off; a rule turned on again applies to events stored from then on.
+    public func setAlertRule(id: Int64, enabled: Bool) async throws(WorkspaceStoreError) -> AlertRule {
+        let found = try await writeTransaction { db -> Bool in
+            let after = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0
+            try db.execute(sql: """
+                UPDATE alert_rules SET enabled = ?1, updated_at = ?2, after_event = CASE WHEN ?1 AND NOT enabled THEN ?3 ELSE after_event END WHERE id = ?4
+                """, arguments: [enabled, StoreTime.now(), after, id])
+            return db.changesCount > 0
+        }
+        guard found else { throw .notFound("id", "id: there is no alert rule \(id); list the rules to find its number") }
+        return try await alertRule(id: id)
+    }
+
+    /// Removes a rule with its deliveries (pending ones are not sent) and their attempts.
+    public func removeAlertRule(id: Int64) async throws(WorkspaceStoreError) {
+        let found = try await writeTransaction { db -> Bool in
+            try db.execute(sql: "DELETE FROM alert_rules WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+        guard found else { throw .notFound("id", "id: there is no alert rule \(id); list the rules to find its number") }
+    }
+
+    /// Deliveries, newest first: of one rule and in one status when given, at most `limit`.
+    public func alertDeliveries(rule: Int64? = nil, status: AlertDelivery.Status? = nil, limit: Int = 100) async throws(WorkspaceStoreError) -> [AlertDelivery] {
+        try await readTransaction { db in
+            try Row.fetchAll(db, sql: Self.deliverySelect + " WHERE (?1 IS NULL OR rule_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id DESC LIMIT ?3",
+                             arguments: [rule, status?.rawValue, max(0, limit)]).map(Self.delivery)
+        }
+    }
+
+    /// One delivery.
+    public func alertDelivery(id: Int64) async throws(WorkspaceStoreError) -> AlertDelivery {
+        let found = try await readTransaction { db in try Row.fetchOne(db, sql: Self.deliverySelect + " WHERE id = ?", arguments: [id]).map(Self.delivery) }
+        guard let found else { throw .notFound("id", "id: there is no alert delivery \(id); list the deliveries to find its number") }
+        return found
+    }
+
+    /// The attempts of a delivery, first first.
+    public func alertAttempts(delivery id: Int64) async throws(WorkspaceStoreError) -> [AlertAttempt] {
+        _ = try await alertDelivery(id: id)
+        return try await readTransaction { db in
+            try Row.fetchAll(db, sql: "SELECT number, started_at, duration_ms, status_code, error FROM alert_attempts WHERE delivery_id = ? ORDER BY number",
+                             arguments: [id]).map { row in
+                AlertAttempt(number: row[0], startedAt: Timestamp.iso8601(row[1]), durationMilliseconds: row[2], statusCode: row[3], error: row[4])
+            }
+        }
+    }
+
+    /// Sends a delivery again (the same body): it becomes pending, due now, with a new round of attempts.
+    public func redeliverAlert(id: Int64) async throws(WorkspaceStoreError) -> AlertDelivery {
+        let found = try await writeTransaction { db -> Bool in
+            try db.execute(sql: "UPDATE alert_deliveries SET status = 'pending', round_start = attempts, next_attempt_at = ?, delivered_at = NULL WHERE id = ?",
+                           arguments: [StoreTime.now(), id])
+            return db.changesCount > 0
+        }
+        guard found else { throw .notFound("id", "id: there is no alert delivery \(id); list the deliveries to find its number") }
+        return try await alertDelivery(id: id)
+    }
+
+    // MARK: For the delivery worker
+
+    /// Pending deliveries due at `now`, earliest first, with their rule's URL and secret.
+    public func dueAlertDeliveries(now: Date, limit: Int) async throws(WorkspaceStoreError) -> [DueAlertDelivery] {
+        try await readTransaction { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.id, d.rule_id, r.url, r.secret, d.payload, d.attempts, d.attempts - d.round_start FROM alert_deliveries d
+                JOIN alert_rules r ON r.id = d.rule_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?
+                """, arguments: [StoreTime.milliseconds(now), limit]).map { row in
+                DueAlertDelivery(id: row[0], rule: row[1], url: row[2], secret: row[3], payload: row[4], attempts: row[5], attemptsThisRound: row[6])
+            }
+        }
+    }
+
+    /// When the earliest pending delivery is due; nil when none is pending.
+    public func nextAlertDeliveryTime() async throws(WorkspaceStoreError) -> Date? {
+        let next = try await readTransaction { db in
+            try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM alert_deliveries WHERE status = 'pending'")
+        }
+        return next.map(StoreTime.date)
+    }
+
+    /// Logs an attempt and moves the delivery on: delivered after a 2xx, else due again at
+    /// `retryAt`, or failed when `retryAt` is nil (its round is used up).
+    public func recordAlertAttempt(_ attempt: AlertAttempt, delivery id: Int64, startedAt: Date, retryAt: Date?) async throws(WorkspaceStoreError) {
+        try await writeTransaction { db in
+            try db.execute(sql: """
+                INSERT INTO alert_attempts (delivery_id, number, started_at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, attempt.number, StoreTime.milliseconds(startedAt), attempt.durationMilliseconds, attempt.statusCode, attempt.error])
+            let now = StoreTime.now()
+            if attempt.succeeded {
+                try db.execute(sql: "UPDATE alert_deliveries SET attempts = ?, status = 'delivered', next_attempt_at = NULL, delivered_at = ? WHERE id = ?",
+                               arguments: [attempt.number, now, id])
+            } else if let retryAt {
+                try db.execute(sql: "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ? WHERE id = ?",
+                               arguments: [attempt.number, StoreTime.milliseconds(retryAt), id])
+            } else {
+                try db.execute(sql: "UPDATE alert_deliveries SET attempts = ?, status = 'failed', next_attempt_at = NULL WHERE id = ?",
+                               arguments: [attempt.number, id])
+            }
+        }
+    }
+
+    /// Enqueues a delivery for every customer who entered a stage more than a stage-stay rule's
+    /// days before `now` and has not moved to another stage since; once per stage entry. Returns
+    /// how many were enqueued.
+    @discardableResult
+    public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int {
+        let nowMilliseconds = StoreTime.milliseconds(now)
+        return try await writeTransaction { db in
+            var enqueued = 0
+            let rules = try Row.fetchAll(db, sql: """
+                SELECT r.id, r.name, r.stage, r.days, r.after_event, m.id, m.slug, m.current_version, v.document, w.slug
+                FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id
+                JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
+                JOIN workspaces w ON w.id = m.workspace_id
+                WHERE r.enabled AND r.kind = 'stage-stay' ORDER BY r.id
+                """)
+            for rule in rules {
+                let ruleID: Int64 = rule[0]
+                let days: Double = rule[3]
+                let map = try StoredDocument.map(rule[8], id: rule[6], version: rule[7])
+                let cutoff = nowMilliseconds - Int64(days * 86_400_000)
+                let stays = try Row.fetchAll(db, sql: """
+                    SELECT p.customer_id, p.stage, p.touchpoint, p.entered_at, p.entry_event, e.type, e.name, e.timestamp
+                    FROM alert_positions p JOIN events e ON e.id = p.entry_event
+                    WHERE p.map_id = ?1 AND (?2 IS NULL OR p.stage = ?2) AND p.entered_at <= ?3 AND p.entry_event > ?4
+                      AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.trigger = 'r' || ?5 || ':s' || p.entry_event)
+                    """, arguments: [rule[5], rule[2] as String?, cutoff, rule[4], ruleID])
+                for stay in stays {
+                    let enteredAt: Int64 = stay[3]
+                    let entry: Int64 = stay[4]
+                    let touchpointID: String = stay[2]
+                    try AlertPayload.enqueue(db, ruleID: ruleID, kind: .stageStay, name: rule[1], workspace: rule[9], map: map, trigger: "r\(ruleID):s\(entry)",
+                                             customer: stay[0], stage: stay[1], touchpoint: map.touchpoints.first { $0.id == touchpointID },
+                                             event: (entry, stay[5], stay[6], stay[7]), feedback: nil,
+                                             days: Double(nowMilliseconds - enteredAt) / 86_400_000, now: nowMilliseconds)
+                    enqueued += db.changesCount
+                }
+            }
+            return enqueued
+        }
+    }
+
+    // MARK: Rows
+
+    static let ruleSelect = """
+        SELECT r.id, w.slug, m.slug, r.kind, r.name, r.touchpoints, r.stage, r.days, r.url, r.enabled, r.created_at
+        FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id JOIN workspaces w ON w.id = m.workspace_id
+        """
+
+    static func rule(_ row: Row) -> AlertRule {
+        let touchpoints = (try? JSONDecoder().decode([String].self, from: Data((row[5] as String).utf8))) ?? []
+        return AlertRule(id: row[0], workspace: row[1], map: row[2], kind: AlertRule.Kind(rawValue: row[3]) ?? .negativeFeedback, name: row[4],
+                         touchpoints: touchpoints, stage: row[6], days: row[7], url: row[8], enabled: row[9], createdAt: Timestamp.iso8601(row[10]))
+    }
+
+    static let deliverySelect = "SELECT id, rule_id, status, attempts, next_attempt_at, created_at, delivered_at, payload FROM alert_deliveries"
+
+    static func delivery(_ row: Row) -> AlertDelivery {
+        AlertDelivery(id: row[0], rule: row[1], status: AlertDelivery.Status(rawValue: row[2]) ?? .pending, attempts: row[3],
+                      nextAttemptAt: (row[4] as Int64?).map(Timestamp.iso8601), createdAt: Timestamp.iso8601(row[5]),
+                      deliveredAt: (row[6] as Int64?).map(Timestamp.iso8601), payload: row[7])
+    }
+
+    static func checkURL(_ text: String) throws(WorkspaceStoreError) {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty, text.count <= 2000 else {
+            throw .invalid("url", "url: give the http or https address that receives the alerts, such as https://example.com/hooks/wayfinder")
+        }
+    }
+
+    static func newAlertSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return "whsec_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
