@@ -42,12 +42,18 @@ public final class EventWriter: Service, Sendable {
     private let logger: Logger
     private let metrics: ServerMetrics
     private let messagesPerCommit: Int
+    private let onCommit: @Sendable () -> Void
 
     /// Opens the importer on the store (loading its identity graph) and starts the writing thread.
     ///
-    /// `stream` names the `sources` row that counts what this writer stores.
-    public init(store: JourneyStore, options: Importer.Options, stream: String, messagesPerCommit: Int, metrics: ServerMetrics, logger: Logger) throws {
+    /// `stream` names the `sources` row that counts what this writer stores. With `alerts`, each
+    /// commit also evaluates the alert rules on its new events and enqueues their deliveries in the
+    /// same transaction; `onCommit` runs after every commit that stored events (to wake the
+    /// delivery worker), once they are durable.
+    public init(store: JourneyStore, options: Importer.Options, stream: String, messagesPerCommit: Int, metrics: ServerMetrics, logger: Logger,
+                alerts: Bool = false, onCommit: @escaping @Sendable () -> Void = {}) throws {
         self.logger = logger
+        self.onCommit = onCommit
         self.metrics = metrics
         self.messagesPerCommit = max(1, messagesPerCommit)
         // The importer is not Sendable: it is made on the writing thread and never leaves it.
@@ -58,7 +64,7 @@ public final class EventWriter: Service, Sendable {
             let source: Int64
             do {
                 importer = try Importer(store: store, options: options)
-                source = try importer.openStream(name: stream, format: "http")
+                source = try importer.openStream(name: stream, format: "http", alerts: alerts)
             } catch {
                 started.withLock { $0 = .failure(error) }
                 ready.signal()
@@ -150,6 +156,7 @@ public final class EventWriter: Service, Sendable {
             let counts = try importer.store(batch.map(\.group), stream: source)
             metrics.recordCommit(duration: clock.now - start)
             for (waiting, count) in zip(batch, counts) { waiting.continuation.resume(returning: count) }
+            if counts.contains(where: { $0.imported > 0 }) { onCommit() }
         } catch {
             // GRDB's errors carry no statement arguments, so the description holds no customer data.
             logger.error("collection commit failed; its requests are answered 503 and may be sent again",

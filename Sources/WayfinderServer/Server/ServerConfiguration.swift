@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var limits = CollectionLimits()
     /// Stitching settings of the collection writer (junk identifiers, cluster size, phone country).
     public var importOptions = Importer.Options()
+    /// Alert rules and their delivery.
+    public var alerts = AlertDeliveryOptions()
 
     /// The default configuration.
     public init() {}

@@ -21,6 +21,8 @@ public struct WayfinderServer: Sendable {
     public let metrics: ServerMetrics
     /// The single writer of collected events.
     public let writer: EventWriter
+    /// Posts alerts from the outbox; nil when alerts are off.
+    public let alertWorker: AlertDeliveryWorker?
     let logger: Logger
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
@@ -29,8 +31,12 @@ public struct WayfinderServer: Sendable {
         self.store = store
         self.metrics = metrics
         self.logger = logger
+        let worker = configuration.alerts.enabled
+            ? AlertDeliveryWorker(store: store, options: configuration.alerts, version: configuration.version, logger: logger) : nil
+        alertWorker = worker
         writer = try EventWriter(store: store, options: configuration.importOptions, stream: "http collection",
-                                 messagesPerCommit: configuration.limits.messagesPerCommit, metrics: metrics, logger: logger)
+                                 messagesPerCommit: configuration.limits.messagesPerCommit, metrics: metrics, logger: logger,
+                                 alerts: worker != nil, onCommit: { worker?.wake() })
     }
 
     /// The router with every route and middleware.
@@ -38,6 +44,7 @@ public struct WayfinderServer: Sendable {
         let router = Router(context: ServerRequestContext.self)
         let routes = RouteTable()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, routes: routes))
+        router.add(middleware: CollectionCORSMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes, requestLimit: configuration.limits.requestBytes))
 
         let health = HealthRoute(version: configuration.version, store: store, writer: writer)
@@ -54,17 +61,19 @@ public struct WayfinderServer: Sendable {
                 try await collection.handle(request, context: context, route: route)
             }
         }
+        SurveySnippet.addRoutes(to: router, table: routes)
         return router
     }
 
-    /// The application: the router, the HTTP server and the writer, which stops after the HTTP
-    /// server has finished its requests. The writer does not start again, so a server runs once.
+    /// The application: the router, the HTTP server, the writer, which stops after the HTTP
+    /// server has finished its requests, and the alert delivery worker. The writer does not start
+    /// again, so a server runs once.
     public func application() -> some ApplicationProtocol {
         let logger = self.logger
         return Application(
             router: router(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: [writer],
+            services: [writer] + (alertWorker.map { [$0] } ?? []),
             onServerRunning: { channel in
                 let address = channel.localAddress
                 let url = "http://\(address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "-"):\(address?.port ?? 0)"
