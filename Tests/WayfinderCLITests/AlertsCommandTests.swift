@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import WayfinderTesting
+
+@Suite("wayfinder alerts")
+struct AlertsCommandTests {
+    /// A store holding the retail template as workspace `shop`, loaded by `wayfinder serve --workspace`.
+    func shopStore(in directory: TemporaryDirectory) async throws {
+        let workspace = try await initWorkspace("retail", in: directory, folder: "maps")
+        let process = Process()
+        process.executableURL = try WayfinderProcess.executableURL()
+        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--workspace", workspace, "--workspace-id", "shop"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let listening = DispatchSemaphore(value: 0)
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            if String(decoding: handle.availableData, as: UTF8.self).contains("server listening") { listening.signal() }
+        }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        #expect(listening.wait(timeout: .now() + 60) == .success)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        errors.fileHandleForReading.readabilityHandler = nil
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("alerts add prints a made secret once, list never shows it, deliveries starts empty, remove removes")
+    func lifecycle() async throws {
+        let directory = try TemporaryDirectory()
+        try await shopStore(in: directory)
+        let added = try await wayfinder("alerts", "add", "--db", "w.db", "--workspace", "shop", "--map", "first-purchase", "--kind", "negative-feedback",
+                                        "--url", "https://hooks.example.com/wayfinder", "--format", "json", in: directory)
+        #expect(added.status == 0, "\(added)")
+        let created = try jsonObject(added.stdout)
+        let secret = try #require(created["secret"] as? String)
+        #expect(secret.hasPrefix("whsec_") && secret.count == 49)
+        let rule = try #require(created["rule"] as? [String: Any])
+        #expect(rule["kind"] as? String == "negative-feedback" && rule["map"] as? String == "first-purchase" && rule["id"] as? Int == 1)
+
+        let stay = try await wayfinder("alerts", "add", "--db", "w.db", "--workspace", "shop", "--map", "first-purchase", "--kind", "stage-stay",
+                                       "--stage", "decision", "--days", "7", "--url", "https://hooks.example.com/w", "--secret", "given-secret-0123456789",
+                                       in: directory)
+        #expect(stay.status == 0, "\(stay)")
+        #expect(stay.stdout.contains("Added alert rule 2 (stage-stay)"))
+        #expect(!stay.stdout.contains("given-secret-0123456789"), "a given secret is not echoed")
+
+        let list = try await wayfinder("alerts", "list", "--db", "w.db", in: directory)
+        #expect(list.status == 0)
+        #expect(list.stdoutLines.count == 2)
+        #expect(list.stdoutLines[1].contains("stage-stay decision > 7.0 days"))
+        #expect(!list.stdout.contains(secret) && !list.stdout.contains("given-secret"))
+
+        let deliveries = try await wayfinder("alerts", "deliveries", "--db", "w.db", in: directory)
+        #expect(deliveries.status == 0)
+        #expect(deliveries.stdout.contains("No alert deliveries in w.db."))
+
+        let removed = try await wayfinder("alerts", "remove", "--db", "w.db", "1", in: directory)
+        #expect(removed.status == 0)
+        let json = try jsonObject(try await wayfinder("alerts", "list", "--db", "w.db", "--format", "json", in: directory).stdout)
+        #expect((json["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [2])
+    }
+
+    @Test("alerts refuse what cannot work, saying what to type", arguments: [
+        (["--kind", "stage-stay", "--url", "https://x.example/h"], Int32(2), "--days"),
+        (["--kind", "friction-touchpoint", "--url", "https://x.example/h"], Int32(2), "--touchpoint"),
+        (["--kind", "negative-feedback", "--url", "https://x.example/h", "--days", "3"], Int32(2), "stage-stay only"),
+        (["--kind", "friction-touchpoint", "--touchpoint", "nowhere", "--url", "https://x.example/h"], Int32(1), "no touchpoint 'nowhere'"),
+        (["--kind", "negative-feedback", "--url", "mailto:a@b.c"], Int32(1), "http or https"),
+        (["--kind", "negative-feedback", "--url", "https://x.example/h", "--secret", "short"], Int32(1), "16 to 200 characters"),
+        (["--kind", "page-views", "--url", "https://x.example/h"], Int32(2), "negative-feedback"),
+    ])
+    func refusals(_ arguments: [String], status: Int32, message: String) async throws {
+        let directory = try TemporaryDirectory()
+        try await shopStore(in: directory)
+        let output = try await wayfinder(["alerts", "add", "--db", "w.db", "--workspace", "shop", "--map", "first-purchase"] + arguments, in: directory)
+        #expect(output.status == status, "\(output)")
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    @Test("alerts --help teaches the rule kinds and the signature")
+    func help() async throws {
+        let output = try await wayfinder("alerts", "--help")
+        for text in ["negative-feedback", "stage-stay", "friction-touchpoint", "X-Wayfinder-Signature", "TIMESTAMP.BODY", "alerts add"] {
+            #expect(output.stdout.contains(text), "\(text)")
+        }
+    }
+}
