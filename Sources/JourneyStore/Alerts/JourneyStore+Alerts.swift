@@ -174,7 +174,8 @@ extension JourneyStore {
 
     /// Enqueues a delivery for every customer who entered a stage more than a stage-stay rule's
     /// days before `now` and has not moved to another stage since; once per stage entry. Returns
-    /// how many were enqueued.
+    /// how many were enqueued. A position held by a customer since merged into another is skipped
+    /// (the survivor's own events move it on).
     @discardableResult
     public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int {
         let nowMilliseconds = StoreTime.milliseconds(now)
@@ -195,6 +196,7 @@ extension JourneyStore {
                 let stays = try Row.fetchAll(db, sql: """
                     SELECT p.customer_id, p.stage, p.touchpoint, p.entered_at, p.entry_event, e.type, e.name, e.timestamp
                     FROM alert_positions p JOIN events e ON e.id = p.entry_event
+                    JOIN customers c ON c.id = p.customer_id AND c.merged_into IS NULL
                     WHERE p.map_id = ?1 AND (?2 IS NULL OR p.stage = ?2) AND p.entered_at <= ?3 AND p.entry_event > ?4
                       AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.trigger = 'r' || ?5 || ':s' || p.entry_event)
                     """, arguments: [rule[5], rule[2] as String?, cutoff, rule[4], ruleID])
