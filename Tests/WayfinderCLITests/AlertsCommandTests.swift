@@ -79,6 +79,28 @@ struct AlertsCommandTests {
         #expect(output.stderr.contains(message), "\(output.stderr)")
     }
 
+    @Test("--from-friction takes the touchpoints of the top findings of 'analyze friction' over the stored events")
+    func fromFriction() async throws {
+        let directory = try TemporaryDirectory()
+        try await shopStore(in: directory)
+        #expect(try await wayfinder("generate", "--scenario", "retail", "--customers", "400", "--seed", "3", "--out", "data", in: directory).status == 0)
+        #expect(try await wayfinder("import", "data/events.csv", "--db", "w.db", in: directory).status == 0)
+        let analysis = try await wayfinder("analyze", "friction", "--workspace", "maps", "--journey", "first-purchase", "--db", "w.db", "--format", "json",
+                                           in: directory)
+        let findings = try #require((try jsonObject(analysis.stdout)["friction"] as? [String: Any])?["findings"] as? [[String: Any]])
+        var expected: [String] = []
+        for finding in findings {
+            guard let touchpoint = finding["touchpoint"] as? String ?? finding["to"] as? String, !expected.contains(touchpoint) else { continue }
+            expected.append(touchpoint)
+        }
+        #expect(expected.count >= 2, "\(findings)")
+        let added = try await wayfinder("alerts", "add", "--db", "w.db", "--workspace", "shop", "--map", "first-purchase", "--kind", "friction-touchpoint",
+                                        "--from-friction", "2", "--url", "https://hooks.example.com/f", "--format", "json", in: directory)
+        #expect(added.status == 0, "\(added)")
+        let rule = try #require(try jsonObject(added.stdout)["rule"] as? [String: Any])
+        #expect(rule["touchpoints"] as? [String] == Array(expected.prefix(2)))
+    }
+
     @Test("alerts --help teaches the rule kinds and the signature")
     func help() async throws {
         let output = try await wayfinder("alerts", "--help")

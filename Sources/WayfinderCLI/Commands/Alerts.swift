@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import JourneyAnalytics
+import JourneyModel
 import JourneyStore
 
 extension AlertRule.Kind: ExpressibleByArgument {}
@@ -10,15 +12,15 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "Add, list and remove alert rules on a journey map, and read their delivery log.",
             discussion: """
-            While 'wayfinder serve' runs, every collected event is checked against the rules of the maps in the store, and an alert is posted as JSON to the rule's URL, signed with HMAC-SHA256 and retried with back-off (up to 8 attempts over one to two hours). Rules apply to events collected after they were added.
+            While 'wayfinder serve' runs, every collected event is checked against the rules of the maps in the store, and an alert is posted as JSON to the rule's URL, signed with HMAC-SHA256 and retried with back-off (up to 8 attempts over one to two hours). Rules apply to events the server collects after they were added (not to files loaded with 'wayfinder import').
 
             Rule kinds:
               negative-feedback    a customer gives a negative answer (NPS 0-6, CSAT 1-2, CES 5-7) at a touchpoint;
                                    --touchpoint limits it to those touchpoints
               stage-stay           a customer has stayed in a stage (--stage, or any) more than --days days without
                                    moving on; checked every minute, once per customer per stage entry
-              friction-touchpoint  a customer has an event at one of the --touchpoint touchpoints (pick them from the
-                                   friction ranking of 'wayfinder analyze friction')
+              friction-touchpoint  a customer has an event at one of the --touchpoint touchpoints, or at those of the
+                                   top N findings of 'wayfinder analyze friction' with --from-friction N
 
             Signature: each POST carries X-Wayfinder-Timestamp (unix seconds), X-Wayfinder-Delivery (the delivery number) and X-Wayfinder-Signature: sha256=HEX, HEX being HMAC-SHA256 with the rule's secret over "TIMESTAMP.BODY" (the exact bytes of the body). Refuse timestamps more than 5 minutes old.
 
@@ -51,6 +53,9 @@ extension Wayfinder.Alerts {
         @Option(help: "A name to tell the rule by.") var name = ""
         @Option(name: .customLong("touchpoint"), help: ArgumentHelp("A touchpoint id; repeat for more. The friction touchpoints, or a filter for negative feedback.", valueName: "id"))
         var touchpoints: [String] = []
+        @Option(name: .customLong("from-friction"),
+                help: ArgumentHelp("friction-touchpoint: the touchpoints of the N top-ranked findings of 'wayfinder analyze friction' over the store's events now (with any --touchpoint added); the list is fixed when the rule is added.", valueName: "n"))
+        var fromFriction: Int?
         @Option(help: ArgumentHelp("stage-stay: the stage id (default: any stage).", valueName: "id")) var stage: String?
         @Option(help: ArgumentHelp("stage-stay: days in the stage before the alert.", valueName: "days")) var days: Double?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
@@ -58,14 +63,21 @@ extension Wayfinder.Alerts {
         func validate() throws {
             if kind == .stageStay, days == nil { throw ValidationError("a stage-stay rule needs --days, such as --days 7.") }
             if kind != .stageStay, days != nil || stage != nil { throw ValidationError("--days and --stage belong to --kind stage-stay only.") }
-            if kind == .frictionTouchpoint, touchpoints.isEmpty {
-                throw ValidationError("a friction-touchpoint rule needs at least one --touchpoint, such as --touchpoint checkout.")
+            if kind == .frictionTouchpoint, touchpoints.isEmpty, fromFriction == nil {
+                throw ValidationError("a friction-touchpoint rule needs at least one --touchpoint, such as --touchpoint checkout, or --from-friction 3.")
+            }
+            if let fromFriction, kind != .frictionTouchpoint || !(1...20).contains(fromFriction) {
+                throw ValidationError("--from-friction takes 1 to 20 findings, with --kind friction-touchpoint only.")
             }
             if kind == .stageStay, !touchpoints.isEmpty { throw ValidationError("--touchpoint does not apply to stage-stay rules; use --stage.") }
         }
 
         func run() async throws {
             let store = try openAlertStore(db)
+            var touchpoints = self.touchpoints
+            if let fromFriction {
+                for touchpoint in try await frictionTouchpoints(store, top: fromFriction) where !touchpoints.contains(touchpoint) { touchpoints.append(touchpoint) }
+            }
             let created: NewAlertRule
             do {
                 created = try await store.addAlertRule(AlertRuleDraft(workspace: workspace, map: map, kind: kind, url: url, secret: secret, name: name,
@@ -77,6 +89,7 @@ extension Wayfinder.Alerts {
                 Console.out(try alertJSON(Output(rule: created.rule, secret: created.secret)))
             case .text:
                 Console.out("Added alert rule \(created.rule.id) (\(created.rule.kind.rawValue)) on map '\(map)' in \(db).")
+                if fromFriction != nil { Console.out("Friction touchpoints: \(created.rule.touchpoints.joined(separator: ", ")).") }
                 if secret == nil {
                     Console.out("Its signing secret, shown only now (give it to the receiver to check X-Wayfinder-Signature):")
                     Console.out("  \(created.secret)")
@@ -86,6 +99,38 @@ extension Wayfinder.Alerts {
         }
     }
 
+}
+
+extension Wayfinder.Alerts.Add {
+    /// The distinct touchpoints of the top friction findings (a transition counts by its target).
+    func frictionTouchpoints(_ store: JourneyStore, top: Int) async throws -> [String] {
+        let stored: Workspace
+        do { stored = try await store.exportWorkspace(workspace) } catch { throw CommandFailure(message: error.description) }
+        guard let journey = stored.journeys.first(where: { $0.id == map }) else {
+            throw CommandFailure(message: "map: workspace '\(workspace)' has no map '\(map)'; list its maps, or load them with 'wayfinder serve --workspace'")
+        }
+        let query = AnalysisQuery(kind: .friction, journey: map)
+        let result: FrictionResult
+        do {
+            let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query])).build(from: store) { _, _ in }
+            result = try FrictionAnalysis.run(query, on: index)
+        } catch {
+            throw CommandFailure(message: "\(db): the friction analysis failed (\(error)); give the touchpoints with --touchpoint instead")
+        }
+        var found: [String] = []
+        for finding in result.findings.sorted(by: { $0.rank < $1.rank }) {
+            guard let touchpoint = finding.touchpoint ?? finding.to, !found.contains(touchpoint) else { continue }
+            found.append(touchpoint)
+            if found.count == top { break }
+        }
+        if found.isEmpty {
+            throw CommandFailure(message: "\(db): the friction analysis of map '\(map)' finds no friction in the stored events yet; give the touchpoints with --touchpoint")
+        }
+        return found
+    }
+}
+
+extension Wayfinder.Alerts {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rules (never their secrets).")
 
