@@ -201,6 +201,10 @@ struct AlertTests {
             #expect(delivery.attempts == 3)
             let attempts = try await harness.store.alertAttempts(delivery: delivery.id)
             #expect(attempts.map(\.statusCode) == [500, 503, 200])
+            let exposition = String(decoding: harness.server.metrics.exposition(), as: UTF8.self)
+            #expect(metric(exposition, "wayfinder_alert_attempts_total", labels: #"outcome="retry""#) == 2, "\(exposition)")
+            #expect(metric(exposition, "wayfinder_alert_attempts_total", labels: #"outcome="delivered""#) == 1)
+            #expect(metric(exposition, "wayfinder_alert_attempts_total", labels: #"outcome="failed""#) == 0)
             #expect(attempts.map(\.number) == [1, 2, 3])
             // Delays drawn from [d/2, d]: d = 100 ms, then 200 ms.
             let starts = attempts.map { milliseconds($0.startedAt) }

@@ -3,7 +3,8 @@ import CustomerData
 /// A rule on a journey map that sends an alert to a URL when a customer needs attention.
 ///
 /// The secret signs every delivery (``AlertSignature``) and is never part of a listing's
-/// JSON; it is shown once, when the rule is added (``NewAlertRule``).
+/// JSON; it is shown once, when the rule is added (``NewAlertRule``). The store keeps it in
+/// clear, because signing needs it (unlike API keys, kept as digests).
 public struct AlertRule: Sendable, Codable, Equatable {
     /// What makes the rule fire.
     public enum Kind: String, Sendable, Codable, CaseIterable {

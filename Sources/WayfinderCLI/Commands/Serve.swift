@@ -61,6 +61,9 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Log format: text, or json (one JSON object a line).", valueName: "format"))
         var logFormat = "text"
 
+        @Flag(help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")
+        var holdAlerts = false
+
         @Option(help: "Identifiers one customer may hold before merges into it are refused (as 'wayfinder import').")
         var maxClusterSize = 100
 
@@ -140,6 +143,7 @@ extension Wayfinder {
             configuration.version = Wayfinder.configuration.version
             configuration.importOptions.maximumClusterSize = maxClusterSize
             configuration.importOptions.phoneCountry = phoneCountry
+            configuration.alerts.holdDeliveries = holdAlerts
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 
             let metrics = ServerMetrics()

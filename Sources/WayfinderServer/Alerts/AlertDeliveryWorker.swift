@@ -24,10 +24,12 @@ public final class AlertDeliveryWorker: Service, Sendable {
     private let continuation: AsyncStream<Void>.Continuation
     private let stopping = Mutex(false)
     private let session: URLSession
+    private let metrics: ServerMetrics
 
     /// Prepares a worker over a store.
-    public init(store: JourneyStore, options: AlertDeliveryOptions, version: String, logger: Logger) {
+    public init(store: JourneyStore, options: AlertDeliveryOptions, version: String, metrics: ServerMetrics = ServerMetrics(), logger: Logger) {
         self.store = store
+        self.metrics = metrics
         self.options = options
         self.logger = logger
         userAgent = "Wayfinder-Alerts/\(version)"
@@ -127,10 +129,13 @@ public final class AlertDeliveryWorker: Service, Sendable {
             "http.status": "\(outcome.status.map(String.init) ?? "-")", "error.type": "\(outcome.error ?? "-")", "duration_ms": "\(milliseconds)",
         ]
         if record.succeeded {
+            metrics.recordAlertAttempt("delivered")
             logger.info("alert delivered", metadata: metadata)
         } else if retryAt == nil {
+            metrics.recordAlertAttempt("failed")
             logger.warning("alert delivery failed; no attempts left in this round", metadata: metadata)
         } else {
+            metrics.recordAlertAttempt("retry")
             logger.info("alert attempt failed; it will be retried", metadata: metadata)
         }
     }

@@ -21,6 +21,8 @@ public final class ServerMetrics: Sendable {
     let commits: Prometheus.Counter
     /// How long each of them took.
     let commitDuration: DurationHistogram
+    /// Alert delivery attempts by outcome: delivered, retry (failed, tried again later), failed (round used up).
+    let alertAttempts: [String: Prometheus.Counter]
 
     private struct RequestKey: Hashable {
         var route: String
@@ -50,7 +52,16 @@ public final class ServerMetrics: Sendable {
             descriptor: MetricNameDescriptor(namespace: "wayfinder", metricName: "store_commit_duration", unitName: "seconds",
                                              helpText: "Time to commit one transaction of collected events, waiting for the disk included."),
             labels: [], buckets: Self.latencyBuckets)
+        alertAttempts = Dictionary(uniqueKeysWithValues: ["delivered", "retry", "failed"].map { outcome in
+            (outcome, registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "wayfinder", metricName: "alert_attempts", unitName: "total",
+                                                 helpText: "Alert delivery attempts by outcome: delivered (2xx), retry (failed, tried again later), failed (its round of attempts used up)."),
+                labels: [("outcome", outcome)]))
+        })
     }
+
+    /// Counts an alert delivery attempt: `delivered`, `retry` or `failed`.
+    func recordAlertAttempt(_ outcome: String) { alertAttempts[outcome]?.increment() }
 
     /// Counts a request and its latency. `route` is the route's pattern (`/v1/track`), never the path sent.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {

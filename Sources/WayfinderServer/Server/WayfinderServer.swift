@@ -32,7 +32,7 @@ public struct WayfinderServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         let worker = configuration.alerts.enabled
-            ? AlertDeliveryWorker(store: store, options: configuration.alerts, version: configuration.version, logger: logger) : nil
+            ? AlertDeliveryWorker(store: store, options: configuration.alerts, version: configuration.version, metrics: metrics, logger: logger) : nil
         alertWorker = worker
         writer = try EventWriter(store: store, options: configuration.importOptions, stream: "http collection",
                                  messagesPerCommit: configuration.limits.messagesPerCommit, metrics: metrics, logger: logger,
