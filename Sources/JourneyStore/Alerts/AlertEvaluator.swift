@@ -87,6 +87,8 @@ final class AlertEvaluator {
             for committed in events {
                 let customer = root(committed.customer)
                 let classified = map.matcher.classify(committed.event)
+                // Only a classified event moves the customer, and only an answer needs where they stood.
+                guard classified != nil || committed.feedback != nil else { continue }
                 let position = try Row.fetchOne(readPosition, arguments: [map.rowID, customer])
                 let previousTouchpoint: String? = position?[1]
                 if let classified {

@@ -124,6 +124,9 @@ public final class Importer {
     var streamCheckpointer: Checkpointer?
     /// Evaluates alert rules on each commit's new events inside the commit (streams only).
     var alerts: AlertEvaluator?
+    /// Commits whose events were stored but whose alert rules could not be evaluated (a stored
+    /// map that cannot be read, say); their alerts were not enqueued.
+    public private(set) var alertEvaluationFailures = 0
     let started = Date()
 
     /// Prepares an import into a store, loading its identity graph.
@@ -359,7 +362,18 @@ public final class Importer {
                 try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
             }
             for (index, group) in groups.enumerated() { try quarantineOnce(failures[index], file: group.origin) }
-            if let alerts, !committed.isEmpty { try alerts.evaluate(committed, db: db, root: graph.root(of:)) }
+            if let alerts, !committed.isEmpty {
+                // A rule that cannot be evaluated must not cost the events: its work is rolled back
+                // to a savepoint and counted, and the events are committed.
+                do {
+                    try db.inSavepoint {
+                        try alerts.evaluate(committed, db: db, root: graph.root(of:))
+                        return .commit
+                    }
+                } catch {
+                    alertEvaluationFailures += 1
+                }
+            }
             let total = results.reduce(Counts(), +)
             try db.execute(sql: """
                 UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?

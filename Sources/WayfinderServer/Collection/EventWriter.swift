@@ -153,7 +153,12 @@ public final class EventWriter: Service, Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         do {
+            let failures = importer.alertEvaluationFailures
             let counts = try importer.store(batch.map(\.group), stream: source)
+            if importer.alertEvaluationFailures > failures {
+                logger.error("alert rules could not be evaluated on a commit; its events are stored, its alerts were not enqueued",
+                             metadata: ["events": "\(counts.reduce(0) { $0 + $1.imported })"])
+            }
             metrics.recordCommit(duration: clock.now - start)
             for (waiting, count) in zip(batch, counts) { waiting.continuation.resume(returning: count) }
             if counts.contains(where: { $0.imported > 0 }) { onCommit() }

@@ -129,6 +129,19 @@ struct AlertEvaluationTests {
                 [Timestamp.iso8601(AlertStore.start), Timestamp.iso8601(AlertStore.start + 22 * AlertStore.day)])
     }
 
+    @Test("a rule that cannot be evaluated costs no events: they are stored, its alerts are not, and the failure is counted")
+    func unreadableMap() async throws {
+        var fixture = try await AlertStore()
+        _ = try await fixture.rule(.frictionTouchpoint, touchpoints: ["pay"])
+        try await fixture.store.database.write { db in try db.execute(sql: "UPDATE journey_map_versions SET document = '{'") }
+        try fixture.send([AlertStore.track("u-1", "Checkout Started")])
+        #expect(try fixture.store.counts().events == 1)
+        #expect(try await fixture.store.alertDeliveries().isEmpty)
+        #expect(fixture.importer.alertEvaluationFailures == 1)
+        let positions = try await fixture.store.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_positions") }
+        #expect(positions == 0)
+    }
+
     @Test("forget erases a customer's alerts")
     func forget() async throws {
         var fixture = try await AlertStore()
