@@ -236,6 +236,28 @@ struct AlertTests {
         }
     }
 
+    @Test("a server stopping while an alert is in flight waits for the answer and logs the attempt")
+    func shutdownDuringDelivery() async throws {
+        let receiver = AlertReceiver(delay: .milliseconds(300))
+        let harness = try await alertHarness()
+        try await receiver.run { url in
+            _ = try await harness.store.addAlertRule(AlertRuleDraft(workspace: "shop", map: "checkout", kind: .frictionTouchpoint, url: url, touchpoints: ["pay"]))
+            try await harness.test { client in
+                let now = ISO8601DateFormatter().string(from: Date())
+                let status = try await client.post("/v1/track", json(["userId": "u-6", "event": "Checkout Started", "timestamp": now]), key: .body(harness.write)).status
+                #expect(status == 200)
+                // The receiver has the request and holds its answer; the server now shuts down.
+                try await receiver.waitFor(1)
+            }
+            let delivery = try #require(try await harness.store.alertDeliveries().first)
+            #expect(delivery.status == .delivered)
+            let attempts = try await harness.store.alertAttempts(delivery: delivery.id)
+            #expect(attempts.map(\.statusCode) == [200])
+            #expect(attempts.first.map { $0.durationMilliseconds >= 300 } == true)
+            #expect(receiver.received.count == 1)
+        }
+    }
+
     @Test("alerts left in the outbox when the server stops go out after a restart")
     func restart() async throws {
         let receiver = AlertReceiver()

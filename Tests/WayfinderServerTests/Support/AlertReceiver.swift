@@ -24,9 +24,12 @@ final class AlertReceiver: Sendable {
     }
 
     private let state: Mutex<State>
+    /// How long each answer is held back after the request is recorded (a slow receiver).
+    let delay: Duration
 
-    init(statuses: [Int] = []) {
+    init(statuses: [Int] = [], delay: Duration = .zero) {
         state = Mutex(State(statuses: statuses))
+        self.delay = delay
     }
 
     var received: [Received] { state.withLock { $0.received } }
@@ -37,6 +40,7 @@ final class AlertReceiver: Sendable {
         router.post("/hook") { request, _ -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
             let status = self.record(Received(headers: request.headers, body: Array(buffer.readableBytesView), at: Date()))
+            if self.delay > .zero { try await Task.sleep(for: self.delay) }
             return Response(status: HTTPResponse.Status(code: status))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
