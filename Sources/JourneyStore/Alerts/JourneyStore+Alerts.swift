@@ -151,13 +151,19 @@ extension JourneyStore {
         return next.map(StoreTime.date)
     }
 
-    /// Logs an attempt and moves the delivery on: delivered after a 2xx, else due again at
-    /// `retryAt`, or failed when `retryAt` is nil (its round is used up).
-    public func recordAlertAttempt(_ attempt: AlertAttempt, delivery id: Int64, startedAt: Date, retryAt: Date?) async throws(WorkspaceStoreError) {
+    /// Logs attempt `number` of a delivery (its answer's status code, or why there was none) and
+    /// moves the delivery on: delivered after a 2xx, else due again at `retryAt`, or failed when
+    /// `retryAt` is nil (its round is used up). Returns the attempt as stored.
+    @discardableResult
+    public func recordAlertAttempt(delivery id: Int64, number: Int, startedAt: Date, durationMilliseconds: Int, statusCode: Int?, error: String?,
+                                   retryAt: Date?) async throws(WorkspaceStoreError) -> AlertAttempt {
+        let started = StoreTime.milliseconds(startedAt)
+        let attempt = AlertAttempt(number: number, startedAt: Timestamp.iso8601(started), durationMilliseconds: durationMilliseconds,
+                                   statusCode: statusCode, error: error)
         try await writeTransaction { db in
             try db.execute(sql: """
                 INSERT INTO alert_attempts (delivery_id, number, started_at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, attempt.number, StoreTime.milliseconds(startedAt), attempt.durationMilliseconds, attempt.statusCode, attempt.error])
+                """, arguments: [id, number, started, durationMilliseconds, statusCode, error])
             let now = StoreTime.now()
             if attempt.succeeded {
                 try db.execute(sql: "UPDATE alert_deliveries SET attempts = ?, status = 'delivered', next_attempt_at = NULL, delivered_at = ? WHERE id = ?",
@@ -170,6 +176,7 @@ extension JourneyStore {
                                arguments: [attempt.number, id])
             }
         }
+        return attempt
     }
 
     /// Enqueues a delivery for every customer who entered a stage more than a stage-stay rule's

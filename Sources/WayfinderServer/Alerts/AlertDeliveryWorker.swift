@@ -112,15 +112,16 @@ public final class AlertDeliveryWorker: Service, Sendable {
         let outcome = await post(delivery, attempt: number)
         let elapsed = clock.now - start
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        let record = AlertAttempt(number: number, startedAt: "", durationMilliseconds: milliseconds, statusCode: outcome.status, error: outcome.error)
+        let succeeded = outcome.status.map { (200..<300).contains($0) } ?? false
         let failures = delivery.attemptsThisRound + 1
         var retryAt: Date?
-        if !record.succeeded, failures < options.maximumAttempts {
+        if !succeeded, failures < options.maximumAttempts {
             let delay = options.retryDelay(afterFailures: failures, random: Double.random(in: 0...1))
             retryAt = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
         }
         do {
-            try await store.recordAlertAttempt(record, delivery: delivery.id, startedAt: started, retryAt: retryAt)
+            try await store.recordAlertAttempt(delivery: delivery.id, number: number, startedAt: started, durationMilliseconds: milliseconds,
+                                               statusCode: outcome.status, error: outcome.error, retryAt: retryAt)
         } catch {
             logger.error("could not log an alert attempt", metadata: ["delivery": "\(delivery.id)", "error.code": "\(error.code)"])
         }
@@ -128,7 +129,7 @@ public final class AlertDeliveryWorker: Service, Sendable {
             "delivery": "\(delivery.id)", "rule": "\(delivery.rule)", "attempt": "\(number)",
             "http.status": "\(outcome.status.map(String.init) ?? "-")", "error.type": "\(outcome.error ?? "-")", "duration_ms": "\(milliseconds)",
         ]
-        if record.succeeded {
+        if succeeded {
             metrics.recordAlertAttempt("delivered")
             logger.info("alert delivered", metadata: metadata)
         } else if retryAt == nil {
