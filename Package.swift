@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The server. swift-configuration support in Hummingbird is not used, so its trait is off.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        // bcrypt for account passwords.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -80,6 +82,8 @@ let package = Package(
             dependencies: [
                 "JourneyModel", "CustomerData", "JourneyStore", "JourneyAnalytics", "JourneyRender",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -144,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "WayfinderServerTests",
             dependencies: [
-                "WayfinderServer", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting",
+                "WayfinderServer", "JourneyStore", "CustomerData", "JourneyModel", "JourneyAnalytics", "WayfinderTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -31,23 +31,27 @@ public struct APIKey: Sendable, Codable, Equatable {
     /// When it was revoked, ISO 8601; nil while it is in force.
     public var revokedAt: String?
 
+    /// The workspace it is limited to through the API; nil for every workspace.
+    public var workspace: String?
+
     /// Whether it is still in force.
     public var isActive: Bool { revokedAt == nil }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, name, prefix
+        case id, kind, name, prefix, workspace
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
     }
 
     /// Creates a key description.
-    public init(id: Int64, kind: Kind, name: String, prefix: String, createdAt: String, revokedAt: String?) {
+    public init(id: Int64, kind: Kind, name: String, prefix: String, createdAt: String, revokedAt: String?, workspace: String? = nil) {
         self.id = id
         self.kind = kind
         self.name = name
         self.prefix = prefix
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.workspace = workspace
     }
 }
 

@@ -10,7 +10,8 @@ extension JourneyStore {
     static let prefixLength = 8
 
     /// Creates a key and returns it with its secret, which is not stored and cannot be shown again.
-    public func createAPIKey(kind: APIKey.Kind, name: String = "") throws -> NewAPIKey {
+    /// A key with a `workspace` reaches only that workspace through the API; without one, every workspace.
+    public func createAPIKey(kind: APIKey.Kind, name: String = "", workspace: String? = nil) throws -> NewAPIKey {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<Self.secretBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secret = "wf_" + Data(bytes).base64EncodedString()
@@ -18,18 +19,19 @@ extension JourneyStore {
         let prefix = String(secret.prefix(Self.prefixLength))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let id = try database.write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO api_keys (kind, name, prefix, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [kind.rawValue, name, prefix, Self.digest(secret), now])
+            let workspaceRow = try workspace.map { slug in try WorkspaceState.header(db, slug).rowID }
+            try db.execute(sql: "INSERT INTO api_keys (kind, name, prefix, secret_hash, created_at, workspace_id) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [kind.rawValue, name, prefix, Self.digest(secret), now, workspaceRow])
             return db.lastInsertedRowID
         }
-        let key = APIKey(id: id, kind: kind, name: name, prefix: prefix, createdAt: Timestamp.iso8601(now), revokedAt: nil)
+        let key = APIKey(id: id, kind: kind, name: name, prefix: prefix, createdAt: Timestamp.iso8601(now), revokedAt: nil, workspace: workspace)
         return NewAPIKey(key: key, secret: secret)
     }
 
     /// Every key, revoked ones too, oldest first.
     public func apiKeys() throws -> [APIKey] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id").map(Self.key)
+            try Row.fetchAll(db, sql: Self.keyQuery + " ORDER BY k.id").map(Self.key)
         }
     }
 
@@ -39,7 +41,7 @@ extension JourneyStore {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return try database.write { db in
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
-            return try Row.fetchOne(db, sql: "SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE id = ?", arguments: [id])
+            return try Row.fetchOne(db, sql: Self.keyQuery + " WHERE k.id = ?", arguments: [id])
                 .map(Self.key)
         }
     }
@@ -50,7 +52,7 @@ extension JourneyStore {
         guard secret.utf8.count <= 128 else { return nil }
         let digest = Self.digest(secret)
         return try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE secret_hash = ?",
+            try Row.fetchOne(db, sql: Self.keyQuery + " WHERE k.secret_hash = ?",
                              arguments: [digest]).map(Self.key)
         }
     }
@@ -60,9 +62,11 @@ extension JourneyStore {
         Data(SHA256.hash(data: Data(secret.utf8)))
     }
 
+    static let keyQuery = "SELECT k.id, k.kind, k.name, k.prefix, k.created_at, k.revoked_at, w.slug AS workspace FROM api_keys k LEFT JOIN workspaces w ON w.id = k.workspace_id"
+
     static func key(_ row: Row) -> APIKey {
         let kindText: String = row["kind"]
         return APIKey(id: row["id"], kind: APIKey.Kind(rawValue: kindText) ?? .read, name: row["name"], prefix: row["prefix"],
-                      createdAt: Timestamp.iso8601(row["created_at"]), revokedAt: (row["revoked_at"] as Int64?).map(Timestamp.iso8601))
+                      createdAt: Timestamp.iso8601(row["created_at"]), revokedAt: (row["revoked_at"] as Int64?).map(Timestamp.iso8601), workspace: row["workspace"])
     }
 }

@@ -103,6 +103,7 @@ enum Schema {
         migrator.registerMigration("workspaces-v1", migrate: workspacesV1)
         migrator.registerMigration("api-keys-v1", migrate: apiKeysV1)
         migrator.registerMigration("alerts-v1", migrate: alertsV1)
+        migrator.registerMigration("accounts-v1", migrate: accountsV1)
         return migrator
     }
 
