@@ -7,12 +7,13 @@ extension APIKey.Kind: ExpressibleByArgument {}
 extension Wayfinder {
     struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create, list and revoke the server's API keys (write keys for event collection).",
+            abstract: "Create, list and revoke the server's API keys (write keys for event collection, read and read-write keys for the API).",
             discussion: """
             A write key lets an SDK send events to 'wayfinder serve' (/v1/track, /v1/batch…) and nothing else; read and read-write keys are for the API. The secret is shown once, when the key is created: the store keeps only its SHA-256 digest and first characters.
 
             Examples:
               wayfinder keys create --db wayfinder.db --kind write --name website
+              wayfinder keys create --db wayfinder.db --kind read --workspace shop --name dashboard
               wayfinder keys list --db wayfinder.db
               wayfinder keys revoke --db wayfinder.db 3
             """,
@@ -35,6 +36,7 @@ extension Wayfinder.Keys {
         @Option(help: "The store (a SQLite file, created if missing).") var db = "wayfinder.db"
         @Option(help: ArgumentHelp("What the key may do: write (send events), read, or read-write.", valueName: "kind")) var kind: APIKey.Kind
         @Option(help: ArgumentHelp("A name to tell the key by, such as website or ios-app.", valueName: "name")) var name = ""
+        @Option(help: ArgumentHelp("Limit a read or read-write key to one workspace of the API (default: every workspace).", valueName: "id")) var workspace: String?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
 
         func validate() throws {
@@ -47,17 +49,20 @@ extension Wayfinder.Keys {
         func run() throws {
             let store: JourneyStore
             do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
-            let created = try store.createAPIKey(kind: kind, name: name)
+            let created: NewAPIKey
+            do { created = try store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch let error as WorkspaceStoreError {
+                throw CommandFailure(message: error.message)
+            }
             let key = created.key
             switch format {
             case .json:
                 struct Output: Encodable {
-                    var id: Int64, kind: String, name: String, prefix: String, createdAt: String, secret: String
-                    enum CodingKeys: String, CodingKey { case id, kind, name, prefix, secret; case createdAt = "created_at" }
+                    var id: Int64, kind: String, name: String, prefix: String, createdAt: String, secret: String, workspace: String?
+                    enum CodingKeys: String, CodingKey { case id, kind, name, prefix, secret, workspace; case createdAt = "created_at" }
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let output = Output(id: key.id, kind: key.kind.rawValue, name: key.name, prefix: key.prefix, createdAt: key.createdAt, secret: created.secret)
+                let output = Output(id: key.id, kind: key.kind.rawValue, name: key.name, prefix: key.prefix, createdAt: key.createdAt, secret: created.secret, workspace: key.workspace)
                 Console.out(String(decoding: try encoder.encode(output), as: UTF8.self))
             case .text:
                 Console.out("Created \(key.kind.rawValue) key \(key.id)\(key.name.isEmpty ? "" : " (\(key.name))") in \(db).")

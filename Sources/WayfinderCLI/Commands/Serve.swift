@@ -22,6 +22,11 @@ extension Wayfinder {
               GET  /health        status, version, whether the store answers
               GET  /metrics       Prometheus: requests, latency, and events accepted,
                                   rejected, quarantined and deduplicated
+              /api/v1/...         the JSON API: sessions, users, keys, workspaces,
+                                  personas, maps and versions, comments, share links,
+                                  analyses, uploads (every route in /openapi.json)
+
+            Accounts: on a first start with no user, the server creates admin@localhost and prints a one-time password once (or takes WAYFINDER_ADMIN_PASSWORD, never logged). Session cookies are Secure, HttpOnly and SameSite=Strict; --insecure-cookies drops Secure for plain HTTP on loopback.
 
             The write key goes in the HTTP Basic user name with an empty password, or as writeKey in the body. Limits: 32 KB an event, 500 KB a request (gzip bodies are read too). Errors are JSON: {"error": {"status", "code", "message"}}.
 
@@ -63,6 +68,9 @@ extension Wayfinder {
 
         @Flag(help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")
         var holdAlerts = false
+
+        @Flag(help: "Send the session cookie without Secure, for plain HTTP on loopback only (tests, a laptop); behind HTTPS leave it out.")
+        var insecureCookies = false
 
         @Option(help: "Identifiers one customer may hold before merges into it are refused (as 'wayfinder import').")
         var maxClusterSize = 100
@@ -141,6 +149,7 @@ extension Wayfinder {
             configuration.host = host
             configuration.port = port
             configuration.version = Wayfinder.configuration.version
+            configuration.accounts.secureCookies = !insecureCookies
             configuration.importOptions.maximumClusterSize = maxClusterSize
             configuration.importOptions.phoneCountry = phoneCountry
             configuration.alerts.holdDeliveries = holdAlerts
@@ -153,6 +162,21 @@ extension Wayfinder {
                 server = try WayfinderServer(configuration: configuration, store: store, metrics: metrics, logger: logger)
             } catch {
                 throw CommandFailure(message: "\(db): cannot start collecting into the store (\(error)); check that it is a Wayfinder database")
+            }
+            do {
+                let password = ProcessInfo.processInfo.environment["WAYFINDER_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+                if let admin = try await server.bootstrapAdmin(password: password) {
+                    if let oneTime = admin.oneTimePassword {
+                        // Printed once to standard output, never logged; the admin must replace it at first sign-in.
+                        Console.out("First start: created the server admin \(admin.email) with the one-time password")
+                        Console.out("  \(oneTime)")
+                        Console.out("Sign in (POST /api/v1/session) and choose a new one (PUT /api/v1/session/password); it is not shown again.")
+                    } else {
+                        logger.notice("first start: created the server admin from WAYFINDER_ADMIN_PASSWORD", metadata: ["email": "\(admin.email)"])
+                    }
+                }
+            } catch {
+                throw CommandFailure(message: "cannot create the first admin: \(error)")
             }
             logger.info("starting", metadata: ["version": "\(configuration.version)", "store": "\(db)"])
             do {

@@ -32,7 +32,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func notFound(_ request: Request) -> APIError {
         let allowed = routes.methods(of: request.uri.path)
         guard !allowed.isEmpty else {
-            return APIError(.notFound, .notFound, "there is nothing at this path; collection is at /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias, /v1/batch and /v1/feedback, health at /health, the survey snippet at /survey.js")
+            return APIError(.notFound, .notFound, "there is nothing at this path; the API is under /api/v1 (every route in /openapi.json), collection at /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias, /v1/batch and /v1/feedback, health at /health, the survey snippet at /survey.js")
         }
         let names = allowed.map(\.rawValue).joined(separator: ", ")
         return APIError(.methodNotAllowed, .methodNotAllowed, "this path answers \(names) only", headers: [.allow: names])

@@ -12,10 +12,24 @@ final class RouteTable: Sendable {
         methods.withLock { $0[path, default: []].append(method) }
     }
 
+    /// Every route, as (path, method).
+    func all() -> [(path: String, method: String)] {
+        methods.withLock { table in table.flatMap { path, methods in methods.map { (path, $0.rawValue) } } }
+    }
+
     /// The methods a path answers, empty when the path is unknown.
     func methods(of path: String) -> [HTTPRequest.Method] {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        return methods.withLock { $0[trimmed] ?? [] }
+        return methods.withLock { table in
+            if let exact = table[trimmed] { return exact }
+            // A path with parameters (`/api/v1/workspaces/{workspace}`) answers any value in their place.
+            let segments = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+            for (template, methods) in table where template.contains("{") {
+                let parts = template.split(separator: "/", omittingEmptySubsequences: false)
+                if parts.count == segments.count, zip(parts, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { return methods }
+            }
+            return []
+        }
     }
 }
 
@@ -27,4 +41,10 @@ extension Router {
         table.add(path, method)
         return on(RouterPath(path), method: method, use: handler)
     }
+}
+
+/// The route table of the last router a server built.
+final class RouteTableBox: Sendable {
+    private let table = Mutex<RouteTable?>(nil)
+    func withLock<T>(_ body: (inout RouteTable?) -> T) -> T { table.withLock { body(&$0) } }
 }

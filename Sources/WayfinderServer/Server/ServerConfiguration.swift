@@ -16,6 +16,12 @@ public struct ServerConfiguration: Sendable {
     public var importOptions = Importer.Options()
     /// Alert rules and their delivery.
     public var alerts = AlertDeliveryOptions()
+    /// Sign-in sessions, passwords and lock-out.
+    public var accounts = AccountSettings()
+    /// Bytes of one JSON API request body (maps, personas, imports, queries).
+    public var apiRequestBytes = 8 * 1024 * 1024
+    /// Bytes of one uploaded event file (`POST /api/v1/workspaces/{ws}/uploads`), after which it is refused with 413.
+    public var uploadBytes = 256 * 1024 * 1024
 
     /// The default configuration.
     public init() {}
@@ -33,5 +39,26 @@ public struct CollectionLimits: Sendable {
     public var messagesPerCommit = 20_000
 
     /// The default limits: 32 KB an event, 500 KB a request, 2,500 events a batch.
+    public init() {}
+}
+
+/// How accounts sign in.
+public struct AccountSettings: Sendable {
+    /// Whether the session cookie carries `Secure`, so browsers send it over HTTPS only. On by
+    /// default; turn it off (`wayfinder serve --insecure-cookies`) only for plain HTTP on loopback,
+    /// such as tests and a laptop, since a browser would otherwise not send the cookie back.
+    public var secureCookies = true
+    /// How long a sign-in lasts.
+    public var sessionLifetime: Double = 12 * 3600
+    /// The bcrypt cost of new password hashes (at least 10).
+    public var passwordCost: UInt8 = 12
+    /// Failed sign-ins of one user within ``lockoutWindow`` after which it is locked out…
+    public var lockoutLimit = 5
+    /// …until the oldest of them is this many seconds old.
+    public var lockoutWindow: Double = 15 * 60
+    /// The minimum length of a password.
+    public var minimumPasswordLength = 12
+
+    /// The defaults: secure cookies, 12-hour sessions, bcrypt cost 12, 5 failures in 15 minutes.
     public init() {}
 }

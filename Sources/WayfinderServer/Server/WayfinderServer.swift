@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import JourneyStore
 import Logging
@@ -24,6 +25,8 @@ public struct WayfinderServer: Sendable {
     /// Posts alerts from the outbox; nil when alerts are off.
     public let alertWorker: AlertDeliveryWorker?
     let logger: Logger
+    let analyses = AnalysisCache()
+    let uploads = UploadJobs()
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
     public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
@@ -62,7 +65,54 @@ public struct WayfinderServer: Sendable {
             }
         }
         SurveySnippet.addRoutes(to: router, table: routes)
+        let api = APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads)
+        let registrar = APIRegistrar(router: router, table: routes, api: api)
+        SessionRoutes.register(registrar)
+        AccountRoutes.register(registrar)
+        WorkspaceRoutes.register(registrar)
+        MapRoutes.register(registrar)
+        CommentRoutes.register(registrar)
+        AnalysisRoutes.register(registrar)
+        UploadRoutes.register(registrar)
+        let document = OpenAPIDocument.json
+        registrar.open(.get, "/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
+        }
+        routeTable.withLock { $0 = routes }
         return router
+    }
+
+    private let routeTable = RouteTableBox()
+
+    /// The routes of the last router built, as (path, method), for checking the OpenAPI document.
+    public func registeredRoutes() -> [(path: String, method: String)] {
+        _ = router()
+        return routeTable.withLock { $0?.all() ?? [] }
+    }
+
+    /// On a first start (no user yet), creates the server admin `admin@localhost`, with the password
+    /// given (from `WAYFINDER_ADMIN_PASSWORD`) or a generated one-time password, which is returned
+    /// so the caller prints it once; it is never logged. Nil when users exist or a password was given.
+    public func bootstrapAdmin(password: String?) async throws -> (email: String, oneTimePassword: String?)? {
+        guard !(try await store.hasUsers()) else { return nil }
+        let email = "admin@localhost"
+        if let password {
+            if let problem = Passwords.problem(password, minimumLength: configuration.accounts.minimumPasswordLength) {
+                throw BootstrapFailure(description: "WAYFINDER_ADMIN_PASSWORD: " + problem.replacingOccurrences(of: "password: ", with: ""))
+            }
+            _ = try await store.createUser(email: email, name: "Admin", passwordHash: await Passwords.hash(password, cost: configuration.accounts.passwordCost), isAdmin: true)
+            return (email, nil)
+        }
+        let generated = String(JourneyStore.randomSecret(prefix: "").prefix(24))
+        _ = try await store.createUser(email: email, name: "Admin", passwordHash: await Passwords.hash(generated, cost: configuration.accounts.passwordCost),
+                                       isAdmin: true, mustChangePassword: true)
+        return (email, generated)
+    }
+
+    /// Why the first admin could not be created.
+    public struct BootstrapFailure: Error, CustomStringConvertible {
+        /// What to do.
+        public var description: String
     }
 
     /// The application: the router, the HTTP server, the writer, which stops after the HTTP

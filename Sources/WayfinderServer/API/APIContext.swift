@@ -1,0 +1,53 @@
+import Hummingbird
+import JourneyStore
+import Logging
+
+/// What every API handler needs: the store, the authenticator, the settings, the writer, the
+/// analysis cache and the upload jobs.
+struct APIContext: Sendable {
+    let store: JourneyStore
+    let auth: Authenticator
+    let configuration: ServerConfiguration
+    let writer: EventWriter
+    let analyses: AnalysisCache
+    let uploads: UploadJobs
+
+    var bodyLimit: Int { configuration.apiRequestBytes }
+}
+
+/// Registers API routes in the router and the route table.
+struct APIRegistrar {
+    let router: Router<ServerRequestContext>
+    let table: RouteTable
+    let api: APIContext
+
+    /// A route that needs a credential; the handler gets the caller.
+    func on(_ method: HTTPRequest.Method, _ path: String, passwordChange: Bool = false,
+            _ handler: @escaping @Sendable (Request, ServerRequestContext, Caller) async throws -> Response) {
+        let auth = api.auth
+        router.on(path, method: method, table: table) { request, context in
+            let caller = try await auth.caller(request, allowPasswordChangeOnly: passwordChange)
+            return try await handler(request, context, caller)
+        }
+    }
+
+    /// A route anyone may call (sign in, share links, the OpenAPI document).
+    func open(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, ServerRequestContext) async throws -> Response) {
+        router.on(path, method: method, table: table, use: handler)
+    }
+}
+
+extension ServerRequestContext {
+    /// A path parameter that the route always has.
+    func parameter(_ name: String) throws -> String {
+        guard let value = parameters.get(name) else {
+            throw APIError(.badRequest, .invalidRequest, "the path lacks {\(name)}")
+        }
+        return value
+    }
+
+    /// A numeric path parameter.
+    func number(_ name: String) throws -> Int64 {
+        try APIJSON.integer(try parameter(name), name) ?? 0
+    }
+}

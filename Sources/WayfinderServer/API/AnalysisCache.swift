@@ -1,0 +1,60 @@
+import Dispatch
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+import JourneyStore
+
+/// Built journey indexes, kept per (workspace, map, map version, event count, what the query
+/// needs), so repeated queries reuse one; a new map version or new events build a new one.
+actor AnalysisCache {
+    struct Key: Hashable, Sendable {
+        var workspace: String
+        var map: String
+        var version: Int
+        var events: Int
+        var traits: [String]
+        var properties: [String]
+        var filters: String
+    }
+
+    private var entries: [(key: Key, task: Task<JourneyIndex, any Error>)] = []
+    private let capacity: Int
+    /// How many indexes were built (for tests and logs).
+    private(set) var builds = 0
+
+    init(capacity: Int = 4) { self.capacity = capacity }
+
+    /// The index for a query over a map of a workspace, built or reused.
+    func index(store: JourneyStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
+        let request = IndexRequest(queries: [query])
+        let events = try await store.eventCount()
+        let key = Key(workspace: workspace, map: map.id, version: map.version.number, events: events, traits: request.traitPaths,
+                      properties: request.propertyPaths, filters: "\(request.propertyFilters)")
+        if let found = entries.firstIndex(where: { $0.key == key }) {
+            let entry = entries.remove(at: found)
+            entries.append(entry)
+            return try await entry.task.value
+        }
+        builds += 1
+        let exported = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
+        let builder = IndexBuilder(workspace: exported, journey: map.map, request: request)
+        let task = Task<JourneyIndex, any Error> {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    continuation.resume(with: Result { try builder.build(from: store) })
+                }
+            }
+        }
+        entries.append((key, task))
+        if entries.count > capacity { entries.removeFirst() }
+        do {
+            return try await task.value
+        } catch {
+            entries.removeAll { $0.key == key }
+            throw error
+        }
+    }
+
+    /// Indexes built so far.
+    func buildCount() -> Int { builds }
+}

@@ -1,0 +1,142 @@
+import CustomerData
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JourneyModel
+import JourneyStore
+
+/// Journey maps: every save a new version; versions, diffs, restores, and share links.
+enum MapRoutes {
+    static func register(_ r: APIRegistrar) {
+        let api = r.api
+        let store = api.store
+        let base = "/api/v1/workspaces/{workspace}/maps"
+        r.on(.get, base) { _, context, caller in
+            let workspace = try context.parameter("workspace")
+            try await caller.require(.viewer, in: workspace)
+            let maps = try await storeCall { () async throws(WorkspaceStoreError) in try await store.maps(workspace: workspace) }
+            return APIJSON.response(.object([("maps", APIJSON.value(maps))]))
+        }
+        r.on(.post, base) { request, context, caller in
+            let workspace = try context.parameter("workspace")
+            try await caller.require(.editor, in: workspace)
+            let text = try await APIJSON.text(request, limit: api.bodyLimit)
+            guard let id = (try? JSONParser.parse(text))?["id"]?.text, !id.isEmpty else {
+                throw APIError(.badRequest, .invalidRequest, "id: the map document needs an id ([a-z0-9-]+)", problems: [.init(field: "id", message: "required")])
+            }
+            return try await save(store, request, workspace: workspace, id: id, text: text, author: caller.author, baseVersion: 0)
+        }
+        r.on(.get, base + "/{map}") { _, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.viewer, in: workspace)
+            return APIJSON.response(mapJSON(try await storeCall { () async throws(WorkspaceStoreError) in try await store.map(workspace: workspace, id: id) }))
+        }
+        r.on(.put, base + "/{map}") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.editor, in: workspace)
+            let text = try await APIJSON.text(request, limit: api.bodyLimit)
+            let baseVersion = try APIJSON.integer(request.uri.queryParameters.get("base_version"), "base_version").map { Int($0) }
+            return try await save(store, request, workspace: workspace, id: id, text: text, author: caller.author, baseVersion: baseVersion)
+        }
+        r.on(.delete, base + "/{map}") { _, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.editor, in: workspace)
+            try await storeCall { () async throws(WorkspaceStoreError) in try await store.deleteMap(workspace: workspace, id: id) }
+            return APIJSON.noContent()
+        }
+        r.on(.get, base + "/{map}/versions") { _, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.viewer, in: workspace)
+            let versions = try await storeCall { () async throws(WorkspaceStoreError) in try await store.mapVersions(workspace: workspace, id: id) }
+            return APIJSON.response(.object([("versions", APIJSON.value(versions))]))
+        }
+        r.on(.get, base + "/{map}/versions/{version}") { _, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map"), version = Int(try context.number("version"))
+            try await caller.require(.viewer, in: workspace)
+            return APIJSON.response(mapJSON(try await storeCall { () async throws(WorkspaceStoreError) in try await store.map(workspace: workspace, id: id, version: version) }))
+        }
+        r.on(.post, base + "/{map}/versions/{version}/restore") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map"), version = Int(try context.number("version"))
+            try await caller.require(.editor, in: workspace)
+            let message = request.uri.queryParameters.get("message")
+            let result = try await storeCall { () async throws(WorkspaceStoreError) in
+                try await store.restoreMap(workspace: workspace, id: id, version: version, author: caller.author, message: message)
+            }
+            return APIJSON.response(saveJSON(result))
+        }
+        r.on(.get, base + "/{map}/diff") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.viewer, in: workspace)
+            guard let from = try APIJSON.integer(request.uri.queryParameters.get("from"), "from"),
+                  let to = try APIJSON.integer(request.uri.queryParameters.get("to"), "to") else {
+                throw APIError(.badRequest, .invalidRequest, "give the two versions to compare: ?from=1&to=2")
+            }
+            let diff = try await storeCall { () async throws(WorkspaceStoreError) in try await store.diffMap(workspace: workspace, id: id, from: Int(from), to: Int(to)) }
+            return APIJSON.response(diffJSON(diff, old: "version \(from)", new: "version \(to)"))
+        }
+
+        // Share links (editor and up).
+        r.on(.get, base + "/{map}/shares") { _, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.editor, in: workspace)
+            let links = try await storeCall { () async throws(WorkspaceStoreError) in try await store.shareLinks(workspace: workspace, map: id) }
+            return APIJSON.response(.object([("shares", APIJSON.value(links))]))
+        }
+        r.on(.post, base + "/{map}/shares") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.editor, in: workspace)
+            let body = try await APIJSON.object(request, limit: api.bodyLimit)
+            var expires: Date?
+            if let text = try APIJSON.string(body, "expires") {
+                guard let date = ISO8601DateFormatter().date(from: text) else {
+                    throw APIError(.badRequest, .invalidRequest, "expires: give a time such as 2026-12-31T23:59:59Z, or leave it out for no expiry", problems: [.init(field: "expires", message: "ISO 8601 time")])
+                }
+                expires = date
+            }
+            let created = try await storeCall { () async throws(WorkspaceStoreError) in
+                try await store.createShareLink(workspace: workspace, map: id, createdBy: caller.author, expires: expires)
+            }
+            var json = APIJSON.value(created.link)
+            if case .object(var entries) = json {
+                entries.append(("token", .string(created.token)))
+                entries.append(("path", .string("/api/v1/shared/\(created.token)")))
+                json = .object(entries)
+            }
+            return APIJSON.response(json, status: .created)
+        }
+        r.on(.delete, base + "/{map}/shares/{share}") { _, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map"), share = try context.number("share")
+            try await caller.require(.editor, in: workspace)
+            let link = try await storeCall { () async throws(WorkspaceStoreError) in try await store.revokeShareLink(workspace: workspace, map: id, id: share) }
+            return APIJSON.response(encoding: link)
+        }
+    }
+
+    static func save(_ store: JourneyStore, _ request: Request, workspace: String, id: String, text: String, author: String, baseVersion: Int?) async throws -> Response {
+        let message = request.uri.queryParameters.get("message")
+        let result = try await storeCall { () async throws(WorkspaceStoreError) in
+            try await store.saveMap(workspace: workspace, id: id, text: text, syntax: .json, author: author, message: message, baseVersion: baseVersion)
+        }
+        return APIJSON.response(saveJSON(result), status: result.outcome == .created ? .created : .ok)
+    }
+
+    static func mapJSON(_ stored: StoredMap) -> JSONValue {
+        .object([
+            ("id", .string(stored.id)), ("current_version", .number(Double(stored.currentVersion))), ("created", APIJSON.date(stored.created)),
+            ("version", APIJSON.value(stored.version)), ("map", APIJSON.document(WorkspaceCodec.text(stored.map, syntax: .json))),
+        ])
+    }
+
+    static func saveJSON(_ result: MapSaveResult) -> JSONValue {
+        .object([
+            ("id", .string(result.id)), ("outcome", .string(result.outcome.rawValue)), ("version", APIJSON.value(result.version)),
+            ("changes", APIJSON.value(result.diff.changes)), ("warnings", APIJSON.value(result.warnings)),
+        ])
+    }
+
+    /// The diff as `wayfinder diff --format json` writes it.
+    static func diffJSON(_ diff: WorkspaceDiff, old: String, new: String) -> JSONValue {
+        let summary = [WorkspaceDiff.Change.Action.added, .removed, .moved, .edited].map { ($0.rawValue, JSONValue.number(Double(diff.counts[$0] ?? 0))) }
+        return .object([("old", .string(old)), ("new", .string(new)), ("summary", .object(summary)), ("changes", APIJSON.value(diff.changes))])
+    }
+}

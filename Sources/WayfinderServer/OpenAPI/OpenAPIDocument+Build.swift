@@ -1,0 +1,180 @@
+import CustomerData
+import Foundation
+
+extension OpenAPIDocument {
+    static func s(_ text: String) -> JSONValue { .string(text) }
+    static func obj(_ entries: (String, JSONValue)...) -> JSONValue { .object(entries) }
+    static func ref(_ name: String) -> JSONValue { obj(("$ref", s("#/components/schemas/\(name)"))) }
+    static let string = obj(("type", s("string")))
+    static let nullableString = obj(("type", .array([s("string"), s("null")])))
+    static let integer = obj(("type", s("integer")))
+    static let number = obj(("type", s("number")))
+    static let boolean = obj(("type", s("boolean")))
+    static let anyObject = obj(("type", s("object")))
+    static func array(_ items: JSONValue) -> JSONValue { obj(("type", s("array")), ("items", items)) }
+    static func object(_ required: [String], _ properties: [(String, JSONValue)]) -> JSONValue {
+        var entries: [(String, JSONValue)] = [("type", s("object"))]
+        if !required.isEmpty { entries.append(("required", .array(required.map(s)))) }
+        entries.append(("properties", .object(properties)))
+        return .object(entries)
+    }
+    static func list(_ key: String, _ item: String) -> JSONValue { object([key], [(key, array(ref(item)))]) }
+
+    static let schemas: [(String, JSONValue)] = [
+        ("Error", object(["error"], [("error", object(["status", "code", "message"], [
+            ("status", integer), ("code", string), ("message", string),
+            ("problems", array(object(["field", "message"], [("field", string), ("message", string)]))),
+        ]))])),
+        ("Object", anyObject),
+        ("Text", string),
+        ("Document", anyObject),
+        ("CollectionBody", anyObject),
+        ("CollectionResult", object(["success"], [("success", boolean), ("quarantined", integer)])),
+        ("SignIn", object(["email", "password"], [("email", string), ("password", string)])),
+        ("PasswordChange", object(["current_password", "new_password"], [("current_password", string), ("new_password", string)])),
+        ("User", object(["id", "email", "name", "is_admin", "must_change_password", "created", "disabled"], [
+            ("id", integer), ("email", string), ("name", string), ("is_admin", boolean), ("must_change_password", boolean),
+            ("created", string), ("disabled", boolean), ("memberships", array(ref("Membership"))),
+        ])),
+        ("UserList", list("users", "User")),
+        ("NewUser", object(["email", "password"], [("email", string), ("password", string), ("name", string), ("is_admin", boolean)])),
+        ("UserChange", object([], [("name", string), ("password", string), ("is_admin", boolean), ("disabled", boolean)])),
+        ("Membership", object(["workspace", "user_id", "email", "role"], [
+            ("workspace", string), ("user_id", integer), ("email", string), ("role", obj(("enum", .array([s("admin"), s("editor"), s("viewer")])))),
+        ])),
+        ("MemberList", list("members", "Membership")),
+        ("RoleChange", object(["role"], [("role", obj(("type", s("string")), ("enum", .array([s("admin"), s("editor"), s("viewer")]))))])),
+        ("Session", object(["user", "memberships", "csrf_token", "expires"], [
+            ("user", ref("User")), ("memberships", array(ref("Membership"))), ("csrf_token", string), ("expires", string),
+        ])),
+        ("APIKey", object(["id", "kind", "name", "prefix", "created_at"], [
+            ("id", integer), ("kind", obj(("enum", .array([s("write"), s("read"), s("read-write")])))), ("name", string), ("prefix", string),
+            ("created_at", string), ("revoked_at", nullableString), ("workspace", nullableString), ("secret", string),
+        ])),
+        ("KeyList", list("keys", "APIKey")),
+        ("NewKey", object(["kind"], [("kind", obj(("type", s("string")), ("enum", .array([s("write"), s("read"), s("read-write")])))), ("name", string), ("workspace", string)])),
+        ("Workspace", object(["id", "name", "created", "updated", "personas", "maps"], [
+            ("id", string), ("name", string), ("description", nullableString), ("created", string), ("updated", string), ("personas", integer), ("maps", integer),
+        ])),
+        ("WorkspaceList", list("workspaces", "Workspace")),
+        ("NewWorkspace", object(["id"], [("id", string), ("name", string), ("description", string)])),
+        ("WorkspaceChange", object([], [("name", string), ("description", nullableString)])),
+        ("ImportResult", object(["workspace", "workspace_outcome", "personas", "maps", "warnings"], [
+            ("workspace", string), ("workspace_outcome", string), ("personas", array(anyObject)), ("maps", array(anyObject)), ("warnings", array(anyObject)),
+        ])),
+        ("Persona", object(["id", "persona", "created", "updated"], [
+            ("id", string), ("persona", anyObject), ("created", string), ("updated", string), ("outcome", string), ("warnings", array(anyObject)),
+        ])),
+        ("PersonaList", list("personas", "Persona")),
+        ("MapVersion", object(["number", "author", "created", "changes"], [
+            ("number", integer), ("author", string), ("message", nullableString), ("created", string), ("restoredFrom", obj(("type", .array([s("integer"), s("null")])))),
+            ("changes", object(["added", "removed", "moved", "edited"], [("added", integer), ("removed", integer), ("moved", integer), ("edited", integer)])),
+        ])),
+        ("VersionList", list("versions", "MapVersion")),
+        ("MapSummary", object(["id", "title", "state", "currentVersion"], [("id", string), ("title", string), ("state", string), ("currentVersion", integer)])),
+        ("MapList", list("maps", "MapSummary")),
+        ("Map", object(["id", "current_version", "created", "version", "map"], [
+            ("id", string), ("current_version", integer), ("created", string), ("version", ref("MapVersion")), ("map", anyObject),
+        ])),
+        ("SaveResult", object(["id", "outcome", "version", "changes", "warnings"], [
+            ("id", string), ("outcome", obj(("enum", .array([s("created"), s("updated"), s("unchanged")])))), ("version", ref("MapVersion")),
+            ("changes", array(anyObject)), ("warnings", array(anyObject)),
+        ])),
+        ("Diff", object(["old", "new", "summary", "changes"], [("old", string), ("new", string), ("summary", anyObject), ("changes", array(anyObject))])),
+        ("Comment", object(["id", "target", "author", "body", "created", "mapVersion"], [
+            ("id", integer), ("parent", obj(("type", .array([s("integer"), s("null")])))), ("target", string), ("author", string), ("body", string),
+            ("created", string), ("mapVersion", integer),
+        ])),
+        ("Thread", object(["comment", "replies", "targetExists"], [("comment", ref("Comment")), ("replies", array(ref("Comment"))), ("targetExists", boolean)])),
+        ("ThreadList", list("threads", "Thread")),
+        ("NewComment", object(["body"], [("body", string), ("target", string)])),
+        ("Reply", object(["body"], [("body", string)])),
+        ("Deleted", object(["deleted"], [("deleted", integer)])),
+        ("ShareLink", object(["id", "workspace", "map", "prefix", "created_by", "created"], [
+            ("id", integer), ("workspace", string), ("map", string), ("prefix", string), ("created_by", string), ("created", string),
+            ("expires", nullableString), ("revoked", nullableString), ("token", string), ("path", string),
+        ])),
+        ("ShareList", list("shares", "ShareLink")),
+        ("NewShare", object([], [("expires", string)])),
+        ("SharedMap", object(["workspace", "map"], [("workspace", string), ("expires", nullableString), ("map", ref("Map"))])),
+        ("Query", object(["kind", "journey"], [("kind", string), ("journey", string)])),
+        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject)])),
+        ("Upload", object(["id", "workspace", "file", "format", "status", "bytes", "bytes_read", "records", "imported", "duplicates", "quarantined", "started"], [
+            ("id", string), ("workspace", string), ("file", string), ("format", string), ("status", obj(("enum", .array([s("running"), s("done"), s("failed")])))),
+            ("bytes", integer), ("bytes_read", integer), ("records", integer), ("imported", integer), ("duplicates", integer), ("quarantined", integer),
+            ("error", nullableString), ("started", string), ("finished", nullableString),
+        ])),
+        ("UploadList", list("uploads", "Upload")),
+    ]
+
+    static func operation(_ op: Operation) -> JSONValue {
+        var parameters: [JSONValue] = []
+        for segment in op.path.split(separator: "/") where segment.hasPrefix("{") {
+            let name = String(segment.dropFirst().dropLast())
+            let numeric = ["user", "key", "version", "comment", "share"].contains(name)
+            parameters.append(obj(("name", s(name)), ("in", s("path")), ("required", .bool(true)), ("schema", numeric ? obj(("type", s("integer")), ("minimum", .number(0))) : string)))
+        }
+        for item in op.query {
+            parameters.append(obj(("name", s(item.name)), ("in", s("query")), ("required", .bool(false)), ("description", s(item.description)),
+                                  ("schema", item.type == "integer" ? obj(("type", s("integer")), ("minimum", .number(0))) : obj(("type", s(item.type))))))
+        }
+        var entries: [(String, JSONValue)] = [
+            ("operationId", s(op.method + op.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_"))),
+            ("summary", s(op.summary)), ("tags", .array([s(op.tag)])),
+        ]
+        if !parameters.isEmpty { entries.append(("parameters", .array(parameters))) }
+        func body(_ content: [(String, JSONValue)]) -> JSONValue {
+            .object([("required", .bool(true)), ("content", .object(content.map { ($0.0, JSONValue.object([("schema", $0.1)])) }))])
+        }
+        switch op.body {
+        case .none: break
+        case .json(let name): entries.append(("requestBody", body([("application/json", ref(name))])))
+        case .document: entries.append(("requestBody", body([("application/json", object(["id"], [("id", string)]))])))
+        case .workspaceText: entries.append(("requestBody", body([("application/yaml", string), ("application/json", anyObject)])))
+        case .file: entries.append(("requestBody", body([("text/csv", string), ("application/x-ndjson", string), ("application/json", anyObject)])))
+        }
+        var responses: [(String, JSONValue)] = []
+        let success: JSONValue = op.response.map { name in
+            obj(("description", s("success")), ("content", obj((op.responseType, obj(("schema", ref(name)))))))
+        } ?? obj(("description", s("success, no content")))
+        responses.append((String(op.status), success))
+        let error = obj(("description", s("an error: the message says what to do")), ("content", obj(("application/json", obj(("schema", ref("Error")))))))
+        var codes = [400, 404, 405, 413, 415, 422, 503]
+        if op.access != .open { codes += [401, 403, 409, 429] }
+        if op.access == .open && op.path == "/api/v1/session" { codes += [401, 429] }
+        for code in Set(codes).sorted() { responses.append((String(code), error)) }
+        entries.append(("responses", .object(responses)))
+        switch op.access {
+        case .open, .share: entries.append(("security", .array([])))
+        case .key: entries.append(("security", .array([obj(("bearer", .array([]))), obj(("cookie", .array([])), ("csrf", .array([])))])))
+        case .session: entries.append(("security", .array([obj(("cookie", .array([])), ("csrf", .array([])))])))
+        case .writeKey: entries.append(("security", .array([obj(("writeKey", .array([])))])))
+        }
+        return .object(entries)
+    }
+
+    static var document: JSONValue {
+        var paths: [(String, [(String, JSONValue)])] = []
+        for op in operations {
+            if let index = paths.firstIndex(where: { $0.0 == op.path }) {
+                paths[index].1.append((op.method, operation(op)))
+            } else {
+                paths.append((op.path, [(op.method, operation(op))]))
+            }
+        }
+        let description = "Journey maps, personas, analyses and event collection. Authenticate with 'Authorization: Bearer KEY' (a read or read-write API key) or the session cookie from POST /api/v1/session; a change made with the cookie must send the session's CSRF token in X-CSRF-Token. Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
+        let info: JSONValue = .object([("title", s("Wayfinder")), ("version", s("1")), ("description", s(description))])
+        let security: JSONValue = .object([
+            ("bearer", .object([("type", s("http")), ("scheme", s("bearer")), ("description", s("a read or read-write API key"))])),
+            ("cookie", .object([("type", s("apiKey")), ("in", s("cookie")), ("name", s("wayfinder_session"))])),
+            ("csrf", .object([("type", s("apiKey")), ("in", s("header")), ("name", s("X-CSRF-Token")), ("description", s("the session's CSRF token, on every change made with the cookie"))])),
+            ("writeKey", .object([("type", s("http")), ("scheme", s("basic")), ("description", s("the write key as user name, empty password"))])),
+        ])
+        return .object([
+            ("openapi", s("3.1.0")),
+            ("info", info),
+            ("paths", .object(paths.map { ($0.0, JSONValue.object($0.1)) })),
+            ("components", .object([("schemas", .object(schemas)), ("securitySchemes", security)])),
+        ])
+    }
+}

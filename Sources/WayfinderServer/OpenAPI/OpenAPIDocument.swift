@@ -1,0 +1,126 @@
+import CustomerData
+
+/// The OpenAPI 3.1 document served at `/openapi.json`, written as data here (not generated from
+/// the router), so that a test can hold it against the routes the server really has.
+public enum OpenAPIDocument {
+    /// How an operation is called.
+    enum Access: String { case open, key, session, writeKey, share }
+
+    /// What a request body is.
+    enum Body {
+        case none
+        case json(String)           // a schema name
+        case document               // a journey-as-code JSON document
+        case workspaceText          // YAML or JSON text
+        case file                   // an event file
+    }
+
+    struct Operation {
+        var method: String
+        var path: String
+        var summary: String
+        var tag: String
+        var access: Access = .key
+        var query: [(name: String, type: String, description: String)] = []
+        var body: Body = .none
+        var status: Int = 200
+        var response: String? = nil   // a schema name; nil for no body
+        var responseType = "application/json"
+    }
+
+    static let ws = "/api/v1/workspaces/{workspace}"
+
+    static let operations: [Operation] = [
+        Operation(method: "get", path: "/health", summary: "Whether the server and its store answer", tag: "service", access: .open, response: "Object"),
+        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics", tag: "service", access: .open, response: "Text", responseType: "text/plain"),
+        Operation(method: "get", path: "/openapi.json", summary: "This document", tag: "service", access: .open, response: "Object"),
+        Operation(method: "get", path: "/survey.js", summary: "The embeddable survey snippet (posts answers to /v1/feedback)", tag: "collection", access: .open,
+                  response: "Text", responseType: "text/javascript"),
+        Operation(method: "get", path: "/survey/demo", summary: "A page that shows the survey snippet", tag: "collection", access: .open,
+                  query: [("writeKey", "string", "the write key the snippet sends with"), ("metric", "string", "nps, csat or ces"),
+                          ("touchpoint", "string", "the touchpoint asked about")], response: "Text", responseType: "text/html"),
+    ] + ["track", "identify", "page", "screen", "group", "alias", "feedback", "batch"].map {
+        Operation(method: "post", path: "/v1/\($0)", summary: "Collect \($0 == "batch" ? "a batch of events" : "a \($0) event") (Segment-compatible)", tag: "collection",
+                  access: .writeKey, body: .json("CollectionBody"), response: "CollectionResult")
+    } + [
+        Operation(method: "post", path: "/api/v1/session", summary: "Sign in; sets the session cookie", tag: "session", access: .open, body: .json("SignIn"), status: 201, response: "Session"),
+        Operation(method: "get", path: "/api/v1/session", summary: "The signed-in user, memberships and CSRF token", tag: "session", access: .session, response: "Session"),
+        Operation(method: "delete", path: "/api/v1/session", summary: "Sign out", tag: "session", access: .session, status: 204),
+        Operation(method: "put", path: "/api/v1/session/password", summary: "Change one's password", tag: "session", access: .session, body: .json("PasswordChange"), status: 204),
+
+        Operation(method: "get", path: "/api/v1/users", summary: "List users (server admin)", tag: "users", access: .session, response: "UserList"),
+        Operation(method: "post", path: "/api/v1/users", summary: "Create a user (server admin)", tag: "users", access: .session, body: .json("NewUser"), status: 201, response: "User"),
+        Operation(method: "get", path: "/api/v1/users/{user}", summary: "A user with memberships", tag: "users", access: .session, response: "User"),
+        Operation(method: "patch", path: "/api/v1/users/{user}", summary: "Change a user's name, password, admin flag or disabled state", tag: "users", access: .session, body: .json("UserChange"), response: "User"),
+        Operation(method: "delete", path: "/api/v1/users/{user}", summary: "Delete a user", tag: "users", access: .session, status: 204),
+        Operation(method: "get", path: ws + "/members", summary: "Members of a workspace (its admins)", tag: "users", access: .session, response: "MemberList"),
+        Operation(method: "put", path: ws + "/members/{user}", summary: "Set a user's role in a workspace", tag: "users", access: .session, body: .json("RoleChange"), response: "Membership"),
+        Operation(method: "delete", path: ws + "/members/{user}", summary: "Remove a user from a workspace", tag: "users", access: .session, status: 204),
+
+        Operation(method: "get", path: "/api/v1/keys", summary: "API keys one administers (never secrets)", tag: "keys", access: .session, response: "KeyList"),
+        Operation(method: "post", path: "/api/v1/keys", summary: "Create a key; the secret is in this answer only", tag: "keys", access: .session, body: .json("NewKey"), status: 201, response: "APIKey"),
+        Operation(method: "delete", path: "/api/v1/keys/{key}", summary: "Revoke a key", tag: "keys", access: .session, response: "APIKey"),
+
+        Operation(method: "get", path: "/api/v1/workspaces", summary: "Workspaces the caller has a role in", tag: "workspaces", response: "WorkspaceList"),
+        Operation(method: "post", path: "/api/v1/workspaces", summary: "Create a workspace (server admin)", tag: "workspaces", access: .session, body: .json("NewWorkspace"), status: 201, response: "Workspace"),
+        Operation(method: "get", path: ws, summary: "A workspace", tag: "workspaces", response: "Workspace"),
+        Operation(method: "patch", path: ws, summary: "Rename or describe a workspace (admin)", tag: "workspaces", access: .session, body: .json("WorkspaceChange"), response: "Workspace"),
+        Operation(method: "delete", path: ws, summary: "Delete a workspace with everything in it (admin)", tag: "workspaces", access: .session, status: 204),
+        Operation(method: "post", path: ws + "/import", summary: "Import journey-as-code (YAML or JSON; Content-Type or ?format=)", tag: "workspaces",
+                  query: [("format", "string", "yaml or json"), ("message", "string", "recorded on new map versions")], body: .workspaceText, response: "ImportResult"),
+        Operation(method: "get", path: ws + "/export", summary: "Export as journey-as-code (Accept or ?format=yaml|json)", tag: "workspaces",
+                  query: [("format", "string", "yaml or json")], response: "Document"),
+
+        Operation(method: "get", path: ws + "/personas", summary: "Personas", tag: "personas", response: "PersonaList"),
+        Operation(method: "post", path: ws + "/personas", summary: "Create a persona from its journey-as-code JSON", tag: "personas", body: .document, status: 201, response: "Persona"),
+        Operation(method: "get", path: ws + "/personas/{persona}", summary: "A persona", tag: "personas", response: "Persona"),
+        Operation(method: "put", path: ws + "/personas/{persona}", summary: "Create or replace a persona", tag: "personas", body: .document, response: "Persona"),
+        Operation(method: "delete", path: ws + "/personas/{persona}", summary: "Delete a persona", tag: "personas", status: 204),
+
+        Operation(method: "get", path: ws + "/maps", summary: "Journey maps", tag: "maps", response: "MapList"),
+        Operation(method: "post", path: ws + "/maps", summary: "Create a map (version 1) from its journey-as-code JSON", tag: "maps",
+                  query: [("message", "string", "why")], body: .document, status: 201, response: "SaveResult"),
+        Operation(method: "get", path: ws + "/maps/{map}", summary: "A map in its current version", tag: "maps", response: "Map"),
+        Operation(method: "put", path: ws + "/maps/{map}", summary: "Save a map as a new version", tag: "maps",
+                  query: [("message", "string", "why"), ("base_version", "integer", "the version the edit started from; 409 when it is not current")], body: .document, response: "SaveResult"),
+        Operation(method: "delete", path: ws + "/maps/{map}", summary: "Delete a map with its versions and comments", tag: "maps", status: 204),
+        Operation(method: "get", path: ws + "/maps/{map}/versions", summary: "Versions of a map", tag: "maps", response: "VersionList"),
+        Operation(method: "get", path: ws + "/maps/{map}/versions/{version}", summary: "A map in one version", tag: "maps", response: "Map"),
+        Operation(method: "post", path: ws + "/maps/{map}/versions/{version}/restore", summary: "Restore a version as a new version", tag: "maps",
+                  query: [("message", "string", "why")], response: "SaveResult"),
+        Operation(method: "get", path: ws + "/maps/{map}/diff", summary: "The diff of two versions, as wayfinder diff --format json", tag: "maps",
+                  query: [("from", "integer", "the old version"), ("to", "integer", "the new version")], response: "Diff"),
+
+        Operation(method: "get", path: ws + "/maps/{map}/comments", summary: "Comment threads of a map", tag: "comments",
+                  query: [("resolved", "boolean", "false leaves resolved threads out")], response: "ThreadList"),
+        Operation(method: "post", path: ws + "/maps/{map}/comments", summary: "Start a thread on the map, a touchpoint or a card", tag: "comments", body: .json("NewComment"), status: 201, response: "Comment"),
+        Operation(method: "post", path: ws + "/maps/{map}/comments/{comment}/replies", summary: "Reply to a thread", tag: "comments", body: .json("Reply"), status: 201, response: "Comment"),
+        Operation(method: "post", path: ws + "/maps/{map}/comments/{comment}/resolve", summary: "Resolve a thread", tag: "comments", response: "Thread"),
+        Operation(method: "post", path: ws + "/maps/{map}/comments/{comment}/reopen", summary: "Reopen a thread", tag: "comments", response: "Thread"),
+        Operation(method: "delete", path: ws + "/maps/{map}/comments/{comment}", summary: "Delete a comment (a thread's first comment deletes its replies)", tag: "comments", response: "Deleted"),
+
+        Operation(method: "get", path: ws + "/maps/{map}/shares", summary: "Share links of a map (editor)", tag: "shares", response: "ShareList"),
+        Operation(method: "post", path: ws + "/maps/{map}/shares", summary: "Create a read-only share link; the token is in this answer only", tag: "shares", body: .json("NewShare"), status: 201, response: "ShareLink"),
+        Operation(method: "delete", path: ws + "/maps/{map}/shares/{share}", summary: "Revoke a share link", tag: "shares", response: "ShareLink"),
+        Operation(method: "get", path: "/api/v1/shared/{token}", summary: "The map behind a share link", tag: "shares", access: .share, response: "SharedMap"),
+        Operation(method: "post", path: "/api/v1/shared/{token}/analyses", summary: "An analysis of the shared map", tag: "shares", access: .share, body: .json("Query"), response: "Analysis"),
+
+        Operation(method: "post", path: ws + "/analyses", summary: "Run an analysis: the query of wayfinder analyze --show-query, the JSON of --format json", tag: "analyses",
+                  body: .json("Query"), response: "Analysis"),
+
+        Operation(method: "post", path: ws + "/uploads", summary: "Upload a CSV, NDJSON or Segment batch file (gzip too) into the store", tag: "uploads",
+                  query: [("format", "string", "csv, ndjson or segment"), ("name", "string", "the file's name")], body: .file, status: 202, response: "Upload"),
+        Operation(method: "get", path: ws + "/uploads", summary: "Uploads of this server run", tag: "uploads", response: "UploadList"),
+        Operation(method: "get", path: ws + "/uploads/{upload}", summary: "An upload's progress", tag: "uploads", response: "Upload"),
+    ]
+
+    /// The document as JSON text.
+    public static let json: String = {
+        var bytes: [UInt8] = []
+        document.write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }()
+
+    /// Every documented (path, method).
+    public static var routes: [(path: String, method: String)] { operations.map { ($0.path, $0.method.uppercased()) } }
+}
