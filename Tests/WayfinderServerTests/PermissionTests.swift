@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import JourneyModel
@@ -307,5 +308,25 @@ struct PermissionTests {
             #expect(try await client.call(.delete, "/api/v1/workspaces/shop/maps/\(map)/shares/\(id)", as: editor).status == 200)
             #expect(try await client.call(.get, "/api/v1/shared/\(token)", as: .none).status == 401)
         }
+    }
+
+    @Test("a share link stops at its expiry, and with its map")
+    func shareLinkExpiry() async throws {
+        let harness = try await APIHarness()
+        let created = try await harness.store.createShareLink(workspace: "shop", map: harness.mapID, createdBy: "test", expires: Date().addingTimeInterval(3600))
+        let token = created.token, store = harness.store
+        try await harness.test { client in
+            #expect(try await client.call(.get, "/api/v1/shared/\(token)", as: .none).status == 200)
+            // The hour passes.
+            try await store.database.write { db in
+                try db.execute(sql: "UPDATE share_links SET expires_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000) - 1, created.link.id])
+            }
+            let expired = try await client.call(.get, "/api/v1/shared/\(token)", as: .none)
+            #expect(expired.status == 401)
+            #expect(expired.errorMessage?.contains("expired") == true)
+        }
+        let second = try await harness.store.createShareLink(workspace: "shop", map: "first-purchase-future", createdBy: "test", expires: nil)
+        try await harness.store.deleteMap(workspace: "shop", id: "first-purchase-future")
+        #expect(try await harness.store.shareLink(token: second.token) == nil)
     }
 }
