@@ -48,7 +48,11 @@ enum AccountRoutes {
                     throw APIError(.badRequest, .invalidRequest, problem, problems: [.init(field: "password", message: problem)])
                 }
                 let hash = await Passwords.hash(password, cost: settings.passwordCost)
-                try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.setPassword(user: id, passwordHash: hash) }
+                // Other sessions of the user end; the admin's own current one stays when it resets its own password.
+                var keep: Int64?
+                if case .session(let session) = caller.credential, session.user.id == id { keep = session.id }
+                let kept = keep
+                try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.setPassword(user: id, passwordHash: hash, keepSession: kept) }
             }
             let user = try await storeCall { () async throws(WorkspaceStoreError) in
                 try await api.store.updateUser(id: id, name: name, isAdmin: isAdmin, disabled: disabled)
