@@ -96,7 +96,13 @@ struct PermissionTests {
     @Test("every route refuses no credential, an unknown key, a revoked key and a garbage cookie with 401")
     func unauthenticated() async throws {
         let harness = try await APIHarness()
-        let routes = try await Self.fixture(harness)
+        let routes = try await Self.fixture(harness) + [
+            Route(method: .get, path: "/api/v1/session", needs: .viewer),
+            Route(method: .delete, path: "/api/v1/session", needs: .viewer),
+            Route(method: .put, path: "/api/v1/session/password", body: json(["current_password": "x", "new_password": "a long new password"]), needs: .viewer),
+            Route(method: .get, path: "/api/v1/workspaces", needs: .viewer),
+            Route(method: .get, path: "/api/v1/users/1", needs: .serverAdmin),
+        ]
         let revoked = harness.base.revoked
         try await harness.test { client in
             for route in routes {
