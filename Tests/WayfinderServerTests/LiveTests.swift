@@ -27,3 +27,23 @@ struct LiveTests {
         #expect(health.status == 200)
     }
 }
+
+@Suite("Live API")
+struct LiveAPITests {
+    @Test("over a real socket: sign in, the cookie and CSRF token carry a change, sign out ends the session, and a big map upload is refused with 413")
+    func session() async throws {
+        let harness = try await APIHarness { $0.port = 0; $0.apiRequestBytes = 64 * 1024 }
+        let map = harness.mapID
+        try await harness.test(.live) { client in
+            let editor = try await client.signIn("editor@example.com")
+            let comment = try await client.call(.post, "/api/v1/workspaces/shop/maps/\(map)/comments", json(["body": "live", "target": "map"]), as: editor)
+            #expect(comment.status == 201, "\(comment)")
+            let big = try await client.call(.put, "/api/v1/workspaces/shop/maps/\(map)", String(repeating: " ", count: 100 * 1024), as: editor)
+            #expect(big.status == 413, "\(big)")
+            #expect(big.errorCode == "too_large")
+            #expect(try await client.call(.delete, "/api/v1/session", as: editor).status == 204)
+            #expect(try await client.call(.get, "/api/v1/session", as: editor).status == 401)
+        }
+        #expect(try await harness.store.commentThreads(workspace: "shop", map: map).map(\.comment.body) == ["live"])
+    }
+}
