@@ -201,6 +201,9 @@ struct APITests {
         #expect(finished.quarantined == summary.counts.quarantined)
         #expect(finished.duplicates == summary.counts.duplicates)
         #expect(try Self.events(harness.store) == (try Self.events(reference)))
+        let source = try #require(try harness.store.sources().first { $0.path == "upload \(name)" }, "the upload has its own source")
+        #expect(source.imported == summary.counts.imported && source.quarantined == summary.counts.quarantined && source.finishedAt != nil)
+        #expect(source.format == (format == .csv ? "csv" : "ndjson"))
     }
 
     @Test("the OpenAPI document describes every route the router has, and nothing else")

@@ -45,7 +45,13 @@ extension Importer {
     ///
     /// When it throws, nothing of the groups is stored, and the identity graph is reloaded from
     /// the store before the next commit, so it never runs ahead of what was committed.
-    public func store(_ groups: [RecordGroup], stream: Int64) throws -> [Counts] {
+    ///
+    /// Without `evaluatingAlerts` (an uploaded file, like a file of `wayfinder import`), the
+    /// alert rules of a stream opened with alerts are not evaluated on these groups.
+    public func store(_ groups: [RecordGroup], stream: Int64, evaluatingAlerts: Bool = true) throws -> [Counts] {
+        let evaluator = alerts
+        if !evaluatingAlerts { alerts = nil }
+        defer { alerts = evaluator }
         if graphIsStale {
             graph = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
             graphIsStale = false

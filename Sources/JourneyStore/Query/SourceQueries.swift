@@ -1,4 +1,5 @@
 import CustomerData
+import Foundation
 import GRDB
 
 /// Where stored events came from: an imported file, or the server's collection stream.
@@ -39,6 +40,25 @@ extension JourneyStore {
                 SourceRecord(id: row[0], path: row[1], format: row[2], startedAt: Timestamp.iso8601(row[3]), finishedAt: (row[4] as Int64?).map(Timestamp.iso8601),
                              records: row[5], imported: row[6], duplicates: row[7], quarantined: row[8])
             }
+        }
+    }
+}
+
+extension JourneyStore {
+    /// Opens a source for records that another writer stores (an upload the server's writer
+    /// commits): its row counts what ``Importer/store(_:stream:)`` stores under its number.
+    public func openSource(path: String, format: String) async throws -> Int64 {
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
+                           arguments: [path, format, Int64(Date().timeIntervalSince1970 * 1000)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Marks a source opened with ``openSource(path:format:)`` finished.
+    public func finishSource(_ id: Int64) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), id])
         }
     }
 }

@@ -37,7 +37,7 @@ actor UploadJobs {
 
     /// Starts storing the file at `path` (deleted when done) and returns the job.
     func start(path: String, file: String, format: RecordReader.Format, workspace: String, bytes: Int64, writer: EventWriter,
-               options: Importer.Options, logger: Logger) -> Job {
+               store: JourneyStore, options: Importer.Options, logger: Logger) -> Job {
         let id = "upl_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let job = Job(id: id, workspace: workspace, file: file, format: format.rawValue, status: "running", bytes: bytes, started: Date())
         jobs[id] = job
@@ -47,7 +47,7 @@ actor UploadJobs {
             jobs[oldest] = nil
         }
         Task.detached { [self] in
-            await self.run(id: id, path: path, file: file, format: format, writer: writer, options: options, logger: logger)
+            await self.run(id: id, path: path, file: file, format: format, writer: writer, store: store, options: options, logger: logger)
         }
         return job
     }
@@ -80,11 +80,25 @@ actor UploadJobs {
         }
     }
 
-    private func run(id: String, path: String, file: String, format: RecordReader.Format, writer: EventWriter, options: Importer.Options, logger: Logger) async {
+    private func run(id: String, path: String, file: String, format: RecordReader.Format, writer: EventWriter, store: JourneyStore,
+                     options: Importer.Options, logger: Logger) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let batches = RecordBatches(path: path, format: format, mapping: .standard, batchSize: options.batchSize, prepareWithJunk: options.junk,
                                     phoneCountry: options.phoneCountry)
         let origin = "upload \(id) \(file)"
+        // The upload gets its own row of sources, as a file of `wayfinder import` does.
+        let source: Int64
+        do {
+            source = try await store.openSource(path: "upload \(file)", format: format.rawValue)
+        } catch {
+            batches.cancel()
+            update(id) {
+                $0.status = "failed"
+                $0.error = "the store could not record the upload; try again"
+                $0.finished = Date()
+            }
+            return
+        }
         while true {
             let item = await withCheckedContinuation { continuation in
                 DispatchQueue.global(qos: .utility).async { continuation.resume(returning: batches.next()) }
@@ -92,7 +106,7 @@ actor UploadJobs {
             switch item {
             case .batch(let records, let bytesRead, _, _):
                 do {
-                    let counts = try await writer.write(RecordGroup(origin: origin, records: records))
+                    let counts = try await writer.write(RecordGroup(origin: origin, records: records), source: source)
                     update(id) {
                         $0.bytesRead = bytesRead
                         $0.records += counts.records
@@ -111,6 +125,7 @@ actor UploadJobs {
                     return
                 }
             case .end:
+                try? await store.finishSource(source)
                 update(id) {
                     $0.status = "done"
                     $0.bytesRead = $0.bytes

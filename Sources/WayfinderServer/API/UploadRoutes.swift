@@ -38,7 +38,7 @@ enum UploadRoutes {
                 throw APIError(.badRequest, .invalidRequest, "the upload is empty; send the file as the request body (curl --data-binary @events.csv)")
             }
             let job = await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, workspace: workspace, bytes: size, writer: api.writer,
-                                              options: api.configuration.importOptions, logger: context.logger)
+                                              store: api.store, options: api.configuration.importOptions, logger: context.logger)
             var response = APIJSON.response(encoding: job, status: .accepted)
             response.headers[.location] = "/api/v1/workspaces/\(workspace)/uploads/\(job.id)"
             return response

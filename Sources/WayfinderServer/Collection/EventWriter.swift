@@ -27,6 +27,8 @@ public final class EventWriter: Service, Sendable {
 
     private struct Waiting: Sendable {
         var group: RecordGroup
+        /// The source that counts the group; nil for the writer's own stream.
+        var source: Int64?
         var continuation: CheckedContinuation<Importer.Counts, any Error>
     }
 
@@ -82,11 +84,14 @@ public final class EventWriter: Service, Sendable {
 
     /// Stores a group of records with the other groups waiting, and returns its counts once
     /// they are committed; throws ``Failure`` when they were not stored.
-    public func write(_ group: RecordGroup) async throws -> Importer.Counts {
+    ///
+    /// With `source` (a row from ``JourneyStore/openSource(path:format:)``, such as an uploaded
+    /// file), the group is counted there instead of in the writer's own stream.
+    public func write(_ group: RecordGroup, source: Int64? = nil) async throws -> Importer.Counts {
         try await withCheckedThrowingContinuation { continuation in
             let accepted = state.withLock { state in
                 guard state.accepting else { return false }
-                state.waiting.append(Waiting(group: group, continuation: continuation))
+                state.waiting.append(Waiting(group: group, source: source, continuation: continuation))
                 return true
             }
             if accepted { wake.signal() } else { continuation.resume(throwing: Failure.stopped) }
@@ -149,24 +154,32 @@ public final class EventWriter: Service, Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Commits a batch: one transaction for the groups of collection requests, and one for the
+    /// groups of each upload, each answered with its own outcome.
     private func commit(_ batch: [Waiting], importer: Importer, source: Int64) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let failures = importer.alertEvaluationFailures
-            let counts = try importer.store(batch.map(\.group), stream: source)
-            if importer.alertEvaluationFailures > failures {
-                logger.error("alert rules could not be evaluated on a commit; its events are stored, its alerts were not enqueued",
-                             metadata: ["events": "\(counts.reduce(0) { $0 + $1.imported })"])
+        var targets: [Int64?] = []
+        for waiting in batch where !targets.contains(waiting.source) { targets.append(waiting.source) }
+        for target in targets {
+            let part = batch.filter { $0.source == target }
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                // Alert rules apply to collected events; an upload is history, like a file of `wayfinder import`.
+                let failures = importer.alertEvaluationFailures
+                let counts = try importer.store(part.map(\.group), stream: target ?? source, evaluatingAlerts: target == nil)
+                if importer.alertEvaluationFailures > failures {
+                    logger.error("alert rules could not be evaluated on a commit; its events are stored, its alerts were not enqueued",
+                                 metadata: ["events": "\(counts.reduce(0) { $0 + $1.imported })"])
+                }
+                metrics.recordCommit(duration: clock.now - start)
+                for (waiting, count) in zip(part, counts) { waiting.continuation.resume(returning: count) }
+                if target == nil, counts.contains(where: { $0.imported > 0 }) { onCommit() }
+            } catch {
+                // GRDB's errors carry no statement arguments, so the description holds no customer data.
+                logger.error("collection commit failed; its requests are answered 503 and may be sent again",
+                             metadata: ["error": "\(error)", "requests": "\(part.count)"])
+                for waiting in part { waiting.continuation.resume(throwing: Failure.store) }
             }
-            metrics.recordCommit(duration: clock.now - start)
-            for (waiting, count) in zip(batch, counts) { waiting.continuation.resume(returning: count) }
-            if counts.contains(where: { $0.imported > 0 }) { onCommit() }
-        } catch {
-            // GRDB's errors carry no statement arguments, so the description holds no customer data.
-            logger.error("collection commit failed; its requests are answered 503 and may be sent again",
-                         metadata: ["error": "\(error)", "requests": "\(batch.count)"])
-            for waiting in batch { waiting.continuation.resume(throwing: Failure.store) }
         }
     }
 }
