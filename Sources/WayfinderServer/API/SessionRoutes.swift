@@ -17,28 +17,7 @@ enum SessionRoutes {
             let body = try await APIJSON.object(request, limit: 16 * 1024)
             let email = try APIJSON.string(body, "email", required: true) ?? ""
             let password = try APIJSON.string(body, "password", required: true) ?? ""
-            let refused = APIError.unauthorizedAPI(.invalidCredential, "the email or password is wrong; check both and try again (after \(settings.lockoutLimit) failures in \(Int(settings.lockoutWindow / 60)) minutes the account is locked for a while)")
-            guard let (user, hash) = try await storeCall({ () async throws(WorkspaceStoreError) in try await api.store.userForSignIn(email: email) }) else {
-                _ = await Passwords.verify(password, hash: Passwords.decoy)
-                throw refused
-            }
-            if let until = try await storeCall({ () async throws(WorkspaceStoreError) in
-                try await api.store.lockedUntil(user: user.id, limit: settings.lockoutLimit, window: settings.lockoutWindow)
-            }) {
-                throw lockedOut(until)
-            }
-            guard await Passwords.verify(password, hash: hash), !user.disabled else {
-                try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.recordSignInFailure(user: user.id) }
-                if let until = try await storeCall({ () async throws(WorkspaceStoreError) in
-                    try await api.store.lockedUntil(user: user.id, limit: settings.lockoutLimit, window: settings.lockoutWindow)
-                }) {
-                    throw lockedOut(until)
-                }
-                throw refused
-            }
-            let (token, session) = try await storeCall { () async throws(WorkspaceStoreError) in
-                try await api.store.createSession(user: user.id, lifetime: settings.sessionLifetime)
-            }
+            let (token, session) = try await signIn(api, email: email, password: password)
             var response = APIJSON.response(try await sessionJSON(session, store: api.store), status: .created)
             response.setCookie(Cookie(name: Authenticator.cookieName, value: token, maxAge: Int(settings.sessionLifetime), path: "/",
                                       secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
@@ -79,6 +58,34 @@ enum SessionRoutes {
                 try await api.store.setPassword(user: session.user.id, passwordHash: newHash, keepSession: session.id)
             }
             return APIJSON.noContent()
+        }
+    }
+
+    /// Checks an email and password and opens a session: 401 when either is wrong (an unknown
+    /// email takes as long as a wrong password), 429 while the account is locked out.
+    static func signIn(_ api: APIContext, email: String, password: String) async throws -> (token: String, session: SessionRecord) {
+        let settings = api.configuration.accounts
+        let refused = APIError.unauthorizedAPI(.invalidCredential, "the email or password is wrong; check both and try again (after \(settings.lockoutLimit) failures in \(Int(settings.lockoutWindow / 60)) minutes the account is locked for a while)")
+        guard let (user, hash) = try await storeCall({ () async throws(WorkspaceStoreError) in try await api.store.userForSignIn(email: email) }) else {
+            _ = await Passwords.verify(password, hash: Passwords.decoy)
+            throw refused
+        }
+        if let until = try await storeCall({ () async throws(WorkspaceStoreError) in
+            try await api.store.lockedUntil(user: user.id, limit: settings.lockoutLimit, window: settings.lockoutWindow)
+        }) {
+            throw lockedOut(until)
+        }
+        guard await Passwords.verify(password, hash: hash), !user.disabled else {
+            try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.recordSignInFailure(user: user.id) }
+            if let until = try await storeCall({ () async throws(WorkspaceStoreError) in
+                try await api.store.lockedUntil(user: user.id, limit: settings.lockoutLimit, window: settings.lockoutWindow)
+            }) {
+                throw lockedOut(until)
+            }
+            throw refused
+        }
+        return try await storeCall { () async throws(WorkspaceStoreError) in
+            try await api.store.createSession(user: user.id, lifetime: settings.sessionLifetime)
         }
     }
 

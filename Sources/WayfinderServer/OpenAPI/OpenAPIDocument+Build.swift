@@ -132,6 +132,18 @@ extension OpenAPIDocument {
         case .document: entries.append(("requestBody", body([("application/json", object(["id"], [("id", string)]))])))
         case .workspaceText: entries.append(("requestBody", body([("application/yaml", string), ("application/json", anyObject)])))
         case .file: entries.append(("requestBody", body([("text/csv", string), ("application/x-ndjson", string), ("application/json", anyObject)])))
+        case .form(let fields): entries.append(("requestBody", body([("application/x-www-form-urlencoded", object([], fields.map { ($0, string) }))])))
+        }
+        if op.page {
+            let html = obj(("description", s("a page")), ("content", obj(("text/html", obj(("schema", ref("Text")))))))
+            let either = obj(("description", s("a page that says what to do, or the error JSON")),
+                             ("content", obj(("text/html", obj(("schema", ref("Text")))), ("application/json", obj(("schema", ref("Error")))))))
+            // Every page may answer with a page (200) or send the browser on (303: to sign in, or where it asked).
+            var responses: [(String, JSONValue)] = [("200", html), ("303", obj(("description", s("go on to the Location header"))))]
+            for code in [400, 401, 403, 404, 405, 413, 415, 422, 429, 503] { responses.append((String(code), either)) }
+            entries.append(("responses", .object(responses)))
+            entries.append(("security", .array([])))
+            return .object(entries)
         }
         var responses: [(String, JSONValue)] = []
         let success: JSONValue = op.response.map { name in

@@ -13,6 +13,7 @@ public enum OpenAPIDocument {
         case document               // a journey-as-code JSON document
         case workspaceText          // YAML or JSON text
         case file                   // an event file
+        case form([String])         // an HTML form's fields
     }
 
     struct Operation {
@@ -26,9 +27,34 @@ public enum OpenAPIDocument {
         var status: Int = 200
         var response: String? = nil   // a schema name; nil for no body
         var responseType = "application/json"
+        /// A page for the browser: HTML, a 303 to sign in when there is no session, errors as pages or JSON.
+        var page = false
     }
 
     static let ws = "/api/v1/workspaces/{workspace}"
+
+    /// The read-only pages (`PageRoutes`).
+    static let pages: [Operation] = [
+        Operation(method: "get", path: "/signin", summary: "The sign-in page", tag: "pages", access: .open,
+                  query: [("next", "string", "the path to open after signing in")], response: "Text", responseType: "text/html", page: true),
+        Operation(method: "post", path: "/signin", summary: "Sign in from the form; sets the session cookie and goes on (303)", tag: "pages", access: .open,
+                  body: .form(["username", "password", "next", "token"]), status: 303, page: true),
+        Operation(method: "get", path: "/password", summary: "How to replace a one-time password", tag: "pages", access: .open, response: "Text", responseType: "text/html", page: true),
+        Operation(method: "post", path: "/signout", summary: "Sign out from the form (303 to the sign-in page)", tag: "pages", access: .open, body: .form(["csrf"]), status: 303, page: true),
+        Operation(method: "get", path: "/", summary: "The start: one's first workspace, or the sign-in page (303)", tag: "pages", access: .open, status: 303, page: true),
+        Operation(method: "get", path: "/w/{workspace}", summary: "A workspace's home: maps, personas, data sources, event counts", tag: "pages", access: .open,
+                  response: "Text", responseType: "text/html", page: true),
+        Operation(method: "get", path: "/w/{workspace}/maps/{map}", summary: "A journey map with live numbers on each touchpoint", tag: "pages", access: .open,
+                  response: "Text", responseType: "text/html", page: true),
+        Operation(method: "get", path: "/w/{workspace}/maps/{map}/report", summary: "The measured report of a map", tag: "pages", access: .open,
+                  response: "Text", responseType: "text/html", page: true),
+        Operation(method: "get", path: "/w/{workspace}/personas/{persona}", summary: "A persona and how many customers it describes", tag: "pages", access: .open,
+                  response: "Text", responseType: "text/html", page: true),
+        Operation(method: "get", path: "/share/{token}", summary: "The map behind a share link, read-only", tag: "pages", access: .share,
+                  response: "Text", responseType: "text/html", page: true),
+        Operation(method: "get", path: "/share/{token}/report", summary: "The report of the map behind a share link", tag: "pages", access: .share,
+                  response: "Text", responseType: "text/html", page: true),
+    ]
 
     static let operations: [Operation] = [
         Operation(method: "get", path: "/health", summary: "Whether the server and its store answer", tag: "service", access: .open, response: "Object"),
@@ -39,7 +65,7 @@ public enum OpenAPIDocument {
         Operation(method: "get", path: "/survey/demo", summary: "A page that shows the survey snippet", tag: "collection", access: .open,
                   query: [("writeKey", "string", "the write key the snippet sends with"), ("metric", "string", "nps, csat or ces"),
                           ("touchpoint", "string", "the touchpoint asked about")], response: "Text", responseType: "text/html"),
-    ] + ["track", "identify", "page", "screen", "group", "alias", "feedback", "batch"].map {
+    ] + pages + ["track", "identify", "page", "screen", "group", "alias", "feedback", "batch"].map {
         Operation(method: "post", path: "/v1/\($0)", summary: "Collect \($0 == "batch" ? "a batch of events" : "a \($0) event") (Segment-compatible)", tag: "collection",
                   access: .writeKey, body: .json("CollectionBody"), response: "CollectionResult")
     } + [

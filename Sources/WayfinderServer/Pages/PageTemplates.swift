@@ -44,7 +44,8 @@ enum PageTemplates {
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
         <form method="post" action="/signin">
         <input type="hidden" name="next" value="{{next}}">
-        <label for="username">User name</label>
+        <input type="hidden" name="token" value="{{formToken}}">
+        <label for="username">Email</label>
         <input id="username" name="username" autocomplete="username" required value="{{username}}">
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required>

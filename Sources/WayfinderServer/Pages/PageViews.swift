@@ -31,11 +31,19 @@ public struct SignInView: Sendable {
     public var username: String?
     /// Where to go after signing in (a path on this server).
     public var next: String
+    /// The token the form sends back, equal to the sign-in cookie (a forged cross-site post has neither).
+    public var formToken: String
 
-    public init(error: String? = nil, username: String? = nil, next: String = "/") {
+    public init(error: String? = nil, username: String? = nil, next: String = "/", formToken: String = "") {
         self.error = error
         self.username = username
-        self.next = next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
+        self.next = Self.local(next)
+        self.formToken = formToken
+    }
+
+    /// `path` when it is a path on this server, else `/`.
+    public static func local(_ path: String) -> String {
+        path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") ? path : "/"
     }
 }
 

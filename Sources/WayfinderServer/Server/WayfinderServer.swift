@@ -27,6 +27,7 @@ public struct WayfinderServer: Sendable {
     let logger: Logger
     let analyses = AnalysisCache()
     let uploads = UploadJobs()
+    let pages: Pages
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
     public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
@@ -34,6 +35,7 @@ public struct WayfinderServer: Sendable {
         self.store = store
         self.metrics = metrics
         self.logger = logger
+        pages = try Pages()
         let worker = configuration.alerts.enabled
             ? AlertDeliveryWorker(store: store, options: configuration.alerts, version: configuration.version, metrics: metrics, logger: logger) : nil
         alertWorker = worker
@@ -74,6 +76,7 @@ public struct WayfinderServer: Sendable {
         CommentRoutes.register(registrar)
         AnalysisRoutes.register(registrar)
         UploadRoutes.register(registrar)
+        PageRoutes.register(registrar, pages: pages)
         let document = OpenAPIDocument.json
         registrar.open(.get, "/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))

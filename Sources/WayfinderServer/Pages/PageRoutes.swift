@@ -1,0 +1,228 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JourneyAnalytics
+import JourneyModel
+import JourneyRender
+import JourneyStore
+import NIOCore
+
+/// The read-only pages in the browser: sign in and out, a workspace's home, a map with live
+/// numbers and its report, a persona, and the view behind a share link. A page that needs a
+/// session and has none sends the browser to the sign-in page (303) and back afterwards.
+enum PageRoutes {
+    /// The cookie that pairs the sign-in form with the browser that asked for it.
+    static let formCookie = "wayfinder_signin"
+
+    static func register(_ r: APIRegistrar, pages: Pages) {
+        let api = r.api
+        let settings = api.configuration.accounts
+
+        r.open(.get, "/signin") { request, _ in
+            signInForm(pages, settings, next: request.uri.queryParameters.get("next").map { String($0) } ?? "/", status: .ok)
+        }
+        r.open(.post, "/signin") { request, _ in
+            let form = try await FormBody.read(request)
+            let next = SignInView.local(form["next"] ?? "/")
+            guard let cookie = request.cookies[formCookie]?.value, Authenticator.constantTimeEqual(cookie, form["token"] ?? "") else {
+                return signInForm(pages, settings, next: next, status: .forbidden, error: "This sign-in form has expired or came from another page; sign in again here.")
+            }
+            do {
+                let (token, session) = try await SessionRoutes.signIn(api, email: form["username"] ?? "", password: form["password"] ?? "")
+                var response = redirect(session.user.mustChangePassword ? "/password" : next)
+                response.setCookie(Cookie(name: Authenticator.cookieName, value: token, maxAge: Int(settings.sessionLifetime), path: "/",
+                                          secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
+                response.setCookie(Cookie(name: formCookie, value: "", maxAge: 0, path: "/signin", secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
+                return response
+            } catch let error as APIError {
+                var response = signInForm(pages, settings, next: next, status: error.status, error: error.message, username: form["username"])
+                if let retry = error.headers[.retryAfter] { response.headers[.retryAfter] = retry }
+                return response
+            }
+        }
+        r.open(.get, "/password") { request, _ in
+            guard let session = try await session(api, request) else { return redirect("/signin") }
+            return page(pages.error(ErrorView(heading: "Choose your own password", message: "You signed in with a one-time password. Choose your own with PUT /api/v1/session/password (JSON {\"current\": …, \"new\": …} with the X-CSRF-Token of GET /api/v1/session), then sign in again."),
+                                    frame: frame("Choose a password", session)), status: .ok)
+        }
+        r.open(.post, "/signout") { request, _ in
+            let form = try await FormBody.read(request)
+            if let session = try await session(api, request) {
+                guard Authenticator.constantTimeEqual(form["csrf"] ?? "", session.csrfToken) else {
+                    return page(pages.error(ErrorView(heading: "Not signed out", message: "The sign-out form did not carry this session's token; use the Sign out button of a page of this server."),
+                                            frame: frame("Not signed out", session)), status: .forbidden)
+                }
+                try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.deleteSession(id: session.id) }
+            }
+            var response = redirect("/signin")
+            response.setCookie(Cookie(name: Authenticator.cookieName, value: "", maxAge: 0, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        }
+        r.open(.get, "/") { request, _ in
+            guard let session = try await session(api, request) else { return redirect("/signin") }
+            let workspaces = try await storeCall { () async throws(WorkspaceStoreError) in
+                session.user.isAdmin ? try await api.store.workspaces().map(\.id) : try await api.store.memberships(user: session.user.id).map(\.workspace)
+            }
+            guard let first = workspaces.first else {
+                return page(pages.error(ErrorView(heading: "No workspace yet", message: "You have no workspace. An admin can load one with 'wayfinder serve --workspace PATH' or POST /api/v1/workspaces, and add you to it."),
+                                        frame: frame("No workspace", session)), status: .ok)
+            }
+            return redirect("/w/\(first)")
+        }
+        r.open(.get, "/w/{workspace}") { request, context in
+            let workspace = try context.parameter("workspace")
+            return try await member(api, pages, request, workspace) { session in
+                let view: HomeView
+                do { view = try await HomeView.load(api.store, workspace: workspace, base: "/w/\(workspace)") } catch let error as WorkspaceStoreError { throw APIError(error) }
+                return page(pages.home(view, frame: frame(view.name, session, workspace: workspace)), status: .ok)
+            }
+        }
+        r.open(.get, "/w/{workspace}/maps/{map}") { request, context in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            return try await member(api, pages, request, workspace) { session in
+                let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
+                let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: HomeView.date(stored.version.created),
+                                   reportLink: "/w/\(workspace)/maps/\(id)/report", report: report)
+                return page(pages.map(view, frame: frame(stored.map.title, session, workspace: workspace)), status: .ok)
+            }
+        }
+        r.open(.get, "/w/{workspace}/maps/{map}/report") { request, context in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            return try await member(api, pages, request, workspace) { _ in
+                let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
+                return page(ReportPage.html(report, journey: stored.map, workspace: model), status: .ok)
+            }
+        }
+        r.open(.get, "/w/{workspace}/personas/{persona}") { request, context in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
+            return try await member(api, pages, request, workspace) { session in
+                let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.persona(workspace: workspace, id: id) }
+                // Coverage is measured over the first map's index: personas are matched on traits, the same for every map.
+                let first = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.maps(workspace: workspace).first }
+                var coverage: PersonaCoverageResult?
+                if let first {
+                    let map = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: first.id) }
+                    let query = AnalysisQuery(kind: .personas, journey: first.id)
+                    let index = try await api.analyses.index(store: api.store, workspace: workspace, map: map, query: query)
+                    coverage = try? PersonaCoverage.run(query, on: index)
+                }
+                return page(pages.persona(PersonaView(persona: stored.persona, coverage: coverage), frame: frame(stored.persona.name, session, workspace: workspace)),
+                            status: .ok)
+            }
+        }
+        r.open(.get, "/share/{token}") { _, context in
+            guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
+            let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map)
+            let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: nil, reportLink: "", report: report)
+            return page(pages.shared(SharedView(map: view, expires: link.expires.map(HomeView.date), reportLink: "/share/\(try context.parameter("token"))/report"),
+                                     frame: PageFrame(title: stored.map.title, home: "/share/\(try context.parameter("token"))")), status: .ok)
+        }
+        r.open(.get, "/share/{token}/report") { _, context in
+            guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
+            let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map)
+            return page(ReportPage.html(report, journey: stored.map, workspace: model), status: .ok)
+        }
+    }
+
+    // MARK: Pieces
+
+    /// The session of the request's cookie, if it is valid.
+    static func session(_ api: APIContext, _ request: Request) async throws -> SessionRecord? {
+        guard let token = request.cookies[Authenticator.cookieName]?.value, !token.isEmpty else { return nil }
+        return try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.session(token: token) }
+    }
+
+    /// Runs `body` for a signed-in member (any role) of `workspace`; else the sign-in page or a 403 page.
+    static func member(_ api: APIContext, _ pages: Pages, _ request: Request, _ workspace: String,
+                       _ body: (SessionRecord) async throws -> Response) async throws -> Response {
+        guard let session = try await session(api, request) else {
+            return redirect("/signin?next=\(request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/")")
+        }
+        if session.user.mustChangePassword { return redirect("/password") }
+        guard try await Caller(credential: .session(session), store: api.store).role(in: workspace) != nil else {
+            return page(pages.error(ErrorView(heading: "Not your workspace", message: "You have no role in this workspace; ask one of its admins to add you."),
+                                    frame: frame("Not your workspace", session)), status: .forbidden)
+        }
+        do {
+            return try await body(session)
+        } catch let error as APIError where error.status == .notFound {
+            return page(pages.error(ErrorView(heading: "Not found", message: error.message), frame: frame("Not found", session, workspace: workspace)), status: .notFound)
+        }
+    }
+
+    /// A map with its workspace and the report over the stored events (ordered 30-day funnel as the base).
+    static func measured(_ api: APIContext, workspace: String, map id: String) async throws -> (StoredMap, Workspace, JourneyReport) {
+        let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: id) }
+        let model = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.exportWorkspace(workspace) }
+        var options = Options()
+        options.top = 50
+        let query = AnalysisQuery(kind: .funnel, journey: id, options: options)
+        let index = try await api.analyses.index(store: api.store, workspace: workspace, map: stored, query: query)
+        do {
+            return (stored, model, try JourneyReport(index: index, base: query))
+        } catch {
+            throw APIError(.unprocessableContent, .invalidQuery, error.description)
+        }
+    }
+
+    static func shareLink(_ api: APIContext, _ context: ServerRequestContext) async throws -> ShareLink? {
+        let token = try context.parameter("token")
+        return try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.shareLink(token: token) }
+    }
+
+    static func expiredLink(_ pages: Pages) -> Response {
+        page(pages.error(ErrorView(heading: "This link does not work", message: "The share link does not exist, has expired or was revoked; ask whoever shared it for a new one."),
+                         frame: PageFrame(title: "Link not valid")), status: .notFound)
+    }
+
+    static func signInForm(_ pages: Pages, _ settings: AccountSettings, next: String, status: HTTPResponse.Status, error: String? = nil,
+                           username: String? = nil) -> Response {
+        let token = JourneyStore.randomSecret(prefix: "")
+        var response = page(pages.signIn(SignInView(error: error, username: username, next: next, formToken: token), frame: PageFrame(title: "Sign in")), status: status)
+        response.setCookie(Cookie(name: formCookie, value: token, maxAge: 3600, path: "/signin", secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    static func frame(_ title: String, _ session: SessionRecord, workspace: String? = nil) -> PageFrame {
+        PageFrame(title: title, workspace: workspace, user: session.user.email, csrf: session.csrfToken)
+    }
+
+    /// An HTML page that loads nothing from elsewhere and runs no script.
+    static func page(_ html: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+        ], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}
+
+/// A form posted as `application/x-www-form-urlencoded`.
+enum FormBody {
+    static func read(_ request: Request) async throws -> [String: String] {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw APIError(.unsupportedMediaType, .unsupportedMediaType, "send the form as application/x-www-form-urlencoded, as a browser does")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: 16 * 1024) } catch {
+            throw APIError(.contentTooLarge, .tooLarge, "the form is over 16 KB; send only its fields")
+        }
+        return parse(String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
+
+    /// The fields of `text` (`a=1&b=x+y`), percent-decoded; the first of repeated names wins.
+    static func parse(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String { String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
+            let name = decode(parts[0])
+            if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return fields
+    }
+}
