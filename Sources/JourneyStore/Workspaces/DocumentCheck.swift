@@ -11,25 +11,24 @@ import JourneyModel
 enum DocumentCheck {
     /// The canonical JSON of a persona, and the problems of reading it back at `personas[index]`.
     static func canonical(_ persona: Persona, index: Int, file: String) -> (json: String, diagnostics: [Diagnostic]) {
-        let json = StoredDocument.json(persona)
-        let decoded = WorkspaceCodec.decode(Array(json.utf8), file: file, syntax: .json, content: .persona(index: index))
-        var diagnostics = decoded.diagnostics
-        if !diagnostics.hasErrors, decoded.workspace?.personas.first != persona {
-            diagnostics.append(Diagnostic(.error, code: "not-storable", at: nil, file: file, path: "personas[\(index)]",
-                                          message: "the persona '\(persona.id)' does not read back the same from its JSON form",
-                                          suggestion: "check for values journey-as-code cannot express, such as numbers that are not finite"))
-        }
-        return (json, withoutPositions(diagnostics, file: file))
+        canonical(persona, json: StoredDocument.json(persona), content: .persona(index: index), path: "personas[\(index)]",
+                  name: "the persona '\(persona.id)'", file: file) { $0.personas.first }
     }
 
     /// The canonical JSON of a map, and the problems of reading it back at `journeys[index]`.
     static func canonical(_ map: JourneyMap, index: Int, file: String) -> (json: String, diagnostics: [Diagnostic]) {
-        let json = StoredDocument.json(map)
-        let decoded = WorkspaceCodec.decode(Array(json.utf8), file: file, syntax: .json, content: .journey(index: index))
+        canonical(map, json: StoredDocument.json(map), content: .journey(index: index), path: "journeys[\(index)]",
+                  name: "the map '\(map.id)'", file: file) { $0.journeys.first }
+    }
+
+    /// `json` read back as `content`; an error when it does not give `item` again.
+    private static func canonical<Item: Equatable>(_ item: Item, json: String, content: WorkspaceCodec.Content, path: String, name: String,
+                                                   file: String, readBack: (Workspace) -> Item?) -> (json: String, diagnostics: [Diagnostic]) {
+        let decoded = WorkspaceCodec.decode(Array(json.utf8), file: file, syntax: .json, content: content)
         var diagnostics = decoded.diagnostics
-        if !diagnostics.hasErrors, decoded.workspace?.journeys.first != map {
-            diagnostics.append(Diagnostic(.error, code: "not-storable", at: nil, file: file, path: "journeys[\(index)]",
-                                          message: "the map '\(map.id)' does not read back the same from its JSON form",
+        if !diagnostics.hasErrors, decoded.workspace.flatMap(readBack) != item {
+            diagnostics.append(Diagnostic(.error, code: "not-storable", at: nil, file: file, path: path,
+                                          message: "\(name) does not read back the same from its JSON form",
                                           suggestion: "check for values journey-as-code cannot express, such as numbers that are not finite"))
         }
         return (json, withoutPositions(diagnostics, file: file))
