@@ -98,17 +98,48 @@ PY
 
 echo "-- demo"
 mkdir -p "$work/demo"
-run_demo() { (cd "$work/demo" && swift run "${swift_args[@]}" wayfinder demo >demo.out); }
+run_demo() { (cd "$work/demo" && swift run "${swift_args[@]}" wayfinder demo --no-serve >demo.out); }
 demo_wrote() {
     test -s "$work/demo/wayfinder-demo/$1" || return 1
     [[ "$1" == workspace/* ]] || grep -qF "wayfinder-demo/$1 " "$work/demo/demo.out"
 }
-check "swift run wayfinder demo exits 0" run_demo
+check "swift run wayfinder demo --no-serve writes the files and exits 0" run_demo
 for file in map.html map.svg map.md map.csv compare.html workspace/wayfinder.yaml; do
     check "demo wrote $file (and lists it)" demo_wrote "$file"
 done
 check "demo map.svg is well-formed XML" xmllint --noout "$work/demo/wayfinder-demo/map.svg"
 check "demo workspace validates" "$bin" validate "$work/demo/wayfinder-demo/workspace"
+# The command of the README, as is: it serves on 127.0.0.1:8080 until Ctrl-C.
+cat >"$work/served_demo.py" <<'PY'
+import atexit, http.cookiejar, re, signal, subprocess, sys, urllib.parse, urllib.request
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+atexit.register(lambda: process.poll() is None and process.kill())
+printed = ""
+for line in process.stdout:
+    printed += line
+    if "Press Ctrl-C" in line:
+        break
+else:
+    sys.exit("the demo stopped without serving:\n" + printed)
+base = re.search(r"serving the demo at (http://\S+)/", printed).group(1)
+password = re.search(r"with the password (\S+)", printed).group(1)
+jar = http.cookiejar.CookieJar()
+browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+assert browser.open(base + "/health").status == 200
+form = browser.open(base + "/signin?next=/w/retail/maps/first-purchase").read().decode()
+token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+fields = urllib.parse.urlencode({"token": token, "username": "demo@localhost", "password": password, "next": "/w/retail/maps/first-purchase"})
+page = browser.open(base + "/signin", data=fields.encode())
+body = page.read().decode()
+assert page.url.endswith("/w/retail/maps/first-purchase") and "Top friction point" in body, (page.url, body[:300])
+report = browser.open(base + "/w/retail/maps/first-purchase/report").read().decode()
+assert "<h2>Friction</h2>" in report
+print(f"signed in as demo@localhost at {base}; map page {len(body)} bytes, report {len(report)} bytes")
+process.send_signal(signal.SIGINT)
+sys.exit(process.wait(timeout=60))
+PY
+served_demo() { (cd "$work/demo" && python3 "$work/served_demo.py" swift run "${swift_args[@]}" wayfinder demo); }
+check "swift run wayfinder demo serves its map and report at 127.0.0.1:8080, and stops on Ctrl-C" served_demo
 
 echo "-- templates"
 check "the committed schema is a valid Draft 2020-12 schema" python3 "$work/schema_check.py" "$schema"

@@ -4,12 +4,14 @@ struct BenchOptions {
     var db = "wayfinder.db"
     var journey: String?
     var repeats = 5
+    var buildRepeats = 3
 
     static let usage = """
-        USAGE: wayfinder-bench --workspace <path> --db <store> [--journey <id>] [--repeat <n>]
+        USAGE: wayfinder-bench --workspace <path> --db <store> [--journey <id>] [--repeat <n>] [--build-repeat <b>]
 
-        Builds the analytics index of the store once (timed), then times, best of n runs on a
-        monotonic clock: the ordered stage funnel, a bare pass summing the index's timestamps
+        Builds the analytics index of the store b times (default 3), reporting the first build
+        (with the memory it leaves resident) and the best, then times, best of n runs on a
+        monotonic clock, over the first index: the ordered stage funnel, a bare pass summing the index's timestamps
         (the memory floor), paths (directly-follows graph and variants) and conformance (null
         when this build has no conformance). Prints one JSON object.
         """
@@ -31,6 +33,9 @@ struct BenchOptions {
             case "--repeat":
                 guard let count = Int(try value(flag)), count > 0 else { throw UsageError("--repeat takes a count of at least 1") }
                 options.repeats = count
+            case "--build-repeat":
+                guard let count = Int(try value(flag)), count > 0 else { throw UsageError("--build-repeat takes a count of at least 1") }
+                options.buildRepeats = count
             default: throw UsageError("unknown argument '\(flag)'")
             }
         }

@@ -25,7 +25,11 @@ struct BenchReport: Encodable {
     /// The index's own arrays.
     var indexArrayBytes: Int
     var indexArrayBytesPerEvent: Double
+    /// The survey answers' columns.
+    var feedbackBytes: Int
     var repeats: Int
+    /// Every build's seconds, the first one first; `indexBuildSeconds` and `eventsPerSecond` are of the fastest.
+    var indexBuildRuns: [Double] = []
     var funnelSeconds: Double = 0
     var funnelSteps: [Int] = []
     var barePassSeconds: Double = 0
@@ -49,13 +53,22 @@ struct BenchReport: Encodable {
         bytesPerEventRead = residentBytes.map { Double($0) / Double(max(index.summary.events, 1)) }
         indexArrayBytes = index.memoryBytes
         indexArrayBytesPerEvent = Double(index.memoryBytes) / Double(max(index.eventCount, 1))
+        feedbackBytes = index.feedback.memoryBytes
         self.repeats = repeats
+    }
+
+    /// Records the builds' times; the figures reported are of the fastest.
+    mutating func setBuildTimes(_ seconds: [Double]) {
+        indexBuildRuns = seconds
+        indexBuildSeconds = seconds.min() ?? indexBuildSeconds
+        eventsPerSecond = Double(eventsRead) / indexBuildSeconds
     }
 
     enum CodingKeys: String, CodingKey {
         case events, customers, stages, repeats, variants, edges
         case eventsRead = "events_read"
         case indexBuildSeconds = "index_build_seconds"
+        case indexBuildRuns = "index_build_runs"
         case eventsPerSecond = "events_per_second"
         case indexBytes = "index_bytes"
         case bytesPerEvent = "bytes_per_event"
@@ -64,6 +77,7 @@ struct BenchReport: Encodable {
         case residentBeforeBuildBytes = "resident_before_build_bytes"
         case indexArrayBytes = "index_array_bytes"
         case indexArrayBytesPerEvent = "index_array_bytes_per_event"
+        case feedbackBytes = "feedback_bytes"
         case funnelSeconds = "funnel_seconds"
         case funnelSteps = "funnel_steps"
         case barePassSeconds = "bare_pass_seconds"
@@ -81,6 +95,7 @@ struct BenchReport: Encodable {
         try container.encode(eventsRead, forKey: .eventsRead)
         try container.encode(stages, forKey: .stages)
         try container.encode(indexBuildSeconds, forKey: .indexBuildSeconds)
+        try container.encode(indexBuildRuns, forKey: .indexBuildRuns)
         try container.encode(eventsPerSecond, forKey: .eventsPerSecond)
         try container.encode(indexBytes, forKey: .indexBytes)
         try container.encode(bytesPerEvent, forKey: .bytesPerEvent)
@@ -89,6 +104,7 @@ struct BenchReport: Encodable {
         try container.encode(residentBeforeBuildBytes, forKey: .residentBeforeBuildBytes)
         try container.encode(indexArrayBytes, forKey: .indexArrayBytes)
         try container.encode(indexArrayBytesPerEvent, forKey: .indexArrayBytesPerEvent)
+        try container.encode(feedbackBytes, forKey: .feedbackBytes)
         try container.encode(repeats, forKey: .repeats)
         try container.encode(funnelSeconds, forKey: .funnelSeconds)
         try container.encode(funnelSteps, forKey: .funnelSteps)

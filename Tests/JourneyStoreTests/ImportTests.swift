@@ -172,6 +172,80 @@ struct ImportTests {
         #expect(!raw.contains("maya@example.com"), "no trace of the erased email in the database file or the quarantine")
     }
 
+    @Test("a writer whose identity graph another process changed loads it again before writing: identifiers go to the customers the store has, never to a forgotten one")
+    func writersInTwoProcesses() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.db")
+        func file(_ name: String, _ rows: String) throws -> String {
+            try directory.write(Array(("timestamp,type,event,messageId,anonymousId,userId\n" + rows).utf8), to: name)
+        }
+        // The server's importer: loaded on the empty store and kept open, on its own connection.
+        let server = try Importer(store: try JourneyStore(path: path))
+        // 'wayfinder import' beside it, on another connection.
+        let other = try JourneyStore(path: path)
+        _ = try Importer(store: other).importFile(try file("1.csv", """
+            2026-01-05T10:00:00Z,identify,,1,a1,u1
+            2026-01-05T10:01:00Z,track,Viewed,2,a2,
+
+            """))
+        let maya = try #require(try other.findCustomer("u1")), second = try #require(try other.findCustomer("a2"))
+
+        // The server's graph predates both customers: a1 is Maya's, and a2 gains a user id.
+        #expect(try server.importFile(try file("2.csv", """
+            2026-01-05T11:00:00Z,track,Viewed,3,a1,
+            2026-01-05T11:01:00Z,identify,,4,a2,u2
+
+            """)).counts.imported == 2)
+        #expect(try other.counts().customers == 2)
+        #expect(try other.customer(maya).events == 2)
+        #expect(try other.findCustomer("u2") == second)
+
+        // Maya is forgotten elsewhere; her anonymous id comes back as a new customer, not as her.
+        _ = try other.forget(maya)
+        _ = try server.importFile(try file("3.csv", "2026-01-05T12:00:00Z,track,Viewed,5,a1,\n"))
+        let returning = try #require(try other.findCustomer("a1"))
+        #expect(returning != maya)
+        #expect(try other.customer(returning).events == 1)
+        #expect(try other.counts() == JourneyStore.Counts(events: 3, customers: 2, identifiers: 3, feedback: 0))
+
+        // And the other way round: an import loaded before the server stitched a new customer.
+        let late = try Importer(store: other)
+        _ = try server.importFile(try file("4.csv", "2026-01-05T13:00:00Z,identify,,6,a9,u9\n"))
+        _ = try late.importFile(try file("5.csv", "2026-01-05T14:00:00Z,track,Viewed,7,,u9\n"))
+        let ninth = try #require(try other.findCustomer("a9"))
+        #expect(try other.findCustomer("u9") == ninth)
+        #expect(try other.customer(ninth).events == 2)
+        #expect(try other.counts().customers == 3)
+
+        // The newest customer forgotten: its number is never given to someone else.
+        _ = try other.forget(ninth)
+        _ = try server.importFile(try file("6.csv", "2026-01-05T15:00:00Z,track,Viewed,8,a10,\n"))
+        let tenth = try #require(try other.findCustomer("a10"))
+        #expect(tenth > ninth, "cus_\(tenth) must be a new number, not the forgotten cus_\(ninth)")
+        // And after a restart too.
+        _ = try other.forget(tenth)
+        _ = try Importer(store: try JourneyStore(path: path)).importFile(try file("7.csv", "2026-01-05T16:00:00Z,track,Viewed,9,a11,\n"))
+        #expect(try #require(try other.findCustomer("a11")) > tenth)
+    }
+
+    @Test("an empty store is bulk-loaded (indexes built at the end) unless a server collects into it")
+    func bulkOnlyWithoutServer() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(Self.csv(Self.good), to: "e.csv")
+        func indexedAtEnd(_ store: JourneyStore) throws -> Bool {
+            var indexing = false
+            _ = try Importer(store: store).importFile(file) { progress in if progress.indexing { indexing = true } }
+            return indexing
+        }
+        #expect(try indexedAtEnd(try JourneyStore(path: directory.path("alone.db"))))
+        let shared = try JourneyStore(path: directory.path("served.db"))
+        let server = try Importer(store: shared)
+        let stream = try server.openStream(name: "http collection", format: "http")
+        #expect(try !indexedAtEnd(shared), "the server's writer needs the unique indexes")
+        try server.closeStream(stream)
+        #expect(try shared.counts().events == 1)
+    }
+
     @Test("a folder, a missing file and broken gzip stop with a message, keeping what was committed")
     func unreadableInput() throws {
         let directory = try TemporaryDirectory()

@@ -7,23 +7,9 @@ struct AlertsCommandTests {
     /// A store holding the retail template as workspace `shop`, loaded by `wayfinder serve --workspace`.
     func shopStore(in directory: TemporaryDirectory) async throws {
         let workspace = try await initWorkspace("retail", in: directory, folder: "maps")
-        let process = Process()
-        process.executableURL = try WayfinderProcess.executableURL()
-        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--workspace", workspace, "--workspace-id", "shop"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let listening = DispatchSemaphore(value: 0)
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            if String(decoding: handle.availableData, as: UTF8.self).contains("server listening") { listening.signal() }
-        }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        #expect(listening.wait(timeout: .now() + 60) == .success)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        errors.fileHandleForReading.readabilityHandler = nil
-        #expect(process.terminationStatus == 0)
+        let server = try RunningWayfinder(["serve", "--db", directory.path("w.db"), "--port", "0", "--workspace", workspace, "--workspace-id", "shop"])
+        #expect(server.waitFor("server listening", on: .error))
+        #expect(server.stop(SIGTERM).status == 0)
     }
 
     @Test("alerts add prints a made secret once, list never shows it, deliveries starts empty, remove removes")

@@ -9,7 +9,7 @@ struct DemoAndSchemaTests {
     @Test("demo writes the example and says where")
     func demo() async throws {
         try await withTemporaryDirectory { directory in
-            let output = try await wayfinder("demo", in: directory)
+            let output = try await wayfinder("demo", "--no-serve", in: directory)
             #expect(output.status == 0, "\(output)")
             #expect(output.stderr.isEmpty, "\(output)")
             #expect(output.stdoutLines.first?.hasPrefix("Wayfinder demo: ") == true)
@@ -38,7 +38,7 @@ struct DemoAndSchemaTests {
     @Test("the demo's headline numbers agree with the map's JSON, the planted truth and the store")
     func demoNumbers() async throws {
         try await withTemporaryDirectory { directory in
-            let output = try await wayfinder("demo", "--customers", "300", in: directory)
+            let output = try await wayfinder("demo", "--customers", "300", "--no-serve", in: directory)
             #expect(output.status == 0, "\(output)")
             func numbers(inLineStarting prefix: String) -> [Int] {
                 let line = output.stdoutLines.first { $0.hasPrefix(prefix) } ?? ""
@@ -85,8 +85,9 @@ struct DemoAndSchemaTests {
     @Test("demo --out writes elsewhere, and the commands it suggests work")
     func demoSuggestions() async throws {
         try await withTemporaryDirectory { directory in
-            let output = try await wayfinder("demo", "--out", "elsewhere", in: directory)
+            let output = try await wayfinder("demo", "--out", "elsewhere", "--no-serve", in: directory)
             #expect(output.status == 0, "\(output)")
+            #expect(!output.stdout.contains("Starting the server"), "--no-serve starts no server")
             #expect(directory.files(under: "elsewhere").count > Self.demoFiles.count)
             let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("wayfinder ") }
             #expect(suggested.count == 6, "\(suggested)")
@@ -96,6 +97,69 @@ struct DemoAndSchemaTests {
                 #expect(run.status == 0, "\(command)\n\(run)")
             }
         }
+    }
+
+    @Test("demo serves what it wrote: the printed account signs in, the map page shows the headlines the demo printed, an event sent with the printed key counts at the next reload, and Ctrl-C stops it cleanly")
+    func demoServes() async throws {
+        let directory = try TemporaryDirectory()
+        let demo = try RunningWayfinder(["demo", "--customers", "300", "--port", "0"], in: directory.path)
+        #expect(demo.waitFor("Press Ctrl-C", on: .output, seconds: 300), "the demo never said it serves: \(demo.text(.output))\n\(demo.text(.error))")
+        let text = demo.text(.output)
+        func after(_ prefix: String) throws -> String {
+            let line = try #require(text.split(separator: "\n").first { $0.contains(prefix) }, "no line with '\(prefix)' in\n\(text)")
+            return String(line[line.range(of: prefix)!.upperBound...].split(separator: " ")[0])
+        }
+        let base = String(try after("Wayfinder is serving the demo at ").dropLast())  // without the final slash
+        let password = try after("Sign in as demo@localhost with the password ")
+        let key = try after("curl -u '").replacingOccurrences(of: ":'", with: "")
+        #expect(base.hasPrefix("http://127.0.0.1:"), "\(base)")
+        #expect(try LoopbackHTTP.request("GET", base + "/health").status == 200)
+
+        // Sign in through the form, as a browser does.
+        let form = try LoopbackHTTP.request("GET", base + "/signin")
+        let formCookie = try #require(form.cookies["wayfinder_signin"])
+        let token = try #require(form.body.range(of: #"name="token" value="([^"]+)""#, options: .regularExpression).map { form.body[$0] })
+            .replacingOccurrences(of: #"name="token" value=""#, with: "").dropLast()
+        let mapPath = "/w/retail/maps/first-purchase"
+        let wrong = try LoopbackHTTP.postForm(base + "/signin", [("token", String(token)), ("username", "demo@localhost"), ("password", password + "x"), ("next", mapPath)],
+                                              headers: ["Cookie": "wayfinder_signin=\(formCookie)"])
+        #expect(wrong.status == 401 && wrong.cookies["wayfinder_session"] == nil, "\(wrong)")
+        let signedIn = try LoopbackHTTP.postForm(base + "/signin", [("token", String(token)), ("username", "demo@localhost"), ("password", password), ("next", mapPath)],
+                                                 headers: ["Cookie": "wayfinder_signin=\(formCookie)"])
+        #expect(signedIn.status == 303 && signedIn.header("location") == mapPath, "\(signedIn)")
+        let session = try #require(signedIn.cookies["wayfinder_session"])
+        let cookie = ["Cookie": "wayfinder_session=\(session)"]
+
+        // The map page carries the headlines the demo printed from the same data.
+        let map = try LoopbackHTTP.request("GET", base + mapPath, headers: cookie)
+        #expect(map.status == 200, "\(map)")
+        let headlines = text.split(separator: "\n").filter { $0.hasPrefix("  • ") }.map { $0.dropFirst(4) }
+        #expect(headlines.count >= 4, "\(text)")
+        func escaped(_ line: some StringProtocol) -> String {
+            line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "\"", with: "&quot;")
+                .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        for headline in headlines { #expect(map.body.contains("<li>\(escaped(headline))</li>"), "the map page lacks '\(headline)'") }
+        let report = try LoopbackHTTP.request("GET", base + mapPath + "/report", headers: cookie)
+        #expect(report.status == 200 && report.body.contains("<h2>Friction</h2>"), "\(report)")
+        #expect(try LoopbackHTTP.request("GET", base + mapPath).status == 303, "no session, no map")
+
+        // A new customer without traits matches no persona: the count of such customers grows by one.
+        func unmatched(_ page: String) throws -> Int {
+            let match = try #require(page.range(of: #"; [0-9,]+ match none"#, options: .regularExpression), "no persona coverage line")
+            return Int(page[match].dropFirst(2).split(separator: " ")[0].replacingOccurrences(of: ",", with: ""))!
+        }
+        let before = try unmatched(map.body)
+        let basic = "Basic " + Data("\(key):".utf8).base64EncodedString()
+        let sent = try LoopbackHTTP.request("POST", base + "/v1/track", headers: ["Authorization": basic, "Content-Type": "application/json"],
+                                            body: #"{"userId": "demo-test-visitor", "event": "Product Viewed", "properties": {"url": "/products/x", "size_guide_opened": true, "price": 95}}"#)
+        #expect(sent.status == 200, "\(sent)")
+        let reloaded = try LoopbackHTTP.request("GET", base + mapPath, headers: cookie)
+        #expect(try unmatched(reloaded.body) == before + 1)
+
+        let ending = demo.stop(SIGINT)
+        #expect(ending.exited && ending.status == 0, "\(ending.error)")
+        #expect(!ending.error.contains(password) && !ending.error.contains(key), "the secrets are printed once, never logged")
     }
 
     @Test("schema prints the committed JSON Schema")

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import WayfinderTesting
 
@@ -7,29 +6,10 @@ import WayfinderTesting
 struct ServeAccountsTests {
     /// Starts serve, waits for it to listen, stops it with SIGTERM; returns standard output and error.
     func serveOnce(_ directory: TemporaryDirectory, environment: [String: String] = [:]) throws -> (stdout: String, stderr: String, status: Int32) {
-        let process = Process()
-        process.executableURL = try WayfinderProcess.executableURL()
-        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let errors = Pipe(), output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        let text = Mutex("")
-        let listening = DispatchSemaphore(value: 0)
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            text.withLock { $0 += chunk }
-            if chunk.contains("server listening") { listening.signal() }
-        }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        #expect(listening.wait(timeout: .now() + 60) == .success, "no 'server listening' line: \(text.withLock { $0 })")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        errors.fileHandleForReading.readabilityHandler = nil
-        let rest = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (stdout, text.withLock { $0 } + rest, process.terminationStatus)
+        let server = try RunningWayfinder(["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json"], environment: environment)
+        #expect(server.waitFor("server listening", on: .error), "no 'server listening' line: \(server.text(.error))")
+        let ending = server.stop(SIGTERM)
+        return (ending.output, ending.error, ending.status)
     }
 
     @Test("a first start prints a one-time admin password once, to standard output only; later starts print none")

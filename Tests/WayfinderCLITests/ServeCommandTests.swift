@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import WayfinderTesting
 
@@ -75,27 +74,11 @@ struct ServeCommandTests {
     func serveStopsOnSIGTERM() async throws {
         let directory = try TemporaryDirectory()
         let workspace = try await initWorkspace("retail", in: directory, folder: "Retail Maps")
-        let process = Process()
-        process.executableURL = try WayfinderProcess.executableURL()
-        process.arguments = ["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json", "--workspace", workspace]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let lines = Mutex<[String]>([])
-        let listening = DispatchSemaphore(value: 0)
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            lines.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
-            if text.contains("server listening") { listening.signal() }
-        }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        #expect(listening.wait(timeout: .now() + 60) == .success, "no 'server listening' line: \(lines.withLock { $0 })")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        errors.fileHandleForReading.readabilityHandler = nil
-        let log = lines.withLock { $0 } + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
+        let server = try RunningWayfinder(["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json", "--workspace", workspace])
+        #expect(server.waitFor("server listening", on: .error), "no 'server listening' line: \(server.text(.error))")
+        let ending = server.stop(SIGTERM)
+        let log = ending.error.split(separator: "\n").map(String.init)
+        #expect(ending.exited && ending.status == 0, "\(log)")
         #expect(log.contains { $0.contains("no write key yet") })
         let loaded = try #require(log.compactMap { try? jsonObject($0) }.first { $0["message"] as? String == "workspace loaded" }, "\(log)")
         #expect(loaded["workspace"] as? String == "retail-maps")

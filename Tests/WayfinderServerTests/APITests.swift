@@ -143,6 +143,41 @@ struct APITests {
             let answer = try await client.call(.post, "/api/v1/workspaces/shop/analyses", Analyzer.json(AnalysisQuery(kind: .funnel, journey: map)), as: .key(read))
             #expect(answer.status == 200)
             #expect(await harness.server.analyses.buildCount() == 2, "new events build a new index")
+            // As many events as before, but not the same: one customer forgotten, another arrived.
+            let countBefore = try store.counts().events
+            _ = try store.forget(try #require(try store.findCustomer("new-customer")))
+            let other = json(["userId": "other-customer", "event": "Order Completed", "timestamp": "2026-05-02T12:00:00Z"])
+            #expect(try await client.post("/v1/track", other, key: .basic(write)).status == 200)
+            #expect(try store.counts().events == countBefore)
+            let personas = AnalysisQuery(kind: .personas, journey: map)
+            func coverage() async throws -> String {
+                let answer = try await client.call(.post, "/api/v1/workspaces/shop/analyses", Analyzer.json(personas), as: .key(read))
+                #expect(answer.status == 200, "\(answer)")
+                return Self.withoutTiming(answer.text)
+            }
+            func reference() async throws -> String {
+                let exported = try await store.exportWorkspace("shop")
+                let index = try IndexBuilder(workspace: exported, journey: journey, request: IndexRequest(queries: [personas])).build(from: store)
+                return Self.withoutTiming(Analyzer.json(try Analyzer.run(personas, on: index)))
+            }
+            #expect(try await coverage() == (try await reference()))
+            #expect(await harness.server.analyses.buildCount() == 3, "the same count of other events builds a new index")
+            // A persona without its match rule no longer takes its customers.
+            let beforeEdit = try await coverage()
+            var persona = exported.personas[0]
+            persona.match = nil
+            _ = try await store.savePersona(workspace: "shop", id: persona.id, persona: persona)
+            let afterEdit = try await coverage()
+            #expect(afterEdit == (try await reference()))
+            #expect(afterEdit != beforeEdit, "the edited persona changes the coverage")
+            #expect(await harness.server.analyses.buildCount() == 4, "an edited persona builds a new index")
+            // An event of a known customer stitches nothing: only the highest event id moves.
+            let generation = try await store.indexWatermark(workspace: "shop").identityGeneration
+            let again = json(["userId": "other-customer", "event": "Order Completed", "timestamp": "2026-05-03T12:00:00Z"])
+            #expect(try await client.post("/v1/track", again, key: .basic(write)).status == 200)
+            #expect(try await store.indexWatermark(workspace: "shop").identityGeneration == generation)
+            #expect(try await coverage() == (try await reference()))
+            #expect(await harness.server.analyses.buildCount() == 5, "a new event of a known customer builds a new index")
             let bad = try await client.call(.post, "/api/v1/workspaces/shop/analyses", #"{"kind": "funnel"}"#, as: .key(read))
             #expect(bad.status == 400)
             #expect(bad.errorMessage?.contains("journey") == true)
@@ -187,6 +222,7 @@ struct APITests {
             let answer = try await client.call(.post, "/api/v1/workspaces/shop/uploads?name=\(name)", body, as: editor,
                                                contentType: format == .csv ? "text/csv" : "application/x-ndjson")
             #expect(answer.status == 202, "\(answer)")
+            #expect(answer["status"] as? String == "running" && (answer["error"] == nil || answer["error"] is NSNull), "a running upload has no error: \(answer)")
             #expect(answer.headers[.location] != nil)
             let job = try #require(answer["id"] as? String)
             // The writer runs while the application does, so the upload is awaited inside it.
@@ -204,6 +240,18 @@ struct APITests {
         let source = try #require(try harness.store.sources().first { $0.path == "upload \(name)" }, "the upload has its own source")
         #expect(source.imported == summary.counts.imported && source.quarantined == summary.counts.quarantined && source.finishedAt != nil)
         #expect(source.format == (format == .csv ? "csv" : "ndjson"))
+
+        // After a restart (a new process, no jobs in memory) the store answers: how the upload
+        // ended, and an upload the server stopped during as interrupted.
+        let restarted = UploadJobs()
+        let again = try #require(try await restarted.job(finished.id, workspace: "shop", store: harness.store))
+        #expect(again.status == "done" && again.imported == finished.imported && again.quarantined == finished.quarantined && again.records == finished.records)
+        #expect(again.bytesRead == again.bytes && again.finished != nil)
+        #expect(try await restarted.job(finished.id, workspace: "elsewhere", store: harness.store) == nil)
+        let stopped = try await harness.store.startUpload(id: "upl_stopped", workspace: "shop", file: "half.csv", format: "csv", bytes: 10)
+        let interrupted = try #require(try await restarted.job(stopped.id, workspace: "shop", store: harness.store))
+        #expect(interrupted.status == "interrupted" && interrupted.error?.contains("uploading the file again") == true)
+        #expect(try await restarted.list(workspace: "shop", store: harness.store).map(\.id) == ["upl_stopped", finished.id])
     }
 
     @Test("the OpenAPI document describes every route the router has, and nothing else")

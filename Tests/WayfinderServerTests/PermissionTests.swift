@@ -24,7 +24,7 @@ struct PermissionTests {
     }
 
     /// Every workspace-scoped and admin route of the API, with ids that exist in the harness.
-    static func routes(map: String, persona: String, comment: Int64, share: Int64, user: Int64, key: Int64) -> [Route] {
+    static func routes(map: String, persona: String, comment: Int64, share: Int64, user: Int64, key: Int64, rule: Int64) -> [Route] {
         let ws = "/api/v1/workspaces/shop"
         let m = "\(ws)/maps/\(map)"
         return [
@@ -71,6 +71,13 @@ struct PermissionTests {
             Route(method: .post, path: "\(ws)/uploads?format=ndjson", body: "{}\n", needs: .editor, contentType: "application/x-ndjson"),
             Route(method: .get, path: "\(ws)/uploads", needs: .viewer),
             Route(method: .get, path: "\(ws)/uploads/upl_none", needs: .viewer),
+            Route(method: .get, path: "\(ws)/alerts", needs: .admin),
+            Route(method: .post, path: "\(ws)/alerts", body: json(["map": map, "kind": "negative-feedback", "url": "https://hooks.example.com/b"]), needs: .admin),
+            Route(method: .get, path: "\(ws)/alerts/\(rule)", needs: .admin),
+            Route(method: .patch, path: "\(ws)/alerts/\(rule)", body: json(["enabled": false]), needs: .admin),
+            Route(method: .get, path: "\(ws)/alerts/\(rule)/deliveries", needs: .admin),
+            Route(method: .post, path: "\(ws)/alerts/\(rule)/deliveries/1/redeliver", needs: .admin),
+            Route(method: .delete, path: "\(ws)/alerts/\(rule)", needs: .admin),
         ]
     }
 
@@ -79,7 +86,8 @@ struct PermissionTests {
         let share = try await harness.store.createShareLink(workspace: "shop", map: harness.mapID, createdBy: "test", expires: nil)
         let user = try await harness.store.users().first { $0.email == "outsider@example.com" }!
         let key = try harness.store.createAPIKey(kind: .read, name: "shop-reader", workspace: "shop")
-        return routes(map: harness.mapID, persona: harness.personaID, comment: comment.id, share: share.link.id, user: user.id, key: key.key.id)
+        let rule = try await harness.store.addAlertRule(AlertRuleDraft(workspace: "shop", map: harness.mapID, kind: .negativeFeedback, url: "https://hooks.example.com/a"))
+        return routes(map: harness.mapID, persona: harness.personaID, comment: comment.id, share: share.link.id, user: user.id, key: key.key.id, rule: rule.rule.id)
     }
 
     /// What the store holds that any route could change.
@@ -90,7 +98,7 @@ struct PermissionTests {
         let versions = try await harness.store.mapVersions(workspace: "shop", id: harness.mapID)
         return [export, "\(threads)", "\(shares)", "\(try await harness.store.users())", "\(try await harness.store.members(workspace: "shop"))",
                 "\(try harness.store.apiKeys())", "\(versions.count)", "\(try await harness.store.workspaces().map(\.id))",
-                "\(try harness.store.counts())"].joined(separator: "\n")
+                "\(try harness.store.counts())", "\(try await harness.store.alertRules())", "\(try await harness.store.alertDeliveries())"].joined(separator: "\n")
     }
 
     @Test("every route refuses no credential, an unknown key, a revoked key and a garbage cookie with 401")

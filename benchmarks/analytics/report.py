@@ -105,7 +105,8 @@ def main():
     print(f"| conformance, slice | {seconds(engine_slice['conformance_seconds'])} | pm4py token-based replay | "
           f"{seconds(pm4py['replay_seconds'])} | {times(t['conformance_vs_pm4py']['value'])} | ≥ 50× | "
           f"{t['conformance_vs_pm4py']['verdict']} |")
-    print(f"| index build, full data | {seconds(engine['index_build_seconds'])} | — | — | "
+    runs = engine.get("index_build_runs", [engine["index_build_seconds"]])
+    print(f"| index build, full data (best of {len(runs)}; first {runs[0]:.2f} s) | {seconds(engine['index_build_seconds'])} | — | — | "
           f"{engine['events_per_second']:,.0f} events/s | ≥ 2,000,000/s | {t['index_build_events_per_second']['verdict']} |")
     trimmed = engine.get("index_bytes_after_trim") or engine["index_bytes"]
     before = engine.get("resident_before_build_bytes") or 0

@@ -240,25 +240,33 @@ public struct Glob: Sendable {
     /// exactly one character, so the last star is the only choice worth revisiting. Text that is
     /// all ASCII without carriage returns (where a byte is a character) is matched byte by byte.
     public func matches(_ text: String) -> Bool {
-        if let byteTokens {
+        if byteTokens != nil {
             var text = text
-            let result = text.withUTF8 { bytes -> Bool? in
-                for byte in bytes where byte >= 0x80 || byte == 0x0D { return nil }
-                return Self.match(byteTokens, bytes, isStar: { if case .anyRun = $0 { true } else { false } }) { token, byte in
-                    switch token {
-                    case .literal(let expected): byte == expected
-                    case .any, .anyRun: true
-                    case .set(let ranges, let negated): ranges.contains { $0.contains(byte) } != negated
-                    }
-                }
-            }
-            if let result { return result }
+            if let result = text.withUTF8(matches(utf8:)) { return result }
         }
         return Self.match(tokens, Array(text), isStar: { if case .anyRun = $0 { true } else { false } }) { token, character in
             switch token {
             case .literal(let expected): character == expected
             case .any, .anyRun: true
             case .set(let ranges, let negated): ranges.contains { $0.contains(character) } != negated
+            }
+        }
+    }
+
+    /// Whether every character of the pattern is ASCII other than a carriage return, so that
+    /// ``matches(utf8:)`` answers for such text.
+    public var isASCII: Bool { byteTokens != nil }
+
+    /// Whether the whole text matches, decided on its UTF-8 bytes when they are all ASCII without
+    /// carriage returns and the pattern is all ASCII (where a byte is a character); nil otherwise.
+    public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard let byteTokens else { return nil }
+        for byte in bytes where byte >= 0x80 || byte == 0x0D { return nil }
+        return Self.match(byteTokens, bytes, isStar: { if case .anyRun = $0 { true } else { false } }) { token, byte in
+            switch token {
+            case .literal(let expected): byte == expected
+            case .any, .anyRun: true
+            case .set(let ranges, let negated): ranges.contains { $0.contains(byte) } != negated
             }
         }
     }

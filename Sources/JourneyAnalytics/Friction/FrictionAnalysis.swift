@@ -79,11 +79,11 @@ public enum FrictionAnalysis {
     }
 
     /// The first survey answer of `customer` or a later one.
-    static func firstFeedback(_ feedback: [FeedbackEntry], customer: Int) -> Int {
+    static func firstFeedback(_ feedback: FeedbackAnswers, customer: Int) -> Int {
         var low = 0, high = feedback.count
         while low < high {
             let middle = (low + high) / 2
-            if Int(feedback[middle].customer) < customer { low = middle + 1 } else { high = middle }
+            if Int(feedback.customers[middle]) < customer { low = middle + 1 } else { high = middle }
         }
         return low
     }

@@ -221,15 +221,15 @@ struct FrictionTally: Sendable {
 
         // Survey answers tied to a touchpoint, inside the time range.
         let feedback = index.feedback
-        while cursor < feedback.count, Int(feedback[cursor].customer) < customer { cursor += 1 }
-        while cursor < feedback.count, Int(feedback[cursor].customer) == customer {
-            let entry = feedback[cursor]
+        while cursor < feedback.count, Int(feedback.customers[cursor]) < customer { cursor += 1 }
+        while cursor < feedback.count, Int(feedback.customers[cursor]) == customer {
+            let answer = cursor
             cursor += 1
-            guard entry.touchpoint >= 0, entry.touchpoint < touchpoints, let score = entry.score else { continue }
-            if let from = selection.from, entry.timestamp < from { continue }
-            if let to = selection.to, entry.timestamp >= to { continue }
-            guard let negative = Self.isNegative(metric: entry.metric, score: score) else { continue }
-            let touchpoint = entry.touchpoint
+            let touchpoint = Int(feedback.touchpoints[answer])
+            guard touchpoint < touchpoints, let score = feedback.score(at: answer) else { continue }
+            if let from = selection.from, feedback.timestamps[answer] < from { continue }
+            if let to = selection.to, feedback.timestamps[answer] >= to { continue }
+            guard let negative = Self.isNegative(metric: feedback.metric(at: answer), score: score) else { continue }
             answers[touchpoint] += 1
             if respondentSeen[touchpoint] != customer {
                 respondentSeen[touchpoint] = customer

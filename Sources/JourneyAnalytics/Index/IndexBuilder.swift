@@ -45,9 +45,10 @@ public struct IndexRequest: Sendable, Equatable {
     }
 }
 
-/// Builds a ``JourneyIndex`` from a store: reads every event once (both cores, each over half
-/// the rows), classifies it, groups events by stitched customer and orders each customer's events
-/// by time, then assigns personas from traits and ties survey answers to touchpoints.
+/// Builds a ``JourneyIndex`` from a store: reads every event once and classifies it, with the
+/// customers' traits (which assign personas) and the survey answers read alongside (all cores,
+/// each taking the next part of the rows when done with one), then groups events by stitched
+/// customer, orders each customer's events by time and ties survey answers to touchpoints.
 public struct IndexBuilder: Sendable {
     /// Why an index cannot be built.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -61,7 +62,7 @@ public struct IndexBuilder: Sendable {
     public let journey: JourneyMap
     /// Extra values to keep.
     public let request: IndexRequest
-    /// Threads that read events.
+    /// Threads that read the store (events, traits and survey answers).
     public var threads = 2
 
     /// A builder for `journey` of `workspace`.
@@ -90,11 +91,10 @@ public struct IndexBuilder: Sendable {
             throw Failure(description: "at most 8 property filters can be applied at once (\(request.propertyFilters.count) given)")
         }
         let links = try store.customerLinks()
-        let chunks = try scan(store, links: links, progress: progress)
+        let (chunks, (personas, traits), answers) = try read(store, links: links, progress: progress)
         var layout = Layout(customers: links.roots.count, chunks: chunks)
         layout.orderByTime()
-        let (personas, traits) = try readTraits(store, links: links)
-        let feedback = try readFeedback(store, links: links, layout: layout)
+        let feedback = FeedbackAnswers(answers, layout: layout)
         let summary = summarize(chunks, layout: layout, customers: links.roots.count,
                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         return JourneyIndex(
@@ -125,28 +125,56 @@ public struct IndexBuilder: Sendable {
         var events: Int, unclassified: Int
     }
 
-    private func scan(_ store: JourneyStore, links: CustomerLinks, progress: (@Sendable (Int, Int) -> Void)?) throws -> [Chunk] {
-        guard let ids = try store.eventIDRange() else { return [] }
-        let parts = max(1, threads)
-        let span = (ids.upperBound - ids.lowerBound + 1)
+    /// Reads the events (in parts of the row ids), the customers' traits and the survey answers,
+    /// on ``threads`` threads that each take the next piece of work when done with one.
+    private func read(_ store: JourneyStore, links: CustomerLinks, progress: (@Sendable (Int, Int) -> Void)?) throws
+        -> ([Chunk], ([UInt8], [String: ValueColumn]), FeedbackAnswers.Arrivals) {
+        let ids = try store.eventIDRange()
+        // Several parts a thread, so that a thread done early takes on more.
+        let parts = ids == nil ? 0 : max(1, threads) * 8
+        let span = ids.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
         let ranges: [ClosedRange<Int64>] = (0..<parts).compactMap { part in
+            guard let ids else { return nil }
             let low = ids.lowerBound + span * Int64(part) / Int64(parts)
             let high = ids.lowerBound + span * Int64(part + 1) / Int64(parts) - 1
             return low <= high ? low...high : nil
         }
-        let results = Mutex<[Int: Result<Chunk, any Error>]>([:])
-        let done = Atomic<Int>(0)
-        let request = request, journey = journey, total = Int(span)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
-            let result = Result { () throws -> Chunk in
-                try Self.scan(store, ids: ranges[part], links: links, journey: journey, request: request) { read in
-                    let sum = done.add(read, ordering: .relaxed).newValue
-                    if part == 0, let progress { progress(sum, total) }
+        let chunks = Mutex<[Int: Result<Chunk, any Error>]>([:])
+        let customers = Mutex<Result<([UInt8], [String: ValueColumn]), any Error>?>(nil)
+        let answers = Mutex<Result<FeedbackAnswers.Arrivals, any Error>?>(nil)
+        let done = Mutex<Int>(0)
+        let request = request, journey = journey, total = Int(span), touchpointIDs = journey.touchpoints.map(\.id)
+        // Each thread takes the next piece of work until none is left; the traits and the answers
+        // come first, each one long piece.
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
+            while true {
+                let work = next.add(1, ordering: .relaxed).oldValue
+                switch work {
+                case 0:
+                    let result = Result { try readTraits(store, links: links) }
+                    customers.withLock { $0 = result }
+                case 1:
+                    let result = Result { try FeedbackAnswers.Arrivals(from: store, links: links, touchpointIDs: touchpointIDs) }
+                    answers.withLock { $0 = result }
+                case 2 ..< ranges.count + 2:
+                    let part = work - 2
+                    let result = Result { () throws -> Chunk in
+                        try Self.scan(store, ids: ranges[part], links: links, journey: journey, request: request) { read in
+                            done.withLock { sum in
+                                sum += read
+                                progress?(sum, total)
+                            }
+                        }
+                    }
+                    chunks.withLock { $0[part] = result }
+                default:
+                    return
                 }
             }
-            results.withLock { $0[part] = result }
         }
-        return try results.withLock { results in try (0..<ranges.count).map { try results[$0]!.get() } }
+        return (try chunks.withLock { chunks in try (0..<ranges.count).map { try chunks[$0]!.get() } },
+                try customers.withLock { try $0!.get() }, try answers.withLock { try $0!.get() })
     }
 
     private static func scan(_ store: JourneyStore, ids: ClosedRange<Int64>, links: CustomerLinks, journey: JourneyMap, request: IndexRequest,
@@ -220,9 +248,9 @@ public struct IndexBuilder: Sendable {
             paths.append(keys)
             return paths.count - 1
         }
-        let rules: [[(Int, (JSONValue?) -> Bool)]] = personas.map { persona in
+        var rules: [[(slot: Int, test: ValueBytesTest)]] = personas.map { persona in
             guard let match = persona.match else { return [] }
-            return match.traits.map { (slot($0.path), EventMatcher.test($0.condition)) }
+            return match.traits.map { (slot($0.path), ValueBytesTest($0.condition)) }
         }
         let hasRule = personas.map { $0.match != nil }
         let traitSlots = request.traitPaths.map(slot)
@@ -230,19 +258,24 @@ public struct IndexBuilder: Sendable {
         var assigned = [UInt8](repeating: JourneyIndex.noPersona, count: links.roots.count)
         var columns = request.traitPaths.map { _ in ValueColumn(codes: [UInt32](repeating: 0, count: links.roots.count)) }
         var codes = request.traitPaths.map { _ in [String: UInt32]() }
-        var values: [JSONValue?] = []
+        var spans = JSONFieldReader.Spans()
         var position = 0
         guard !paths.isEmpty else { return (assigned, [:]) }
         try store.scanTraits { id, traits in
             while position < links.roots.count, links.roots[position] < id { position += 1 }
             guard position < links.roots.count, links.roots[position] == id else { return }
-            reader.read(traits, into: &values)
-            for (index, conditions) in rules.enumerated() where hasRule[index] && conditions.allSatisfy({ $0.1(values[$0.0]) }) {
+            reader.read(traits, into: &spans)
+            persona: for index in rules.indices where hasRule[index] {
+                for condition in rules[index].indices {
+                    let value = spans.value(rules[index][condition].slot, in: traits)
+                    let passes = value.flatMap { rules[index][condition].test.passes($0) } ?? rules[index][condition].test.whenAbsent
+                    if !passes { continue persona }
+                }
                 assigned[position] = UInt8(truncatingIfNeeded: index)
                 break
             }
             for (column, traitSlot) in traitSlots.enumerated() {
-                guard let text = values[traitSlot]?.text else { continue }
+                guard let value = spans.value(traitSlot, in: traits), let text = (try? JSONParser.parse(value))?.text else { continue }
                 let code: UInt32
                 if let known = codes[column][text] {
                     code = known
@@ -255,31 +288,6 @@ public struct IndexBuilder: Sendable {
             }
         }
         return (assigned, Dictionary(zip(request.traitPaths, columns), uniquingKeysWith: { first, _ in first }))
-    }
-
-    private func readFeedback(_ store: JourneyStore, links: CustomerLinks, layout: Layout) throws -> [FeedbackEntry] {
-        let touchpointIndex = Dictionary(journey.touchpoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var entries: [FeedbackEntry] = []
-        for answer in try store.allFeedback() {
-            let number = Int(answer.customer)
-            guard number >= 0, number < links.rootPosition.count, links.rootPosition[number] >= 0 else { continue }
-            let customer = Int(links.rootPosition[number])
-            var touchpoint = -1, named = false
-            if let id = answer.touchpoint, let index = touchpointIndex[id] {
-                touchpoint = index
-                named = true
-            } else {
-                // The last classified touchpoint at or before the answer.
-                for event in layout.events(of: customer).reversed() where layout.timestamps[event] <= answer.timestamp {
-                    touchpoint = Int(layout.touchpoints[event])
-                    break
-                }
-            }
-            entries.append(FeedbackEntry(customer: Int32(customer), timestamp: answer.timestamp, metric: answer.metric, score: answer.score,
-                                         text: answer.text, touchpoint: touchpoint, named: named))
-        }
-        entries.sort { ($0.customer, $0.timestamp) < ($1.customer, $1.timestamp) }
-        return entries
     }
 
     private func summarize(_ chunks: [Chunk], layout: Layout, customers: Int, seconds: Double) -> IndexSummary {

@@ -47,7 +47,7 @@ public struct JourneyIndex: Sendable {
     /// The property filters ``propertyFlags`` answers.
     public let propertyFilters: [FieldFilter]
     /// Survey answers, ordered by customer and time.
-    public let feedback: [FeedbackEntry]
+    public let feedback: FeedbackAnswers
     /// What the build read and how the events were classified.
     public let summary: IndexSummary
 
@@ -77,7 +77,7 @@ public struct JourneyIndex: Sendable {
 
     init(journey: JourneyMap, channelNames: [String], personaIDs: [String], customers: [Int64], offsets: [Int], timestamps: [Int64],
          touchpoints: [UInt16], channels: [UInt8], personas: [UInt8], offMapEvents: [UInt32], traits: [String: ValueColumn],
-         properties: [String: ValueColumn], propertyFlags: [UInt8], propertyFilters: [FieldFilter], feedback: [FeedbackEntry],
+         properties: [String: ValueColumn], propertyFlags: [UInt8], propertyFilters: [FieldFilter], feedback: FeedbackAnswers,
          summary: IndexSummary) {
         self.journey = journey
         touchpointIDs = journey.touchpoints.map(\.id)
@@ -116,24 +116,6 @@ public struct ValueColumn: Sendable {
         let code = Int(codes[customer])
         return code == 0 ? nil : values[code]
     }
-}
-
-/// A survey answer tied to a customer of the index and, when known, a touchpoint.
-public struct FeedbackEntry: Sendable {
-    /// The customer's position in the index.
-    public var customer: Int32
-    /// Milliseconds since 1970.
-    public var timestamp: Int64
-    /// `nps`, `csat`, `ces` or `text`.
-    public var metric: String
-    /// The score, when given.
-    public var score: Double?
-    /// The free text, when given.
-    public var text: String?
-    /// The touchpoint the answer names, or else the customer's last classified touchpoint before it; -1 when neither.
-    public var touchpoint: Int
-    /// Whether ``touchpoint`` was named by the answer rather than inferred.
-    public var named: Bool
 }
 
 /// What an index build read and how events were classified.

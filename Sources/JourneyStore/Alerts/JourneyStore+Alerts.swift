@@ -109,11 +109,23 @@ extension JourneyStore {
     /// The attempts of a delivery, first first.
     public func alertAttempts(delivery id: Int64) async throws(WorkspaceStoreError) -> [AlertAttempt] {
         _ = try await alertDelivery(id: id)
+        return try await alertAttempts(deliveries: [id])[id] ?? []
+    }
+
+    /// The attempts of each of `deliveries` (first first), in one read; a delivery without attempts has none listed.
+    public func alertAttempts(deliveries ids: [Int64]) async throws(WorkspaceStoreError) -> [Int64: [AlertAttempt]] {
+        guard !ids.isEmpty else { return [:] }
         return try await readTransaction { db in
-            try Row.fetchAll(db, sql: "SELECT number, started_at, duration_ms, status_code, error FROM alert_attempts WHERE delivery_id = ? ORDER BY number",
-                             arguments: [id]).map { row in
-                AlertAttempt(number: row[0], startedAt: Timestamp.iso8601(row[1]), durationMilliseconds: row[2], statusCode: row[3], error: row[4])
+            var attempts: [Int64: [AlertAttempt]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT delivery_id, number, started_at, duration_ms, status_code, error FROM alert_attempts
+                WHERE delivery_id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY delivery_id, number
+                """, arguments: StatementArguments(ids))
+            while let row = try rows.next() {
+                attempts[row[0], default: []].append(AlertAttempt(number: row[1], startedAt: Timestamp.iso8601(row[2]), durationMilliseconds: row[3],
+                                                                  statusCode: row[4], error: row[5]))
             }
+            return attempts
         }
     }
 

@@ -52,18 +52,9 @@ extension Importer {
         let evaluator = alerts
         if !evaluatingAlerts { alerts = nil }
         defer { alerts = evaluator }
-        if graphIsStale {
-            graph = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
-            graphIsStale = false
-        }
-        do {
-            let counts = try commit(groups, sourceID: stream)
-            streamCheckpointer?.signal()
-            return counts
-        } catch {
-            graphIsStale = true
-            throw error
-        }
+        let counts = try commit(groups, sourceID: stream)
+        streamCheckpointer?.signal()
+        return counts
     }
 
     /// Marks a stream finished and gives checkpoints back to the writing connection.

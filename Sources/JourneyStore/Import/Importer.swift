@@ -110,6 +110,10 @@ public final class Importer {
     let store: JourneyStore
     let options: Options
     var graph: IdentityGraph
+    /// The store's identity generation that `graph` reflects; another number in the store means
+    /// another process changed customers since (or, -1, that a failed commit left the graph
+    /// ahead of the store), and the graph is loaded again before writing.
+    var graphGeneration: Int64
     let quarantine: QuarantineWriter
     var files: [FileSummary] = []
     var created = 0, merged = 0, refused = 0
@@ -118,8 +122,6 @@ public final class Importer {
     var seen = DigestSet()
     /// First and last event per customer number, kept in memory during a bulk load.
     var spans: [(first: Int64, last: Int64)] = []
-    /// Whether a failed commit left the identity graph ahead of the store (it is reloaded before the next).
-    var graphIsStale = false
     /// Copies the write-ahead log into the database on its own thread while a stream is open.
     var streamCheckpointer: Checkpointer?
     /// Evaluates alert rules on each commit's new events inside the commit (streams only).
@@ -129,13 +131,18 @@ public final class Importer {
     public private(set) var alertEvaluationFailures = 0
     let started = Date()
 
+    /// The format of the source a server's collection stream records its events under.
+    public static let collectionFormat = "http"
+
     /// Prepares an import into a store, loading its identity graph.
     public init(store: JourneyStore, options: Options = Options()) throws {
         self.store = store
         self.options = options
-        graph = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
+        (graph, graphGeneration) = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
         quarantine = QuarantineWriter(path: store.quarantinePath)
     }
+
+
 
     /// Imports one file.
     public func importFile(_ path: String, format: RecordReader.Format? = nil, mapping: CSVMapping = .standard,
@@ -147,8 +154,12 @@ public final class Importer {
                            arguments: [path, detected.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
             let source = db.lastInsertedRowID
             // Into an empty store, events are appended without their secondary indexes, which are
-            // built in one sorted pass when the file ends: random-order index inserts dominate otherwise.
-            bulk = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM events)") ?? false
+            // built in one sorted pass when the file ends: random-order index inserts dominate
+            // otherwise. Not while a server collects into the store (an open http stream): its
+            // writer needs the unique indexes to deduplicate.
+            bulk = try Bool.fetchOne(db, sql: """
+                SELECT NOT EXISTS (SELECT 1 FROM events) AND NOT EXISTS (SELECT 1 FROM sources WHERE format = ? AND finished_at IS NULL)
+                """, arguments: [Self.collectionFormat]) ?? false
             if bulk { try JourneyStore.dropDeferredIndexes(db) }
             return source
         }
@@ -263,124 +274,146 @@ public final class Importer {
         try commit([RecordGroup(origin: file, records: records)], sourceID: sourceID)[0]
     }
 
+    /// Stores groups of records in one transaction. When another process (an import beside the
+    /// server, `wayfinder forget`) changed customers since the graph was loaded, or a commit of
+    /// this importer failed after changing the graph, the graph is loaded again first, inside the
+    /// same transaction, so that every identifier is stitched to the customer the store has.
     func commit(_ groups: [RecordGroup], sourceID: Int64) throws -> [Counts] {
         var results = groups.map { Counts(records: $0.records.count) }
-        try store.database.write { db in
-            var failures = groups.map { group in group.records.filter { if case .failure = $0.result { true } else { false } } }
-            for index in groups.indices { results[index].quarantined = failures[index].count }
-            func quarantineOnce(_ records: [InputRecord], file: String) throws {
-                // A record quarantined by an earlier run of the same file is counted again but written once.
-                let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (key) VALUES (?)")
-                var fresh: [InputRecord] = []
-                for record in records {
-                    try remember.execute(arguments: [Self.key("q:\(file):\(record.line):\(record.text)")])
-                    if db.changesCount > 0 { fresh.append(record) }
-                }
-                if !fresh.isEmpty { try quarantine.write(fresh, file: file) }
+        var generation: Int64?
+        do {
+            try store.database.write { db in
+                try commitGroups(groups, sourceID: sourceID, db: db, results: &results, generation: &generation)
             }
-            let insertEvent = try EventInsert(db)
-
-            let insertIdentity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO identities (kind, value, customer_id, first_seen) VALUES (?, ?, ?, ?)")
-            let insertCustomer = try db.cachedStatement(sql: "INSERT INTO customers (id, first_seen, last_seen) VALUES (?, ?, ?)")
-            let insertFeedback = try db.cachedStatement(sql: """
-                INSERT INTO feedback (event_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            var updates: [Int64: CustomerUpdate] = [:]
-            var committed: [CommittedEvent] = []
-            for (group, records) in groups.map(\.records).enumerated() {
-                for record in records {
-                    guard case .success(let event) = record.result else { continue }
-                    let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
-                    var identifiers = prepared.identifiers
-                    if let previous = event.previousId {
-                        let asUser = Identifier.make(.user, previous, junk: options.junk)
-                        let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
-                        if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
-                    }
-                    guard !identifiers.isEmpty else {
-                        failures[group].append(InputRecord(line: record.line, location: record.location, text: record.text,
-                                                    result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value"))))
-                        results[group].quarantined += 1
-                        continue
-                    }
-                    let resolution = graph.resolve(identifiers)
-                    let customer = resolution.customer
-                    if resolution.created {
-                        try insertCustomer.execute(arguments: [customer, event.timestamp, event.timestamp])
-                        created += 1
-                    }
-                    for identifier in resolution.linked {
-                        try insertIdentity.execute(arguments: [identifier.kind.rawValue, identifier.value, customer, event.timestamp])
-                    }
-                    for old in resolution.merged {
-                        try merge(old, into: customer, db: db)
-                        if bulk, old < spans.count, spans[Int(old)].first != .max {
-                            extendSpan(of: customer, spans[Int(old)].first, spans[Int(old)].last)
-                            spans[Int(old)] = (.max, .min)
-                        }
-                        merged += 1
-                        if let pending = updates.removeValue(forKey: old) {
-                            updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
-                            updates[customer]!.last = max(updates[customer]!.last, pending.last)
-                            for (key, value) in pending.traits { CustomerUpdate.patch(&updates[customer]!.traits, key, value) }
-                        }
-                    }
-                    if !resolution.refused.isEmpty {
-                        refused += resolution.refused.count
-                        try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
-                                       arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
-                    }
-                    if bulk, !seen.insert(prepared.dedupe) {
-                        results[group].duplicates += 1
-                        continue
-                    }
-                    guard try insertEvent.insert(customer: customer, event: event, prepared: prepared, source: sourceID, line: record.line) else {
-                        results[group].duplicates += 1
-                        continue
-                    }
-                    results[group].imported += 1
-                    let eventID = db.lastInsertedRowID
-                    if let feedback = prepared.feedback {
-                        try insertFeedback.execute(arguments: [eventID, customer, event.timestamp, feedback.metric.rawValue,
-                                                               feedback.score, feedback.text, feedback.touchpoint])
-                    }
-                    if alerts != nil { committed.append(CommittedEvent(id: eventID, customer: customer, event: event, feedback: prepared.feedback)) }
-                    // A bulk load keeps first and last seen in memory and stores them when it ends.
-                    if bulk { extendSpan(of: customer, event.timestamp, event.timestamp) }
-                    if !bulk || !prepared.traits.isEmpty {
-                        updates[customer, default: CustomerUpdate(first: event.timestamp, last: event.timestamp)].add(event.timestamp, traits: prepared.traits)
-                    }
-                }
-            }
-            let touch = try db.cachedStatement(sql: """
-                UPDATE customers SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2),
-                    traits = CASE WHEN ?3 IS NULL THEN traits ELSE json_patch(traits, ?3) END
-                WHERE id = ?4
-                """)
-            for (customer, update) in updates {
-                let traits: String? = update.traits.isEmpty ? nil : JSONValue.object(update.traits).json
-                try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
-            }
-            for (index, group) in groups.enumerated() { try quarantineOnce(failures[index], file: group.origin) }
-            if let alerts, !committed.isEmpty {
-                // A rule that cannot be evaluated must not cost the events: its work is rolled back
-                // to a savepoint and counted, and the events are committed.
-                do {
-                    try db.inSavepoint {
-                        try alerts.evaluate(committed, db: db, root: graph.root(of:))
-                        return .commit
-                    }
-                } catch {
-                    alertEvaluationFailures += 1
-                }
-            }
-            let total = results.reduce(Counts(), +)
-            try db.execute(sql: """
-                UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
-                WHERE id = ?
-                """, arguments: [total.records, total.imported, total.duplicates, total.quarantined, sourceID])
+        } catch {
+            graphGeneration = -1  // the graph may be ahead of the store now
+            throw error
         }
+        if let generation { graphGeneration = generation }
         return results
+    }
+
+    private func commitGroups(_ groups: [RecordGroup], sourceID: Int64, db: Database, results: inout [Counts], generation: inout Int64?) throws {
+        // First, before anything is written: the transaction holds the write lock, so the graph read here stays current.
+        if try JourneyStore.identityGeneration(db) != graphGeneration {
+            (graph, graphGeneration) = try JourneyStore.identityGraph(db, maximumClusterSize: options.maximumClusterSize)
+        }
+        var stitched = false
+        var failures = groups.map { group in group.records.filter { if case .failure = $0.result { true } else { false } } }
+        for index in groups.indices { results[index].quarantined = failures[index].count }
+        func quarantineOnce(_ records: [InputRecord], file: String) throws {
+            // A record quarantined by an earlier run of the same file is counted again but written once.
+            let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (key) VALUES (?)")
+            var fresh: [InputRecord] = []
+            for record in records {
+                try remember.execute(arguments: [Self.key("q:\(file):\(record.line):\(record.text)")])
+                if db.changesCount > 0 { fresh.append(record) }
+            }
+            if !fresh.isEmpty { try quarantine.write(fresh, file: file) }
+        }
+        let insertEvent = try EventInsert(db)
+
+        let insertIdentity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO identities (kind, value, customer_id, first_seen) VALUES (?, ?, ?, ?)")
+        let insertCustomer = try db.cachedStatement(sql: "INSERT INTO customers (id, first_seen, last_seen) VALUES (?, ?, ?)")
+        let insertFeedback = try db.cachedStatement(sql: """
+            INSERT INTO feedback (event_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        var updates: [Int64: CustomerUpdate] = [:]
+        var committed: [CommittedEvent] = []
+        for (group, records) in groups.map(\.records).enumerated() {
+            for record in records {
+                guard case .success(let event) = record.result else { continue }
+                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
+                var identifiers = prepared.identifiers
+                if let previous = event.previousId {
+                    let asUser = Identifier.make(.user, previous, junk: options.junk)
+                    let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
+                    if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
+                }
+                guard !identifiers.isEmpty else {
+                    failures[group].append(InputRecord(line: record.line, location: record.location, text: record.text,
+                                                result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value"))))
+                    results[group].quarantined += 1
+                    continue
+                }
+                let resolution = graph.resolve(identifiers)
+                let customer = resolution.customer
+                if resolution.created {
+                    try insertCustomer.execute(arguments: [customer, event.timestamp, event.timestamp])
+                    created += 1
+                }
+                if resolution.created || !resolution.linked.isEmpty || !resolution.merged.isEmpty { stitched = true }
+                for identifier in resolution.linked {
+                    try insertIdentity.execute(arguments: [identifier.kind.rawValue, identifier.value, customer, event.timestamp])
+                }
+                for old in resolution.merged {
+                    try merge(old, into: customer, db: db)
+                    if bulk, old < spans.count, spans[Int(old)].first != .max {
+                        extendSpan(of: customer, spans[Int(old)].first, spans[Int(old)].last)
+                        spans[Int(old)] = (.max, .min)
+                    }
+                    merged += 1
+                    if let pending = updates.removeValue(forKey: old) {
+                        updates[customer, default: pending].first = min(updates[customer]?.first ?? pending.first, pending.first)
+                        updates[customer]!.last = max(updates[customer]!.last, pending.last)
+                        for (key, value) in pending.traits { CustomerUpdate.patch(&updates[customer]!.traits, key, value) }
+                    }
+                }
+                if !resolution.refused.isEmpty {
+                    refused += resolution.refused.count
+                    try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
+                                   arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
+                }
+                if bulk, !seen.insert(prepared.dedupe) {
+                    results[group].duplicates += 1
+                    continue
+                }
+                guard try insertEvent.insert(customer: customer, event: event, prepared: prepared, source: sourceID, line: record.line) else {
+                    results[group].duplicates += 1
+                    continue
+                }
+                results[group].imported += 1
+                let eventID = db.lastInsertedRowID
+                if let feedback = prepared.feedback {
+                    try insertFeedback.execute(arguments: [eventID, customer, event.timestamp, feedback.metric.rawValue,
+                                                           feedback.score, feedback.text, feedback.touchpoint])
+                }
+                if alerts != nil { committed.append(CommittedEvent(id: eventID, customer: customer, event: event, feedback: prepared.feedback)) }
+                // A bulk load keeps first and last seen in memory and stores them when it ends.
+                if bulk { extendSpan(of: customer, event.timestamp, event.timestamp) }
+                if !bulk || !prepared.traits.isEmpty {
+                    updates[customer, default: CustomerUpdate(first: event.timestamp, last: event.timestamp)].add(event.timestamp, traits: prepared.traits)
+                }
+            }
+        }
+        let touch = try db.cachedStatement(sql: """
+            UPDATE customers SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2),
+                traits = CASE WHEN ?3 IS NULL THEN traits ELSE json_patch(traits, ?3) END
+            WHERE id = ?4
+            """)
+        for (customer, update) in updates {
+            let traits: String? = update.traits.isEmpty ? nil : JSONValue.object(update.traits).json
+            try touch.execute(arguments: [update.first, update.last, traits, graph.root(of: customer)])
+        }
+        for (index, group) in groups.enumerated() { try quarantineOnce(failures[index], file: group.origin) }
+        if let alerts, !committed.isEmpty {
+            // A rule that cannot be evaluated must not cost the events: its work is rolled back
+            // to a savepoint and counted, and the events are committed.
+            do {
+                try db.inSavepoint {
+                    try alerts.evaluate(committed, db: db, root: graph.root(of:))
+                    return .commit
+                }
+            } catch {
+                alertEvaluationFailures += 1
+            }
+        }
+        let total = results.reduce(Counts(), +)
+        try db.execute(sql: """
+            UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
+            WHERE id = ?
+            """, arguments: [total.records, total.imported, total.duplicates, total.quarantined, sourceID])
+        if stitched { generation = try JourneyStore.raiseIdentityGeneration(db) }
     }
 
     /// A 16-byte digest used as a unique key.

@@ -147,6 +147,7 @@ extension JourneyStore {
             try db.execute(sql: "DELETE FROM alert_positions WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             try db.execute(sql: "DELETE FROM customers WHERE id = ? OR merged_into = ?", arguments: [number, number])
             let customers = db.changesCount
+            _ = try Self.raiseIdentityGeneration(db)
             return Erasure(customer: CustomerID.text(number), events: events, identifiers: identities, feedback: feedback, customers: customers, quarantined: 0)
         }
         erasure.quarantined = try scrubQuarantine(values: identifiers.map(\.1))

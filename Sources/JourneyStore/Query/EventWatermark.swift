@@ -1,9 +1,35 @@
+import CustomerData
 import GRDB
 
+/// What an analysis cache compares to know that the data an index was built from changed:
+/// events arrived or were forgotten, customers were stitched or merged, or the workspace's
+/// personas (which assign customers) were edited. The events and customers parts are read
+/// through an index, so they cost the same on ten events as on ten million.
+public struct IndexWatermark: Hashable, Sendable {
+    /// The highest event id: new events raise it.
+    public var lastEvent: Int64
+    /// The identity generation: raised by every stitch, merge and erasure (`forget` also removes events).
+    public var identityGeneration: Int64
+    /// A 128-bit digest (hex) of the workspace's personas as stored, ids and documents, so that any edit changes it.
+    public var personas: String
+}
+
 extension JourneyStore {
-    /// The number of stored events: what an analysis cache compares to know that events arrived
-    /// (or were forgotten) since it built an index.
-    public func eventCount() async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 }
+    /// The watermark of the events, customers and the personas of `workspace` (a slug).
+    public func indexWatermark(workspace: String) async throws -> IndexWatermark {
+        try await database.read { db in
+            var personas = ""
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.slug, p.document FROM personas p JOIN workspaces w ON w.id = p.workspace_id WHERE w.slug = ? ORDER BY p.slug
+                """, arguments: [workspace])
+            while let row = try rows.next() {
+                let slug: String = row[0], document: String = row[1]
+                personas += "\(slug.utf8.count):\(slug)\(document.utf8.count):\(document)"
+            }
+            let digest = Digest.hash128(personas)
+            return IndexWatermark(lastEvent: try Int64.fetchOne(db, sql: "SELECT max(id) FROM events") ?? 0,
+                                  identityGeneration: try Self.identityGeneration(db),
+                                  personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16))
+        }
     }
 }

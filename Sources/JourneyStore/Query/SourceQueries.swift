@@ -43,22 +43,3 @@ extension JourneyStore {
         }
     }
 }
-
-extension JourneyStore {
-    /// Opens a source for records that another writer stores (an upload the server's writer
-    /// commits): its row counts what ``Importer/store(_:stream:)`` stores under its number.
-    public func openSource(path: String, format: String) async throws -> Int64 {
-        try await database.write { db in
-            try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
-                           arguments: [path, format, Int64(Date().timeIntervalSince1970 * 1000)])
-            return db.lastInsertedRowID
-        }
-    }
-
-    /// Marks a source opened with ``openSource(path:format:)`` finished.
-    public func finishSource(_ id: Int64) async throws {
-        try await database.write { db in
-            try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ?", arguments: [Int64(Date().timeIntervalSince1970 * 1000), id])
-        }
-    }
-}

@@ -128,22 +128,45 @@ public final class JourneyStore: Sendable {
         }
     }
 
-    /// The identity graph as stored, to continue stitching where the last import stopped.
-    public func loadIdentityGraph(maximumClusterSize: Int) throws -> IdentityGraph {
-        try database.read { db in
-            var graph = IdentityGraph(maximumClusterSize: maximumClusterSize)
-            let rows = try Row.fetchCursor(db, sql: "SELECT kind, value, customer_id FROM identities")
-            while let row = try rows.next() {
-                guard let kind = Identifier.Kind(rawValue: row[0]) else { continue }
-                graph.restore(Identifier(kind: kind, value: row[1]), customer: row[2])
-            }
-            let customers = try Row.fetchCursor(db, sql: "SELECT id, merged_into FROM customers")
-            while let row = try customers.next() {
-                let id: Int64 = row[0]
-                if let into: Int64 = row[1] { graph.restoreMerge(id, into: into) } else { graph.reserve(id) }
-            }
-            return graph
+    /// The identity graph as stored, to continue stitching where the last import stopped, with
+    /// the identity generation it reflects (read in the same transaction).
+    public func loadIdentityGraph(maximumClusterSize: Int) throws -> (graph: IdentityGraph, generation: Int64) {
+        try database.read { db in try Self.identityGraph(db, maximumClusterSize: maximumClusterSize) }
+    }
+
+    /// The identity graph and its generation as `db` sees them; no customer number ever given,
+    /// even to a customer since forgotten, is given again.
+    static func identityGraph(_ db: Database, maximumClusterSize: Int) throws -> (graph: IdentityGraph, generation: Int64) {
+        var graph = IdentityGraph(maximumClusterSize: maximumClusterSize)
+        let rows = try Row.fetchCursor(db, sql: "SELECT kind, value, customer_id FROM identities")
+        while let row = try rows.next() {
+            guard let kind = Identifier.Kind(rawValue: row[0]) else { continue }
+            graph.restore(Identifier(kind: kind, value: row[1]), customer: row[2])
         }
+        let customers = try Row.fetchCursor(db, sql: "SELECT id, merged_into FROM customers")
+        while let row = try customers.next() {
+            let id: Int64 = row[0]
+            if let into: Int64 = row[1] { graph.restoreMerge(id, into: into) } else { graph.reserve(id) }
+        }
+        let state = try Row.fetchOne(db, sql: "SELECT value, last_customer FROM identity_generation WHERE id = 1")
+        if let last: Int64 = state?[1] { graph.reserve(last) }
+        return (graph, state?[0] ?? 0)
+    }
+
+    /// The identity generation: raised by every transaction that creates, merges or erases
+    /// customers or adds identifiers, whichever process runs it.
+    static func identityGeneration(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT value FROM identity_generation WHERE id = 1") ?? 0
+    }
+
+    /// Raises the identity generation inside the caller's write transaction, keeps the highest
+    /// customer number given, and returns the new generation.
+    static func raiseIdentityGeneration(_ db: Database) throws -> Int64 {
+        try db.execute(sql: """
+            UPDATE identity_generation SET value = value + 1, last_customer = max(last_customer, coalesce((SELECT max(id) FROM customers), 0))
+            WHERE id = 1
+            """)
+        return try identityGeneration(db)
     }
 }
 

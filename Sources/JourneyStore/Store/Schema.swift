@@ -104,6 +104,38 @@ enum Schema {
         migrator.registerMigration("api-keys-v1", migrate: apiKeysV1)
         migrator.registerMigration("alerts-v1", migrate: alertsV1)
         migrator.registerMigration("accounts-v1", migrate: accountsV1)
+        // A number raised by every transaction that changes customers or identifiers, so that a
+        // writer holding the identity graph in memory sees that another process stitched or
+        // forgot customers since, and reloads it before it writes; and the highest customer
+        // number ever given, so that a forgotten customer's number is never given again.
+        migrator.registerMigration("identity-generation-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE identity_generation (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    value INTEGER NOT NULL,
+                    last_customer INTEGER NOT NULL
+                );
+                INSERT INTO identity_generation (id, value, last_customer) VALUES (1, 0, (SELECT coalesce(max(id), 0) FROM customers));
+                """)
+        }
+        // Uploads through the server, so that how one ended outlives the process that stored it.
+        migrator.registerMigration("uploads-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE uploads (
+                    id TEXT PRIMARY KEY,
+                    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                    source_id INTEGER NOT NULL REFERENCES sources(id),
+                    file TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    error TEXT,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER
+                );
+                CREATE INDEX uploads_by_workspace ON uploads(workspace_id, started_at);
+                """)
+        }
         return migrator
     }
 

@@ -191,8 +191,8 @@ extension Wayfinder.Alerts {
             let store = try openAlertStore(db)
             do {
                 let deliveries = try await store.alertDeliveries(rule: rule, status: status, limit: limit)
-                var logs: [[AlertAttempt]] = []
-                for delivery in deliveries { logs.append(attempts || format == .json ? try await store.alertAttempts(delivery: delivery.id) : []) }
+                let attemptsByDelivery = attempts || format == .json ? try await store.alertAttempts(deliveries: deliveries.map(\.id)) : [:]
+                let logs = deliveries.map { attemptsByDelivery[$0.id] ?? [] }
                 switch format {
                 case .json:
                     struct Entry: Encodable { var delivery: AlertDelivery; var attempts: [AlertAttempt] }

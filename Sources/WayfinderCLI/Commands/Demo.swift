@@ -5,11 +5,13 @@ import JourneyAnalytics
 import JourneyModel
 import JourneyRender
 import JourneyStore
+import Logging
+import WayfinderServer
 
 extension Wayfinder {
-    struct Demo: ParsableCommand {
+    struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the retail example workspace and its rendered maps, and say what to open.",
+            abstract: "Write the retail example with generated data and its report, then serve it at http://127.0.0.1:8080.",
             discussion: """
             Writes, under the output folder:
               workspace/        the retail workspace as journey-as-code (YAML), ready to edit and validate
@@ -20,6 +22,14 @@ extension Wayfinder {
               data/             generated retail interaction data (CSV) with its planted truth
               wayfinder.db      that data imported: events stitched into customers
               report.html       what customers really do on the map: live numbers, funnel, friction, paths, conformance, personas
+
+            Then it loads the workspace into that store as workspace 'retail', creates the account demo@localhost with a new password and a write key, and starts the server on 127.0.0.1 (this machine only), printing the address, the account and the pages to open: the workspace, the map with live numbers, its report. Events sent with the printed curl line show up on those pages at the next reload. Ctrl-C stops it; 'wayfinder serve --db wayfinder-demo/wayfinder.db' starts it again with the same account.
+
+            Examples:
+              wayfinder demo                          write everything, then serve it on port 8080
+              wayfinder demo --port 9000              serve on another port
+              wayfinder demo --no-serve               write the files only
+              wayfinder demo --customers 20000 --out big-demo
             """
         )
 
@@ -29,11 +39,30 @@ extension Wayfinder {
         @Option(help: "Customers in the generated data.")
         var customers = 2_000
 
+        @Flag(help: "Write the files and stop, without starting the server.")
+        var noServe = false
+
+        @Option(help: "The port the demo's server listens on, on 127.0.0.1 only (0: any free port).")
+        var port = 8080
+
         func validate() throws {
             if customers < 1 { throw ValidationError("--customers must be at least 1.") }
+            if !(0...65_535).contains(port) { throw ValidationError("--port takes a number from 0 to 65535, such as 8080.") }
         }
 
-        func run() throws {
+        /// The id of the workspace the demo serves.
+        static let workspaceID = "retail"
+        /// The demo's account, a server admin.
+        static let account = "demo@localhost"
+
+        func run() async throws {
+            let written = try writeFiles()
+            if noServe { return }
+            try await serve(database: written.database, workspaceFolder: written.workspaceFolder, journey: written.journey)
+        }
+
+        /// Writes the workspace, the maps, the data, the store and the report, and says what they hold.
+        func writeFiles() throws -> (database: String, workspaceFolder: String, journey: String) {
             let template = WorkspaceTemplate.retail
             let workspaceFolder = WorkspaceLoader.join(out, "workspace")
             do {
@@ -118,6 +147,50 @@ extension Wayfinder {
               wayfinder init --template saas my-maps
               cp -r \(workspaceFolder) edited && wayfinder diff \(workspaceFolder) edited
             """)
+            return (database, workspaceFolder, current.id)
+        }
+
+        /// Loads the workspace into the store, creates the demo account and a write key, and serves
+        /// the store on loopback until SIGTERM or SIGINT.
+        func serve(database: String, workspaceFolder: String, journey: String) async throws {
+            let logger = ServerLauncher.bootstrapLogging(level: .warning, json: false)
+            let store = try ServerLauncher.openStore(database)
+            try await ServerLauncher.loadWorkspace(workspaceFolder, id: Self.workspaceID, into: store, author: "wayfinder demo", logger: logger)
+            let key: NewAPIKey
+            do { key = try store.createAPIKey(kind: .write, name: "demo") } catch {
+                throw CommandFailure(message: "\(database): cannot create the demo's write key: \(error)")
+            }
+            var configuration = ServerConfiguration()
+            configuration.host = "127.0.0.1"
+            configuration.port = port
+            configuration.version = Wayfinder.configuration.version
+            configuration.accounts.secureCookies = false  // plain HTTP, on loopback only
+            let server = try ServerLauncher.server(configuration: configuration, store: store, database: database, logger: logger)
+            let password = String(JourneyStore.randomSecret(prefix: "").prefix(16))
+            let account: (email: String, oneTimePassword: String?)?
+            do { account = try await server.bootstrapAdmin(password: password, email: Self.account, name: "Demo") } catch {
+                throw CommandFailure(message: "cannot create the demo account: \(error)")
+            }
+            guard account != nil else {
+                throw CommandFailure(message: "\(database) has accounts already; run 'wayfinder demo' again to start from a fresh store")
+            }
+            Console.out("\nStarting the server on 127.0.0.1 (this machine only)…")
+            let pages = "/w/\(Self.workspaceID)/maps/\(journey)"
+            try await ServerLauncher.run(server, database: database, logger: logger) { url in
+                Console.out("""
+
+                Wayfinder is serving the demo at \(url)/
+                  Sign in as \(Self.account) with the password \(password)
+                  The workspace:              \(url)/w/\(Self.workspaceID)
+                  The map with live numbers:  \(url)\(pages)
+                  Its report:                 \(url)\(pages)/report
+                  Send an event, then reload the map:
+                    curl -u '\(key.secret):' -H 'Content-Type: application/json' \\
+                      -d '{"userId": "demo-visitor", "event": "Product Viewed", "properties": {"url": "/products/trail-shoe", "size_guide_opened": true, "price": 95}}' \\
+                      \(url)/v1/track
+                Press Ctrl-C to stop; 'wayfinder serve --db \(database) --insecure-cookies --port \(url.split(separator: ":").last ?? "8080")' starts it again with the same account.
+                """)
+            }
         }
     }
 }

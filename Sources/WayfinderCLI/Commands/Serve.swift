@@ -109,38 +109,13 @@ extension Wayfinder {
             return slug.isEmpty ? "default" : slug
         }
 
-        /// Loads the workspace files into the store, reporting every problem; nothing is written when one is an error.
-        func loadWorkspace(_ path: String, into store: JourneyStore, logger: Logger) async throws {
-            let loaded = try WorkspaceInput.load([path])
-            let id = workspaceId ?? Self.workspaceID(forPath: path)
-            let result: ImportResult
-            do {
-                result = try await store.importWorkspace(id, workspace: loaded.workspace, sourceMap: loaded.sourceMap, author: "wayfinder serve",
-                                                         message: "loaded from \(path) at start", createIfMissing: true)
-            } catch {
-                Console.report(error.diagnostics)
-                throw CommandFailure(message: "\(path): cannot load the workspace into the store as '\(id)': \(error.message)")
-            }
-            let changed = (result.personas + result.maps).filter { $0.outcome != .unchanged }.count
-            logger.info("workspace loaded", metadata: [
-                "workspace": "\(id)", "personas": "\(result.personas.count)", "maps": "\(result.maps.count)", "changed": "\(changed)",
-                "created": "\(result.workspaceOutcome == .created)",
-            ])
-        }
-
         func run() async throws {
-            let level = Logger.Level(rawValue: logLevel) ?? .info
-            let json = logFormat == "json"
-            LoggingSystem.bootstrap { label in
-                var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+            let logger = ServerLauncher.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info, json: logFormat == "json")
+            let store = try ServerLauncher.openStore(db)
+            if let workspace {
+                try await ServerLauncher.loadWorkspace(workspace, id: workspaceId ?? Self.workspaceID(forPath: workspace), into: store,
+                                                       author: "wayfinder serve", logger: logger)
             }
-            let logger = Logger(label: "wayfinder")
-
-            let store: JourneyStore
-            do { store = try JourneyStore(path: db, durableCommits: true) } catch { throw CommandFailure(message: error.description) }
-            if let workspace { try await loadWorkspace(workspace, into: store, logger: logger) }
             if try !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
                 logger.warning("the store has no write key yet, so every event is refused (401); create one with 'wayfinder keys create --db \(db) --kind write'")
             }
@@ -155,36 +130,32 @@ extension Wayfinder {
             configuration.alerts.holdDeliveries = holdAlerts
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 
-            let metrics = ServerMetrics()
-            metrics.bootstrapMetricsSystem()
-            let server: WayfinderServer
-            do {
-                server = try WayfinderServer(configuration: configuration, store: store, metrics: metrics, logger: logger)
-            } catch {
-                throw CommandFailure(message: "\(db): cannot start collecting into the store (\(error)); check that it is a Wayfinder database")
-            }
-            do {
-                let password = ProcessInfo.processInfo.environment["WAYFINDER_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-                if let admin = try await server.bootstrapAdmin(password: password) {
-                    if let oneTime = admin.oneTimePassword {
-                        // Printed once to standard output, never logged; the admin must replace it at first sign-in.
-                        Console.out("First start: created the server admin \(admin.email) with the one-time password")
-                        Console.out("  \(oneTime)")
-                        Console.out("Sign in (POST /api/v1/session) and choose a new one (PUT /api/v1/session/password); it is not shown again.")
-                    } else {
+            let server = try ServerLauncher.server(configuration: configuration, store: store, database: db, logger: logger)
+            let password = ProcessInfo.processInfo.environment["WAYFINDER_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            if let password {
+                do {
+                    if let admin = try await server.bootstrapAdmin(password: password) {
                         logger.notice("first start: created the server admin from WAYFINDER_ADMIN_PASSWORD", metadata: ["email": "\(admin.email)"])
                     }
+                } catch {
+                    throw CommandFailure(message: "cannot create the first admin: \(error)")
                 }
-            } catch {
-                throw CommandFailure(message: "cannot create the first admin: \(error)")
             }
-            logger.info("starting", metadata: ["version": "\(configuration.version)", "store": "\(db)"])
-            do {
-                try await server.run()
-            } catch {
-                throw CommandFailure(message: "the server stopped with an error: \(error); if the address is in use, pick another with --port")
+            try await ServerLauncher.run(server, database: db, logger: logger) { url in
+                // A one-time password is made only once the server listens, so that it is never
+                // made for a server that could not start, and printed once to standard output, never logged.
+                guard password == nil else { return }
+                do {
+                    guard let admin = try await server.bootstrapAdmin(password: nil), let oneTime = admin.oneTimePassword else { return }
+                    Console.out("""
+                        First start: created the server admin \(admin.email) with the one-time password
+                          \(oneTime)
+                        Sign in at \(url)/signin and choose a new one on the page that opens (or PUT /api/v1/session/password); it is not shown again.
+                        """)
+                } catch {
+                    logger.error("cannot create the first admin; restart the server to try again", metadata: ["error": "\(error)"])
+                }
             }
-            logger.info("stopped; every acknowledged event is in the store")
         }
     }
 }

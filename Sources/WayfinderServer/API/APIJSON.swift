@@ -98,6 +98,29 @@ enum APIJSON {
         }
     }
 
+    /// A number field.
+    static func number(_ body: JSONValue, _ field: String) throws -> Double? {
+        switch body[field] {
+        case .number(let value)?: return value
+        case nil, .null?: return nil
+        default: throw APIError(.badRequest, .invalidRequest, "\(field): must be a number, such as 7", problems: [.init(field: field, message: "expected a number")])
+        }
+    }
+
+    /// A field holding a list of strings; none when it is missing.
+    static func strings(_ body: JSONValue, _ field: String) throws -> [String] {
+        let refused = APIError(.badRequest, .invalidRequest, "\(field): must be a list of strings, such as [\"checkout\"]", problems: [.init(field: field, message: "expected an array of strings")])
+        switch body[field] {
+        case .array(let items)?:
+            return try items.map { item in
+                guard case .string(let text) = item else { throw refused }
+                return text
+            }
+        case nil, .null?: return []
+        default: throw refused
+        }
+    }
+
     /// An integer query parameter or path segment.
     static func integer(_ text: String?, _ name: String) throws -> Int64? {
         guard let text else { return nil }

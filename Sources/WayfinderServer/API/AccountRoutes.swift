@@ -102,27 +102,34 @@ enum AccountRoutes {
             guard let kind = APIKey.Kind(rawValue: kindText) else {
                 throw APIError(.badRequest, .invalidRequest, "kind: use write (collection only), read or read-write", problems: [.init(field: "kind", message: "one of write, read, read-write")])
             }
-            let name = try APIJSON.string(body, "name") ?? ""
-            if name.count > 100 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                throw APIError(.badRequest, .invalidRequest, "name: at most 100 characters, no control characters", problems: [.init(field: "name", message: "too long or has control characters")])
-            }
-            let workspace = try APIJSON.string(body, "workspace")
-            if let workspace { try await caller.require(.admin, in: workspace) } else { try caller.requireServerAdmin("a key for every workspace") }
-            if caller.user == nil { throw APIError(.forbidden, .forbidden, "keys are created by signed-in admins, not by other keys") }
-            let created: NewAPIKey
-            do { created = try api.store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch let error as WorkspaceStoreError { throw APIError(error) }
+            let created = try await createKey(api, caller, kind: kind, name: try APIJSON.string(body, "name") ?? "", workspace: try APIJSON.string(body, "workspace"))
             var json = APIJSON.value(created.key)
             if case .object(var entries) = json { entries.append(("secret", .string(created.secret))); json = .object(entries) }
             return APIJSON.response(json, status: .created)
         }
         r.on(.delete, "/api/v1/keys/{key}") { _, context, caller in
-            let id = try context.number("key")
-            guard try await visibleKeys(caller, store: api.store).contains(where: { $0.id == id }) else {
-                throw APIError(.notFound, .notFoundItem, "there is no key \(id) you administer; list them with GET /api/v1/keys")
-            }
-            guard let key = try api.store.revokeAPIKey(id: id) else { throw APIError(.notFound, .notFoundItem, "there is no key \(id)") }
-            return APIJSON.response(encoding: key)
+            return APIJSON.response(encoding: try await revokeKey(api, caller, id: try context.number("key")))
         }
+    }
+
+    /// Creates a key after checking its name and that the caller, signed in, administers its
+    /// workspace (or the server, for a key of every workspace).
+    static func createKey(_ api: APIContext, _ caller: Caller, kind: APIKey.Kind, name: String, workspace: String?) async throws -> NewAPIKey {
+        if name.count > 100 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw APIError(.badRequest, .invalidRequest, "name: at most 100 characters, no control characters", problems: [.init(field: "name", message: "too long or has control characters")])
+        }
+        if let workspace { try await caller.require(.admin, in: workspace) } else { try caller.requireServerAdmin("a key for every workspace") }
+        if caller.user == nil { throw APIError(.forbidden, .forbidden, "keys are created by signed-in admins, not by other keys") }
+        do { return try api.store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch let error as WorkspaceStoreError { throw APIError(error) }
+    }
+
+    /// Revokes a key the caller administers.
+    static func revokeKey(_ api: APIContext, _ caller: Caller, id: Int64) async throws -> APIKey {
+        guard try await visibleKeys(caller, store: api.store).contains(where: { $0.id == id }) else {
+            throw APIError(.notFound, .notFoundItem, "there is no key \(id) you administer; list them with GET /api/v1/keys")
+        }
+        guard let key = try api.store.revokeAPIKey(id: id) else { throw APIError(.notFound, .notFoundItem, "there is no key \(id)") }
+        return key
     }
 
     /// The keys a caller administers: all for a server admin, those of its admin workspaces otherwise.

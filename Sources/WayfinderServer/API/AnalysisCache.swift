@@ -4,14 +4,15 @@ import JourneyAnalytics
 import JourneyModel
 import JourneyStore
 
-/// Built journey indexes, kept per (workspace, map, map version, event count, what the query
-/// needs), so repeated queries reuse one; a new map version or new events build a new one.
+/// Built journey indexes, kept per (workspace, map, map version, the store's watermark, what the
+/// query needs), so repeated queries reuse one; a new map version, new or forgotten events,
+/// stitched customers or edited personas build a new one.
 actor AnalysisCache {
     struct Key: Hashable, Sendable {
         var workspace: String
         var map: String
         var version: Int
-        var events: Int
+        var data: IndexWatermark
         var traits: [String]
         var properties: [String]
         var filters: String
@@ -27,8 +28,8 @@ actor AnalysisCache {
     /// The index for a query over a map of a workspace, built or reused.
     func index(store: JourneyStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
         let request = IndexRequest(queries: [query])
-        let events = try await store.eventCount()
-        let key = Key(workspace: workspace, map: map.id, version: map.version.number, events: events, traits: request.traitPaths,
+        let data = try await store.indexWatermark(workspace: workspace)
+        let key = Key(workspace: workspace, map: map.id, version: map.version.number, data: data, traits: request.traitPaths,
                       properties: request.propertyPaths, filters: "\(request.propertyFilters)")
         if let found = entries.firstIndex(where: { $0.key == key }) {
             let entry = entries.remove(at: found)

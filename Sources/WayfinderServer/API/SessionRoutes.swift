@@ -46,18 +46,25 @@ enum SessionRoutes {
             let body = try await APIJSON.object(request, limit: 16 * 1024)
             let current = try APIJSON.string(body, "current_password", required: true) ?? ""
             let new = try APIJSON.string(body, "new_password", required: true) ?? ""
-            let hash = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.passwordHash(user: session.user.id) }
-            guard await Passwords.verify(current, hash: hash) else {
-                throw APIError(.forbidden, .forbidden, "current_password: it is not your current password; type it again")
-            }
-            if let problem = Passwords.problem(new, minimumLength: settings.minimumPasswordLength) {
-                throw APIError(.badRequest, .invalidRequest, problem, problems: [.init(field: "new_password", message: problem)])
-            }
-            let newHash = await Passwords.hash(new, cost: settings.passwordCost)
-            try await storeCall { () async throws(WorkspaceStoreError) in
-                try await api.store.setPassword(user: session.user.id, passwordHash: newHash, keepSession: session.id)
-            }
+            try await changePassword(api, session: session, current: current, new: new)
             return APIJSON.noContent()
+        }
+    }
+
+    /// Replaces the password of the session's user after checking the current one and the rules
+    /// for a new one; the user's other sessions end, this one stays.
+    static func changePassword(_ api: APIContext, session: SessionRecord, current: String, new: String) async throws {
+        let settings = api.configuration.accounts
+        let hash = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.passwordHash(user: session.user.id) }
+        guard await Passwords.verify(current, hash: hash) else {
+            throw APIError(.forbidden, .forbidden, "current_password: it is not your current password; type it again")
+        }
+        if let problem = Passwords.problem(new, minimumLength: settings.minimumPasswordLength) {
+            throw APIError(.badRequest, .invalidRequest, problem, problems: [.init(field: "new_password", message: problem)])
+        }
+        let newHash = await Passwords.hash(new, cost: settings.passwordCost)
+        try await storeCall { () async throws(WorkspaceStoreError) in
+            try await api.store.setPassword(user: session.user.id, passwordHash: newHash, keepSession: session.id)
         }
     }
 

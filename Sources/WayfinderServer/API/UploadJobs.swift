@@ -6,7 +6,9 @@ import Logging
 
 /// Uploaded event files being stored: each is read in batches with the rules of
 /// `wayfinder import` and handed to the server's single ``EventWriter`` (which owns the identity
-/// graph), so uploads and collection stitch into one graph. Progress is kept per job for polling.
+/// graph), so uploads and collection stitch into one graph. Progress is kept per job for
+/// polling; the store records each upload and how it ended, so a poll after a restart still
+/// answers (an upload the server stopped during reads as `interrupted`).
 actor UploadJobs {
     /// One upload's progress.
     struct Job: Sendable, Codable {
@@ -29,17 +31,43 @@ actor UploadJobs {
             case id, workspace, file, format, status, bytes, records, imported, duplicates, quarantined, error, started, finished
             case bytesRead = "bytes_read"
         }
+
+        /// A job as the store recorded it, for an upload this process is not running.
+        init(_ record: UploadRecord) {
+            id = record.id
+            workspace = record.workspace
+            file = record.file
+            format = record.format
+            bytes = record.bytes
+            status = record.status == "running" ? "interrupted" : record.status
+            error = record.status == "running"
+                ? "the server stopped during this upload; what was stored stays, and uploading the file again completes it (duplicates are skipped)" : record.error
+            bytesRead = record.status == "done" ? record.bytes : 0
+            (records, imported, duplicates, quarantined) = (record.records, record.imported, record.duplicates, record.quarantined)
+            started = Date(timeIntervalSince1970: Double(record.startedAt) / 1000)
+            finished = record.finishedAt.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        }
+
+        /// A job this process has just started.
+        init(started record: UploadRecord) {
+            self.init(record)
+            status = "running"
+            error = nil
+        }
     }
 
     private var jobs: [String: Job] = [:]
     private var order: [String] = []
     private let keep = 200
 
-    /// Starts storing the file at `path` (deleted when done) and returns the job.
+    /// Records the upload in the store and starts storing the file at `path` (deleted when done); returns the job.
     func start(path: String, file: String, format: RecordReader.Format, workspace: String, bytes: Int64, writer: EventWriter,
-               store: JourneyStore, options: Importer.Options, logger: Logger) -> Job {
+               store: JourneyStore, options: Importer.Options, logger: Logger) async throws -> Job {
         let id = "upl_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-        let job = Job(id: id, workspace: workspace, file: file, format: format.rawValue, status: "running", bytes: bytes, started: Date())
+        let record = try await storeCall { () async throws(WorkspaceStoreError) in
+            try await store.startUpload(id: id, workspace: workspace, file: file, format: format.rawValue, bytes: bytes)
+        }
+        let job = Job(started: record)
         jobs[id] = job
         order.append(id)
         if order.count > keep, let oldest = order.first, jobs[oldest]?.status != "running" {
@@ -47,19 +75,23 @@ actor UploadJobs {
             jobs[oldest] = nil
         }
         Task.detached { [self] in
-            await self.run(id: id, path: path, file: file, format: format, writer: writer, store: store, options: options, logger: logger)
+            await self.run(id: id, path: path, source: record.source, file: file, format: format, writer: writer, store: store, options: options, logger: logger)
         }
         return job
     }
 
-    /// A job by id, within a workspace.
-    func job(_ id: String, workspace: String) -> Job? {
-        guard let job = jobs[id], job.workspace == workspace else { return nil }
-        return job
+    /// A job by id, within a workspace: this process's, else as the store recorded it.
+    func job(_ id: String, workspace: String, store: JourneyStore) async throws -> Job? {
+        if let job = jobs[id] { return job.workspace == workspace ? job : nil }
+        return try await storeCall { () async throws(WorkspaceStoreError) in try await store.upload(id: id, workspace: workspace) }.map { Job($0) }
     }
 
-    /// The jobs of a workspace, newest first.
-    func list(workspace: String) -> [Job] { order.reversed().compactMap { jobs[$0] }.filter { $0.workspace == workspace } }
+    /// The latest jobs of a workspace, newest first.
+    func list(workspace: String, store: JourneyStore) async throws -> [Job] {
+        let limit = keep
+        let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await store.uploads(workspace: workspace, limit: limit) }
+        return stored.map { jobs[$0.id] ?? Job($0) }
+    }
 
     private var waiters: [String: [CheckedContinuation<Job?, Never>]] = [:]
 
@@ -80,25 +112,27 @@ actor UploadJobs {
         }
     }
 
-    private func run(id: String, path: String, file: String, format: RecordReader.Format, writer: EventWriter, store: JourneyStore,
+    /// Records the end in the store, then in the job (so a waiter sees the store already updated).
+    private func end(_ id: String, status: String, error: String?, store: JourneyStore, logger: Logger) async {
+        do {
+            try await store.finishUpload(id: id, status: status, error: error)
+        } catch {
+            logger.error("could not record how an upload ended", metadata: ["upload.id": "\(id)", "error.type": "\(type(of: error))"])
+        }
+        update(id) {
+            $0.status = status
+            $0.error = error
+            if status == "done" { $0.bytesRead = $0.bytes }
+            $0.finished = Date()
+        }
+    }
+
+    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, writer: EventWriter, store: JourneyStore,
                      options: Importer.Options, logger: Logger) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let batches = RecordBatches(path: path, format: format, mapping: .standard, batchSize: options.batchSize, prepareWithJunk: options.junk,
                                     phoneCountry: options.phoneCountry)
         let origin = "upload \(id) \(file)"
-        // The upload gets its own row of sources, as a file of `wayfinder import` does.
-        let source: Int64
-        do {
-            source = try await store.openSource(path: "upload \(file)", format: format.rawValue)
-        } catch {
-            batches.cancel()
-            update(id) {
-                $0.status = "failed"
-                $0.error = "the store could not record the upload; try again"
-                $0.finished = Date()
-            }
-            return
-        }
         while true {
             let item = await withCheckedContinuation { continuation in
                 DispatchQueue.global(qos: .utility).async { continuation.resume(returning: batches.next()) }
@@ -117,27 +151,15 @@ actor UploadJobs {
                 } catch {
                     batches.cancel()
                     logger.error("upload failed", metadata: ["upload.id": "\(id)", "error.type": "\(type(of: error))"])
-                    update(id) {
-                        $0.status = "failed"
-                        $0.error = "the store could not take the events; what was stored before stays, and uploading the file again completes it (duplicates are skipped)"
-                        $0.finished = Date()
-                    }
+                    await end(id, status: "failed", error: "the store could not take the events; what was stored before stays, and uploading the file again completes it (duplicates are skipped)",
+                              store: store, logger: logger)
                     return
                 }
             case .end:
-                try? await store.finishSource(source)
-                update(id) {
-                    $0.status = "done"
-                    $0.bytesRead = $0.bytes
-                    $0.finished = Date()
-                }
+                await end(id, status: "done", error: nil, store: store, logger: logger)
                 return
             case .failure(let failure):
-                update(id) {
-                    $0.status = "failed"
-                    $0.error = "\(failure.description); what was stored before stays, and uploading the file again completes it"
-                    $0.finished = Date()
-                }
+                await end(id, status: "failed", error: "\(failure.description); what was stored before stays, and uploading the file again completes it", store: store, logger: logger)
                 return
             }
         }

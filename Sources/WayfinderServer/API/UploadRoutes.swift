@@ -37,8 +37,14 @@ enum UploadRoutes {
                 try? FileManager.default.removeItem(atPath: path)
                 throw APIError(.badRequest, .invalidRequest, "the upload is empty; send the file as the request body (curl --data-binary @events.csv)")
             }
-            let job = await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, workspace: workspace, bytes: size, writer: api.writer,
-                                              store: api.store, options: api.configuration.importOptions, logger: context.logger)
+            let job: UploadJobs.Job
+            do {
+                job = try await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, workspace: workspace, bytes: size, writer: api.writer,
+                                                  store: api.store, options: api.configuration.importOptions, logger: context.logger)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
             var response = APIJSON.response(encoding: job, status: .accepted)
             response.headers[.location] = "/api/v1/workspaces/\(workspace)/uploads/\(job.id)"
             return response
@@ -46,12 +52,12 @@ enum UploadRoutes {
         r.on(.get, "/api/v1/workspaces/{workspace}/uploads") { _, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.viewer, in: workspace)
-            return APIJSON.response(.object([("uploads", APIJSON.value(await api.uploads.list(workspace: workspace)))]))
+            return APIJSON.response(.object([("uploads", APIJSON.value(try await api.uploads.list(workspace: workspace, store: api.store)))]))
         }
         r.on(.get, "/api/v1/workspaces/{workspace}/uploads/{upload}") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("upload")
             try await caller.require(.viewer, in: workspace)
-            guard let job = await api.uploads.job(id, workspace: workspace) else {
+            guard let job = try await api.uploads.job(id, workspace: workspace, store: api.store) else {
                 throw APIError(.notFound, .notFoundItem, "there is no upload '\(id.prefix(40))' in workspace '\(workspace)'; list them with GET /api/v1/workspaces/\(workspace)/uploads")
             }
             return APIJSON.response(encoding: job)

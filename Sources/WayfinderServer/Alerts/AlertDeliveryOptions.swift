@@ -28,6 +28,9 @@ public struct AlertDeliveryOptions: Sendable {
     public var concurrency = 4
     /// The clock stage stays are measured with (injectable for tests).
     public var now: @Sendable () -> Date = { Date() }
+    /// Told the delivery id once each attempt is logged in the store (for an observer such as a
+    /// dashboard or a test that waits for the log).
+    public var attemptLogged: @Sendable (_ delivery: Int64) -> Void = { _ in }
 
     /// The defaults.
     public init() {}

@@ -122,6 +122,7 @@ public final class AlertDeliveryWorker: Service, Sendable {
         do {
             try await store.recordAlertAttempt(delivery: delivery.id, number: number, startedAt: started, durationMilliseconds: milliseconds,
                                                statusCode: outcome.status, error: outcome.error, retryAt: retryAt)
+            options.attemptLogged(delivery.id)
         } catch {
             logger.error("could not log an alert attempt", metadata: ["delivery": "\(delivery.id)", "error.code": "\(error.code)"])
         }

@@ -66,7 +66,7 @@ public final class EventWriter: Service, Sendable {
             let source: Int64
             do {
                 importer = try Importer(store: store, options: options)
-                source = try importer.openStream(name: stream, format: "http", alerts: alerts)
+                source = try importer.openStream(name: stream, format: Importer.collectionFormat, alerts: alerts)
             } catch {
                 started.withLock { $0 = .failure(error) }
                 ready.signal()
@@ -85,7 +85,7 @@ public final class EventWriter: Service, Sendable {
     /// Stores a group of records with the other groups waiting, and returns its counts once
     /// they are committed; throws ``Failure`` when they were not stored.
     ///
-    /// With `source` (a row from ``JourneyStore/openSource(path:format:)``, such as an uploaded
+    /// With `source` (a row from ``JourneyStore/startUpload(id:workspace:file:format:bytes:)``, such as an uploaded
     /// file), the group is counted there instead of in the writer's own stream.
     public func write(_ group: RecordGroup, source: Int64? = nil) async throws -> Importer.Counts {
         try await withCheckedThrowingContinuation { continuation in

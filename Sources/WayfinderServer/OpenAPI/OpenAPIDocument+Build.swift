@@ -1,5 +1,6 @@
 import CustomerData
 import Foundation
+import JourneyModel
 
 extension OpenAPIDocument {
     static func s(_ text: String) -> JSONValue { .string(text) }
@@ -100,18 +101,59 @@ extension OpenAPIDocument {
         ("Query", object(["kind", "journey"], [("kind", string), ("journey", string)])),
         ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject)])),
         ("Upload", object(["id", "workspace", "file", "format", "status", "bytes", "bytes_read", "records", "imported", "duplicates", "quarantined", "started"], [
-            ("id", string), ("workspace", string), ("file", string), ("format", string), ("status", obj(("enum", .array([s("running"), s("done"), s("failed")])))),
+            ("id", string), ("workspace", string), ("file", string), ("format", string), ("status", obj(("enum", .array([s("running"), s("done"), s("failed"), s("interrupted")])))),
             ("bytes", integer), ("bytes_read", integer), ("records", integer), ("imported", integer), ("duplicates", integer), ("quarantined", integer),
             ("error", nullableString), ("started", string), ("finished", nullableString),
         ])),
         ("UploadList", list("uploads", "Upload")),
+        ("AlertRule", object(["id", "workspace", "map", "kind", "name", "touchpoints", "url", "enabled", "created_at"], [
+            ("id", integer), ("workspace", string), ("map", string),
+            ("kind", obj(("enum", .array([s("negative-feedback"), s("stage-stay"), s("friction-touchpoint")])))), ("name", string),
+            ("touchpoints", array(string)), ("stage", nullableString), ("days", obj(("type", .array([s("number"), s("null")])))),
+            ("url", string), ("enabled", boolean), ("created_at", string), ("secret", string),
+        ])),
+        ("AlertRuleList", list("rules", "AlertRule")),
+        ("NewAlertRule", object(["map", "kind", "url"], [
+            ("map", string), ("kind", obj(("type", s("string")), ("enum", .array([s("negative-feedback"), s("stage-stay"), s("friction-touchpoint")])))),
+            ("url", string), ("name", string), ("secret", string), ("stage", string), ("days", number), ("touchpoints", array(string)),
+        ])),
+        ("AlertRuleChange", object(["enabled"], [("enabled", boolean)])),
+        ("AlertDelivery", object(["id", "rule", "status", "attempts", "created_at", "payload", "attempt_log"], [
+            ("id", integer), ("rule", integer), ("status", string), ("attempts", integer), ("next_attempt_at", nullableString),
+            ("created_at", string), ("delivered_at", nullableString), ("payload", anyObject), ("attempt_log", array(anyObject)),
+        ])),
+        ("AlertDeliveryList", list("deliveries", "AlertDelivery")),
     ]
+
+    /// Component names of the journey-as-code format's definitions.
+    static let formatPrefix = "Format"
+
+    /// The definitions of the journey-as-code JSON Schema (`wayfinder schema`), as components
+    /// named `Format…`, so that persona and map bodies are described as exactly as files are.
+    static let formatSchemas: [(String, JSONValue)] = {
+        guard case .object(let root)? = try? JSONParser.parse(JSONSchemaGenerator.json()),
+              case .object(let definitions)? = root.first(where: { $0.0 == "$defs" })?.1 else { return [] }
+        func rewrite(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(let entries):
+                return .object(entries.map { key, item in
+                    if key == "$ref", case .string(let target) = item, target.hasPrefix("#/$defs/") {
+                        return (key, .string("#/components/schemas/" + formatPrefix + target.dropFirst("#/$defs/".count)))
+                    }
+                    return (key, rewrite(item))
+                })
+            case .array(let items): return .array(items.map(rewrite))
+            default: return value
+            }
+        }
+        return definitions.map { (formatPrefix + $0.0, rewrite($0.1)) }
+    }()
 
     static func operation(_ op: Operation) -> JSONValue {
         var parameters: [JSONValue] = []
         for segment in op.path.split(separator: "/") where segment.hasPrefix("{") {
             let name = String(segment.dropFirst().dropLast())
-            let numeric = ["user", "key", "version", "comment", "share"].contains(name)
+            let numeric = ["user", "key", "version", "comment", "share", "rule", "delivery"].contains(name)
             parameters.append(obj(("name", s(name)), ("in", s("path")), ("required", .bool(true)), ("schema", numeric ? obj(("type", s("integer")), ("minimum", .number(0))) : string)))
         }
         for item in op.query {
@@ -129,7 +171,7 @@ extension OpenAPIDocument {
         switch op.body {
         case .none: break
         case .json(let name): entries.append(("requestBody", body([("application/json", ref(name))])))
-        case .document: entries.append(("requestBody", body([("application/json", object(["id"], [("id", string)]))])))
+        case .document(let name): entries.append(("requestBody", body([("application/json", ref(formatPrefix + name))])))
         case .workspaceText: entries.append(("requestBody", body([("application/yaml", string), ("application/json", anyObject)])))
         case .file: entries.append(("requestBody", body([("text/csv", string), ("application/x-ndjson", string), ("application/json", anyObject)])))
         case .form(let fields): entries.append(("requestBody", body([("application/x-www-form-urlencoded", object([], fields.map { ($0, string) }))])))
@@ -150,6 +192,7 @@ extension OpenAPIDocument {
             obj(("description", s("success")), ("content", obj((op.responseType, obj(("schema", ref(name)))))))
         } ?? obj(("description", s("success, no content")))
         responses.append((String(op.status), success))
+        if op.creates { responses.append(("201", success)) }
         let error = obj(("description", s("an error: the message says what to do")), ("content", obj(("application/json", obj(("schema", ref("Error")))))))
         var codes = [400, 404, 405, 413, 415, 422, 503]
         if op.access != .open { codes += [401, 403, 409, 429] }
@@ -186,7 +229,7 @@ extension OpenAPIDocument {
             ("openapi", s("3.1.0")),
             ("info", info),
             ("paths", .object(paths.map { ($0.0, JSONValue.object($0.1)) })),
-            ("components", .object([("schemas", .object(schemas)), ("securitySchemes", security)])),
+            ("components", .object([("schemas", .object(schemas + formatSchemas)), ("securitySchemes", security)])),
         ])
     }
 }

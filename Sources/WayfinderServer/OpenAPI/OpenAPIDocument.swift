@@ -10,7 +10,7 @@ public enum OpenAPIDocument {
     enum Body {
         case none
         case json(String)           // a schema name
-        case document               // a journey-as-code JSON document
+        case document(String)       // a journey-as-code JSON object: Persona or Journey of the format's JSON Schema
         case workspaceText          // YAML or JSON text
         case file                   // an event file
         case form([String])         // an HTML form's fields
@@ -29,31 +29,39 @@ public enum OpenAPIDocument {
         var responseType = "application/json"
         /// A page for the browser: HTML, a 303 to sign in when there is no session, errors as pages or JSON.
         var page = false
+        /// A save that creates what is missing: 201 with the same body when it did, else `status`.
+        var creates = false
     }
 
     static let ws = "/api/v1/workspaces/{workspace}"
 
+    /// A page the browser gets as HTML.
+    static func htmlPage(_ path: String, _ summary: String, access: Access = .open, query: [(name: String, type: String, description: String)] = []) -> Operation {
+        Operation(method: "get", path: path, summary: summary, tag: "pages", access: access, query: query, response: "Text", responseType: "text/html", page: true)
+    }
+
+    /// A form the browser posts, answered with a 303 onward (or the form again, with what to fix).
+    static func formPost(_ path: String, _ summary: String, _ fields: [String]) -> Operation {
+        Operation(method: "post", path: path, summary: summary, tag: "pages", access: .open, body: .form(fields), status: 303, page: true)
+    }
+
     /// The read-only pages (`PageRoutes`).
     static let pages: [Operation] = [
-        Operation(method: "get", path: "/signin", summary: "The sign-in page", tag: "pages", access: .open,
-                  query: [("next", "string", "the path to open after signing in")], response: "Text", responseType: "text/html", page: true),
-        Operation(method: "post", path: "/signin", summary: "Sign in from the form; sets the session cookie and goes on (303)", tag: "pages", access: .open,
-                  body: .form(["username", "password", "next", "token"]), status: 303, page: true),
-        Operation(method: "get", path: "/password", summary: "How to replace a one-time password", tag: "pages", access: .open, response: "Text", responseType: "text/html", page: true),
-        Operation(method: "post", path: "/signout", summary: "Sign out from the form (303 to the sign-in page)", tag: "pages", access: .open, body: .form(["csrf"]), status: 303, page: true),
+        htmlPage("/signin", "The sign-in page", query: [("next", "string", "the path to open after signing in")]),
+        formPost("/signin", "Sign in from the form; sets the session cookie and goes on (303)", ["username", "password", "next", "token"]),
+        htmlPage("/password", "The form that changes the signed-in user's password (303 to sign in without a session)"),
+        formPost("/password", "Change the password from the form: the current one, the new one twice and the session's csrf token (303 home)", ["csrf", "current", "new", "confirm"]),
+        htmlPage("/keys", "The API keys a signed-in admin manages, with the form that makes one"),
+        formPost("/keys", "Make a key from the form (kind, name, workspace, csrf); 303 to the keys page, which shows its secret once", ["csrf", "kind", "name", "workspace"]),
+        formPost("/keys/{key}/revoke", "Revoke a key from the form (303 to the keys page)", ["csrf"]),
+        formPost("/signout", "Sign out from the form (303 to the sign-in page)", ["csrf"]),
         Operation(method: "get", path: "/", summary: "The start: one's first workspace, or the sign-in page (303)", tag: "pages", access: .open, status: 303, page: true),
-        Operation(method: "get", path: "/w/{workspace}", summary: "A workspace's home: maps, personas, data sources, event counts", tag: "pages", access: .open,
-                  response: "Text", responseType: "text/html", page: true),
-        Operation(method: "get", path: "/w/{workspace}/maps/{map}", summary: "A journey map with live numbers on each touchpoint", tag: "pages", access: .open,
-                  response: "Text", responseType: "text/html", page: true),
-        Operation(method: "get", path: "/w/{workspace}/maps/{map}/report", summary: "The measured report of a map", tag: "pages", access: .open,
-                  response: "Text", responseType: "text/html", page: true),
-        Operation(method: "get", path: "/w/{workspace}/personas/{persona}", summary: "A persona and how many customers it describes", tag: "pages", access: .open,
-                  response: "Text", responseType: "text/html", page: true),
-        Operation(method: "get", path: "/share/{token}", summary: "The map behind a share link, read-only", tag: "pages", access: .share,
-                  response: "Text", responseType: "text/html", page: true),
-        Operation(method: "get", path: "/share/{token}/report", summary: "The report of the map behind a share link", tag: "pages", access: .share,
-                  response: "Text", responseType: "text/html", page: true),
+        htmlPage("/w/{workspace}", "A workspace's home: maps, personas, data sources, event counts"),
+        htmlPage("/w/{workspace}/maps/{map}", "A journey map with live numbers on each touchpoint"),
+        htmlPage("/w/{workspace}/maps/{map}/report", "The measured report of a map"),
+        htmlPage("/w/{workspace}/personas/{persona}", "A persona and how many customers it describes"),
+        htmlPage("/share/{token}", "The map behind a share link, read-only", access: .share),
+        htmlPage("/share/{token}/report", "The report of the map behind a share link", access: .share),
     ]
 
     static let operations: [Operation] = [
@@ -98,17 +106,17 @@ public enum OpenAPIDocument {
                   query: [("format", "string", "yaml or json")], response: "Document"),
 
         Operation(method: "get", path: ws + "/personas", summary: "Personas", tag: "personas", response: "PersonaList"),
-        Operation(method: "post", path: ws + "/personas", summary: "Create a persona from its journey-as-code JSON", tag: "personas", body: .document, status: 201, response: "Persona"),
+        Operation(method: "post", path: ws + "/personas", summary: "Create a persona from its journey-as-code JSON", tag: "personas", body: .document("Persona"), status: 201, response: "Persona"),
         Operation(method: "get", path: ws + "/personas/{persona}", summary: "A persona", tag: "personas", response: "Persona"),
-        Operation(method: "put", path: ws + "/personas/{persona}", summary: "Create or replace a persona", tag: "personas", body: .document, response: "Persona"),
+        Operation(method: "put", path: ws + "/personas/{persona}", summary: "Create or replace a persona (201 when it was created)", tag: "personas", body: .document("Persona"), response: "Persona", creates: true),
         Operation(method: "delete", path: ws + "/personas/{persona}", summary: "Delete a persona", tag: "personas", status: 204),
 
         Operation(method: "get", path: ws + "/maps", summary: "Journey maps", tag: "maps", response: "MapList"),
         Operation(method: "post", path: ws + "/maps", summary: "Create a map (version 1) from its journey-as-code JSON", tag: "maps",
-                  query: [("message", "string", "why")], body: .document, status: 201, response: "SaveResult"),
+                  query: [("message", "string", "why")], body: .document("Journey"), status: 201, response: "SaveResult"),
         Operation(method: "get", path: ws + "/maps/{map}", summary: "A map in its current version", tag: "maps", response: "Map"),
-        Operation(method: "put", path: ws + "/maps/{map}", summary: "Save a map as a new version", tag: "maps",
-                  query: [("message", "string", "why"), ("base_version", "integer", "the version the edit started from; 409 when it is not current")], body: .document, response: "SaveResult"),
+        Operation(method: "put", path: ws + "/maps/{map}", summary: "Save a map as a new version (201 when it was created)", tag: "maps",
+                  query: [("message", "string", "why"), ("base_version", "integer", "the version the edit started from; 409 when it is not current")], body: .document("Journey"), response: "SaveResult", creates: true),
         Operation(method: "delete", path: ws + "/maps/{map}", summary: "Delete a map with its versions and comments", tag: "maps", status: 204),
         Operation(method: "get", path: ws + "/maps/{map}/versions", summary: "Versions of a map", tag: "maps", response: "VersionList"),
         Operation(method: "get", path: ws + "/maps/{map}/versions/{version}", summary: "A map in one version", tag: "maps", response: "Map"),
@@ -117,6 +125,15 @@ public enum OpenAPIDocument {
         Operation(method: "get", path: ws + "/maps/{map}/diff", summary: "The diff of two versions, as wayfinder diff --format json", tag: "maps",
                   query: [("from", "integer", "the old version"), ("to", "integer", "the new version")], response: "Diff"),
 
+        Operation(method: "get", path: ws + "/alerts", summary: "Alert rules of the workspace's maps (workspace admins; secrets are never listed)", tag: "alerts",
+                  query: [("map", "string", "only the rules of this map")], response: "AlertRuleList"),
+        Operation(method: "post", path: ws + "/alerts", summary: "Add an alert rule to a map (admins): its signing secret is in this answer only", tag: "alerts", body: .json("NewAlertRule"), status: 201, response: "AlertRule"),
+        Operation(method: "get", path: ws + "/alerts/{rule}", summary: "One alert rule", tag: "alerts", response: "AlertRule"),
+        Operation(method: "patch", path: ws + "/alerts/{rule}", summary: "Pause or resume a rule (admins)", tag: "alerts", body: .json("AlertRuleChange"), response: "AlertRule"),
+        Operation(method: "delete", path: ws + "/alerts/{rule}", summary: "Remove a rule with its deliveries (admins)", tag: "alerts", status: 204),
+        Operation(method: "get", path: ws + "/alerts/{rule}/deliveries", summary: "The delivery log of a rule: each delivery with its payload and attempts, newest first", tag: "alerts",
+                  query: [("status", "string", "pending, delivered or failed"), ("limit", "integer", "at most this many (default 50, at most 500)")], response: "AlertDeliveryList"),
+        Operation(method: "post", path: ws + "/alerts/{rule}/deliveries/{delivery}/redeliver", summary: "Send a delivery again, now (admins)", tag: "alerts", response: "AlertDelivery"),
         Operation(method: "get", path: ws + "/maps/{map}/comments", summary: "Comment threads of a map", tag: "comments",
                   query: [("resolved", "boolean", "false leaves resolved threads out")], response: "ThreadList"),
         Operation(method: "post", path: ws + "/maps/{map}/comments", summary: "Start a thread on the map, a touchpoint or a card", tag: "comments", body: .json("NewComment"), status: 201, response: "Comment"),

@@ -13,8 +13,10 @@ import NIOCore
 enum PageRoutes {
     /// The cookie that pairs the sign-in form with the browser that asked for it.
     static let formCookie = "wayfinder_signin"
+    /// The cookie that lets the keys page show a key just made, once.
+    static let newKeyCookie = "wayfinder_new_key"
 
-    static func register(_ r: APIRegistrar, pages: Pages) {
+    static func register(_ r: APIRegistrar, pages: Pages, newKeys: NewKeyNotes) {
         let api = r.api
         let settings = api.configuration.accounts
 
@@ -41,9 +43,75 @@ enum PageRoutes {
             }
         }
         r.open(.get, "/password") { request, _ in
-            guard let session = try await session(api, request) else { return redirect("/signin") }
-            return page(pages.error(ErrorView(heading: "Choose your own password", message: "You signed in with a one-time password. Choose your own with PUT /api/v1/session/password (JSON {\"current\": …, \"new\": …} with the X-CSRF-Token of GET /api/v1/session), then sign in again."),
-                                    frame: frame("Choose a password", session)), status: .ok)
+            guard let session = try await session(api, request) else { return redirect("/signin?next=/password") }
+            return passwordForm(pages, settings, session, status: .ok)
+        }
+        r.open(.post, "/password") { request, _ in
+            let form = try await FormBody.read(request)
+            guard let session = try await session(api, request) else { return redirect("/signin?next=/password") }
+            guard Authenticator.constantTimeEqual(form["csrf"] ?? "", session.csrfToken) else {
+                return passwordForm(pages, settings, session, status: .forbidden,
+                                    error: "This form did not carry this session's token; it may be from an older page. Type the passwords again here.")
+            }
+            let new = form["new"] ?? ""
+            guard new == form["confirm"] ?? "" else {
+                return passwordForm(pages, settings, session, status: .badRequest, error: "The new password and its repetition differ; type both again.")
+            }
+            do {
+                try await SessionRoutes.changePassword(api, session: session, current: form["current"] ?? "", new: new)
+            } catch let error as APIError where error.status == .forbidden || error.status == .badRequest {
+                let message = error.status == .forbidden ? "That is not your current password; type it again."
+                    : error.message.replacingOccurrences(of: "password: ", with: "").capitalizedFirst + "."
+                return passwordForm(pages, settings, session, status: error.status, error: message)
+            }
+            return redirect("/")
+        }
+        r.open(.get, "/keys") { request, _ in
+            guard let session = try await session(api, request) else { return redirect("/signin?next=/keys") }
+            if session.user.mustChangePassword { return redirect("/password") }
+            guard let token = request.cookies[newKeyCookie]?.value, !token.isEmpty else {
+                return try await keysPage(api, pages, request, session, status: .ok)
+            }
+            var response = try await keysPage(api, pages, request, session, status: .ok, created: await newKeys.take(token, user: session.user.id))
+            response.setCookie(Cookie(name: newKeyCookie, value: "", maxAge: 0, path: "/keys", secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        }
+        r.open(.post, "/keys") { request, _ in
+            let (form, session): ([String: String], SessionRecord)
+            switch try await keysForm(api, pages, request, redo: "Make the key") {
+            case .answer(let response): return response
+            case .checked(let checked, let signedIn): (form, session) = (checked, signedIn)
+            }
+            guard let kind = APIKey.Kind(rawValue: form["kind"] ?? "") else {
+                return try await keysPage(api, pages, request, session, status: .badRequest, error: "Choose the kind of key: write, read or read-write.")
+            }
+            let workspace = form["workspace"].flatMap { $0.isEmpty ? nil : $0 }
+            let created: NewAPIKey
+            do {
+                created = try await AccountRoutes.createKey(api, Caller(credential: .session(session), store: api.store), kind: kind, name: form["name"] ?? "", workspace: workspace)
+            } catch let error as APIError where error.status != .internalServerError {
+                return try await keysPage(api, pages, request, session, status: error.status, error: error.message.capitalizedFirst)
+            }
+            let origin = (settings.secureCookies ? "https://" : "http://") + (request.head.authority ?? "127.0.0.1:8080")
+            // Shown once by the page the browser is sent to, so that reloading it makes no second key.
+            let note = await newKeys.keep(KeysView.Created(id: created.key.id, secret: created.secret, collects: created.key.kind.collects, origin: origin),
+                                          user: session.user.id)
+            var response = redirect("/keys")
+            response.setCookie(Cookie(name: newKeyCookie, value: note, maxAge: 60, path: "/keys", secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        }
+        r.open(.post, "/keys/{key}/revoke") { request, context in
+            let session: SessionRecord
+            switch try await keysForm(api, pages, request, redo: "Revoke the key") {
+            case .answer(let response): return response
+            case .checked(_, let signedIn): session = signedIn
+            }
+            do {
+                _ = try await AccountRoutes.revokeKey(api, Caller(credential: .session(session), store: api.store), id: try context.number("key"))
+            } catch let error as APIError where error.status != .internalServerError {
+                return try await keysPage(api, pages, request, session, status: error.status, error: error.message.capitalizedFirst)
+            }
+            return redirect("/keys")
         }
         r.open(.post, "/signout") { request, _ in
             let form = try await FormBody.read(request)
@@ -183,6 +251,47 @@ enum PageRoutes {
         return response
     }
 
+    /// A form posted from the keys page: its fields and session once checked, or the answer instead.
+    enum KeysForm {
+        case checked([String: String], SessionRecord)
+        case answer(Response)
+    }
+
+    /// Reads a keys form: a session is needed (else sign in), a chosen password (else choose
+    /// one), and the session's token in the form (else the page again, saying to `redo` it).
+    static func keysForm(_ api: APIContext, _ pages: Pages, _ request: Request, redo: String) async throws -> KeysForm {
+        let form = try await FormBody.read(request)
+        guard let session = try await session(api, request) else { return .answer(redirect("/signin?next=/keys")) }
+        if session.user.mustChangePassword { return .answer(redirect("/password")) }
+        guard Authenticator.constantTimeEqual(form["csrf"] ?? "", session.csrfToken) else {
+            return .answer(try await keysPage(api, pages, request, session, status: .forbidden,
+                                              error: "This form did not carry this session's token; it may be from an older page. \(redo) again here."))
+        }
+        return .checked(form, session)
+    }
+
+    /// The keys page of a signed-in admin, or a page saying who manages keys.
+    static func keysPage(_ api: APIContext, _ pages: Pages, _ request: Request, _ session: SessionRecord, status: HTTPResponse.Status,
+                         created: KeysView.Created? = nil, error: String? = nil) async throws -> Response {
+        let caller = Caller(credential: .session(session), store: api.store)
+        let keys: [APIKey]
+        do { keys = try await AccountRoutes.visibleKeys(caller, store: api.store) } catch let refusal as APIError {
+            return page(pages.error(ErrorView(heading: "Keys are managed by admins", message: refusal.message.capitalizedFirst + "."),
+                                    frame: frame("API keys", session)), status: refusal.status)
+        }
+        let workspaces = try await storeCall { () async throws(WorkspaceStoreError) in
+            session.user.isAdmin ? try await api.store.workspaces().map(\.id)
+                : try await api.store.memberships(user: session.user.id).filter { $0.role == .admin }.map(\.workspace)
+        }
+        let view = KeysView(keys: keys.reversed(), workspaces: workspaces, serverAdmin: session.user.isAdmin, csrf: session.csrfToken, created: created, error: error)
+        return page(pages.keys(view, frame: frame("API keys", session)), status: status)
+    }
+
+    static func passwordForm(_ pages: Pages, _ settings: AccountSettings, _ session: SessionRecord, status: HTTPResponse.Status, error: String? = nil) -> Response {
+        page(pages.password(PasswordView(oneTime: session.user.mustChangePassword, error: error, minimumLength: settings.minimumPasswordLength),
+                            frame: frame("Choose a password", session)), status: status)
+    }
+
     static func frame(_ title: String, _ session: SessionRecord, workspace: String? = nil) -> PageFrame {
         PageFrame(title: title, workspace: workspace, user: session.user.email, csrf: session.csrfToken)
     }
@@ -198,6 +307,11 @@ enum PageRoutes {
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
+}
+
+extension String {
+    /// The text with its first letter in upper case.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
 
 /// A form posted as `application/x-www-form-urlencoded`.

@@ -3,7 +3,7 @@
 /// renderers made (SVG, persona cards), which escape every value themselves.
 enum PageTemplates {
     static let all: [(name: String, text: String)] = [
-        ("head", head), ("foot", foot), ("signin", signIn), ("home", home), ("map", map), ("persona", persona),
+        ("head", head), ("foot", foot), ("signin", signIn), ("password", password), ("keys", keys), ("home", home), ("map", map), ("persona", persona),
         ("shared", shared), ("error", error),
     ]
 
@@ -22,7 +22,7 @@ enum PageTemplates {
         <header class="bar">
         <a class="brand" href="{{home}}">Wayfinder</a>
         {{#workspace}}<span class="crumb">{{workspace}}</span>{{/workspace}}
-        {{#user}}<form class="signout" method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><span>{{user}}</span> <button type="submit">Sign out</button></form>{{/user}}
+        {{#user}}<form class="signout" method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><a href="/password" title="Change your password">{{user}}</a> <button type="submit">Sign out</button></form>{{/user}}
         </header>
         <main>
 
@@ -55,6 +55,59 @@ enum PageTemplates {
         {{> foot}}
         """
 
+    static let password = """
+        {{> head}}
+        <section class="signin">
+        <h1>Choose a password</h1>
+        {{#oneTime}}<p class="banner">You signed in with a one-time password. Choose your own to go on; it replaces the one-time password everywhere.</p>{{/oneTime}}
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/password">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="text" name="username" autocomplete="username" value="{{user}}" hidden>
+        <label for="current">Current password</label>
+        <input id="current" name="current" type="password" autocomplete="current-password" required>
+        <label for="new">New password (at least {{minimumLength}} characters; a passphrase of several words is easy to remember)</label>
+        <input id="new" name="new" type="password" autocomplete="new-password" minlength="{{minimumLength}}" required>
+        <label for="confirm">The new password again</label>
+        <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="{{minimumLength}}" required>
+        <button type="submit">Change password</button>
+        </form>
+        <p>Your other sessions are signed out; this one stays.</p>
+        </section>
+        {{> foot}}
+        """
+
+    static let keys = """
+        {{> head}}
+        <h1>API keys</h1>
+        <p>Write keys send events (<code>/v1/*</code>, as an SDK's write key); read and read-write keys call the JSON API (<code>Authorization: Bearer …</code>). A key's secret is shown once, when it is made; the server keeps only its hash.</p>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#created}}<section class="banner" role="status">
+        <h2>Key {{id}} made: copy its secret now</h2>
+        <p><code class="secret">{{secret}}</code></p>
+        <p>It is not shown again. {{#collects}}Send an event with it:<br><code>curl -u '{{secret}}:' -H 'Content-Type: application/json' -d '{"userId": "user-1", "event": "Signed Up"}' {{origin}}/v1/track</code>{{/collects}}</p>
+        </section>{{/created}}
+        <h2>Make a key</h2>
+        <form method="post" action="/keys" class="keyform">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="kind">Kind</label>
+        <select id="kind" name="kind"><option value="write">write: sends events only</option><option value="read">read: reads the API</option><option value="read-write">read-write: reads and changes through the API</option></select>
+        <label for="name">Name (where it will live, such as website or warehouse)</label>
+        <input id="name" name="name" maxlength="100">
+        <label for="scope">Workspace</label>
+        <select id="scope" name="workspace">{{#scopes}}<option value="{{value}}">{{label}}</option>{{/scopes}}</select>
+        <button type="submit">Make the key</button>
+        </form>
+        <h2>Keys</h2>
+        {{^keys}}<p>No keys yet.</p>{{/keys}}
+        {{#hasKeys}}<table><thead><tr><th>id</th><th>kind</th><th>name</th><th>starts with</th><th>workspace</th><th>made</th><th>revoked</th><th></th></tr></thead><tbody>{{/hasKeys}}
+        {{#keys}}<tr><td class="n">{{id}}</td><td>{{kind}}</td><td>{{name}}</td><td><code>{{prefix}}</code></td><td>{{scope}}</td><td>{{createdAt}}</td><td>{{revokedAt}}</td>
+        <td>{{#active}}<form method="post" action="/keys/{{id}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Revoke</button></form>{{/active}}</td></tr>
+        {{/keys}}
+        {{#hasKeys}}</tbody></table>{{/hasKeys}}
+        {{> foot}}
+        """
+
     static let home = """
         {{> head}}
         <h1>{{name}}</h1>
@@ -75,6 +128,7 @@ enum PageTemplates {
         <ul class="personas">{{#personas}}<li><a href="{{link}}">{{name}}</a>{{#quote}} · “{{quote}}”{{/quote}}</li>{{/personas}}</ul>
         <h2>Data sources</h2>
         {{^sources}}<p>No data yet. Import a file with <code>wayfinder import</code> or point an SDK at <code>/v1/batch</code>.</p>{{/sources}}
+        <p>SDKs send events with a write key; admins make and revoke keys on the <a href="/keys">API keys</a> page.</p>
         {{#hasSources}}<table><thead><tr><th>source</th><th>format</th><th>events stored</th><th>duplicates</th><th>quarantined</th><th>started</th></tr></thead><tbody>{{/hasSources}}
         {{#sources}}<tr><td>{{path}}</td><td>{{format}}</td><td class="n">{{imported}}</td><td class="n">{{duplicates}}</td><td class="n">{{quarantined}}</td><td>{{startedAt}}</td></tr>
         {{/sources}}

@@ -47,6 +47,66 @@ public struct SignInView: Sendable {
     }
 }
 
+/// The form that replaces the signed-in user's password.
+public struct PasswordView: Sendable {
+    /// Whether the user signed in with a one-time password that must be replaced first.
+    public var oneTime: Bool
+    /// Why the last attempt failed.
+    public var error: String?
+    /// The shortest password accepted.
+    public var minimumLength: Int
+
+    public init(oneTime: Bool, error: String? = nil, minimumLength: Int) {
+        self.oneTime = oneTime
+        self.error = error
+        self.minimumLength = minimumLength
+    }
+}
+
+/// The keys a signed-in admin manages, the form that makes one, and a new key's secret once.
+public struct KeysView: Sendable {
+    public struct Row: Sendable {
+        public var id: Int64
+        public var kind: String
+        public var name: String
+        public var prefix: String
+        public var scope: String
+        public var createdAt: String
+        public var revokedAt: String
+        public var active: Bool
+        /// The session's token, for the row's revoke form.
+        public var csrf: String
+    }
+
+    public struct Created: Sendable {
+        public var id: Int64
+        public var secret: String
+        public var collects: Bool
+        /// The server's own address, for the curl example.
+        public var origin: String
+    }
+
+    public struct Scope: Sendable {
+        public var value: String
+        public var label: String
+    }
+
+    public var keys: [Row]
+    public var scopes: [Scope]
+    public var created: Created?
+    public var error: String?
+
+    public init(keys: [APIKey], workspaces: [String], serverAdmin: Bool, csrf: String, created: Created? = nil, error: String? = nil) {
+        self.keys = keys.map { key in
+            Row(id: key.id, kind: key.kind.rawValue, name: key.name, prefix: key.prefix, scope: key.workspace ?? "every workspace",
+                createdAt: key.createdAt, revokedAt: key.revokedAt ?? "", active: key.isActive, csrf: csrf)
+        }
+        scopes = workspaces.map { Scope(value: $0, label: $0) } + (serverAdmin ? [Scope(value: "", label: "every workspace (server admins only)")] : [])
+        self.created = created
+        self.error = error
+    }
+}
+
 /// A workspace's home: its maps, personas, data sources and event counts.
 public struct HomeView: Sendable {
     public struct MapRow: Sendable {

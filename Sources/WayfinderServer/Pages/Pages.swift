@@ -14,6 +14,8 @@ public struct Pages: Sendable {
     }
 
     public func signIn(_ view: SignInView, frame: PageFrame) -> String { render("signin", view, frame) }
+    public func password(_ view: PasswordView, frame: PageFrame) -> String { render("password", view, frame) }
+    public func keys(_ view: KeysView, frame: PageFrame) -> String { render("keys", view, frame) }
     public func home(_ view: HomeView, frame: PageFrame) -> String { render("home", view, frame) }
     public func map(_ view: MapView, frame: PageFrame) -> String { render("map", view, frame) }
     public func persona(_ view: PersonaView, frame: PageFrame) -> String { render("persona", view, frame) }
@@ -37,6 +39,8 @@ public struct Pages: Sendable {
         td.n { text-align: right; font-variant-numeric: tabular-nums; }
         .figures { display: flex; gap: 2rem; list-style: none; padding: 0; }
         .signin { max-width: 22rem; } .signin label, .signin input, .signin button { display: block; width: 100%; margin: 0.3rem 0; }
+        .keyform { max-width: 30rem; } .keyform label, .keyform input, .keyform select { display: block; width: 100%; margin: 0.3rem 0; }
+        code.secret { font-size: 1.1rem; user-select: all; word-break: break-all; }
         .error { color: #9b2c2c; } .banner { background: #fefcbf; padding: 0.5rem 0.8rem; }
         section.map svg { max-width: 100%; height: auto; }
         footer { color: var(--muted); padding: 1rem 1.2rem; }

@@ -28,6 +28,7 @@ public struct WayfinderServer: Sendable {
     let analyses = AnalysisCache()
     let uploads = UploadJobs()
     let pages: Pages
+    let newKeys = NewKeyNotes()
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
     public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
@@ -76,7 +77,8 @@ public struct WayfinderServer: Sendable {
         CommentRoutes.register(registrar)
         AnalysisRoutes.register(registrar)
         UploadRoutes.register(registrar)
-        PageRoutes.register(registrar, pages: pages)
+        AlertRoutes.register(registrar, worker: alertWorker)
+        PageRoutes.register(registrar, pages: pages, newKeys: newKeys)
         let document = OpenAPIDocument.json
         registrar.open(.get, "/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
@@ -93,21 +95,22 @@ public struct WayfinderServer: Sendable {
         return routeTable.withLock { $0?.all() ?? [] }
     }
 
-    /// On a first start (no user yet), creates the server admin `admin@localhost`, with the password
-    /// given (from `WAYFINDER_ADMIN_PASSWORD`) or a generated one-time password, which is returned
-    /// so the caller prints it once; it is never logged. Nil when users exist or a password was given.
-    public func bootstrapAdmin(password: String?) async throws -> (email: String, oneTimePassword: String?)? {
+    /// On a first start (no user yet), creates the server admin (`admin@localhost` unless `email`
+    /// says otherwise), with the password given (from `WAYFINDER_ADMIN_PASSWORD`, or the demo's) or
+    /// a generated one-time password, which is returned so the caller prints it once; it is never
+    /// logged. Nil when users exist already.
+    public func bootstrapAdmin(password: String?, email: String = "admin@localhost", name: String = "Admin") async throws
+        -> (email: String, oneTimePassword: String?)? {
         guard !(try await store.hasUsers()) else { return nil }
-        let email = "admin@localhost"
         if let password {
             if let problem = Passwords.problem(password, minimumLength: configuration.accounts.minimumPasswordLength) {
                 throw BootstrapFailure(description: "WAYFINDER_ADMIN_PASSWORD: " + problem.replacingOccurrences(of: "password: ", with: ""))
             }
-            _ = try await store.createUser(email: email, name: "Admin", passwordHash: await Passwords.hash(password, cost: configuration.accounts.passwordCost), isAdmin: true)
+            _ = try await store.createUser(email: email, name: name, passwordHash: await Passwords.hash(password, cost: configuration.accounts.passwordCost), isAdmin: true)
             return (email, nil)
         }
         let generated = String(JourneyStore.randomSecret(prefix: "").prefix(24))
-        _ = try await store.createUser(email: email, name: "Admin", passwordHash: await Passwords.hash(generated, cost: configuration.accounts.passwordCost),
+        _ = try await store.createUser(email: email, name: name, passwordHash: await Passwords.hash(generated, cost: configuration.accounts.passwordCost),
                                        isAdmin: true, mustChangePassword: true)
         return (email, generated)
     }
@@ -120,8 +123,9 @@ public struct WayfinderServer: Sendable {
 
     /// The application: the router, the HTTP server, the writer, which stops after the HTTP
     /// server has finished its requests, and the alert delivery worker. The writer does not start
-    /// again, so a server runs once.
-    public func application() -> some ApplicationProtocol {
+    /// again, so a server runs once. `onListening` receives the server's URL (with the port
+    /// chosen when the configuration asks for port 0) once it accepts connections.
+    public func application(onListening: (@Sendable (_ url: String) async -> Void)? = nil) -> some ApplicationProtocol {
         let logger = self.logger
         return Application(
             router: router(),
@@ -131,13 +135,15 @@ public struct WayfinderServer: Sendable {
                 let address = channel.localAddress
                 let url = "http://\(address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "-"):\(address?.port ?? 0)"
                 logger.notice("server listening", metadata: ["url": "\(url)"])
+                await onListening?(url)
             },
             logger: logger)
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully: the listener closes, requests in
     /// flight finish, the writer commits what is waiting, and only then does this return.
-    public func run() async throws {
-        try await application().runService()  // graceful shutdown on SIGTERM and SIGINT
+    /// `onListening` receives the server's URL once it accepts connections.
+    public func run(onListening: (@Sendable (_ url: String) async -> Void)? = nil) async throws {
+        try await application(onListening: onListening).runService()  // graceful shutdown on SIGTERM and SIGINT
     }
 }
