@@ -124,7 +124,8 @@ public struct WayfinderServer: Sendable {
     /// The application: the router, the HTTP server, the writer, which stops after the HTTP
     /// server has finished its requests, and the alert delivery worker. The writer does not start
     /// again, so a server runs once. `onListening` receives the server's URL (with the port
-    /// chosen when the configuration asks for port 0) once it accepts connections.
+    /// chosen when the configuration asks for port 0) once it accepts connections, before the
+    /// `server listening` log line.
     public func application(onListening: (@Sendable (_ url: String) async -> Void)? = nil) -> some ApplicationProtocol {
         let logger = self.logger
         return Application(
@@ -134,8 +135,10 @@ public struct WayfinderServer: Sendable {
             onServerRunning: { channel in
                 let address = channel.localAddress
                 let url = "http://\(address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "-"):\(address?.port ?? 0)"
-                logger.notice("server listening", metadata: ["url": "\(url)"])
+                // Logged after `onListening` returns, so that what it prints (the first admin's
+                // one-time password, the demo's links) is out before anyone acting on this line.
                 await onListening?(url)
+                logger.notice("server listening", metadata: ["url": "\(url)"])
             },
             logger: logger)
     }
