@@ -67,4 +67,29 @@ struct ClassificationTests {
         // Every rule selects some events and rejects others, so a wrong answer anywhere shows.
         #expect(fixture.journey.touchpoints.allSatisfy { expected[$0.id, default: 0] > 0 }, "\(expected)")
     }
+
+    @Test("a map or workspace too large for the index's small integers is refused with what to do, not misread")
+    func tooLarge() throws {
+        let line = #"{"type":"track","event":"Review","anonymousId":"c1","messageId":"m1","timestamp":"2026-01-01T00:00:00Z","properties":{}}"#
+        let fixture = try StoreFixture.fromNDJSON([line], workspace: Self.workspace)
+        var journey = fixture.journey
+        journey.touchpoints = (0..<65_534).map { number in
+            var touchpoint = fixture.journey.touchpoints[0]
+            touchpoint.id = "t\(number)"
+            return touchpoint
+        }
+        let touchpoints = #expect(throws: IndexBuilder.Failure.self) {
+            try IndexBuilder(workspace: fixture.workspace, journey: journey).build(from: fixture.store)
+        }
+        #expect(touchpoints?.description.contains("65534 touchpoints") == true, "\(String(describing: touchpoints))")
+        journey.touchpoints.removeLast()
+        _ = try IndexBuilder(workspace: fixture.workspace, journey: journey).build(from: fixture.store)
+
+        var workspace = fixture.workspace
+        workspace.personas = (0..<255).map { Persona(id: "p\($0)", name: "P\($0)") }
+        let personas = #expect(throws: IndexBuilder.Failure.self) {
+            try IndexBuilder(workspace: workspace, journey: fixture.journey).build(from: fixture.store)
+        }
+        #expect(personas?.description.contains("255 personas") == true, "\(String(describing: personas))")
+    }
 }

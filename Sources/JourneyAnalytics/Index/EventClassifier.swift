@@ -212,8 +212,9 @@ struct EventClassifier {
         }
     }
 
-    /// Mixes one part of a key into the hash: its length and its first and last eight bytes (the
-    /// key's bytes are compared in full on a hit, so the hash need only spread the keys).
+    /// Mixes one part of a key into the hash: its length and every byte, eight at a time (the
+    /// last word overlapping the one before it), so that names differing only in the middle,
+    /// such as page paths with ids, spread over the table instead of sharing one chain.
     @inline(__always)
     private static func mix(_ part: UnsafeBufferPointer<UInt8>, into hash: inout UInt64) {
         let count = part.count
@@ -221,10 +222,13 @@ struct EventClassifier {
         guard let base = part.baseAddress else { return }
         if count >= 8 {
             let raw = UnsafeRawPointer(base)
-            hash = (hash ^ raw.loadUnaligned(as: UInt64.self)) &* 0x100_0000_01b3
-            hash ^= hash >> 29
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0x100_0000_01b3
-            hash ^= hash >> 29
+            var offset = 0
+            while offset < count {
+                let word = raw.loadUnaligned(fromByteOffset: min(offset, count - 8), as: UInt64.self)
+                hash = (hash ^ word) &* 0x100_0000_01b3
+                hash ^= hash >> 29
+                offset += 8
+            }
         } else {
             for byte in part { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         }

@@ -87,6 +87,13 @@ public struct IndexBuilder: Sendable {
 
     private func assemble(from store: JourneyStore, progress: (@Sendable (Int, Int) -> Void)?) throws -> JourneyIndex {
         let started = DispatchTime.now()
+        // Touchpoints and personas are held as small integers, with their top values reserved.
+        guard journey.touchpoints.count < Int(Self.offMap) else {
+            throw Failure(description: "the map '\(journey.id)' has \(journey.touchpoints.count) touchpoints; the analytics index takes at most \(Int(Self.offMap) - 1), so split it into several maps")
+        }
+        guard workspace.personas.count < Int(JourneyIndex.noPersona) else {
+            throw Failure(description: "the workspace has \(workspace.personas.count) personas; the analytics index takes at most \(Int(JourneyIndex.noPersona) - 1), so merge some")
+        }
         guard request.propertyFilters.count <= 8 else {
             throw Failure(description: "at most 8 property filters can be applied at once (\(request.propertyFilters.count) given)")
         }

@@ -142,8 +142,6 @@ public final class Importer {
         quarantine = QuarantineWriter(path: store.quarantinePath)
     }
 
-
-
     /// Imports one file.
     public func importFile(_ path: String, format: RecordReader.Format? = nil, mapping: CSVMapping = .standard,
                            progress: ((Progress) -> Void)? = nil) throws -> FileSummary {
