@@ -30,8 +30,11 @@ struct BenchReport: Encodable {
     var repeats: Int
     /// Every build's seconds, the first one first; `indexBuildSeconds` and `eventsPerSecond` are of the fastest.
     var indexBuildRuns: [Double] = []
+    /// The ordered stage funnel with its step times (median and p90).
     var funnelSeconds: Double = 0
     var funnelSteps: [Int] = []
+    /// The same funnel counting only (`step_times: false`), what `windowFunnel` computes.
+    var funnelCountsSeconds: Double = 0
     var barePassSeconds: Double = 0
     var barePassOneThreadSeconds: Double = 0
     var barePassChecksum: Int64 = 0
@@ -80,6 +83,7 @@ struct BenchReport: Encodable {
         case feedbackBytes = "feedback_bytes"
         case funnelSeconds = "funnel_seconds"
         case funnelSteps = "funnel_steps"
+        case funnelCountsSeconds = "funnel_counts_seconds"
         case barePassSeconds = "bare_pass_seconds"
         case barePassOneThreadSeconds = "bare_pass_one_thread_seconds"
         case barePassChecksum = "bare_pass_checksum"
@@ -108,6 +112,7 @@ struct BenchReport: Encodable {
         try container.encode(repeats, forKey: .repeats)
         try container.encode(funnelSeconds, forKey: .funnelSeconds)
         try container.encode(funnelSteps, forKey: .funnelSteps)
+        try container.encode(funnelCountsSeconds, forKey: .funnelCountsSeconds)
         try container.encode(barePassSeconds, forKey: .barePassSeconds)
         try container.encode(barePassOneThreadSeconds, forKey: .barePassOneThreadSeconds)
         try container.encode(barePassChecksum, forKey: .barePassChecksum)

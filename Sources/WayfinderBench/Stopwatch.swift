@@ -18,6 +18,19 @@ enum Stopwatch {
         }
         return (fastest, result!)
     }
+
+    /// The fastest of `repeats` runs of each of `first` and `second`, run in turn, so that both
+    /// meet the same moments of a shared machine; and the last runs' results.
+    static func best<A, B>(of repeats: Int, alternating first: () throws -> A, _ second: () throws -> B) rethrows
+        -> (first: (seconds: Double, result: A), second: (seconds: Double, result: B)) {
+        var fastest = (Double.infinity, Double.infinity)
+        var results: (A?, B?) = (nil, nil)
+        for _ in 0..<repeats {
+            fastest.0 = min(fastest.0, try seconds { results.0 = try first() })
+            fastest.1 = min(fastest.1, try seconds { results.1 = try second() })
+        }
+        return ((fastest.0, results.0!), (fastest.1, results.1!))
+    }
 }
 
 extension Duration {

@@ -32,6 +32,8 @@ struct WayfinderBench {
         let store = try JourneyStore(path: options.db)
 
         let funnelQuery = AnalysisQuery(kind: .funnel, journey: journey.id)
+        var countsQuery = funnelQuery
+        countsQuery.options.stepTimes = false
         let pathsQuery = AnalysisQuery(kind: .paths, journey: journey.id)
         let conformanceQuery = AnalysisQuery(kind: .conformance, journey: journey.id)
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: [funnelQuery, pathsQuery]))
@@ -54,7 +56,14 @@ struct WayfinderBench {
         let funnel = try Stopwatch.best(of: options.repeats) { try FunnelAnalysis.run(funnelQuery, on: index) }
         report.funnelSeconds = funnel.seconds
         report.funnelSteps = funnel.result.steps.map(\.customers)
-        let bare = Stopwatch.best(of: options.repeats) { BarePass.sum(index, threads: 2) }
+        // The counting funnel and the bare pass in turn, so that their ratio is of the same moments.
+        let (counts, bare) = try Stopwatch.best(of: options.repeats, alternating: {
+            try FunnelAnalysis.run(countsQuery, on: index)
+        }, { BarePass.sum(index, threads: 2) })
+        report.funnelCountsSeconds = counts.seconds
+        guard counts.result.steps.map(\.customers) == report.funnelSteps else {
+            throw BenchFailure("the funnel without step times counted \(counts.result.steps.map(\.customers)), with them \(report.funnelSteps)")
+        }
         report.barePassSeconds = bare.seconds
         report.barePassChecksum = bare.result
         let single = Stopwatch.best(of: options.repeats) { BarePass.sum(index, threads: 1) }

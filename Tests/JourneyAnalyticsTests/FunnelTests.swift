@@ -10,8 +10,8 @@ struct FunnelTests {
     static let day = 86_400
 
     /// Steps reached by one customer's classified events, per the definition, mode by mode.
-    static func reference(_ trace: [Event], mode: Options.FunnelMode, window: Int) -> Int {
-        let stages = trace.map { TinyJourney.stageOf[$0.name]! }, times = trace.map(\.second)
+    static func reference(_ trace: [Event], mode: Options.FunnelMode, window: Int, stepOf: [String: Int] = TinyJourney.stageOf) -> Int {
+        let stages = trace.map { stepOf[$0.name] ?? -1 }, times = trace.map(\.second)
         var best = 0
         for start in trace.indices where stages[start] == 0 {
             var reached = 1
@@ -44,29 +44,33 @@ struct FunnelTests {
         return best
     }
 
-    static func expectedCounts(_ events: [Event], mode: Options.FunnelMode, window: Int) -> [Int] {
+    static func expectedCounts(_ events: [Event], mode: Options.FunnelMode, window: Int, stepOf: [String: Int] = TinyJourney.stageOf) -> [Int] {
         var counts = [0, 0, 0]
         for trace in TinyJourney.traces(events).values {
-            let reached = reference(trace, mode: mode, window: window)
+            let reached = reference(trace, mode: mode, window: window, stepOf: stepOf)
             for step in 0..<reached { counts[step] += 1 }
         }
         return counts
     }
 
-    static func funnel(_ index: JourneyIndex, mode: Options.FunnelMode = .ordered, windowDays: Double = 30) throws -> FunnelResult {
+    static func funnel(_ index: JourneyIndex, mode: Options.FunnelMode = .ordered, windowDays: Double = 30, stepTimes: Bool = true,
+                       steps: [String] = []) throws -> FunnelResult {
         var options = Options()
         options.mode = mode
         options.windowDays = windowDays
+        options.stepTimes = stepTimes
+        options.steps = steps
         return try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index)
     }
 
-    @Test("random journeys: every mode and window equals the reference")
+    @Test("random journeys: every mode and window equals the reference, with and without step times, for stage and touchpoint steps")
     func randomJourneys() throws {
         var random = SplitMix64(seed: 42)
         var events: [Event] = []
         let names = ["A1", "A2", "B1", "C1", "X", "A1", "B1"]
+        // Up to 14 events a customer: counting without step times reads the first 8 without a loop.
         for customer in 0..<300 {
-            for _ in 0 ..< 1 + Int(random.next() % 8) {
+            for _ in 0 ..< 1 + Int(random.next() % 14) {
                 // Few distinct times, so equal timestamps are common.
                 let second = Int(random.next() % 12) * 3 * Self.day + (random.next() % 3 == 0 ? 0 : Int(random.next() % 5))
                 events.append(Event(customer: "c\(customer)", name: names[Int(random.next() % UInt64(names.count))], second: second))
@@ -76,14 +80,39 @@ struct FunnelTests {
         for position in stride(from: events.count - 1, to: 0, by: -1) { events.swapAt(position, Int(random.next() % UInt64(position + 1))) }
         let directory = try TemporaryDirectory()
         let index = try TinyJourney.index(events, in: directory)
+        let touchpointSteps = ["A1": 0, "B1": 1, "C1": 2]
         for mode in Options.FunnelMode.allCases {
             for windowDays in [1.0, 7, 30] {
-                let result = try Self.funnel(index, mode: mode, windowDays: windowDays)
-                let expected = Self.expectedCounts(events, mode: mode, window: Int(windowDays) * Self.day)
-                #expect(result.steps.map(\.customers) == expected, "\(mode) \(windowDays) days")
-                #expect(result.steps[1].dropOff == expected[0] - expected[1])
-                if expected[0] > 0 { #expect(result.steps[2].overall == Double(expected[2]) / Double(expected[0])) }
+                for stepTimes in [true, false] {
+                    let result = try Self.funnel(index, mode: mode, windowDays: windowDays, stepTimes: stepTimes)
+                    let expected = Self.expectedCounts(events, mode: mode, window: Int(windowDays) * Self.day)
+                    #expect(result.steps.map(\.customers) == expected, "\(mode) \(windowDays) days, step times \(stepTimes)")
+                    #expect(result.steps[1].dropOff == expected[0] - expected[1])
+                    if expected[0] > 0 { #expect(result.steps[2].overall == Double(expected[2]) / Double(expected[0])) }
+                    #expect((result.steps[1].medianSeconds != nil) == (stepTimes && mode != .anyOrder && expected[1] > 0))
+
+                    let touchpoints = try Self.funnel(index, mode: mode, windowDays: windowDays, stepTimes: stepTimes, steps: ["a1", "b1", "c1"])
+                    let expectedTouchpoints = Self.expectedCounts(events, mode: mode, window: Int(windowDays) * Self.day, stepOf: touchpointSteps)
+                    #expect(touchpoints.steps.map(\.customers) == expectedTouchpoints, "touchpoints, \(mode) \(windowDays) days, step times \(stepTimes)")
+                }
             }
+        }
+    }
+
+    @Test("counting without step times: journeys longer than 49.7 days, whose span the index cannot hold exactly")
+    func longSpans() throws {
+        let directory = try TemporaryDirectory()
+        let index = try TinyJourney.index([
+            Event(customer: "slow", name: "A1", second: 0), Event(customer: "slow", name: "B1", second: 55 * Self.day),
+            Event(customer: "slow", name: "C1", second: 56 * Self.day),
+            Event(customer: "steady", name: "A1", second: 0), Event(customer: "steady", name: "B1", second: 40 * Self.day),
+            Event(customer: "steady", name: "C1", second: 49 * Self.day),
+        ], in: directory)
+        for stepTimes in [true, false] {
+            #expect(try Self.funnel(index, windowDays: 60, stepTimes: stepTimes).steps.map(\.customers) == [2, 2, 2])
+            #expect(try Self.funnel(index, windowDays: 50, stepTimes: stepTimes).steps.map(\.customers) == [2, 1, 1])
+            #expect(try Self.funnel(index, windowDays: 49, stepTimes: stepTimes).steps.map(\.customers) == [2, 1, 1])
+            #expect(try Self.funnel(index, windowDays: 48, stepTimes: stepTimes).steps.map(\.customers) == [2, 1, 0])
         }
     }
 
@@ -209,7 +238,7 @@ struct FunnelTests {
         #expect(none.customers == 0 && none.conversion == nil && none.steps[1].conversion == nil)
     }
 
-    @Test("breakdown by persona and filters by channel and date")
+    @Test("breakdown by persona and filters by channel and date, with and without step times")
     func breakdownAndFilters() throws {
         let directory = try TemporaryDirectory()
         let events = [
@@ -218,7 +247,14 @@ struct FunnelTests {
             Event(customer: "free", name: "A1", second: 10), Event(customer: "free", name: "B1", second: 20 * Self.day),
         ]
         let index = try TinyJourney.index(events, in: directory)
+        for stepTimes in [true, false] {
+            try breakdownAndFilters(index, stepTimes: stepTimes)
+        }
+    }
+
+    func breakdownAndFilters(_ index: JourneyIndex, stepTimes: Bool) throws {
         var query = AnalysisQuery(kind: .funnel, journey: "tiny", breakdown: Breakdown(kind: .persona))
+        query.options.stepTimes = stepTimes
         let result = try FunnelAnalysis.run(query, on: index)
         #expect(result.steps.map(\.customers) == [2, 2, 0])
         #expect(result.breakdown?.map(\.key) == ["runner", "none"])

@@ -4,7 +4,8 @@
 #
 #   pm4py     every directly-follows edge, start, end and variant count equal to `analyze paths`
 #   DuckDB    the stage funnel in SQL (benchmarks/peers/funnel_sql.py): ordered over 30 and 7
-#             days, strict and any order, every step equal to `analyze funnel`
+#             days, strict and any order, and ordered counting only (--no-step-times) over
+#             30, 7 and 1 days, every step equal to `analyze funnel`
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json
@@ -102,6 +103,11 @@ for run_spec in ordered:30 ordered:7 strict:30 strict:7 any_order:30 any_order:7
     mode="${run_spec%:*}" days="${run_spec#*:}"
     in_background "$work/funnel-$mode-$days.json" funnel --format json --mode "$mode" --window-days "$days"
     funnels+=("$run_spec=$work/funnel-$mode-$days.json")
+done
+# Without step times the ordered funnel only counts, on a separate code path.
+for days in 30 7 1; do
+    in_background "$work/funnel-counts-$days.json" funnel --format json --mode ordered --window-days "$days" --no-step-times
+    funnels+=("ordered:$days:counts=$work/funnel-counts-$days.json")
 done
 in_background "$work/paths.json" paths --format json --top 100000
 in_background "$work/personas.json" personas --format json

@@ -1,10 +1,11 @@
 """Checks the engine's stage funnels against the same funnels written in SQL for DuckDB.
 
-Usage: python3 check_funnel_duckdb.py EVENTS_CSV MODE:DAYS=FUNNEL_JSON ...
+Usage: python3 check_funnel_duckdb.py EVENTS_CSV MODE:DAYS[:counts]=FUNNEL_JSON ...
 
 EVENTS_CSV is `wayfinder analyze events --format csv`; each FUNNEL_JSON is `wayfinder analyze
-funnel --format json --mode MODE --window-days DAYS` (MODE ordered, strict or any_order). The
-SQL is in funnel_sql.py; every step's count must be equal.
+funnel --format json --mode MODE --window-days DAYS` (MODE ordered, strict or any_order), with
+`--no-step-times` when the spec ends in `:counts` (the engine then only counts, another code
+path). The SQL is in funnel_sql.py; every step's count must be equal.
 """
 
 import sys
@@ -22,7 +23,8 @@ def main(csv_path: str, runs: list[str]) -> None:
     loaded_steps: list[str] | None = None
     for run in runs:
         spec, _, path = run.partition("=")
-        mode, _, days = spec.partition(":")
+        mode, days, *flags = spec.split(":")
+        label = f"{mode} funnel{' counting only' if 'counts' in flags else ''}, {days}-day window"
         engine = funnel_counts(load_json(path))
         steps = [step for step, _ in engine]
         if steps != loaded_steps:
@@ -33,8 +35,8 @@ def main(csv_path: str, runs: list[str]) -> None:
         peer = con.execute(funnel_sql.counts_sql(mode, len(steps), int(days) * 86400)).fetchone()
         seconds = time.perf_counter() - started
         for (step, count), peer_count in zip(engine, peer):
-            report.equal(f"{mode} funnel, {days}-day window, step {step}", count, peer_count, "duckdb")
-        report.note(f"{mode:9} {days:>2} days: engine {[count for _, count in engine]}, duckdb {list(peer)} ({seconds:.2f} s)")
+            report.equal(f"{label}, step {step}", count, peer_count, "duckdb")
+        report.note(f"{mode:9} {days:>2} days{' (counting only)' if 'counts' in flags else ''}: engine {[count for _, count in engine]}, duckdb {list(peer)} ({seconds:.2f} s)")
     report.finish()
 
 

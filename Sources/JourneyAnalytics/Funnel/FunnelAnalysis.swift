@@ -26,7 +26,7 @@ public enum FunnelAnalysis {
                 index.touchpoints.withUnsafeBufferPointer { touchpoints in
                     plan.single.withUnsafeBufferPointer { single in
                         count(customers, FunnelColumns(timestamps: timestamps, touchpoints: touchpoints, single: single),
-                              selection: selection, plan: plan, mode: options.mode, window: window)
+                              selection: selection, plan: plan, options: options, window: window)
                     }
                 }
             }
@@ -35,11 +35,18 @@ public enum FunnelAnalysis {
     }
 
     /// The counts of `customers`.
-    private static func count(_ customers: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: Plan,
-                              mode: Options.FunnelMode, window: Int64) -> Partial {
-        let steps = plan.names.count
+    private static func count(_ customers: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: Plan, options: Options, window: Int64) -> Partial {
+        let steps = plan.names.count, mode = options.mode
         var partial = Partial(steps: steps, groups: selection.groupCount)
         let counter = FunnelCounter(steps: steps)
+        if mode == .ordered, !options.stepTimes, !selection.filtersEvents, OrderedReach.applies(to: plan) {
+            let reach = OrderedReach(plan: plan, window: window, groups: selection.groupCount)
+            reach.count(customers, of: selection.index, selection: selection, into: &partial) { events in
+                counter.ordered(events, columns, selection: selection, plan: plan, window: window)
+            }
+            return partial
+        }
+        let times = options.stepTimes && mode != .anyOrder
         for customer in customers where selection.includes(customer: customer) {
             let events = selection.events(of: customer)
             guard !events.isEmpty else { continue }
@@ -52,7 +59,7 @@ public enum FunnelAnalysis {
             partial.considered += 1
             guard reached > 0 else { continue }
             partial.reached[selection.group(of: customer) * steps + reached - 1] += 1
-            if mode != .anyOrder {
+            if times {
                 for step in 1..<max(1, reached) { partial.gaps[step].append(counter.chain[step] - counter.chain[step - 1]) }
                 if reached > 1 { partial.total.append(counter.chain[reached - 1] - counter.chain[0]) }
             }

@@ -78,7 +78,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         }
         // Order statistics of each step's gaps (and of the whole span), one job per core, over
         // the per-thread lists as they are.
-        let timings = options.mode == .anyOrder ? [] : Parallel.each(steps + 1) { list -> (median: Double?, p90: Double?) in
+        let timings = options.mode == .anyOrder || !options.stepTimes ? [] : Parallel.each(steps + 1) { list -> (median: Double?, p90: Double?) in
             Quantiles.summary(parts: partials.map { list < steps ? $0.gaps[list] : $0.total }, within: 0...Int64(options.windowDays * 86_400_000))
         }
         func makeSteps(_ counts: [Int], times: Bool) -> [Step] {
@@ -93,7 +93,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
             }
         }
         let all = cumulative(nil)
-        self.steps = makeSteps(all, times: options.mode != .anyOrder)
+        self.steps = makeSteps(all, times: !timings.isEmpty)
         stepKind = plan.kind
         mode = options.mode
         windowDays = options.windowDays

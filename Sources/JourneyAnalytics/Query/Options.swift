@@ -30,6 +30,9 @@ public struct Options: Codable, Sendable, Equatable {
     public var windowDays: Double = 30
     /// How the funnel counts.
     public var mode: FunnelMode = .ordered
+    /// Funnel: compute the median and 90th percentile times between steps (ordered and strict
+    /// modes). Without them an ordered funnel only counts, several times faster.
+    public var stepTimes: Bool = true
     /// Variants to list.
     public var top: Int = 20
     /// Count consecutive repeats of a touchpoint once.
@@ -68,7 +71,7 @@ public struct Options: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case steps, mode, top, aliases, examples, before, after
-        case windowDays = "window_days", collapseRepeats = "collapse_repeats", sankeyFrom = "sankey_from", sankeyTo = "sankey_to"
+        case windowDays = "window_days", stepTimes = "step_times", collapseRepeats = "collapse_repeats", sankeyFrom = "sankey_from", sankeyTo = "sankey_to"
         case sankeySteps = "sankey_steps", sankeyWidth = "sankey_width", gapDays = "gap_days", repeatContactDays = "repeat_contact_days"
         case serviceChannels = "service_channels", slowFactor = "slow_factor", minimumCustomers = "minimum_customers", compareKind = "compare_kind"
     }
@@ -80,6 +83,7 @@ public struct Options: Codable, Sendable, Equatable {
         steps = try container.decodeIfPresent([String].self, forKey: .steps) ?? defaults.steps
         windowDays = try container.decodeIfPresent(Double.self, forKey: .windowDays) ?? defaults.windowDays
         mode = try container.decodeIfPresent(FunnelMode.self, forKey: .mode) ?? defaults.mode
+        stepTimes = try container.decodeIfPresent(Bool.self, forKey: .stepTimes) ?? defaults.stepTimes
         top = try container.decodeIfPresent(Int.self, forKey: .top) ?? defaults.top
         collapseRepeats = try container.decodeIfPresent(Bool.self, forKey: .collapseRepeats) ?? defaults.collapseRepeats
         aliases = try container.decodeIfPresent([Alias].self, forKey: .aliases) ?? defaults.aliases

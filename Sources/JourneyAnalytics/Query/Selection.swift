@@ -22,6 +22,8 @@ struct Selection: Sendable {
 
     /// Whether events are filtered beyond the time range.
     var filtersEvents: Bool { channels != nil || flags != 0 }
+    /// Whether a date range cuts customers' events.
+    var restrictsTime: Bool { from != nil || to != nil }
 
     init(index: JourneyIndex, range: DateRange?, filters: Filters, breakdown: Breakdown? = nil) throws(AnalysisError) {
         self.index = index
