@@ -50,10 +50,14 @@ def main():
                    for i, (a, b) in enumerate(zip(steps, duckdb["funnel_steps"])) if a != b],
     }
     targets = {
-        "funnel_vs_clickhouse": {"value": ratio(clickhouse["funnel_seconds"], engine["funnel_seconds"]), "target": 10,
-                                 "meaning": "ClickHouse windowFunnel seconds / engine funnel seconds (≥ 10)"},
-        "funnel_vs_bare_pass": {"value": ratio(engine["funnel_seconds"], engine["bare_pass_seconds"]), "target": 5,
-                                "meaning": "engine funnel seconds / bare pass seconds (≤ 5)", "smaller_is_better": True},
+        "funnel_vs_clickhouse": {"value": ratio(clickhouse["funnel_seconds"], engine["funnel_counts_seconds"]), "target": 10,
+                                 "meaning": "ClickHouse windowFunnel seconds / engine funnel seconds, both counting only (≥ 10)"},
+        "funnel_vs_bare_pass": {"value": ratio(engine["funnel_counts_seconds"], engine["bare_pass_seconds"]), "target": 5,
+                                "meaning": "engine counting funnel seconds / bare pass seconds, timed in turn (≤ 5)",
+                                "smaller_is_better": True},
+        "funnel_with_step_times_vs_clickhouse": {
+            "value": ratio(clickhouse["funnel_seconds"], engine["funnel_seconds"]), "target": 10,
+            "meaning": "ClickHouse windowFunnel seconds / engine funnel seconds with median and p90 step times (≥ 10)"},
         "paths_vs_pm4py": {"value": ratio(pm4py["paths_seconds"], engine_slice["paths_seconds"]), "target": 20,
                            "meaning": "pm4py DFG + variants seconds / engine paths seconds, slice (≥ 20)"},
         "conformance_vs_pm4py": {"value": ratio(pm4py["replay_seconds"], engine_slice["conformance_seconds"]), "target": 50,
@@ -92,14 +96,21 @@ def main():
     print("| work | engine (s) | peer | peer (s) | ratio | target | verdict |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     t = targets
-    print(f"| ordered stage funnel, 30 days, full data | {seconds(engine['funnel_seconds'])} | ClickHouse {clickhouse['version']} "
-          f"windowFunnel | {seconds(clickhouse['funnel_seconds'])} | {times(t['funnel_vs_clickhouse']['value'])} | ≥ 10× | "
-          f"{t['funnel_vs_clickhouse']['verdict']} |")
-    print(f"| ordered stage funnel, 30 days, full data | {seconds(engine['funnel_seconds'])} | DuckDB {duckdb['version']} SQL | "
-          f"{seconds(duckdb['funnel_seconds'])} | {times(ratio(duckdb['funnel_seconds'], engine['funnel_seconds']))} | — | — |")
-    print(f"| ordered stage funnel vs bare pass over timestamps | {seconds(engine['funnel_seconds'])} | bare pass (2 threads) | "
-          f"{seconds(engine['bare_pass_seconds'])} | {times(t['funnel_vs_bare_pass']['value'])} of the pass | ≤ 5× | "
-          f"{t['funnel_vs_bare_pass']['verdict']} |")
+    print(f"| ordered stage funnel, 30 days, counting (`--no-step-times`) | {seconds(engine['funnel_counts_seconds'])} | "
+          f"ClickHouse {clickhouse['version']} windowFunnel | {seconds(clickhouse['funnel_seconds'])} | "
+          f"{times(t['funnel_vs_clickhouse']['value'])} | ≥ 10× | {t['funnel_vs_clickhouse']['verdict']} |")
+    print(f"| same funnel with median and p90 step times (default) | {seconds(engine['funnel_seconds'])} | "
+          f"ClickHouse windowFunnel (counts only) | {seconds(clickhouse['funnel_seconds'])} | "
+          f"{times(t['funnel_with_step_times_vs_clickhouse']['value'])} | ≥ 10× | "
+          f"{t['funnel_with_step_times_vs_clickhouse']['verdict']} |")
+    print(f"| ordered stage funnel, counting | {seconds(engine['funnel_counts_seconds'])} | DuckDB {duckdb['version']} SQL | "
+          f"{seconds(duckdb['funnel_seconds'])} | {times(ratio(duckdb['funnel_seconds'], engine['funnel_counts_seconds']))} | — | — |")
+    print(f"| counting funnel vs bare pass over timestamps (timed in turn) | {seconds(engine['funnel_counts_seconds'])} | "
+          f"bare pass (2 threads) | {seconds(engine['bare_pass_seconds'])} | {times(t['funnel_vs_bare_pass']['value'])} of the pass | "
+          f"≤ 5× | {t['funnel_vs_bare_pass']['verdict']} |")
+    print(f"| funnel with step times vs bare pass | {seconds(engine['funnel_seconds'])} | bare pass (2 threads) | "
+          f"{seconds(engine['bare_pass_seconds'])} | "
+          f"{times(ratio(engine['funnel_seconds'], engine['bare_pass_seconds']))} of the pass | — | — |")
     print(f"| DFG + variants, slice | {seconds(engine_slice['paths_seconds'])} | pm4py {pm4py['version']} | "
           f"{seconds(pm4py['paths_seconds'])} | {times(t['paths_vs_pm4py']['value'])} | ≥ 20× | {t['paths_vs_pm4py']['verdict']} |")
     print(f"| conformance, slice | {seconds(engine_slice['conformance_seconds'])} | pm4py token-based replay | "
