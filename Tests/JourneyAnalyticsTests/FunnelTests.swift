@@ -99,7 +99,7 @@ struct FunnelTests {
         }
     }
 
-    @Test("counting without step times: journeys longer than 49.7 days, whose span the index cannot hold exactly")
+    @Test("with and without step times: journeys longer than 2^32 milliseconds (49.7 days), and the window's inclusive edge")
     func longSpans() throws {
         let directory = try TemporaryDirectory()
         let index = try TinyJourney.index([

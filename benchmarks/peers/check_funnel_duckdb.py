@@ -23,7 +23,10 @@ def main(csv_path: str, runs: list[str]) -> None:
     loaded_steps: list[str] | None = None
     for run in runs:
         spec, _, path = run.partition("=")
-        mode, days, *flags = spec.split(":")
+        mode, days, *flags = spec.split(":") + [""]
+        flags = [flag for flag in flags if flag]
+        if mode not in ("ordered", "strict", "any_order") or not days.isdigit() or not path:
+            sys.exit(f"check_funnel_duckdb: expected MODE:DAYS[:counts]=FUNNEL_JSON with MODE ordered, strict or any_order, got {run!r}")
         label = f"{mode} funnel{' counting only' if 'counts' in flags else ''}, {days}-day window"
         engine = funnel_counts(load_json(path))
         steps = [step for step, _ in engine]

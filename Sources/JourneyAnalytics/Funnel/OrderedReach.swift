@@ -20,7 +20,7 @@ struct OrderedReach: ~Copyable {
     private static let lanes = 4
 
     private let plan: FunnelAnalysis.Plan
-    private let steps: Int
+    private var steps: Int { plan.names.count }
     private let window: Int64
     private let groups: Int
     /// `lanes` × groups × (steps + 1) counts of furthest levels.
@@ -35,10 +35,9 @@ struct OrderedReach: ~Copyable {
 
     init(plan: FunnelAnalysis.Plan, window: Int64, groups: Int) {
         self.plan = plan
-        steps = plan.names.count
         self.window = window
         self.groups = groups
-        counts = .allocate(capacity: Self.lanes * groups * (steps + 1))
+        counts = .allocate(capacity: Self.lanes * groups * (plan.names.count + 1))
         counts.initialize(repeating: 0)
         masks = .allocate(capacity: 2 * (Self.unrolled + 1))
         masks.initialize(repeating: 0, count: 2 * (Self.unrolled + 1))
@@ -89,42 +88,38 @@ struct OrderedReach: ~Copyable {
         let masks = masks, other = masks + (Self.unrolled + 1)
         index.offsets.withUnsafeBufferPointer { offsets in
             index.timestamps.withUnsafeBufferPointer { timestamps in
-                index.spans.withUnsafeBufferPointer { spans in
-                    @inline(__always)
-                    func record(_ customer: Int, _ events: Range<Int>, long: Bool, _ level: Int, _ group: Int) {
-                        var reached = level
-                        // Both sides are evaluated so that the common case takes no unpredictable branch.
-                        let windowMatters = long && reached >= 2
-                        if windowMatters { reached = exact(events) }
-                        counts[((customer & (Self.lanes - 1)) &* groups &+ group) &* levels &+ reached] &+= 1
+                /// Counts a customer with events; the window can only matter when they span more than it.
+                @inline(__always)
+                func record(_ customer: Int, _ events: Range<Int>, _ level: Int, _ group: Int) {
+                    var reached = level
+                    // Both sides are evaluated so that the common case takes no unpredictable branch.
+                    let windowMatters = (timestamps[events.upperBound &- 1] &- timestamps[events.lowerBound] > window) && reached >= 2
+                    if windowMatters { reached = exact(events) }
+                    counts[((customer & (Self.lanes - 1)) &* groups &+ group) &* levels &+ reached] &+= 1
+                }
+                guard !selection.restrictsTime, selection.customers == nil, selection.groups == nil else {
+                    for customer in customers where selection.includes(customer: customer) {
+                        let events = selection.events(of: customer)
+                        guard !events.isEmpty else { continue }
+                        record(customer, events, Self.level(events, codes, bits, masks), selection.group(of: customer))
                     }
-                    guard !selection.restrictsTime, selection.customers == nil, selection.groups == nil else {
-                        for customer in customers where selection.includes(customer: customer) {
-                            let events = selection.events(of: customer)
-                            guard !events.isEmpty else { continue }
-                            let long = timestamps[events.upperBound - 1] - timestamps[events.lowerBound] > window
-                            record(customer, events, long: long, Self.level(events, codes, bits, masks), selection.group(of: customer))
-                        }
-                        return
-                    }
-                    // A span read as UInt32.max may be longer: the window matters then unless it is longer still.
-                    let limit = min(window, Int64(UInt32.max) - 1)
-                    let half = customers.count / 2
-                    var a = customers.lowerBound, b = a + half
-                    while a < customers.lowerBound + half {
-                        let eventsA = offsets[a] ..< offsets[a &+ 1], eventsB = offsets[b] ..< offsets[b &+ 1]
-                        let levelA = Self.level(eventsA, codes, bits, masks)
-                        let levelB = Self.level(eventsB, codes, bits, other)
-                        if !eventsA.isEmpty { record(a, eventsA, long: Int64(spans[a]) > limit, levelA, 0) }
-                        if !eventsB.isEmpty { record(b, eventsB, long: Int64(spans[b]) > limit, levelB, 0) }
-                        a &+= 1
-                        b &+= 1
-                    }
-                    while b < customers.upperBound {
-                        let events = offsets[b] ..< offsets[b &+ 1]
-                        if !events.isEmpty { record(b, events, long: Int64(spans[b]) > limit, Self.level(events, codes, bits, masks), 0) }
-                        b &+= 1
-                    }
+                    return
+                }
+                let half = customers.count / 2
+                var a = customers.lowerBound, b = a + half
+                while a < customers.lowerBound + half {
+                    let eventsA = offsets[a] ..< offsets[a &+ 1], eventsB = offsets[b] ..< offsets[b &+ 1]
+                    let levelA = Self.level(eventsA, codes, bits, masks)
+                    let levelB = Self.level(eventsB, codes, bits, other)
+                    if !eventsA.isEmpty { record(a, eventsA, levelA, 0) }
+                    if !eventsB.isEmpty { record(b, eventsB, levelB, 0) }
+                    a &+= 1
+                    b &+= 1
+                }
+                while b < customers.upperBound {
+                    let events = offsets[b] ..< offsets[b &+ 1]
+                    if !events.isEmpty { record(b, events, Self.level(events, codes, bits, masks), 0) }
+                    b &+= 1
                 }
             }
         }

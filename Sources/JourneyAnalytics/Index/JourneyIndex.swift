@@ -28,9 +28,6 @@ public struct JourneyIndex: Sendable {
     public let offsets: [Int]
     /// Event times, milliseconds since 1970.
     public let timestamps: [Int64]
-    /// Per customer, milliseconds from the first to the last event, at most `UInt32.max` (about
-    /// 49.7 days; a longer span reads as `UInt32.max`).
-    public let spans: [UInt32]
     /// Event touchpoints.
     public let touchpoints: [UInt16]
     /// Event stages.
@@ -74,7 +71,7 @@ public struct JourneyIndex: Sendable {
     /// Bytes the arrays hold (what one pass over the index reads, and most of its resident size).
     public var memoryBytes: Int {
         timestamps.count * 8 + touchpoints.count * 2 + stages.count + channels.count + propertyFlags.count
-            + customers.count * 8 + offsets.count * 8 + spans.count * 4 + personas.count + offMapEvents.count * 4
+            + customers.count * 8 + offsets.count * 8 + personas.count + offMapEvents.count * 4
             + traits.values.reduce(0) { $0 + $1.codes.count * 4 } + properties.values.reduce(0) { $0 + $1.codes.count * 4 }
     }
 
@@ -92,10 +89,6 @@ public struct JourneyIndex: Sendable {
         self.customers = customers
         self.offsets = offsets
         self.timestamps = timestamps
-        spans = (0 ..< customers.count).map { customer in
-            let first = offsets[customer], end = offsets[customer + 1]
-            return end > first ? UInt32(clamping: timestamps[end - 1] - timestamps[first]) : 0
-        }
         self.touchpoints = touchpoints
         let table = touchpointStage
         stages = touchpoints.map { table[Int($0)] }

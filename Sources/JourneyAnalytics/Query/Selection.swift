@@ -116,7 +116,7 @@ struct Selection: Sendable {
     @inline(__always)
     func events(of customer: Int) -> Range<Int> {
         let all = index.events(of: customer)
-        guard from != nil || to != nil else { return all }
+        guard restrictsTime else { return all }
         var low = all.lowerBound, high = all.upperBound
         if let from { low = Self.firstIndex(in: index.timestamps, all, notBefore: from) }
         if let to { high = Self.firstIndex(in: index.timestamps, low ..< all.upperBound, notBefore: to) }
