@@ -115,7 +115,7 @@ let package = Package(
         ),
         .target(
             name: "WayfinderTesting",
-            dependencies: ["JourneyModel", "CZlib"],
+            dependencies: ["JourneyModel", "JourneyStore", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -132,6 +132,7 @@ let package = Package(
         .testTarget(
             name: "JourneyStoreTests",
             dependencies: ["JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

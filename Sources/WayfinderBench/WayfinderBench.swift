@@ -29,7 +29,8 @@ struct WayfinderBench {
         guard let journey = options.journey.map({ workspace.journey($0) }) ?? workspace.journeys.first(where: { $0.state == .current }) ?? workspace.journeys.first else {
             throw BenchFailure("\(options.workspace): no journey map \(options.journey.map { "'\($0)'" } ?? "")")
         }
-        let store = try JourneyStore(path: options.db)
+        // The store's only workspace: the benchmark imports its data with `wayfinder import`.
+        let store = try JourneyStore(path: options.db).resolveWorkspace(nil)
 
         let funnelQuery = AnalysisQuery(kind: .funnel, journey: journey.id)
         var countsQuery = funnelQuery

@@ -79,16 +79,16 @@ struct ClassificationTests {
             return touchpoint
         }
         let touchpoints = #expect(throws: IndexBuilder.Failure.self) {
-            try IndexBuilder(workspace: fixture.workspace, journey: journey).build(from: fixture.store)
+            try IndexBuilder(workspace: fixture.workspace, journey: journey).build(from: fixture.store.data)
         }
         #expect(touchpoints?.description.contains("65534 touchpoints") == true, "\(String(describing: touchpoints))")
         journey.touchpoints.removeLast()
-        _ = try IndexBuilder(workspace: fixture.workspace, journey: journey).build(from: fixture.store)
+        _ = try IndexBuilder(workspace: fixture.workspace, journey: journey).build(from: fixture.store.data)
 
         var workspace = fixture.workspace
         workspace.personas = (0..<255).map { Persona(id: "p\($0)", name: "P\($0)") }
         let personas = #expect(throws: IndexBuilder.Failure.self) {
-            try IndexBuilder(workspace: workspace, journey: fixture.journey).build(from: fixture.store)
+            try IndexBuilder(workspace: workspace, journey: fixture.journey).build(from: fixture.store.data)
         }
         #expect(personas?.description.contains("255 personas") == true, "\(String(describing: personas))")
     }

@@ -45,15 +45,15 @@ struct FeedbackAnswersTests {
             if let text { properties.append(#""text":"\#(text)""#) }
             if let touchpoint { properties.append(#""touchpoint":"\#(touchpoint)""#) }
             lines.append(#"{"type":"feedback","userId":"\#(user)","timestamp":"\#(time(minute))","messageId":"m\#(arrival)","properties":{\#(properties.joined(separator: ","))}}"#)
-            // The text as stored: JSON escapes decoded, up to the first NUL.
-            let stored = text.map { try! JSONParser.parse("\"\($0)\"").text!.split(separator: "\u{0}", omittingEmptySubsequences: false)[0] }.map(String.init)
+            // The text as stored: JSON escapes decoded, every character kept (a NUL too).
+            let stored = text.map { try! JSONParser.parse("\"\($0)\"").text! }
             sent.append(Sent(user: user, minute: minute, arrival: arrival, metric: metric, score: score, text: stored, touchpoint: touchpoint))
         }
         let fixture = try StoreFixture.fromNDJSON(lines, workspace: TinyMap.yaml)
         let index = fixture.index
         var position: [String: Int] = [:]
         for user in Set(sent.map(\.user)) {
-            let number = try #require(try fixture.store.findCustomer(user))
+            let number = try #require(try fixture.store.data.findCustomer(user))
             position[user] = try #require(index.customers.firstIndex(of: number))
         }
         let expected = sent.sorted { (position[$0.user]!, $0.minute, $0.arrival) < (position[$1.user]!, $1.minute, $1.arrival) }

@@ -14,10 +14,10 @@ struct AnalyticsTruthTests {
         let directory = try TemporaryDirectory()
         let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 600, seed: 5))
         let store = try JourneyStore(path: directory.path("store.db"))
-        _ = try Importer(store: store).importFile(directory.path("data/events.csv"))
+        _ = try Importer(data: store.data).importFile(directory.path("data/events.csv"))
         let workspace = template.workspace
         let journey = try #require(workspace.journey(truth.journey))
-        let index = try IndexBuilder(workspace: workspace, journey: journey).build(from: store)
+        let index = try IndexBuilder(workspace: workspace, journey: journey).build(from: store.data)
 
         #expect(index.summary.events == truth.events)
         #expect(index.summary.unclassified == truth.unclassifiedEvents)

@@ -9,7 +9,7 @@ struct APIKeyTests {
     func lifecycle() async throws {
         let directory = try TemporaryDirectory()
         let store = try JourneyStore(path: directory.path("store.db"))
-        let write = try store.createAPIKey(kind: .write, name: "website")
+        let write = try store.createAPIKey(kind: .write, name: "website", workspace: try store.data.workspace)
         let read = try store.createAPIKey(kind: .read)
         #expect(write.secret.hasPrefix("wf_"))
         #expect(write.secret.count == 46)
@@ -34,7 +34,10 @@ struct APIKeyTests {
     func secretNotStored(_ kind: APIKey.Kind) throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("store.db")
-        let secrets = try (0..<3).map { _ in try JourneyStore(path: path).createAPIKey(kind: kind).secret }
+        let secrets = try (0..<3).map { _ in
+            let store = try JourneyStore(path: path)
+            return try store.createAPIKey(kind: kind, workspace: kind.collects ? try store.data.workspace : nil).secret
+        }
         #expect(Set(secrets).count == 3)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes += wal }
@@ -43,5 +46,18 @@ struct APIKeyTests {
             #expect(!text.contains(secret))
             #expect(text.contains(String(secret.prefix(8))))
         }
+    }
+
+    @Test("a key that sends events belongs to one workspace; a read key may read every workspace", arguments: APIKey.Kind.allCases)
+    func collectingKeysNeedAWorkspace(_ kind: APIKey.Kind) throws {
+        let directory = try TemporaryDirectory()
+        let store = try JourneyStore(path: directory.path("store.db"))
+        if kind.collects {
+            #expect(throws: WorkspaceStoreError.self) { try store.createAPIKey(kind: kind) }
+            #expect(try store.apiKeys().isEmpty)
+        } else {
+            #expect(try store.createAPIKey(kind: kind).key.workspace == nil)
+        }
+        #expect(try store.createAPIKey(kind: kind, workspace: try store.data.workspace).key.workspace == "default")
     }
 }

@@ -75,10 +75,10 @@ struct BulkLoadTests {
         let (whole, parts) = try Self.data(in: directory, parts: 3)
 
         let bulk = try JourneyStore(path: directory.path("bulk.db"))
-        let bulkCounts = try Importer(store: bulk).importFile(whole).counts
+        let bulkCounts = try Importer(data: bulk.data).importFile(whole).counts
 
         let stepwise = try JourneyStore(path: directory.path("stepwise.db"))
-        let importer = try Importer(store: stepwise)
+        let importer = try Importer(data: stepwise.data)
         var stepCounts = Importer.Counts()
         for part in parts {
             let counts = try importer.importFile(part).counts
@@ -100,7 +100,7 @@ struct BulkLoadTests {
         #expect(try Self.indexes(stepwise).isSuperset(of: deferred))
 
         // Importing the whole file again into the bulk-loaded store adds nothing.
-        let again = try Importer(store: bulk).importFile(whole).counts
+        let again = try Importer(data: bulk.data).importFile(whole).counts
         #expect(again.imported == 0 && again.duplicates == again.records)
     }
 
@@ -112,7 +112,7 @@ struct BulkLoadTests {
         let expected: [String: [String]]
         do {
             let store = try JourneyStore(path: path)
-            _ = try Importer(store: store).importFile(whole)
+            _ = try Importer(data: store.data).importFile(whole)
             expected = try Self.snapshot(store)
             // What a load killed before its end leaves: no deferred indexes, identifiers and
             // feedback still on merged customers, first and last seen not yet set.

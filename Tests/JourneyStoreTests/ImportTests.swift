@@ -52,11 +52,11 @@ struct ImportTests {
         let directory = try TemporaryDirectory()
         let path = try directory.write(malformed.content, to: malformed.file)
         let store = try JourneyStore(path: directory.path("store.db"))
-        let importer = try Importer(store: store)
+        let importer = try Importer(data: store.data)
         let summary = try importer.importFile(path)
         #expect(summary.counts.imported == malformed.imported, "\(summary)")
         #expect(summary.counts.quarantined == malformed.quarantinedLines.count, "\(summary)")
-        #expect(try store.counts().events == malformed.imported)
+        #expect(try store.data.counts().events == malformed.imported)
         let entries = try Self.quarantine(store)
         #expect(entries.map(\.line) == malformed.quarantinedLines)
         for entry in entries {
@@ -79,7 +79,7 @@ struct ImportTests {
     }
 
     static func quarantine(_ store: JourneyStore) throws -> [QuarantineEntry] {
-        guard let data = FileManager.default.contents(atPath: store.quarantinePath) else { return [] }
+        guard let data = FileManager.default.contents(atPath: try store.data.quarantinePath) else { return [] }
         return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
             let value = try JSONParser.parse(String(line))
             return QuarantineEntry(file: value["file"]?.text ?? "", line: Int(value["line"]?.text ?? "") ?? -1,
@@ -93,15 +93,15 @@ struct ImportTests {
         let withIDs = try directory.write(Self.csv(Self.good + "2026-01-05T11:00:00Z,track,Added To Cart,g2,a1,,,web\n"), to: "a.csv")
         let withoutIDs = try directory.write(Array(("timestamp,event,anonymousId\n2026-01-05T12:00:00Z,Checkout,a1\n2026-01-05T12:00:00Z,Checkout,a1\n2026-01-05T12:01:00Z,Checkout,a1\n").utf8), to: "b.csv")
         let store = try JourneyStore(path: directory.path("store.db"))
-        let first = try Importer(store: store)
+        let first = try Importer(data: store.data)
         #expect(try first.importFile(withIDs).counts.imported == 2)
         let noIDs = try first.importFile(withoutIDs).counts
         #expect(noIDs.imported == 2 && noIDs.duplicates == 1, "identical content without messageId is one event")
-        let second = try Importer(store: store)
+        let second = try Importer(data: store.data)
         let again = try second.importFile(withIDs).counts
         #expect(again.imported == 0 && again.duplicates == 2)
         #expect(try second.importFile(withoutIDs).counts.imported == 0)
-        #expect(try store.counts().events == 4)
+        #expect(try store.data.counts().events == 4)
     }
 
     @Test("CSV, NDJSON, Segment batch and gzip give the same store")
@@ -128,9 +128,9 @@ struct ImportTests {
         let gzipped = try files.map { try Self.gzip($0) }
         for (index, file) in (files + gzipped).enumerated() {
             let store = try JourneyStore(path: directory.path("s\(index).db"))
-            let summary = try Importer(store: store).importFile(file)
+            let summary = try Importer(data: store.data).importFile(file)
             #expect(summary.counts.imported == events.count && summary.counts.quarantined == 0, "\(file): \(summary)")
-            let counts = try store.counts()
+            let counts = try store.data.counts()
             #expect(counts.customers == 5, "five anonymous ids, each later identified by its own user id")
             stores.append(try store.database.read { db in try String.fetchAll(db, sql: "SELECT message FROM events ORDER BY timestamp, message_id") })
         }
@@ -159,16 +159,16 @@ struct ImportTests {
 
             """.utf8), to: "e.csv")
         let store = try JourneyStore(path: directory.path("store.db"))
-        _ = try Importer(store: store).importFile(file)
-        #expect(try store.counts() == JourneyStore.Counts(events: 4, customers: 2, identifiers: 4, feedback: 1))
-        let maya = try #require(try store.findCustomer("Maya@Example.com "))
-        #expect(try store.findCustomer("u1") == maya)
-        #expect(try store.findCustomer(CustomerID.text(maya)) == maya)
-        let erasure = try store.forget(maya)
+        _ = try Importer(data: store.data).importFile(file)
+        #expect(try store.data.counts() == WorkspaceData.Counts(events: 4, customers: 2, identifiers: 4, feedback: 1))
+        let maya = try #require(try store.data.findCustomer("Maya@Example.com "))
+        #expect(try store.data.findCustomer("u1") == maya)
+        #expect(try store.data.findCustomer(CustomerID.text(maya)) == maya)
+        let erasure = try #require(try store.data.forget(maya))
         #expect(erasure.events == 3 && erasure.identifiers == 3 && erasure.feedback == 1 && erasure.quarantined == 1)
-        #expect(try store.counts() == JourneyStore.Counts(events: 1, customers: 1, identifiers: 1, feedback: 0))
-        #expect(try store.findCustomer("maya@example.com") == nil)
-        let raw = try String(contentsOfFile: directory.path("store.db"), encoding: .isoLatin1) + (try String(contentsOfFile: store.quarantinePath, encoding: .utf8))
+        #expect(try store.data.counts() == WorkspaceData.Counts(events: 1, customers: 1, identifiers: 1, feedback: 0))
+        #expect(try store.data.findCustomer("maya@example.com") == nil)
+        let raw = try String(contentsOfFile: directory.path("store.db"), encoding: .isoLatin1) + (try String(contentsOfFile: try store.data.quarantinePath, encoding: .utf8))
         #expect(!raw.contains("maya@example.com"), "no trace of the erased email in the database file or the quarantine")
     }
 
@@ -180,15 +180,15 @@ struct ImportTests {
             try directory.write(Array(("timestamp,type,event,messageId,anonymousId,userId\n" + rows).utf8), to: name)
         }
         // The server's importer: loaded on the empty store and kept open, on its own connection.
-        let server = try Importer(store: try JourneyStore(path: path))
+        let server = try Importer(data: try JourneyStore(path: path).data)
         // 'wayfinder import' beside it, on another connection.
         let other = try JourneyStore(path: path)
-        _ = try Importer(store: other).importFile(try file("1.csv", """
+        _ = try Importer(data: other.data).importFile(try file("1.csv", """
             2026-01-05T10:00:00Z,identify,,1,a1,u1
             2026-01-05T10:01:00Z,track,Viewed,2,a2,
 
             """))
-        let maya = try #require(try other.findCustomer("u1")), second = try #require(try other.findCustomer("a2"))
+        let maya = try #require(try other.data.findCustomer("u1")), second = try #require(try other.data.findCustomer("a2"))
 
         // The server's graph predates both customers: a1 is Maya's, and a2 gains a user id.
         #expect(try server.importFile(try file("2.csv", """
@@ -196,36 +196,36 @@ struct ImportTests {
             2026-01-05T11:01:00Z,identify,,4,a2,u2
 
             """)).counts.imported == 2)
-        #expect(try other.counts().customers == 2)
-        #expect(try other.customer(maya).events == 2)
-        #expect(try other.findCustomer("u2") == second)
+        #expect(try other.data.counts().customers == 2)
+        #expect(try other.data.customer(maya)?.events == 2)
+        #expect(try other.data.findCustomer("u2") == second)
 
         // Maya is forgotten elsewhere; her anonymous id comes back as a new customer, not as her.
-        _ = try other.forget(maya)
+        _ = try other.data.forget(maya)
         _ = try server.importFile(try file("3.csv", "2026-01-05T12:00:00Z,track,Viewed,5,a1,\n"))
-        let returning = try #require(try other.findCustomer("a1"))
+        let returning = try #require(try other.data.findCustomer("a1"))
         #expect(returning != maya)
-        #expect(try other.customer(returning).events == 1)
-        #expect(try other.counts() == JourneyStore.Counts(events: 3, customers: 2, identifiers: 3, feedback: 0))
+        #expect(try other.data.customer(returning)?.events == 1)
+        #expect(try other.data.counts() == WorkspaceData.Counts(events: 3, customers: 2, identifiers: 3, feedback: 0))
 
         // And the other way round: an import loaded before the server stitched a new customer.
-        let late = try Importer(store: other)
+        let late = try Importer(data: other.data)
         _ = try server.importFile(try file("4.csv", "2026-01-05T13:00:00Z,identify,,6,a9,u9\n"))
         _ = try late.importFile(try file("5.csv", "2026-01-05T14:00:00Z,track,Viewed,7,,u9\n"))
-        let ninth = try #require(try other.findCustomer("a9"))
-        #expect(try other.findCustomer("u9") == ninth)
-        #expect(try other.customer(ninth).events == 2)
-        #expect(try other.counts().customers == 3)
+        let ninth = try #require(try other.data.findCustomer("a9"))
+        #expect(try other.data.findCustomer("u9") == ninth)
+        #expect(try other.data.customer(ninth)?.events == 2)
+        #expect(try other.data.counts().customers == 3)
 
         // The newest customer forgotten: its number is never given to someone else.
-        _ = try other.forget(ninth)
+        _ = try other.data.forget(ninth)
         _ = try server.importFile(try file("6.csv", "2026-01-05T15:00:00Z,track,Viewed,8,a10,\n"))
-        let tenth = try #require(try other.findCustomer("a10"))
+        let tenth = try #require(try other.data.findCustomer("a10"))
         #expect(tenth > ninth, "cus_\(tenth) must be a new number, not the forgotten cus_\(ninth)")
         // And after a restart too.
-        _ = try other.forget(tenth)
-        _ = try Importer(store: try JourneyStore(path: path)).importFile(try file("7.csv", "2026-01-05T16:00:00Z,track,Viewed,9,a11,\n"))
-        #expect(try #require(try other.findCustomer("a11")) > tenth)
+        _ = try other.data.forget(tenth)
+        _ = try Importer(data: try JourneyStore(path: path).data).importFile(try file("7.csv", "2026-01-05T16:00:00Z,track,Viewed,9,a11,\n"))
+        #expect(try #require(try other.data.findCustomer("a11")) > tenth)
     }
 
     @Test("an empty store is bulk-loaded (indexes built at the end) unless a server collects into it")
@@ -234,23 +234,23 @@ struct ImportTests {
         let file = try directory.write(Self.csv(Self.good), to: "e.csv")
         func indexedAtEnd(_ store: JourneyStore) throws -> Bool {
             var indexing = false
-            _ = try Importer(store: store).importFile(file) { progress in if progress.indexing { indexing = true } }
+            _ = try Importer(data: store.data).importFile(file) { progress in if progress.indexing { indexing = true } }
             return indexing
         }
         #expect(try indexedAtEnd(try JourneyStore(path: directory.path("alone.db"))))
         let shared = try JourneyStore(path: directory.path("served.db"))
-        let server = try Importer(store: shared)
+        let server = try Importer(data: shared.data)
         let stream = try server.openStream(name: "http collection", format: "http")
         #expect(try !indexedAtEnd(shared), "the server's writer needs the unique indexes")
         try server.closeStream(stream)
-        #expect(try shared.counts().events == 1)
+        #expect(try shared.data.counts().events == 1)
     }
 
     @Test("a folder, a missing file and broken gzip stop with a message, keeping what was committed")
     func unreadableInput() throws {
         let directory = try TemporaryDirectory()
         let store = try JourneyStore(path: directory.path("store.db"))
-        let importer = try Importer(store: store)
+        let importer = try Importer(data: store.data)
         try FileManager.default.createDirectory(atPath: directory.path("folder"), withIntermediateDirectories: true)
         #expect(throws: ByteSource.Failure.self) { try importer.importFile(directory.path("folder")) }
         #expect(throws: ByteSource.Failure.self) { try importer.importFile(directory.path("missing.csv")) }
@@ -260,12 +260,12 @@ struct ImportTests {
         #expect(throws: ByteSource.Failure.self) { try importer.importFile(truncated) }
         let corrupt = try directory.write([0x1F, 0x8B] + Array("not deflate data at all".utf8), to: "bad.csv.gz")
         #expect(throws: ByteSource.Failure.self) { try importer.importFile(corrupt) }
-        let committed = try store.counts().events
+        let committed = try store.data.counts().events
         #expect(committed < 2_000, "the truncated file ended before its last records")
         // Importing the whole file completes what the truncated one began, without duplicates.
         let completed = try importer.importFile(try Self.gzip(csv)).counts
         #expect(completed.imported == 2_000 - committed && completed.duplicates == committed)
-        #expect(try store.counts().events == 2_000)
+        #expect(try store.data.counts().events == 2_000)
     }
 
     @Test("a phone country joins national and international numbers", arguments: [(String?.none, 2), ("44", 1)])
@@ -275,12 +275,12 @@ struct ImportTests {
         let store = try JourneyStore(path: directory.path("store.db"))
         var options = Importer.Options()
         options.phoneCountry = country
-        _ = try Importer(store: store, options: options).importFile(file)
-        #expect(try store.counts().customers == customers)
+        _ = try Importer(data: store.data, options: options).importFile(file)
+        #expect(try store.data.counts().customers == customers)
         // Looked up with the same country, the national form finds the customer of the international one.
-        let international = try store.findCustomer("+447700900123")
+        let international = try store.data.findCustomer("+447700900123")
         #expect(international != nil)
-        #expect((try store.findCustomer("07700 900123", phoneCountry: country) == international) == (country != nil))
+        #expect((try store.data.findCustomer("07700 900123", phoneCountry: country) == international) == (country != nil))
     }
 
     @Test("an identify sets the customer's traits from traits, or from context.traits when it has none (as RudderStack's SDKs send them)")
@@ -293,12 +293,12 @@ struct ImportTests {
 
             """, to: "identify.ndjson")
         let store = try JourneyStore(path: directory.path("store.db"))
-        _ = try Importer(store: store).importFile(file)
-        func traits(_ id: String) throws -> String? { try store.findCustomer(id).map { try store.customer($0).traits } }
+        _ = try Importer(data: store.data).importFile(file)
+        func traits(_ id: String) throws -> String? { try store.data.findCustomer(id).flatMap { try store.data.customer($0)?.traits } }
         #expect(try traits("segment-style") == #"{"plan":"pro","email":"a@example.com"}"#)
         #expect(try traits("rudder-style") == #"{"plan":"team","email":"b@example.com"}"#)
         #expect(try traits("no-traits") == "{}")
-        #expect(try store.findCustomer("b@example.com") == store.findCustomer("rudder-style"))
+        #expect(try store.data.findCustomer("b@example.com") == store.data.findCustomer("rudder-style"))
     }
 
     @Test("identities stitch across devices and channels, and junk never links")
@@ -317,11 +317,11 @@ struct ImportTests {
 
             """.utf8), to: "e.csv")
         let store = try JourneyStore(path: directory.path("store.db"))
-        _ = try Importer(store: store).importFile(file)
-        let maya = try #require(try store.findCustomer("u1"))
-        #expect(try store.customer(maya).identifiers == ["anonymous:laptop", "anonymous:phone-app", "email:maya@example.com", "phone:+447700900123", "user:u1"])
-        #expect(try store.customer(maya).events == 6)
-        #expect(try store.counts().customers == 3, "the two users of the junk user id stay apart")
+        _ = try Importer(data: store.data).importFile(file)
+        let maya = try #require(try store.data.findCustomer("u1"))
+        #expect(try store.data.customer(maya)?.identifiers == ["anonymous:laptop", "anonymous:phone-app", "email:maya@example.com", "phone:+447700900123", "user:u1"])
+        #expect(try store.data.customer(maya)?.events == 6)
+        #expect(try store.data.counts().customers == 3, "the two users of the junk user id stay apart")
     }
 }
 

@@ -16,7 +16,7 @@ struct TruthRecoveryTests {
         let generator = ScenarioGenerator(template: template, customers: 400, seed: 11)
         let truth = try ScenarioWriter(directory: directory.path("data"), format: format).write(generator)
         let store = try JourneyStore(path: directory.path("store.db"))
-        let importer = try Importer(store: store)
+        let importer = try Importer(data: store.data)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("data"))
             .filter { $0.hasPrefix("events.") || $0.hasPrefix("batch-") }.sorted()
         for file in files { _ = try importer.importFile(directory.path("data/\(file)")) }
@@ -35,7 +35,7 @@ struct TruthRecoveryTests {
             planted[String(line[..<comma]), default: []].append(identifier)
         }
         #expect(planted.count == truth.customers)
-        #expect(try store.counts().customers == truth.customers, "as many customers after stitching as were planted")
+        #expect(try store.data.counts().customers == truth.customers, "as many customers after stitching as were planted")
 
         let stored: [String: Int64] = try store.database.read { db in
             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT kind || ':' || value, customer_id FROM identities").map { ($0[0], $0[1]) })

@@ -35,7 +35,7 @@ struct ImportCommandTests {
         #expect(quarantined.status == 3, "\(quarantined)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(quarantined.stdout.utf8)) as? [String: Any])
         #expect(summary["imported"] as? Int == 0 && summary["duplicates"] as? Int == 3 && summary["quarantined"] as? Int == 1)
-        #expect((summary["quarantine_file"] as? String)?.hasSuffix("w.db.quarantine.ndjson") == true)
+        #expect((summary["quarantine_file"] as? String)?.hasSuffix("w.db.quarantine.default.ndjson") == true)
 
         let list = try await wayfinder("customers", "--db", "w.db", "--format", "json", in: directory)
         let page = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])

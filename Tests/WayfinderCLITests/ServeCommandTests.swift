@@ -13,10 +13,11 @@ struct ServeCommandTests {
         let secret = try #require(key["secret"] as? String)
         #expect(secret.hasPrefix("wf_") && secret.count == 46)
         #expect(key["kind"] as? String == "write" && key["name"] as? String == "website" && key["id"] as? Int == 1)
+        #expect(key["workspace"] as? String == "default", "a write key of a store without workspaces belongs to 'default'")
 
         let text = try await wayfinder("keys", "create", "--db", "w.db", "--kind", "read", in: directory)
         #expect(text.status == 0, "\(text)")
-        #expect(text.stdout.contains("Created read key 2 in w.db."))
+        #expect(text.stdout.contains("Created read key 2 in w.db, for every workspace."))
         #expect(!text.stdout.contains("curl"), "a read key cannot send events, so no curl example")
 
         let list = try await wayfinder("keys", "list", "--db", "w.db", "--format", "json", in: directory)

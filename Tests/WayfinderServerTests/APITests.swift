@@ -129,7 +129,7 @@ struct APITests {
             #expect(await uploads.finished(job)?.status == "done")
             for kind in [AnalysisQuery.Kind.funnel, .paths, .friction, .conformance, .emotions] {
                 let query = AnalysisQuery(kind: kind, journey: map)
-                let index = try IndexBuilder(workspace: exported, journey: journey, request: IndexRequest(queries: [query])).build(from: store)
+                let index = try IndexBuilder(workspace: exported, journey: journey, request: IndexRequest(queries: [query])).build(from: store.data)
                 let expected = Analyzer.json(try Analyzer.run(query, on: index))
                 let answer = try await client.call(.post, "/api/v1/workspaces/shop/analyses", Analyzer.json(query), as: .key(read))
                 #expect(answer.status == 200, "\(answer)")
@@ -144,11 +144,11 @@ struct APITests {
             #expect(answer.status == 200)
             #expect(await harness.server.analyses.buildCount() == 2, "new events build a new index")
             // As many events as before, but not the same: one customer forgotten, another arrived.
-            let countBefore = try store.counts().events
-            _ = try store.forget(try #require(try store.findCustomer("new-customer")))
+            let countBefore = try store.data.counts().events
+            _ = try store.data.forget(try #require(try store.data.findCustomer("new-customer")))
             let other = json(["userId": "other-customer", "event": "Order Completed", "timestamp": "2026-05-02T12:00:00Z"])
             #expect(try await client.post("/v1/track", other, key: .basic(write)).status == 200)
-            #expect(try store.counts().events == countBefore)
+            #expect(try store.data.counts().events == countBefore)
             let personas = AnalysisQuery(kind: .personas, journey: map)
             func coverage() async throws -> String {
                 let answer = try await client.call(.post, "/api/v1/workspaces/shop/analyses", Analyzer.json(personas), as: .key(read))
@@ -157,7 +157,7 @@ struct APITests {
             }
             func reference() async throws -> String {
                 let exported = try await store.exportWorkspace("shop")
-                let index = try IndexBuilder(workspace: exported, journey: journey, request: IndexRequest(queries: [personas])).build(from: store)
+                let index = try IndexBuilder(workspace: exported, journey: journey, request: IndexRequest(queries: [personas])).build(from: store.data)
                 return Self.withoutTiming(Analyzer.json(try Analyzer.run(personas, on: index)))
             }
             #expect(try await coverage() == (try await reference()))
@@ -172,10 +172,10 @@ struct APITests {
             #expect(afterEdit != beforeEdit, "the edited persona changes the coverage")
             #expect(await harness.server.analyses.buildCount() == 4, "an edited persona builds a new index")
             // An event of a known customer stitches nothing: only the highest event id moves.
-            let generation = try await store.indexWatermark(workspace: "shop").identityGeneration
+            let generation = try await store.workspaceData("shop").indexWatermark().identityGeneration
             let again = json(["userId": "other-customer", "event": "Order Completed", "timestamp": "2026-05-03T12:00:00Z"])
             #expect(try await client.post("/v1/track", again, key: .basic(write)).status == 200)
-            #expect(try await store.indexWatermark(workspace: "shop").identityGeneration == generation)
+            #expect(try await store.workspaceData("shop").indexWatermark().identityGeneration == generation)
             #expect(try await coverage() == (try await reference()))
             #expect(await harness.server.analyses.buildCount() == 5, "a new event of a known customer builds a new index")
             let bad = try await client.call(.post, "/api/v1/workspaces/shop/analyses", #"{"kind": "funnel"}"#, as: .key(read))
@@ -211,7 +211,7 @@ struct APITests {
         let file = try directory.write(text, to: name)
 
         let reference = try JourneyStore(path: directory.path("reference.db"))
-        let summary = try Importer(store: reference).importFile(file)
+        let summary = try Importer(data: reference.data).importFile(file)
         #expect(summary.counts.quarantined >= 1)
 
         let harness = try await APIHarness()
@@ -237,7 +237,7 @@ struct APITests {
         #expect(finished.quarantined == summary.counts.quarantined)
         #expect(finished.duplicates == summary.counts.duplicates)
         #expect(try Self.events(harness.store) == (try Self.events(reference)))
-        let source = try #require(try harness.store.sources().first { $0.path == "upload \(name)" }, "the upload has its own source")
+        let source = try #require(try harness.store.data.sources().first { $0.path == "upload \(name)" }, "the upload has its own source")
         #expect(source.imported == summary.counts.imported && source.quarantined == summary.counts.quarantined && source.finishedAt != nil)
         #expect(source.format == (format == .csv ? "csv" : "ndjson"))
 

@@ -24,14 +24,13 @@ let alertMapYAML = """
 
 /// A server harness with the checkout map in workspace `shop` and fast alert timing.
 func alertHarness(_ configure: @escaping (inout AlertDeliveryOptions) -> Void = { _ in }, path: String? = nil) async throws -> ServerHarness {
-    let harness = try ServerHarness { configuration in
+    let harness = try await ServerHarness { configuration in
         configuration.alerts.pollInterval = .milliseconds(20)
         configuration.alerts.stageCheckInterval = .milliseconds(20)
         configuration.alerts.firstRetryDelay = .milliseconds(100)
         configuration.alerts.timeout = .seconds(5)
         configure(&configuration.alerts)
     }
-    _ = try await harness.store.createWorkspace(id: "shop", name: "Shop")
     _ = try await harness.store.saveMap(workspace: "shop", id: "checkout", text: alertMapYAML, syntax: .yaml, author: "test")
     return harness
 }
@@ -89,7 +88,7 @@ struct AlertTests {
             #expect(!AlertSignature.verify(body: request.body, timestamp: request.header("X-Wayfinder-Timestamp"),
                                            signature: request.header("X-Wayfinder-Signature"), secret: Self.secret, now: Date().addingTimeInterval(3600)))
             let payload = request.json
-            let customer = try #require(try harness.store.findCustomer("u-1"))
+            let customer = try #require(try harness.store.data.findCustomer("u-1"))
             #expect((payload["customer"] as? [String: Any])?["id"] as? String == CustomerID.text(customer))
             #expect((payload["customer"] as? [String: Any])?["identifiers"] as? [String] == ["email:maya@example.com", "user:u-1"])
             #expect((payload["rule"] as? [String: Any])?["kind"] as? String == "negative-feedback")
@@ -167,7 +166,7 @@ struct AlertTests {
             let requests = receiver.received
             #expect(requests.count == 1)
             let payload = try #require(requests.first).json
-            let stuck = try #require(try harness.store.findCustomer("u-stuck"))
+            let stuck = try #require(try harness.store.data.findCustomer("u-stuck"))
             #expect((payload["customer"] as? [String: Any])?["id"] as? String == CustomerID.text(stuck))
             #expect((payload["stage"] as? [String: Any])?["id"] as? String == "buy")
             #expect((payload["touchpoint"] as? [String: Any])?["id"] as? String == "pay")
@@ -293,7 +292,7 @@ func restartHarness(path: String, hold: Bool) async throws -> (store: JourneySto
         _ = try await store.createWorkspace(id: "shop", name: "Shop")
         _ = try await store.saveMap(workspace: "shop", id: "checkout", text: alertMapYAML, syntax: .yaml, author: "test")
     }
-    let key = try store.createAPIKey(kind: .write).secret
+    let key = try store.createAPIKey(kind: .write, workspace: "shop").secret
     var configuration = ServerConfiguration()
     configuration.alerts.pollInterval = .milliseconds(20)
     configuration.alerts.holdDeliveries = hold

@@ -41,11 +41,11 @@ struct CollectionTests {
 
     @Test("every collection route stores its event for the right customer", arguments: routes)
     func route(_ route: RouteCase) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let answer = try await harness.test { client in try await client.post(route.route, route.body, key: .basic(harness.write)) }
         #expect(answer.status == 200, "\(answer)")
         #expect(answer.json["success"] as? Bool == true)
-        #expect(try harness.store.counts().events == 1)
+        #expect(try harness.store.data.counts().events == 1)
         let customer = try #require(try harness.customer(route.lookup))
         #expect(customer.identifiers == route.identifiers)
         #expect(customer.events == 1)
@@ -54,14 +54,14 @@ struct CollectionTests {
         #expect(events.first?.name == route.name)
         #expect(events.first?.timestamp == "2026-05-01T12:00:00Z")
         if route.type == "feedback" {
-            #expect(try harness.store.counts().feedback == 1)
+            #expect(try harness.store.data.counts().feedback == 1)
             #expect(events.first?.message.contains(#""touchpoint":"checkout""#) == true)
         }
     }
 
     @Test("a batch is stored whole, its messages stitched into customers across anonymous id, user id and email")
     func batch() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let body = json(["batch": [
             ["type": "page", "anonymousId": "anon-1", "name": "Home", "timestamp": "2026-05-01T10:00:00Z", "messageId": "b1"],
             ["type": "identify", "anonymousId": "anon-1", "userId": "maya", "traits": ["email": "maya@example.com"], "timestamp": "2026-05-01T10:01:00Z", "messageId": "b2"],
@@ -70,7 +70,7 @@ struct CollectionTests {
         ] as [[String: Any]]])
         let answer = try await harness.test { client in try await client.post("/v1/batch", body, key: .basic(harness.write)) }
         #expect(answer.status == 200, "\(answer)")
-        let counts = try harness.store.counts()
+        let counts = try harness.store.data.counts()
         #expect(counts.events == 4)
         #expect(counts.customers == 2)
         let maya = try #require(try harness.customer("maya@example.com"))
@@ -82,7 +82,7 @@ struct CollectionTests {
 
     @Test("the write key is taken from the Basic user name or from writeKey in the body, and is not stored", arguments: [true, false])
     func keyPlacement(_ basic: Bool) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let body = json(["userId": "u1", "event": "Signed Up", "timestamp": Self.time])
         let answer = try await harness.test { client in
             try await client.post("/v1/track", body, key: basic ? .basic(harness.readWrite) : .body(harness.write))
@@ -99,7 +99,7 @@ struct CollectionTests {
 
     @Test("a message sent again (same messageId) is acknowledged and stored once, in one request or across requests")
     func deduplication() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let one = ["type": "track", "userId": "u1", "event": "Signed Up", "messageId": "same-id", "timestamp": Self.time]
         let single = json(one), batch = json(["batch": [one, one, one.merging(["messageId": "other-id"]) { $1 }]])
         let statuses = try await harness.test { client in
@@ -109,13 +109,13 @@ struct CollectionTests {
             return [first.status, second.status, third.status]
         }
         #expect(statuses == [200, 200, 200])
-        #expect(try harness.store.counts().events == 2)
+        #expect(try harness.store.data.counts().events == 2)
         #expect(try harness.timeline("u1").count == 2)
     }
 
     @Test("a message without any time is stored at the time it was received")
     func receivedAt() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let before = Int64(Date().timeIntervalSince1970 * 1000)
         let answer = try await harness.test { client in
             try await client.post("/v1/track", json(["userId": "u1", "event": "Signed Up"]), key: .basic(harness.write))
@@ -135,7 +135,7 @@ struct CollectionTests {
 
     @Test("names carrying <script> and SQL fragments are stored verbatim, as text", arguments: hostileNames)
     func hostileName(_ name: String) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let body = json(["batch": [
             ["type": "track", "userId": "u1", "event": name, "timestamp": Self.time, "properties": ["note": name]],
             ["type": "page", "userId": "u1", "name": name, "timestamp": "2026-05-01T12:00:01Z"],
@@ -144,24 +144,24 @@ struct CollectionTests {
         #expect(answer.status == 200, "\(answer)")
         let events = try harness.timeline("u1")
         #expect(events.map(\.name) == [name, name])
-        #expect(try harness.store.counts() == JourneyStore.Counts(events: 2, customers: 1, identifiers: 1, feedback: 0))
+        #expect(try harness.store.data.counts() == WorkspaceData.Counts(events: 2, customers: 1, identifiers: 1, feedback: 0))
     }
 
     @Test("a gzip or deflate body is read", arguments: [("gzip", TestCompression.Format.gzip), ("deflate", .zlib)])
     func compressed(_ encoding: String, _ format: TestCompression.Format) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let body = json(["batch": (0..<50).map { ["type": "track", "userId": "u\($0 % 5)", "event": "Viewed", "messageId": "z\($0)", "timestamp": Self.time] }])
         let answer = try await harness.test { client in
             try await client.post("/v1/batch", "", key: .basic(harness.write), encoding: encoding, body: TestCompression.compress(Array(body.utf8), format: format))
         }
         #expect(answer.status == 200, "\(answer)")
-        #expect(try harness.store.counts().events == 50)
-        #expect(try harness.store.counts().customers == 5)
+        #expect(try harness.store.data.counts().events == 50)
+        #expect(try harness.store.data.counts().customers == 5)
     }
 
     @Test("a message whose only customer id is junk is acknowledged, quarantined with its route, and not stored")
     func quarantine() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let body = json(["batch": [
             ["type": "track", "userId": "undefined", "event": "Signed Up", "timestamp": Self.time, "messageId": "q1"],
             ["type": "track", "userId": "u1", "event": "Signed Up", "timestamp": Self.time, "messageId": "q2"],
@@ -175,8 +175,8 @@ struct CollectionTests {
         #expect(answer.json["quarantined"] as? Int == 1)
         #expect(alone.status == 200, "\(alone)")
         #expect(alone.json["quarantined"] as? Int == 1)
-        #expect(try harness.store.counts().events == 1)
-        let quarantined = try String(contentsOfFile: harness.store.quarantinePath, encoding: .utf8).split(separator: "\n")
+        #expect(try harness.store.data.counts().events == 1)
+        let quarantined = try String(contentsOfFile: harness.store.data.quarantinePath, encoding: .utf8).split(separator: "\n")
         #expect(quarantined.count == 2)
         let entries = try quarantined.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(entries.map { $0["file"] as? String } == ["POST /v1/batch", "POST /v1/track"])
@@ -189,7 +189,7 @@ struct CollectionTests {
 
     @Test("many concurrent requests all get 200 and every event is stored once")
     func concurrent() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let requests = 40, perRequest = 25
         let statuses = try await harness.test { client in
             try await withThrowingTaskGroup(of: Int.self) { group in
@@ -205,8 +205,8 @@ struct CollectionTests {
             }
         }
         #expect(statuses == Array(repeating: 200, count: requests))
-        #expect(try harness.store.counts().events == requests * perRequest)
-        #expect(try harness.store.counts().customers == requests)
+        #expect(try harness.store.data.counts().events == requests * perRequest)
+        #expect(try harness.store.data.counts().customers == requests)
         let commits = metric(String(decoding: harness.server.metrics.exposition(), as: UTF8.self), "wayfinder_store_commits_total")
         #expect(commits >= 1 && commits <= Double(requests))
     }

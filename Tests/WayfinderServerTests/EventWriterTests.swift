@@ -25,10 +25,11 @@ struct EventWriterTests {
         let writer = try EventWriter(store: store, options: Importer.Options(), stream: "test", messagesPerCommit: 50, metrics: ServerMetrics(),
                                      logger: Logger(label: "test"))
         let writers = 60, events = 10
+        let data = try store.data
         async let outcomes = withTaskGroup(of: (Int, Int?).self) { group in
             for tag in 0..<writers {
                 group.addTask {
-                    do { return (tag, try await writer.write(Self.group(tag, events: events)).imported) } catch { return (tag, nil) }
+                    do { return (tag, try await writer.write(Self.group(tag, events: events), into: data).imported) } catch { return (tag, nil) }
                 }
             }
             return await group.reduce(into: [Int: Int?]()) { $0[$1.0] = $1.1 }
@@ -37,7 +38,7 @@ struct EventWriterTests {
         let results = await outcomes
         #expect(results.count == writers)
         for (tag, imported) in results {
-            let stored = try store.findCustomer("user-\(tag)").map { try store.customer($0).events } ?? 0
+            let stored = try data.findCustomer("user-\(tag)").flatMap { try data.customer($0)?.events } ?? 0
             if let imported {
                 #expect(imported == events)
                 #expect(stored == events, "write \(tag) was acknowledged but its events are not all stored")
@@ -45,8 +46,8 @@ struct EventWriterTests {
                 #expect(stored == 0, "write \(tag) was refused but \(stored) of its events are stored")
             }
         }
-        #expect(try store.counts().events == results.values.compactMap { $0 }.reduce(0, +))
-        await #expect(throws: EventWriter.Failure.self) { try await writer.write(Self.group(999, events: 1)) }
+        #expect(try store.data.counts().events == results.values.compactMap { $0 }.reduce(0, +))
+        await #expect(throws: EventWriter.Failure.self) { try await writer.write(Self.group(999, events: 1), into: data) }
         #expect(!writer.isAccepting)
     }
 
@@ -56,17 +57,18 @@ struct EventWriterTests {
         let store = try JourneyStore(path: directory.path("store.db"))
         let writer = try EventWriter(store: store, options: Importer.Options(), stream: "http collection", messagesPerCommit: 1_000,
                                      metrics: ServerMetrics(), logger: Logger(label: "test"))
-        let first = try await writer.write(Self.group(1, events: 5))
-        let again = try await writer.write(Self.group(1, events: 5))
+        let data = try store.data
+        let first = try await writer.write(Self.group(1, events: 5), into: data)
+        let again = try await writer.write(Self.group(1, events: 5), into: data)
         await writer.stop()
         #expect(first.imported == 5 && first.duplicates == 0)
         #expect(again.imported == 0 && again.duplicates == 5)
-        let sources = try store.sources()
+        let sources = try store.data.sources()
         #expect(sources.count == 1)
         #expect(sources.first?.path == "http collection")
         #expect(sources.first?.format == "http")
         #expect(sources.first.map { [$0.records, $0.imported, $0.duplicates, $0.quarantined] } == [10, 5, 5, 0])
         #expect(sources.first?.finishedAt != nil)
-        #expect(try store.counts().events == 5)
+        #expect(try store.data.counts().events == 5)
     }
 }

@@ -9,7 +9,7 @@ import WayfinderTesting
 struct HealthAndMetricsTests {
     @Test("/health says ok, the version and that the store answers")
     func health() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let answer = try await harness.test { client in try await client.get("/health") }
         #expect(answer.status == 200)
         #expect(answer.json["status"] as? String == "ok")
@@ -20,7 +20,7 @@ struct HealthAndMetricsTests {
 
     @Test("/health is 503 once the writer has stopped taking events")
     func healthAfterStop() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let (health, refused) = try await harness.test { client in
             await harness.server.writer.stop()
             let health = try await client.get("/health")
@@ -36,7 +36,7 @@ struct HealthAndMetricsTests {
 
     @Test("/metrics counts requests by route and status, and events accepted, deduplicated, quarantined and rejected as sent")
     func metrics() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let time = "2026-05-01T12:00:00Z"
         // 7 new events, 3 sent again, 2 with a junk id only, 4 refused in a bad batch, 1 refused for a wrong key.
         let fresh = (0..<7).map { ["type": "track", "userId": "u\($0)", "event": "E", "messageId": "m\($0)", "timestamp": time] }
@@ -62,7 +62,7 @@ struct HealthAndMetricsTests {
         #expect(metric(text, "wayfinder_events_deduplicated_total") == 3)
         #expect(metric(text, "wayfinder_events_quarantined_total") == 2)
         #expect(metric(text, "wayfinder_events_rejected_total") == 5)
-        #expect(try harness.store.counts().events == 7)
+        #expect(try harness.store.data.counts().events == 7)
         #expect(metric(text, "wayfinder_http_requests_total", labels: #"route="/v1/batch",method="POST",status="200""#) == 2)
         #expect(metric(text, "wayfinder_http_requests_total", labels: #"route="/v1/batch",method="POST",status="400""#) == 1)
         #expect(metric(text, "wayfinder_http_requests_total", labels: #"route="/v1/track",method="POST",status="401""#) == 1)
@@ -76,7 +76,7 @@ struct HealthAndMetricsTests {
 
     @Test("logs name routes, codes and counts, never customer ids, property values or keys")
     func logsHoldNoCustomerData() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let secretValues = ["maya.okafor@example.com", "cust-991-private", "Card ending 4242", "property-secret-31337"]
         let messages: [[String: Any]] = [
             ["type": "identify", "userId": "cust-991-private", "traits": ["email": "maya.okafor@example.com"], "timestamp": "2026-05-01T12:00:00Z"],

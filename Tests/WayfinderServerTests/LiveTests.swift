@@ -11,7 +11,7 @@ import WayfinderTesting
 struct LiveTests {
     @Test("over a real socket: an event is stored, and a body announced over the limit is refused with 413 before it is read")
     func live() async throws {
-        let harness = try ServerHarness { $0.port = 0 }
+        let harness = try await ServerHarness { $0.port = 0 }
         let (stored, tooLarge, health) = try await harness.test(.live) { client in
             let stored = try await client.post("/v1/track", json(["userId": "live-1", "event": "Signed Up", "timestamp": "2026-05-01T12:00:00Z"]),
                                                key: .basic(harness.write))

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import JourneyModel
 import JourneyStore
+import WayfinderTesting
 import Testing
 @testable import WayfinderServer
 
@@ -98,7 +99,7 @@ struct PermissionTests {
         let versions = try await harness.store.mapVersions(workspace: "shop", id: harness.mapID)
         return [export, "\(threads)", "\(shares)", "\(try await harness.store.users())", "\(try await harness.store.members(workspace: "shop"))",
                 "\(try harness.store.apiKeys())", "\(versions.count)", "\(try await harness.store.workspaces().map(\.id))",
-                "\(try harness.store.counts())", "\(try await harness.store.alertRules())", "\(try await harness.store.alertDeliveries())"].joined(separator: "\n")
+                "\(try harness.store.data.counts())", "\(try await harness.store.alertRules())", "\(try await harness.store.alertDeliveries())"].joined(separator: "\n")
     }
 
     @Test("every route refuses no credential, an unknown key, a revoked key and a garbage cookie with 401")
@@ -274,7 +275,7 @@ struct PermissionTests {
 
     @Test("a first start creates an admin with a one-time password that must be replaced before anything else")
     func firstAdmin() async throws {
-        let base = try ServerHarness { $0.accounts.passwordCost = 10; $0.accounts.secureCookies = false }
+        let base = try await ServerHarness { $0.accounts.passwordCost = 10; $0.accounts.secureCookies = false }
         let created = try #require(try await base.server.bootstrapAdmin(password: nil))
         let oneTime = try #require(created.oneTimePassword)
         #expect(oneTime.count >= 20)

@@ -59,7 +59,7 @@ struct RefusalTests {
 
     @Test("bad requests are refused whole with the error shape, the field path and what to do, and nothing is stored", arguments: cases)
     func refused(_ refusal: RefusalCase) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let answer = try await harness.test { client in
             try await client.post(refusal.route, refusal.body, key: .basic(harness.write), contentType: refusal.contentType)
         }
@@ -73,8 +73,8 @@ struct RefusalTests {
         // Never the values that were sent.
         #expect(!answer.text.contains("secret-customer-7") && !answer.text.contains("7731"), "\(answer.text)")
         #expect(answer.headers[.contentType]?.hasPrefix("application/json") == true)
-        #expect(try harness.store.counts().events == 0)
-        #expect(try harness.store.counts().customers == 0)
+        #expect(try harness.store.data.counts().events == 0)
+        #expect(try harness.store.data.counts().customers == 0)
     }
 
     enum Credential: String, CaseIterable, Sendable {
@@ -83,7 +83,7 @@ struct RefusalTests {
 
     @Test("a missing, unknown, revoked or read-only key is refused with 401, in the header or the body", arguments: Credential.allCases, [true, false])
     func unauthorized(_ credential: Credential, basic: Bool) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let secret: String? = switch credential {
         case .missing: nil
         case .wrong: "wf_" + String(repeating: "x", count: 43)
@@ -100,14 +100,14 @@ struct RefusalTests {
         #expect(answer.errorCode == expected)
         #expect(answer.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
         if let secret { #expect(!answer.text.contains(secret)) }
-        #expect(try harness.store.counts().events == 0)
+        #expect(try harness.store.data.counts().events == 0)
         // Refused before the body is read (Basic) the batch counts as one event, else as its two.
         #expect(metric(metrics, "wayfinder_events_rejected_total") == (basic && secret != nil ? 1 : 2))
     }
 
     @Test("an Authorization header that is not Basic is refused with 401 and what to send instead", arguments: ["Bearer abc", "Basic !!!not-base64", "Digest x"])
     func malformedAuthorization(_ header: String) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let body = json(Self.good)
         let response = try await harness.test { client in
             try await client.executeRequest(uri: "/v1/track", method: .post, headers: [.authorization: header, .contentType: "application/json"],
@@ -120,14 +120,14 @@ struct RefusalTests {
 
     @Test("an event over 32 KB is refused with 413, the whole request with it")
     func eventTooLarge() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let big = Self.good.merging(["properties": ["blob": String(repeating: "x", count: 33 * 1024)]]) { $1 }
         let body = Self.batch([Self.good, big])
         // Just under the limit is taken.
         let fitting = json(Self.good.merging(["properties": ["blob": String(repeating: "x", count: 31 * 1024)]]) { $1 })
         let (answer, taken) = try await harness.test { client in
             let answer = try await client.post("/v1/batch", body, key: .basic(harness.write))
-            #expect(try harness.store.counts().events == 0)
+            #expect(try harness.store.data.counts().events == 0)
             return (answer, try await client.post("/v1/track", fitting, key: .basic(harness.write)))
         }
         #expect(answer.status == 413, "\(answer)")
@@ -135,12 +135,12 @@ struct RefusalTests {
         #expect(answer.errorMessage?.contains("batch[1]") == true)
         #expect(answer.errorMessage?.contains("32 KB") == true)
         #expect(taken.status == 200, "\(taken)")
-        #expect(try harness.store.counts().events == 1)
+        #expect(try harness.store.data.counts().events == 1)
     }
 
     @Test("a request over 500 KB is refused with 413, compressed or not, and nothing of it is stored", arguments: [nil, "gzip"])
     func requestTooLarge(_ encoding: String?) async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         // 40 events of 15 KB: each under the event limit, together 600 KB.
         let events = (0..<40).map { Self.good.merging(["messageId": "big\($0)", "properties": ["blob": String(repeating: "y", count: 15 * 1024)]]) { $1 } }
         let body = Array(Self.batch(events).utf8)
@@ -151,23 +151,23 @@ struct RefusalTests {
         #expect(answer.status == 413, "\(answer)")
         #expect(answer.errorCode == "too_large")
         #expect(answer.errorMessage?.contains("500 KB") == true)
-        #expect(try harness.store.counts().events == 0)
+        #expect(try harness.store.data.counts().events == 0)
     }
 
     @Test("a batch of more than 2,500 messages is refused with 413")
     func tooManyMessages() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let tiny: [String: Any] = ["type": "track", "userId": "u", "event": "E", "timestamp": 1_777_000_000]
         let body = Self.batch(Array(repeating: tiny, count: 2_501))
         let answer = try await harness.test { client in try await client.post("/v1/batch", body, key: .basic(harness.write)) }
         #expect(answer.status == 413, "\(answer)")
         #expect(answer.errorMessage?.contains("2501 messages") == true)
-        #expect(try harness.store.counts().events == 0)
+        #expect(try harness.store.data.counts().events == 0)
     }
 
     @Test("an unknown path is 404 and a known path with another method 405 with Allow, both in the error shape")
     func routing() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let (missing, wrongMethod, postHealth) = try await harness.test { client in
             let missing = try await client.get("/v2/track")
             let wrongMethod = try await client.get("/v1/batch")

@@ -14,7 +14,7 @@ let nodePath: String? = ["/usr/bin/node", "/usr/local/bin/node", "/opt/homebrew/
 struct SurveySnippetTests {
     @Test("survey.js is plain JavaScript with no external assets, and accessible markup")
     func script() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let answer = try await harness.test { client in try await client.get("/survey.js") }
         #expect(answer.status == 200)
         #expect(answer.headers[.contentType] == "text/javascript; charset=utf-8")
@@ -28,7 +28,7 @@ struct SurveySnippetTests {
 
     @Test("the demo page embeds the script with its query values escaped")
     func demo() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let answer = try await harness.test { client in
             try await client.get("/survey/demo?writeKey=wf_x%22%3E%3Cscript%3E&metric=csat&touchpoint=checkout")
         }
@@ -39,7 +39,7 @@ struct SurveySnippetTests {
 
     @Test("/v1/* answers a CORS preflight from any origin without credentials, and collection answers carry the origin header")
     func cors() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.test { client in
             let preflight = try await client.executeRequest(uri: "/v1/feedback", method: .options,
                                                             headers: [.origin: "https://shop.example", .accessControlRequestMethod: "POST",
@@ -59,7 +59,7 @@ struct SurveySnippetTests {
 
     @Test("the request the script builds is the documented one, and the server stores it as feedback", .enabled(if: nodePath != nil))
     func requestThroughNode() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let directory = try TemporaryDirectory(prefix: "wayfinder-survey")
         try await harness.test { client in try await requestThroughNode(harness: harness, directory: directory, client: client) }
     }
@@ -89,7 +89,7 @@ struct SurveySnippetTests {
         let body = try #require(request["body"] as? String).replacingOccurrences(of: "wf_example", with: harness.write)
         let answer = try await client.post("/v1/feedback", body, key: .none)
         #expect(answer.status == 200, "\(answer)")
-        #expect(try harness.store.counts().feedback == 1)
+        #expect(try harness.store.data.counts().feedback == 1)
         let events = try harness.timeline("u-42")
         #expect(events.map(\.type) == ["feedback"])
         #expect(events.first?.message.contains(#""touchpoint":"checkout""#) == true)

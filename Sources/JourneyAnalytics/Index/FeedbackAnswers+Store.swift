@@ -9,7 +9,7 @@ extension FeedbackAnswers {
         var metricNames: [String] = []
 
         /// Reads the answers of the customers in `links`, each tied to the touchpoint it names when it names one.
-        init(from store: JourneyStore, links: CustomerLinks, touchpointIDs: [String]) throws {
+        init(from store: WorkspaceData, links: CustomerLinks, touchpointIDs: [String]) throws {
             let lookup = TouchpointLookup(touchpointIDs)
             var metricBytes: [[UInt8]] = []
             var failure: IndexBuilder.Failure?

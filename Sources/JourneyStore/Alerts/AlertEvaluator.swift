@@ -31,6 +31,8 @@ final class AlertEvaluator {
     struct CompiledMap {
         var rowID: Int64
         var workspace: String
+        /// The workspace's row: the map's rules see only that workspace's events.
+        var workspaceRow: Int64
         var map: JourneyMap
         var matcher: EventMatcher
         var touchpointIndex: [String: Int]
@@ -51,7 +53,7 @@ final class AlertEvaluator {
         var byMap: [Int64: CompiledMap] = [:]
         var order: [Int64] = []
         for row in try Row.fetchAll(db, sql: """
-            SELECT r.id, r.kind, r.name, r.touchpoints, r.after_event, m.id, m.slug, m.current_version, v.document, w.slug
+            SELECT r.id, r.kind, r.name, r.touchpoints, r.after_event, m.id, m.slug, m.current_version, v.document, w.slug, w.id
             FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id
             JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
             JOIN workspaces w ON w.id = m.workspace_id
@@ -60,7 +62,7 @@ final class AlertEvaluator {
             let mapRow: Int64 = row[5]
             if byMap[mapRow] == nil {
                 let map = try StoredDocument.map(row[8], id: row[6], version: row[7])
-                byMap[mapRow] = CompiledMap(rowID: mapRow, workspace: row[9], map: map, matcher: EventMatcher(journey: map),
+                byMap[mapRow] = CompiledMap(rowID: mapRow, workspace: row[9], workspaceRow: row[10], map: map, matcher: EventMatcher(journey: map),
                                             touchpointIndex: Dictionary(map.touchpoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a }),
                                             rules: [])
                 order.append(mapRow)
@@ -72,9 +74,10 @@ final class AlertEvaluator {
         maps = order.compactMap { byMap[$0] }
     }
 
-    /// Classifies the committed events against every map with enabled rules, moves customers'
-    /// positions, and enqueues the deliveries the event rules call for.
-    func evaluate(_ events: [CommittedEvent], db: Database, root: (Int64) -> Int64) throws {
+    /// Classifies the committed events, all of the workspace with row `workspace`, against every
+    /// map of that workspace with enabled rules, moves customers' positions, and enqueues the
+    /// deliveries the event rules call for.
+    func evaluate(_ events: [CommittedEvent], workspace: Int64, db: Database, root: (Int64) -> Int64) throws {
         try refresh(db)
         guard !maps.isEmpty, !events.isEmpty else { return }
         let now = StoreTime.now()
@@ -83,7 +86,7 @@ final class AlertEvaluator {
             INSERT OR REPLACE INTO alert_positions (map_id, customer_id, stage, touchpoint, entered_at, entry_event, last_event_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let move = try db.cachedStatement(sql: "UPDATE alert_positions SET touchpoint = ?, last_event_at = ? WHERE map_id = ? AND customer_id = ?")
-        for map in maps {
+        for map in maps where map.workspaceRow == workspace {
             for committed in events {
                 let customer = root(committed.customer)
                 let classified = map.matcher.classify(committed.event)

@@ -107,7 +107,9 @@ public final class Importer {
         }
     }
 
-    let store: JourneyStore
+    /// The workspace whose customer data the import adds to.
+    public let data: WorkspaceData
+    var store: JourneyStore { data.store }
     let options: Options
     var graph: IdentityGraph
     /// The store's identity generation that `graph` reflects; another number in the store means
@@ -122,8 +124,6 @@ public final class Importer {
     var seen = DigestSet()
     /// First and last event per customer number, kept in memory during a bulk load.
     var spans: [(first: Int64, last: Int64)] = []
-    /// Copies the write-ahead log into the database on its own thread while a stream is open.
-    var streamCheckpointer: Checkpointer?
     /// Evaluates alert rules on each commit's new events inside the commit (streams only).
     var alerts: AlertEvaluator?
     /// Commits whose events were stored but whose alert rules could not be evaluated (a stored
@@ -134,12 +134,13 @@ public final class Importer {
     /// The format of the source a server's collection stream records its events under.
     public static let collectionFormat = "http"
 
-    /// Prepares an import into a store, loading its identity graph.
-    public init(store: JourneyStore, options: Options = Options()) throws {
-        self.store = store
+    /// Prepares an import into a workspace's customer data, loading its identity graph.
+    public init(data: WorkspaceData, options: Options = Options()) throws {
+        if let problem = data.store.indexProblem { throw JourneyStore.Failure(description: problem) }
+        self.data = data
         self.options = options
-        (graph, graphGeneration) = try store.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
-        quarantine = QuarantineWriter(path: store.quarantinePath)
+        (graph, graphGeneration) = try data.loadIdentityGraph(maximumClusterSize: options.maximumClusterSize)
+        quarantine = QuarantineWriter(path: data.quarantinePath)
     }
 
     /// Imports one file.
@@ -148,10 +149,10 @@ public final class Importer {
         // Opening the file here reports an unreadable path before anything is recorded.
         let detected = try RecordReader(path: path, format: format, mapping: mapping).format
         let sourceID = try store.database.write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)",
-                           arguments: [path, detected.rawValue, Int64(Date().timeIntervalSince1970 * 1000)])
+            try ExactStatement(db, "INSERT INTO sources (workspace_id, path, format, started_at) VALUES (?, ?, ?, ?)")
+                .execute([.integer(data.rowID), .text(path), .text(detected.rawValue), .integer(Int64(Date().timeIntervalSince1970 * 1000))])
             let source = db.lastInsertedRowID
-            // Into an empty store, events are appended without their secondary indexes, which are
+            // Into an empty store (of every workspace: the indexes are the store's), events are appended without their secondary indexes, which are
             // built in one sorted pass when the file ends: random-order index inserts dominate
             // otherwise. Not while a server collects into the store (an open http stream): its
             // writer needs the unique indexes to deduplicate.
@@ -293,28 +294,31 @@ public final class Importer {
 
     private func commitGroups(_ groups: [RecordGroup], sourceID: Int64, db: Database, results: inout [Counts], generation: inout Int64?) throws {
         // First, before anything is written: the transaction holds the write lock, so the graph read here stays current.
-        if try JourneyStore.identityGeneration(db) != graphGeneration {
-            (graph, graphGeneration) = try JourneyStore.identityGraph(db, maximumClusterSize: options.maximumClusterSize)
+        if try JourneyStore.identityGeneration(db, workspace: data.rowID) != graphGeneration {
+            (graph, graphGeneration) = try data.identityGraph(db, maximumClusterSize: options.maximumClusterSize)
+        } else {
+            // Customer numbers are the store's: another workspace's writer may have given some since.
+            graph.reserve(try JourneyStore.lastCustomer(db))
         }
         var stitched = false
         var failures = groups.map { group in group.records.filter { if case .failure = $0.result { true } else { false } } }
         for index in groups.indices { results[index].quarantined = failures[index].count }
         func quarantineOnce(_ records: [InputRecord], file: String) throws {
             // A record quarantined by an earlier run of the same file is counted again but written once.
-            let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (key) VALUES (?)")
+            let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (workspace_id, key) VALUES (?, ?)")
             var fresh: [InputRecord] = []
             for record in records {
-                try remember.execute(arguments: [Self.key("q:\(file):\(record.line):\(record.text)")])
+                try remember.execute(arguments: [data.rowID, Self.key("q:\(file):\(record.line):\(record.text)")])
                 if db.changesCount > 0 { fresh.append(record) }
             }
             if !fresh.isEmpty { try quarantine.write(fresh, file: file) }
         }
-        let insertEvent = try EventInsert(db)
-
-        let insertIdentity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO identities (kind, value, customer_id, first_seen) VALUES (?, ?, ?, ?)")
-        let insertCustomer = try db.cachedStatement(sql: "INSERT INTO customers (id, first_seen, last_seen) VALUES (?, ?, ?)")
-        let insertFeedback = try db.cachedStatement(sql: """
-            INSERT INTO feedback (event_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?)
+        let workspace = data.rowID
+        let insertEvent = try EventInsert(db, workspace: workspace)
+        let insertIdentity = try ExactStatement(db, "INSERT OR IGNORE INTO identities (workspace_id, kind, value, customer_id, first_seen) VALUES (?, ?, ?, ?, ?)")
+        let insertCustomer = try db.cachedStatement(sql: "INSERT INTO customers (id, workspace_id, first_seen, last_seen) VALUES (?, ?, ?, ?)")
+        let insertFeedback = try ExactStatement(db, """
+            INSERT INTO feedback (event_id, workspace_id, customer_id, timestamp, metric, score, text, touchpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var updates: [Int64: CustomerUpdate] = [:]
         var committed: [CommittedEvent] = []
@@ -337,12 +341,12 @@ public final class Importer {
                 let resolution = graph.resolve(identifiers)
                 let customer = resolution.customer
                 if resolution.created {
-                    try insertCustomer.execute(arguments: [customer, event.timestamp, event.timestamp])
+                    try insertCustomer.execute(arguments: [customer, workspace, event.timestamp, event.timestamp])
                     created += 1
                 }
                 if resolution.created || !resolution.linked.isEmpty || !resolution.merged.isEmpty { stitched = true }
                 for identifier in resolution.linked {
-                    try insertIdentity.execute(arguments: [identifier.kind.rawValue, identifier.value, customer, event.timestamp])
+                    try insertIdentity.execute([.integer(workspace), .text(identifier.kind.rawValue), .text(identifier.value), .integer(customer), .integer(event.timestamp)])
                 }
                 for old in resolution.merged {
                     try merge(old, into: customer, db: db)
@@ -359,8 +363,8 @@ public final class Importer {
                 }
                 if !resolution.refused.isEmpty {
                     refused += resolution.refused.count
-                    try db.execute(sql: "INSERT INTO identity_refusals (customers, at) VALUES (?, ?)",
-                                   arguments: [([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
+                    try db.execute(sql: "INSERT INTO identity_refusals (workspace_id, customers, at) VALUES (?, ?, ?)",
+                                   arguments: [workspace, ([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
                 }
                 if bulk, !seen.insert(prepared.dedupe) {
                     results[group].duplicates += 1
@@ -373,8 +377,9 @@ public final class Importer {
                 results[group].imported += 1
                 let eventID = db.lastInsertedRowID
                 if let feedback = prepared.feedback {
-                    try insertFeedback.execute(arguments: [eventID, customer, event.timestamp, feedback.metric.rawValue,
-                                                           feedback.score, feedback.text, feedback.touchpoint])
+                    try insertFeedback.execute([.integer(eventID), .integer(workspace), .integer(customer), .integer(event.timestamp),
+                                                .text(feedback.metric.rawValue), feedback.score.map { .real($0) } ?? .null,
+                                                feedback.text.map { .text($0) } ?? .null, feedback.touchpoint.map { .text($0) } ?? .null])
                 }
                 if alerts != nil { committed.append(CommittedEvent(id: eventID, customer: customer, event: event, feedback: prepared.feedback)) }
                 // A bulk load keeps first and last seen in memory and stores them when it ends.
@@ -399,7 +404,7 @@ public final class Importer {
             // to a savepoint and counted, and the events are committed.
             do {
                 try db.inSavepoint {
-                    try alerts.evaluate(committed, db: db, root: graph.root(of:))
+                    try alerts.evaluate(committed, workspace: workspace, db: db, root: graph.root(of:))
                     return .commit
                 }
             } catch {
@@ -411,7 +416,7 @@ public final class Importer {
             UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
             WHERE id = ?
             """, arguments: [total.records, total.imported, total.duplicates, total.quarantined, sourceID])
-        if stitched { generation = try JourneyStore.raiseIdentityGeneration(db) }
+        if stitched { generation = try JourneyStore.raiseIdentityGeneration(db, workspace: workspace) }
     }
 
     /// A 16-byte digest used as a unique key.

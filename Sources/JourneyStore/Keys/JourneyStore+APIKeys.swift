@@ -10,8 +10,13 @@ extension JourneyStore {
     static let prefixLength = 8
 
     /// Creates a key and returns it with its secret, which is not stored and cannot be shown again.
-    /// A key with a `workspace` reaches only that workspace through the API; without one, every workspace.
+    /// A key with a `workspace` reaches only that workspace through the API; a read key without
+    /// one reaches every workspace. A key that sends events (write, read-write) needs a
+    /// workspace: its events go there.
     public func createAPIKey(kind: APIKey.Kind, name: String = "", workspace: String? = nil) throws -> NewAPIKey {
+        if kind.collects, workspace == nil {
+            throw WorkspaceStoreError(.invalidInput, field: "workspace", "workspace: a \(kind.rawValue) key sends events, which go to one workspace; name it")
+        }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<Self.secretBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secret = "wf_" + Data(bytes).base64EncodedString()

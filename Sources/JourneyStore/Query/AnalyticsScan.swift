@@ -45,29 +45,34 @@ public struct RawFeedbackRow: ~Copyable {
     public var touchpoint: UnsafeBufferPointer<UInt8>?
 }
 
-extension JourneyStore {
-    /// The lowest and highest event row ids, or nil when the store holds no events.
+extension WorkspaceData {
+    /// The lowest and highest row ids of the workspace's events, or nil when it holds none.
     public func eventIDRange() throws -> ClosedRange<Int64>? {
         try database.read { db in
-            // Two subqueries: SQLite looks a lone min() or max() up in the index, but scans the table for both at once.
-            let row = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM events), (SELECT max(id) FROM events)")
+            // Two subqueries: SQLite looks a lone min() or max() up in the index, but scans for both at once.
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT min(id) FROM events WHERE workspace_id = ?1), (SELECT max(id) FROM events WHERE workspace_id = ?1)
+                """, arguments: [rowID])
             guard let low: Int64 = row?[0], let high: Int64 = row?[1] else { return nil }
             return low...high
         }
     }
 
-    /// Calls `body` for every event whose row id is in `ids`, in row id order, straight from
-    /// SQLite's buffers. Several scans over disjoint ranges may run at once on different threads.
+    /// Calls `body` for every event of the workspace whose row id is in `ids`, in row id order,
+    /// straight from SQLite's buffers. Several scans over disjoint ranges may run at once on
+    /// different threads.
     public func scanEvents(ids: ClosedRange<Int64>, _ body: (borrowing RawEventRow) throws -> Void) throws {
         try sequentialRead { db in
-            let statement = try db.makeStatement(sql: "SELECT customer_id, timestamp, type, name, channel, message FROM events WHERE id BETWEEN ? AND ?")
-            sqlite3_bind_int64(statement.sqliteStatement, 1, ids.lowerBound)
-            sqlite3_bind_int64(statement.sqliteStatement, 2, ids.upperBound)
-            try Self.forEachRow(of: statement, in: db) { handle in
+            // `+workspace_id` keeps SQLite on the table in row id order, which is one sequential
+            // read, instead of the workspace index and a look-up per row.
+            try ExactStatement(db, """
+                SELECT customer_id, timestamp, type, name, channel, message FROM events WHERE id BETWEEN ? AND ? AND +workspace_id = ?
+                """).forEachRow([.integer(ids.lowerBound), .integer(ids.upperBound), .integer(rowID)]) { handle in
                 let row = RawEventRow(
                     customer: sqlite3_column_int64(handle, 0),
                     timestamp: sqlite3_column_int64(handle, 1),
-                    type: Self.text(handle, 2), name: Self.text(handle, 3), channel: Self.text(handle, 4), message: Self.text(handle, 5))
+                    type: ExactStatement.bytes(handle, 2), name: ExactStatement.bytes(handle, 3), channel: ExactStatement.bytes(handle, 4),
+                    message: ExactStatement.bytes(handle, 5))
                 try body(row)
             }
         }
@@ -78,43 +83,22 @@ extension JourneyStore {
     func sequentialRead<T>(_ body: (Database) throws -> T) throws -> T {
         try database.read { db in
             try db.execute(sql: "PRAGMA cache_size = -4096")
-            defer { try? db.execute(sql: "PRAGMA shrink_memory; PRAGMA cache_size = \(Self.cachePages)") }
+            defer { try? db.execute(sql: "PRAGMA shrink_memory; PRAGMA cache_size = \(JourneyStore.cachePages)") }
             return try body(db)
         }
     }
 
-    /// Steps `statement` to its end, calling `row` with the statement's handle at each row.
-    private static func forEachRow(of statement: Statement, in db: Database, _ row: (OpaquePointer) throws -> Void) throws {
-        let handle = statement.sqliteStatement
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
-            }
-            try row(handle)
-        }
-    }
-
-    /// The bytes of a text column (empty when NULL), read as a blob: SQLite then hands out the
-    /// bytes where they lie instead of copying them to add a terminating NUL.
-    private static func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
-        guard let pointer = sqlite3_column_blob(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: Int(sqlite3_column_bytes(handle, column)))
-    }
-
-    /// Which stitched customer every customer number belongs to.
+    /// Which stitched customer every customer number of the workspace belongs to.
     public func customerLinks() throws -> CustomerLinks {
         try sequentialRead { db in
-            let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM customers") ?? 0
+            let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM customers WHERE workspace_id = ?", arguments: [rowID]) ?? 0
             var position = [Int32](repeating: -1, count: Int(largest) + 1)
             var roots: [Int64] = []
             var merged: [(Int64, Int64)] = []
-            let statement = try db.makeStatement(sql: "SELECT id, merged_into FROM customers ORDER BY id")
-            try Self.forEachRow(of: statement, in: db) { handle in
+            try ExactStatement(db, "SELECT id, merged_into FROM customers WHERE +workspace_id = ? ORDER BY id").forEachRow([.integer(rowID)]) { handle in
                 let id = sqlite3_column_int64(handle, 0)
-                if sqlite3_column_type(handle, 1) != SQLITE_NULL {
-                    merged.append((id, sqlite3_column_int64(handle, 1)))
+                if let into = ExactStatement.integer(handle, 1) {
+                    merged.append((id, into))
                 } else {
                     position[Int(id)] = Int32(roots.count)
                     roots.append(id)
@@ -126,40 +110,32 @@ extension JourneyStore {
         }
     }
 
-    /// Calls `body` with the traits JSON of every stitched customer, in customer number order.
+    /// Calls `body` with the traits JSON of every stitched customer of the workspace, in customer number order.
     public func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         try sequentialRead { db in
-            let statement = try db.makeStatement(sql: "SELECT id, traits FROM customers WHERE merged_into IS NULL ORDER BY id")
-            try Self.forEachRow(of: statement, in: db) { handle in
-                try body(sqlite3_column_int64(handle, 0), Self.text(handle, 1))
-            }
+            try ExactStatement(db, "SELECT id, traits FROM customers WHERE +workspace_id = ? AND merged_into IS NULL ORDER BY id")
+                .forEachRow([.integer(rowID)]) { handle in
+                    try body(sqlite3_column_int64(handle, 0), ExactStatement.bytes(handle, 1))
+                }
         }
     }
 
-    /// Calls `body` for every stored survey answer, in arrival order, straight from SQLite's buffers.
-    ///
-    /// Text stops at its first NUL character, as it does when the column is read as a `String`.
+    /// Calls `body` for every survey answer of the workspace, in arrival order, straight from SQLite's buffers.
     public func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws {
         try sequentialRead { db in
-            let statement = try db.makeStatement(sql: "SELECT customer_id, timestamp, metric, score, text, touchpoint FROM feedback ORDER BY event_id")
-            try Self.forEachRow(of: statement, in: db) { handle in
+            try ExactStatement(db, """
+                SELECT customer_id, timestamp, metric, score, text, touchpoint FROM feedback WHERE +workspace_id = ? ORDER BY event_id
+                """).forEachRow([.integer(rowID)]) { handle in
                 let scoreType = sqlite3_column_type(handle, 3)
                 let row = RawFeedbackRow(
                     customer: sqlite3_column_int64(handle, 0),
                     timestamp: sqlite3_column_int64(handle, 1),
-                    metric: Self.cText(handle, 2),
+                    metric: ExactStatement.bytes(handle, 2),
                     score: scoreType == SQLITE_INTEGER || scoreType == SQLITE_FLOAT ? sqlite3_column_double(handle, 3) : nil,
-                    text: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : Self.cText(handle, 4),
-                    touchpoint: sqlite3_column_type(handle, 5) == SQLITE_NULL ? nil : Self.cText(handle, 5))
+                    text: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : ExactStatement.bytes(handle, 4),
+                    touchpoint: sqlite3_column_type(handle, 5) == SQLITE_NULL ? nil : ExactStatement.bytes(handle, 5))
                 try body(row)
             }
         }
-    }
-
-    /// A text column up to its first NUL, as `String(cString:)` reads it.
-    private static func cText(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
-        let bytes = text(handle, column)
-        guard let end = bytes.firstIndex(of: 0) else { return bytes }
-        return UnsafeBufferPointer(rebasing: bytes[..<end])
     }
 }

@@ -1,6 +1,7 @@
 import CustomerData
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A customer as the store knows it.
 public struct CustomerRecord: Sendable, Codable, Equatable {
@@ -38,14 +39,49 @@ public struct TimelineEntry: Sendable, Codable, Equatable {
     public var message: String
 }
 
-extension JourneyStore {
+extension WorkspaceData {
+    /// Counts of what the workspace's customer data holds.
+    public struct Counts: Sendable, Equatable, Codable {
+        /// Events stored.
+        public var events: Int
+        /// Customers after stitching (merged customers are not counted).
+        public var customers: Int
+        /// Distinct identifiers.
+        public var identifiers: Int
+        /// Feedback answers.
+        public var feedback: Int
+
+        /// Creates counts.
+        public init(events: Int, customers: Int, identifiers: Int, feedback: Int) {
+            self.events = events
+            self.customers = customers
+            self.identifiers = identifiers
+            self.feedback = feedback
+        }
+    }
+
+    /// What the workspace holds.
+    public func counts() throws -> Counts {
+        try database.read { db in
+            let workspace: StatementArguments = [rowID]
+            return Counts(
+                events: try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE workspace_id = ?", arguments: workspace) ?? 0,
+                customers: try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE workspace_id = ? AND merged_into IS NULL", arguments: workspace) ?? 0,
+                identifiers: try Int.fetchOne(db, sql: "SELECT count(*) FROM identities WHERE workspace_id = ?", arguments: workspace) ?? 0,
+                feedback: try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: workspace) ?? 0)
+        }
+    }
+
     /// The customer number for a customer id (`cus_42`) or any identifier (`maya@example.com`,
-    /// `email:maya@example.com`, a user or anonymous id), following merges; nil when unknown.
+    /// `email:maya@example.com`, a user or anonymous id) in this workspace, following merges;
+    /// nil when the workspace has no such customer.
     ///
     /// `phoneCountry` places a national phone number as the import did (`--phone-country`).
     public func findCustomer(_ text: String, phoneCountry: String? = nil) throws -> Int64? {
         try database.read { db in
-            if let number = CustomerID.number(text), let row = try Row.fetchOne(db, sql: "SELECT id, merged_into FROM customers WHERE id = ?", arguments: [number]) {
+            if let number = CustomerID.number(text), let row = try Row.fetchOne(db, sql: """
+                SELECT id, merged_into FROM customers WHERE id = ? AND workspace_id = ?
+                """, arguments: [number, rowID]) {
                 let merged: Int64? = row[1]
                 return merged ?? row[0]
             }
@@ -57,45 +93,58 @@ extension JourneyStore {
             for kind in Identifier.Kind.allCases {
                 if let identifier = Identifier.make(kind, text, phoneCountry: phoneCountry) { candidates.append(identifier) }
             }
+            let lookup = try ExactStatement(db, """
+                SELECT coalesce(c.merged_into, c.id) FROM identities i JOIN customers c ON c.id = i.customer_id
+                WHERE i.workspace_id = ? AND i.kind = ? AND i.value = ?
+                """)
             for identifier in candidates {
-                if let customer = try Int64.fetchOne(db, sql: """
-                    SELECT coalesce(c.merged_into, c.id) FROM identities i JOIN customers c ON c.id = i.customer_id WHERE i.kind = ? AND i.value = ?
-                    """,
-                                                     arguments: [identifier.kind.rawValue, identifier.value]) {
-                    return customer
+                var found: Int64?
+                try lookup.forEachRow([.integer(rowID), .text(identifier.kind.rawValue), .text(identifier.value)]) { handle in
+                    found = found ?? ExactStatement.integer(handle, 0)
                 }
+                if let found { return found }
             }
             return nil
         }
     }
 
-    /// A page of customers, most recently seen first, and the total.
+    /// A page of the workspace's customers, most recently seen first, and the total.
     public func customers(limit: Int, offset: Int = 0) throws -> (total: Int, customers: [CustomerRecord]) {
         try database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE merged_into IS NULL") ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE workspace_id = ? AND merged_into IS NULL", arguments: [rowID]) ?? 0
             let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM customers WHERE merged_into IS NULL ORDER BY last_seen DESC, id LIMIT ? OFFSET ?
-                """, arguments: [limit, offset])
+                SELECT id FROM customers WHERE workspace_id = ? AND merged_into IS NULL ORDER BY last_seen DESC, id LIMIT ? OFFSET ?
+                """, arguments: [rowID, limit, offset])
             return (total, try ids.map { try record(of: $0, db: db) })
         }
     }
 
-    /// One customer with identifiers and traits.
-    public func customer(_ number: Int64) throws -> CustomerRecord {
-        try database.read { db in try record(of: number, db: db) }
+    /// One customer of the workspace with identifiers and traits; nil when the workspace has no such customer.
+    public func customer(_ number: Int64) throws -> CustomerRecord? {
+        try database.read { db in
+            guard try owns(number, db: db) else { return nil }
+            return try record(of: number, db: db)
+        }
     }
 
-    /// A customer's events in time order (then arrival order).
+    /// A customer's events in time order (then arrival order); empty for a customer of another workspace.
     public func timeline(of number: Int64, limit: Int = 1_000) throws -> [TimelineEntry] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT timestamp, type, name, channel, message, message_id FROM events WHERE customer_id IN \(Self.mergedInto)
-                ORDER BY timestamp, id LIMIT ?2
-                """, arguments: [number, limit]).map { row in
-                let payload = (try? JSONParser.parse(row[4] as String)) ?? .object([])
-                let event = Event(type: Event.Kind(rawValue: row[1]) ?? .track, name: row[2], messageId: row[5], timestamp: row[0], payload: payload)
-                return TimelineEntry(timestamp: Timestamp.iso8601(row[0]), type: row[1], name: row[2], channel: row[3], message: event.json.json)
+            var entries: [TimelineEntry] = []
+            try ExactStatement(db, """
+                SELECT timestamp, type, name, channel, message, message_id FROM events
+                WHERE workspace_id = ?2 AND customer_id IN \(Self.mergedInto) ORDER BY timestamp, id LIMIT ?3
+                """).forEachRow([.integer(number), .integer(rowID), .integer(Int64(limit))]) { handle in
+                let timestamp = sqlite3_column_int64(handle, 0)
+                let type = ExactStatement.text(handle, 1) ?? "track"
+                let name = ExactStatement.text(handle, 2)
+                let payload = (try? JSONParser.parse(ExactStatement.text(handle, 4) ?? "{}")) ?? .object([])
+                let event = Event(type: Event.Kind(rawValue: type) ?? .track, name: name, messageId: ExactStatement.text(handle, 5),
+                                  timestamp: timestamp, payload: payload)
+                entries.append(TimelineEntry(timestamp: Timestamp.iso8601(timestamp), type: type, name: name, channel: ExactStatement.text(handle, 3),
+                                             message: event.json.json))
             }
+            return entries
         }
     }
 
@@ -103,13 +152,26 @@ extension JourneyStore {
     /// still name the customer they arrived with until the load ends.
     static let mergedInto = "(SELECT id FROM customers WHERE id = ?1 OR merged_into = ?1)"
 
+    /// Whether customer `number` is one of this workspace's.
+    func owns(_ number: Int64, db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ? AND workspace_id = ?)", arguments: [number, rowID]) ?? false
+    }
+
+    /// A customer's identifiers as `kind:value`, sorted, with every byte of their values.
+    static func identifiers(of number: Int64, db: Database) throws -> [String] {
+        var identifiers: [String] = []
+        try ExactStatement(db, "SELECT kind, value FROM identities WHERE customer_id IN \(mergedInto) ORDER BY kind, value")
+            .forEachRow([.integer(number)]) { handle in
+                identifiers.append((ExactStatement.text(handle, 0) ?? "") + ":" + (ExactStatement.text(handle, 1) ?? ""))
+            }
+        return identifiers
+    }
+
     func record(of number: Int64, db: Database) throws -> CustomerRecord {
         let row = try Row.fetchOne(db, sql: "SELECT first_seen, last_seen, traits FROM customers WHERE id = ?", arguments: [number])
-        let identifiers = try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id IN \(Self.mergedInto) ORDER BY kind, value", arguments: [number])
-            .map { "\($0[0] as String):\($0[1] as String)" }
         let events = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE customer_id IN \(Self.mergedInto)", arguments: [number]) ?? 0
         return CustomerRecord(id: CustomerID.text(number), firstSeen: (row?[0] as Int64?).map(Timestamp.iso8601),
-                              lastSeen: (row?[1] as Int64?).map(Timestamp.iso8601), events: events, identifiers: identifiers,
+                              lastSeen: (row?[1] as Int64?).map(Timestamp.iso8601), events: events, identifiers: try Self.identifiers(of: number, db: db),
                               traits: row?[2] ?? "{}")
     }
 
@@ -129,13 +191,17 @@ extension JourneyStore {
         public var quarantined: Int
     }
 
-    /// Erases a customer completely: events, feedback, identifiers, alerts about it (with their
-    /// attempts) and its positions on maps, the customer rows merged into it, and quarantined records that mention one of its identifiers.
-    public func forget(_ number: Int64) throws -> Erasure {
-        let identifiers = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE customer_id IN \(Self.mergedInto)", arguments: [number]).map { ($0[0] as String, $0[1] as String) }
-        }
-        var erasure = try database.write { db -> Erasure in
+    /// Erases a customer of this workspace completely: events, feedback, identifiers, alerts about
+    /// it (with their attempts) and its positions on maps, the customer rows merged into it, and
+    /// the workspace's quarantined records that mention one of its identifiers. Nil when the
+    /// workspace has no such customer (another workspace's customer is never touched).
+    public func forget(_ number: Int64) throws -> Erasure? {
+        var values: [String] = []
+        let erased = try database.write { db -> Erasure? in
+            guard try owns(number, db: db) else { return nil }
+            try ExactStatement(db, "SELECT value FROM identities WHERE customer_id IN \(Self.mergedInto)").forEachRow([.integer(number)]) { handle in
+                values.append(ExactStatement.text(handle, 0) ?? "")
+            }
             let feedback = try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE customer_id IN \(Self.mergedInto)", arguments: [number]) ?? 0
             try db.execute(sql: "DELETE FROM feedback WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             try db.execute(sql: "DELETE FROM events WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
@@ -147,15 +213,16 @@ extension JourneyStore {
             try db.execute(sql: "DELETE FROM alert_positions WHERE customer_id IN \(Self.mergedInto)", arguments: [number])
             try db.execute(sql: "DELETE FROM customers WHERE id = ? OR merged_into = ?", arguments: [number, number])
             let customers = db.changesCount
-            _ = try Self.raiseIdentityGeneration(db)
+            _ = try JourneyStore.raiseIdentityGeneration(db, workspace: rowID)
             return Erasure(customer: CustomerID.text(number), events: events, identifiers: identities, feedback: feedback, customers: customers, quarantined: 0)
         }
-        erasure.quarantined = try scrubQuarantine(values: identifiers.map(\.1))
+        guard var erasure = erased else { return nil }
+        erasure.quarantined = try scrubQuarantine(values: values)
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         return erasure
     }
 
-    /// Removes quarantined records whose text holds any of the values; returns how many.
+    /// Removes the workspace's quarantined records whose text holds any of the values; returns how many.
     func scrubQuarantine(values: [String]) throws -> Int {
         guard !values.isEmpty, let data = FileManager.default.contents(atPath: quarantinePath) else { return 0 }
         var kept = "", removed = 0

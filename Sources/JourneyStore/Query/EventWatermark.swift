@@ -6,7 +6,7 @@ import GRDB
 /// personas (which assign customers) were edited. The events and customers parts are read
 /// through an index, so they cost the same on ten events as on ten million.
 public struct IndexWatermark: Hashable, Sendable {
-    /// The highest event id: new events raise it.
+    /// The workspace's highest event id: new events raise it.
     public var lastEvent: Int64
     /// The identity generation: raised by every stitch, merge and erasure (`forget` also removes events).
     public var identityGeneration: Int64
@@ -14,21 +14,20 @@ public struct IndexWatermark: Hashable, Sendable {
     public var personas: String
 }
 
-extension JourneyStore {
-    /// The watermark of the events, customers and the personas of `workspace` (a slug).
-    public func indexWatermark(workspace: String) async throws -> IndexWatermark {
-        try await database.read { db in
+extension WorkspaceData {
+    /// The watermark of the workspace's events, customers and personas.
+    public func indexWatermark() async throws -> IndexWatermark {
+        let rowID = rowID
+        return try await database.read { db in
             var personas = ""
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT p.slug, p.document FROM personas p JOIN workspaces w ON w.id = p.workspace_id WHERE w.slug = ? ORDER BY p.slug
-                """, arguments: [workspace])
+            let rows = try Row.fetchCursor(db, sql: "SELECT slug, document FROM personas WHERE workspace_id = ? ORDER BY slug", arguments: [rowID])
             while let row = try rows.next() {
                 let slug: String = row[0], document: String = row[1]
                 personas += "\(slug.utf8.count):\(slug)\(document.utf8.count):\(document)"
             }
             let digest = Digest.hash128(personas)
-            return IndexWatermark(lastEvent: try Int64.fetchOne(db, sql: "SELECT max(id) FROM events") ?? 0,
-                                  identityGeneration: try Self.identityGeneration(db),
+            return IndexWatermark(lastEvent: try Int64.fetchOne(db, sql: "SELECT max(id) FROM events WHERE workspace_id = ?", arguments: [rowID]) ?? 0,
+                                  identityGeneration: try JourneyStore.identityGeneration(db, workspace: rowID),
                                   personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16))
         }
     }

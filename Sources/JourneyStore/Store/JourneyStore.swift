@@ -11,6 +11,9 @@ public final class JourneyStore: Sendable {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         /// What went wrong and what to do; never customer data.
         public var description: String
+
+        /// A failure saying what went wrong and what to do.
+        public init(description: String) { self.description = description }
     }
 
     /// The database file.
@@ -24,14 +27,23 @@ public final class JourneyStore: Sendable {
     /// Write-ahead log pages after which a commit checkpoints (32 MB).
     static let walCheckpointPages = 8192
 
-    /// The file next to the database that collects records an import could not use.
-    public var quarantinePath: String { path + ".quarantine.ndjson" }
+    /// The file next to the database that collects the records an import into workspace
+    /// `workspace` could not use.
+    public func quarantinePath(workspace: String) -> String { path + ".quarantine." + workspace + ".ndjson" }
+
+    /// Why the indexes an interrupted bulk load left missing could not be built when the store
+    /// was opened, or nil when the store is whole. Reads work either way; imports and collection
+    /// refuse to start until opening the store again builds them.
+    public let indexProblem: String?
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     ///
     /// Every commit survives a killed process. With `durableCommits`, each commit also waits
     /// until the disk has it (`synchronous = FULL`), so it survives a power cut too: for a server
     /// that acknowledges events, whose commits are few and large (group commit).
+    ///
+    /// Indexes that an interrupted bulk load left missing are built here; when that fails the
+    /// store still opens, with ``indexProblem`` saying why.
     public init(path: String, durableCommits: Bool = false) throws(Failure) {
         self.path = path
         var configuration = Configuration()
@@ -41,21 +53,66 @@ public final class JourneyStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA cache_size = \(Self.cachePages); PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
         }
+        let pool: DatabasePool
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            database = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(database)
-            let present = try database.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (\(Schema.deferredIndexes.map { "'\($0.name)'" }.joined(separator: ",")))") ?? 0
-            }
-            if present < Schema.deferredIndexes.count {
-                try completeBulkLoad()
-            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw Failure(description: "\(path): cannot open the store (\(error.resultCode)); check that it is a Wayfinder database and the folder is writable")
         } catch {
             throw Failure(description: "\(path): cannot open the store (\(error.localizedDescription))")
+        }
+        database = pool
+        var problem: String?
+        do {
+            if try !Self.missingIndexes(pool).isEmpty { try Self.completeBulkLoad(pool) }
+        } catch {
+            problem = "\(path): the indexes of an interrupted import could not be built (\(Self.reason(error))); the store can be read, "
+                + "and opening it again (any wayfinder command on it) retries"
+        }
+        indexProblem = problem
+        try moveLegacyQuarantine()
+    }
+
+    /// The deferred indexes the store lacks.
+    static func missingIndexes(_ database: DatabasePool) throws -> [String] {
+        let present = try database.read { db in
+            try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
+        }
+        return Schema.deferredIndexes.map(\.name).filter { !present.contains($0) }
+    }
+
+    /// A database error's code and message, or the error's type: never statement arguments.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return "SQLite \(error.resultCode): \(error.message ?? "no message")" }
+        return "\(type(of: error))"
+    }
+
+    /// Moves the quarantine file of a store written before customer data belonged to a
+    /// workspace to the file of the workspace its data went to (the owner of the oldest source).
+    private func moveLegacyQuarantine() throws(Failure) {
+        let legacy = path + ".quarantine.ndjson"
+        guard FileManager.default.fileExists(atPath: legacy) else { return }
+        do {
+            let owner = try database.read { db in
+                try String.fetchOne(db, sql: "SELECT w.slug FROM sources s JOIN workspaces w ON w.id = s.workspace_id ORDER BY s.id LIMIT 1")
+                    ?? String.fetchOne(db, sql: "SELECT slug FROM workspaces WHERE slug = ?", arguments: [Schema.defaultWorkspace])
+            }
+            guard let owner else { return }
+            let target = quarantinePath(workspace: owner)
+            if FileManager.default.fileExists(atPath: target) {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: target))
+                defer { try? handle.close() }
+                try handle.seekToEnd()
+                try handle.write(contentsOf: try Data(contentsOf: URL(fileURLWithPath: legacy)))
+                try FileManager.default.removeItem(atPath: legacy)
+            } else {
+                try FileManager.default.moveItem(atPath: legacy, toPath: target)
+            }
+        } catch {
+            throw Failure(description: "\(legacy): cannot move the quarantine file to its workspace's (\(error.localizedDescription)); check that the folder is writable")
         }
     }
 
@@ -63,7 +120,29 @@ public final class JourneyStore: Sendable {
     /// customers at the customer they were merged into, builds the deferred indexes that are
     /// missing, then runs `finish` (which sets first and last seen). Without `finish`, as after an
     /// interrupted load, first and last seen are computed again from all events.
+    ///
+    /// When a unique index cannot be built because rows repeat a key (a store written by a
+    /// release that cut text at a NUL character could hold such rows), the repeats are removed,
+    /// keeping the first row of each key, and the indexes are built again.
     func completeBulkLoad(_ finish: ((Database) throws -> Void)? = nil) throws {
+        try Self.completeBulkLoad(database, finish)
+    }
+
+    static func completeBulkLoad(_ database: DatabasePool, _ finish: ((Database) throws -> Void)? = nil) throws {
+        do {
+            try buildDeferredIndexes(database, finish)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            try database.write { db in
+                try db.execute(sql: """
+                    DELETE FROM events WHERE id NOT IN (SELECT min(id) FROM events GROUP BY workspace_id, dedupe);
+                    DELETE FROM identities WHERE id NOT IN (SELECT min(id) FROM identities GROUP BY workspace_id, kind, value);
+                    """)
+            }
+            try buildDeferredIndexes(database, finish)
+        }
+    }
+
+    private static func buildDeferredIndexes(_ database: DatabasePool, _ finish: ((Database) throws -> Void)?) throws {
         try database.writeWithoutTransaction { db in
             // Sorting runs go to temporary files, not memory, so building indexes over millions of
             // rows keeps resident memory flat.
@@ -97,76 +176,26 @@ public final class JourneyStore: Sendable {
         for index in Schema.deferredIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
     }
 
-    /// Counts of what the store holds.
-    public struct Counts: Sendable, Equatable, Codable {
-        /// Events stored.
-        public var events: Int
-        /// Customers after stitching (merged customers are not counted).
-        public var customers: Int
-        /// Distinct identifiers.
-        public var identifiers: Int
-        /// Feedback answers.
-        public var feedback: Int
-
-        /// Creates counts.
-        public init(events: Int, customers: Int, identifiers: Int, feedback: Int) {
-            self.events = events
-            self.customers = customers
-            self.identifiers = identifiers
-            self.feedback = feedback
-        }
+    /// The identity generation of a workspace: raised by every transaction that creates, merges or
+    /// erases its customers or adds identifiers, whichever process runs it.
+    static func identityGeneration(_ db: Database, workspace: Int64) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT identity_generation FROM workspaces WHERE id = ?", arguments: [workspace]) ?? 0
     }
 
-    /// What the store holds.
-    public func counts() throws -> Counts {
-        try database.read { db in
-            Counts(
-                events: try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0,
-                customers: try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE merged_into IS NULL") ?? 0,
-                identifiers: try Int.fetchOne(db, sql: "SELECT count(*) FROM identities") ?? 0,
-                feedback: try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback") ?? 0)
-        }
-    }
-
-    /// The identity graph as stored, to continue stitching where the last import stopped, with
-    /// the identity generation it reflects (read in the same transaction).
-    public func loadIdentityGraph(maximumClusterSize: Int) throws -> (graph: IdentityGraph, generation: Int64) {
-        try database.read { db in try Self.identityGraph(db, maximumClusterSize: maximumClusterSize) }
-    }
-
-    /// The identity graph and its generation as `db` sees them; no customer number ever given,
-    /// even to a customer since forgotten, is given again.
-    static func identityGraph(_ db: Database, maximumClusterSize: Int) throws -> (graph: IdentityGraph, generation: Int64) {
-        var graph = IdentityGraph(maximumClusterSize: maximumClusterSize)
-        let rows = try Row.fetchCursor(db, sql: "SELECT kind, value, customer_id FROM identities")
-        while let row = try rows.next() {
-            guard let kind = Identifier.Kind(rawValue: row[0]) else { continue }
-            graph.restore(Identifier(kind: kind, value: row[1]), customer: row[2])
-        }
-        let customers = try Row.fetchCursor(db, sql: "SELECT id, merged_into FROM customers")
-        while let row = try customers.next() {
-            let id: Int64 = row[0]
-            if let into: Int64 = row[1] { graph.restoreMerge(id, into: into) } else { graph.reserve(id) }
-        }
-        let state = try Row.fetchOne(db, sql: "SELECT value, last_customer FROM identity_generation WHERE id = 1")
-        if let last: Int64 = state?[1] { graph.reserve(last) }
-        return (graph, state?[0] ?? 0)
-    }
-
-    /// The identity generation: raised by every transaction that creates, merges or erases
-    /// customers or adds identifiers, whichever process runs it.
-    static func identityGeneration(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT value FROM identity_generation WHERE id = 1") ?? 0
-    }
-
-    /// Raises the identity generation inside the caller's write transaction, keeps the highest
-    /// customer number given, and returns the new generation.
-    static func raiseIdentityGeneration(_ db: Database) throws -> Int64 {
+    /// Raises a workspace's identity generation inside the caller's write transaction, keeps the
+    /// highest customer number given in the store, and returns the new generation.
+    static func raiseIdentityGeneration(_ db: Database, workspace: Int64) throws -> Int64 {
         try db.execute(sql: """
-            UPDATE identity_generation SET value = value + 1, last_customer = max(last_customer, coalesce((SELECT max(id) FROM customers), 0))
-            WHERE id = 1
-            """)
-        return try identityGeneration(db)
+            UPDATE identity_generation SET last_customer = max(last_customer, coalesce((SELECT max(id) FROM customers), 0)) WHERE id = 1;
+            UPDATE workspaces SET identity_generation = identity_generation + 1 WHERE id = ?;
+            """, arguments: [workspace])
+        return try identityGeneration(db, workspace: workspace)
+    }
+
+    /// The highest customer number ever given in the store, to any workspace: numbers are unique
+    /// in the whole store, and a forgotten customer's number is never given again.
+    static func lastCustomer(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(coalesce((SELECT max(id) FROM customers), 0), coalesce((SELECT last_customer FROM identity_generation WHERE id = 1), 0))") ?? 0
     }
 }
 

@@ -98,7 +98,7 @@ enum Schema {
                 DROP TABLE events;
                 ALTER TABLE events_v2 RENAME TO events;
                 """)
-            for index in deferredIndexes { try db.execute(sql: index.sql) }
+            for index in deferredIndexesV2 { try db.execute(sql: index) }
         }
         migrator.registerMigration("workspaces-v1", migrate: workspacesV1)
         migrator.registerMigration("api-keys-v1", migrate: apiKeysV1)
@@ -136,15 +136,25 @@ enum Schema {
                 CREATE INDEX uploads_by_workspace ON uploads(workspace_id, started_at);
                 """)
         }
+        migrator.registerMigration("tenancy-v1", migrate: tenancyV1)
         return migrator
     }
 
     /// The secondary indexes of `events` and `identities`. A bulk load into an empty store drops
     /// them and builds them when it ends; opening the store builds any that an interrupted load left missing.
     static let deferredIndexes: [(name: String, sql: String)] = [
-        ("events_dedupe", "CREATE UNIQUE INDEX IF NOT EXISTS events_dedupe ON events(dedupe)"),
+        ("events_dedupe", "CREATE UNIQUE INDEX IF NOT EXISTS events_dedupe ON events(workspace_id, dedupe)"),
         ("events_by_customer_time", "CREATE INDEX IF NOT EXISTS events_by_customer_time ON events(customer_id, timestamp, id)"),
-        ("identities_key", "CREATE UNIQUE INDEX IF NOT EXISTS identities_key ON identities(kind, value)"),
+        ("events_by_workspace", "CREATE INDEX IF NOT EXISTS events_by_workspace ON events(workspace_id, id)"),
+        ("identities_key", "CREATE UNIQUE INDEX IF NOT EXISTS identities_key ON identities(workspace_id, kind, value)"),
         ("identities_by_customer", "CREATE INDEX IF NOT EXISTS identities_by_customer ON identities(customer_id)"),
+    ]
+
+    /// The deferred indexes as migration v2 made them, before customer data had a workspace.
+    private static let deferredIndexesV2 = [
+        "CREATE UNIQUE INDEX IF NOT EXISTS events_dedupe ON events(dedupe)",
+        "CREATE INDEX IF NOT EXISTS events_by_customer_time ON events(customer_id, timestamp, id)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS identities_key ON identities(kind, value)",
+        "CREATE INDEX IF NOT EXISTS identities_by_customer ON identities(customer_id)",
     ]
 }

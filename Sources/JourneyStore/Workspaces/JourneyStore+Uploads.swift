@@ -48,7 +48,8 @@ extension JourneyStore {
                 throw WorkspaceStoreError(.notFound, field: "workspace", "there is no workspace '\(workspace)'")
             }
             let now = StoreTime.now()
-            try db.execute(sql: "INSERT INTO sources (path, format, started_at) VALUES (?, ?, ?)", arguments: ["upload \(file)", format, now])
+            try ExactStatement(db, "INSERT INTO sources (workspace_id, path, format, started_at) VALUES (?, ?, ?, ?)")
+                .execute([.integer(workspaceID), .text("upload \(file)"), .text(format), .integer(now)])
             let source = db.lastInsertedRowID
             try db.execute(sql: """
                 INSERT INTO uploads (id, workspace_id, source_id, file, format, bytes, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)

@@ -44,11 +44,23 @@ extension JourneyStore {
         }
     }
 
-    /// Deletes a workspace with its personas, maps, map versions and comments.
+    /// Deletes a workspace with its personas, maps, map versions, comments, alerts, keys and
+    /// share links, and all its customer data: events, customers, identifiers, feedback, sources,
+    /// uploads and quarantine.
     public func deleteWorkspace(_ id: String) async throws(WorkspaceStoreError) {
         try await writeTransaction { db in
             let header = try WorkspaceState.header(db, id, field: "id")
+            // Uploads refer to sources: the workspace row (and its uploads) go first.
             try db.execute(sql: "DELETE FROM workspaces WHERE id = ?", arguments: [header.rowID])
+            for table in ["feedback", "events", "identities", "customers", "sources", "quarantined", "identity_refusals"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE workspace_id = ?", arguments: [header.rowID])
+            }
+        }
+        let quarantine = quarantinePath(workspace: id)
+        if FileManager.default.fileExists(atPath: quarantine) {
+            do { try FileManager.default.removeItem(atPath: quarantine) } catch {
+                throw WorkspaceStoreError(.storage, "the workspace '\(id)' is deleted, but its quarantine file \(quarantine) could not be removed; remove it by hand")
+            }
         }
     }
 

@@ -112,7 +112,8 @@ extension Wayfinder.Alerts.Add {
         let query = AnalysisQuery(kind: .friction, journey: map)
         let result: FrictionResult
         do {
-            let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query])).build(from: store) { _, _ in }
+            let data = try await store.workspaceData(workspace)
+            let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query])).build(from: data) { _, _ in }
             result = try FrictionAnalysis.run(query, on: index)
         } catch {
             throw CommandFailure(message: "\(db): the friction analysis failed (\(error)); give the touchpoints with --touchpoint instead")

@@ -56,13 +56,13 @@ extension Wayfinder {
         static let account = "demo@localhost"
 
         func run() async throws {
-            let written = try writeFiles()
+            let written = try await writeFiles()
             if noServe { return }
             try await serve(database: written.database, workspaceFolder: written.workspaceFolder, journey: written.journey)
         }
 
         /// Writes the workspace, the maps, the data, the store and the report, and says what they hold.
-        func writeFiles() throws -> (database: String, workspaceFolder: String, journey: String) {
+        func writeFiles() async throws -> (database: String, workspaceFolder: String, journey: String) {
             let template = WorkspaceTemplate.retail
             let workspaceFolder = WorkspaceLoader.join(out, "workspace")
             do {
@@ -92,11 +92,15 @@ extension Wayfinder {
             try? ScenarioWriter.removeExistingOutput(in: dataFolder)
             let truth: ScenarioTruth
             let summary: Importer.Summary
-            let stored: JourneyStore.Counts
+            let stored: WorkspaceData.Counts
             do {
                 truth = try ScenarioWriter(directory: dataFolder, format: .csv).write(ScenarioGenerator(template: template, customers: customers, seed: 1))
+                // The maps and the data go to the workspace the server serves.
                 let store = try JourneyStore(path: database)
-                let importer = try Importer(store: store)
+                _ = try await store.importWorkspace(Self.workspaceID, workspace: workspace, sourceMap: loaded.sourceMap, author: "wayfinder demo",
+                                                   message: "the demo's workspace", createIfMissing: true)
+                let data = try await store.workspaceData(Self.workspaceID)
+                let importer = try Importer(data: data)
                 var bar = ProgressBar(label: "importing")
                 _ = try importer.importFile(WorkspaceLoader.join(dataFolder, "events.csv")) { progress in
                     if progress.indexing { return bar.note("building indexes…") }
@@ -105,7 +109,7 @@ extension Wayfinder {
                 }
                 bar.finish()
                 summary = importer.summary()
-                stored = try store.counts()
+                stored = try data.counts()
             } catch {
                 throw CommandFailure(message: "the demo data could not be generated or imported: \(error)")
             }
@@ -157,7 +161,7 @@ extension Wayfinder {
             let store = try ServerLauncher.openStore(database)
             try await ServerLauncher.loadWorkspace(workspaceFolder, id: Self.workspaceID, into: store, author: "wayfinder demo", logger: logger)
             let key: NewAPIKey
-            do { key = try store.createAPIKey(kind: .write, name: "demo") } catch {
+            do { key = try store.createAPIKey(kind: .write, name: "demo", workspace: Self.workspaceID) } catch {
                 throw CommandFailure(message: "\(database): cannot create the demo's write key: \(error)")
             }
             var configuration = ServerConfiguration()

@@ -18,10 +18,13 @@ extension Wayfinder {
               delimiter: ";"
               columns: { Zeit: timestamp, Kunde: userId, Aktion: event }
 
+            The data goes to one workspace of the store: --workspace-id names it; without it, the store's only workspace (or, in a new store, the workspace 'default'). Customers are stitched within the workspace only: the same e-mail in two workspaces is two customers.
+
             Exit status: 0 all imported, 3 some records were quarantined, 1 the import failed, 2 usage error.
 
             Examples:
               wayfinder import events.csv --db wayfinder.db
+              wayfinder import events.csv --db wayfinder.db --workspace-id retail
               wayfinder import export.csv.gz --mapping crm-mapping.yaml --db wayfinder.db
               wayfinder import batch-*.json --db wayfinder.db --format json
             """
@@ -32,6 +35,9 @@ extension Wayfinder {
 
         @Option(help: "The store (a SQLite file, created if missing).")
         var db = "wayfinder.db"
+
+        @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help)
+        var workspaceID: String?
 
         @Option(help: "A YAML file mapping CSV columns to event fields.")
         var mapping: String?
@@ -58,6 +64,7 @@ extension Wayfinder {
             if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
             try Self.checkPhoneCountry(phoneCountry)
+            try StoreWorkspace.validate(workspaceID)
         }
 
         static func checkPhoneCountry(_ code: String?) throws {
@@ -79,13 +86,15 @@ extension Wayfinder {
                     throw CommandFailure(message: "the mapping file \(mapping) has \(Console.counts(problems.diagnostics))")
                 }
             }
-            let store: JourneyStore
-            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+            let data = try StoreWorkspace.open(db: db, workspace: workspaceID, creating: true)
             var options = Importer.Options()
             options.maximumClusterSize = maxClusterSize
             options.phoneCountry = phoneCountry
             if let junk { options.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
-            let importer = try Importer(store: store, options: options)
+            let importer: Importer
+            do { importer = try Importer(data: data, options: options) } catch let failure as JourneyStore.Failure {
+                throw CommandFailure(message: failure.description)
+            }
             for file in files {
                 var bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent)
                 let verbose = self.verbose
@@ -105,7 +114,7 @@ extension Wayfinder {
                 bar.finish()
             }
             let summary = importer.summary()
-            let counts = try store.counts()
+            let counts = try data.counts()
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -114,7 +123,7 @@ extension Wayfinder {
             case .text:
                 let rate = summary.seconds > 0 ? Int(Double(summary.imported + summary.duplicates + summary.quarantined) / summary.seconds) : 0
                 Console.out("Imported \(summary.imported) events (\(summary.duplicates) duplicates skipped, \(summary.quarantined) quarantined) from \(Console.count(files.count, "file")) in \(String(format: "%.1f", summary.seconds)) s, \(rate) records/s.")
-                Console.out("The store \(db) holds \(Console.count(counts.events, "event")) of \(Console.count(counts.customers, "customer")) (\(Console.count(counts.identifiers, "identifier")); \(summary.customersMerged) merges this run\(summary.mergesRefused > 0 ? ", \(summary.mergesRefused) refused as too large" : "")).")
+                Console.out("Workspace '\(data.workspace)' of \(db) holds \(Console.count(counts.events, "event")) of \(Console.count(counts.customers, "customer")) (\(Console.count(counts.identifiers, "identifier")); \(summary.customersMerged) merges this run\(summary.mergesRefused > 0 ? ", \(summary.mergesRefused) refused as too large" : "")).")
                 if summary.quarantined > 0 {
                     Console.out("Quarantined records, with file, line and reason: \(summary.quarantineFile)")
                 }
@@ -129,6 +138,8 @@ extension Wayfinder {
             discussion: """
             ID may be a customer id (cus_42) or any of its identifiers: a user id, an anonymous id, an email address, a phone number, or kind:value (email:maya@example.com).
 
+            The customers are those of one workspace of the store (--workspace-id; default: the store's only workspace).
+
             Examples:
               wayfinder customers --db wayfinder.db --limit 20
               wayfinder customers maya.okafor@example.com --db wayfinder.db --format json
@@ -137,6 +148,7 @@ extension Wayfinder {
 
         @Argument(help: "A customer id or identifier.") var id: String?
         @Option(help: "The store.") var db = "wayfinder.db"
+        @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help) var workspaceID: String?
         @Option(help: "Customers per page.") var limit = 20
         @Option(help: "Customers to skip.") var offset = 0
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
@@ -147,14 +159,11 @@ extension Wayfinder {
             try Import.checkPhoneCountry(phoneCountry)
             if limit < 1 { throw ValidationError("--limit must be at least 1.") }
             if offset < 0 { throw ValidationError("--offset cannot be negative.") }
+            try StoreWorkspace.validate(workspaceID)
         }
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: db) else {
-                throw CommandFailure(message: "\(db): no store here; import data first with 'wayfinder import FILE --db \(db)'")
-            }
-            let store: JourneyStore
-            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+            let store = try StoreWorkspace.open(db: db, workspace: workspaceID)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let id else {
@@ -170,10 +179,9 @@ extension Wayfinder {
                 }
                 return
             }
-            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry) else {
-                throw CommandFailure(message: "no customer has the id or identifier given; list customers with 'wayfinder customers --db \(db)'")
+            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let customer = try store.customer(number) else {
+                throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; list them with 'wayfinder customers --db \(db)'")
             }
-            let customer = try store.customer(number)
             let timeline = try store.timeline(of: number)
             if format == .json {
                 struct Detail: Encodable { var customer: CustomerRecord; var timeline: [TimelineEntry] }
@@ -194,7 +202,7 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "Erase a customer completely: identifiers, events, feedback and derived rows.",
             discussion: """
-            ID may be the customer id or any of its identifiers. Quarantined records that mention one of its identifiers are removed from the quarantine file too.
+            ID may be the customer id or any of its identifiers, in one workspace of the store (--workspace-id; default: the store's only workspace); customers of other workspaces are never touched. Quarantined records of the workspace that mention one of its identifiers are removed from its quarantine file too.
 
             Example:
               wayfinder forget maya.okafor@example.com --db wayfinder.db
@@ -203,20 +211,21 @@ extension Wayfinder {
 
         @Argument(help: "A customer id or identifier.") var id: String
         @Option(help: "The store.") var db = "wayfinder.db"
+        @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help) var workspaceID: String?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
         @Option(help: ArgumentHelp("The country calling code the import used for national phone numbers (such as 44), so 07700 900123 finds +447700900123.", valueName: "code"))
         var phoneCountry: String?
 
-        func validate() throws { try Import.checkPhoneCountry(phoneCountry) }
+        func validate() throws {
+            try Import.checkPhoneCountry(phoneCountry)
+            try StoreWorkspace.validate(workspaceID)
+        }
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure(message: "\(db): no store here") }
-            let store: JourneyStore
-            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
-            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry) else {
-                throw CommandFailure(message: "no customer has the id or identifier given; nothing was erased")
+            let store = try StoreWorkspace.open(db: db, workspace: workspaceID)
+            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let erasure = try store.forget(number) else {
+                throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased")
             }
-            let erasure = try store.forget(number)
             if format == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -11,6 +11,8 @@ extension Wayfinder {
             discussion: """
             A write key lets an SDK send events to 'wayfinder serve' (/v1/track, /v1/batch…) and nothing else; read and read-write keys are for the API. The secret is shown once, when the key is created: the store keeps only its SHA-256 digest and first characters.
 
+            Write and read-write keys belong to one workspace, and the events they send go to it: --workspace names it (default: the store's only workspace, or 'default' in a store without workspaces). A read key without --workspace reads every workspace.
+
             Examples:
               wayfinder keys create --db wayfinder.db --kind write --name website
               wayfinder keys create --db wayfinder.db --kind read --workspace shop --name dashboard
@@ -36,10 +38,13 @@ extension Wayfinder.Keys {
         @Option(help: "The store (a SQLite file, created if missing).") var db = "wayfinder.db"
         @Option(help: ArgumentHelp("What the key may do: write (send events), read, or read-write.", valueName: "kind")) var kind: APIKey.Kind
         @Option(help: ArgumentHelp("A name to tell the key by, such as website or ios-app.", valueName: "name")) var name = ""
-        @Option(help: ArgumentHelp("Limit a read or read-write key to one workspace of the API (default: every workspace).", valueName: "id")) var workspace: String?
+        @Option(name: [.customLong("workspace"), .customLong("workspace-id")],
+                help: ArgumentHelp("The workspace of the key: where a write or read-write key sends events (default: the store's only workspace), and the only one it reaches through the API (a read key without it reads every workspace).", valueName: "id"))
+        var workspace: String?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
 
         func validate() throws {
+            try StoreWorkspace.validate(workspace)
             if name.count > 100 { throw ValidationError("--name takes at most 100 characters.") }
             if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 throw ValidationError("--name cannot hold control characters such as newlines.")
@@ -49,6 +54,8 @@ extension Wayfinder.Keys {
         func run() throws {
             let store: JourneyStore
             do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+            var workspace = self.workspace
+            if workspace == nil, kind.collects { workspace = try StoreWorkspace.open(db: db, workspace: nil, creating: true).workspace }
             let created: NewAPIKey
             do { created = try store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch let error as WorkspaceStoreError {
                 throw CommandFailure(message: error.message)
@@ -65,7 +72,7 @@ extension Wayfinder.Keys {
                 let output = Output(id: key.id, kind: key.kind.rawValue, name: key.name, prefix: key.prefix, createdAt: key.createdAt, secret: created.secret, workspace: key.workspace)
                 Console.out(String(decoding: try encoder.encode(output), as: UTF8.self))
             case .text:
-                Console.out("Created \(key.kind.rawValue) key \(key.id)\(key.name.isEmpty ? "" : " (\(key.name))") in \(db).")
+                Console.out("Created \(key.kind.rawValue) key \(key.id)\(key.name.isEmpty ? "" : " (\(key.name))") in \(db)\(key.workspace.map { ", workspace '\($0)'" } ?? ", for every workspace").")
                 Console.out("Its secret, shown only now (keep it where the SDK's configuration lives):")
                 Console.out("  \(created.secret)")
                 if key.kind.collects {

@@ -16,6 +16,9 @@ struct AnalyticsInput: ParsableArguments {
     @Option(help: "The store the events were imported into.")
     var db = "wayfinder.db"
 
+    @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help)
+    var workspaceID: String?
+
     @Option(help: ArgumentHelp("Only events from this date or time on (2026-03-01 or 2026-03-01T09:00:00Z).", valueName: "date"))
     var from: String?
 
@@ -35,6 +38,7 @@ struct AnalyticsInput: ParsableArguments {
     var properties: [String] = []
 
     func validate() throws {
+        try StoreWorkspace.validate(workspaceID)
         for (flag, values) in [("--trait", traits), ("--property", properties)] {
             for value in values where FieldFilter(argument: value) == nil {
                 throw ValidationError("\(flag) takes path=value[,value], for example \(flag) profile.age_band=25-34; got '\(value)'.")
@@ -55,13 +59,10 @@ struct AnalyticsInput: ParsableArguments {
         return (loaded.workspace, try loaded.journey(journey))
     }
 
-    /// Opens the store (which must exist) and builds the index the queries need, with a progress bar.
+    /// Opens the store (which must exist) and builds, from the customer data of its workspace, the
+    /// index the queries need, with a progress bar.
     func buildIndex(workspace: Workspace, journey: JourneyMap, queries: [AnalysisQuery]) throws -> JourneyIndex {
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw CommandFailure(message: "\(db): no such store; import events first with 'wayfinder import events.csv --db \(db)'")
-        }
-        let store: JourneyStore
-        do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+        let store = try StoreWorkspace.open(db: db, workspace: workspaceID)
         let bar = Mutex(ProgressBar(label: "reading events"))
         let started = Date()
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))

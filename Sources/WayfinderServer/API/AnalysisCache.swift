@@ -28,7 +28,8 @@ actor AnalysisCache {
     /// The index for a query over a map of a workspace, built or reused.
     func index(store: JourneyStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
         let request = IndexRequest(queries: [query])
-        let data = try await store.indexWatermark(workspace: workspace)
+        let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
+        let data = try await customers.indexWatermark()
         let key = Key(workspace: workspace, map: map.id, version: map.version.number, data: data, traits: request.traitPaths,
                       properties: request.propertyPaths, filters: "\(request.propertyFilters)")
         if let found = entries.firstIndex(where: { $0.key == key }) {
@@ -42,7 +43,7 @@ actor AnalysisCache {
         let task = Task<JourneyIndex, any Error> {
             try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global(qos: .userInitiated).async {
-                    continuation.resume(with: Result { try builder.build(from: store) })
+                    continuation.resume(with: Result { try builder.build(from: customers) })
                 }
             }
         }

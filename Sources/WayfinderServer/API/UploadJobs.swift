@@ -60,12 +60,13 @@ actor UploadJobs {
     private var order: [String] = []
     private let keep = 200
 
-    /// Records the upload in the store and starts storing the file at `path` (deleted when done); returns the job.
-    func start(path: String, file: String, format: RecordReader.Format, workspace: String, bytes: Int64, writer: EventWriter,
+    /// Records the upload in the store and starts storing the file at `path` (deleted when done)
+    /// into a workspace's customer data; returns the job.
+    func start(path: String, file: String, format: RecordReader.Format, into data: WorkspaceData, bytes: Int64, writer: EventWriter,
                store: JourneyStore, options: Importer.Options, logger: Logger) async throws -> Job {
         let id = "upl_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let record = try await storeCall { () async throws(WorkspaceStoreError) in
-            try await store.startUpload(id: id, workspace: workspace, file: file, format: format.rawValue, bytes: bytes)
+            try await store.startUpload(id: id, workspace: data.workspace, file: file, format: format.rawValue, bytes: bytes)
         }
         let job = Job(started: record)
         jobs[id] = job
@@ -75,7 +76,8 @@ actor UploadJobs {
             jobs[oldest] = nil
         }
         Task.detached { [self] in
-            await self.run(id: id, path: path, source: record.source, file: file, format: format, writer: writer, store: store, options: options, logger: logger)
+            await self.run(id: id, path: path, source: record.source, file: file, format: format, into: data, writer: writer, store: store,
+                           options: options, logger: logger)
         }
         return job
     }
@@ -127,8 +129,8 @@ actor UploadJobs {
         }
     }
 
-    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, writer: EventWriter, store: JourneyStore,
-                     options: Importer.Options, logger: Logger) async {
+    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, into data: WorkspaceData,
+                     writer: EventWriter, store: JourneyStore, options: Importer.Options, logger: Logger) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let batches = RecordBatches(path: path, format: format, mapping: .standard, batchSize: options.batchSize, prepareWithJunk: options.junk,
                                     phoneCountry: options.phoneCountry)
@@ -140,7 +142,7 @@ actor UploadJobs {
             switch item {
             case .batch(let records, let bytesRead, _, _):
                 do {
-                    let counts = try await writer.write(RecordGroup(origin: origin, records: records), source: source)
+                    let counts = try await writer.write(RecordGroup(origin: origin, records: records), into: data, source: source)
                     update(id) {
                         $0.bytesRead = bytesRead
                         $0.records += counts.records

@@ -12,7 +12,7 @@ enum UploadRoutes {
         r.on(.post, "/api/v1/workspaces/{workspace}/uploads") { request, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.editor, in: workspace)
-            _ = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspace(workspace) }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspaceData(workspace) }
             let name = request.uri.queryParameters.get("name").map { String($0) } ?? "upload"
             let format = try Self.format(request, name: name)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("wayfinder-upload-\(UUID().uuidString)").path
@@ -39,7 +39,7 @@ enum UploadRoutes {
             }
             let job: UploadJobs.Job
             do {
-                job = try await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, workspace: workspace, bytes: size, writer: api.writer,
+                job = try await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, into: data, bytes: size, writer: api.writer,
                                                   store: api.store, options: api.configuration.importOptions, logger: context.logger)
             } catch {
                 try? FileManager.default.removeItem(atPath: path)

@@ -28,7 +28,7 @@ struct CollectionHandler: Sendable {
             let receivedAt = Timestamp.iso8601(Int64(Date().timeIntervalSince1970 * 1000))
             let messages = try CollectedMessages(body: body, route: route, limits: limits, receivedAt: receivedAt, options: options)
             refused = 0
-            let counts = try await store(messages, route: route)
+            let counts = try await store(messages, route: route, into: try await keys.workspace(of: key))
             metrics.recordStored(counts)
             context.logger.debug("events collected", metadata: [
                 "http.route": "\(route.path)", "key.id": "\(key?.id ?? 0)", "events": "\(counts.records)", "stored": "\(counts.imported)",
@@ -46,10 +46,10 @@ struct CollectionHandler: Sendable {
         }
     }
 
-    private func store(_ messages: CollectedMessages, route: CollectionRoute) async throws(APIError) -> Importer.Counts {
+    private func store(_ messages: CollectedMessages, route: CollectionRoute, into data: WorkspaceData) async throws(APIError) -> Importer.Counts {
         guard !messages.records.isEmpty else { return Importer.Counts() }
         do {
-            return try await writer.write(RecordGroup(origin: route.origin, records: messages.records))
+            return try await writer.write(RecordGroup(origin: route.origin, records: messages.records), into: data)
         } catch EventWriter.Failure.stopped {
             throw APIError(.serviceUnavailable, .unavailable, "the server is shutting down; nothing of this request was stored, so send it again in a moment",
                            headers: [.retryAfter: "5"])

@@ -7,9 +7,10 @@ import Synchronization
 
 /// The single writer of collected events (group commit).
 ///
-/// Requests hand over their records and wait. One thread takes everything waiting, stores it
-/// in one transaction with the importer's rules (stitching, deduplication, quarantine), and
-/// only after the commit resumes each request with its counts, so a request is answered 200
+/// Requests hand over their records with the workspace they go to, and wait. One thread takes
+/// everything waiting, stores each workspace's share in one transaction with the importer's
+/// rules (stitching, deduplication, quarantine, all inside the workspace), and only after the
+/// commit resumes each request with its counts, so a request is answered 200
 /// only once its events are durable. Many small requests thus share one commit and one wait
 /// for the disk.
 ///
@@ -27,6 +28,8 @@ public final class EventWriter: Service, Sendable {
 
     private struct Waiting: Sendable {
         var group: RecordGroup
+        /// The workspace the records go to.
+        var data: WorkspaceData
         /// The source that counts the group; nil for the writer's own stream.
         var source: Int64?
         var continuation: CheckedContinuation<Importer.Counts, any Error>
@@ -45,28 +48,34 @@ public final class EventWriter: Service, Sendable {
     private let metrics: ServerMetrics
     private let messagesPerCommit: Int
     private let onCommit: @Sendable () -> Void
+    private let options: Importer.Options
+    private let stream: String
+    private let alerts: Bool
 
-    /// Opens the importer on the store (loading its identity graph) and starts the writing thread.
+    /// Checks the store and starts the writing thread. Each workspace's importer (which loads that
+    /// workspace's identity graph) is made when its first records arrive.
     ///
-    /// `stream` names the `sources` row that counts what this writer stores. With `alerts`, each
-    /// commit also evaluates the alert rules on its new events and enqueues their deliveries in the
-    /// same transaction; `onCommit` runs after every commit that stored events (to wake the
-    /// delivery worker), once they are durable.
+    /// `stream` names the `sources` row of each workspace that counts what this writer stores
+    /// there. With `alerts`, each commit also evaluates the workspace's alert rules on its new
+    /// events and enqueues their deliveries in the same transaction; `onCommit` runs after every
+    /// commit that stored events (to wake the delivery worker), once they are durable.
     public init(store: JourneyStore, options: Importer.Options, stream: String, messagesPerCommit: Int, metrics: ServerMetrics, logger: Logger,
                 alerts: Bool = false, onCommit: @escaping @Sendable () -> Void = {}) throws {
+        if let problem = store.indexProblem { throw JourneyStore.Failure(description: problem) }
         self.logger = logger
         self.onCommit = onCommit
         self.metrics = metrics
         self.messagesPerCommit = max(1, messagesPerCommit)
-        // The importer is not Sendable: it is made on the writing thread and never leaves it.
+        self.options = options
+        self.stream = stream
+        self.alerts = alerts
+        // Importers are not Sendable: they are made on the writing thread and never leave it.
         let started = Mutex<Result<Void, any Error>?>(nil)
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
-            let importer: Importer
-            let source: Int64
+            let checkpoints: StreamCheckpoints
             do {
-                importer = try Importer(store: store, options: options)
-                source = try importer.openStream(name: stream, format: Importer.collectionFormat, alerts: alerts)
+                checkpoints = try StreamCheckpoints(store: store)
             } catch {
                 started.withLock { $0 = .failure(error) }
                 ready.signal()
@@ -74,7 +83,7 @@ public final class EventWriter: Service, Sendable {
             }
             started.withLock { $0 = .success(()) }
             ready.signal()
-            run(importer, source: source)
+            run(checkpoints)
         }
         thread.name = "wayfinder-writer"
         thread.start()
@@ -82,16 +91,16 @@ public final class EventWriter: Service, Sendable {
         if case .failure(let error) = started.withLock({ $0 }) { throw error }
     }
 
-    /// Stores a group of records with the other groups waiting, and returns its counts once
-    /// they are committed; throws ``Failure`` when they were not stored.
+    /// Stores a group of records into a workspace with the other groups waiting, and returns its
+    /// counts once they are committed; throws ``Failure`` when they were not stored.
     ///
     /// With `source` (a row from ``JourneyStore/startUpload(id:workspace:file:format:bytes:)``, such as an uploaded
-    /// file), the group is counted there instead of in the writer's own stream.
-    public func write(_ group: RecordGroup, source: Int64? = nil) async throws -> Importer.Counts {
+    /// file), the group is counted there instead of in the writer's stream of the workspace.
+    public func write(_ group: RecordGroup, into data: WorkspaceData, source: Int64? = nil) async throws -> Importer.Counts {
         try await withCheckedThrowingContinuation { continuation in
             let accepted = state.withLock { state in
                 guard state.accepting else { return false }
-                state.waiting.append(Waiting(group: group, source: source, continuation: continuation))
+                state.waiting.append(Waiting(group: group, data: data, source: source, continuation: continuation))
                 return true
             }
             if accepted { wake.signal() } else { continuation.resume(throwing: Failure.stopped) }
@@ -122,7 +131,17 @@ public final class EventWriter: Service, Sendable {
 
     // MARK: The writing thread
 
-    private func run(_ importer: Importer, source: Int64) {
+    /// A workspace's importer and the stream that counts its collected events (opened with the
+    /// first of them).
+    private final class Target {
+        let importer: Importer
+        var stream: Int64?
+
+        init(_ importer: Importer) { self.importer = importer }
+    }
+
+    private func run(_ checkpoints: StreamCheckpoints) {
+        var targets: [WorkspaceData: Target] = [:]
         while true {
             wake.wait()
             let (batch, stopping) = state.withLock { state -> ([Waiting], Bool) in
@@ -135,15 +154,16 @@ public final class EventWriter: Service, Sendable {
                 state.waiting.removeFirst(taken)
                 return (batch, !state.accepting && state.waiting.isEmpty)
             }
-            if !batch.isEmpty { commit(batch, importer: importer, source: source) }
+            if !batch.isEmpty { commit(batch, targets: &targets, checkpoints: checkpoints) }
             if stopping { break }
             // More is waiting than one commit takes: go on without waiting for a signal.
             if state.withLock({ !$0.waiting.isEmpty }) { wake.signal() }
         }
         do {
-            try importer.closeStream(source)
+            for target in targets.values { if let stream = target.stream { try target.importer.closeStream(stream) } }
+            try checkpoints.stop()
         } catch {
-            logger.error("could not mark the collection stream finished", metadata: ["error.type": "\(type(of: error))"])
+            logger.error("could not mark the collection streams finished", metadata: ["error.type": "\(type(of: error))"])
         }
         let waiters = state.withLock { state in
             state.finished = true
@@ -154,26 +174,41 @@ public final class EventWriter: Service, Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Commits a batch: one transaction for the groups of collection requests, and one for the
-    /// groups of each upload, each answered with its own outcome.
-    private func commit(_ batch: [Waiting], importer: Importer, source: Int64) {
-        var targets: [Int64?] = []
-        for waiting in batch where !targets.contains(waiting.source) { targets.append(waiting.source) }
-        for target in targets {
-            let part = batch.filter { $0.source == target }
+    /// Commits a batch: per workspace, one transaction for the groups of collection requests,
+    /// and one for the groups of each upload, each answered with its own outcome.
+    private func commit(_ batch: [Waiting], targets: inout [WorkspaceData: Target], checkpoints: StreamCheckpoints) {
+        var parts: [(data: WorkspaceData, source: Int64?)] = []
+        for waiting in batch where !parts.contains(where: { $0.data == waiting.data && $0.source == waiting.source }) {
+            parts.append((waiting.data, waiting.source))
+        }
+        for (data, source) in parts {
+            let part = batch.filter { $0.data == data && $0.source == source }
             let clock = ContinuousClock()
             let start = clock.now
             do {
+                let target = try targets[data] ?? Target(Importer(data: data, options: options))
+                targets[data] = target
+                let importer = target.importer
+                let stream: Int64
+                if let source {
+                    stream = source
+                } else if let open = target.stream {
+                    stream = open
+                } else {
+                    stream = try importer.openStream(name: self.stream, format: Importer.collectionFormat, alerts: alerts)
+                    target.stream = stream
+                }
                 // Alert rules apply to collected events; an upload is history, like a file of `wayfinder import`.
                 let failures = importer.alertEvaluationFailures
-                let counts = try importer.store(part.map(\.group), stream: target ?? source, evaluatingAlerts: target == nil)
+                let counts = try importer.store(part.map(\.group), stream: stream, evaluatingAlerts: source == nil)
+                checkpoints.committed()
                 if importer.alertEvaluationFailures > failures {
                     logger.error("alert rules could not be evaluated on a commit; its events are stored, its alerts were not enqueued",
                                  metadata: ["events": "\(counts.reduce(0) { $0 + $1.imported })"])
                 }
                 metrics.recordCommit(duration: clock.now - start)
                 for (waiting, count) in zip(part, counts) { waiting.continuation.resume(returning: count) }
-                if target == nil, counts.contains(where: { $0.imported > 0 }) { onCommit() }
+                if source == nil, counts.contains(where: { $0.imported > 0 }) { onCommit() }
             } catch {
                 // GRDB's errors carry no statement arguments, so the description holds no customer data.
                 logger.error("collection commit failed; its requests are answered 503 and may be sent again",

@@ -43,7 +43,22 @@ struct WriteKeys: Sendable {
         guard key.kind.collects else {
             throw APIError.unauthorized(.keyNotAllowed, "this is a \(key.kind.rawValue) key, which cannot send events; use a write or read-write key")
         }
+        guard key.workspace != nil else {
+            throw APIError.unauthorized(.keyNotAllowed, "this key belongs to no workspace, so its events would have nowhere to go; create a write key of the workspace ('wayfinder keys create --kind write --workspace ID')")
+        }
         return key
+    }
+
+    /// The customer data of the workspace a collecting key belongs to.
+    func workspace(of key: APIKey?) async throws(APIError) -> WorkspaceData {
+        guard let workspace = key?.workspace else {
+            throw APIError.unauthorized(.keyNotAllowed, "this key belongs to no workspace, so its events would have nowhere to go")
+        }
+        do {
+            return try await store.workspaceData(workspace)
+        } catch {
+            throw APIError(.serviceUnavailable, .unavailable, "the server cannot find the key's workspace right now; send the events again later")
+        }
     }
 }
 

@@ -42,9 +42,9 @@ struct StoreFixture {
         let store = try JourneyStore(path: directory.path("store.db"))
         if !lines.isEmpty {
             let path = try directory.write(lines.joined(separator: "\n") + "\n", to: "events.ndjson")
-            _ = try Importer(store: store).importFile(path, format: .ndjson)
+            _ = try Importer(data: store.data).importFile(path, format: .ndjson)
         }
-        let index = try IndexBuilder(workspace: workspace, journey: map).build(from: store)
+        let index = try IndexBuilder(workspace: workspace, journey: map).build(from: store.data)
         return StoreFixture(directory: directory, store: store, workspace: workspace, journey: map, index: index, truth: nil)
     }
 
@@ -54,10 +54,10 @@ struct StoreFixture {
         let generator = ScenarioGenerator(template: template, customers: customers, seed: seed)
         let truth = try ScenarioWriter(directory: directory.path("data"), format: .ndjson).write(generator)
         let store = try JourneyStore(path: directory.path("store.db"))
-        let importer = try Importer(store: store)
+        let importer = try Importer(data: store.data)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("data")).filter { $0.hasPrefix("events.") }.sorted()
         for file in files { _ = try importer.importFile(directory.path("data/\(file)")) }
-        let index = try IndexBuilder(workspace: generator.workspace, journey: generator.journey).build(from: store)
+        let index = try IndexBuilder(workspace: generator.workspace, journey: generator.journey).build(from: store.data)
         return StoreFixture(directory: directory, store: store, workspace: generator.workspace, journey: generator.journey, index: index, truth: truth)
     }
 

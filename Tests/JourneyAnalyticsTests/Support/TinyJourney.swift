@@ -73,8 +73,8 @@ enum TinyJourney {
         }
         let path = try directory.write(lines, to: "events-\(UUID().uuidString).ndjson")
         let store = try JourneyStore(path: directory.path("store.db"))
-        if !events.isEmpty { _ = try Importer(store: store).importFile(path) }
-        return try IndexBuilder(workspace: workspace, journey: workspace.journeys[0], request: request).build(from: store)
+        if !events.isEmpty { _ = try Importer(data: store.data).importFile(path) }
+        return try IndexBuilder(workspace: workspace, journey: workspace.journeys[0], request: request).build(from: store.data)
     }
 
     /// The events of each customer in analysis order (time, then arrival), classified ones only.

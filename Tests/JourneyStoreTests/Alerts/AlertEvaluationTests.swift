@@ -35,7 +35,7 @@ struct AlertStore {
         store = try JourneyStore(path: directory.path("store.db"))
         _ = try await store.createWorkspace(id: "shop", name: "Shop")
         _ = try await store.saveMap(workspace: "shop", id: "checkout", text: Self.map, syntax: .yaml, author: "test")
-        importer = try Importer(store: store)
+        importer = try Importer(data: store.data)
         stream = try importer.openStream(name: "test", format: "http", alerts: true)
     }
 
@@ -135,7 +135,7 @@ struct AlertEvaluationTests {
         _ = try await fixture.rule(.frictionTouchpoint, touchpoints: ["pay"])
         try await fixture.store.database.write { db in try db.execute(sql: "UPDATE journey_map_versions SET document = '{'") }
         try fixture.send([AlertStore.track("u-1", "Checkout Started")])
-        #expect(try fixture.store.counts().events == 1)
+        #expect(try fixture.store.data.counts().events == 1)
         #expect(try await fixture.store.alertDeliveries().isEmpty)
         #expect(fixture.importer.alertEvaluationFailures == 1)
         let positions = try await fixture.store.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_positions") }
@@ -147,8 +147,8 @@ struct AlertEvaluationTests {
         var fixture = try await AlertStore()
         _ = try await fixture.rule(.frictionTouchpoint, touchpoints: ["pay"])
         try fixture.send([AlertStore.track("u-1", "Checkout Started"), AlertStore.track("u-2", "Checkout Started")])
-        let customer = try #require(try fixture.store.findCustomer("u-1"))
-        _ = try fixture.store.forget(customer)
+        let customer = try #require(try fixture.store.data.findCustomer("u-1"))
+        _ = try fixture.store.data.forget(customer)
         let left = try await fixture.payloads()
         #expect(left.count == 1)
         #expect(!left.contains { (($0["customer"] as? [String: Any])?["identifiers"] as? [String])?.contains("user:u-1") == true })

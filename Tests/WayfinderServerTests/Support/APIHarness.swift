@@ -29,7 +29,7 @@ struct APIHarness {
     let personaID: String
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
-        base = try ServerHarness { configuration in
+        base = try await ServerHarness { configuration in
             configuration.accounts.secureCookies = false
             configuration.accounts.passwordCost = 10
             configure(&configuration)

@@ -10,22 +10,24 @@ import Testing
 import WayfinderServer
 import WayfinderTesting
 
-/// A server over a throwaway store, with one key of each kind and every log line captured.
+/// A server over a throwaway store with the empty workspace `shop`, one key of each kind and
+/// every log line captured.
 struct ServerHarness {
     let directory: TemporaryDirectory
     let store: JourneyStore
     let server: WayfinderServer
     let logs: LogCapture
-    /// A write key, a read-write key, a read key and a revoked write key.
+    /// A write key and a read-write key of `shop`, a read key of every workspace and a revoked write key of `shop`.
     let write: String, readWrite: String, read: String, revoked: String
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         directory = try TemporaryDirectory(prefix: "wayfinder-server")
         store = try JourneyStore(path: directory.path("store.db"), durableCommits: true)
-        write = try store.createAPIKey(kind: .write, name: "web").secret
-        readWrite = try store.createAPIKey(kind: .readWrite).secret
+        _ = try await store.createWorkspace(id: "shop", name: "Shop")
+        write = try store.createAPIKey(kind: .write, name: "web", workspace: "shop").secret
+        readWrite = try store.createAPIKey(kind: .readWrite, workspace: "shop").secret
         read = try store.createAPIKey(kind: .read).secret
-        let old = try store.createAPIKey(kind: .write, name: "old")
+        let old = try store.createAPIKey(kind: .write, name: "old", workspace: "shop")
         _ = try store.revokeAPIKey(id: old.key.id)
         revoked = old.secret
         logs = LogCapture()
@@ -45,14 +47,14 @@ struct ServerHarness {
 
     /// The customer an identifier belongs to, as the store finds it.
     func customer(_ identifier: String) throws -> CustomerRecord? {
-        guard let number = try store.findCustomer(identifier) else { return nil }
-        return try store.customer(number)
+        guard let number = try store.data.findCustomer(identifier) else { return nil }
+        return try store.data.customer(number)
     }
 
     /// A customer's events as the store lists them.
     func timeline(_ identifier: String) throws -> [TimelineEntry] {
-        guard let number = try store.findCustomer(identifier) else { return [] }
-        return try store.timeline(of: number)
+        guard let number = try store.data.findCustomer(identifier) else { return [] }
+        return try store.data.timeline(of: number)
     }
 }
 
