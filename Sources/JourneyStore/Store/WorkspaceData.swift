@@ -49,11 +49,6 @@ extension JourneyStore {
         }
     }
 
-    /// The customer data of workspace `id`, read without blocking a thread of the caller's.
-    public func workspaceData(_ id: String) async throws(WorkspaceStoreError) -> WorkspaceData {
-        try await readTransaction { db in try self.workspaceData(db, id) }
-    }
-
     /// The workspace a command works on: the one named, else the store's only workspace.
     ///
     /// With `creatingDefault` (commands that store data, such as an import), a store without
