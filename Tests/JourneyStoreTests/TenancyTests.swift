@@ -26,7 +26,7 @@ struct TenancyTests {
         let store = try JourneyStore(path: directory.path("store.db"))
         _ = try await store.createWorkspace(id: "alpha", name: "Alpha")
         _ = try await store.createWorkspace(id: "beta", name: "Beta")
-        return (store, try store.workspaceData("alpha"), try store.workspaceData("beta"))
+        return (store, try await store.workspaceData("alpha"), try await store.workspaceData("beta"))
     }
 
     @Test("the same people and messages in two workspaces are two sets of customers, each stored once per workspace")
@@ -42,8 +42,8 @@ struct TenancyTests {
         // Again into beta: now everything is a duplicate, in beta only.
         #expect(try Importer(data: beta).importFile(file).counts.duplicates == 4)
         let expected = WorkspaceData.Counts(events: 4, customers: 2, identifiers: 6, feedback: 1)
-        #expect(try alpha.counts() == expected)
-        #expect(try beta.counts() == expected)
+        #expect(try await alpha.counts() == expected)
+        #expect(try await beta.counts() == expected)
         let mayaAlpha = try #require(try alpha.findCustomer("maya@example.com"))
         let mayaBeta = try #require(try beta.findCustomer("maya@example.com"))
         #expect(mayaAlpha != mayaBeta, "stitching never crosses workspaces")
@@ -60,7 +60,7 @@ struct TenancyTests {
         let alphaLinks = try alpha.customerLinks()
         #expect(alphaLinks.roots.sorted() == [mayaAlpha, try #require(try alpha.findCustomer("sam@example.com"))].sorted())
         var customers: Set<Int64> = []
-        try alpha.scanEvents(ids: try #require(try store.workspaceData("alpha").eventIDRange())) { customers.insert($0.customer) }
+        try alpha.scanEvents(ids: try #require(try await store.workspaceData("alpha").eventIDRange())) { customers.insert($0.customer) }
         #expect(customers == Set(alphaLinks.roots))
         var answers = 0
         try beta.scanFeedback { answer in
@@ -86,7 +86,7 @@ struct TenancyTests {
         let erased = try #require(try alpha.forget(alphaMaya))
         #expect(erased.events == 3 && erased.feedback == 1)
         #expect(try alpha.findCustomer("maya@example.com") == nil)
-        #expect(try beta.counts() == betaBefore)
+        #expect(try await beta.counts() == betaBefore)
         #expect(try beta.findCustomer("maya@example.com") == betaMaya)
         #expect(try beta.timeline(of: betaMaya) == betaTimeline)
     }
@@ -126,7 +126,7 @@ struct TenancyTests {
         let store = try JourneyStore(path: path)
         #expect(store.indexProblem == nil)
         let data = try store.data
-        #expect(try data.counts().customers == 3)
+        #expect(try await data.counts().customers == 3)
         let withNUL = try #require(try data.findCustomer("user:abc\u{0}"))
         let plain = try #require(try data.findCustomer("user:abc"))
         #expect(withNUL != plain)
@@ -164,7 +164,7 @@ struct TenancyTests {
         let store = try JourneyStore(path: path)
         #expect(store.indexProblem == nil)
         #expect(try JourneyStore.missingIndexes(store.database).isEmpty)
-        #expect(try store.data.counts() == WorkspaceData.Counts(events: 4, customers: 2, identifiers: 6, feedback: 1))
+        #expect(try await store.data.counts() == WorkspaceData.Counts(events: 4, customers: 2, identifiers: 6, feedback: 1))
         #expect(try Importer(data: store.data).importFile(try directory.write(Self.shared, to: "again.csv")).counts.duplicates == 4)
     }
 
@@ -181,8 +181,8 @@ struct TenancyTests {
         #expect(try await store.workspaces().map(\.id) == [owner])
         let data = try store.data
         #expect(data.workspace == owner)
-        #expect(try data.counts() == WorkspaceData.Counts(events: 172, customers: 26, identifiers: 96, feedback: 23))
-        #expect(try data.sources().count == sources)
+        #expect(try await data.counts() == WorkspaceData.Counts(events: 172, customers: 26, identifiers: 96, feedback: 23))
+        #expect(try await data.sources().count == sources)
         #expect(try store.apiKeys().map(\.workspace) == [owner], "the write key collects into the workspace its data went to")
         #expect(!FileManager.default.fileExists(atPath: path + ".quarantine.ndjson"))
         #expect(try Self.lines(data.quarantinePath).count == 1)
@@ -200,7 +200,7 @@ struct TenancyTests {
         let summary = try Importer(data: data).importFile(again)
         #expect(summary.counts.duplicates == 1 && summary.counts.imported == 1)
         #expect(try data.findCustomer("legacy-user") == customer)
-        #expect(try data.counts().customers == 26)
+        #expect(try await data.counts().customers == 26)
     }
 
     static func lines(_ path: String) throws -> [Substring] {

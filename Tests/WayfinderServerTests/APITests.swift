@@ -148,7 +148,7 @@ struct APITests {
             _ = try store.data.forget(try #require(try store.data.findCustomer("new-customer")))
             let other = json(["userId": "other-customer", "event": "Order Completed", "timestamp": "2026-05-02T12:00:00Z"])
             #expect(try await client.post("/v1/track", other, key: .basic(write)).status == 200)
-            #expect(try store.data.counts().events == countBefore)
+            #expect(try await store.data.counts().events == countBefore)
             let personas = AnalysisQuery(kind: .personas, journey: map)
             func coverage() async throws -> String {
                 let answer = try await client.call(.post, "/api/v1/workspaces/shop/analyses", Analyzer.json(personas), as: .key(read))

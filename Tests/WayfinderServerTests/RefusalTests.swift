@@ -73,8 +73,8 @@ struct RefusalTests {
         // Never the values that were sent.
         #expect(!answer.text.contains("secret-customer-7") && !answer.text.contains("7731"), "\(answer.text)")
         #expect(answer.headers[.contentType]?.hasPrefix("application/json") == true)
-        #expect(try harness.store.data.counts().events == 0)
-        #expect(try harness.store.data.counts().customers == 0)
+        #expect(try await harness.store.data.counts().events == 0)
+        #expect(try await harness.store.data.counts().customers == 0)
     }
 
     enum Credential: String, CaseIterable, Sendable {
@@ -100,7 +100,7 @@ struct RefusalTests {
         #expect(answer.errorCode == expected)
         #expect(answer.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
         if let secret { #expect(!answer.text.contains(secret)) }
-        #expect(try harness.store.data.counts().events == 0)
+        #expect(try await harness.store.data.counts().events == 0)
         // Refused before the body is read (Basic) the batch counts as one event, else as its two.
         #expect(metric(metrics, "wayfinder_events_rejected_total") == (basic && secret != nil ? 1 : 2))
     }
@@ -127,7 +127,7 @@ struct RefusalTests {
         let fitting = json(Self.good.merging(["properties": ["blob": String(repeating: "x", count: 31 * 1024)]]) { $1 })
         let (answer, taken) = try await harness.test { client in
             let answer = try await client.post("/v1/batch", body, key: .basic(harness.write))
-            #expect(try harness.store.data.counts().events == 0)
+            #expect(try await harness.store.data.counts().events == 0)
             return (answer, try await client.post("/v1/track", fitting, key: .basic(harness.write)))
         }
         #expect(answer.status == 413, "\(answer)")
@@ -135,7 +135,7 @@ struct RefusalTests {
         #expect(answer.errorMessage?.contains("batch[1]") == true)
         #expect(answer.errorMessage?.contains("32 KB") == true)
         #expect(taken.status == 200, "\(taken)")
-        #expect(try harness.store.data.counts().events == 1)
+        #expect(try await harness.store.data.counts().events == 1)
     }
 
     @Test("a request over 500 KB is refused with 413, compressed or not, and nothing of it is stored", arguments: [nil, "gzip"])
@@ -151,7 +151,7 @@ struct RefusalTests {
         #expect(answer.status == 413, "\(answer)")
         #expect(answer.errorCode == "too_large")
         #expect(answer.errorMessage?.contains("500 KB") == true)
-        #expect(try harness.store.data.counts().events == 0)
+        #expect(try await harness.store.data.counts().events == 0)
     }
 
     @Test("a batch of more than 2,500 messages is refused with 413")

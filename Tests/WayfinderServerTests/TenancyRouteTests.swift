@@ -45,7 +45,7 @@ struct TenancyRouteTests {
         // server runs once, in the test itself, so the data is imported here.)
         let directory = try TemporaryDirectory()
         _ = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 150, seed: 3))
-        let alpha = try Importer(data: try store.workspaceData("shop"))
+        let alpha = try Importer(data: try await store.workspaceData("shop"))
         _ = try alpha.importFile(directory.path("data/events.csv"))
         let marked = [
             ["type": "identify", "userId": "alpha-uid-7", "anonymousId": "alpha-anon-7",
@@ -56,6 +56,9 @@ struct TenancyRouteTests {
             ["type": "feedback", "userId": "alpha-uid-7", "properties": ["metric": "nps", "score": 2, "text": "alpha-feedback-text"],
              "timestamp": "2026-02-01T10:03:00Z"],
         ].map(json).joined(separator: "\n")
+            // The most frequent event outside the map, so that a report would name it.
+            + (0..<400).map { "\n" + json(["type": "track", "event": "AlphaOnlyEvent", "userId": "alpha-uid-7", "messageId": "alpha-\($0)",
+                                            "timestamp": "2026-02-01T11:00:00Z"]) }.joined()
         _ = try alpha.importFile(try directory.write(marked + "\n", to: "marked.ndjson"))
         let alphaMap = template.workspace.journeys[0].id
         _ = try await store.addComment(workspace: "shop", map: alphaMap, target: .map, author: "test", body: "alpha-comment-marker")
@@ -170,8 +173,8 @@ struct TenancyRouteTests {
     func emptyUntilSent() async throws {
         let setup = try await Self.setUp()
         let store = setup.harness.store
-        let beta = try store.workspaceData("beta")
-        let alphaBefore = try store.workspaceData("shop").counts()
+        let beta = try await store.workspaceData("beta")
+        let alphaBefore = try await store.workspaceData("shop").counts()
         try await setup.harness.test { client in
             let session = try await client.signIn("beta-admin@example.com")
             let home = try await client.call(.get, "/w/beta", as: session)
@@ -186,13 +189,79 @@ struct TenancyRouteTests {
             let event = json(["userId": "someone", "event": "Product Viewed", "workspace": "beta", "timestamp": "2026-03-01T10:00:00Z"])
             #expect(try await client.post("/v1/track", event, key: .basic(setup.harness.base.write)).status == 200)
             #expect(try beta.counts() == WorkspaceData.Counts(events: 0, customers: 0, identifiers: 0, feedback: 0))
-            #expect(try store.workspaceData("shop").counts().events == alphaBefore.events + 1)
+            #expect(try await store.workspaceData("shop").counts().events == alphaBefore.events + 1)
             // B's write key: B has the event, as its only customer; A is unchanged.
             #expect(try await client.post("/v1/track", event, key: .basic(setup.betaWrite.secret)).status == 200)
             #expect(try beta.counts() == WorkspaceData.Counts(events: 1, customers: 1, identifiers: 1, feedback: 0))
-            #expect(try store.workspaceData("shop").counts().events == alphaBefore.events + 1)
+            #expect(try await store.workspaceData("shop").counts().events == alphaBefore.events + 1)
             let after = try await client.call(.post, "/api/v1/workspaces/beta/analyses", json(["kind": "funnel", "journey": setup.betaMap]), as: session)
             #expect((after.json["index"] as? [String: any Sendable])?["customers"] as? Int == 1)
+        }
+    }
+
+    /// What a share link must never show: the customers' identifiers, trait and property values,
+    /// answers' text, and the names of events no touchpoint describes.
+    static func shareLeaks(_ text: String, _ setup: Setup) -> [String] {
+        let customerIDs = text.ranges(of: /cus_[0-9]+/).map { String(text[$0]) }
+        return customerIDs + leaks(text, setup).filter { !["Alpha Secret Corp", "alpha-comment-marker", "alpha-rule-marker", "alpha-upload-marker", "alpha-key-marker",
+                                      "alpha-share-marker"].contains($0) }
+    }
+
+    @Test("a share link shows the map and its analyses without customers' values: no trait or property breakdowns or filters, no identifiers")
+    func shareLinkShowsNoValues() async throws {
+        let setup = try await Self.setUp()
+        let map = WorkspaceTemplate.retail.workspace.journeys[0].id
+        let link = try await setup.harness.store.createShareLink(workspace: "shop", map: map, createdBy: "test", expires: nil)
+        try await setup.harness.test { client in
+            for path in ["/api/v1/shared/\(link.token)", "/share/\(link.token)", "/share/\(link.token)/report"] {
+                let shared = try await client.call(.get, path, as: .none)
+                #expect(shared.status == 200)
+                #expect(Self.shareLeaks(shared.text, setup) == [], "\(path)")
+            }
+            for kind in AnalysisQuery.Kind.allCases {
+                for breakdown in [nil, "persona", "first_channel"] {
+                    var query: [String: Any] = ["kind": kind.rawValue, "journey": map]
+                    if let breakdown { query["breakdown"] = ["kind": breakdown] }
+                    if kind == .compare {
+                        query["options"] = ["before": ["label": "January", "range": ["to": "2026-02-01"]],
+                                            "after": ["label": "February", "range": ["from": "2026-02-01"]]]
+                    }
+                    let answer = try await client.call(.post, "/api/v1/shared/\(link.token)/analyses", json(query), as: .none)
+                    #expect(answer.status == 200, "\(kind) by \(breakdown ?? "nothing"): \(answer)")
+                    #expect(Self.shareLeaks(answer.text, setup) == [], "\(kind) by \(breakdown ?? "nothing")")
+                }
+            }
+            let refused: [(String, [String: Any])] = [
+                ("breakdown", ["kind": "funnel", "journey": map, "breakdown": ["kind": "trait", "path": "alpha_trait"]]),
+                ("breakdown", ["kind": "paths", "journey": map, "breakdown": ["kind": "property", "path": "alpha_prop"]]),
+                ("filters.traits", ["kind": "funnel", "journey": map, "filters": ["traits": [["path": "alpha_trait", "values": ["alpha-trait-value"]]]]]),
+                ("filters.properties", ["kind": "friction", "journey": map, "filters": ["properties": [["path": "alpha_prop", "values": ["*"]]]]]),
+            ]
+            for (field, query) in refused {
+                let answer = try await client.call(.post, "/api/v1/shared/\(link.token)/analyses", json(query), as: .none)
+                #expect(answer.status == 403 && answer.errorMessage?.hasPrefix(field + ":") == true, "\(answer)")
+                #expect(Self.shareLeaks(answer.text, setup) == [])
+            }
+            // The same queries signed in to the workspace are answered: only share links are limited.
+            let admin = try await client.signIn("admin@localhost")
+            let full = try await client.call(.post, "/api/v1/workspaces/shop/analyses", json(refused[0].1), as: admin)
+            #expect(full.status == 200, "\(full)")
+        }
+    }
+
+    @Test("a new share link answers with the page a person opens and the API path beside it")
+    func shareLinkURL() async throws {
+        let harness = try await APIHarness()
+        try await harness.test { client in
+            let editor = try await client.signIn("editor@example.com")
+            let created = try await client.call(.post, "/api/v1/workspaces/shop/maps/\(harness.mapID)/shares", "{}", as: editor)
+            #expect(created.status == 201)
+            let token = try #require(created.json["token"] as? String)
+            #expect(created.json["url"] as? String == "/share/\(token)")
+            #expect(created.json["api_path"] as? String == "/api/v1/shared/\(token)")
+            let page = try await client.call(.get, try #require(created.json["url"] as? String), as: .none)
+            #expect(page.status == 200 && page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(try await client.call(.get, try #require(created.json["api_path"] as? String), as: .none).status == 200)
         }
     }
 }

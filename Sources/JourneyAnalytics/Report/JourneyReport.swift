@@ -22,9 +22,12 @@ public struct JourneyReport: Sendable {
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
-    /// Runs the analyses for `base` (its range and filters apply to all of them).
-    public init(index: JourneyIndex, base: AnalysisQuery) throws(AnalysisError) {
+    /// Runs the analyses for `base` (its range and filters apply to all of them). Without
+    /// `eventNames` (behind a share link), the names of events no touchpoint describes, which
+    /// come from the customers' data, are left out; their count stays.
+    public init(index: JourneyIndex, base: AnalysisQuery, eventNames: Bool = true) throws(AnalysisError) {
         summary = index.summary
+        if !eventNames { summary.topUnclassified = [] }
         var query = base
         query.kind = .funnel
         funnel = try FunnelAnalysis.run(query, on: index)
@@ -81,7 +84,8 @@ public struct JourneyReport: Sendable {
             lines.append("Personas describe \(Self.percent(Double(personas.matched) / Double(personas.customers))) of customers; \(unmatched) match none.")
         }
         if summary.events > 0 {
-            lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map; the most frequent other event is \(summary.topUnclassified.first.map { "\($0.type) '\($0.name)'" } ?? "none").")
+            let other = summary.topUnclassified.first.map { "; the most frequent other event is \($0.type) '\($0.name)'" } ?? ""
+            lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map\(other).")
         }
         return lines
     }

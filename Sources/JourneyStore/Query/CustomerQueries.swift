@@ -62,14 +62,21 @@ extension WorkspaceData {
 
     /// What the workspace holds.
     public func counts() throws -> Counts {
-        try database.read { db in
-            let workspace: StatementArguments = [rowID]
-            return Counts(
-                events: try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE workspace_id = ?", arguments: workspace) ?? 0,
-                customers: try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE workspace_id = ? AND merged_into IS NULL", arguments: workspace) ?? 0,
-                identifiers: try Int.fetchOne(db, sql: "SELECT count(*) FROM identities WHERE workspace_id = ?", arguments: workspace) ?? 0,
-                feedback: try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: workspace) ?? 0)
-        }
+        try database.read { db in try counts(db) }
+    }
+
+    /// What the workspace holds and where it came from, read without blocking a thread of the caller's.
+    public func overview() async throws -> (counts: Counts, sources: [SourceRecord]) {
+        try await database.read { db in (try counts(db), try sources(db)) }
+    }
+
+    func counts(_ db: Database) throws -> Counts {
+        let workspace: StatementArguments = [rowID]
+        return Counts(
+            events: try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE workspace_id = ?", arguments: workspace) ?? 0,
+            customers: try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE workspace_id = ? AND merged_into IS NULL", arguments: workspace) ?? 0,
+            identifiers: try Int.fetchOne(db, sql: "SELECT count(*) FROM identities WHERE workspace_id = ?", arguments: workspace) ?? 0,
+            feedback: try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: workspace) ?? 0)
     }
 
     /// The customer number for a customer id (`cus_42`) or any identifier (`maya@example.com`,

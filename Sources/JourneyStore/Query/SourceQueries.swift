@@ -33,14 +33,16 @@ public struct SourceRecord: Sendable, Codable, Equatable {
 extension WorkspaceData {
     /// Every source of the workspace, oldest first.
     public func sources() throws -> [SourceRecord] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, path, format, started_at, finished_at, records, imported, duplicates, quarantined FROM sources
-                WHERE workspace_id = ? ORDER BY id
-                """, arguments: [rowID]).map { row in
-                SourceRecord(id: row[0], path: row[1], format: row[2], startedAt: Timestamp.iso8601(row[3]), finishedAt: (row[4] as Int64?).map(Timestamp.iso8601),
-                             records: row[5], imported: row[6], duplicates: row[7], quarantined: row[8])
-            }
+        try database.read { db in try sources(db) }
+    }
+
+    func sources(_ db: Database) throws -> [SourceRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, path, format, started_at, finished_at, records, imported, duplicates, quarantined FROM sources
+            WHERE workspace_id = ? ORDER BY id
+            """, arguments: [rowID]).map { row in
+            SourceRecord(id: row[0], path: row[1], format: row[2], startedAt: Timestamp.iso8601(row[3]), finishedAt: (row[4] as Int64?).map(Timestamp.iso8601),
+                         records: row[5], imported: row[6], duplicates: row[7], quarantined: row[8])
         }
     }
 }

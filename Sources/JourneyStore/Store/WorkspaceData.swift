@@ -9,7 +9,7 @@ import GRDB
 /// erasure all stay inside the workspace.
 ///
 /// ```swift
-/// let data = try store.workspaceData("retail")
+/// let data = try await store.workspaceData("retail")
 /// let summary = try Importer(data: data).importFile("events.csv")
 /// ```
 public struct WorkspaceData: Sendable {
@@ -41,12 +41,12 @@ extension WorkspaceData: Hashable {
 
 extension JourneyStore {
     /// The customer data of workspace `id`; a not-found error naming the workspaces there are otherwise.
-    public func workspaceData(_ id: String) throws(WorkspaceStoreError) -> WorkspaceData {
-        do {
-            return try database.read { db in try self.workspaceData(db, id) }
-        } catch {
-            throw Self.storeError(error, writing: false)
-        }
+    ///
+    /// Asynchronous, so that no thread of the caller's blocks: in a server, a blocked thread of
+    /// the cooperative pool could wait for a connection that only a task on that pool gives back.
+    /// Commands resolve their workspace with ``resolveWorkspace(_:creatingDefault:)``.
+    public func workspaceData(_ id: String) async throws(WorkspaceStoreError) -> WorkspaceData {
+        try await readTransaction { db in try self.workspaceData(db, id) }
     }
 
     /// The workspace a command works on: the one named, else the store's only workspace.
@@ -55,8 +55,8 @@ extension JourneyStore {
     /// workspaces gets the workspace `default`. A store with several workspaces and no name
     /// given is an error that lists them.
     public func resolveWorkspace(_ id: String?, creatingDefault: Bool = false) throws(WorkspaceStoreError) -> WorkspaceData {
-        if let id { return try workspaceData(id) }
         do {
+            if let id { return try database.read { db in try self.workspaceData(db, id) } }
             return try database.write { db in
                 let slugs = try String.fetchAll(db, sql: "SELECT slug FROM workspaces ORDER BY slug")
                 switch slugs.count {

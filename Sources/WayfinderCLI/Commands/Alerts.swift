@@ -112,7 +112,7 @@ extension Wayfinder.Alerts.Add {
         let query = AnalysisQuery(kind: .friction, journey: map)
         let result: FrictionResult
         do {
-            let data = try store.workspaceData(workspace)
+            let data = try await store.workspaceData(workspace)
             let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query])).build(from: data) { _, _ in }
             result = try FrictionAnalysis.run(query, on: index)
         } catch {

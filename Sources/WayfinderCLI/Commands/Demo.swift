@@ -99,7 +99,7 @@ extension Wayfinder {
                 let store = try JourneyStore(path: database)
                 _ = try await store.importWorkspace(Self.workspaceID, workspace: workspace, sourceMap: loaded.sourceMap, author: "wayfinder demo",
                                                    message: "the demo's workspace", createIfMissing: true)
-                let data = try store.workspaceData(Self.workspaceID)
+                let data = try await store.workspaceData(Self.workspaceID)
                 let importer = try Importer(data: data)
                 var bar = ProgressBar(label: "importing")
                 _ = try importer.importFile(WorkspaceLoader.join(dataFolder, "events.csv")) { progress in

@@ -28,8 +28,7 @@ actor AnalysisCache {
     /// The index for a query over a map of a workspace, built or reused.
     func index(store: JourneyStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
         let request = IndexRequest(queries: [query])
-        let customers: WorkspaceData
-        do { customers = try store.workspaceData(workspace) } catch { throw APIError(error) }
+        let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
         let data = try await customers.indexWatermark()
         let key = Key(workspace: workspace, map: map.id, version: map.version.number, data: data, traits: request.traitPaths,
                       properties: request.propertyPaths, filters: "\(request.propertyFilters)")

@@ -29,6 +29,20 @@ enum AnalysisRoutes {
         }
     }
 
+    /// Refuses what would show customers' values through a share link: breakdowns and filters
+    /// by trait or property. Personas, channels, dates and every analysis kind stay open.
+    static func checkShared(_ query: AnalysisQuery) throws {
+        if let breakdown = query.breakdown, breakdown.kind == .trait || breakdown.kind == .property {
+            throw APIError(.forbidden, .forbidden, "breakdown: a share link shows no customer's trait or property values; break down by persona or first_channel, or sign in",
+                           problems: [.init(field: "breakdown", message: "persona or first_channel through a share link")])
+        }
+        if !query.filters.traits.isEmpty || !query.filters.properties.isEmpty {
+            let field = query.filters.traits.isEmpty ? "filters.properties" : "filters.traits"
+            throw APIError(.forbidden, .forbidden, "\(field): a share link takes no trait or property filters; filter by persona, channel or date, or sign in",
+                           problems: [.init(field: field, message: "not through a share link")])
+        }
+    }
+
     static func shareLink(_ api: APIContext, _ context: ServerRequestContext) async throws -> ShareLink {
         let token = try context.parameter("token")
         guard let link = try await storeCall({ () async throws(WorkspaceStoreError) in try await api.store.shareLink(token: token) }) else {
@@ -39,12 +53,17 @@ enum AnalysisRoutes {
 
     static func analyze(_ api: APIContext, _ request: Request, workspace: String, onlyMap: String?) async throws -> Response {
         let bytes = try await APIJSON.bytes(request, limit: api.bodyLimit)
-        let query: AnalysisQuery
+        var query: AnalysisQuery
         do { query = try Analyzer.query(json: Data(bytes)) } catch {
             throw APIError(.badRequest, .invalidQuery, "\(error.description); print a valid query with 'wayfinder analyze KIND --show-query'")
         }
-        if let onlyMap, query.journey != onlyMap {
-            throw APIError(.forbidden, .forbidden, "journey: this share link reaches only map '\(onlyMap)'; set \"journey\": \"\(onlyMap)\"")
+        if let onlyMap {
+            if query.journey != onlyMap {
+                throw APIError(.forbidden, .forbidden, "journey: this share link reaches only map '\(onlyMap)'; set \"journey\": \"\(onlyMap)\"")
+            }
+            try checkShared(query)
+            // Conformance names example customers; a share link shows none.
+            query.options.examples = 0
         }
         let map = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: query.journey) }
         let index: JourneyIndex
@@ -55,10 +74,13 @@ enum AnalysisRoutes {
         } catch let failure as IndexBuilder.Failure {
             throw APIError(.unprocessableContent, .invalidQuery, failure.description)
         }
-        let output: AnalysisOutput
+        var output: AnalysisOutput
         do { output = try Analyzer.run(query, on: index) } catch {
             throw APIError(.unprocessableContent, .invalidQuery, error.description)
         }
+        // Names of events no touchpoint describes come from the customers' data (a page's name
+        // may hold anything): a share link shows their count only.
+        if onlyMap != nil { output.index.topUnclassified = [] }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: Analyzer.json(output))))
     }

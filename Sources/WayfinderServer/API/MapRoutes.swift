@@ -99,7 +99,9 @@ enum MapRoutes {
             var json = APIJSON.value(created.link)
             if case .object(var entries) = json {
                 entries.append(("token", .string(created.token)))
-                entries.append(("path", .string("/api/v1/shared/\(created.token)")))
+                // The page a person opens, and beside it the API's view of the same link.
+                entries.append(("url", .string("/share/\(created.token)")))
+                entries.append(("api_path", .string("/api/v1/shared/\(created.token)")))
                 json = .object(entries)
             }
             return APIJSON.response(json, status: .created)

@@ -12,8 +12,7 @@ enum UploadRoutes {
         r.on(.post, "/api/v1/workspaces/{workspace}/uploads") { request, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.editor, in: workspace)
-            let data: WorkspaceData
-            do { data = try api.store.workspaceData(workspace) } catch let error as WorkspaceStoreError { throw APIError(error) }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspaceData(workspace) }
             let name = request.uri.queryParameters.get("name").map { String($0) } ?? "upload"
             let format = try Self.format(request, name: name)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("wayfinder-upload-\(UUID().uuidString)").path

@@ -55,7 +55,7 @@ struct WriteKeys: Sendable {
             throw APIError.unauthorized(.keyNotAllowed, "this key belongs to no workspace, so its events would have nowhere to go")
         }
         do {
-            return try store.workspaceData(workspace)
+            return try await store.workspaceData(workspace)
         } catch {
             throw APIError(.serviceUnavailable, .unavailable, "the server cannot find the key's workspace right now; send the events again later")
         }

@@ -93,7 +93,7 @@ extension OpenAPIDocument {
         ("Deleted", object(["deleted"], [("deleted", integer)])),
         ("ShareLink", object(["id", "workspace", "map", "prefix", "created_by", "created"], [
             ("id", integer), ("workspace", string), ("map", string), ("prefix", string), ("created_by", string), ("created", string),
-            ("expires", nullableString), ("revoked", nullableString), ("token", string), ("path", string),
+            ("expires", nullableString), ("revoked", nullableString), ("token", string), ("url", string), ("api_path", string),
         ])),
         ("ShareList", list("shares", "ShareLink")),
         ("NewShare", object([], [("expires", string)])),

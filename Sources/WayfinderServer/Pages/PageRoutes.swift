@@ -180,14 +180,14 @@ enum PageRoutes {
         }
         r.open(.get, "/share/{token}") { _, context in
             guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
-            let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map)
+            let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map, sharing: true)
             let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: nil, reportLink: "", report: report)
             return page(pages.shared(SharedView(map: view, expires: link.expires.map(HomeView.date), reportLink: "/share/\(try context.parameter("token"))/report"),
                                      frame: PageFrame(title: stored.map.title, home: "/share/\(try context.parameter("token"))")), status: .ok)
         }
         r.open(.get, "/share/{token}/report") { _, context in
             guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
-            let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map)
+            let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map, sharing: true)
             return page(ReportPage.html(report, journey: stored.map, workspace: model), status: .ok)
         }
     }
@@ -218,16 +218,18 @@ enum PageRoutes {
         }
     }
 
-    /// A map with its workspace and the report over the stored events (ordered 30-day funnel as the base).
-    static func measured(_ api: APIContext, workspace: String, map id: String) async throws -> (StoredMap, Workspace, JourneyReport) {
+    /// A map with its workspace and the report over the stored events (ordered 30-day funnel as
+    /// the base); `sharing` (behind a share link) names no example customers and no event outside the map.
+    static func measured(_ api: APIContext, workspace: String, map id: String, sharing: Bool = false) async throws -> (StoredMap, Workspace, JourneyReport) {
         let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: id) }
         let model = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.exportWorkspace(workspace) }
         var options = Options()
         options.top = 50
+        if sharing { options.examples = 0 }
         let query = AnalysisQuery(kind: .funnel, journey: id, options: options)
         let index = try await api.analyses.index(store: api.store, workspace: workspace, map: stored, query: query)
         do {
-            return (stored, model, try JourneyReport(index: index, base: query))
+            return (stored, model, try JourneyReport(index: index, base: query, eventNames: !sharing))
         } catch {
             throw APIError(.unprocessableContent, .invalidQuery, error.description)
         }

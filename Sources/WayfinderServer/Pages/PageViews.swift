@@ -127,8 +127,8 @@ public struct HomeView: Sendable {
     /// The home of workspace `id` as the store holds it; links start with `base` (e.g. `/w/retail`).
     public static func load(_ store: JourneyStore, workspace id: String, base: String) async throws -> HomeView {
         let info = try await store.workspace(id)
-        let data = try store.workspaceData(id)
-        let counts = try data.counts()
+        let data = try await store.workspaceData(id)
+        let (counts, sources) = try await data.overview()
         let maps = try await store.maps(workspace: id).map { map in
             MapRow(title: map.title, state: map.state, version: map.currentVersion, updated: Self.date(map.updated),
                    link: "\(base)/maps/\(map.id)", reportLink: "\(base)/maps/\(map.id)/report")
@@ -138,7 +138,7 @@ public struct HomeView: Sendable {
         }
         return HomeView(name: info.name, description: info.description, events: ChartFormat.count(counts.events),
                         customers: ChartFormat.count(counts.customers), feedback: ChartFormat.count(counts.feedback),
-                        maps: maps, personas: personas, sources: try data.sources())
+                        maps: maps, personas: personas, sources: sources)
     }
 
     static func date(_ date: Date) -> String { Timestamp.iso8601(Int64(date.timeIntervalSince1970 * 1000)) }

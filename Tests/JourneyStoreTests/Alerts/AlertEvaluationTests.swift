@@ -135,7 +135,7 @@ struct AlertEvaluationTests {
         _ = try await fixture.rule(.frictionTouchpoint, touchpoints: ["pay"])
         try await fixture.store.database.write { db in try db.execute(sql: "UPDATE journey_map_versions SET document = '{'") }
         try fixture.send([AlertStore.track("u-1", "Checkout Started")])
-        #expect(try fixture.store.data.counts().events == 1)
+        #expect(try await fixture.store.data.counts().events == 1)
         #expect(try await fixture.store.alertDeliveries().isEmpty)
         #expect(fixture.importer.alertEvaluationFailures == 1)
         let positions = try await fixture.store.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_positions") }
