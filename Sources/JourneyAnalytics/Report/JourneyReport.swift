@@ -24,6 +24,7 @@ public struct JourneyReport: Sendable {
 
     /// Runs the analyses for `base` (its range and filters apply to all of them).
     public init(index: JourneyIndex, base: AnalysisQuery) throws(AnalysisError) {
+        try base.validate()
         summary = index.summary
         var query = base
         query.kind = .funnel
