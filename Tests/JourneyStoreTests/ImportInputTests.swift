@@ -49,4 +49,22 @@ struct ImportInputTests {
         #expect(try Self.sources(store) == 0)
     }
     #endif
+
+    @Test("a file that stops half way through a bulk load leaves the store as a rerun needs it: importing it whole adds each record once")
+    func failedBulkLoad() throws {
+        let directory = try TemporaryDirectory()
+        let store = try JourneyStore(path: directory.path("store.db"))
+        var options = Importer.Options()
+        options.batchSize = 100
+        let importer = try Importer(store: store, options: options)
+        let rows = (0..<2_000).map { "2026-01-05T10:00:00Z,track,Viewed,m\($0),a\($0 % 50),,,web\n" }.joined()
+        let whole = TestCompression.compress(ImportTests.csv(rows))
+        let cut = try directory.write(Array(whole.prefix(whole.count * 3 / 4)), to: "cut.csv.gz")
+        #expect(throws: ByteSource.Failure.self) { _ = try importer.importFile(cut) }
+        let committed = try store.counts().events
+        try #require(committed > 0 && committed < 2_000, "the cut file ends after some batches were committed")
+        let completed = try importer.importFile(try directory.write(whole, to: "whole.csv.gz")).counts
+        #expect(completed.duplicates == committed && completed.imported == 2_000 - committed, "\(completed)")
+        #expect(try store.counts().events == 2_000)
+    }
 }
