@@ -1,10 +1,12 @@
+import CustomerData
 import Foundation
 import JourneyModel
 
 /// Runs any query over an index: the one entry point the CLI, the report and the HTTP API share.
 public enum Analyzer {
-    /// The result of `query` over `index`.
+    /// The result of `query` over `index`; a query that does not pass ``AnalysisQuery/validate()`` is refused.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> AnalysisOutput {
+        try query.validate()
         guard query.journey == index.journey.id else {
             throw AnalysisError("journey: the index was built for '\(index.journey.id)', not '\(query.journey)'")
         }
@@ -34,10 +36,21 @@ public enum Analyzer {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// Decodes a query from JSON, with a message naming the field that is wrong.
+    /// Decodes a query from JSON and validates it (``AnalysisQuery/validate()``), with a message
+    /// naming the field that is wrong.
     public static func query(json: Data) throws(AnalysisError) -> AnalysisQuery {
+        // The numbers are range-checked on the parsed text first: JSONDecoder refuses a number its
+        // type cannot hold (1e309, or 2^63 for a whole number) as invalid JSON, naming no field.
+        let tree = Array(json).withUnsafeBufferPointer { bytes in
+            Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, overflow: .infinity) }
+        }
+        switch tree {
+        case .success(let tree): try Options.validate(json: tree["options"])
+        case .failure(let failure): throw AnalysisError("query: not valid JSON (at byte \(failure.offset + 1): \(failure.message))")
+        }
+        let query: AnalysisQuery
         do {
-            return try JSONDecoder().decode(AnalysisQuery.self, from: json)
+            query = try JSONDecoder().decode(AnalysisQuery.self, from: json)
         } catch let DecodingError.keyNotFound(key, context) {
             throw AnalysisError("query: \((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")) is missing")
         } catch let DecodingError.typeMismatch(type, context) {
@@ -48,6 +61,8 @@ public enum Analyzer {
         } catch {
             throw AnalysisError("query: not valid JSON (\(error.localizedDescription))")
         }
+        try query.validate()
+        return query
     }
 }
 

@@ -11,9 +11,19 @@ public struct JSONParser {
     /// Deepest nesting accepted.
     public static let maximumDepth = 64
 
+    /// What a number too large for a `Double` (such as `1e309`) becomes.
+    public enum Overflow: Sendable {
+        /// It is refused as out of range: the parse fails at the number.
+        case refuse
+        /// It becomes positive or negative infinity, for a caller that range-checks every number
+        /// it reads and can then say which field is out of range.
+        case infinity
+    }
+
     /// Parses one JSON value from bytes; the whole input must be that value.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, overflow: Overflow = .refuse) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
+        parser.overflow = overflow
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -30,6 +40,7 @@ public struct JSONParser {
 
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    var overflow = Overflow.refuse
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -99,7 +110,9 @@ public struct JSONParser {
         }
         if simple { return Double(negative ? -integer : integer) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw failure("the number \(text.prefix(30)) is out of range") }
+        guard let value = Double(text), value.isFinite || overflow == .infinity else {
+            throw Failure(message: "the number \(text.prefix(30)) is out of range", offset: start)
+        }
         return value
     }
 

@@ -2,14 +2,25 @@ import CZlib
 import Foundation
 
 /// Reads a file in chunks, inflating gzip transparently, so memory stays flat whatever its size.
+///
+/// A read error is thrown as a ``Failure``, never taken for the end of the file, so a reader
+/// never mistakes part of a file for all of it.
 public final class ByteSource {
     /// Why a file cannot be read.
     public struct Failure: Error, CustomStringConvertible {
-        /// What went wrong, with the path.
+        /// What went wrong.
         public var description: String
+
+        /// Creates a failure.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    private let handle: FileHandle
+    private let handle: FileHandle?
+    private let read: (Int) throws -> Data
+    /// The first bytes, read to recognise gzip, handed out before anything else.
+    private var head: [UInt8]
     private var stream = z_stream()
     private let gzip: Bool
     private var atMemberBoundary = false
@@ -22,8 +33,9 @@ public final class ByteSource {
     public let size: Int64
     static let chunk = 1 << 20
 
-    /// Opens a file; gzip is recognised by its magic bytes, whatever the name.
-    public init(path: String) throws(Failure) {
+    /// Opens a file; gzip is recognised by its magic bytes, whatever the name. The file is read
+    /// from its start to its end without seeking, so a pipe or a FIFO reads as a file does.
+    public convenience init(path: String) throws(Failure) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Failure(description: "\(path): is a folder; name the files in it (for example \(path)/*.csv)")
@@ -31,36 +43,84 @@ public final class ByteSource {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw Failure(description: "\(path): cannot open the file (check the path and its permissions)")
         }
+        // The size only drives progress; a file whose size is unknown (a pipe) reads all the same.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+        try self.init(handle: handle, size: size) { count in try handle.read(upToCount: count) ?? Data() }
+    }
+
+    /// Reads the bytes that `read` hands out (at most the count asked for each call, empty at the
+    /// end; an error it throws is a read error), such as a stream that is not a file. `size` is
+    /// the total expected, for progress (0 when unknown).
+    public convenience init(size: Int64 = 0, reading read: @escaping (Int) throws -> Data) throws(Failure) {
+        try self.init(handle: nil, size: size, read: read)
+    }
+
+    private init(handle: FileHandle?, size: Int64, read: @escaping (Int) throws -> Data) throws(Failure) {
+        var head: [UInt8] = []
+        do {
+            // A pipe may hand out one byte at a time.
+            while head.count < 2 {
+                let more = try read(2 - head.count)
+                if more.isEmpty { break }
+                head += more
+            }
+        } catch {
+            throw Failure(description: "the file could not be read (\(Self.describe(error)))")
+        }
         self.handle = handle
-        size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        let head = (try? handle.read(upToCount: 2)) ?? Data()
-        gzip = head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B
-        try? handle.seek(toOffset: 0)
+        self.read = read
+        self.size = size
+        self.head = head
+        gzip = head.count == 2 && head[0] == 0x1F && head[1] == 0x8B
+        bytesRead = Int64(head.count)
         if gzip {
             guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                throw Failure(description: "\(path): cannot start gzip decompression")
+                throw Failure(description: "cannot start gzip decompression")
             }
+            input = head
+            head = []
         }
     }
 
     deinit {
         if gzip { inflateEnd(&stream) }
-        try? handle.close()
+        try? handle?.close()
+    }
+
+    /// Up to `count` bytes; empty at the end. A read error is a ``Failure`` naming the error.
+    private func readChunk(_ count: Int) throws(Failure) -> [UInt8] {
+        do {
+            return [UInt8](try read(count))
+        } catch {
+            throw Failure(description: "the file could not be read after byte \(bytesRead) (\(Self.describe(error)))")
+        }
+    }
+
+    /// The operating system's words for a read error (`Input/output error`) when it has them.
+    static func describe(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription
     }
 
     /// The next chunk of (decompressed) bytes, or nil at the end.
     public func next() throws(Failure) -> [UInt8]? {
         guard gzip else {
-            let data = (try? handle.read(upToCount: Self.chunk)) ?? Data()
-            if data.isEmpty { return nil }
+            var bytes = head
+            head = []
+            let data = try readChunk(Self.chunk)
             bytesRead += Int64(data.count)
-            return [UInt8](data)
+            bytes += data
+            return bytes.isEmpty ? nil : bytes
         }
         while true {
             if inputOffset >= input.count, !endOfInput {
-                let data = (try? handle.read(upToCount: Self.chunk)) ?? Data()
+                let data = try readChunk(Self.chunk)
                 bytesRead += Int64(data.count)
-                input = [UInt8](data)
+                input = data
                 inputOffset = 0
                 if data.isEmpty { endOfInput = true }
             }

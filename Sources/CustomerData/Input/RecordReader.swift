@@ -66,6 +66,11 @@ extension InputRecord {
 }
 
 /// Reads CSV, NDJSON and Segment batch files (each optionally gzip-compressed) record by record.
+///
+/// Every record of the file comes out once, as an event or with its problem, and nothing else
+/// does: a CSV header is no record. What stops the whole file is thrown as a
+/// ``ByteSource/Failure`` instead: a read error, broken gzip, or a CSV header that cannot be used
+/// (checked when the reader opens, before any record is read).
 public final class RecordReader {
     /// The formats of input files.
     public enum Format: String, Sendable, CaseIterable {
@@ -94,24 +99,31 @@ public final class RecordReader {
     /// Bytes of the file read so far.
     public var bytesRead: Int64 { source.bytesRead }
 
-    private let source: ByteSource
-    private var lines: LineReader?
-    private let mapping: CSVMapping
-    private var parser = CSVParser(delimiter: 0x2C)
-    private var targets: [String?] = []
-    private var pushedBack: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
-    private var batch: [JSONValue] = []
-    private var batchIndex = 0
-    private var batchProblem: RecordProblem?
-    private var started = false
-    private var headerProblem: RecordProblem?
+    let source: ByteSource
+    var lines: LineReader?
+    let mapping: CSVMapping
+    var parser = CSVParser(delimiter: 0x2C)
+    var targets: [String?] = []
+    var compiledTargets: [Target] = []
+    var pushedBack: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
+    var batch = BatchEnvelope()
+    var batchBytes: [UInt8] = []
+    var batchIndex = 0
+    var started = false
 
-    /// Opens a file; the format comes from `format`, else the name, else the first bytes.
-    public init(path: String, format: Format? = nil, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
-        source = try ByteSource(path: path)
+    /// Opens a file; the format comes from `format`, else the name, else the first bytes. A CSV
+    /// file's header is read and checked here.
+    public convenience init(path: String, format: Format? = nil, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
+        try self.init(source: try ByteSource(path: path), format: format ?? Format.of(path: path) ?? .csv, mapping: mapping)
+    }
+
+    /// Reads records of `format` from `source`. A CSV header is read and checked here.
+    public init(source: ByteSource, format: Format, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
+        self.source = source
         self.mapping = mapping
-        self.format = format ?? Format.of(path: path) ?? .csv
-        if self.format != .segment { lines = LineReader(source: source) }
+        self.format = format
+        if format != .segment { lines = LineReader(source: source) }
+        if format == .csv { try readHeader() }
     }
 
     /// The next record, or nil at the end of the file.
@@ -125,7 +137,7 @@ public final class RecordReader {
 
     // MARK: Lines
 
-    private func nextLine() throws(ByteSource.Failure) -> (number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)? {
+    func nextLine() throws(ByteSource.Failure) -> (number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)? {
         if let line = pushedBack.popLast() { return line }
         guard let line = try lines!.next() else { return nil }
         return (lines!.lineNumber, line.bytes, line.truncated)
@@ -169,183 +181,5 @@ public final class RecordReader {
             }
         }
         return nil
-    }
-
-    // MARK: Segment batch
-
-    private func nextBatchRecord() throws(ByteSource.Failure) -> InputRecord? {
-        if !started {
-            started = true
-            var bytes: [UInt8] = []
-            while let chunk = try source.next() {
-                bytes += chunk
-                if bytes.count > 512 * 1024 * 1024 { batchProblem = RecordProblem(field: "", message: "a batch file may be at most 512 MB; split it or use NDJSON"); break }
-            }
-            if batchProblem == nil {
-                if let problem = Self.checkText(bytes[...]) {
-                    batchProblem = problem
-                } else {
-                    let parsed = bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONParser.Failure) in try JSONParser.parse(buffer) } }
-                    switch parsed {
-                    case .success(.array(let items)): batch = items
-                    case .success(let object) where object["batch"] != nil:
-                        if case .array(let items)? = object["batch"] { batch = items } else { batchProblem = RecordProblem(field: "batch", message: "'batch' must be a list of messages") }
-                    case .success:
-                        batchProblem = RecordProblem(field: "batch", message: "a Segment batch file must be {\"batch\": [...]} or a JSON list of messages")
-                    case .failure(let failure):
-                        let line = bytes.prefix(failure.offset).filter { $0 == 0x0A }.count + 1
-                        batchProblem = RecordProblem(field: "", message: "invalid JSON at line \(line): \(failure.message)")
-                    }
-                }
-            }
-            if let problem = batchProblem {
-                return InputRecord(line: 0, location: "the whole file", text: Self.text(bytes.prefix(Self.maximumQuarantinedText)), result: .failure(problem))
-            }
-        }
-        guard batchIndex < batch.count else { return nil }
-        let message = batch[batchIndex]
-        batchIndex += 1
-        let text = message.json
-        if text.utf8.count > EventDecoder.maximumRecordSize {
-            return InputRecord(line: batchIndex, location: "batch[\(batchIndex - 1)]", text: String(text.prefix(Self.maximumQuarantinedText)),
-                               result: .failure(RecordProblem(field: "", message: "the message is \(text.utf8.count) bytes; an event may have at most \(EventDecoder.maximumRecordSize)")))
-        }
-        return InputRecord(line: batchIndex, location: "batch[\(batchIndex - 1)]", text: text, result: EventDecoder.decode(message))
-    }
-
-    // MARK: CSV
-
-    private func nextCSVRecord() throws(ByteSource.Failure) -> InputRecord? {
-        if !started {
-            started = true
-            guard let first = try nextLine() else { return nil }
-            if let problem = Self.checkText(first.bytes) {
-                // Not text at all: one quarantined record for the file, nothing else read.
-                while try lines!.next() != nil {}
-                return InputRecord(line: first.number, location: "line \(first.number)", text: Self.text(first.bytes),
-                                   result: .failure(RecordProblem(field: "", message: "\(problem.message); a CSV file was expected")))
-            }
-            parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(first.bytes))
-            if mapping.header {
-                guard case .fields(let names) = parser.parse(first.bytes) else {
-                    return InputRecord(line: first.number, location: "line \(first.number)", text: Self.text(first.bytes),
-                                       result: .failure(RecordProblem(field: "header", message: "the header row is not valid CSV")))
-                }
-                targets = names.enumerated().map { mapping.target(forColumn: $0.element.trimmingWhitespace(), position: $0.offset + 1) }
-                if !targets.contains("timestamp") && mapping.defaults["timestamp"] == nil {
-                    // Every record of the file is unusable; each is quarantined with this reason.
-                    headerProblem = RecordProblem(field: "header", message: "no column holds the timestamp; name one 'timestamp' or map it with --mapping")
-                    return InputRecord(line: first.number, location: "line \(first.number)", text: Self.text(first.bytes), result: .failure(headerProblem!))
-                }
-            } else {
-                pushedBack.append(first)
-            }
-        }
-        guard var line = try nextLine() else { return nil }
-        while line.bytes.isEmpty || line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            guard let following = try nextLine() else { return nil }
-            line = following
-        }
-        let startLine = line.number
-        var bytes = line.bytes
-        var consumed: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
-        func record(_ text: ArraySlice<UInt8>, _ result: Result<Event, RecordProblem>) -> InputRecord {
-            InputRecord(line: startLine, location: "line \(startLine)", text: Self.text(text), result: result)
-        }
-        while true {
-            if bytes.count > EventDecoder.maximumRecordSize || line.truncated {
-                return record(bytes, .failure(RecordProblem(field: "", message: "the record is \(bytes.count) bytes; an event may have at most \(EventDecoder.maximumRecordSize)")))
-            }
-            switch parser.parse(bytes) {
-            case .fields(let fields):
-                if let problem = Self.checkText(bytes) { return record(bytes, .failure(problem)) }
-                return record(bytes, event(from: fields))
-            case .malformed(let reason):
-                return record(bytes, .failure(RecordProblem(field: "", message: reason)))
-            case .unterminated:
-                guard consumed.count < Self.maximumContinuationLines, let next = try nextLine() else {
-                    // An unbalanced quote: quarantine the first line and read on from the next one.
-                    pushedBack.append(contentsOf: consumed.reversed())
-                    return record(line.bytes, .failure(RecordProblem(field: "", message: "a quote opened on this line is never closed")))
-                }
-                consumed.append(next)
-                bytes = ArraySlice(Array(bytes) + [0x0A] + Array(next.bytes))
-            }
-        }
-    }
-
-    /// Where a column's value goes in a Segment message, resolved once per file.
-    enum Target {
-        case topLevel(String)
-        case properties(String)
-        case traits(String)
-        case nested(String)
-        case ignored
-
-        init(_ path: String?) {
-            guard let path else { self = .ignored; return }
-            if path.hasPrefix("properties."), !path.dropFirst(11).contains(".") {
-                self = .properties(String(path.dropFirst(11)))
-            } else if path.hasPrefix("traits."), !path.dropFirst(7).contains(".") {
-                self = .traits(String(path.dropFirst(7)))
-            } else if path.contains(".") {
-                self = .nested(path)
-            } else {
-                self = .topLevel(path)
-            }
-        }
-    }
-
-    private lazy var compiledTargets: [Target] = targets.map(Target.init)
-
-    private func event(from fields: [String]) -> Result<Event, RecordProblem> {
-        if let headerProblem { return .failure(headerProblem) }
-        if mapping.header, fields.count != targets.count {
-            return .failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))
-        }
-        var top: [(String, JSONValue)] = []
-        var properties: [(String, JSONValue)] = []
-        var traits: [(String, JSONValue)] = []
-        var nested: [(String, JSONValue)] = []
-        for (key, value) in mapping.defaults {
-            switch Target(key) {
-            case .topLevel(let name): top.append((name, .string(value)))
-            case .properties(let name): properties.append((name, .string(value)))
-            case .traits(let name): traits.append((name, .string(value)))
-            case .nested(let path): nested.append((path, .string(value)))
-            case .ignored: break
-            }
-        }
-        for (index, raw) in fields.enumerated() where !raw.isEmpty {
-            let target = mapping.header ? compiledTargets[index] : Target(mapping.target(forColumn: "", position: index + 1))
-            switch target {
-            case .topLevel(let name): Self.put(&top, name, .string(raw))
-            case .properties(let name): Self.put(&properties, name, Self.typed(raw))
-            case .traits(let name): Self.put(&traits, name, .string(raw))
-            case .nested(let path):
-                let typed = path != "context.device.id" && (path.hasPrefix("context.") || path.hasPrefix("properties."))
-                nested.append((path, typed ? Self.typed(raw) : .string(raw)))
-            case .ignored: break
-            }
-        }
-        if !properties.isEmpty { top.append(("properties", .object(properties))) }
-        if !traits.isEmpty { top.append(("traits", .object(traits))) }
-        var message = JSONValue.object(top)
-        for (path, value) in nested { message = message.setting(path: path, to: value) }
-        return EventDecoder.decode(message)
-    }
-
-    static func put(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
-        if let index = entries.firstIndex(where: { $0.0 == key }) { entries[index].1 = value } else { entries.append((key, value)) }
-    }
-
-    /// A CSV value as a number or boolean when it reads as one, text otherwise.
-    static func typed(_ raw: String) -> JSONValue {
-        if raw == "true" || raw == "false" { return .bool(raw == "true") }
-        if let first = raw.utf8.first, (first >= 0x30 && first <= 0x39) || first == 0x2D, raw.utf8.count < 16,
-           !(raw.hasPrefix("0") && raw.count > 1 && !raw.hasPrefix("0.")), let number = Double(raw), number.isFinite {
-            return .number(number)
-        }
-        return .string(raw)
     }
 }

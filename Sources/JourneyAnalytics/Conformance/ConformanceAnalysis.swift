@@ -25,12 +25,12 @@ import JourneyStore
 public enum ConformanceAnalysis {
     /// Runs conformance of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> ConformanceResult {
+        try query.validate()
         let selection = try Selection(index: index, range: query.range, filters: query.filters)
         return try run(query.options, selection: selection)
     }
 
     static func run(_ options: Options, selection: Selection) throws(AnalysisError) -> ConformanceResult {
-        guard options.minimumCustomers >= 0, options.examples >= 0 else { throw AnalysisError("minimum_customers and examples must be 0 or more") }
         let index = selection.index
         let stages = max(1, index.stageIDs.count), examples = options.examples
         let partials = Parallel.map(index.customerCount) { customers -> Tally in

@@ -49,22 +49,18 @@ public enum FrictionAnalysis {
 
     /// Runs the friction analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FrictionResult {
+        try query.validate()
         let selection = try Selection(index: index, range: query.range, filters: query.filters)
         return try run(query.options, selection: selection)
     }
 
     static func run(_ options: Options, selection: Selection) throws(AnalysisError) -> FrictionResult {
-        guard options.repeatContactDays >= 0, options.repeatContactDays.isFinite else {
-            throw AnalysisError("repeat_contact_days must be 0 or more (got \(options.repeatContactDays))")
-        }
-        guard options.slowFactor > 0, options.slowFactor.isFinite else { throw AnalysisError("slow_factor must be more than 0 (got \(options.slowFactor))") }
-        guard options.minimumCustomers >= 0, options.examples >= 0 else { throw AnalysisError("minimum_customers and examples must be 0 or more") }
         let index = selection.index
         let services = Set(options.serviceChannels)
         var service = [Bool](repeating: false, count: 256)
         for (number, name) in index.channelNames.enumerated() where number < 256 && services.contains(name) { service[number] = true }
         let context = FrictionTally.Context(selection: selection, goal: Goal(index), service: service,
-                                            repeatWindow: Int64(options.repeatContactDays * 86_400_000))
+                                            repeatWindow: Options.milliseconds(days: options.repeatContactDays))
         let touchpoints = index.touchpointIDs.count, stages = index.stageIDs.count, examples = options.examples
         let partials = Parallel.map(index.customerCount) { customers -> FrictionTally in
             var tally = FrictionTally(touchpoints: touchpoints, stages: stages, examples: examples)

@@ -12,6 +12,7 @@ import JourneyModel
 public enum FunnelAnalysis {
     /// Runs the funnel of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FunnelResult {
+        try query.validate()
         let selection = try Selection(index: index, range: query.range, filters: query.filters, breakdown: query.breakdown)
         return try run(query.options, selection: selection)
     }
@@ -19,8 +20,7 @@ public enum FunnelAnalysis {
     static func run(_ options: Options, selection: Selection) throws(AnalysisError) -> FunnelResult {
         let index = selection.index
         let plan = try Plan(options, index: index)
-        let window = Int64(options.windowDays * 86_400_000)
-        guard options.windowDays > 0, window > 0 else { throw AnalysisError("window_days must be more than 0 (got \(options.windowDays))") }
+        let window = Options.milliseconds(days: options.windowDays)
         let partials = Parallel.map(index.customerCount) { customers -> Partial in
             index.timestamps.withUnsafeBufferPointer { timestamps in
                 index.touchpoints.withUnsafeBufferPointer { touchpoints in

@@ -79,7 +79,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         // Order statistics of each step's gaps (and of the whole span), one job per core, over
         // the per-thread lists as they are.
         let timings = options.mode == .anyOrder || !options.stepTimes ? [] : Parallel.each(steps + 1) { list -> (median: Double?, p90: Double?) in
-            Quantiles.summary(parts: partials.map { list < steps ? $0.gaps[list] : $0.total }, within: 0...Int64(options.windowDays * 86_400_000))
+            Quantiles.summary(parts: partials.map { list < steps ? $0.gaps[list] : $0.total }, within: 0...Options.milliseconds(days: options.windowDays))
         }
         func makeSteps(_ counts: [Int], times: Bool) -> [Step] {
             (0..<steps).map { step in

@@ -10,6 +10,7 @@ import JourneyModel
 public enum PathsAnalysis {
     /// Runs the paths analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> PathsResult {
+        try query.validate()
         let selection = try Selection(index: index, range: query.range, filters: query.filters)
         return try run(query.options, selection: selection)
     }
@@ -19,10 +20,7 @@ public enum PathsAnalysis {
         let nodes = try Nodes(index.journey, aliases: options.aliases)
         let sankeyStart = try options.sankeyFrom.map { id throws(AnalysisError) in try nodes.node(id, field: "sankey_from") }
         let sankeyEnd = try options.sankeyTo.map { id throws(AnalysisError) in try nodes.node(id, field: "sankey_to") }
-        guard options.top >= 0, options.sankeySteps >= 1, options.sankeySteps <= 20 else {
-            throw AnalysisError("top must be 0 or more and sankey_steps between 1 and 20")
-        }
-        let gap = options.gapDays.map { Int64($0 * 86_400_000) }
+        let gap = options.gapDays.map(Options.milliseconds(days:))
         let count = nodes.names.count
         let partials = Parallel.map(index.customerCount) { customers -> TraceTally in
             var tally = TraceTally(nodes: count, sankeyStart: sankeyStart, sankeyEnd: sankeyEnd, steps: options.sankeySteps)

@@ -26,6 +26,7 @@ public struct JourneyReport: Sendable {
     /// `eventNames` (behind a share link), the names of events no touchpoint describes, which
     /// come from the customers' data, are left out; their count stays.
     public init(index: JourneyIndex, base: AnalysisQuery, eventNames: Bool = true) throws(AnalysisError) {
+        try base.validate()
         summary = index.summary
         if !eventNames { summary.topUnclassified = [] }
         var query = base

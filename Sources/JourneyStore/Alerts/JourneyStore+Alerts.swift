@@ -10,24 +10,9 @@ extension JourneyStore {
     /// Adds a rule to a map; it applies to events stored from now on. Returns it with its secret
     /// (the one given, or a new random `whsec_…` one), which listings never show.
     public func addAlertRule(_ draft: AlertRuleDraft) async throws(WorkspaceStoreError) -> NewAlertRule {
-        try Self.checkURL(draft.url)
-        let name = try FieldRules.optional(draft.name, field: "name", maximum: 200) ?? ""
-        if let secret = draft.secret, secret.count < Self.minimumAlertSecretLength || secret.count > 200 {
-            throw .invalid("secret", "secret: give \(Self.minimumAlertSecretLength) to 200 characters, or none to have one made")
-        }
+        try draft.validate()
+        let name = draft.name
         let secret = draft.secret ?? Self.newAlertSecret()
-        switch draft.kind {
-        case .stageStay:
-            guard let days = draft.days, days > 0, days.isFinite else {
-                throw .invalid("days", "days: a stage-stay rule needs the days a customer may stay in the stage, more than 0 (such as 7)")
-            }
-        case .frictionTouchpoint:
-            if draft.touchpoints.isEmpty {
-                throw .invalid("touchpoints", "touchpoints: a friction-touchpoint rule needs the touchpoint ids that count as friction")
-            }
-        case .negativeFeedback:
-            break
-        }
         let created = try await writeTransaction { db -> Int64 in
             let state = try WorkspaceState.load(db, draft.workspace)
             guard let row = state.map(draft.map) else { throw try Self.missingMap(db, state.header, draft.map) }
@@ -194,7 +179,9 @@ extension JourneyStore {
     /// Enqueues a delivery for every customer who entered a stage more than a stage-stay rule's
     /// days before `now` and has not moved to another stage since; once per stage entry. Returns
     /// how many were enqueued. A position held by a customer since merged into another is skipped
-    /// (the survivor's own events move it on).
+    /// (the survivor's own events move it on). A stored rule whose days the store would no longer
+    /// accept (``AlertRule/acceptsStageStay(days:)``, such as one saved before the limit) is skipped:
+    /// no stay that long can be measured, so it never fires.
     @discardableResult
     public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int {
         let nowMilliseconds = StoreTime.milliseconds(now)
@@ -209,7 +196,7 @@ extension JourneyStore {
                 """)
             for rule in rules {
                 let ruleID: Int64 = rule[0]
-                let days: Double = rule[3]
+                guard let days = Double.fromDatabaseValue(rule[3] as DatabaseValue), AlertRule.acceptsStageStay(days: days) else { continue }
                 let map = try StoredDocument.map(rule[8], id: rule[6], version: rule[7])
                 let cutoff = nowMilliseconds - Int64(days * 86_400_000)
                 let stays = try Row.fetchAll(db, sql: """
@@ -244,7 +231,7 @@ extension JourneyStore {
     static func rule(_ row: Row) -> AlertRule {
         let touchpoints = (try? JSONDecoder().decode([String].self, from: Data((row[5] as String).utf8))) ?? []
         return AlertRule(id: row[0], workspace: row[1], map: row[2], kind: AlertRule.Kind(rawValue: row[3]) ?? .negativeFeedback, name: row[4],
-                         touchpoints: touchpoints, stage: row[6], days: row[7], url: row[8], enabled: row[9], createdAt: Timestamp.iso8601(row[10]))
+                         touchpoints: touchpoints, stage: row[6], days: Double.fromDatabaseValue(row[7] as DatabaseValue), url: row[8], enabled: row[9], createdAt: Timestamp.iso8601(row[10]))
     }
 
     static let deliverySelect = "SELECT id, rule_id, status, attempts, next_attempt_at, created_at, delivered_at, payload FROM alert_deliveries"

@@ -201,12 +201,14 @@ public final class Importer {
                     batches.recycle(records)
                 } catch {
                     batches.cancel()
+                    try endBulkLoadEarly()
                     throw error
                 }
                 progress?(Progress(file: path, bytesRead: bytesRead, bytesTotal: size, counts: counts, elapsed: Date().timeIntervalSince(fileStart)))
             case .end:
                 break reading
             case .failure(let failure):
+                try endBulkLoadEarly()
                 throw failure
             }
         }
@@ -230,6 +232,14 @@ public final class Importer {
         let summary = FileSummary(file: path, format: detected.rawValue, counts: counts)
         files.append(summary)
         return summary
+    }
+
+    /// After a file stops half way, builds the indexes a bulk load dropped, so that what follows
+    /// (a rerun of the file) finds the events committed so far and adds each record once.
+    private func endBulkLoadEarly() throws {
+        guard bulk else { return }
+        bulk = false
+        try store.completeBulkLoad()
     }
 
     /// The summary of everything imported by this importer.

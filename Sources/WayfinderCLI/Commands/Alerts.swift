@@ -62,6 +62,9 @@ extension Wayfinder.Alerts {
 
         func validate() throws {
             if kind == .stageStay, days == nil { throw ValidationError("a stage-stay rule needs --days, such as --days 7.") }
+            if kind == .stageStay, let days, !AlertRule.acceptsStageStay(days: days) {
+                throw ValidationError("--days takes the days a customer may stay in the stage, more than 0 and at most \(Int(AlertRule.maximumStageStayDays)), such as 7; got \(days).")
+            }
             if kind != .stageStay, days != nil || stage != nil { throw ValidationError("--days and --stage belong to --kind stage-stay only.") }
             if kind == .frictionTouchpoint, touchpoints.isEmpty, fromFriction == nil {
                 throw ValidationError("a friction-touchpoint rule needs at least one --touchpoint, such as --touchpoint checkout, or --from-friction 3.")

@@ -26,7 +26,7 @@ extension Wayfinder {
 
             A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
 
-            Exit status: 0 success, 1 the analysis failed, 2 usage error.
+            Exit status: 0 success, 1 the analysis failed, 2 usage error (such as an option out of its range, or a --query that is not a valid query).
 
             Examples:
               wayfinder analyze funnel --workspace shop --db wayfinder.db
@@ -127,12 +127,7 @@ extension Wayfinder {
             if Options.FunnelMode(rawValue: mode.replacingOccurrences(of: "-", with: "_")) == nil {
                 throw ValidationError("--mode takes ordered, strict or any_order; got '\(mode)'.")
             }
-            if windowDays <= 0 { throw ValidationError("--window-days must be more than 0.") }
-            if top < 0 { throw ValidationError("--top must be 0 or more.") }
-            if let gapDays, gapDays <= 0 { throw ValidationError("--gap-days must be more than 0.") }
-            if !(repeatContactDays >= 0) { throw ValidationError("--repeat-contact-days must be 0 or more.") }
-            if !(slowFactor > 0) { throw ValidationError("--slow-factor must be more than 0, for example 3.") }
-            if minimumCustomers < 0 || examples < 0 { throw ValidationError("--minimum-customers and --examples must be 0 or more.") }
+            do { try makeOptions().validate() } catch { throw ValidationError(error.usage) }
             if let serviceChannels, serviceChannels.split(separator: ",").isEmpty {
                 throw ValidationError("--service-channels takes channel names, comma-separated, for example chat,phone.")
             }
@@ -171,8 +166,17 @@ extension Wayfinder {
                     guard let read = FileManager.default.contents(atPath: query) else { throw CommandFailure(message: "\(query): no such file; check the path") }
                     data = read
                 }
-                do { return try Analyzer.query(json: data) } catch { throw CommandFailure(message: "\(query == "-" ? "standard input" : query): \(error.description)") }
+                do { return try Analyzer.query(json: data) } catch {
+                    throw CommandFailure(message: "\(query == "-" ? "standard input" : query): \(error.description)", code: 2)
+                }
             }
+            let analysis = AnalysisQuery.Kind(rawValue: kind.rawValue) ?? .paths
+            return AnalysisQuery(kind: analysis, journey: journey, range: input.range, filters: input.filters,
+                                 breakdown: breakdown.flatMap(Breakdown.init(argument:)), options: makeOptions())
+        }
+
+        /// The options the command line gives.
+        func makeOptions() -> Options {
             var options = Options()
             options.steps = steps.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
             options.windowDays = windowDays
@@ -196,9 +200,7 @@ extension Wayfinder {
             options.compareKind = AnalysisQuery.Kind(rawValue: compare) ?? .funnel
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }
-            let analysis = AnalysisQuery.Kind(rawValue: kind.rawValue) ?? .paths
-            return AnalysisQuery(kind: analysis, journey: journey, range: input.range, filters: input.filters,
-                                 breakdown: breakdown.flatMap(Breakdown.init(argument:)), options: options)
+            return options
         }
 
         func run() throws {

@@ -20,6 +20,8 @@ extension Wayfinder {
 
             The data goes to one workspace of the store: --workspace-id names it; without it, the store's only workspace (or, in a new store, the workspace 'default'). Customers are stitched within the workspace only: the same e-mail in two workspaces is two customers.
 
+            A file that cannot be read on (a read error, broken gzip, a CSV header without a timestamp column or not UTF-8 text) stops the import with a message naming it, the line or byte and what was expected; the records committed before stay, and the summary is not printed.
+
             Exit status: 0 all imported, 3 some records were quarantined, 1 the import failed, 2 usage error.
 
             Examples:
@@ -109,7 +111,7 @@ extension Wayfinder {
                     }
                 } catch let failure as ByteSource.Failure {
                     bar.finish()
-                    throw CommandFailure(message: "\(file): \(failure.description); what was committed before stays in the store, and rerunning the import completes it")
+                    throw CommandFailure(message: "\(file): \(failure.description); nothing of it from there on was imported (what came before is stored, and importing the file again adds only what is missing)")
                 }
                 bar.finish()
             }

@@ -29,7 +29,7 @@ extension Wayfinder {
         var out = "report.html"
 
         func validate() throws {
-            if windowDays <= 0 { throw ValidationError("--window-days must be more than 0.") }
+            do { try Options.windowDaysRange.check(windowDays) } catch { throw ValidationError(error.usage) }
         }
 
         func run() throws {

@@ -161,7 +161,8 @@ actor UploadJobs {
                 await end(id, status: "done", error: nil, store: store, logger: logger)
                 return
             case .failure(let failure):
-                await end(id, status: "failed", error: "\(failure.description); what was stored before stays, and uploading the file again completes it", store: store, logger: logger)
+                await end(id, status: "failed", error: "\(file): \(failure.description); nothing of it from there on was stored (what came before is, and uploading the file again adds only what is missing)",
+                          store: store, logger: logger)
                 return
             }
         }

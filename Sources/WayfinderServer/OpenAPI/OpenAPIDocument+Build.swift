@@ -1,6 +1,8 @@
 import CustomerData
 import Foundation
+import JourneyAnalytics
 import JourneyModel
+import JourneyStore
 
 extension OpenAPIDocument {
     static func s(_ text: String) -> JSONValue { .string(text) }
@@ -20,6 +22,14 @@ extension OpenAPIDocument {
         return .object(entries)
     }
     static func list(_ key: String, _ item: String) -> JSONValue { object([key], [(key, array(ref(item)))]) }
+    /// A number with its bounds: `minimum` (or `exclusiveMinimum`) and `maximum`.
+    static func bounded(integer: Bool, lower: Double, includesLower: Bool, upper: Double) -> JSONValue {
+        obj(("type", s(integer ? "integer" : "number")), (includesLower ? "minimum" : "exclusiveMinimum", .number(lower)), ("maximum", .number(upper)))
+    }
+    /// A query's numeric options, each with the range the query model checks (``Options/numericRanges``).
+    static let queryOptions = object([], Options.numericRanges.map { range in
+        (range.key, bounded(integer: range.integer, lower: range.lower, includesLower: range.includesLower, upper: range.upper))
+    })
 
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
@@ -98,7 +108,7 @@ extension OpenAPIDocument {
         ("ShareList", list("shares", "ShareLink")),
         ("NewShare", object([], [("expires", string)])),
         ("SharedMap", object(["workspace", "map"], [("workspace", string), ("expires", nullableString), ("map", ref("Map"))])),
-        ("Query", object(["kind", "journey"], [("kind", string), ("journey", string)])),
+        ("Query", object(["kind", "journey"], [("kind", string), ("journey", string), ("options", queryOptions)])),
         ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject)])),
         ("Upload", object(["id", "workspace", "file", "format", "status", "bytes", "bytes_read", "records", "imported", "duplicates", "quarantined", "started"], [
             ("id", string), ("workspace", string), ("file", string), ("format", string), ("status", obj(("enum", .array([s("running"), s("done"), s("failed"), s("interrupted")])))),
@@ -115,7 +125,8 @@ extension OpenAPIDocument {
         ("AlertRuleList", list("rules", "AlertRule")),
         ("NewAlertRule", object(["map", "kind", "url"], [
             ("map", string), ("kind", obj(("type", s("string")), ("enum", .array([s("negative-feedback"), s("stage-stay"), s("friction-touchpoint")])))),
-            ("url", string), ("name", string), ("secret", string), ("stage", string), ("days", number), ("touchpoints", array(string)),
+            ("url", string), ("name", string), ("secret", string), ("stage", string),
+            ("days", bounded(integer: false, lower: 0, includesLower: false, upper: AlertRule.maximumStageStayDays)), ("touchpoints", array(string)),
         ])),
         ("AlertRuleChange", object(["enabled"], [("enabled", boolean)])),
         ("AlertDelivery", object(["id", "rule", "status", "attempts", "created_at", "payload", "attempt_log"], [

@@ -1,0 +1,66 @@
+import CustomerData
+
+extension Options {
+    /// `window_days`: more than 0 and at most ten years, so the window in milliseconds fits easily.
+    public static let windowDaysRange = OptionRange("window_days", above: 0, atMost: 3650)
+    /// `gap_days`: more than 0 and at most ten years.
+    public static let gapDaysRange = OptionRange("gap_days", above: 0, atMost: 3650)
+    /// `repeat_contact_days`: 0 or more and at most ten years.
+    public static let repeatContactDaysRange = OptionRange("repeat_contact_days", above: 0, includesLower: true, atMost: 3650)
+    /// `slow_factor`: more than 0 and at most 100, so the factor times any median transition (event
+    /// times lie within ±10^16 ms) stays within milliseconds in 64 bits.
+    public static let slowFactorRange = OptionRange("slow_factor", above: 0, atMost: 100)
+    /// `top`: variants listed.
+    public static let topRange = OptionRange("top", 0...10_000)
+    /// `sankey_steps`: Sankey columns after (or before) the anchor.
+    public static let sankeyStepsRange = OptionRange("sankey_steps", 1...20)
+    /// `sankey_width`: nodes kept per Sankey column.
+    public static let sankeyWidthRange = OptionRange("sankey_width", 1...100)
+    /// `minimum_customers`: customers a finding needs.
+    public static let minimumCustomersRange = OptionRange("minimum_customers", 0...1_000_000_000)
+    /// `examples`: example customers per finding.
+    public static let examplesRange = OptionRange("examples", 0...1000)
+
+    /// Every numeric option's range, in the order the options are documented.
+    public static let numericRanges: [OptionRange] = [
+        windowDaysRange, topRange, sankeyStepsRange, sankeyWidthRange, gapDaysRange, repeatContactDaysRange, slowFactorRange,
+        minimumCustomersRange, examplesRange,
+    ]
+
+    /// Checks every numeric option against its range (``numericRanges``); the error names the
+    /// first option out of range, what it takes and the value given. Every analysis runs only
+    /// options that pass, so no value can overflow a conversion.
+    public func validate() throws(AnalysisError) {
+        try Self.windowDaysRange.check(windowDays)
+        try Self.topRange.check(top)
+        try Self.sankeyStepsRange.check(sankeySteps)
+        try Self.sankeyWidthRange.check(sankeyWidth)
+        if let gapDays { try Self.gapDaysRange.check(gapDays) }
+        try Self.repeatContactDaysRange.check(repeatContactDays)
+        try Self.slowFactorRange.check(slowFactor)
+        try Self.minimumCustomersRange.check(minimumCustomers)
+        try Self.examplesRange.check(examples)
+    }
+
+    /// Checks the numeric options of a query's JSON `options` object before it is decoded, with
+    /// the same ranges as ``validate()``: a number the decoder cannot hold (`1e309`, or `2^63`
+    /// for a whole number) is refused here with its field named. Values of another type are left
+    /// to the decoder.
+    static func validate(json options: JSONValue?) throws(AnalysisError) {
+        guard let options, case .object = options else { return }
+        for range in numericRanges {
+            if case .number(let value)? = options[range.key] { try range.check(value) }
+        }
+    }
+
+    /// Days as milliseconds (truncated); only for a value its range accepted.
+    static func milliseconds(days: Double) -> Int64 { Int64(days * 86_400_000) }
+}
+
+extension AnalysisQuery {
+    /// Checks what the query holds beyond its types: every numeric option in its range. The CLI,
+    /// the HTTP API, share links and ``Analyzer/run(_:on:)`` all call this before any work.
+    public func validate() throws(AnalysisError) {
+        try options.validate()
+    }
+}

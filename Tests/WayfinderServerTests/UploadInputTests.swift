@@ -1,0 +1,44 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import JourneyStore
+import Testing
+@testable import WayfinderServer
+import WayfinderTesting
+
+@Suite("Uploads of damaged files")
+struct UploadInputTests {
+    /// Uploads `body` as `name` and waits for the job to end.
+    static func upload(_ body: String, name: String, contentType: String) async throws -> (UploadJobs.Job, JourneyStore) {
+        let harness = try await APIHarness()
+        let uploads = harness.server.uploads
+        let job = try await harness.test { client in
+            let editor = try await client.signIn("editor@example.com")
+            let answer = try await client.call(.post, "/api/v1/workspaces/shop/uploads?name=\(name)", body, as: editor, contentType: contentType)
+            try #require(answer.status == 202, "\(answer)")
+            let id = try #require(answer["id"] as? String)
+            return try #require(await uploads.finished(id))
+        }
+        return (job, harness.store)
+    }
+
+    @Test("an upload whose CSV header has no timestamp column fails naming the file, line 1 and what was expected, and stores nothing")
+    func badHeader() async throws {
+        let (job, store) = try await Self.upload("when,event,anonymousId\n2026-01-05T10:00:00Z,Viewed,a1\n", name: "events.csv", contentType: "text/csv")
+        #expect(job.status == "failed", "\(job)")
+        #expect(job.error?.hasPrefix("events.csv: line 1 (the header): no column holds the timestamp") == true, "\(job)")
+        #expect(job.records == 0 && job.imported == 0)
+        #expect(try store.data.counts().events == 0)
+    }
+
+    @Test("an uploaded Segment batch with one message holding 1e309 stores the others and quarantines that one")
+    func batch() async throws {
+        let messages = (0..<3).map { number in
+            #"{"type": "track", "event": "Viewed", "anonymousId": "a\#(number)", "timestamp": "2026-01-05T10:00:00Z", "properties": {"total": \#(number == 1 ? "1e309" : "12")}}"#
+        }
+        let (job, store) = try await Self.upload(#"{"batch": [\#(messages.joined(separator: ", "))]}"#, name: "batch.json", contentType: "application/json")
+        #expect(job.status == "done", "\(job)")
+        #expect(job.records == 3 && job.imported == 2 && job.quarantined == 1, "\(job)")
+        #expect(try store.data.counts().events == 2)
+    }
+}
