@@ -241,7 +241,8 @@ enum EventLog {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if format == .csv { out.append(contentsOf: Array("customer,timestamp,touchpoint,stage,channel\n".utf8)) }
+        var csv = CSVWriter(header: ["customer", "timestamp", "touchpoint", "stage", "channel"])
+        if format == .csv { out.append(contentsOf: csv.take().utf8) }
         for customer in 0..<index.customerCount {
             let id = CustomerID.text(index.customers[customer])
             for event in index.events(of: customer) {
@@ -250,7 +251,8 @@ enum EventLog {
                 let stage = index.stageIDs[Int(index.stages[event])]
                 let channel = Int(index.channels[event]) < index.channelNames.count ? index.channelNames[Int(index.channels[event])] : ""
                 if format == .csv {
-                    out.append(contentsOf: Array("\(id),\(time),\(AnalysisTable.csvCell(touchpoint)),\(AnalysisTable.csvCell(stage)),\(AnalysisTable.csvCell(channel))\n".utf8))
+                    csv.row([.text(id), .text(time), .text(touchpoint), .text(stage), .text(channel)])
+                    out.append(contentsOf: csv.take().utf8)
                 } else {
                     out.append(try encoder.encode(LogLine(customer: id, timestamp: time, touchpoint: touchpoint, stage: stage, channel: channel)))
                     out.append(0x0A)
