@@ -26,6 +26,8 @@ extension Wayfinder {
 
             A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
 
+            --format csv writes the main table of an analysis (funnel steps, paths' variants, friction findings, emotions per touchpoint and stage, conformance deviations, compared rates or means, personas) as RFC 4180 CSV: plain numbers, ratios from 0 to 1 and times in seconds with the unit in the column name (from_first_ratio, median_seconds), a group column for a funnel --breakdown, and text that a spreadsheet would run as a formula prefixed with '. --format json holds everything.
+
             Exit status: 0 success, 1 the analysis failed, 2 usage error.
 
             Examples:
