@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WayfinderCLITests",
-            dependencies: ["WayfinderTesting"],
+            dependencies: ["WayfinderTesting", "CustomerData"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -24,9 +24,9 @@ public enum WayfinderProcess {
             return wasSignalled || marks.contains { stderr.contains($0) || stdout.contains($0) }
         }
 
-        /// The standard error lines, without the trailing empty line.
+        /// The standard error lines (ended by LF or CRLF), without the trailing empty line.
         public var stderrLines: [String] { Self.lines(stderr) }
-        /// The standard output lines, without the trailing empty line.
+        /// The standard output lines (ended by LF or CRLF, as CSV is), without the trailing empty line.
         public var stdoutLines: [String] { Self.lines(stdout) }
 
         /// Status and both streams, for test failure messages.
@@ -35,7 +35,7 @@ public enum WayfinderProcess {
         }
 
         private static func lines(_ text: String) -> [String] {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
             if lines.last == "" { lines.removeLast() }
             return lines
         }

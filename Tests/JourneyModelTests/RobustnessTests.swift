@@ -53,6 +53,8 @@ struct RobustnessTests {
         CorpusCase(file: "version-2.yaml", code: "unsupported-version", at: (1, 10), message: "version 2"),
         CorpusCase(file: "control-character.yaml", code: "encoding", at: (2, 13), message: "U+0007"),
         CorpusCase(file: "multiple-documents.yaml", code: "syntax", at: nil, message: "invalid YAML"),
+        CorpusCase(file: "too-long-card.yaml", code: "too-long", at: (19, 13), message: "'actions' is 2,001 characters long, more than the 2,000 allowed"),
+        .valid("text-at-limits.yaml"),
         .valid("bom.yaml"),
         .valid("bom.json"),
         .valid("crlf.yaml"),

@@ -56,11 +56,10 @@ struct AnalyzeCommandTests {
             let csv = try await wayfinder(["analyze", "funnel"] + common + ["--format", "csv"], in: directory)
             #expect(json.status == 0 && csv.status == 0, "\(json)\n\(csv)")
             let steps = try #require((try jsonObject(json.stdout)["funnel"] as? [String: Any])?["steps"] as? [[String: Any]])
-            let lines = csv.stdoutLines.filter { !$0.isEmpty }
-            #expect(lines.count == steps.count + 1, "a header and one row a step:\n\(csv.stdout)")
-            for (line, step) in zip(lines.dropFirst(), steps) {
-                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                #expect(cells.contains(String(step["customers"] as? Int ?? -1)), "\(line) against \(step)")
+            let records = try csvRecords(csv.stdout)
+            #expect(records.count == steps.count + 1, "a header and one row a step:\n\(csv.stdout)")
+            for (cells, step) in zip(records.dropFirst(), steps) {
+                #expect(cells.contains(String(step["customers"] as? Int ?? -1)), "\(cells) against \(step)")
             }
         }
     }

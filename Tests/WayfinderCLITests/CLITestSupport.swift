@@ -1,3 +1,4 @@
+import CustomerData
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -128,5 +129,35 @@ func parseCSV(_ text: String) -> [[String]] {
         }
     }
     if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+    return records
+}
+
+/// CSV that does not read back.
+struct MalformedCSV: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The records of CSV text, read with the project's ``CSVParser`` line by line, a quoted field going on over line breaks.
+func csvRecords(_ text: String) throws -> [[String]] {
+    let parser = CSVParser(delimiter: UInt8(ascii: ","))
+    var records: [[String]] = []
+    var pending: [UInt8] = []
+    let lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+    for (number, line) in lines.enumerated() {
+        pending += line
+        if number == lines.count - 1, pending.isEmpty { break }
+        var record = pending[...]
+        if record.last == 0x0D { record = record.dropLast() }
+        switch parser.parse(record) {
+        case .fields(let fields):
+            records.append(fields)
+            pending = []
+        case .unterminated:
+            pending.append(0x0A)
+        case .malformed(let problem):
+            throw MalformedCSV(description: "line \(number + 1): \(problem)")
+        }
+    }
+    if !pending.isEmpty { throw MalformedCSV(description: "a quoted field is not closed at the end") }
     return records
 }

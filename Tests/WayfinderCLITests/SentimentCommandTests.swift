@@ -6,7 +6,7 @@ import WayfinderTesting
 struct SentimentCommandTests {
     /// Compound scores parsed from the csv output, one per input line.
     static func compounds(_ csv: String) -> [Double] {
-        csv.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().filter { !$0.isEmpty }.compactMap { line in
+        csv.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).dropFirst().filter { !$0.isEmpty }.compactMap { line in
             line.split(separator: ",", maxSplits: 2).dropFirst().first.flatMap { Double($0) }
         }
     }
@@ -31,6 +31,18 @@ struct SentimentCommandTests {
         let json = try await wayfinder("sentiment", file, "--format", "json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["texts"] as? [Any])?.count == 5)
+    }
+
+    @Test("in CSV a text a spreadsheet would run as a formula is prefixed with a quote mark, and scores stay numbers")
+    func formulaText() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(Array("=HYPERLINK(\"http://x\",\"win\")\n-2+3, a terrible parcel\n@SUM(A1)\n\tgreat\n".utf8), to: "comments.txt")
+        let csv = try await wayfinder("sentiment", file, "--format", "csv")
+        #expect(csv.status == 0, "\(csv)")
+        let records = try csvRecords(csv.stdout)
+        #expect(records.map { $0[5] } == ["text", "'=HYPERLINK(\"http://x\",\"win\")", "'-2+3, a terrible parcel", "'@SUM(A1)", "'\tgreat"])
+        let compound = try #require(Double(records[2][1]), "\(records[2])")
+        #expect(compound < 0 && records[2][1].hasPrefix("-"), "a negative score is written as a number: \(records[2])")
     }
 
     @Test("a missing file is a failure of the work; a bad format a usage error")

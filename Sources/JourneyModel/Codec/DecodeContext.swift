@@ -186,7 +186,7 @@ struct ObjectReader {
 public enum IDRules {
     /// Whether text is a valid id: `[a-z0-9]` runs joined by single hyphens.
     public static func isValid(_ text: String) -> Bool {
-        guard !text.isEmpty, text.count <= 128, text.first != "-", text.last != "-", !text.contains("--") else { return false }
+        guard !text.isEmpty, text.count <= TextLimit.identifier, text.first != "-", text.last != "-", !text.contains("--") else { return false }
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
@@ -201,6 +201,6 @@ public enum IDRules {
             }
         }
         while result.hasSuffix("-") { result.removeLast() }
-        return result.isEmpty ? nil : String(result.prefix(128))
+        return result.isEmpty ? nil : String(result.prefix(TextLimit.identifier))
     }
 }

@@ -6,7 +6,8 @@ public enum JSONSchemaGenerator {
     /// The schema document.
     public static func document() -> DocumentNode {
         var definitions: [(String, DocumentNode?)] = FormatSchema.objects.map { ($0.name, objectSchema($0)) }
-        definitions.append(("Scalar", .mapping([("type", .sequence([.string("string"), .string("number"), .string("boolean")]))])))
+        definitions.append(("Scalar", .mapping([("type", .sequence([.string("string"), .string("number"), .string("boolean")])),
+                                                ("maxLength", .number(Double(TextLimit.value)))])))
         definitions.append(("Condition", conditionSchema()))
         return .mapping([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
@@ -27,7 +28,8 @@ public enum JSONSchemaGenerator {
             ("type", .string("object")),
             ("description", .string(object.summary)),
             ("properties", .mapping(object.fields.map { field in
-                (field.key, describe(typeSchema(field.type, nullable: !field.required, key: field.key, in: object.name), field.summary))
+                (field.key, describe(typeSchema(field.type, nullable: !field.required, key: field.key, in: object.name, maxLength: field.maxLength),
+                                     field.summary))
             })),
             ("required", required.isEmpty ? nil : .sequence(required)),
             ("minProperties", object.name == "EventMatch" ? .number(1) : nil),
@@ -41,7 +43,9 @@ public enum JSONSchemaGenerator {
         return DocumentNode(.mapping(entries))
     }
 
-    static func typeSchema(_ type: FormatSchema.ValueType, nullable: Bool, key: String, in object: String) -> DocumentNode {
+    static func typeSchema(_ type: FormatSchema.ValueType, nullable: Bool, key: String, in object: String, maxLength: Int? = nil) -> DocumentNode {
+        func length(_ limit: Int?) -> [(String, DocumentNode?)] { [("maxLength", limit.map { .number(Double($0)) })] }
+        func shortText(_ limit: Int?) -> DocumentNode { .mapping([("type", .string("string"))] + length(limit)) }
         func simple(_ name: String, _ extra: [(String, DocumentNode?)] = []) -> DocumentNode {
             let typeNode: DocumentNode = nullable ? .sequence([.string(name), .string("null")]) : .string(name)
             return .mapping([("type", typeNode)] + extra)
@@ -50,22 +54,25 @@ public enum JSONSchemaGenerator {
             .mapping([("anyOf", .sequence(options + (nullable ? [.mapping([("type", .string("null"))])] : [])))])
         }
         switch type {
-        case .text: return simple("string")
+        case .text: return simple("string", length(maxLength))
         case .integer: return key == "version" ? .mapping([("const", .number(1))]) : simple("integer")
         case .number: return simple("number")
-        case .identifier: return simple("string", [("pattern", .string(FormatSchema.identifierPattern))])
+        case .identifier: return simple("string", [("pattern", .string(FormatSchema.identifierPattern))] + length(TextLimit.identifier))
         case .enumeration(let values):
             return .mapping([("enum", .sequence(values.map(DocumentNode.string) + (nullable ? [DocumentNode(.null)] : [])))])
         case .list(let element):
-            return simple("array", [("items", typeSchema(element, nullable: false, key: key, in: object))])
+            return simple("array", [("items", typeSchema(element, nullable: false, key: key, in: object, maxLength: maxLength))])
         case .map(let value):
-            return simple("object", [("additionalProperties", typeSchema(value, nullable: false, key: key, in: object))])
+            return simple("object", [("propertyNames", shortText(TextLimit.key)),
+                                     ("additionalProperties", typeSchema(value, nullable: false, key: key, in: object, maxLength: maxLength))])
         case .object(let name):
             let reference = DocumentNode.mapping([("$ref", .string("#/$defs/\(name)"))])
-            if textShorthand.contains(name) { return nullableAnyOf([.mapping([("type", .string("string"))]), reference]) }
+            if textShorthand.contains(name) {
+                return nullableAnyOf([shortText(FormatSchema.object(named: name)?.field("text")?.maxLength), reference])
+            }
             return nullable ? nullableAnyOf([reference]) : reference
         case .card:
-            return nullableAnyOf([.mapping([("type", .string("string"))]), .mapping([("$ref", .string("#/$defs/Card"))])])
+            return nullableAnyOf([shortText(maxLength), .mapping([("$ref", .string("#/$defs/Card"))])])
         case .condition:
             return .mapping([("$ref", .string("#/$defs/Condition"))])
         case .scalar:
@@ -80,7 +87,7 @@ public enum JSONSchemaGenerator {
             switch op {
             case .in, .notIn: operand = .mapping([("type", .string("array")), ("items", scalar)])
             case .gt, .gte, .lt, .lte: operand = .mapping([("type", .string("number"))])
-            case .regex: operand = .mapping([("type", .string("string")), ("minLength", .number(1))])
+            case .regex: operand = .mapping([("type", .string("string")), ("minLength", .number(1)), ("maxLength", .number(Double(TextLimit.value)))])
             case .exists: operand = .mapping([("type", .string("boolean"))])
             case .eq, .ne, .contains: operand = scalar
             }

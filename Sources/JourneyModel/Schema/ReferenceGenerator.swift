@@ -14,16 +14,25 @@ public enum ReferenceGenerator {
         close), so a typo never silently drops content. Every optional key may also be written as `null`.
         Ids are lower-case letters, digits and single hyphens (`\(FormatSchema.identifierPattern)`).
 
+        Every text has a maximum length, counted in characters (Unicode code points, as JSON Schema's
+        `maxLength` counts them) and given in the tables below: \(TextLimit.grouped(TextLimit.name)) for names, titles, channels,
+        owners and units; \(TextLimit.grouped(TextLimit.text)) for card texts, quotes, goals, challenges, preferences,
+        objectives, sources, photo paths and event names; \(TextLimit.grouped(TextLimit.description)) for descriptions and a
+        persona's background; \(TextLimit.grouped(TextLimit.key)) for the keys and \(TextLimit.grouped(TextLimit.value)) for the values of demographics
+        and conditions; \(TextLimit.identifier) for ids. A longer text is an error (`too-long`) naming its file, line
+        and column; nothing is cut.
+
         """
         for object in FormatSchema.objects {
             out += "\n## \(object.name)\n\n\(object.summary)"
             if JSONSchemaGenerator.textShorthand.contains(object.name) {
                 out += " It may also be written as plain text, which sets `text` only."
             }
-            out += "\n\n| key | type | required | meaning | example |\n| --- | --- | --- | --- | --- |\n"
+            out += "\n\n| key | type | required | max length | meaning | example |\n| --- | --- | --- | --- | --- | --- |\n"
             for field in object.fields {
                 let example = field.example.map { "`\($0.replacingPipes())`" } ?? ""
-                out += "| `\(field.key)` | \(typeName(field.type)) | \(field.required ? "yes" : "no") | \(field.summary.replacingPipes()) | \(example) |\n"
+                out += "| `\(field.key)` | \(typeName(field.type)) | \(field.required ? "yes" : "no") | \(lengthText(field)) | "
+                out += "\(field.summary.replacingPipes()) | \(example) |\n"
             }
         }
         out += """
@@ -49,6 +58,22 @@ public enum ReferenceGenerator {
 
         """
         return out
+    }
+
+    /// The length limit of a field as the reference shows it ("2,000", "2,000 each", "keys 200, values 2,000").
+    static func lengthText(_ field: FormatSchema.Field) -> String {
+        switch field.type {
+        case .identifier: return String(TextLimit.identifier)
+        case .list(.identifier): return "\(TextLimit.identifier) each"
+        case .map(.scalar), .map(.condition):
+            return "keys \(TextLimit.grouped(TextLimit.key)), values \(TextLimit.grouped(TextLimit.value))"
+        case .map(.card):
+            return "keys \(TextLimit.grouped(TextLimit.key)), cards \(field.maxLength.map(TextLimit.grouped) ?? "")"
+        case .list:
+            return field.maxLength.map { "\(TextLimit.grouped($0)) each" } ?? ""
+        default:
+            return field.maxLength.map(TextLimit.grouped) ?? ""
+        }
     }
 
     static func typeName(_ type: FormatSchema.ValueType) -> String {

@@ -1,5 +1,5 @@
 /// Checks a decoded workspace for problems beyond syntax: duplicate ids,
-/// dangling references, emotions off the scale, empty stages, bad patterns.
+/// dangling references, emotions off the scale, empty stages, bad patterns, texts over their length.
 public enum WorkspaceValidator {
     /// Every semantic problem of a workspace.
     public static func validate(_ workspace: Workspace, sourceMap: SourceMap) -> [Diagnostic] {
@@ -38,6 +38,7 @@ public enum WorkspaceValidator {
         }
 
         mutating func check(_ workspace: Workspace) {
+            checkLengths(workspace)
             duplicates(workspace.personas.map(\.id), path: { "personas[\($0)].id" }, what: "persona")
             duplicates(workspace.journeys.map(\.id), path: { "journeys[\($0)].id" }, what: "journey")
             for (index, persona) in workspace.personas.enumerated() {

@@ -1,7 +1,7 @@
 import Foundation
 import JourneyAnalytics
 
-/// Analysis results as plain-text tables for the terminal and as CSV for spreadsheets.
+/// Analysis results as plain-text tables for the terminal and as CSV for spreadsheets (``csv(_:)``).
 public enum AnalysisTable {
     /// A table: a header row and data rows.
     public struct Table: Sendable, Equatable {
@@ -122,25 +122,6 @@ public enum AnalysisTable {
             out += " (most frequent: \(top.type) '\(top.name)', \(top.events)); see --format json for the list"
         }
         return out + "\n"
-    }
-
-    /// The first table as CSV (RFC 4180 quoting).
-    public static func csv(_ output: AnalysisOutput) -> String {
-        guard let table = tables(output).first?.table else { return "" }
-        return csv(table)
-    }
-
-    /// A table as CSV.
-    public static func csv(_ table: Table) -> String {
-        ([table.header] + table.rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-
-    /// A CSV cell, quoted when it holds a comma, quote or line break.
-    public static func csvCell(_ cell: String) -> String { quote(cell) }
-
-    static func quote(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func aligned(_ table: Table) -> String {

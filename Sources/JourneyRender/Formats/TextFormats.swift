@@ -64,19 +64,20 @@ public enum TextFormats {
     public static let csvColumns = ["journey", "stage", "touchpoint", "touchpoint_name", "channel", "lane", "text", "emotion",
                                     "severity", "owner", "status", "priority", "target", "unit", "evidence", "source"]
 
-    /// CSV (RFC 4180) with one row per card, every lane included.
+    /// CSV (see ``CSVWriter``) with one row per card, every lane included.
     public static func csv(_ journey: JourneyMap) -> String {
-        var rows: [[String]] = [csvColumns]
-        func row(_ touchpoint: Touchpoint, lane: String, text: String, emotion: String = "", severity: String = "", owner: String = "",
-                 status: String = "", priority: String = "", target: String = "", unit: String = "", evidence: Evidence? = nil, source: String? = nil) {
-            rows.append([journey.id, touchpoint.stage, touchpoint.id, touchpoint.name, touchpoint.channel, lane, text, emotion, severity, owner,
-                         status, priority, target, unit, evidence?.rawValue ?? "", source ?? ""])
+        var writer = CSVWriter(header: csvColumns)
+        func row(_ touchpoint: Touchpoint, lane: String, text: String, emotion: Double? = nil, severity: String = "", owner: String = "",
+                 status: String = "", priority: String = "", target: Double? = nil, unit: String = "", evidence: Evidence? = nil, source: String? = nil) {
+            writer.row([.text(journey.id), .text(touchpoint.stage), .text(touchpoint.id), .text(touchpoint.name), .text(touchpoint.channel), .text(lane),
+                        .text(text), .optional(emotion), .text(severity), .text(owner), .text(status), .text(priority), .optional(target), .text(unit),
+                        .text(evidence?.rawValue ?? ""), .text(source ?? "")])
         }
         for touchpoint in journey.touchpoints {
             for card in touchpoint.actions { row(touchpoint, lane: "actions", text: card.text, evidence: card.evidence, source: card.source) }
             for card in touchpoint.thoughts { row(touchpoint, lane: "thoughts", text: card.text, evidence: card.evidence, source: card.source) }
             for card in touchpoint.questions { row(touchpoint, lane: "questions", text: card.text, evidence: card.evidence, source: card.source) }
-            if let emotion = touchpoint.emotion { row(touchpoint, lane: "emotion", text: "", emotion: NumberFormat.canonical(emotion)) }
+            if let emotion = touchpoint.emotion { row(touchpoint, lane: "emotion", text: "", emotion: emotion) }
             for pain in touchpoint.painPoints {
                 row(touchpoint, lane: "pain_points", text: pain.text, severity: (pain.severity ?? .medium).rawValue, evidence: pain.evidence, source: pain.source)
             }
@@ -85,12 +86,12 @@ public enum TextFormats {
                     priority: opportunity.priority?.rawValue ?? "", evidence: opportunity.evidence, source: opportunity.source)
             }
             if let owner = touchpoint.owner { row(touchpoint, lane: "owner", text: owner, owner: owner) }
-            for kpi in touchpoint.kpis { row(touchpoint, lane: "kpis", text: kpi.name, target: kpi.target.map(NumberFormat.canonical) ?? "", unit: kpi.unit ?? "") }
+            for kpi in touchpoint.kpis { row(touchpoint, lane: "kpis", text: kpi.name, target: kpi.target, unit: kpi.unit ?? "") }
             for lane in journey.lanes {
                 if let card = lane.card(for: touchpoint.id) { row(touchpoint, lane: lane.id, text: card.text, evidence: card.evidence, source: card.source) }
             }
         }
-        return rows.map { $0.map(CSVField.escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return writer.output
     }
 
     /// A Mermaid `journey` diagram: stages as sections, touchpoints as tasks scored 1–5 from the emotion scale.
@@ -114,18 +115,6 @@ public enum TextFormats {
             }
         }
         return out
-    }
-}
-
-/// CSV field quoting.
-public enum CSVField {
-    /// Quotes a field when it holds a comma, quote or line break; doubles inner quotes.
-    /// A leading `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets never run it as a formula.
-    public static func escape(_ field: String) -> String {
-        var field = field
-        if let first = field.first, "=+-@".contains(first), Double(field) == nil { field = "'" + field }
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }
 

@@ -14,17 +14,22 @@ public enum TextMetrics {
     }
 
     static func characterWidth(_ character: Character) -> Double {
+        Double(characterUnits(character)) / 100
+    }
+
+    /// The estimated width of a character in hundredths of the font size.
+    static func characterUnits(_ character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         let value = scalar.value
-        if character.unicodeScalars.count > 1, scalar.properties.isEmojiPresentation || value >= 0x1F000 { return 1.15 }
-        if isWide(value) { return 1.0 }
-        if scalar.properties.isEmojiPresentation { return 1.15 }
+        if character.unicodeScalars.count > 1, scalar.properties.isEmojiPresentation || value >= 0x1F000 { return 115 }
+        if isWide(value) { return 100 }
+        if scalar.properties.isEmojiPresentation { return 115 }
         if (0x0300...0x036F).contains(value) || scalar.properties.generalCategory == .nonspacingMark { return 0 }
         switch character {
-        case "i", "l", "j", "'", ".", ",", ":", ";", "!", "|", "I": return 0.3
-        case "f", "t", "r", " ", "(", ")", "[", "]", "-": return 0.4
-        case "m", "w", "M", "W", "@", "%": return 0.92
-        default: return character.isUppercase ? 0.72 : 0.6
+        case "i", "l", "j", "'", ".", ",", ":", ";", "!", "|", "I": return 30
+        case "f", "t", "r", " ", "(", ")", "[", "]", "-": return 40
+        case "m", "w", "M", "W", "@", "%": return 92
+        default: return character.isUppercase ? 72 : 60
         }
     }
 
@@ -49,50 +54,9 @@ public enum TextMetrics {
 
     /// Text broken into lines no wider than `maxWidth`; words longer than a line are split.
     /// At most `maxLines` lines are returned, the last ending in `…` when text was cut.
+    /// The work is linear in the text, and stops once `maxLines` lines are filled (see ``TextWrapper``).
     public static func wrap(_ text: String, width maxWidth: Double, size: Double, bold: Bool = false, maxLines: Int = 40) -> [String] {
-        let size = bold ? size * 1.1 : size
-        var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var current = ""
-            var currentWidth = 0.0
-            let spaceWidth = width(" ", size: size)
-            for word in paragraph.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                var word = String(word)
-                var wordWidth = width(word, size: size)
-                if !current.isEmpty, currentWidth + spaceWidth + wordWidth <= maxWidth {
-                    current += " " + word
-                    currentWidth += spaceWidth + wordWidth
-                    continue
-                }
-                if !current.isEmpty { lines.append(current) }
-                current = ""
-                currentWidth = 0
-                while wordWidth > maxWidth {
-                    var piece = ""
-                    var pieceWidth = 0.0
-                    for character in word {
-                        let characterWidth = characterWidth(character) * size
-                        if pieceWidth + characterWidth > maxWidth, !piece.isEmpty { break }
-                        piece.append(character)
-                        pieceWidth += characterWidth
-                    }
-                    lines.append(piece)
-                    word = String(word.dropFirst(piece.count))
-                    wordWidth = width(word, size: size)
-                    if lines.count > maxLines { break }
-                }
-                current = word
-                currentWidth = wordWidth
-            }
-            if !current.isEmpty || paragraph.isEmpty && !lines.isEmpty { lines.append(current) }
-            if lines.count > maxLines { break }
-        }
-        if lines.count > maxLines {
-            lines = Array(lines.prefix(maxLines))
-            var last = lines[maxLines - 1]
-            while !last.isEmpty, width(last + "…", size: size) > maxWidth { last.removeLast() }
-            lines[maxLines - 1] = last + "…"
-        }
-        return lines.isEmpty ? [""] : lines
+        var wrapper = TextWrapper(maxWidth: maxWidth, size: bold ? size * 1.1 : size, maxLines: maxLines)
+        return wrapper.wrap(text)
     }
 }

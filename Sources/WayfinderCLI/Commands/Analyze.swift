@@ -26,6 +26,8 @@ extension Wayfinder {
 
             A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
 
+            --format csv writes the main table of an analysis (funnel steps, paths' variants, friction findings, emotions per touchpoint and stage, conformance deviations, compared rates or means, personas) as RFC 4180 CSV: plain numbers, ratios from 0 to 1 and times in seconds with the unit in the column name (from_first_ratio, median_seconds), a group column for a funnel --breakdown, and text that a spreadsheet would run as a formula prefixed with '. --format json holds everything.
+
             Exit status: 0 success, 1 the analysis failed, 2 usage error (such as an option out of its range, or a --query that is not a valid query).
 
             Examples:
@@ -243,7 +245,8 @@ enum EventLog {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if format == .csv { out.append(contentsOf: Array("customer,timestamp,touchpoint,stage,channel\n".utf8)) }
+        var csv = CSVWriter(header: ["customer", "timestamp", "touchpoint", "stage", "channel"])
+        if format == .csv { out.append(contentsOf: csv.take().utf8) }
         for customer in 0..<index.customerCount {
             let id = CustomerID.text(index.customers[customer])
             for event in index.events(of: customer) {
@@ -252,7 +255,8 @@ enum EventLog {
                 let stage = index.stageIDs[Int(index.stages[event])]
                 let channel = Int(index.channels[event]) < index.channelNames.count ? index.channelNames[Int(index.channels[event])] : ""
                 if format == .csv {
-                    out.append(contentsOf: Array("\(id),\(time),\(AnalysisTable.csvCell(touchpoint)),\(AnalysisTable.csvCell(stage)),\(AnalysisTable.csvCell(channel))\n".utf8))
+                    csv.row([.text(id), .text(time), .text(touchpoint), .text(stage), .text(channel)])
+                    out.append(contentsOf: csv.take().utf8)
                 } else {
                     out.append(try encoder.encode(LogLine(customer: id, timestamp: time, touchpoint: touchpoint, stage: stage, channel: channel)))
                     out.append(0x0A)

@@ -1,18 +1,20 @@
 import Foundation
 import JourneyAnalytics
+import JourneyRender
 
 /// Writes the scores of `wayfinder sentiment` as they come, in 64 KB blocks.
 struct SentimentWriter {
     let format: SentimentFormat
     private(set) var lines = 0
     private var buffer = ""
+    private var csv = CSVWriter(header: ["line", "compound", "polarity", "positive", "negative", "text"])
     private var estimate = MeanEstimate()
     private var positive = 0, negative = 0, neutral = 0
 
     init(format: SentimentFormat) {
         self.format = format
         switch format {
-        case .csv: buffer = "line,compound,polarity,positive,negative,text\n"
+        case .csv: buffer = csv.take()
         case .json: buffer = "{\"texts\": [\n"
         case .text: break
         }
@@ -32,7 +34,9 @@ struct SentimentWriter {
             let signed = sentiment.compound >= 0.00005 ? "+" + compound : (compound.hasPrefix("-") ? compound : " " + compound)
             buffer += "\(signed)  \(sentiment.polarity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(text)\n"
         case .csv:
-            buffer += "\(lines),\(compound),\(sentiment.polarity.rawValue),\(sentiment.positive),\(sentiment.negative),\(Self.csvField(text))\n"
+            csv.row([.integer(lines), .decimal(sentiment.compound, places: 4), .text(sentiment.polarity.rawValue), .integer(sentiment.positive),
+                     .integer(sentiment.negative), .text(text)])
+            buffer += csv.take()
         case .json:
             buffer += (lines > 1 ? ",\n" : "")
                 + "  {\"line\": \(lines), \"compound\": \(compound), \"polarity\": \"\(sentiment.polarity.rawValue)\", "
@@ -73,12 +77,6 @@ struct SentimentWriter {
         let units = Int((value * 10_000).rounded())
         let magnitude = abs(units), fraction = String(magnitude % 10_000)
         return (units < 0 ? "-" : "") + String(magnitude / 10_000) + "." + String(repeating: "0", count: 4 - fraction.count) + fraction
-    }
-
-    /// Quoted when it holds a comma, quote or line break, with quotes doubled (RFC 4180).
-    static func csvField(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// A JSON string literal.

@@ -1,0 +1,125 @@
+import JourneyAnalytics
+
+extension AnalysisTable {
+    /// The main table of an analysis as CSV (see ``CSVWriter``), for spreadsheets and scripts.
+    ///
+    /// Numbers are plain: ratios from 0 to 1, durations in seconds, emotion on the map's scale,
+    /// with the unit in the column name (`from_first_ratio`, `median_seconds`, `measured_score`);
+    /// a missing value is an empty cell. Each analysis writes one table:
+    ///
+    /// - funnel: one row a step; with a breakdown, a `group` column, the rows of all customers
+    ///   (an empty group) and then those of each group;
+    /// - paths: the variants;
+    /// - friction: the findings;
+    /// - emotions: touchpoints, then stages, told apart by `level`;
+    /// - conformance: the deviations;
+    /// - compare: the compared rates, or for emotions the compared means;
+    /// - personas: one row a persona.
+    public static func csv(_ output: AnalysisOutput) -> String {
+        if let funnel = output.funnel { return csv(funnel) }
+        if let variants = output.variants { return csv(variants) }
+        if let friction = output.friction { return csv(friction) }
+        if let emotions = output.emotions { return csv(emotions) }
+        if let conformance = output.conformance { return csv(conformance) }
+        if let compare = output.compare { return csv(compare) }
+        if let personas = output.personas { return csv(personas) }
+        return ""
+    }
+
+    static func csv(_ funnel: FunnelResult) -> String {
+        let grouped = funnel.breakdown != nil
+        let columns = ["step", "name", "customers", "from_previous_ratio", "from_first_ratio", "drop_off_customers", "median_seconds", "p90_seconds"]
+        var writer = CSVWriter(header: (grouped ? ["group"] : []) + columns)
+        func rows(_ steps: [FunnelResult.Step], group: String?) {
+            for step in steps {
+                if let group { writer.append(.text(group)) }
+                writer.row([.text(step.id), .text(step.name), .integer(step.customers), .optional(step.conversion), .optional(step.overall),
+                            .integer(step.dropOff), .optional(step.medianSeconds), .optional(step.p90Seconds)])
+            }
+        }
+        rows(funnel.steps, group: grouped ? "" : nil)
+        for group in funnel.breakdown ?? [] { rows(group.steps, group: group.key) }
+        return writer.output
+    }
+
+    static func csv(_ variants: PathsResult.Variants) -> String {
+        var writer = CSVWriter(header: ["path", "steps", "customers", "share_ratio"])
+        for variant in variants.variants {
+            writer.row([.text(variant.path.joined(separator: " > ")), .integer(variant.path.count), .integer(variant.customers), .number(variant.share)])
+        }
+        return writer.output
+    }
+
+    static func csv(_ friction: FrictionResult) -> String {
+        var writer = CSVWriter(header: [
+            "rank", "kind", "touchpoint", "from", "to", "stage", "to_stage", "customers", "exposed", "affected", "rate_ratio", "baseline_rate_ratio",
+            "lift", "conversion_ratio", "baseline_conversion_ratio", "conversions_lost", "z", "p_value", "median_seconds", "examples",
+        ])
+        for finding in friction.findings {
+            writer.row([
+                .integer(finding.rank), .text(finding.kind.rawValue), .optional(finding.touchpoint), .optional(finding.from), .optional(finding.to),
+                .text(finding.stage), .optional(finding.toStage), .integer(finding.customers), .integer(finding.exposed), .integer(finding.affected),
+                .number(finding.rate), .number(finding.baselineRate), .optional(finding.lift), .optional(finding.conversion),
+                .optional(finding.baselineConversion), .number(finding.conversionsLost), .optional(finding.z), .optional(finding.p),
+                .optional(finding.medianSeconds), .text(finding.examples.joined(separator: " ")),
+            ])
+        }
+        return writer.output
+    }
+
+    static func csv(_ emotions: EmotionsResult) -> String {
+        var writer = CSVWriter(header: [
+            "level", "id", "name", "stage", "designed_score", "measured_score", "measured_sd", "ci95_low_score", "ci95_high_score", "answers",
+        ])
+        for (level, rows) in [("touchpoint", emotions.touchpoints), ("stage", emotions.stages)] {
+            for row in rows {
+                let interval = row.measured?.interval()
+                writer.row([
+                    .text(level), .text(row.id), .text(row.name), .text(row.stage), .optional(row.designed), .optional(row.measured?.mean),
+                    .optional(row.measured?.standardDeviation), .optional(interval?.lowerBound), .optional(interval?.upperBound),
+                    .integer(row.measured?.count ?? 0),
+                ])
+            }
+        }
+        return writer.output
+    }
+
+    static func csv(_ conformance: ConformanceResult) -> String {
+        var writer = CSVWriter(header: ["kind", "stage", "from", "to", "customers", "occurrences", "examples"])
+        for deviation in conformance.deviations {
+            writer.row([.text(deviation.kind.rawValue), .optional(deviation.stage), .optional(deviation.from), .optional(deviation.to),
+                        .integer(deviation.customers), .integer(deviation.occurrences), .text(deviation.examples.joined(separator: " "))])
+        }
+        return writer.output
+    }
+
+    static func csv(_ compare: CompareResult) -> String {
+        if compare.kind == .emotions {
+            var writer = CSVWriter(header: [
+                "metric", "before_score", "after_score", "change_score", "before_answers", "after_answers", "t", "degrees_of_freedom", "p_value", "verdict",
+            ])
+            for row in compare.meanDifferences {
+                writer.row([.text(row.metric), .number(row.before.mean), .number(row.after.mean), .number(row.change), .integer(row.before.count),
+                            .integer(row.after.count), .optional(row.t), .optional(row.degreesOfFreedom), .optional(row.p), .text(row.verdict)])
+            }
+            return writer.output
+        }
+        var writer = CSVWriter(header: [
+            "metric", "before_ratio", "after_ratio", "change_ratio", "before_count", "before_total", "after_count", "after_total", "z", "p_value", "verdict",
+        ])
+        for row in compare.differences {
+            writer.row([.text(row.metric), .optional(row.before), .optional(row.after), .optional(row.change), .integer(row.beforeCount),
+                        .integer(row.beforeTotal), .integer(row.afterCount), .integer(row.afterTotal), .optional(row.z), .optional(row.p), .text(row.verdict)])
+        }
+        return writer.output
+    }
+
+    static func csv(_ personas: PersonaCoverageResult) -> String {
+        var writer = CSVWriter(header: ["persona", "customers", "share_ratio", "with_events", "converted", "conversion_ratio", "on_map"])
+        for row in personas.personas {
+            writer.row([.text(row.id), .integer(row.customers), .number(row.share), .integer(row.withEvents), .integer(row.converted),
+                        .optional(row.conversion), .text(row.onMap ? "true" : "false")])
+        }
+        return writer.output
+    }
+}
