@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import JourneyStore
 import Logging
@@ -38,10 +39,19 @@ struct APIRegistrar {
 }
 
 extension ServerRequestContext {
-    /// A path parameter that the route always has.
+    /// A path parameter that the route always has, percent-decoded (`my%2Dws` is `my-ws`); 400
+    /// when its percent-encoding is invalid or it decodes to control characters.
     func parameter(_ name: String) throws -> String {
-        guard let value = parameters.get(name) else {
+        guard let raw = parameters.get(name) else {
             throw APIError(.badRequest, .invalidRequest, "the path lacks {\(name)}")
+        }
+        guard let value = raw.removingPercentEncoding else {
+            let message = "{\(name)}: the path segment has invalid percent-encoding; write each % as %25, and encode UTF-8 bytes as %XX with two hex digits"
+            throw APIError(.badRequest, .invalidRequest, message, problems: [.init(field: name, message: "invalid percent-encoding")])
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError(.badRequest, .invalidRequest, "{\(name)}: the path segment holds a control character once decoded; ids never do",
+                           problems: [.init(field: name, message: "control character")])
         }
         return value
     }
