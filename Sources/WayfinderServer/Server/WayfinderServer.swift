@@ -49,6 +49,7 @@ public struct WayfinderServer: Sendable {
     public func router() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         let routes = RouteTable()
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, routes: routes))
         router.add(middleware: CollectionCORSMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes, requestLimit: configuration.limits.requestBytes))
