@@ -26,7 +26,7 @@ extension Wayfinder {
                                   personas, maps and versions, comments, share links,
                                   analyses, uploads (every route in /openapi.json)
 
-            Accounts: on a first start with no user, the server creates admin@localhost and prints a one-time password once (or takes WAYFINDER_ADMIN_PASSWORD, never logged). Session cookies are Secure, HttpOnly and SameSite=Strict; --insecure-cookies drops Secure for plain HTTP on loopback.
+            Accounts: on a first start with no user, the server creates admin@localhost and prints a one-time password once (or takes WAYFINDER_ADMIN_PASSWORD, never logged). Session cookies are Secure, HttpOnly and SameSite=Strict; --insecure-cookies drops Secure for plain HTTP on loopback. No account is locked: failed sign-ins are counted per client address and per email, and after 20 from an address or 5 on an email each further attempt waits 1 s, 2 s, 4 s … up to 15 minutes (429 with Retry-After); behind a reverse proxy, --trusted-proxy lets its X-Forwarded-For name the client.
 
             The write key goes in the HTTP Basic user name with an empty password, or as writeKey in the body. Limits: 32 KB an event, 500 KB a request (gzip bodies are read too). Errors are JSON: {"error": {"status", "code", "message"}}.
 
@@ -72,6 +72,11 @@ extension Wayfinder {
         @Flag(help: "Send the session cookie without Secure, for plain HTTP on loopback only (tests, a laptop); behind HTTPS leave it out.")
         var insecureCookies = false
 
+        @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+            "The address of a reverse proxy in front of the server (repeat for several): its X-Forwarded-For names the client that sign-in throttling counts. Without it the connection's peer is the client and X-Forwarded-For is ignored.",
+            valueName: "address"))
+        var trustedProxies: [String] = []
+
         @Option(help: "Identifiers one customer may hold before merges into it are refused (as 'wayfinder import').")
         var maxClusterSize = 100
 
@@ -89,6 +94,9 @@ extension Wayfinder {
             }
             if !["text", "json"].contains(logFormat) { throw ValidationError("--log-format takes text or json; got '\(logFormat)'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
+            for proxy in trustedProxies where !ServerConfiguration.isIPAddress(proxy) {
+                throw ValidationError("--trusted-proxy takes the IP address of a proxy, such as 127.0.0.1 or ::1; got '\(proxy.prefix(80))'.")
+            }
             try Import.checkPhoneCountry(phoneCountry)
             if let workspaceId, !Self.isWorkspaceID(workspaceId) {
                 throw ValidationError("--workspace-id takes lower-case letters, digits and dashes, such as retail-team; got '\(workspaceId)'.")
@@ -125,6 +133,7 @@ extension Wayfinder {
             configuration.port = port
             configuration.version = Wayfinder.configuration.version
             configuration.accounts.secureCookies = !insecureCookies
+            configuration.trustedProxies = trustedProxies
             configuration.importOptions.maximumClusterSize = maxClusterSize
             configuration.importOptions.phoneCountry = phoneCountry
             configuration.alerts.holdDeliveries = holdAlerts

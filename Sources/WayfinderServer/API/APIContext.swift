@@ -12,8 +12,22 @@ struct APIContext: Sendable {
     let writer: EventWriter
     let analyses: AnalysisCache
     let uploads: UploadJobs
+    let signIns: SignInThrottle
+    let trustedProxies: Set<String>
+
+    init(store: JourneyStore, auth: Authenticator, configuration: ServerConfiguration, writer: EventWriter, analyses: AnalysisCache,
+         uploads: UploadJobs, signIns: SignInThrottle) {
+        (self.store, self.auth, self.configuration, self.writer, self.analyses, self.uploads, self.signIns) =
+            (store, auth, configuration, writer, analyses, uploads, signIns)
+        trustedProxies = Set(configuration.trustedProxies.compactMap(ClientAddress.normalized))
+    }
 
     var bodyLimit: Int { configuration.apiRequestBytes }
+
+    /// Where a request comes from.
+    func client(_ request: Request, _ context: ServerRequestContext) -> ClientAddress {
+        ClientAddress.of(request, peer: context.remoteAddress, trustedProxies: trustedProxies)
+    }
 }
 
 /// Registers API routes in the router and the route table.

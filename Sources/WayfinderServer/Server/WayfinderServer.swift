@@ -29,6 +29,7 @@ public struct WayfinderServer: Sendable {
     let uploads = UploadJobs()
     let pages: Pages
     let newKeys = NewKeyNotes()
+    let signIns: SignInThrottle
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
     public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
@@ -37,6 +38,9 @@ public struct WayfinderServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         pages = try Pages()
+        let accounts = configuration.accounts
+        signIns = SignInThrottle(policy: .init(addressAllowance: accounts.failuresPerAddress, emailAllowance: accounts.failuresPerEmail,
+                                               firstDelay: accounts.firstRetryDelay, maximumDelay: accounts.maximumRetryDelay, memory: accounts.failureMemory))
         let worker = configuration.alerts.enabled
             ? AlertDeliveryWorker(store: store, options: configuration.alerts, version: configuration.version, metrics: metrics, logger: logger) : nil
         alertWorker = worker
@@ -69,7 +73,8 @@ public struct WayfinderServer: Sendable {
             }
         }
         SurveySnippet.addRoutes(to: router, table: routes)
-        let api = APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads)
+        let api = APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads,
+                             signIns: signIns)
         let registrar = APIRegistrar(router: router, table: routes, api: api)
         SessionRoutes.register(registrar)
         AccountRoutes.register(registrar)
