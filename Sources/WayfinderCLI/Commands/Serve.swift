@@ -69,6 +69,9 @@ extension Wayfinder {
         @Flag(help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")
         var holdAlerts = false
 
+        @Flag(help: "Let alert rules post to addresses that are not on the public internet (loopback, private networks, link-local, cloud metadata), for a receiver on this machine or network. Without it such URLs are refused when a rule is added, and deliveries to a host that resolves to one are refused.")
+        var allowPrivateWebhooks = false
+
         @Flag(help: "Send the session cookie without Secure, for plain HTTP on loopback only (tests, a laptop); behind HTTPS leave it out.")
         var insecureCookies = false
 
@@ -137,6 +140,7 @@ extension Wayfinder {
             configuration.importOptions.maximumClusterSize = maxClusterSize
             configuration.importOptions.phoneCountry = phoneCountry
             configuration.alerts.holdDeliveries = holdAlerts
+            configuration.alerts.allowPrivateAddresses = allowPrivateWebhooks
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 
             let server = try ServerLauncher.server(configuration: configuration, store: store, database: db, logger: logger)

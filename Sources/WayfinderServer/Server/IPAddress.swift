@@ -36,48 +36,66 @@ struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return IPAddress(bytes: Array(bytes[12...])) ?? self
     }
 
-    /// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) or
-    /// 6to4 (`2002:AABB:CCDD::`) IPv6 address; nil for other addresses.
+    /// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible
+    /// (`::a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) or 6to4 (`2002:AABB:CCDD::`) IPv6 address; nil
+    /// for other addresses.
     var embeddedV4: IPAddress? {
         guard !isV4 else { return nil }
         if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return IPAddress(bytes: Array(bytes[12...])) }
+        if bytes[0..<12].allSatisfy({ $0 == 0 }), bytes[12...].contains(where: { $0 != 0 }), !(bytes[12..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1) {
+            return IPAddress(bytes: Array(bytes[12...]))
+        }
         if bytes[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return IPAddress(bytes: Array(bytes[12...])) }
         if bytes[0] == 0x20, bytes[1] == 0x02 { return IPAddress(bytes: Array(bytes[2..<6])) }
         return nil
     }
 
-    /// Whether it is a public unicast address: not unspecified, loopback, private (RFC 1918,
-    /// fc00::/7), shared (100.64/10), link-local (169.254/16, fe80::/10, with the cloud
-    /// metadata addresses 169.254.169.254 and fd00:ec2::254), multicast, broadcast,
-    /// documentation, benchmarking or otherwise reserved.
-    var isPublic: Bool {
-        if let inner = embeddedV4 { return inner.isPublic }
-        return isV4 ? Self.publicV4(bytes) : Self.publicV6(bytes)
+    /// Whether it is a public unicast address: ``nonPublicRange`` is nil.
+    var isPublic: Bool { nonPublicRange == nil }
+
+    /// The kind of range that keeps it off the public internet (`loopback`, `private`,
+    /// `link-local`, `cloud metadata`, `multicast`…), or nil for a public unicast address.
+    var nonPublicRange: String? {
+        if let inner = embeddedV4 { return inner.nonPublicRange }
+        return isV4 ? Self.rangeV4(bytes) : Self.rangeV6(bytes)
     }
 
-    private static func publicV4(_ b: [UInt8]) -> Bool {
-        switch (b[0], b[1], b[2]) {
-        case (0, _, _), (10, _, _), (127, _, _): return false                      // this network, private, loopback
-        case (100, 64...127, _): return false                                     // shared address space (carrier NAT)
-        case (169, 254, _): return false                                          // link-local, cloud metadata
-        case (172, 16...31, _), (192, 168, _): return false                       // private
-        case (192, 0, 0), (192, 0, 2), (192, 88, 99): return false                // protocol assignments, documentation, 6to4 relay
-        case (198, 18...19, _), (198, 51, 100), (203, 0, 113): return false       // benchmarking, documentation
-        case (224...255, _, _): return false                                      // multicast, reserved, broadcast
-        default: return true
+    private static func rangeV4(_ b: [UInt8]) -> String? {
+        switch (b[0], b[1], b[2], b[3]) {
+        case (0, 0, 0, 0): return "unspecified"
+        case (0, _, _, _): return "this-network"
+        case (127, _, _, _): return "loopback"
+        case (10, _, _, _), (172, 16...31, _, _), (192, 168, _, _): return "private"
+        case (100, 64...127, _, _): return "shared (carrier NAT)"
+        case (169, 254, 169, 254): return "cloud metadata"
+        case (169, 254, _, _): return "link-local"
+        case (192, 0, 0, _), (192, 88, 99, _): return "reserved"
+        case (192, 0, 2, _), (198, 51, 100, _), (203, 0, 113, _): return "documentation"
+        case (198, 18...19, _, _): return "benchmarking"
+        case (224...239, _, _, _): return "multicast"
+        case (255, 255, 255, 255): return "broadcast"
+        case (240...255, _, _, _): return "reserved"
+        default: return nil
         }
     }
 
-    private static func publicV6(_ b: [UInt8]) -> Bool {
+    private static func rangeV6(_ b: [UInt8]) -> String? {
+        if b.allSatisfy({ $0 == 0 }) { return "unspecified" }
+        if b[0..<15].allSatisfy({ $0 == 0 }), b[15] == 1 { return "loopback" }
+        if b == [0xFD, 0x00, 0x0E, 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54] { return "cloud metadata" }
+        if b[0] & 0xFE == 0xFC { return "private (unique local)" }
+        if b[0] == 0xFE, b[1] & 0xC0 == 0x80 { return "link-local" }
+        if b[0] == 0xFE, b[1] & 0xC0 == 0xC0 { return "site-local" }
+        if b[0] == 0xFF { return "multicast" }
         // Only global unicast (2000::/3) is public, less documentation (2001:db8::/32), ORCHID
-        // (2001:10::/28, 2001:20::/28) and the benchmarking range (2001:2::/48).
-        guard b[0] & 0xE0 == 0x20 else { return false }
+        // (2001:10::/28, 2001:20::/28) and benchmarking (2001:2::/48).
+        guard b[0] & 0xE0 == 0x20 else { return "reserved" }
         if b[0] == 0x20, b[1] == 0x01 {
-            if b[2] == 0x0D, b[3] == 0xB8 { return false }
-            if b[2] == 0x00, (0x10...0x2F).contains(b[3]) { return false }
-            if b[2] == 0x00, b[3] == 0x02, b[4] == 0, b[5] == 0 { return false }
+            if b[2] == 0x0D, b[3] == 0xB8 { return "documentation" }
+            if b[2] == 0x00, (0x10...0x2F).contains(b[3]) { return "reserved" }
+            if b[2] == 0x00, b[3] == 0x02, b[4] == 0, b[5] == 0 { return "benchmarking" }
         }
-        return true
+        return nil
     }
 
     /// The address as text.
