@@ -49,3 +49,21 @@ struct PersonaCreationTests {
         if let winner = created.first { #expect(stored.persona.name == "Racer \(winner)", "the persona is the one the 201 answered") }
     }
 }
+
+/// A persona or map document that is not JSON is told so, with where it breaks, rather than
+/// that it lacks an id.
+@Suite("Document bodies")
+struct DocumentBodyTests {
+    @Test("POST of a persona or map whose body is not JSON answers invalid_json with the byte", arguments: ["personas", "maps"])
+    func notJSON(_ collection: String) async throws {
+        let harness = try await APIHarness()
+        try await harness.test { client in
+            let answer = try await client.call(.post, "/api/v1/workspaces/shop/\(collection)", #"{"id": "new-one", "name": "New"#, as: .key(harness.base.readWrite))
+            #expect(answer.status == 400)
+            #expect(answer.errorCode == "invalid_json", "\(answer)")
+            #expect(answer.errorMessage?.contains("at byte") == true)
+            let missing = try await client.call(.post, "/api/v1/workspaces/shop/\(collection)", json(["name": "New"]), as: .key(harness.base.readWrite))
+            #expect(missing.status == 400 && missing.problems.first?["field"] as? String == "id", "\(missing)")
+        }
+    }
+}

@@ -82,9 +82,7 @@ enum WorkspaceRoutes {
             let workspace = try context.parameter("workspace")
             try await caller.require(.editor, in: workspace)
             let text = try await APIJSON.text(request, limit: api.bodyLimit)
-            guard let id = (try? JSONParser.parse(text))?["id"]?.text, !id.isEmpty else {
-                throw APIError(.badRequest, .invalidRequest, "id: the persona document needs an id ([a-z0-9-]+)", problems: [.init(field: "id", message: "required")])
-            }
+            let id = try APIJSON.documentID(text, of: "persona")
             return try await savePersona(store, workspace: workspace, id: id, text: text, createOnly: true)
         }
         r.on(.get, "/api/v1/workspaces/{workspace}/personas/{persona}") { _, context, caller in
