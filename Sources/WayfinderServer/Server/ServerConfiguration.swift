@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var version = "0.0.0"
     /// Limits of event collection.
     public var limits = CollectionLimits()
+    /// How long the server waits for clients, and how many connections it holds.
+    public var connections = ConnectionLimits()
     /// Stitching settings of the collection writer (junk identifiers, cluster size, phone country).
     public var importOptions = Importer.Options()
     /// Alert rules and their delivery.
@@ -33,6 +35,42 @@ public struct ServerConfiguration: Sendable {
     /// Whether `text` is an IPv4 or IPv6 address literal (`203.0.113.7`, `2001:db8::1`), as
     /// ``trustedProxies`` takes.
     public static func isIPAddress(_ text: String) -> Bool { IPAddress(text) != nil }
+}
+
+/// How long the server waits for a client, and how many connections it holds open, so that
+/// clients that open connections and send nothing, or trickle a request in, cannot use up its
+/// open files and keep others out.
+public struct ConnectionLimits: Sendable {
+    /// The longest a request's head (request line and headers) may take to arrive, from its first byte.
+    public var headerTimeout: Duration = .seconds(10)
+    /// The longest pause while a request's body arrives.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// How long a connection may wait for a request: once opened, and after each answer (keep-alive).
+    public var idleTimeout: Duration = .seconds(30)
+    /// The most connections held open at once; past it, the connection that has waited longest
+    /// for its client is closed to make room. Nil: the process's open-file limit (`ulimit -n`)
+    /// less an eighth (at least 64) kept for the store, uploads and outgoing webhooks.
+    public var maximumConnections: Int?
+
+    /// The defaults: 10 s for a head, 30 s of silence in a body, 30 s idle, connections up to the open-file limit.
+    public init() {}
+
+    /// The connection limit in effect.
+    public var effectiveMaximumConnections: Int { maximumConnections ?? Self.automaticMaximum() }
+
+    /// The open-file limit less a reserve, between 16 and 1,000,000.
+    static func automaticMaximum() -> Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0 else { return 1024 - 128 }
+        // RLIM_INFINITY is the largest value, so clamping makes it a million files too.
+        let files = Int(clamping: min(limit.rlim_cur, 1_000_000))
+        return min(max(files - max(64, files / 8), 16), 1_000_000)
+    }
 }
 
 /// Limits of event collection, as Segment's tracking API has them.

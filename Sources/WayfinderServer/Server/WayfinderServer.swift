@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import JourneyStore
 import Logging
 import NIOCore
@@ -134,8 +135,11 @@ public struct WayfinderServer: Sendable {
     /// `server listening` log line.
     public func application(onListening: (@Sendable (_ url: String) async -> Void)? = nil) -> some ApplicationProtocol {
         let logger = self.logger
+        let limits = configuration.connections, metrics = self.metrics
+        let registry = ConnectionRegistry(maximum: limits.effectiveMaximumConnections)
         return Application(
             router: router(),
+            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry, metrics: metrics) },
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [writer] + (alertWorker.map { [$0] } ?? []),
             onServerRunning: { channel in
