@@ -71,6 +71,7 @@ struct WebhookAddressTests {
         let (logged, attemptLogged) = AsyncStream.makeStream(of: Int64.self)
         let harness = try await alertHarness { options in
             options.allowPrivateAddresses = false
+            options.firstRetryDelay = .seconds(600)  // one attempt in this test
             options.attemptLogged = { attemptLogged.yield($0) }
         }
         try await receiver.run { url in
