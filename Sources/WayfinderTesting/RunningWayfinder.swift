@@ -54,9 +54,7 @@ public final class RunningWayfinder {
             let collected = self.collected
             readers.enter()
             Thread.detachNewThread { [readers] in
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
+                PipeReading.forEachChunk(of: handle) { chunk in
                     collected.bytes.withLock { stream == .output ? $0.output.append(chunk) : $0.error.append(chunk) }
                 }
                 readers.leave()
