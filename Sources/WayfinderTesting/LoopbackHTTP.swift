@@ -35,8 +35,11 @@ public enum LoopbackHTTP {
         public var description: String
     }
 
-    /// Sends one request to `url` (`http://127.0.0.1:PORT/path`) and reads the whole response.
-    public static func request(_ method: String, _ url: String, headers: [String: String] = [:], body: String = "") throws -> Response {
+    /// Sends one request to `url` (`http://127.0.0.1:PORT/path`) and reads the whole response;
+    /// from the local IPv4 address `source` when given (any of 127.0.0.0/8 on Linux), so that a
+    /// test can be several clients.
+    public static func request(_ method: String, _ url: String, headers: [String: String] = [:], body: String = "",
+                               source: String? = nil, timeout seconds: Int = 60) throws -> Response {
         guard let parsed = URLComponents(string: url), parsed.scheme == "http", let host = parsed.host, let port = parsed.port else {
             throw Failure(description: "\(url): expected http://HOST:PORT/path")
         }
@@ -44,20 +47,20 @@ public enum LoopbackHTTP {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "\r\n" + body
-        let received = try exchange(Array(request.utf8), host: host, port: port)
+        let received = try exchange(Array(request.utf8), host: host, port: port, source: source, seconds: seconds)
         return try parse(received, url: url)
     }
 
     /// A form post (`application/x-www-form-urlencoded`) of `fields`.
-    public static func postForm(_ url: String, _ fields: [(String, String)], headers: [String: String] = [:]) throws -> Response {
+    public static func postForm(_ url: String, _ fields: [(String, String)], headers: [String: String] = [:], source: String? = nil) throws -> Response {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let body = fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
             .joined(separator: "&")
-        return try request("POST", url, headers: headers.merging(["Content-Type": "application/x-www-form-urlencoded"]) { $1 }, body: body)
+        return try request("POST", url, headers: headers.merging(["Content-Type": "application/x-www-form-urlencoded"]) { $1 }, body: body, source: source)
     }
 
-    private static func exchange(_ bytes: [UInt8], host: String, port: Int) throws -> [UInt8] {
+    private static func exchange(_ bytes: [UInt8], host: String, port: Int, source: String?, seconds: Int) throws -> [UInt8] {
         #if canImport(Glibc)
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         let sendFlags = Int32(MSG_NOSIGNAL)  // a closed connection is an error here, not a SIGPIPE
@@ -69,8 +72,19 @@ public enum LoopbackHTTP {
         #endif
         guard socket >= 0 else { throw Failure(description: "no socket: errno \(errno)") }
         defer { close(socket) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        // The time to connect (SO_SNDTIMEO bounds connect on Linux), to send, and to receive.
+        var timeout = timeval(tv_sec: max(1, seconds), tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            guard inet_pton(AF_INET, source, &local.sin_addr) == 1 else { throw Failure(description: "\(source): expected an IPv4 address") }
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { throw Failure(description: "cannot send from \(source): errno \(errno)") }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -92,7 +106,7 @@ public enum LoopbackHTTP {
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if count == 0 { break }
-            guard count > 0 else { throw Failure(description: "no response within 60 s: errno \(errno)") }
+            guard count > 0 else { throw Failure(description: "no response within \(seconds) s: errno \(errno)") }
             received += buffer[..<count]
         }
         return received

@@ -34,10 +34,17 @@ public final class RunningWayfinder {
     /// Reader threads that end at end of file, after the process has closed its side.
     private let readers = DispatchGroup()
 
-    /// Starts `wayfinder arguments` in `directory`, with `environment` added to this process's.
-    public init(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws {
-        process.executableURL = try WayfinderProcess.executableURL()
-        process.arguments = arguments
+    /// Starts `wayfinder arguments` in `directory`, with `environment` added to this process's;
+    /// with `openFiles`, under that open-file limit (`ulimit -n`), soft and hard.
+    public init(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil) throws {
+        let executable = try WayfinderProcess.executableURL()
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = outputPipe
@@ -47,9 +54,7 @@ public final class RunningWayfinder {
             let collected = self.collected
             readers.enter()
             Thread.detachNewThread { [readers] in
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
+                PipeReading.forEachChunk(of: handle) { chunk in
                     collected.bytes.withLock { stream == .output ? $0.output.append(chunk) : $0.error.append(chunk) }
                 }
                 readers.leave()

@@ -93,7 +93,7 @@ public enum WayfinderProcess {
     private static func drain(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let data = handle.readDataToEndOfFile()
+                let data = PipeReading.readToEnd(handle)
                 try? handle.close()
                 continuation.resume(returning: data)
             }

@@ -19,6 +19,7 @@ struct AlertAPITests {
             configuration.alerts.pollInterval = .milliseconds(20)
             configuration.alerts.firstRetryDelay = .milliseconds(100)
             configuration.alerts.attemptLogged = { attemptLogged.yield($0) }
+            configuration.alerts.allowPrivateAddresses = true  // the receiver listens on loopback
         }
         let map = harness.mapID, write = harness.base.write, store = harness.store
         let base = "/api/v1/workspaces/shop/alerts"

@@ -29,6 +29,7 @@ func alertHarness(_ configure: @escaping (inout AlertDeliveryOptions) -> Void = 
         configuration.alerts.stageCheckInterval = .milliseconds(20)
         configuration.alerts.firstRetryDelay = .milliseconds(100)
         configuration.alerts.timeout = .seconds(5)
+        configuration.alerts.allowPrivateAddresses = true  // the receiver listens on loopback
         configure(&configuration.alerts)
     }
     _ = try await harness.store.saveMap(workspace: "shop", id: "checkout", text: alertMapYAML, syntax: .yaml, author: "test")
@@ -296,6 +297,7 @@ func restartHarness(path: String, hold: Bool) async throws -> (store: JourneySto
     var configuration = ServerConfiguration()
     configuration.alerts.pollInterval = .milliseconds(20)
     configuration.alerts.holdDeliveries = hold
+    configuration.alerts.allowPrivateAddresses = true  // the receiver listens on loopback
     let server = try WayfinderServer(configuration: configuration, store: store, logger: .init(label: "restart-test"))
     return (store, server, key)
 }

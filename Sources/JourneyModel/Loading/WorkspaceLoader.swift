@@ -83,10 +83,10 @@ public enum WorkspaceLoader {
             if let name = workspaceFileNames.first(where: { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
                 readFile(join(path, name)) { _ in .workspace }
             }
-            for file in filesIn(join(path, "personas")) {
+            for file in filesIn(join(path, "personas"), diagnostics: &diagnostics) {
                 readFile(file) { .persona(index: $0.personas.count) }
             }
-            for file in filesIn(join(path, "journeys")) {
+            for file in filesIn(join(path, "journeys"), diagnostics: &diagnostics) {
                 readFile(file) { .journey(index: $0.journeys.count) }
             }
             if files.count == before {
@@ -101,8 +101,24 @@ public enum WorkspaceLoader {
         return Loaded(workspace: workspace, sourceMap: sourceMap, diagnostics: diagnostics.sortedByLocation(), files: files)
     }
 
-    static func filesIn(_ folder: String) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+    /// The journey-as-code files of `folder`, none when there is no such folder. A folder that
+    /// is there but cannot be listed is an error, not an empty folder: loading it as empty would
+    /// drop its personas or maps from the workspace.
+    static func filesIn(_ folder: String, diagnostics: inout [Diagnostic]) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else {
+            diagnostics.append(Diagnostic(.error, code: "unreadable", at: nil, file: folder, path: "",
+                                          message: "this is a file where a folder of one-object files was expected",
+                                          suggestion: "move the file away, or make it a folder of .yaml or .json files"))
+            return []
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            diagnostics.append(Diagnostic(.error, code: "unreadable", at: nil, file: folder, path: "", message: "the folder cannot be read",
+                                          suggestion: "check its permissions"))
+            return []
+        }
         return names.filter { name in extensions.contains((name as NSString).pathExtension.lowercased()) && !name.hasPrefix(".") }
             .sorted()
             .map { join(folder, $0) }

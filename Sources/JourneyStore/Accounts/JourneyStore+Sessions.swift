@@ -3,7 +3,7 @@ import GRDB
 
 extension JourneyStore {
     /// Starts a session for a user: returns the session token (to set in a cookie) and the
-    /// session, whose token is stored only as its SHA-256 digest. Clears the failed sign-ins.
+    /// session, whose token is stored only as its SHA-256 digest.
     public func createSession(user: Int64, lifetime: TimeInterval) async throws(WorkspaceStoreError) -> (token: String, session: SessionRecord) {
         let token = Self.randomSecret(prefix: "wss_")
         let csrf = Self.randomSecret(prefix: "")
@@ -40,27 +40,5 @@ extension JourneyStore {
     /// Ends a session.
     public func deleteSession(id: Int64) async throws(WorkspaceStoreError) {
         try await writeTransaction { db in try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id]) }
-    }
-
-    /// Records a failed sign-in of a user.
-    public func recordSignInFailure(user: Int64) async throws(WorkspaceStoreError) {
-        let now = StoreTime.now()
-        try await writeTransaction { db in
-            try db.execute(sql: "DELETE FROM sign_in_failures WHERE user_id = ? AND at < ?", arguments: [user, now - 86_400_000])
-            try db.execute(sql: "INSERT INTO sign_in_failures (user_id, at) VALUES (?, ?)", arguments: [user, now])
-        }
-    }
-
-    /// When the user may try to sign in again, or nil when it may now: locked once `limit` sign-ins
-    /// failed within `window`, until the oldest of those leaves the window.
-    public func lockedUntil(user: Int64, limit: Int, window: TimeInterval) async throws(WorkspaceStoreError) -> Date? {
-        let now = StoreTime.now()
-        let since = now - Int64(window * 1000)
-        return try await readTransaction { db in
-            let times = try Int64.fetchAll(db, sql: "SELECT at FROM sign_in_failures WHERE user_id = ? AND at > ? ORDER BY at DESC LIMIT ?",
-                                           arguments: [user, since, limit])
-            guard times.count >= limit, let oldest = times.last else { return nil }
-            return StoreTime.date(oldest + Int64(window * 1000))
-        }
     }
 }

@@ -67,9 +67,10 @@ final class AlertEvaluator {
                                             rules: [])
                 order.append(mapRow)
             }
-            guard let kind = AlertRule.Kind(rawValue: row[1]) else { continue }
-            let touchpoints = (try? JSONDecoder().decode([String].self, from: Data((row[3] as String).utf8))) ?? []
-            byMap[mapRow]!.rules.append(CompiledRule(id: row[0], kind: kind, name: row[2], touchpoints: Set(touchpoints), afterEvent: row[4]))
+            let ruleID: Int64 = row[0]
+            let kind = try JourneyStore.storedKind(row[1], rule: ruleID)
+            let touchpoints = try JourneyStore.storedTouchpoints(row[3], rule: ruleID)
+            byMap[mapRow]!.rules.append(CompiledRule(id: ruleID, kind: kind, name: row[2], touchpoints: Set(touchpoints), afterEvent: row[4]))
         }
         maps = order.compactMap { byMap[$0] }
     }

@@ -228,16 +228,41 @@ extension JourneyStore {
         FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id JOIN workspaces w ON w.id = m.workspace_id
         """
 
-    static func rule(_ row: Row) -> AlertRule {
-        let touchpoints = (try? JSONDecoder().decode([String].self, from: Data((row[5] as String).utf8))) ?? []
-        return AlertRule(id: row[0], workspace: row[1], map: row[2], kind: AlertRule.Kind(rawValue: row[3]) ?? .negativeFeedback, name: row[4],
-                         touchpoints: touchpoints, stage: row[6], days: Double.fromDatabaseValue(row[7] as DatabaseValue), url: row[8], enabled: row[9], createdAt: Timestamp.iso8601(row[10]))
+    static func rule(_ row: Row) throws -> AlertRule {
+        let id: Int64 = row[0]
+        return AlertRule(id: id, workspace: row[1], map: row[2], kind: try storedKind(row[3], rule: id), name: row[4],
+                         touchpoints: try storedTouchpoints(row[5], rule: id), stage: row[6], days: Double.fromDatabaseValue(row[7] as DatabaseValue), url: row[8], enabled: row[9],
+                         createdAt: Timestamp.iso8601(row[10]))
+    }
+
+    /// A rule's stored kind; an error for a kind this version does not know, rather than another kind.
+    static func storedKind(_ text: String, rule: Int64) throws(WorkspaceStoreError) -> AlertRule.Kind {
+        guard let kind = AlertRule.Kind(rawValue: text) else {
+            throw unreadableRule(rule, "its kind '\(text.prefix(40))' is not one of \(AlertRule.Kind.allCases.map(\.rawValue).quotedList())")
+        }
+        return kind
+    }
+
+    /// A rule's stored touchpoint list; an error when it cannot be read, since reading it as
+    /// empty would widen a negative-feedback rule to every touchpoint.
+    static func storedTouchpoints(_ text: String, rule: Int64) throws(WorkspaceStoreError) -> [String] {
+        do { return try JSONDecoder().decode([String].self, from: Data(text.utf8)) } catch {
+            throw unreadableRule(rule, "its touchpoint list is not a JSON list of touchpoint ids")
+        }
+    }
+
+    static func unreadableRule(_ rule: Int64, _ reason: String) -> WorkspaceStoreError {
+        WorkspaceStoreError(.storage, field: "id", "alert rule \(rule) cannot be read: \(reason); remove it ('wayfinder alerts remove \(rule)') and add it again")
     }
 
     static let deliverySelect = "SELECT id, rule_id, status, attempts, next_attempt_at, created_at, delivered_at, payload FROM alert_deliveries"
 
-    static func delivery(_ row: Row) -> AlertDelivery {
-        AlertDelivery(id: row[0], rule: row[1], status: AlertDelivery.Status(rawValue: row[2]) ?? .pending, attempts: row[3],
+    static func delivery(_ row: Row) throws -> AlertDelivery {
+        let id: Int64 = row[0], text: String = row[2]
+        guard let status = AlertDelivery.Status(rawValue: text) else {
+            throw WorkspaceStoreError(.storage, field: "id", "alert delivery \(id) cannot be read: its status '\(text.prefix(40))' is not one of \(AlertDelivery.Status.allCases.map(\.rawValue).quotedList())")
+        }
+        return AlertDelivery(id: id, rule: row[1], status: status, attempts: row[3],
                       nextAttemptAt: (row[4] as Int64?).map(Timestamp.iso8601), createdAt: Timestamp.iso8601(row[5]),
                       deliveredAt: (row[6] as Int64?).map(Timestamp.iso8601), payload: row[7])
     }

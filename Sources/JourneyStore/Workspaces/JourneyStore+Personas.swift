@@ -13,15 +13,19 @@ extension JourneyStore {
     }
 
     /// Creates or replaces the persona `id` from the text of a journey-as-code persona document
-    /// (as in a `personas/` folder); diagnostics point at lines and columns of that text.
-    public func savePersona(workspace: String, id: String, text: String, syntax: DocumentReader.Syntax = .json) async throws(WorkspaceStoreError) -> PersonaSaveResult {
+    /// (as in a `personas/` folder); diagnostics point at lines and columns of that text. With
+    /// `createOnly`, a persona `id` that exists already is refused (``WorkspaceStoreError/Code/alreadyExists``)
+    /// and left as it is, checked in the same transaction as the write.
+    public func savePersona(workspace: String, id: String, text: String, syntax: DocumentReader.Syntax = .json,
+                            createOnly: Bool = false) async throws(WorkspaceStoreError) -> PersonaSaveResult {
         try FieldRules.id(id, of: "persona")
         let file = "personas/\(id).\(syntax.rawValue)"
         let decoded = WorkspaceCodec.decode(Array(text.utf8), file: file, syntax: syntax, content: .persona(index: 0))
         guard let persona = decoded.workspace?.personas.first, !decoded.diagnostics.hasErrors else {
             throw .invalidDocument("persona '\(id)'", decoded.diagnostics)
         }
-        return try await savePersona(workspace: workspace, id: id, persona: persona, sourceMap: decoded.sourceMap, prior: decoded.diagnostics)
+        return try await savePersona(workspace: workspace, id: id, persona: persona, sourceMap: decoded.sourceMap, prior: decoded.diagnostics,
+                                     createOnly: createOnly)
     }
 
     /// A persona of a workspace.
@@ -59,13 +63,17 @@ extension JourneyStore {
         }
     }
 
-    func savePersona(workspace: String, id: String, persona: Persona, sourceMap: SourceMap, prior: [Diagnostic]) async throws(WorkspaceStoreError) -> PersonaSaveResult {
+    func savePersona(workspace: String, id: String, persona: Persona, sourceMap: SourceMap, prior: [Diagnostic],
+                     createOnly: Bool = false) async throws(WorkspaceStoreError) -> PersonaSaveResult {
         try FieldRules.id(id, of: "persona")
         guard persona.id == id else {
             throw .invalid("id", "id: the persona document has id '\(persona.id)' but the request names '\(id)'; make them the same")
         }
         return try await writeTransaction { db in
             let state = try WorkspaceState.load(db, workspace)
+            if createOnly, state.persona(id) != nil {
+                throw WorkspaceStoreError(.alreadyExists, field: "id", "id: a persona '\(id)' exists already in workspace '\(workspace)'; change it with PUT /api/v1/workspaces/\(workspace)/personas/\(id)")
+            }
             let canonical = DocumentCheck.canonical(persona, index: 0, file: sourceMap.defaultFile)
             var diagnostics = prior + canonical.diagnostics
             diagnostics += DocumentCheck.validate(Workspace(personas: [persona]), sourceMap: sourceMap, state: state)

@@ -26,7 +26,9 @@ extension Wayfinder {
                                   personas, maps and versions, comments, share links,
                                   analyses, uploads (every route in /openapi.json)
 
-            Accounts: on a first start with no user, the server creates admin@localhost and prints a one-time password once (or takes WAYFINDER_ADMIN_PASSWORD, never logged). Session cookies are Secure, HttpOnly and SameSite=Strict; --insecure-cookies drops Secure for plain HTTP on loopback.
+            Accounts: on a first start with no user, the server creates admin@localhost and prints a one-time password once (or takes WAYFINDER_ADMIN_PASSWORD, never logged). Session cookies are Secure, HttpOnly and SameSite=Strict; --insecure-cookies drops Secure for plain HTTP on loopback. No account is locked: failed sign-ins are counted per client address and per email, and after 20 from an address or 5 on an email each further attempt waits 1 s, 2 s, 4 s … up to 15 minutes (429 with Retry-After); behind a reverse proxy, --trusted-proxy lets its X-Forwarded-For name the client.
+
+            Connections: a request's head must arrive within --header-timeout seconds of its first byte (10), a body may pause at most --body-timeout seconds (30), and a connection may wait --idle-timeout seconds for a request (30); then it is closed. At most --max-connections are held open (default: the open-file limit, ulimit -n, less an eighth); past it the connection that has waited longest for its client is closed to make room, so clients that open connections and send nothing cannot keep others out.
 
             The write key goes in the HTTP Basic user name with an empty password, or as writeKey in the body. Limits: 32 KB an event, 500 KB a request (gzip bodies are read too). Errors are JSON: {"error": {"status", "code", "message"}}.
 
@@ -66,11 +68,31 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Log format: text, or json (one JSON object a line).", valueName: "format"))
         var logFormat = "text"
 
+        @Option(help: ArgumentHelp("Seconds a request's head (request line and headers) may take to arrive, from its first byte; then the connection is closed.", valueName: "seconds"))
+        var headerTimeout: Double = 10
+
+        @Option(help: ArgumentHelp("Seconds of silence allowed while a request's body arrives; then the connection is closed.", valueName: "seconds"))
+        var bodyTimeout: Double = 30
+
+        @Option(help: ArgumentHelp("Seconds a connection may wait for a request (once opened, and between requests) before it is closed.", valueName: "seconds"))
+        var idleTimeout: Double = 30
+
+        @Option(help: ArgumentHelp("Connections held open at once; past it the one that has waited longest for its client is closed. Default: the open-file limit (ulimit -n) less an eighth.", valueName: "count"))
+        var maxConnections: Int?
+
         @Flag(help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")
         var holdAlerts = false
 
+        @Flag(help: "Let alert rules post to addresses that are not on the public internet (loopback, private networks, link-local, cloud metadata), for a receiver on this machine or network. Without it such URLs are refused when a rule is added, and deliveries to a host that resolves to one are refused.")
+        var allowPrivateWebhooks = false
+
         @Flag(help: "Send the session cookie without Secure, for plain HTTP on loopback only (tests, a laptop); behind HTTPS leave it out.")
         var insecureCookies = false
+
+        @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+            "The address of a reverse proxy in front of the server (repeat for several): its X-Forwarded-For names the client that sign-in throttling counts. Without it the connection's peer is the client and X-Forwarded-For is ignored.",
+            valueName: "address"))
+        var trustedProxies: [String] = []
 
         @Option(help: "Identifiers one customer may hold before merges into it are refused (as 'wayfinder import').")
         var maxClusterSize = 100
@@ -89,6 +111,16 @@ extension Wayfinder {
             }
             if !["text", "json"].contains(logFormat) { throw ValidationError("--log-format takes text or json; got '\(logFormat)'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
+            for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
+            where !(seconds.isFinite && seconds >= 0.1 && seconds <= 86_400) {
+                throw ValidationError("\(name) takes seconds from 0.1 to 86400, such as 10; got \(seconds).")
+            }
+            if let maxConnections, !(1...1_000_000).contains(maxConnections) {
+                throw ValidationError("--max-connections takes a number from 1 to 1000000, such as 1000; got \(maxConnections).")
+            }
+            for proxy in trustedProxies where !ServerConfiguration.isIPAddress(proxy) {
+                throw ValidationError("--trusted-proxy takes the IP address of a proxy, such as 127.0.0.1 or ::1; got '\(proxy.prefix(80))'.")
+            }
             try Import.checkPhoneCountry(phoneCountry)
             if let workspaceId, !Self.isWorkspaceID(workspaceId) {
                 throw ValidationError("--workspace-id takes lower-case letters, digits and dashes, such as retail-team; got '\(workspaceId)'.")
@@ -125,9 +157,15 @@ extension Wayfinder {
             configuration.port = port
             configuration.version = Wayfinder.configuration.version
             configuration.accounts.secureCookies = !insecureCookies
+            configuration.trustedProxies = trustedProxies
+            configuration.connections.headerTimeout = .milliseconds(Int64((headerTimeout * 1000).rounded()))
+            configuration.connections.bodyTimeout = .milliseconds(Int64((bodyTimeout * 1000).rounded()))
+            configuration.connections.idleTimeout = .milliseconds(Int64((idleTimeout * 1000).rounded()))
+            configuration.connections.maximumConnections = maxConnections
             configuration.importOptions.maximumClusterSize = maxClusterSize
             configuration.importOptions.phoneCountry = phoneCountry
             configuration.alerts.holdDeliveries = holdAlerts
+            configuration.alerts.allowPrivateAddresses = allowPrivateWebhooks
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 
             let server = try ServerLauncher.server(configuration: configuration, store: store, database: db, logger: logger)

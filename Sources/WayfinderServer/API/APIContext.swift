@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import JourneyStore
 import Logging
@@ -11,8 +12,22 @@ struct APIContext: Sendable {
     let writer: EventWriter
     let analyses: AnalysisCache
     let uploads: UploadJobs
+    let signIns: SignInThrottle
+    let trustedProxies: Set<String>
+
+    init(store: JourneyStore, auth: Authenticator, configuration: ServerConfiguration, writer: EventWriter, analyses: AnalysisCache,
+         uploads: UploadJobs, signIns: SignInThrottle) {
+        (self.store, self.auth, self.configuration, self.writer, self.analyses, self.uploads, self.signIns) =
+            (store, auth, configuration, writer, analyses, uploads, signIns)
+        trustedProxies = Set(configuration.trustedProxies.compactMap(ClientAddress.normalized))
+    }
 
     var bodyLimit: Int { configuration.apiRequestBytes }
+
+    /// Where a request comes from.
+    func client(_ request: Request, _ context: ServerRequestContext) -> ClientAddress {
+        ClientAddress.of(request, peer: context.remoteAddress, trustedProxies: trustedProxies)
+    }
 }
 
 /// Registers API routes in the router and the route table.
@@ -38,10 +53,19 @@ struct APIRegistrar {
 }
 
 extension ServerRequestContext {
-    /// A path parameter that the route always has.
+    /// A path parameter that the route always has, percent-decoded (`my%2Dws` is `my-ws`); 400
+    /// when its percent-encoding is invalid or it decodes to control characters.
     func parameter(_ name: String) throws -> String {
-        guard let value = parameters.get(name) else {
+        guard let raw = parameters.get(name) else {
             throw APIError(.badRequest, .invalidRequest, "the path lacks {\(name)}")
+        }
+        guard let value = raw.removingPercentEncoding else {
+            let message = "{\(name)}: the path segment has invalid percent-encoding; write each % as %25, and encode UTF-8 bytes as %XX with two hex digits"
+            throw APIError(.badRequest, .invalidRequest, message, problems: [.init(field: name, message: "invalid percent-encoding")])
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError(.badRequest, .invalidRequest, "{\(name)}: the path segment holds a control character once decoded; ids never do",
+                           problems: [.init(field: name, message: "control character")])
         }
         return value
     }

@@ -74,6 +74,19 @@ enum APIJSON {
         return value
     }
 
+    /// The `id` of a persona or map document sent as JSON text: 400 `invalid_json` when the
+    /// text is not JSON (with where it breaks), 400 naming `id` when the id is missing.
+    static func documentID(_ text: String, of kind: String) throws -> String {
+        let value: JSONValue
+        do { value = try JSONParser.parse(text) } catch {
+            throw APIError(.badRequest, .invalidJSON, "the body is not valid JSON (at byte \(error.offset): \(error.message)); send the \(kind) document as a JSON object")
+        }
+        guard let id = value["id"]?.text, !id.isEmpty else {
+            throw APIError(.badRequest, .invalidRequest, "id: the \(kind) document needs an id ([a-z0-9-]+)", problems: [.init(field: "id", message: "required")])
+        }
+        return id
+    }
+
     static func tooLarge(_ limit: Int) -> APIError {
         APIError(.contentTooLarge, .tooLarge, "the request body is over \(limit / 1024) KB; send a smaller document, or upload event files through /api/v1/workspaces/{workspace}/uploads")
     }

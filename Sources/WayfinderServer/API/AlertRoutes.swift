@@ -37,6 +37,7 @@ enum AlertRoutes {
             draft.stage = try APIJSON.string(body, "stage")
             draft.touchpoints = try APIJSON.strings(body, "touchpoints")
             draft.days = try APIJSON.number(body, "days")
+            try checkAddress(draft.url, api.configuration.alerts)
             let created = try await storeCall { () async throws(WorkspaceStoreError) in try await store.addAlertRule(draft) }
             var json = APIJSON.value(created.rule)
             if case .object(var entries) = json { entries.append(("secret", .string(created.secret))); json = .object(entries) }
@@ -58,6 +59,7 @@ enum AlertRoutes {
                 throw APIError(.badRequest, .invalidRequest, "enabled: send true to evaluate the rule on new events, false to pause it",
                                problems: [.init(field: "enabled", message: "required")])
             }
+            if enabled { try checkAddress(found.url, api.configuration.alerts) }
             let changed = try await storeCall { () async throws(WorkspaceStoreError) in try await store.setAlertRule(id: found.id, enabled: enabled) }
             return APIJSON.response(encoding: changed)
         }
@@ -98,6 +100,13 @@ enum AlertRoutes {
             let attempts = try await storeCall { () async throws(WorkspaceStoreError) in try await store.alertAttempts(delivery: id) }
             return APIJSON.response(deliveryJSON(queued, attempts: attempts))
         }
+    }
+
+    /// Refuses (400, field `url`) a webhook that is not on the public internet, unless the
+    /// server allows such addresses.
+    static func checkAddress(_ url: String, _ options: AlertDeliveryOptions) throws {
+        guard !options.allowPrivateAddresses, let refusal = WebhookAddress.refusal(url: url) else { return }
+        throw APIError(.badRequest, .invalidRequest, refusal, problems: [.init(field: "url", message: "not a public address")])
     }
 
     /// A rule of `workspace`; 404 for a rule of another workspace, as for none.

@@ -21,9 +21,7 @@ enum MapRoutes {
             let workspace = try context.parameter("workspace")
             try await caller.require(.editor, in: workspace)
             let text = try await APIJSON.text(request, limit: api.bodyLimit)
-            guard let id = (try? JSONParser.parse(text))?["id"]?.text, !id.isEmpty else {
-                throw APIError(.badRequest, .invalidRequest, "id: the map document needs an id ([a-z0-9-]+)", problems: [.init(field: "id", message: "required")])
-            }
+            let id = try APIJSON.documentID(text, of: "map")
             return try await save(store, request, workspace: workspace, id: id, text: text, author: caller.author, baseVersion: 0)
         }
         r.on(.get, base + "/{map}") { _, context, caller in

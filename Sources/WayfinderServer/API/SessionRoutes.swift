@@ -9,7 +9,7 @@ enum SessionRoutes {
     static func register(_ r: APIRegistrar) {
         let api = r.api
         let settings = api.configuration.accounts
-        r.open(.post, "/api/v1/session") { request, _ in
+        r.open(.post, "/api/v1/session") { request, context in
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
                 // A form posted from another site cannot set this type without CORS, so a sign-in cannot be forged.
                 throw APIError(.unsupportedMediaType, .unsupportedMediaType, "send the sign-in as JSON with 'Content-Type: application/json': {\"email\": …, \"password\": …}")
@@ -17,7 +17,7 @@ enum SessionRoutes {
             let body = try await APIJSON.object(request, limit: 16 * 1024)
             let email = try APIJSON.string(body, "email", required: true) ?? ""
             let password = try APIJSON.string(body, "password", required: true) ?? ""
-            let (token, session) = try await signIn(api, email: email, password: password)
+            let (token, session) = try await signIn(api, email: email, password: password, from: api.client(request, context))
             var response = APIJSON.response(try await sessionJSON(session, store: api.store), status: .created)
             response.setCookie(Cookie(name: Authenticator.cookieName, value: token, maxAge: Int(settings.sessionLifetime), path: "/",
                                       secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
@@ -68,39 +68,33 @@ enum SessionRoutes {
         }
     }
 
-    /// Checks an email and password and opens a session: 401 when either is wrong (an unknown
-    /// email takes as long as a wrong password), 429 while the account is locked out.
-    static func signIn(_ api: APIContext, email: String, password: String) async throws -> (token: String, session: SessionRecord) {
+    /// Checks an email and password and opens a session: 401 when either is wrong, 429 while
+    /// the client must wait (``SignInThrottle``). An unknown email is answered exactly as a wrong
+    /// password, and takes as long: a decoy hash of the accounts' bcrypt cost is checked instead.
+    static func signIn(_ api: APIContext, email: String, password: String, from client: ClientAddress) async throws -> (token: String, session: SessionRecord) {
         let settings = api.configuration.accounts
-        let refused = APIError.unauthorizedAPI(.invalidCredential, "the email or password is wrong; check both and try again (after \(settings.lockoutLimit) failures in \(Int(settings.lockoutWindow / 60)) minutes the account is locked for a while)")
-        guard let (user, hash) = try await storeCall({ () async throws(WorkspaceStoreError) in try await api.store.userForSignIn(email: email) }) else {
-            _ = await Passwords.verify(password, hash: Passwords.decoy)
-            throw refused
+        if let wait = api.signIns.wait(email: email, address: client, now: settings.now()) {
+            throw throttled(seconds: wait)
         }
-        if let until = try await storeCall({ () async throws(WorkspaceStoreError) in
-            try await api.store.lockedUntil(user: user.id, limit: settings.lockoutLimit, window: settings.lockoutWindow)
-        }) {
-            throw lockedOut(until)
+        let found = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.userForSignIn(email: email) }
+        let matches = await Passwords.verify(password, hash: found?.1 ?? Passwords.decoy(cost: settings.passwordCost))
+        guard let (user, _) = found, matches, !user.disabled else {
+            api.signIns.recordFailure(email: email, address: client, now: settings.now())
+            throw APIError.unauthorizedAPI(.invalidCredential, "the email or password is wrong; check both and try again (after repeated failures each attempt must wait longer)")
         }
-        guard await Passwords.verify(password, hash: hash), !user.disabled else {
-            try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.recordSignInFailure(user: user.id) }
-            if let until = try await storeCall({ () async throws(WorkspaceStoreError) in
-                try await api.store.lockedUntil(user: user.id, limit: settings.lockoutLimit, window: settings.lockoutWindow)
-            }) {
-                throw lockedOut(until)
-            }
-            throw refused
-        }
-        return try await storeCall { () async throws(WorkspaceStoreError) in
+        let opened = try await storeCall { () async throws(WorkspaceStoreError) in
             try await api.store.createSession(user: user.id, lifetime: settings.sessionLifetime)
         }
+        api.signIns.recordSuccess(email: email, address: client)
+        return opened
     }
 
-    static func lockedOut(_ until: Date) -> APIError {
-        let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
-        return APIError(.tooManyRequests, .lockedOut,
-                        "too many failed sign-ins for this account; try again after \(ISO8601DateFormatter().string(from: until)) (in \(seconds) seconds), or ask an admin to reset the password",
-                        headers: [.retryAfter: String(seconds)])
+    /// The answer while a client must wait: the same whether the email has an account or not.
+    static func throttled(seconds: Double) -> APIError {
+        let whole = Int(min(max(seconds.rounded(.up), 1), 86_400))
+        return APIError(.tooManyRequests, .tooManySignIns,
+                        "too many failed sign-ins from this address or on this email; wait \(whole) seconds and try again, or ask an admin to reset the password",
+                        headers: [.retryAfter: String(whole)])
     }
 
     static func sessionJSON(_ session: SessionRecord, store: JourneyStore) async throws -> JSONValue {

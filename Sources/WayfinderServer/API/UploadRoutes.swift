@@ -52,11 +52,14 @@ enum UploadRoutes {
         r.on(.get, "/api/v1/workspaces/{workspace}/uploads") { _, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.viewer, in: workspace)
+            // A workspace that does not exist has no list, not an empty one.
+            _ = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspace(workspace) }
             return APIJSON.response(.object([("uploads", APIJSON.value(try await api.uploads.list(workspace: workspace, store: api.store)))]))
         }
         r.on(.get, "/api/v1/workspaces/{workspace}/uploads/{upload}") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("upload")
             try await caller.require(.viewer, in: workspace)
+            _ = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspace(workspace) }
             guard let job = try await api.uploads.job(id, workspace: workspace, store: api.store) else {
                 throw APIError(.notFound, .notFoundItem, "there is no upload '\(id.prefix(40))' in workspace '\(workspace)'; list them with GET /api/v1/workspaces/\(workspace)/uploads")
             }

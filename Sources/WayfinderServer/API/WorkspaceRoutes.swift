@@ -82,13 +82,8 @@ enum WorkspaceRoutes {
             let workspace = try context.parameter("workspace")
             try await caller.require(.editor, in: workspace)
             let text = try await APIJSON.text(request, limit: api.bodyLimit)
-            guard let id = (try? JSONParser.parse(text))?["id"]?.text, !id.isEmpty else {
-                throw APIError(.badRequest, .invalidRequest, "id: the persona document needs an id ([a-z0-9-]+)", problems: [.init(field: "id", message: "required")])
-            }
-            if (try? await store.persona(workspace: workspace, id: id)) != nil {
-                throw APIError(.conflict, .conflict, "id: a persona '\(id)' exists already; change it with PUT /api/v1/workspaces/\(workspace)/personas/\(id)")
-            }
-            return try await savePersona(store, workspace: workspace, id: id, text: text, created: true)
+            let id = try APIJSON.documentID(text, of: "persona")
+            return try await savePersona(store, workspace: workspace, id: id, text: text, createOnly: true)
         }
         r.on(.get, "/api/v1/workspaces/{workspace}/personas/{persona}") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
@@ -99,7 +94,7 @@ enum WorkspaceRoutes {
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
             try await caller.require(.editor, in: workspace)
             let text = try await APIJSON.text(request, limit: api.bodyLimit)
-            return try await savePersona(store, workspace: workspace, id: id, text: text, created: false)
+            return try await savePersona(store, workspace: workspace, id: id, text: text, createOnly: false)
         }
         r.on(.delete, "/api/v1/workspaces/{workspace}/personas/{persona}") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
@@ -109,8 +104,10 @@ enum WorkspaceRoutes {
         }
     }
 
-    static func savePersona(_ store: JourneyStore, workspace: String, id: String, text: String, created: Bool) async throws -> Response {
-        let result = try await storeCall { () async throws(WorkspaceStoreError) in try await store.savePersona(workspace: workspace, id: id, text: text, syntax: .json) }
+    static func savePersona(_ store: JourneyStore, workspace: String, id: String, text: String, createOnly: Bool) async throws -> Response {
+        let result = try await storeCall { () async throws(WorkspaceStoreError) in
+            try await store.savePersona(workspace: workspace, id: id, text: text, syntax: .json, createOnly: createOnly)
+        }
         let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await store.persona(workspace: workspace, id: id) }
         var json = personaJSON(stored)
         if case .object(var entries) = json {

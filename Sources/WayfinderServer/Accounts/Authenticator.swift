@@ -85,8 +85,8 @@ extension APIError.Code {
     static let csrfFailed = Self(rawValue: "csrf_failed")
     /// The user must replace a one-time password first.
     static let passwordChangeRequired = Self(rawValue: "password_change_required")
-    /// Too many failed sign-ins.
-    static let lockedOut = Self(rawValue: "locked_out")
+    /// Too many failed sign-ins: wait as `Retry-After` says.
+    static let tooManySignIns = Self(rawValue: "too_many_sign_ins")
     /// The thing does not exist.
     static let notFoundItem = Self(rawValue: "not_found")
     /// It exists already, or conflicts with the stored state.

@@ -4,11 +4,14 @@ import HummingbirdBcrypt
 /// bcrypt on a dispatch queue, off the event loops and the cooperative pool, since one hash
 /// takes tens of milliseconds by design.
 enum Passwords {
+    /// The bcrypt cost used for `cost`: at least 10, at most bcrypt's 31.
+    static func effectiveCost(_ cost: UInt8) -> UInt8 { min(max(cost, 10), 31) }
+
     /// A bcrypt hash of `password` at `cost`.
     static func hash(_ password: String, cost: UInt8) async -> String {
         await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: Bcrypt.hash(password, cost: max(cost, 10)))
+                continuation.resume(returning: Bcrypt.hash(password, cost: effectiveCost(cost)))
             }
         }
     }
@@ -22,8 +25,13 @@ enum Passwords {
         }
     }
 
-    /// A hash no password matches, verified for unknown emails so that they take as long as known ones.
-    static let decoy = "$2b$10$abcdefghijklmnopqrstuu5N7gM2A1n1t3z0pTzvx1c8mJ6Z1pW3a"
+    /// A hash no password matches, verified for unknown emails so that they take as long as known
+    /// ones: it has the cost of the accounts' hashes (`AccountSettings.passwordCost`), and
+    /// bcrypt's work grows with the cost alone.
+    static func decoy(cost: UInt8) -> String {
+        let rounds = effectiveCost(cost)
+        return "$2b$" + (rounds < 10 ? "0" : "") + String(rounds) + "$abcdefghijklmnopqrstuu5N7gM2A1n1t3z0pTzvx1c8mJ6Z1pW3a"
+    }
 
     /// Why a new password is refused, or nil when it is acceptable.
     static func problem(_ password: String, minimumLength: Int) -> String? {

@@ -12,6 +12,11 @@ public struct AlertDeliveryOptions: Sendable {
     /// Whether deliveries are held in the outbox instead of posted (rules are still evaluated and
     /// stage stays checked): for maintenance of a receiver; they go out once a server runs without it.
     public var holdDeliveries = false
+    /// Whether rules may post to addresses that are not on the public internet (loopback,
+    /// private, link-local, cloud metadata…), for a receiver on the same machine or network
+    /// (`wayfinder serve --allow-private-webhooks`); off, such URLs are refused when a rule is
+    /// added or turned on, and any delivery whose host resolves to one is refused.
+    public var allowPrivateAddresses = false
     /// Attempts in a round before a delivery is marked failed.
     public var maximumAttempts = 8
     /// The delay before the second attempt; it doubles for each further one.

@@ -144,6 +144,11 @@ public final class AlertDeliveryWorker: Service, Sendable {
 
     private func post(_ delivery: DueAlertDelivery, attempt: Int) async -> (status: Int?, error: String?) {
         guard let url = URL(string: delivery.url) else { return (nil, "invalid url") }
+        if !options.allowPrivateAddresses, let refusal = await WebhookAddress.refusalAtDelivery(url: delivery.url) {
+            logger.warning("alert not posted: its webhook is not on the public internet; change the rule's URL, or run the server with --allow-private-webhooks",
+                           metadata: ["delivery": "\(delivery.id)", "rule": "\(delivery.rule)", "error.type": "\(refusal)"])
+            return (nil, refusal)
+        }
         let body = Array(delivery.payload.utf8)
         let timestamp = Int64(Date().timeIntervalSince1970)
         let timeout = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18

@@ -23,6 +23,7 @@ public final class ServerMetrics: Sendable {
     let commitDuration: DurationHistogram
     /// Alert delivery attempts by outcome: delivered, retry (failed, tried again later), failed (round used up).
     let alertAttempts: [String: Prometheus.Counter]
+    let connectionsClosed: [String: Prometheus.Counter]
 
     private struct RequestKey: Hashable {
         var route: String
@@ -58,7 +59,16 @@ public final class ServerMetrics: Sendable {
                                                  helpText: "Alert delivery attempts by outcome: delivered (2xx), retry (failed, tried again later), failed (its round of attempts used up)."),
                 labels: [("outcome", outcome)]))
         })
+        connectionsClosed = Dictionary(uniqueKeysWithValues: ["idle", "header", "body", "limit"].map { reason in
+            (reason, registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "wayfinder", metricName: "connections_closed", unitName: "total",
+                                                 helpText: "Connections the server closed: idle, header or body (its client waited or sent too slowly), limit (the longest waiting, to make room)."),
+                labels: [("reason", reason)]))
+        })
     }
+
+    /// Counts a connection the server closed: `idle`, `header`, `body` (a timeout) or `limit`.
+    func recordConnectionClosed(_ reason: String) { connectionsClosed[reason]?.increment() }
 
     /// Counts an alert delivery attempt: `delivered`, `retry` or `failed`.
     func recordAlertAttempt(_ outcome: String) { alertAttempts[outcome]?.increment() }

@@ -23,14 +23,15 @@ enum PageRoutes {
         r.open(.get, "/signin") { request, _ in
             signInForm(pages, settings, next: request.uri.queryParameters.get("next").map { String($0) } ?? "/", status: .ok)
         }
-        r.open(.post, "/signin") { request, _ in
+        r.open(.post, "/signin") { request, context in
             let form = try await FormBody.read(request)
             let next = SignInView.local(form["next"] ?? "/")
             guard let cookie = request.cookies[formCookie]?.value, Authenticator.constantTimeEqual(cookie, form["token"] ?? "") else {
                 return signInForm(pages, settings, next: next, status: .forbidden, error: "This sign-in form has expired or came from another page; sign in again here.")
             }
             do {
-                let (token, session) = try await SessionRoutes.signIn(api, email: form["username"] ?? "", password: form["password"] ?? "")
+                let (token, session) = try await SessionRoutes.signIn(api, email: form["username"] ?? "", password: form["password"] ?? "",
+                                                                    from: api.client(request, context))
                 var response = redirect(session.user.mustChangePassword ? "/password" : next)
                 response.setCookie(Cookie(name: Authenticator.cookieName, value: token, maxAge: Int(settings.sessionLifetime), path: "/",
                                           secure: settings.secureCookies, httpOnly: true, sameSite: .strict))

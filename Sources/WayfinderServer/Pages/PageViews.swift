@@ -41,9 +41,26 @@ public struct SignInView: Sendable {
         self.formToken = formToken
     }
 
-    /// `path` when it is a path on this server, else `/`.
+    /// `path` when it is a path on this server, else `/`: one leading `/` and not `//`, no
+    /// backslash, no control, format or white-space character, whether written as is or
+    /// percent-encoded (decoded until nothing changes), since browsers drop tabs and line
+    /// breaks and read `\\` as `/`, which would turn `/%09/evil.example` into `//evil.example`.
     public static func local(_ path: String) -> String {
-        path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") ? path : "/"
+        guard path.utf8.count <= 2048 else { return "/" }
+        var forms = [path]
+        while let last = forms.last, last.contains("%") {
+            guard forms.count <= 4, let decoded = last.removingPercentEncoding else { return "/" }
+            if decoded == last { break }
+            forms.append(decoded)
+        }
+        for form in forms {
+            guard form.hasPrefix("/"), !form.hasPrefix("//"), !form.contains("\\") else { return "/" }
+            let refused = form.unicodeScalars.contains { scalar in
+                scalar.properties.isWhitespace || [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory)
+            }
+            if refused { return "/" }
+        }
+        return path
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import JourneyStore
 import Logging
 import NIOCore
@@ -29,6 +30,7 @@ public struct WayfinderServer: Sendable {
     let uploads = UploadJobs()
     let pages: Pages
     let newKeys = NewKeyNotes()
+    let signIns: SignInThrottle
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
     public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
@@ -37,6 +39,9 @@ public struct WayfinderServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         pages = try Pages()
+        let accounts = configuration.accounts
+        signIns = SignInThrottle(policy: .init(addressAllowance: accounts.failuresPerAddress, emailAllowance: accounts.failuresPerEmail,
+                                               firstDelay: accounts.firstRetryDelay, maximumDelay: accounts.maximumRetryDelay, memory: accounts.failureMemory))
         let worker = configuration.alerts.enabled
             ? AlertDeliveryWorker(store: store, options: configuration.alerts, version: configuration.version, metrics: metrics, logger: logger) : nil
         alertWorker = worker
@@ -49,6 +54,7 @@ public struct WayfinderServer: Sendable {
     public func router() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         let routes = RouteTable()
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, routes: routes))
         router.add(middleware: CollectionCORSMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes, requestLimit: configuration.limits.requestBytes))
@@ -68,7 +74,8 @@ public struct WayfinderServer: Sendable {
             }
         }
         SurveySnippet.addRoutes(to: router, table: routes)
-        let api = APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads)
+        let api = APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads,
+                             signIns: signIns)
         let registrar = APIRegistrar(router: router, table: routes, api: api)
         SessionRoutes.register(registrar)
         AccountRoutes.register(registrar)
@@ -128,8 +135,11 @@ public struct WayfinderServer: Sendable {
     /// `server listening` log line.
     public func application(onListening: (@Sendable (_ url: String) async -> Void)? = nil) -> some ApplicationProtocol {
         let logger = self.logger
+        let limits = configuration.connections, metrics = self.metrics
+        let registry = ConnectionRegistry(maximum: limits.effectiveMaximumConnections)
         return Application(
             router: router(),
+            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry, metrics: metrics) },
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [writer] + (alertWorker.map { [$0] } ?? []),
             onServerRunning: { channel in

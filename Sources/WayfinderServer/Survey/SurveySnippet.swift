@@ -29,7 +29,7 @@ enum SurveySnippet {
             let query = request.uri.queryParameters
             let page = SurveyScript.demoPage(writeKey: query["writeKey"].map(String.init) ?? "", metric: query["metric"].map(String.init) ?? "nps",
                                              touchpoint: query["touchpoint"].map(String.init) ?? "")
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'"],
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
         }
     }
