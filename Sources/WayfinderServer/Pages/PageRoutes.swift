@@ -165,15 +165,7 @@ enum PageRoutes {
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
             return try await member(api, pages, request, workspace) { session in
                 let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.persona(workspace: workspace, id: id) }
-                // Coverage is measured over the first map's index: personas are matched on traits, the same for every map.
-                let first = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.maps(workspace: workspace).first }
-                var coverage: PersonaCoverageResult?
-                if let first {
-                    let map = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: first.id) }
-                    let query = AnalysisQuery(kind: .personas, journey: first.id)
-                    let index = try await api.analyses.index(store: api.store, workspace: workspace, map: map, query: query)
-                    coverage = try? PersonaCoverage.run(query, on: index)
-                }
+                let coverage = try await personaCoverage(api, workspace: workspace)
                 return page(pages.persona(PersonaView(persona: stored.persona, coverage: coverage), frame: frame(stored.persona.name, session, workspace: workspace)),
                             status: .ok)
             }
@@ -231,6 +223,26 @@ enum PageRoutes {
         } catch {
             throw APIError(.unprocessableContent, .invalidQuery, error.description)
         }
+    }
+
+    /// Persona coverage over each current-state map of `workspace`, in map order: the result of
+    /// the query `{"kind": "personas", "journey": MAP}` that `wayfinder analyze personas` and the
+    /// JSON API run, so the persona page shows the same numbers.
+    static func personaCoverage(_ api: APIContext, workspace: String) async throws -> [(map: JourneyMap, coverage: PersonaCoverageResult)] {
+        let summaries = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.maps(workspace: workspace) }
+        var measured: [(map: JourneyMap, coverage: PersonaCoverageResult)] = []
+        for summary in summaries where summary.state == JourneyMap.State.current.rawValue {
+            let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: summary.id) }
+            let query = AnalysisQuery(kind: .personas, journey: summary.id)
+            let index = try await api.analyses.index(store: api.store, workspace: workspace, map: stored, query: query)
+            do {
+                guard let coverage = try Analyzer.run(query, on: index).personas else { continue }
+                measured.append((stored.map, coverage))
+            } catch {
+                throw APIError(.unprocessableContent, .invalidQuery, error.description)
+            }
+        }
+        return measured
     }
 
     static func shareLink(_ api: APIContext, _ context: ServerRequestContext) async throws -> ShareLink? {

@@ -149,7 +149,8 @@ enum PageTemplates {
         {{> head}}
         {{{card}}}
         <h2>In the data</h2>
-        {{#measured}}<p>{{customers}} customers match this persona ({{share}} of all), and {{conversion}} of them reach the goal.</p>{{/measured}}
+        {{#measured}}<p>{{customers}} customers match this persona ({{share}} of all).</p>
+        <ul class="conversion">{{#maps}}<li>{{title}}: {{conversion}} of the {{withEvents}} with an event on the map reach its goal, {{goal}}.</li>{{/maps}}</ul>{{/measured}}
         {{^measured}}<p>No analysis of this persona yet: import events and open a map's report.</p>{{/measured}}
         {{> foot}}
         """

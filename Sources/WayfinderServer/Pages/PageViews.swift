@@ -165,21 +165,33 @@ public struct MapView: Sendable {
     }
 }
 
-/// A persona's card with how many customers it describes.
+/// A persona's card with how many customers it describes and how many of them reach each
+/// current-state map's goal.
 public struct PersonaView: Sendable {
     public struct Measured: Sendable {
-        public var customers: String, share: String, conversion: String
+        public var customers: String, share: String
+        public var maps: [MapConversion]
+    }
+
+    /// The persona's conversion on one map: customers with an event on the map, and the share of
+    /// them who reached its goal.
+    public struct MapConversion: Sendable {
+        public var title: String, goal: String, withEvents: String, conversion: String
     }
 
     /// The card, drawn by `HTMLRenderer` (which escapes every value).
     public var card: String
     public var measured: Measured?
 
-    public init(persona: Persona, coverage: PersonaCoverageResult?) {
+    /// The view of `persona`, with its row of each map's coverage (the first map's for the counts).
+    public init(persona: Persona, coverage: [(map: JourneyMap, coverage: PersonaCoverageResult)]) {
         card = HTMLRenderer.personaCard(persona, photo: nil)
-        measured = coverage?.personas.first { $0.id == persona.id }.map { row in
-            Measured(customers: ChartFormat.count(row.customers), share: ChartFormat.percent(row.share),
-                     conversion: row.conversion.map { ChartFormat.percent($0) } ?? "none")
+        let rows = coverage.compactMap { map, result in result.personas.first { $0.id == persona.id }.map { (map, $0) } }
+        measured = rows.first.map { _, first in
+            Measured(customers: ChartFormat.count(first.customers), share: ChartFormat.percent(first.share), maps: rows.map { map, row in
+                MapConversion(title: map.title, goal: map.goal.flatMap { goal in map.touchpoint(goal)?.name ?? map.stage(goal)?.name } ?? map.stages.last?.name ?? "",
+                              withEvents: ChartFormat.count(row.withEvents), conversion: row.conversion.map { ChartFormat.percent($0) } ?? "none")
+            })
         }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import JourneyAnalytics
+import JourneyModel
+import JourneyRender
+import JourneyStore
+import Testing
+import WayfinderTesting
+
+/// The numbers the pages show, checked against a plain recount from the definitions in
+/// `docs/analytics.md`.
+@Suite("Measured pages")
+struct MeasuredPagesTests {
+    /// Per persona id (and `none`): customers with a classified event, and those of them with an
+    /// event at the goal touchpoint, counted one customer at a time.
+    static func personaConversion(_ index: JourneyIndex) throws -> [String: (withEvents: Int, converted: Int)] {
+        let goal = try #require(index.journey.goal.flatMap(index.touchpoint))
+        var counts: [String: (withEvents: Int, converted: Int)] = [:]
+        for customer in 0..<index.customerCount {
+            let persona = index.personas[customer] == JourneyIndex.noPersona ? "none" : index.personaIDs[Int(index.personas[customer])]
+            let touchpoints = index.events(of: customer).map { Int(index.touchpoints[$0]) }
+            guard !touchpoints.isEmpty else { continue }
+            counts[persona, default: (0, 0)].withEvents += 1
+            if touchpoints.contains(goal) { counts[persona, default: (0, 0)].converted += 1 }
+        }
+        return counts
+    }
+
+    @Test("a persona page shows, for each current-state map, the share of the persona's customers with an event on the map who reached its goal")
+    func personaConversion() async throws {
+        let harness = try await APIHarness()
+        _ = try DemoData(into: harness.store, customers: 400)
+        // As `wayfinder demo` loads it from its folder: the future-state map first.
+        var loaded = WorkspaceTemplate.retail.workspace
+        loaded.journeys.sort { ($0.state == .future ? 0 : 1, $0.id) < ($1.state == .future ? 0 : 1, $1.id) }
+        let template = loaded
+        #expect(template.journeys.first?.state == .future, "the first map is a future map, which the persona page must not measure")
+        _ = try await harness.store.importWorkspace("retail", workspace: template, author: "test", createIfMissing: true)
+        let current = template.journeys.filter { $0.state == .current }
+        let expected = try current.map { map in
+            (map, try Self.personaConversion(IndexBuilder(workspace: template, journey: map).build(from: harness.store)))
+        }
+        try await harness.test { client in
+            let admin = try await client.signIn("admin@localhost")
+            for persona in template.personas {
+                let page = try await client.call(.get, "/w/retail/personas/\(persona.id)", as: admin)
+                #expect(page.status == 200)
+                for (map, counts) in expected {
+                    let count = try #require(counts[persona.id])
+                    #expect(count.converted > 0 && count.converted < count.withEvents)
+                    let rate = ChartFormat.percent(Double(count.converted) / Double(count.withEvents))
+                    #expect(page.text.contains(" \(rate) of "), "\(persona.id) on \(map.id): \(rate) expected in \(page.text)")
+                    #expect(page.text.contains("\(XMLText.escape(map.title)): \(rate) of the \(count.withEvents) with an event on the map reach its goal"))
+                }
+            }
+        }
+    }
+}
