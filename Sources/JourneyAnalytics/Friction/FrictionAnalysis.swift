@@ -63,7 +63,7 @@ public enum FrictionAnalysis {
         let services = Set(options.serviceChannels)
         var service = [Bool](repeating: false, count: 256)
         for (number, name) in index.channelNames.enumerated() where number < 256 && services.contains(name) { service[number] = true }
-        let context = FrictionTally.Context(selection: selection, goal: Goal(index), service: service,
+        let context = FrictionTally.Context(selection: selection, goal: try Goal(index), service: service,
                                             repeatWindow: Int64(options.repeatContactDays * 86_400_000))
         let touchpoints = index.touchpointIDs.count, stages = index.stageIDs.count, examples = options.examples
         let partials = Parallel.map(index.customerCount) { customers -> FrictionTally in

@@ -57,10 +57,13 @@ public struct JourneyReport: Sendable {
 
     private func makeHeadlines(_ index: JourneyIndex) -> [String] {
         var lines: [String] = []
-        if let first = funnel.steps.first, let last = funnel.steps.last, first.customers > 0 {
-            lines.append("Conversion: \(Self.percent(Double(last.customers) / Double(first.customers))) of the \(first.customers) customers who reached \(first.name) went on to \(last.name) within \(Self.number(funnel.windowDays)) days.")
-            if let worst = funnel.steps.dropFirst().filter({ $0.conversion != nil }).min(by: { $0.conversion! < $1.conversion! }) {
-                lines.append("Biggest drop: \(Self.percent(1 - worst.conversion!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
+        if let conversion = personas.conversion {
+            lines.append("Conversion: \(Self.percent(conversion)) of the \(personas.withEvents) customers reached the goal, \(Self.goalName(index.journey)) (\(personas.converted) customers).")
+        }
+        if let first = funnel.steps.first, let last = funnel.steps.last, funnel.steps.count > 1, let reached = funnel.reachedLast {
+            lines.append("Reached \(last.name): \(Self.percent(reached)) of the \(first.customers) customers who reached \(first.name) went on to \(last.name) within \(Self.number(funnel.windowDays)) days.")
+            if let worst = funnel.steps.dropFirst().filter({ $0.fromPrevious != nil }).min(by: { $0.fromPrevious! < $1.fromPrevious! }) {
+                lines.append("Biggest drop: \(Self.percent(1 - worst.fromPrevious!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
             }
         }
         if let top = friction.findings.first {
@@ -69,9 +72,6 @@ public struct JourneyReport: Sendable {
         if let low = emotions.lowPoint, let row = emotions.touchpoints.first(where: { $0.id == low }), let measured = row.measured {
             let designed = row.designed.map { ", designed \(Self.signed($0))" } ?? ""
             lines.append("Emotional low point: \(row.name), measured \(Self.signed(measured.mean)) on \(Self.number(emotions.min))…\(Self.number(emotions.max)) from \(measured.count) answers\(designed).")
-        }
-        if let goal = index.journey.goal, let row = touchpoints.touchpoints.first(where: { $0.id == goal }) {
-            lines.append("Goal '\(goal)': \(row.visitors) customers reached it.")
         }
         if let share = conformance.share {
             lines.append("\(Self.percent(share)) of customers follow the map's stage order\(conformance.meanFitness.map { " (mean fitness \(Self.number(($0 * 100).rounded() / 100)))" } ?? "").")
@@ -84,6 +84,12 @@ public struct JourneyReport: Sendable {
             lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map; the most frequent other event is \(summary.topUnclassified.first.map { "\($0.type) '\($0.name)'" } ?? "none").")
         }
         return lines
+    }
+
+    /// The goal's name on the map: its touchpoint's or stage's, or the last stage's when the map names none.
+    static func goalName(_ journey: JourneyMap) -> String {
+        guard let goal = journey.goal else { return journey.stages.last?.name ?? "the last stage" }
+        return journey.touchpoint(goal)?.name ?? journey.stage(goal)?.name ?? goal
     }
 
     /// A finding in words: "customers leave at Sizing guide (consideration)".

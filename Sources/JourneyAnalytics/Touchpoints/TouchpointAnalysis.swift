@@ -4,7 +4,7 @@ public enum TouchpointAnalysis {
     /// Counts per touchpoint for `query`'s selection.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> TouchpointResult {
         let selection = try Selection(index: index, range: query.range, filters: query.filters)
-        let goal = Goal(index)
+        let goal = try Goal(index)
         let count = index.touchpointIDs.count
         let partials = Parallel.map(index.customerCount) { customers -> [Int] in
             // Per touchpoint: visitors, events, converted visitors.

@@ -15,16 +15,17 @@ public enum AnalysisTable {
     public static func tables(_ output: AnalysisOutput) -> [(title: String, table: Table)] {
         var tables: [(String, Table)] = []
         if let funnel = output.funnel {
-            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers)", Table(
-                header: ["step", "customers", "conversion", "overall", "drop_off", "median_time", "p90_time"],
+            let reached = funnel.steps.count > 1 ? funnel.steps.last.map { "; \(percent(funnel.reachedLast)) reached \($0.id)" } ?? "" : ""
+            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers\(reached))", Table(
+                header: ["step", "customers", "from_previous", "overall", "drop_off", "median_time", "p90_time"],
                 rows: funnel.steps.map { step in
-                    [step.id, String(step.customers), percent(step.conversion), percent(step.overall), String(step.dropOff),
+                    [step.id, String(step.customers), percent(step.fromPrevious), percent(step.overall), String(step.dropOff),
                      duration(step.medianSeconds), duration(step.p90Seconds)]
                 })))
             for group in funnel.breakdown ?? [] {
                 tables.append(("Funnel for \(group.key)", Table(
-                    header: ["step", "customers", "conversion", "overall"],
-                    rows: group.steps.map { [$0.id, String($0.customers), percent($0.conversion), percent($0.overall)] })))
+                    header: ["step", "customers", "from_previous", "overall"],
+                    rows: group.steps.map { [$0.id, String($0.customers), percent($0.fromPrevious), percent($0.overall)] })))
             }
         }
         if let variants = output.variants {
@@ -47,7 +48,7 @@ public enum AnalysisTable {
                 rows: sankey.links.map { [String($0.column), $0.from, $0.to, String($0.count)] })))
         }
         if let personas = output.personas {
-            tables.append(("Personas (\(personas.matched) of \(personas.customers) customers match one)", Table(
+            tables.append(("Personas (\(personas.matched) of \(personas.customers) customers match one; conversion \(percent(personas.conversion)), \(personas.converted) of \(personas.withEvents) reached the goal)", Table(
                 header: ["persona", "customers", "share", "with_events", "converted", "conversion", "on_map"],
                 rows: personas.personas.map { row in
                     [row.id, String(row.customers), percent(row.share), String(row.withEvents), String(row.converted), percent(row.conversion),

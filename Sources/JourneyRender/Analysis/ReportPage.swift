@@ -33,7 +33,7 @@ public enum ReportPage {
         html += "<h2 class=\"map-title\">Journey map with live numbers</h2>\n<section class=\"map\" aria-label=\"Journey map with live numbers\">\n\(map)</section>\n"
         let funnel = FunnelChart(title: "Stage funnel (\(report.funnel.mode.rawValue.replacingOccurrences(of: "_", with: " ")), \(ChartFormat.decimal(report.funnel.windowDays, digits: 0))-day window)",
                                  steps: report.funnel.steps.map { step in
-            FunnelChart.Step(label: step.name, customers: step.customers, conversion: step.conversion,
+            FunnelChart.Step(label: step.name, customers: step.customers, fromPrevious: step.fromPrevious,
                              medianTime: step.medianSeconds.map { ChartFormat.duration(seconds: $0) })
         })
         html += section("Funnel", funnel.svg())
@@ -117,7 +117,8 @@ public enum ReportPage {
                              detail: "\(ChartFormat.count(finding.customers)) customers, \(ChartFormat.percent(finding.rate)) vs \(ChartFormat.percent(finding.baselineRate))",
                              role: role(finding.kind))
         })
-        var html = "<section class=\"chart\">\n<h2>Friction</h2>\n<p>\(ChartFormat.count(friction.findings.count)) friction points; \(ChartFormat.count(friction.converted)) of \(ChartFormat.count(friction.customers)) customers reach the goal. Conversions lost estimate how many more would have converted had the point behaved like the rest of the journey.</p>\n"
+        let conversion = friction.conversion.map { " (conversion \(ChartFormat.percent($0)))" } ?? ""
+        var html = "<section class=\"chart\">\n<h2>Friction</h2>\n<p>\(ChartFormat.count(friction.findings.count)) friction points; \(ChartFormat.count(friction.converted)) of \(ChartFormat.count(friction.customers)) customers reach the goal\(conversion). Conversions lost estimate how many more would have converted had the point behaved like the rest of the journey; a customer who reached the goal is never counted as lost.</p>\n"
         html += chart.svg() + "\n<table>\n<thead><tr><th>rank</th><th>kind</th><th>where</th><th>customers</th><th>rate</th><th>journey-wide</th><th>conversions lost</th><th>examples</th></tr></thead>\n<tbody>\n"
         for finding in top {
             html += "<tr><td class=\"n\">\(finding.rank)</td><td>\(XML.escape(finding.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</td><td>\(XML.escape(place(finding)))</td><td class=\"n\">\(ChartFormat.count(finding.customers))</td><td class=\"n\">\(ChartFormat.percent(finding.rate))</td><td class=\"n\">\(ChartFormat.percent(finding.baselineRate))</td><td class=\"n\">\(ChartFormat.decimal(finding.conversionsLost, digits: 1))</td><td>\(XML.escape(finding.examples.joined(separator: " ")))</td></tr>\n"

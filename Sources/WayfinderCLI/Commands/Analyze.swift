@@ -21,7 +21,7 @@ extension Wayfinder {
               emotions     measured sentiment per touchpoint and stage next to the emotion the map designed
               conformance  whether journeys follow the map's stage order; fitness and deviations
               compare      an analysis (--compare funnel|paths|...) for two date ranges or two personas, with significance
-              personas     customers per persona, those matching none, and their conversion
+              personas     customers per persona, those matching none, and their conversion (share reaching the map's goal)
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
 
             A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
@@ -57,7 +57,7 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Funnel steps: stage ids or touchpoint ids, comma-separated (default: the map's stages).", valueName: "ids"))
         var steps: String?
 
-        @Option(help: "Funnel conversion window in days.")
+        @Option(help: "Funnel window in days: the most time from the first to the last step (the goal, and so conversion, has no window).")
         var windowDays: Double = 30
 
         @Option(help: "Funnel mode: ordered, strict or any_order.")

@@ -22,7 +22,7 @@ extension Wayfinder {
 
         @OptionGroup var input: AnalyticsInput
 
-        @Option(help: "Funnel conversion window in days.")
+        @Option(help: "Funnel window in days: the most time from the first to the last step (the goal, and so conversion, has no window).")
         var windowDays: Double = 30
 
         @Option(help: "The HTML file to write.")
