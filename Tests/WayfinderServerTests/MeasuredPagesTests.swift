@@ -55,4 +55,30 @@ struct MeasuredPagesTests {
             }
         }
     }
+
+    @Test("a future map that is not live shows its designed map and says so on its map page, report and shared view; the API measures it only when asked")
+    func futureMapNotLive() async throws {
+        let harness = try await APIHarness()
+        _ = try DemoData(into: harness.store, customers: 300)
+        let future = try #require(WorkspaceTemplate.retail.workspace.journeys.first { $0.state == .future })
+        let link = try await harness.store.createShareLink(workspace: "shop", map: future.id, createdBy: "test", expires: nil)
+        try await harness.test { client in
+            let viewer = try await client.signIn("viewer@example.com")
+            let map = try await client.call(.get, "/w/shop/maps/\(future.id)", as: viewer)
+            let report = try await client.call(.get, "/w/shop/maps/\(future.id)/report", as: viewer)
+            let shared = try await client.call(.get, "/share/\(link.token)", as: .none)
+            let sharedReport = try await client.call(.get, "/share/\(link.token)/report", as: .none)
+            for page in [map, report, shared, sharedReport] {
+                #expect(page.status == 200 && page.text.contains("Not live yet") && page.text.contains("<svg"))
+                for measuredOnly in ["<h2>Funnel</h2>", "% reach the goal", #"feels -?[0-9.]+ \(n="#, "Conversion: "] {
+                    #expect(page.text.range(of: measuredOnly, options: .regularExpression) == nil, "no measured '\(measuredOnly)' on a map that is not live")
+                }
+            }
+            let refused = try await client.call(.post, "/api/v1/workspaces/shop/analyses", json(["kind": "funnel", "journey": future.id]), as: .key(harness.base.read))
+            #expect(refused.status == 422 && (refused.errorMessage ?? "").contains("not live yet"), "\(refused)")
+            let asked = try await client.call(.post, "/api/v1/workspaces/shop/analyses",
+                                              json(["kind": "funnel", "journey": future.id, "options": ["measure_future": true]]), as: .key(harness.base.read))
+            #expect(asked.status == 200, "\(asked)")
+        }
+    }
 }

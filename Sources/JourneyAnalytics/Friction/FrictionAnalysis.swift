@@ -50,7 +50,7 @@ public enum FrictionAnalysis {
 
     /// Runs the friction analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FrictionResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         return try run(query.options, selection: selection)
     }
 

@@ -50,6 +50,8 @@ public struct JourneyIndex: Sendable {
     public let feedback: FeedbackAnswers
     /// What the build read and how the events were classified.
     public let summary: IndexSummary
+    /// The events the index holds: all of them, or those from the map's live day on (``Liveness``).
+    public let liveness: Liveness
 
     /// The persona value of customers that match no persona.
     public static let noPersona: UInt8 = 255
@@ -78,7 +80,7 @@ public struct JourneyIndex: Sendable {
     init(journey: JourneyMap, channelNames: [String], personaIDs: [String], customers: [Int64], offsets: [Int], timestamps: [Int64],
          touchpoints: [UInt16], channels: [UInt8], personas: [UInt8], offMapEvents: [UInt32], traits: [String: ValueColumn],
          properties: [String: ValueColumn], propertyFlags: [UInt8], propertyFilters: [FieldFilter], feedback: FeedbackAnswers,
-         summary: IndexSummary) {
+         summary: IndexSummary, liveness: Liveness) {
         self.journey = journey
         touchpointIDs = journey.touchpoints.map(\.id)
         stageIDs = journey.stages.map(\.id)
@@ -101,6 +103,7 @@ public struct JourneyIndex: Sendable {
         self.propertyFilters = propertyFilters
         self.feedback = feedback
         self.summary = summary
+        self.liveness = liveness
     }
 }
 

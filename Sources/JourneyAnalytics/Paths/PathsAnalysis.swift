@@ -10,7 +10,7 @@ import JourneyModel
 public enum PathsAnalysis {
     /// Runs the paths analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> PathsResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         return try run(query.options, selection: selection)
     }
 

@@ -6,7 +6,7 @@ import JourneyModel
 public enum PersonaCoverage {
     /// Runs the coverage analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> PersonaCoverageResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         let goal = try Goal(index)
         let slots = index.personaIDs.count + 1
         let partials = Parallel.map(index.customerCount) { customers -> [Int] in

@@ -2,9 +2,14 @@ import JourneyModel
 
 /// Every analysis of one map over one selection, as the report page and the demo show them,
 /// with the headline findings in words.
+///
+/// A map that is not live (a future-state map without `live_from`, ``Liveness``) has no report:
+/// ``init(index:base:)`` throws, and the pages show its designed values instead.
 public struct JourneyReport: Sendable {
     /// What the index read.
     public var summary: IndexSummary
+    /// From when the map is measured.
+    public var liveness: Liveness
     /// The stage funnel (ordered, the query's window).
     public var funnel: FunnelResult
     /// Paths, with a Sankey after the most frequent first touchpoint.
@@ -22,9 +27,10 @@ public struct JourneyReport: Sendable {
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
-    /// Runs the analyses for `base` (its range and filters apply to all of them).
+    /// Runs the analyses for `base` (its range, filters and `measure_future` apply to all of them).
     public init(index: JourneyIndex, base: AnalysisQuery) throws(AnalysisError) {
         summary = index.summary
+        liveness = Liveness(index.journey, measureFuture: base.options.measureFuture)
         var query = base
         query.kind = .funnel
         funnel = try FunnelAnalysis.run(query, on: index)
@@ -39,12 +45,12 @@ public struct JourneyReport: Sendable {
         query.kind = .conformance
         conformance = try ConformanceAnalysis.run(query, on: index)
         headlines = []
-        headlines = makeHeadlines(index)
+        headlines = (Liveness.note(index.journey, measureFuture: base.options.measureFuture).map { [$0] } ?? []) + makeHeadlines(index)
     }
 
     /// The touchpoint most journeys start at (ties: the first in map order), or nil without events.
     static func commonestStart(_ query: AnalysisQuery, _ index: JourneyIndex) throws(AnalysisError) -> String? {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         var starts = [Int](repeating: 0, count: index.touchpointIDs.count)
         for customer in 0..<index.customerCount where selection.includes(customer: customer) {
             if let first = selection.events(of: customer).first(where: { !selection.filtersEvents || selection.includes(event: $0) }) {

@@ -3,7 +3,7 @@
 public enum TouchpointAnalysis {
     /// Counts per touchpoint for `query`'s selection.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> TouchpointResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         let goal = try Goal(index)
         let count = index.touchpointIDs.count
         let partials = Parallel.map(index.customerCount) { customers -> [Int] in

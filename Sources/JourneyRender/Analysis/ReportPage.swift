@@ -65,6 +65,38 @@ public enum ReportPage {
         return html
     }
 
+    /// The page of a map that is not measured (a future-state map that is not live yet): the map and
+    /// the emotion curve as designed, with `note` saying why there are no measured numbers.
+    public static func designed(journey: JourneyMap, workspace: Workspace, note: String, photos: [String: String] = [:]) -> String {
+        let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos)).svg()
+        var html = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="Wayfinder">
+        <title>\(XML.escape(journey.title)) · designed · Wayfinder</title>
+        <style>\(HTMLRenderer.style)\(style)</style>
+        </head>
+        <body>
+        <header>
+        <h1>\(XML.escape(journey.title)): the designed journey</h1>
+        <p class="notice" role="note">\(XML.escape(note))</p>
+
+        """
+        if let objective = journey.objective { html += "<p class=\"objective\"><strong>Objective:</strong> \(XML.escape(objective))</p>\n" }
+        html += "</header>\n<main>\n"
+        html += "<h2 class=\"map-title\">Journey map as designed</h2>\n<section class=\"map\" aria-label=\"Journey map as designed\">\n\(map)</section>\n"
+        let emotion = EmotionComparisonChart(title: "Designed emotion", points: journey.touchpoints.map { touchpoint in
+            EmotionComparisonChart.Point(label: touchpoint.name, stage: journey.stages.first { $0.id == touchpoint.stage }?.name ?? touchpoint.stage,
+                                         designed: touchpoint.emotion, measured: nil, lower: nil, upper: nil, samples: 0)
+        }, min: journey.emotionScale.min, max: journey.emotionScale.max)
+        html += section("Emotions", emotion.svg())
+        html += "</main>\n<footer>Made with Wayfinder. This map is not measured yet; its numbers appear once it is live.</footer>\n</body>\n</html>\n"
+        return html
+    }
+
     /// The live numbers the map shows under each touchpoint: customers, conversion onward and the
     /// measured emotion.
     public static func measuredLines(_ report: JourneyReport, journey: JourneyMap) -> [String: [String]] {
@@ -176,6 +208,7 @@ public enum ReportPage {
 
     .map-title { margin: 16px 28px 0; }
     .headlines { font-size: 1.05rem; line-height: 1.5; }
+    .notice { background: #fefcbf; padding: 0.5rem 0.8rem; }
     section.chart, section.table { margin: 1.5rem 0; }
     section.chart svg { max-width: 100%; height: auto; }
     table { border-collapse: collapse; font-size: 0.9rem; }

@@ -193,6 +193,7 @@ extension Wayfinder {
             options.slowFactor = slowFactor
             options.minimumCustomers = minimumCustomers
             options.examples = examples
+            options.measureFuture = input.measureFuture
             options.compareKind = AnalysisQuery.Kind(rawValue: compare) ?? .funnel
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }

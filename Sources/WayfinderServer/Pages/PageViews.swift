@@ -150,6 +150,8 @@ public struct MapView: Sendable {
     public var updated: String?
     public var reportLink: String
     public var headlines: [String]
+    /// Why a map shows no measured numbers: it is not live yet.
+    public var notice: String?
     /// The map as SVG, drawn by `JourneyMapRenderer` (which escapes every value).
     public var svg: String
 
@@ -160,13 +162,14 @@ public struct MapView: Sendable {
         self.updated = updated
         self.reportLink = reportLink
         headlines = report?.headlines ?? []
+        notice = Liveness(map, measureFuture: false).isMeasured ? nil : Liveness.note(map, measureFuture: false)
         let measured = report.map { ReportPage.measuredLines($0, journey: map) } ?? [:]
         svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured)).svg()
     }
 }
 
 /// A persona's card with how many customers it describes and how many of them reach each
-/// current-state map's goal.
+/// measured map's goal (current-state maps, and future-state maps once live).
 public struct PersonaView: Sendable {
     public struct Measured: Sendable {
         public var customers: String, share: String
@@ -200,6 +203,7 @@ public struct PersonaView: Sendable {
 public struct SharedView: Sendable {
     public var mapTitle: String
     public var headlines: [String]
+    public var notice: String?
     public var svg: String
     public var expires: String?
     public var reportLink: String?
@@ -207,6 +211,7 @@ public struct SharedView: Sendable {
     public init(map: MapView, expires: String?, reportLink: String?) {
         mapTitle = map.mapTitle
         headlines = map.headlines
+        notice = map.notice
         svg = map.svg
         self.expires = expires
         self.reportLink = reportLink
