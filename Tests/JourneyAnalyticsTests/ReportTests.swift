@@ -56,4 +56,32 @@ struct ReportTests {
         let second = try #require(steps.dropFirst().first)
         #expect(second["from_previous"] as? Double == Double(second["customers"] as? Int ?? -1) / Double(first))
     }
+
+    @Test("events the map does not describe are track, page and screen events; identify, alias, group and survey answers are counted apart as not journey events",
+          arguments: [WorkspaceTemplate.retail, .saas])
+    func undescribedEvents(template: WorkspaceTemplate) throws {
+        let fixture = try StoreFixture.generated(template, customers: 500, seed: 8)
+        let truth = try #require(fixture.truth)
+        let output = try fixture.run(.personas)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(Analyzer.json(output).utf8)) as? [String: Any])
+        let index = try #require(object["index"] as? [String: Any])
+        // The generator's noise is the only track, page or screen traffic no rule selects.
+        #expect(index["unclassified_interactions"] as? Int == truth.noiseEvents)
+        let other = try #require(index["not_journey_events"] as? [String: Int])
+        #expect(other["identify"] == truth.eventsByType["identify"])
+        #expect(other.values.reduce(0, +) == truth.unclassifiedEvents - truth.noiseEvents)
+        #expect((other["feedback"] ?? 0) > 0)
+        #expect(index["unclassified"] as? Int == truth.unclassifiedEvents)
+        let listed = try #require(index["top_unclassified"] as? [[String: Any]])
+        #expect(!listed.isEmpty)
+        #expect(listed.allSatisfy { ["track", "page", "screen"].contains($0["type"] as? String ?? "") }, "\(listed.map { $0["type"] ?? "" })")
+
+        let report = try JourneyReport(index: fixture.index, base: AnalysisQuery(kind: .funnel, journey: fixture.journey.id))
+        let line = try #require(report.headlines.first { $0.contains("fall on the map") })
+        let interactions = Double(fixture.index.summary.classified + truth.noiseEvents)
+        #expect(line.hasPrefix("\(Self.percent(Double(fixture.index.summary.classified) / interactions)) of journey events fall on the map"), "\(line)")
+        #expect(!line.contains("most frequent other event is feedback") && !line.contains("most frequent other event is identify"), "\(line)")
+        #expect(line.contains("\(other["identify"] ?? -1) identify"), "\(line)")
+    }
 }
+

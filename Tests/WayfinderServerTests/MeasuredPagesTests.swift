@@ -1,3 +1,4 @@
+import CustomerData
 import Foundation
 import HTTPTypes
 import JourneyAnalytics
@@ -81,4 +82,24 @@ struct MeasuredPagesTests {
             #expect(asked.status == 200, "\(asked)")
         }
     }
+
+    @Test("the report page lists only track, page and screen events as events the map does not describe, with identify calls and survey answers counted apart")
+    func undescribedEvents() async throws {
+        let harness = try await APIHarness()
+        let data = try DemoData(into: harness.store, customers: 300)
+        try await harness.test { client in
+            let viewer = try await client.signIn("viewer@example.com")
+            let report = try await client.call(.get, "/w/shop/maps/\(harness.mapID)/report", as: viewer)
+            #expect(report.status == 200)
+            let start = try #require(report.text.range(of: "<h2>Events the map does not describe</h2>"))
+            let end = try #require(report.text.range(of: "</section>", range: start.upperBound..<report.text.endIndex))
+            let table = String(report.text[start.lowerBound..<end.lowerBound])
+            let types = table.components(separatedBy: "<tr><td>").dropFirst().map { $0.prefix { $0 != "<" } }
+            #expect(!types.isEmpty && types.allSatisfy { ["track", "page", "screen"].contains(String($0)) }, "\(types)")
+            let identify = try #require(data.truth.eventsByType["identify"])
+            #expect(table.contains("\(ChartFormat.count(data.truth.noiseEvents)) track, page and screen events no touchpoint"), "\(table.prefix(400))")
+            #expect(table.contains("\(identify) identify"), "\(table.prefix(600))")
+        }
+    }
 }
+

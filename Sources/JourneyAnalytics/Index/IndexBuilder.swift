@@ -79,6 +79,8 @@ public struct IndexBuilder: Sendable {
 
     /// Unclassified names listed in the summary.
     static let unclassifiedListed = 20
+    /// The event types that are steps of a journey: what a touchpoint could describe.
+    static let interactionTypes: Set<String> = ["track", "page", "screen"]
     /// The touchpoint value of an unclassified event kept to count off-map events.
     static let offMap: UInt16 = 0xFFFE
 
@@ -308,12 +310,19 @@ public struct IndexBuilder: Sendable {
 
     private func summarize(_ chunks: [Chunk], layout: Layout, customers: Int, seconds: Double) -> IndexSummary {
         var keys: [String: IndexSummary.Unclassified] = [:]
-        var events = 0, unclassified = 0
+        var events = 0, unclassified = 0, interactions = 0
+        var notJourney: [String: Int] = [:]
         for chunk in chunks {
             events += chunk.events
             for key in chunk.keys {
                 unclassified += key.unclassified
                 guard key.unclassified > 0 else { continue }
+                // Identify, alias, group and survey answers are no steps a touchpoint could describe.
+                guard Self.interactionTypes.contains(key.type) else {
+                    notJourney[key.type, default: 0] += key.unclassified
+                    continue
+                }
+                interactions += key.unclassified
                 let id = key.type + "\u{1F}" + key.name + "\u{1F}" + key.channel
                 keys[id, default: IndexSummary.Unclassified(type: key.type, name: key.name, channel: key.channel, events: 0)].events += key.unclassified
             }
@@ -324,7 +333,8 @@ public struct IndexBuilder: Sendable {
         var withEvents = 0
         for customer in 0..<customers where layout.offsets[customer + 1] > layout.offsets[customer] { withEvents += 1 }
         return IndexSummary(
-            events: events, classified: events - unclassified, unclassified: unclassified, customers: customers, customersWithEvents: withEvents,
+            events: events, classified: events - unclassified, unclassified: unclassified, unclassifiedInteractions: interactions,
+            notJourneyEvents: notJourney, customers: customers, customersWithEvents: withEvents,
             touchpointEvents: Dictionary(zip(journey.touchpoints.map(\.id), perTouchpoint), uniquingKeysWith: +),
             topUnclassified: Array(top.prefix(Self.unclassifiedListed)), seconds: seconds)
     }

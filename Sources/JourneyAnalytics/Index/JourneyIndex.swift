@@ -139,21 +139,26 @@ public struct IndexSummary: Sendable, Codable, Equatable {
     public var events: Int
     /// Events classified into a touchpoint.
     public var classified: Int
-    /// Events no touchpoint's rule selects.
+    /// Events no touchpoint's rule selects, of every type.
     public var unclassified: Int
+    /// Of those, the track, page and screen events: steps of a journey that no touchpoint describes.
+    public var unclassifiedInteractions: Int
+    /// The other unclassified events by type (identify, alias, group, feedback): not journey events.
+    public var notJourneyEvents: [String: Int]
     /// Stitched customers.
     public var customers: Int
     /// Customers with at least one classified event.
     public var customersWithEvents: Int
     /// Classified events per touchpoint id.
     public var touchpointEvents: [String: Int]
-    /// The most frequent unclassified (type, name, channel) keys, most frequent first.
+    /// The most frequent unclassified track, page and screen (type, name, channel) keys, most frequent first.
     public var topUnclassified: [Unclassified]
     /// Seconds the build took.
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
         case events, classified, unclassified, customers, seconds
+        case unclassifiedInteractions = "unclassified_interactions", notJourneyEvents = "not_journey_events"
         case customersWithEvents = "customers_with_events", touchpointEvents = "touchpoint_events", topUnclassified = "top_unclassified"
     }
 }

@@ -86,10 +86,19 @@ public struct JourneyReport: Sendable {
         if personas.customers > 0 {
             lines.append("Personas describe \(Self.percent(Double(personas.matched) / Double(personas.customers))) of customers; \(unmatched) match none.")
         }
-        if summary.events > 0 {
-            lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map; the most frequent other event is \(summary.topUnclassified.first.map { "\($0.type) '\($0.name)'" } ?? "none").")
+        let journeyEvents = summary.classified + summary.unclassifiedInteractions
+        if journeyEvents > 0 {
+            let other = summary.topUnclassified.first.map { "the most frequent other event is \($0.type) '\($0.name)'" } ?? "no other journey event"
+            lines.append("\(Self.percent(Double(summary.classified) / Double(journeyEvents))) of journey events fall on the map; \(other)\(Self.notJourney(summary).map { "; \($0)" } ?? "").")
         }
         return lines
+    }
+
+    /// "412 identify, 213 feedback events are not journey events", or nil when there are none.
+    public static func notJourney(_ summary: IndexSummary) -> String? {
+        let counts = summary.notJourneyEvents.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        guard !counts.isEmpty else { return nil }
+        return counts.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + " events are not journey events"
     }
 
     /// The goal's name on the map: its touchpoint's or stage's, or the last stage's when the map names none.

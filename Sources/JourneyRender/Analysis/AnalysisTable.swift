@@ -118,10 +118,11 @@ public enum AnalysisTable {
             out += title + "\n" + aligned(table) + "\n"
         }
         let summary = output.index
-        out += "\(summary.classified) of \(summary.events) events classified; \(summary.unclassified) unclassified"
-        if let top = summary.topUnclassified.first(where: { $0.type != "identify" }) {
-            out += " (most frequent: \(top.type) '\(top.name)', \(top.events)); see --format json for the list"
+        out += "\(summary.classified) of \(summary.events) events classified; \(summary.unclassifiedInteractions) track, page and screen events no touchpoint describes"
+        if let top = summary.topUnclassified.first {
+            out += " (most frequent: \(top.type) '\(top.name)', \(top.events); see --format json for the list)"
         }
+        if let other = JourneyReport.notJourney(summary) { out += "; \(other)" }
         return out + "\n"
     }
 

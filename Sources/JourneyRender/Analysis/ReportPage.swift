@@ -196,8 +196,13 @@ public enum ReportPage {
     }
 
     static func unclassifiedTable(_ summary: IndexSummary) -> String {
-        guard !summary.topUnclassified.isEmpty else { return "" }
-        var html = "<section class=\"table\">\n<h2>Events the map does not describe</h2>\n<p>\(ChartFormat.count(summary.unclassified)) events no touchpoint's rule selects. Frequent ones may deserve a touchpoint.</p>\n<table>\n<thead><tr><th>type</th><th>name</th><th>channel</th><th>events</th></tr></thead>\n<tbody>\n"
+        guard !summary.topUnclassified.isEmpty || !summary.notJourneyEvents.isEmpty else { return "" }
+        var html = "<section class=\"table\">\n<h2>Events the map does not describe</h2>\n<p>\(ChartFormat.count(summary.unclassifiedInteractions)) track, page and screen events no touchpoint's rule selects. Frequent ones may deserve a touchpoint.</p>\n"
+        if let other = JourneyReport.notJourney(summary) {
+            html += "<p class=\"not-journey\">\(XML.escape(other.prefix(1).uppercased() + other.dropFirst())): identify, alias and group calls and survey answers are no steps of a journey.</p>\n"
+        }
+        guard !summary.topUnclassified.isEmpty else { return html + "</section>\n" }
+        html += "<table>\n<thead><tr><th>type</th><th>name</th><th>channel</th><th>events</th></tr></thead>\n<tbody>\n"
         for row in summary.topUnclassified.prefix(10) {
             html += "<tr><td>\(XML.escape(row.type))</td><td>\(XML.escape(row.name))</td><td>\(XML.escape(row.channel))</td><td class=\"n\">\(ChartFormat.count(row.events))</td></tr>\n"
         }
