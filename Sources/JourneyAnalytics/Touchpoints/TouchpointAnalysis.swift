@@ -1,5 +1,6 @@
 /// Live numbers for each touchpoint of the map: visitors, events, and how many visitors went on
-/// to reach the goal (at or after their first visit), so the map itself can show them.
+/// to reach the goal (at or after their first visit), so the map itself can show them; the same
+/// numbers `wayfinder analyze touchpoints` and `{"kind": "touchpoints"}` give.
 public enum TouchpointAnalysis {
     /// Counts per touchpoint for `query`'s selection.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> TouchpointResult {

@@ -55,6 +55,13 @@ public enum AnalysisTable {
                      row.onMap ? "yes" : "no"]
                 })))
         }
+        if let touchpoints = output.touchpoints {
+            tables.append(("Touchpoints (visitors, and the share of them who reach the goal afterwards)", Table(
+                header: ["touchpoint", "stage", "visitors", "events", "converted", "conversion"],
+                rows: touchpoints.touchpoints.map { row in
+                    [row.id, row.stage, String(row.visitors), String(row.events), String(row.converted), percent(row.conversion)]
+                })))
+        }
         if let emotions = output.emotions {
             func rows(_ items: [EmotionsResult.Row]) -> [[String]] {
                 items.map { row in
