@@ -142,6 +142,7 @@ let package = Package(
         .testTarget(
             name: "JourneyAnalyticsTests",
             dependencies: ["JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,6 +19,7 @@ public enum Analyzer {
             output.variants = paths.variants
             output.sankey = paths.sankey
         case .personas: output.personas = try PersonaCoverage.run(query, on: index)
+        case .touchpoints: output.touchpoints = try TouchpointAnalysis.run(query, on: index)
         case .compare: output.compare = try CompareAnalysis.run(query, on: index)
         case .emotions: output.emotions = try EmotionsAnalysis.run(query, on: index)
         case .friction: output.friction = try FrictionAnalysis.run(query, on: index)
@@ -83,6 +84,8 @@ public struct AnalysisOutput: Codable, Sendable {
     public var sankey: PathsResult.Sankey?
     /// Persona coverage.
     public var personas: PersonaCoverageResult?
+    /// The live numbers of each touchpoint, as the map shows them.
+    public var touchpoints: TouchpointResult?
     /// Measured and designed emotion.
     public var emotions: EmotionsResult?
     /// Two sides of an analysis and their differences.

@@ -28,29 +28,25 @@ public final class RunningWayfinder {
         let bytes = Mutex<(output: Data, error: Data)>((Data(), Data()))
     }
 
-    private let process = Process()
-    private let outputPipe = Pipe(), errorPipe = Pipe()
+    private let process: ChildProcess
     private let collected = Collected()
+    /// How the process ended, once it has been waited for.
+    private let ending = Mutex<ChildProcess.Ending?>(nil)
     /// Reader threads that end at end of file, after the process has closed its side.
     private let readers = DispatchGroup()
 
     /// Starts `wayfinder arguments` in `directory`, with `environment` added to this process's;
     /// with `openFiles`, under that open-file limit (`ulimit -n`), soft and hard.
     public init(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil) throws {
-        let executable = try WayfinderProcess.executableURL()
+        let executable = try WayfinderProcess.executableURL().path
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let openFiles {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", executable.path] + arguments
+            process = try ChildProcess("/bin/sh", ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", executable] + arguments,
+                                       environment: variables, directory: directory)
         } else {
-            process.executableURL = executable
-            process.arguments = arguments
+            process = try ChildProcess(executable, arguments, environment: variables, directory: directory)
         }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
-        try process.run()
-        for (handle, stream) in [(outputPipe.fileHandleForReading, Stream.output), (errorPipe.fileHandleForReading, .error)] {
+        for (handle, stream) in [(process.output, Stream.output), (process.error, .error)] {
             let collected = self.collected
             readers.enter()
             Thread.detachNewThread { [readers] in
@@ -63,7 +59,10 @@ public final class RunningWayfinder {
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if ending.withLock({ $0 == nil }) {
+            process.send(SIGKILL)
+            _ = process.wait()
+        }
     }
 
     /// What it has written to `stream` so far.
@@ -76,7 +75,7 @@ public final class RunningWayfinder {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if self.text(stream).contains(text) { return true }
-            if !process.isRunning { return self.text(stream).contains(text) }
+            if !isRunning { return self.text(stream).contains(text) }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return false
@@ -85,12 +84,18 @@ public final class RunningWayfinder {
     /// Sends `signal`, waits (at most `seconds`, then kills it) for the process to end, and
     /// returns how it ended with all it wrote.
     public func stop(_ signal: Int32 = SIGTERM, seconds: Double = 60) -> Ending {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if isRunning { process.send(signal) }
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        while isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if isRunning { process.send(SIGKILL) }
+        let ended = ending.withLock { ended in
+            if ended == nil { ended = process.wait() }
+            return ended!
+        }
         _ = readers.wait(timeout: .now() + 10)
-        return Ending(status: process.terminationStatus, exited: process.terminationReason == .exit, output: text(.output), error: text(.error))
+        return Ending(status: ended.status, exited: !ended.signalled, output: text(.output), error: text(.error))
     }
+
+    /// Whether the process is still running.
+    private var isRunning: Bool { ending.withLock { $0 == nil } && process.isRunning }
 }

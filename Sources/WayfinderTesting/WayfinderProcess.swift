@@ -55,38 +55,23 @@ public enum WayfinderProcess {
     public static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
     ) async throws -> Output {
-        let process = Process()
-        process.executableURL = try executableURL()
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true) }
         var variables = ProcessInfo.processInfo.environment
         variables["NO_COLOR"] = "1"
         variables["TERM"] = "dumb"
         variables.merge(environment) { _, new in new }
-        process.environment = variables
-
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-
-        let exited = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in
-            exited.continuation.yield()
-            exited.continuation.finish()
-        }
-        // `run()` closes the parent's write ends, so the reads below end when the child exits.
-        try process.run()
-
-        async let out = drain(outPipe.fileHandleForReading)
-        async let err = drain(errPipe.fileHandleForReading)
+        let child = try ChildProcess(try executableURL().path, arguments, environment: variables, directory: directory)
+        async let out = drain(child.output)
+        async let err = drain(child.error)
         let (stdout, stderr) = await (out, err)
-        for await _ in exited.stream {}
+        // Waiting blocks a thread: a dispatch thread, not one of the Swift concurrency pool.
+        let ending = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: child.wait()) }
+        }
         return Output(
-            status: process.terminationStatus + (process.terminationReason == .uncaughtSignal ? 128 : 0),
+            status: ending.status + (ending.signalled ? 128 : 0),
             stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self),
-            wasSignalled: process.terminationReason == .uncaughtSignal)
+            wasSignalled: ending.signalled)
     }
 
     /// Reads a pipe to its end on a dispatch thread, keeping the blocking read off the Swift concurrency pool.

@@ -237,7 +237,7 @@ struct ScenarioGeneratorTests {
             funnel[customer.persona ?? "none"] = steps
             for index in visited {
                 visitors[index] += 1
-                if furthest <= stageOf[index] { left[index] += 1 }
+                if furthest <= stageOf[index], goals == 0 { left[index] += 1 }
             }
             if goals > 0 { converted += 1 }
             if goals > 1 { repeats += 1 }

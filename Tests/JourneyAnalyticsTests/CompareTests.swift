@@ -62,8 +62,8 @@ struct CompareTests {
         #expect(MeanEstimate.welch(MeanEstimate([1, 1]), MeanEstimate([2, 2])) == nil)
     }
 
-    @Test("conformance, friction and emotions compare side by side with the analyses run alone", arguments: [
-        AnalysisQuery.Kind.conformance, .friction, .emotions,
+    @Test("conformance, friction, emotions and touchpoints compare side by side with the analyses run alone", arguments: [
+        AnalysisQuery.Kind.conformance, .friction, .emotions, .touchpoints,
     ])
     func otherKinds(_ kind: AnalysisQuery.Kind) throws {
         let directory = try TemporaryDirectory()
@@ -102,6 +102,13 @@ struct CompareTests {
             #expect(row.beforeCount == one.converted && row.afterCount == two.converted && row.afterTotal == two.customers)
             for finding in one.findings.prefix(5) {
                 #expect(result.differences.contains { $0.beforeCount == finding.affected && $0.beforeTotal == finding.exposed && $0.metric.hasPrefix(finding.kind.rawValue) })
+            }
+        case .touchpoints:
+            let one = try #require(january.touchpoints), two = try #require(february.touchpoints)
+            #expect(result.before.touchpoints == one && result.after.touchpoints == two)
+            for (rowOne, rowTwo) in zip(one.touchpoints, two.touchpoints) where rowOne.visitors > 0 {
+                let row = try #require(result.differences.first { $0.metric == "\(rowOne.id) visitors reaching the goal" })
+                #expect(row.beforeCount == rowOne.converted && row.beforeTotal == rowOne.visitors && row.afterTotal == rowTwo.visitors)
             }
         default:
             #expect(result.before.emotions == january.emotions && result.after.emotions == february.emotions)

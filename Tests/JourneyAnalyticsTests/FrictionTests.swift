@@ -35,6 +35,40 @@ struct FrictionTests {
         #expect(friction.converted == truth.goal.customers)
     }
 
+    @Test("with the goal before the last stage, the planted friction points rank first, and no customer who reached the goal leaves or is a lost conversion")
+    func goalBeforeLastStage() throws {
+        let fixture = try StoreFixture.generated(fixture: "goal-before-last-stage", customers: 3_000, seed: 13)
+        let truth = try #require(fixture.truth)
+        let stages = fixture.journey.stages.map(\.id)
+        let goalStage = try #require(stages.firstIndex { $0 == truth.goal.stage })
+        #expect(goalStage < stages.count - 1, "the goal sits before the last stage")
+        #expect(truth.friction.count == 2 && truth.friction.allSatisfy { $0.stage != truth.goal.stage }, "planted away from the goal's stage")
+        // Customers who reached the goal and went no further exist: those whose furthest stage is the goal's.
+        let journeys = ExportedJourney.all(fixture.index)
+        let stageOf = Dictionary(uniqueKeysWithValues: fixture.journey.touchpoints.map { ($0.id, stages.firstIndex(of: $0.stage)!) })
+        let stoppedAtGoal = journeys.filter { $0.touchpoints.contains(truth.goal.touchpoint ?? "") && $0.touchpoints.map { stageOf[$0]! }.max() == goalStage }
+        #expect(stoppedAtGoal.count > 200)
+
+        let friction = try #require(try fixture.run(.friction).friction)
+        let top = friction.findings.prefix(2).map { "\($0.kind.rawValue) \($0.touchpoint ?? "\($0.from ?? "")>\($0.to ?? "")")" }
+        #expect(Set(top) == Set(truth.friction.map { "drop_off \($0.touchpoint)" }), "ranked first: \(friction.findings.prefix(4).map { ($0.kind, $0.touchpoint, $0.conversionsLost) })")
+        let dropOffs = friction.findings.filter { $0.kind == .dropOff }
+        for finding in dropOffs {
+            let counts = try #require(truth.touchpoints[finding.touchpoint ?? ""])
+            #expect(finding.exposed == counts.realised.visitors && finding.affected == counts.realised.left, "\(finding.touchpoint ?? "")")
+            #expect(finding.conversion == 0, "\(finding.touchpoint ?? ""): a customer who reached the goal does not leave")
+        }
+        // The goal's stage: its other touchpoints' leavers are the visitors who stopped there without converting.
+        for touchpoint in fixture.journey.touchpoints where touchpoint.stage == truth.goal.stage && touchpoint.id != truth.goal.touchpoint {
+            let left = journeys.filter { journey in
+                journey.touchpoints.contains(touchpoint.id) && !journey.touchpoints.contains(truth.goal.touchpoint ?? "")
+                    && journey.touchpoints.map { stageOf[$0]! }.max()! <= goalStage
+            }.count
+            #expect(truth.touchpoints[touchpoint.id]?.realised.left == left, "\(touchpoint.id)")
+            if let finding = dropOffs.first(where: { $0.touchpoint == touchpoint.id }) { #expect(finding.affected == left) }
+        }
+    }
+
     @Test("every finding's counts equal a plain recomputation from the exported events", arguments: [
         (WorkspaceTemplate.retail, "all"), (.retail, "range"), (.retail, "channels"), (.saas, "all"), (.healthcare, "range"),
     ])

@@ -227,7 +227,7 @@ struct FunnelTests {
         ], in: directory)
         let result = try Self.funnel(index)
         #expect(result.steps.map(\.customers) == [1, 0, 0])
-        #expect(result.conversion == 0)
+        #expect(result.reachedLast == 0)
         #expect(index.summary.unclassified == 2)
         #expect(index.summary.topUnclassified.first?.name == "Café visité ☕")
         #expect(index.summary.customers == 2 && index.summary.customersWithEvents == 1)
@@ -235,7 +235,7 @@ struct FunnelTests {
         let empty = try TinyJourney.index([], in: TemporaryDirectory())
         let none = try Self.funnel(empty)
         #expect(none.steps.map(\.customers) == [0, 0, 0])
-        #expect(none.customers == 0 && none.conversion == nil && none.steps[1].conversion == nil)
+        #expect(none.customers == 0 && none.reachedLast == nil && none.steps[1].fromPrevious == nil)
     }
 
     @Test("breakdown by persona and filters by channel and date, with and without step times")

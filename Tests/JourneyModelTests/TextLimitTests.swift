@@ -111,7 +111,7 @@ struct TextLimitTests {
         for object in FormatSchema.objects {
             for field in object.fields {
                 switch field.type {
-                case .identifier, .list(.identifier), .enumeration, .integer, .number: continue
+                case .identifier, .list(.identifier), .enumeration, .integer, .number, .date: continue
                 case .list(.object(let name)) where !["PainPoint", "Opportunity"].contains(name): continue
                 case .object: continue
                 default: fields.insert("\(object.name).\(field.key)")

@@ -170,11 +170,11 @@ struct ChartTests {
         }
         #expect(inspector.texts.contains("60.0% of first"))
         #expect(inspector.texts.contains("0.0% of first"))
-        #expect(inspector.texts.contains { $0.hasPrefix("41.7% converted · 350 dropped off") })
-        #expect(inspector.texts.contains { $0.hasPrefix("0.0% converted · 250 dropped off") })
+        #expect(inspector.texts.contains { $0.hasPrefix("41.7% went on · 350 dropped off") })
+        #expect(inspector.texts.contains { $0.hasPrefix("0.0% went on · 250 dropped off") })
     }
 
-    @Test("A single step, an all-zero funnel and a given conversion render")
+    @Test("A single step, an all-zero funnel and a given share from the previous step render")
     func funnelEdges() {
         let single = inspect(FunnelChart(steps: [.init(label: "only", customers: 5)]).svg())
         #expect(elements(single, "rect", class: "bar").count == 1)
@@ -182,8 +182,8 @@ struct ChartTests {
         let inspector = inspect(zero)
         #expect(elements(inspector, "rect", class: "bar").allSatisfy { number($0, "width") == 0 })
         #expect(inspector.texts.contains { $0.hasPrefix("no customers at the previous step") })
-        let given = inspect(FunnelChart(steps: [.init(label: "a", customers: 10), .init(label: "b", customers: 4, conversion: 0.5, medianTime: "2.1 d")]).svg())
-        #expect(given.texts.contains("50.0% converted · 6 dropped off · median 2.1 d to this step"))
+        let given = inspect(FunnelChart(steps: [.init(label: "a", customers: 10), .init(label: "b", customers: 4, fromPrevious: 0.5, medianTime: "2.1 d")]).svg())
+        #expect(given.texts.contains("50.0% went on · 6 dropped off · median 2.1 d to this step"))
     }
 
     // MARK: Sankey

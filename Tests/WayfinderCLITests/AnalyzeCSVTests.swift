@@ -27,7 +27,7 @@ struct AnalyzeCSVTests {
 
     static let funnelColumns = [
         Column(name: "step", key: "id"), Column(name: "name", key: "name"), Column(name: "customers", key: "customers"),
-        Column(name: "from_previous_ratio", key: "conversion"), Column(name: "from_first_ratio", key: "overall"),
+        Column(name: "from_previous_ratio", key: "from_previous"), Column(name: "from_first_ratio", key: "overall"),
         Column(name: "drop_off_customers", key: "drop_off"), Column(name: "median_seconds", key: "median_seconds"),
         Column(name: "p90_seconds", key: "p90_seconds"),
     ]
@@ -79,6 +79,10 @@ struct AnalyzeCSVTests {
                 Column(name: "persona", key: "id"), Column(name: "customers", key: "customers"), Column(name: "share_ratio", key: "share"),
                 Column(name: "with_events", key: "with_events"), Column(name: "converted", key: "converted"),
                 Column(name: "conversion_ratio", key: "conversion"), Column(name: "on_map", key: "on_map"),
+            ]),
+            Analysis(arguments: ["touchpoints"], lists: [("touchpoints.touchpoints", [:])], columns: [
+                Column(name: "touchpoint", key: "id"), Column(name: "stage", key: "stage"), Column(name: "visitors", key: "visitors"),
+                Column(name: "events", key: "events"), Column(name: "converted", key: "converted"), Column(name: "conversion_ratio", key: "conversion"),
             ]),
         ]
     }

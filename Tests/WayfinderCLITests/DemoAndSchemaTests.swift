@@ -61,13 +61,22 @@ struct DemoAndSchemaTests {
             let stored = try await wayfinder("customers", "--db", "wayfinder-demo/wayfinder.db", "--format", "json", "--limit", "1", in: directory)
             let page = try #require(try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])
             #expect(numbers(inLineStarting: "Data: ") == [events, customers, events, page["total"] as? Int ?? -1, 0])
-            // "• Conversion: P% of the N customers who reached Awareness went on to Advocacy within 30 days."
+            // "• Conversion: P% of the N customers reached the goal, NAME (C customers)." with the planted goal customers,
+            // and "• Reached Advocacy: P% of the N customers who reached Awareness …" with the planted funnel.
+            let goal = try #require(truth["goal"] as? [String: Any])
+            let converted = try #require(goal["customers"] as? Int)
+            let goalName = try #require(touchpoints.first { $0["id"] as? String == goal["touchpoint"] as? String }?["name"] as? String)
+            func percentText(_ part: Int, _ whole: Int) -> String {
+                let percent = (Double(part) / Double(whole) * 1000).rounded() / 10
+                return percent == percent.rounded() ? String(Int(percent)) : String(percent)
+            }
+            let conversion = try #require(output.stdoutLines.first { $0.contains("Conversion: ") })
+            #expect(conversion.hasSuffix("Conversion: \(percentText(converted, customers))% of the \(customers) customers reached the goal, \(goalName) (\(converted) customers)."),
+                    "\(conversion) against the planted \(converted)/\(customers)")
             let steps = try #require((truth["funnel"] as? [String: Any])?["steps"] as? [[String: Any]])
             let first = try #require(steps.first?["customers"] as? Int), last = try #require(steps.last?["customers"] as? Int)
-            let conversion = try #require(output.stdoutLines.first { $0.contains("Conversion: ") })
-            let percent = (Double(last) / Double(first) * 1000).rounded() / 10
-            let percentText = percent == percent.rounded() ? String(Int(percent)) : String(percent)
-            #expect(conversion.contains("Conversion: \(percentText)% of the \(first) customers"), "\(conversion) against the planted \(last)/\(first)")
+            let reached = try #require(output.stdoutLines.first { $0.contains("Reached Advocacy: ") })
+            #expect(reached.contains("Reached Advocacy: \(percentText(last, first))% of the \(first) customers who reached Awareness"), "\(reached) against the planted \(last)/\(first)")
             // "• Top friction point: N customers leave at NAME (…)": a planted friction point, with its planted leavers.
             let friction = try #require(output.stdoutLines.first { $0.contains("Top friction point: ") })
             let planted = try #require(truth["friction"] as? [[String: Any]]).compactMap { point -> (name: String, left: Int)? in

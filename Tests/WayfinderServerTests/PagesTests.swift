@@ -19,7 +19,7 @@ struct PagesTests {
         let map = try #require(template.journeys.first)
         let mapView = MapView(map: map, workspace: template, version: 3, updated: nil, reportLink: "/w/retail/maps/x/report", report: nil)
         for page in [pages.signIn(SignInView(), frame: frame), pages.map(mapView, frame: frame),
-                     pages.persona(PersonaView(persona: template.personas[0], coverage: nil), frame: frame),
+                     pages.persona(PersonaView(persona: template.personas[0], coverage: []), frame: frame),
                      pages.shared(SharedView(map: mapView, expires: "2026-12-31", reportLink: nil), frame: frame),
                      pages.error(ErrorView(heading: "Not found", message: "No such map."), frame: frame)] {
             #expect(page.hasPrefix("<!DOCTYPE html>"))
@@ -54,7 +54,7 @@ struct PagesTests {
         let home = pages.home(try await HomeView.load(store, workspace: "retail", base: "/w/retail"), frame: frame)
         let stored = try await store.map(workspace: "retail", id: workspace.journeys[0].id, version: nil)
         let map = pages.map(MapView(map: stored.map, workspace: workspace, version: stored.version.number, updated: nil, reportLink: "r", report: nil), frame: frame)
-        let persona = pages.persona(PersonaView(persona: workspace.personas[0], coverage: nil), frame: frame)
+        let persona = pages.persona(PersonaView(persona: workspace.personas[0], coverage: []), frame: frame)
         for page in [home, map, persona] {
             #expect(!page.contains("<script>"), "an unescaped script tag")
             #expect(!page.contains("'; DROP TABLE events") || page.contains("&#39;; DROP TABLE events") || page.contains("&#x27;; DROP TABLE events"))

@@ -10,7 +10,8 @@ Usage: python3 check_truth.py TRUTH_JSON FUNNEL_JSON PERSONAS_JSON
 - the index's unclassified events equal `unclassified_events`;
 - with --friction, the planted friction touchpoints are the top findings of
   `wayfinder analyze friction --format json`, as drop-offs whose visitors and leavers equal the
-  truth's, and the drop-off baseline without them equals the truth's baseline.
+  truth's (leavers never reached the goal; docs/analytics.md, "Definitions"), and the drop-off
+  baseline without them equals the truth's baseline.
 """
 
 import sys

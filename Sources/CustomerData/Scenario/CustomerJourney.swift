@@ -36,6 +36,8 @@ struct CustomerJourney {
     static let minute: Int64 = 60_000, hour: Int64 = 3_600_000, day: Int64 = 86_400_000
     /// Weights of one, two and three devices; of one, two and three visits a stage; of none, one and two before the goal.
     static let deviceWeights = [0.45, 0.4, 0.15], stageVisits = [0.5, 0.35, 0.15], goalStageVisits = [0.3, 0.45, 0.25]
+    /// The probability that a customer who reached the goal goes no further than the goal's stage.
+    static let leaveAfterGoal = 0.5
     /// The most any customer's events span, within the 30-day funnel window.
     static let maximumSpan: Int64 = 29 * day
 
@@ -109,7 +111,8 @@ struct CustomerJourney {
                 }
                 visit(goal, deviceCounter: &deviceCounter, keys: keys)
                 converted = true
-                if stage == stageCount - 1 { break }
+                // Many customers who reach the goal never come back for the stages after it.
+                if stage == stageCount - 1 || random.chance(Self.leaveAfterGoal) { break }
                 continue
             }
             if stage == stageCount - 1 || random.chance(drop[stage]) { break }

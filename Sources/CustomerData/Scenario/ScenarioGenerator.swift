@@ -6,7 +6,8 @@ import JourneyModel
 /// Customers get a persona (by weight, about 10% none) with traits that satisfy its rule, go stage
 /// by stage with drop-off, visit touchpoints on the channels their persona prefers, browse
 /// anonymously on one to three devices before identifying, answer surveys whose scores follow the
-/// experience, and leave far more often after the planted friction points. Every touchpoint event
+/// experience, and leave far more often after the planted friction points; half of those who reach
+/// the goal stop at its stage, the others go on to the stages after it. Every touchpoint event
 /// is synthesised from the touchpoint's match rule and checked with ``EventMatcher``.
 ///
 /// ```swift

@@ -98,7 +98,7 @@ struct ScenarioTally: Sendable {
         let furthest = trace.map(\.stage).max() ?? -1
         for touchpoint in visitedList {
             visitors[touchpoint] += 1
-            if furthest <= plan.stageOf[touchpoint] { left[touchpoint] += 1 }
+            if furthest <= plan.stageOf[touchpoint], customerGoalEvents == 0 { left[touchpoint] += 1 }
             visited[touchpoint] = false
         }
         if customerGoalEvents > 0 { goalCustomers += 1 }

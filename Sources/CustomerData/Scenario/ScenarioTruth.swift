@@ -4,9 +4,10 @@ import Foundation
 /// imports and analyses are checked against.
 ///
 /// Written as `truth.json` (keys sorted, so the same seed gives the same bytes). Counts follow the
-/// definitions in DESIGN.md: the funnel is the ordered stage funnel within ``windowDays``; a
-/// touchpoint's drop-off is the share of its visitors whose furthest stage is the touchpoint's own
-/// stage or an earlier one ("never reached a later stage").
+/// definitions in DESIGN.md and `docs/analytics.md`: the funnel is the ordered stage funnel within
+/// ``windowDays``; a touchpoint's drop-off is the share of its visitors who never reached the goal
+/// and whose furthest stage is the touchpoint's own stage or an earlier one ("left without
+/// converting and never reached a later stage").
 public struct ScenarioTruth: Codable, Sendable, Equatable {
     /// Customers reaching each step of an ordered funnel.
     public struct Funnel: Codable, Sendable, Equatable {
@@ -41,11 +42,11 @@ public struct ScenarioTruth: Codable, Sendable, Equatable {
         }
     }
 
-    /// Visitors of a touchpoint and how many of them never reached a later stage.
+    /// Visitors of a touchpoint and how many of them left there: never reached the goal nor a later stage.
     public struct DropOff: Codable, Sendable, Equatable {
         /// Customers who visited.
         public var visitors: Int
-        /// Visitors who never reached a later stage.
+        /// Visitors who never reached the goal nor a later stage.
         public var left: Int
         /// `left / visitors`, rounded to 4 decimals (0 without visitors).
         public var dropOff: Double

@@ -50,6 +50,11 @@ public enum CompareAnalysis {
                 rows.append(.rate("\(rowOne.id) conversion", rowOne.converted, rowOne.withEvents, rowTwo.converted, rowTwo.withEvents))
             }
         }
+        if let one = before.touchpoints, let two = after.touchpoints {
+            for (rowOne, rowTwo) in zip(one.touchpoints, two.touchpoints) {
+                rows.append(.rate("\(rowOne.id) visitors reaching the goal", rowOne.converted, rowOne.visitors, rowTwo.converted, rowTwo.visitors))
+            }
+        }
         if let one = before.variants, let two = after.variants {
             let countsOne = Dictionary(one.variants.map { ($0.path, $0.customers) }, uniquingKeysWith: +)
             let countsTwo = Dictionary(two.variants.map { ($0.path, $0.customers) }, uniquingKeysWith: +)
@@ -122,6 +127,8 @@ public struct CompareResult: Codable, Sendable {
         public var dfg: PathsResult.Graph?
         /// Persona coverage, when compared.
         public var personas: PersonaCoverageResult?
+        /// Touchpoints' live numbers, when compared.
+        public var touchpoints: TouchpointResult?
         /// Friction, when compared.
         public var friction: FrictionResult?
         /// Conformance, when compared.
@@ -135,6 +142,7 @@ public struct CompareResult: Codable, Sendable {
             variants = output.variants
             dfg = output.dfg
             personas = output.personas
+            touchpoints = output.touchpoints
             friction = output.friction
             conformance = output.conformance
             emotions = output.emotions

@@ -26,7 +26,7 @@ public enum ConformanceAnalysis {
     /// Runs conformance of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> ConformanceResult {
         try query.validate()
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         return try run(query.options, selection: selection)
     }
 

@@ -12,7 +12,7 @@ import JourneyModel
 public enum EmotionsAnalysis {
     /// Runs the emotions analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> EmotionsResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         let journey = index.journey
         let scale = FeedbackScale(journey.emotionScale)
         let scorer = SentimentScorer()

@@ -10,10 +10,11 @@ import JourneyStore
 /// every touchpoint or transition the kind looks at):
 ///
 /// - `drop_off`, per touchpoint that is not a goal touchpoint and not in the last stage: of its
-///   visitors, those whose furthest stage is the touchpoint's own stage or an earlier one (the
-///   definition of `truth.json`). Conversions lost = visitors × (rate − baseline) × downstream
-///   conversion, where downstream conversion is the conversion of all customers whose furthest
-///   stage is later than the touchpoint's: the extra leavers, had they gone on like those who did.
+///   visitors, those who never reached the goal and whose furthest stage is the touchpoint's own
+///   stage or an earlier one (the definition of `truth.json`); a customer who reached the goal
+///   never leaves. Conversions lost = visitors × (rate − baseline) × downstream conversion, where
+///   downstream conversion is the conversion of all customers who went on from the touchpoint's
+///   stage (reached the goal, or a later stage): the extra leavers, had they gone on like those who did.
 /// - `transition_drop_off`, per transition a→b (a ≠ b, b not a goal touchpoint): of the customers
 ///   whose first a→b came before their first goal event (or who never reached it), those who
 ///   never reached the goal. Conversions lost = customers × (rate − baseline), i.e. customers ×
@@ -50,7 +51,7 @@ public enum FrictionAnalysis {
     /// Runs the friction analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FrictionResult {
         try query.validate()
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         return try run(query.options, selection: selection)
     }
 
@@ -59,7 +60,7 @@ public enum FrictionAnalysis {
         let services = Set(options.serviceChannels)
         var service = [Bool](repeating: false, count: 256)
         for (number, name) in index.channelNames.enumerated() where number < 256 && services.contains(name) { service[number] = true }
-        let context = FrictionTally.Context(selection: selection, goal: Goal(index), service: service,
+        let context = FrictionTally.Context(selection: selection, goal: try Goal(index), service: service,
                                             repeatWindow: Options.milliseconds(days: options.repeatContactDays))
         let touchpoints = index.touchpointIDs.count, stages = index.stageIDs.count, examples = options.examples
         let partials = Parallel.map(index.customerCount) { customers -> FrictionTally in
@@ -147,7 +148,7 @@ struct FrictionReport {
             let downstream = downstreamConversion(after: stageOf[touchpoint])
             let rate = Double(left) / Double(visitors)
             let candidate = finding(.dropOff, touchpoint: touchpoint, customers: left, exposed: visitors, affected: left, baseline: dropBaseline,
-                                    rest: (dropLeft - left, dropVisitors - visitors), conversion: share(tally.leftConverted[touchpoint], left),
+                                    rest: (dropLeft - left, dropVisitors - visitors), conversion: left > 0 ? 0 : nil,
                                     baselineConversion: downstream, lost: Double(visitors) * (rate - dropBaseline) * (downstream ?? 0),
                                     examples: tally.leftExamples[touchpoint])
             if significant(candidate) { findings.append(candidate) }
@@ -262,13 +263,11 @@ struct FrictionReport {
             slowThresholdSeconds: threshold.map { Double($0) / 1000 }, minimumCustomers: options.minimumCustomers)
     }
 
-    /// Conversion of the customers whose furthest stage is later than `stage` (nil when there are none).
+    /// Conversion of the customers who went on from `stage`: those who reached the goal, and those
+    /// whose furthest stage is later (nil when there are none). Every converted customer went on.
     private func downstreamConversion(after stage: Int) -> Double? {
-        var reached = 0, converted = 0
-        for furthest in (stage + 1) ..< (tally.furthest.count / 2) {
-            reached += tally.furthest[furthest * 2] + tally.furthest[furthest * 2 + 1]
-            converted += tally.furthest[furthest * 2 + 1]
-        }
-        return share(converted, reached)
+        var wentOn = tally.converted
+        for furthest in (stage + 1) ..< (tally.furthest.count / 2) { wentOn += tally.furthest[furthest * 2] }
+        return share(tally.converted, wentOn)
     }
 }

@@ -7,7 +7,7 @@
 public struct FrictionResult: Codable, Sendable, Equatable {
     /// What kind of friction a finding is.
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        /// Visitors of a touchpoint who went no further than its stage.
+        /// Visitors of a touchpoint who never reached the goal and went no further than its stage.
         case dropOff = "drop_off"
         /// Customers who made a transition before converting and never reached the goal.
         case transitionDropOff = "transition_drop_off"

@@ -17,8 +17,8 @@ struct FrictionTally: Sendable {
 
     // drop_off, per touchpoint.
     var visitors: [Int]
+    /// Visitors who never reached the goal and whose furthest stage is the touchpoint's or earlier.
     var left: [Int]
-    var leftConverted: [Int]
     var leftExamples: [[Int]]
 
     // transition_drop_off, per transition between two different touchpoints made before converting.
@@ -81,7 +81,7 @@ struct FrictionTally: Sendable {
         let lists = [[Int]](repeating: [], count: touchpoints)
         let transitionLists = [[Int]](repeating: [], count: touchpoints * touchpoints)
         furthest = [Int](repeating: 0, count: max(1, stages) * 2)
-        visitors = perTouchpoint; left = perTouchpoint; leftConverted = perTouchpoint; leftExamples = lists
+        visitors = perTouchpoint; left = perTouchpoint; leftExamples = lists
         movers = perTransition; moversLeft = perTransition; moversLeftExamples = transitionLists
         leaving = perTouchpoint; leavingConverted = perTouchpoint; loopingFrom = perTouchpoint
         loopers = perTransition; loopersConverted = perTransition; loopExamples = transitionLists
@@ -140,13 +140,12 @@ struct FrictionTally: Sendable {
         converted += won
         furthest[furthestStage * 2 + won] += 1
 
-        // Visits: drop-off.
+        // Visits: drop-off. A customer who reached the goal never leaves.
         for touchpoint in trace where touchpointSeen[touchpoint] != customer {
             touchpointSeen[touchpoint] = customer
             visitors[touchpoint] += 1
-            if furthestStage <= Int(stageOf[touchpoint]) {
+            if !isConverted, furthestStage <= Int(stageOf[touchpoint]) {
                 left[touchpoint] += 1
-                leftConverted[touchpoint] += won
                 note(customer, in: &leftExamples[touchpoint])
             }
         }
@@ -267,7 +266,7 @@ struct FrictionTally: Sendable {
         customers += other.customers
         converted += other.converted
         add(&furthest, other.furthest)
-        add(&visitors, other.visitors); add(&left, other.left); add(&leftConverted, other.leftConverted)
+        add(&visitors, other.visitors); add(&left, other.left)
         append(&leftExamples, other.leftExamples)
         add(&movers, other.movers); add(&moversLeft, other.moversLeft); append(&moversLeftExamples, other.moversLeftExamples)
         add(&leaving, other.leaving); add(&leavingConverted, other.leavingConverted); add(&loopingFrom, other.loopingFrom)

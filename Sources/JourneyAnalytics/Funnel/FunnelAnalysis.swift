@@ -13,7 +13,7 @@ public enum FunnelAnalysis {
     /// Runs the funnel of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> FunnelResult {
         try query.validate()
-        let selection = try Selection(index: index, range: query.range, filters: query.filters, breakdown: query.breakdown)
+        let selection = try Selection(index: index, query: query, breakdown: true)
         return try run(query.options, selection: selection)
     }
 

@@ -1,4 +1,8 @@
 /// A funnel's counts: `{"funnel": {"steps": [{"id": "awareness", "customers": 1200}, …]}}` and more.
+///
+/// A funnel measures how far customers get through its steps; it says nothing about the map's
+/// goal, so none of its numbers is *conversion* (which means reaching the goal; see
+/// `docs/analytics.md`, "Definitions"): the last step's share of the first is ``reachedLast``.
 public struct FunnelResult: Codable, Sendable, Equatable {
     /// Whether steps are stages or touchpoints.
     public enum StepKind: String, Codable, Sendable {
@@ -14,7 +18,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         /// Customers who reached this step or beyond.
         public var customers: Int
         /// Share of the previous step's customers who reached this one (nil for the first step or when the previous had none).
-        public var conversion: Double?
+        public var fromPrevious: Double?
         /// Share of the first step's customers who reached this one.
         public var overall: Double?
         /// Customers of the previous step who did not reach this one.
@@ -25,8 +29,8 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         public var p90Seconds: Double?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, customers, conversion, overall
-            case dropOff = "drop_off", medianSeconds = "median_seconds", p90Seconds = "p90_seconds"
+            case id, name, customers, overall
+            case fromPrevious = "from_previous", dropOff = "drop_off", medianSeconds = "median_seconds", p90Seconds = "p90_seconds"
         }
     }
 
@@ -48,16 +52,16 @@ public struct FunnelResult: Codable, Sendable, Equatable {
     public var windowDays: Double
     /// Customers with at least one counted event.
     public var customers: Int
-    /// Last step over first step.
-    public var conversion: Double?
+    /// Share of the first step's customers who reached the last step ("reached Advocacy"; not conversion).
+    public var reachedLast: Double?
     /// Median seconds from the first step to the furthest step reached, for customers reaching two or more.
     public var medianSecondsToFurthest: Double?
     /// The breakdown's groups, when the query has one.
     public var breakdown: [Group]?
 
     enum CodingKeys: String, CodingKey {
-        case steps, mode, customers, conversion, breakdown
-        case stepKind = "step_kind", windowDays = "window_days", medianSecondsToFurthest = "median_seconds_to_furthest"
+        case steps, mode, customers, breakdown
+        case reachedLast = "reached_last", stepKind = "step_kind", windowDays = "window_days", medianSecondsToFurthest = "median_seconds_to_furthest"
     }
 
     init(plan: FunnelAnalysis.Plan, options: Options, selection: Selection, partials: [FunnelAnalysis.Partial]) {
@@ -87,7 +91,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
                 let previous = step > 0 ? counts[step - 1] : nil
                 return Step(
                     id: plan.ids[step], name: plan.names[step], customers: counts[step],
-                    conversion: previous.flatMap { $0 > 0 ? Double(counts[step]) / Double($0) : nil },
+                    fromPrevious: previous.flatMap { $0 > 0 ? Double(counts[step]) / Double($0) : nil },
                     overall: counts[0] > 0 ? Double(counts[step]) / Double(counts[0]) : nil,
                     dropOff: previous.map { $0 - counts[step] } ?? 0, medianSeconds: timing.median, p90Seconds: timing.p90)
             }
@@ -98,7 +102,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         mode = options.mode
         windowDays = options.windowDays
         customers = considered
-        conversion = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
+        reachedLast = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
         medianSecondsToFurthest = timings.last?.median ?? nil
         breakdown = selection.groups == nil ? nil : (0..<groups).compactMap { group in
             let counts = cumulative(group)

@@ -8,14 +8,15 @@ extension FeedbackAnswers {
         var scores: [Double] = [], flags: [UInt8] = [], textEnds: [Int] = [], text: [UInt8] = []
         var metricNames: [String] = []
 
-        /// Reads the answers of the customers in `links`, each tied to the touchpoint it names when it names one.
-        init(from store: WorkspaceData, links: CustomerLinks, touchpointIDs: [String]) throws {
+        /// Reads the answers (given at or after `since`) of the customers in `links`, each tied to the
+        /// touchpoint it names when it names one.
+        init(from store: WorkspaceData, links: CustomerLinks, touchpointIDs: [String], since: Int64 = .min) throws {
             let lookup = TouchpointLookup(touchpointIDs)
             var metricBytes: [[UInt8]] = []
             var failure: IndexBuilder.Failure?
             try store.scanFeedback { answer in
                 let number = Int(answer.customer)
-                guard failure == nil, number >= 0, number < links.rootPosition.count, links.rootPosition[number] >= 0 else { return }
+                guard failure == nil, answer.timestamp >= since, number >= 0, number < links.rootPosition.count, links.rootPosition[number] >= 0 else { return }
                 var touchpoint = FeedbackAnswers.noTouchpoint, flag: UInt8 = 0
                 if let id = answer.touchpoint, let index = lookup.index(of: id) {
                     touchpoint = UInt16(index)

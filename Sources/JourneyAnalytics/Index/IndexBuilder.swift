@@ -13,6 +13,8 @@ public struct IndexRequest: Sendable, Equatable {
     public var propertyPaths: [String] = []
     /// Property filters evaluated per event (at most 8).
     public var propertyFilters: [FieldFilter] = []
+    /// Whether a future-state map is measured against all the data (`measure_future`; see ``Liveness``).
+    public var measureFuture = false
 
     /// Nothing beyond events.
     public init() {}
@@ -37,6 +39,7 @@ public struct IndexRequest: Sendable, Equatable {
         traitPaths = Self.unique(traits)
         propertyPaths = Self.unique(properties)
         propertyFilters = Self.unique(filters)
+        measureFuture = queries.contains { $0.options.measureFuture }
     }
 
     private static func unique<T: Hashable>(_ items: [T]) -> [T] {
@@ -49,6 +52,8 @@ public struct IndexRequest: Sendable, Equatable {
 /// customers' traits (which assign personas) and the survey answers read alongside (all cores,
 /// each taking the next part of the rows when done with one), then groups events by stitched
 /// customer, orders each customer's events by time and ties survey answers to touchpoints.
+/// Events and answers before the map's live day are left out, and a map that is not live is
+/// refused (``Liveness``).
 public struct IndexBuilder: Sendable {
     /// Why an index cannot be built.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -74,6 +79,8 @@ public struct IndexBuilder: Sendable {
 
     /// Unclassified names listed in the summary.
     static let unclassifiedListed = 20
+    /// The event types that are steps of a journey: what a touchpoint could describe.
+    static let interactionTypes: Set<String> = ["track", "page", "screen"]
     /// The touchpoint value of an unclassified event kept to count off-map events.
     static let offMap: UInt16 = 0xFFFE
 
@@ -97,8 +104,10 @@ public struct IndexBuilder: Sendable {
         guard request.propertyFilters.count <= 8 else {
             throw Failure(description: "at most 8 property filters can be applied at once (\(request.propertyFilters.count) given)")
         }
+        let liveness = Liveness(journey, measureFuture: request.measureFuture)
+        guard liveness.isMeasured else { throw Failure(description: Liveness.notLiveMessage(journey)) }
         let links = try store.customerLinks()
-        let (chunks, (personas, traits), answers) = try read(store, links: links, progress: progress)
+        let (chunks, (personas, traits), answers) = try read(store, links: links, since: liveness.from ?? .min, progress: progress)
         var layout = Layout(customers: links.roots.count, chunks: chunks)
         layout.orderByTime()
         let feedback = FeedbackAnswers(answers, layout: layout)
@@ -108,7 +117,7 @@ public struct IndexBuilder: Sendable {
             journey: journey, channelNames: layout.channelNames, personaIDs: workspace.personas.map(\.id), customers: links.roots,
             offsets: layout.offsets, timestamps: layout.timestamps, touchpoints: layout.touchpoints, channels: layout.channels,
             personas: personas, offMapEvents: layout.offMapEvents, traits: traits, properties: layout.propertyColumns(request.propertyPaths),
-            propertyFlags: layout.flags, propertyFilters: request.propertyFilters, feedback: feedback, summary: summary)
+            propertyFlags: layout.flags, propertyFilters: request.propertyFilters, feedback: feedback, summary: summary, liveness: liveness)
     }
 
     // MARK: Reading events
@@ -132,9 +141,9 @@ public struct IndexBuilder: Sendable {
         var events: Int, unclassified: Int
     }
 
-    /// Reads the events (in parts of the row ids), the customers' traits and the survey answers,
-    /// on ``threads`` threads that each take the next piece of work when done with one.
-    private func read(_ store: WorkspaceData, links: CustomerLinks, progress: (@Sendable (Int, Int) -> Void)?) throws
+    /// Reads the events (in parts of the row ids), the customers' traits and the survey answers
+    /// (those at or after `since`), on ``threads`` threads that each take the next piece of work when done with one.
+    private func read(_ store: WorkspaceData, links: CustomerLinks, since: Int64, progress: (@Sendable (Int, Int) -> Void)?) throws
         -> ([Chunk], ([UInt8], [String: ValueColumn]), FeedbackAnswers.Arrivals) {
         let ids = try store.eventIDRange()
         // Several parts a thread, so that a thread done early takes on more.
@@ -162,12 +171,12 @@ public struct IndexBuilder: Sendable {
                     let result = Result { try readTraits(store, links: links) }
                     customers.withLock { $0 = result }
                 case 1:
-                    let result = Result { try FeedbackAnswers.Arrivals(from: store, links: links, touchpointIDs: touchpointIDs) }
+                    let result = Result { try FeedbackAnswers.Arrivals(from: store, links: links, touchpointIDs: touchpointIDs, since: since) }
                     answers.withLock { $0 = result }
                 case 2 ..< ranges.count + 2:
                     let part = work - 2
                     let result = Result { () throws -> Chunk in
-                        try Self.scan(store, ids: ranges[part], links: links, journey: journey, request: request) { read in
+                        try Self.scan(store, ids: ranges[part], links: links, journey: journey, request: request, since: since) { read in
                             done.withLock { sum in
                                 sum += read
                                 progress?(sum, total)
@@ -185,7 +194,7 @@ public struct IndexBuilder: Sendable {
     }
 
     private static func scan(_ store: WorkspaceData, ids: ClosedRange<Int64>, links: CustomerLinks, journey: JourneyMap, request: IndexRequest,
-                             reported: (Int) -> Void) throws -> Chunk {
+                             since: Int64, reported: (Int) -> Void) throws -> Chunk {
         let propertyPaths = request.propertyPaths.map(FieldPath.init)
         let filterPaths = request.propertyFilters.map { FieldPath($0.path) }
         var classifier = EventClassifier(journey: journey, extraPaths: propertyPaths + filterPaths)
@@ -200,9 +209,11 @@ public struct IndexBuilder: Sendable {
         var key = 0, sinceReport = 0
         let positions = links.rootPosition
         try store.scanEvents(ids: ids) { row in
-            chunk.events += 1
             sinceReport += 1
             if sinceReport == 65_536 { reported(sinceReport); sinceReport = 0 }
+            // Events before the map's live day do not count at all.
+            guard row.timestamp >= since else { return }
+            chunk.events += 1
             let number = Int(row.customer)
             guard number >= 0, number < positions.count, positions[number] >= 0 else { return }
             let touchpoint = classifier.classify(row, key: &key)
@@ -299,12 +310,19 @@ public struct IndexBuilder: Sendable {
 
     private func summarize(_ chunks: [Chunk], layout: Layout, customers: Int, seconds: Double) -> IndexSummary {
         var keys: [String: IndexSummary.Unclassified] = [:]
-        var events = 0, unclassified = 0
+        var events = 0, unclassified = 0, interactions = 0
+        var notJourney: [String: Int] = [:]
         for chunk in chunks {
             events += chunk.events
             for key in chunk.keys {
                 unclassified += key.unclassified
                 guard key.unclassified > 0 else { continue }
+                // Identify, alias, group and survey answers are no steps a touchpoint could describe.
+                guard Self.interactionTypes.contains(key.type) else {
+                    notJourney[key.type, default: 0] += key.unclassified
+                    continue
+                }
+                interactions += key.unclassified
                 let id = key.type + "\u{1F}" + key.name + "\u{1F}" + key.channel
                 keys[id, default: IndexSummary.Unclassified(type: key.type, name: key.name, channel: key.channel, events: 0)].events += key.unclassified
             }
@@ -315,7 +333,8 @@ public struct IndexBuilder: Sendable {
         var withEvents = 0
         for customer in 0..<customers where layout.offsets[customer + 1] > layout.offsets[customer] { withEvents += 1 }
         return IndexSummary(
-            events: events, classified: events - unclassified, unclassified: unclassified, customers: customers, customersWithEvents: withEvents,
+            events: events, classified: events - unclassified, unclassified: unclassified, unclassifiedInteractions: interactions,
+            notJourneyEvents: notJourney, customers: customers, customersWithEvents: withEvents,
             touchpointEvents: Dictionary(zip(journey.touchpoints.map(\.id), perTouchpoint), uniquingKeysWith: +),
             topUnclassified: Array(top.prefix(Self.unclassifiedListed)), seconds: seconds)
     }

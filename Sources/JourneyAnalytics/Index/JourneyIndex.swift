@@ -50,6 +50,8 @@ public struct JourneyIndex: Sendable {
     public let feedback: FeedbackAnswers
     /// What the build read and how the events were classified.
     public let summary: IndexSummary
+    /// The events the index holds: all of them, or those from the map's live day on (``Liveness``).
+    public let liveness: Liveness
 
     /// The persona value of customers that match no persona.
     public static let noPersona: UInt8 = 255
@@ -78,7 +80,7 @@ public struct JourneyIndex: Sendable {
     init(journey: JourneyMap, channelNames: [String], personaIDs: [String], customers: [Int64], offsets: [Int], timestamps: [Int64],
          touchpoints: [UInt16], channels: [UInt8], personas: [UInt8], offMapEvents: [UInt32], traits: [String: ValueColumn],
          properties: [String: ValueColumn], propertyFlags: [UInt8], propertyFilters: [FieldFilter], feedback: FeedbackAnswers,
-         summary: IndexSummary) {
+         summary: IndexSummary, liveness: Liveness) {
         self.journey = journey
         touchpointIDs = journey.touchpoints.map(\.id)
         stageIDs = journey.stages.map(\.id)
@@ -101,6 +103,7 @@ public struct JourneyIndex: Sendable {
         self.propertyFilters = propertyFilters
         self.feedback = feedback
         self.summary = summary
+        self.liveness = liveness
     }
 }
 
@@ -136,21 +139,26 @@ public struct IndexSummary: Sendable, Codable, Equatable {
     public var events: Int
     /// Events classified into a touchpoint.
     public var classified: Int
-    /// Events no touchpoint's rule selects.
+    /// Events no touchpoint's rule selects, of every type.
     public var unclassified: Int
+    /// Of those, the track, page and screen events: steps of a journey that no touchpoint describes.
+    public var unclassifiedInteractions: Int
+    /// The other unclassified events by type (identify, alias, group, feedback): not journey events.
+    public var notJourneyEvents: [String: Int]
     /// Stitched customers.
     public var customers: Int
     /// Customers with at least one classified event.
     public var customersWithEvents: Int
     /// Classified events per touchpoint id.
     public var touchpointEvents: [String: Int]
-    /// The most frequent unclassified (type, name, channel) keys, most frequent first.
+    /// The most frequent unclassified track, page and screen (type, name, channel) keys, most frequent first.
     public var topUnclassified: [Unclassified]
     /// Seconds the build took.
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
         case events, classified, unclassified, customers, seconds
+        case unclassifiedInteractions = "unclassified_interactions", notJourneyEvents = "not_journey_events"
         case customersWithEvents = "customers_with_events", touchpointEvents = "touchpoint_events", topUnclassified = "top_unclassified"
     }
 }

@@ -11,7 +11,7 @@ public enum PathsAnalysis {
     /// Runs the paths analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> PathsResult {
         try query.validate()
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         return try run(query.options, selection: selection)
     }
 

@@ -1,12 +1,13 @@
 import JourneyModel
 
 /// How well the personas describe the real customers: customers per persona (first matching
-/// rule wins), those matching none, and how many of each reached the map's goal.
+/// rule wins), those matching none, and the conversion of each (customers with a counted event
+/// who reached the map's goal, ``Goal``), with the totals over all of them.
 public enum PersonaCoverage {
     /// Runs the coverage analysis of `query` over `index`.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> PersonaCoverageResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
-        let goal = Goal(index)
+        let selection = try Selection(index: index, query: query)
+        let goal = try Goal(index)
         let slots = index.personaIDs.count + 1
         let partials = Parallel.map(index.customerCount) { customers -> [Int] in
             // Per slot: customers, with events, converted.
@@ -31,7 +32,9 @@ public enum PersonaCoverage {
                 id: id, customers: customers, share: total > 0 ? Double(customers) / Double(total) : 0, withEvents: active,
                 converted: converted, conversion: active > 0 ? Double(converted) / Double(active) : nil, onMap: designed.contains(id))
         }
-        return PersonaCoverageResult(personas: rows, customers: total, matched: total - counts[(slots - 1) * 3], goal: goal.id)
+        let withEvents = rows.reduce(0) { $0 + $1.withEvents }, converted = rows.reduce(0) { $0 + $1.converted }
+        return PersonaCoverageResult(personas: rows, customers: total, matched: total - counts[(slots - 1) * 3], goal: goal.id, withEvents: withEvents,
+                                     converted: converted, conversion: withEvents > 0 ? Double(converted) / Double(withEvents) : nil)
     }
 }
 
@@ -66,6 +69,17 @@ public struct PersonaCoverageResult: Codable, Sendable, Equatable {
     public var customers: Int
     /// Customers matching some persona.
     public var matched: Int
-    /// The goal conversion counts toward.
+    /// The goal conversion counts toward (nil: the map has none, so its last stage is the goal).
     public var goal: String?
+    /// Customers with at least one counted event, over all personas and `none`.
+    public var withEvents: Int
+    /// Of those, customers who reached the goal.
+    public var converted: Int
+    /// `converted / with_events`: the journey's conversion.
+    public var conversion: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case personas, customers, matched, goal, converted, conversion
+        case withEvents = "with_events"
+    }
 }

@@ -7,7 +7,7 @@ import Foundation
 public struct AnalysisQuery: Codable, Sendable, Equatable {
     /// The analyses.
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case funnel, paths, friction, emotions, conformance, compare, personas
+        case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints
     }
 
     /// The analysis.

@@ -59,6 +59,9 @@ public struct Options: Codable, Sendable, Equatable {
     public var minimumCustomers: Int = 20
     /// Conformance and friction: example customers listed per finding.
     public var examples: Int = 3
+    /// Measure a future-state map against all the data in the range, as if it had always been live
+    /// (ignoring its `live_from`); see ``Liveness``.
+    public var measureFuture: Bool = false
     /// Compare: the analysis compared.
     public var compareKind: AnalysisQuery.Kind = .funnel
     /// Compare: the first side (date range and filters; the query's own when absent).
@@ -74,6 +77,7 @@ public struct Options: Codable, Sendable, Equatable {
         case windowDays = "window_days", stepTimes = "step_times", collapseRepeats = "collapse_repeats", sankeyFrom = "sankey_from", sankeyTo = "sankey_to"
         case sankeySteps = "sankey_steps", sankeyWidth = "sankey_width", gapDays = "gap_days", repeatContactDays = "repeat_contact_days"
         case serviceChannels = "service_channels", slowFactor = "slow_factor", minimumCustomers = "minimum_customers", compareKind = "compare_kind"
+        case measureFuture = "measure_future"
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -97,6 +101,7 @@ public struct Options: Codable, Sendable, Equatable {
         slowFactor = try container.decodeIfPresent(Double.self, forKey: .slowFactor) ?? defaults.slowFactor
         minimumCustomers = try container.decodeIfPresent(Int.self, forKey: .minimumCustomers) ?? defaults.minimumCustomers
         examples = try container.decodeIfPresent(Int.self, forKey: .examples) ?? defaults.examples
+        measureFuture = try container.decodeIfPresent(Bool.self, forKey: .measureFuture) ?? defaults.measureFuture
         compareKind = try container.decodeIfPresent(AnalysisQuery.Kind.self, forKey: .compareKind) ?? defaults.compareKind
         before = try container.decodeIfPresent(Segment.self, forKey: .before)
         after = try container.decodeIfPresent(Segment.self, forKey: .after)

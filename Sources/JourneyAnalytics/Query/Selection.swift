@@ -25,11 +25,27 @@ struct Selection: Sendable {
     /// Whether a date range cuts customers' events.
     var restrictsTime: Bool { from != nil || to != nil }
 
-    init(index: JourneyIndex, range: DateRange?, filters: Filters, breakdown: Breakdown? = nil) throws(AnalysisError) {
+    /// The selection of `query` (with its breakdown when `breakdown` is true).
+    init(index: JourneyIndex, query: AnalysisQuery, breakdown: Bool = false) throws(AnalysisError) {
+        try self.init(index: index, range: query.range, filters: query.filters, breakdown: breakdown ? query.breakdown : nil,
+                      measureFuture: query.options.measureFuture)
+    }
+
+    /// The selection of a range, filters and breakdown; events before the map's live day do not
+    /// count, and a map that is not live cannot be measured (``Liveness``).
+    init(index: JourneyIndex, range: DateRange?, filters: Filters, breakdown: Breakdown? = nil, measureFuture: Bool) throws(AnalysisError) {
         self.index = index
-        from = try Self.time(range?.from, field: "range.from")
+        let liveness = Liveness(index.journey, measureFuture: measureFuture)
+        guard liveness.isMeasured else { throw AnalysisError(Liveness.notLiveMessage(index.journey)) }
+        if let built = index.liveness.from, liveness.from.map({ $0 < built }) ?? true {
+            throw AnalysisError("journey: the index of '\(index.journey.id)' holds events from \(Timestamp.iso8601(built)) on only; build it from the same query (with \"measure_future\" as the query has it)")
+        }
+        var from = try Self.time(range?.from, field: "range.from")
         to = try Self.time(range?.to, field: "range.to")
         if let from, let to, from >= to { throw AnalysisError("range: 'from' must be before 'to'") }
+        // An index built for the same live day holds no earlier events, so it needs no cut.
+        if let live = liveness.from, live > (index.liveness.from ?? .min), live > (from ?? .min) { from = live }
+        self.from = from
         var customers: [Bool]?
         if !filters.personas.isEmpty {
             var wanted = Set<UInt8>()

@@ -2,9 +2,14 @@ import JourneyModel
 
 /// Every analysis of one map over one selection, as the report page and the demo show them,
 /// with the headline findings in words.
+///
+/// A map that is not live (a future-state map without `live_from`, ``Liveness``) has no report:
+/// ``init(index:base:)`` throws, and the pages show its designed values instead.
 public struct JourneyReport: Sendable {
     /// What the index read.
     public var summary: IndexSummary
+    /// From when the map is measured.
+    public var liveness: Liveness
     /// The stage funnel (ordered, the query's window).
     public var funnel: FunnelResult
     /// Paths, with a Sankey after the most frequent first touchpoint.
@@ -22,13 +27,14 @@ public struct JourneyReport: Sendable {
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
-    /// Runs the analyses for `base` (its range and filters apply to all of them). Without
-    /// `eventNames` (behind a share link), the names of events no touchpoint describes, which
-    /// come from the customers' data, are left out; their count stays.
+    /// Runs the analyses for `base` (its range, filters and `measure_future` apply to all of them).
+    /// Without `eventNames` (behind a share link), the names of events no touchpoint describes,
+    /// which come from the customers' data, are left out; their count stays.
     public init(index: JourneyIndex, base: AnalysisQuery, eventNames: Bool = true) throws(AnalysisError) {
         try base.validate()
         summary = index.summary
         if !eventNames { summary.topUnclassified = [] }
+        liveness = Liveness(index.journey, measureFuture: base.options.measureFuture)
         var query = base
         query.kind = .funnel
         funnel = try FunnelAnalysis.run(query, on: index)
@@ -43,12 +49,12 @@ public struct JourneyReport: Sendable {
         query.kind = .conformance
         conformance = try ConformanceAnalysis.run(query, on: index)
         headlines = []
-        headlines = makeHeadlines(index)
+        headlines = (Liveness.note(index.journey, measureFuture: base.options.measureFuture).map { [$0] } ?? []) + makeHeadlines(index)
     }
 
     /// The touchpoint most journeys start at (ties: the first in map order), or nil without events.
     static func commonestStart(_ query: AnalysisQuery, _ index: JourneyIndex) throws(AnalysisError) -> String? {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
+        let selection = try Selection(index: index, query: query)
         var starts = [Int](repeating: 0, count: index.touchpointIDs.count)
         for customer in 0..<index.customerCount where selection.includes(customer: customer) {
             if let first = selection.events(of: customer).first(where: { !selection.filtersEvents || selection.includes(event: $0) }) {
@@ -61,10 +67,13 @@ public struct JourneyReport: Sendable {
 
     private func makeHeadlines(_ index: JourneyIndex) -> [String] {
         var lines: [String] = []
-        if let first = funnel.steps.first, let last = funnel.steps.last, first.customers > 0 {
-            lines.append("Conversion: \(Self.percent(Double(last.customers) / Double(first.customers))) of the \(first.customers) customers who reached \(first.name) went on to \(last.name) within \(Self.number(funnel.windowDays)) days.")
-            if let worst = funnel.steps.dropFirst().filter({ $0.conversion != nil }).min(by: { $0.conversion! < $1.conversion! }) {
-                lines.append("Biggest drop: \(Self.percent(1 - worst.conversion!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
+        if let conversion = personas.conversion {
+            lines.append("Conversion: \(Self.percent(conversion)) of the \(personas.withEvents) customers reached the goal, \(Self.goalName(index.journey)) (\(personas.converted) customers).")
+        }
+        if let first = funnel.steps.first, let last = funnel.steps.last, funnel.steps.count > 1, let reached = funnel.reachedLast {
+            lines.append("Reached \(last.name): \(Self.percent(reached)) of the \(first.customers) customers who reached \(first.name) went on to \(last.name) within \(Self.number(funnel.windowDays)) days.")
+            if let worst = funnel.steps.dropFirst().filter({ $0.fromPrevious != nil }).min(by: { $0.fromPrevious! < $1.fromPrevious! }) {
+                lines.append("Biggest drop: \(Self.percent(1 - worst.fromPrevious!)) of customers stop before \(worst.name) (\(worst.dropOff) customers).")
             }
         }
         if let top = friction.findings.first {
@@ -74,9 +83,6 @@ public struct JourneyReport: Sendable {
             let designed = row.designed.map { ", designed \(Self.signed($0))" } ?? ""
             lines.append("Emotional low point: \(row.name), measured \(Self.signed(measured.mean)) on \(Self.number(emotions.min))…\(Self.number(emotions.max)) from \(measured.count) answers\(designed).")
         }
-        if let goal = index.journey.goal, let row = touchpoints.touchpoints.first(where: { $0.id == goal }) {
-            lines.append("Goal '\(goal)': \(row.visitors) customers reached it.")
-        }
         if let share = conformance.share {
             lines.append("\(Self.percent(share)) of customers follow the map's stage order\(conformance.meanFitness.map { " (mean fitness \(Self.number(($0 * 100).rounded() / 100)))" } ?? "").")
         }
@@ -84,11 +90,26 @@ public struct JourneyReport: Sendable {
         if personas.customers > 0 {
             lines.append("Personas describe \(Self.percent(Double(personas.matched) / Double(personas.customers))) of customers; \(unmatched) match none.")
         }
-        if summary.events > 0 {
-            let other = summary.topUnclassified.first.map { "; the most frequent other event is \($0.type) '\($0.name)'" } ?? ""
-            lines.append("\(Self.percent(Double(summary.classified) / Double(summary.events))) of events fall on the map\(other).")
+        let journeyEvents = summary.classified + summary.unclassifiedInteractions
+        if journeyEvents > 0 {
+            let other = summary.topUnclassified.first.map { "; the most frequent other event is \($0.type) '\($0.name)'" }
+                ?? (summary.unclassifiedInteractions == 0 ? "; no other journey event" : "")
+            lines.append("\(Self.percent(Double(summary.classified) / Double(journeyEvents))) of journey events fall on the map\(other)\(Self.notJourney(summary).map { "; \($0)" } ?? "").")
         }
         return lines
+    }
+
+    /// "412 identify, 213 feedback events are not journey events", or nil when there are none.
+    public static func notJourney(_ summary: IndexSummary) -> String? {
+        let counts = summary.notJourneyEvents.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        guard !counts.isEmpty else { return nil }
+        return counts.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + " events are not journey events"
+    }
+
+    /// The goal's name on the map: its touchpoint's or stage's, or the last stage's when the map names none.
+    static func goalName(_ journey: JourneyMap) -> String {
+        guard let goal = journey.goal else { return journey.stages.last?.name ?? "the last stage" }
+        return journey.touchpoint(goal)?.name ?? journey.stage(goal)?.name ?? goal
     }
 
     /// A finding in words: "customers leave at Sizing guide (consideration)".

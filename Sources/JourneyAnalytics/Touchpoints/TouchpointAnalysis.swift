@@ -1,10 +1,11 @@
 /// Live numbers for each touchpoint of the map: visitors, events, and how many visitors went on
-/// to reach the goal (at or after their first visit), so the map itself can show them.
+/// to reach the goal (at or after their first visit), so the map itself can show them; the same
+/// numbers `wayfinder analyze touchpoints` and `{"kind": "touchpoints"}` give.
 public enum TouchpointAnalysis {
     /// Counts per touchpoint for `query`'s selection.
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> TouchpointResult {
-        let selection = try Selection(index: index, range: query.range, filters: query.filters)
-        let goal = Goal(index)
+        let selection = try Selection(index: index, query: query)
+        let goal = try Goal(index)
         let count = index.touchpointIDs.count
         let partials = Parallel.map(index.customerCount) { customers -> [Int] in
             // Per touchpoint: visitors, events, converted visitors.

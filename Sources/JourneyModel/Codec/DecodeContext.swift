@@ -91,6 +91,13 @@ struct DecodeContext {
         return text
     }
 
+    mutating func date(_ node: DocumentNode?, _ path: String) -> CalendarDate? {
+        guard let text = text(node, path) else { return nil }
+        if let date = CalendarDate(text) { return date }
+        error("invalid-date", node, path, "'\(text.prefix(60))' is not a date", expected: "a date written YYYY-MM-DD, such as 2026-09-01")
+        return nil
+    }
+
     mutating func enumeration<Value: RawRepresentable & CaseIterable>(_ node: DocumentNode?, _ path: String, as type: Value.Type) -> Value? where Value.RawValue == String {
         guard let text = text(node, path) else { return nil }
         if let value = Value(rawValue: text) ?? Value(rawValue: text.lowercased()) { return value }

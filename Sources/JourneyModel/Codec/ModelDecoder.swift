@@ -43,6 +43,7 @@ extension DecodeContext {
         journey.personas = list(object["personas"], object.path("personas")) { $0.identifier($1, $2) }
         journey.state = enumeration(object["state"], object.path("state"), as: JourneyMap.State.self) ?? .current
         journey.improves = identifier(object["improves"], object.path("improves"))
+        journey.liveFrom = date(object["live_from"], object.path("live_from"))
         journey.objective = text(object["objective"], object.path("objective"))
         if let scaleNode = object["emotion_scale"], scaleNode.value != .null,
            let scale = self.object(scaleNode, FormatSchema.emotionScale, object.path("emotion_scale")) {

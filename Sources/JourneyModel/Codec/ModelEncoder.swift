@@ -34,6 +34,7 @@ enum ModelEncoder {
             ("personas", texts(journey.personas)),
             ("state", .string(journey.state.rawValue)),
             ("improves", journey.improves.map(DocumentNode.string)),
+            ("live_from", journey.liveFrom.map { DocumentNode.string($0.description) }),
             ("objective", journey.objective.map(DocumentNode.string)),
             ("emotion_scale", .mapping([("min", .number(journey.emotionScale.min)), ("max", .number(journey.emotionScale.max))])),
             ("goal", journey.goal.map(DocumentNode.string)),

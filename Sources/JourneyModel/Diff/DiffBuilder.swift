@@ -57,6 +57,7 @@ struct DiffBuilder {
         field(.journey, id, "description", old.description, new.description)
         field(.journey, id, "state", old.state.rawValue, new.state.rawValue)
         field(.journey, id, "improves", old.improves, new.improves)
+        field(.journey, id, "live_from", old.liveFrom?.description, new.liveFrom?.description)
         field(.journey, id, "objective", old.objective, new.objective)
         field(.journey, id, "goal", old.goal, new.goal)
         field(.journey, id, "emotion_scale", scaleText(old.emotionScale), scaleText(new.emotionScale))

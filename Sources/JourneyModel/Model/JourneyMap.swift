@@ -20,6 +20,9 @@ public struct JourneyMap: Sendable, Equatable, Identifiable {
     public var state: State
     /// For a future map: the id of the current map it improves.
     public var improves: String?
+    /// The day (UTC) the journey as drawn went live: analyses count only events from then on. A
+    /// future-state map without it is a proposal that is not measured (unless asked explicitly).
+    public var liveFrom: CalendarDate?
     /// What the map is meant to change, ideally measurable.
     public var objective: String?
     /// The range of touchpoint emotion scores.
@@ -37,7 +40,7 @@ public struct JourneyMap: Sendable, Equatable, Identifiable {
     public init(
         id: String, title: String, description: String? = nil, personas: [String] = [], state: State = .current,
         improves: String? = nil, objective: String? = nil, emotionScale: EmotionScale = .standard, goal: String? = nil,
-        stages: [Stage] = Stage.defaults, touchpoints: [Touchpoint] = [], lanes: [FreeLane] = []
+        stages: [Stage] = Stage.defaults, touchpoints: [Touchpoint] = [], lanes: [FreeLane] = [], liveFrom: CalendarDate? = nil
     ) {
         self.id = id
         self.title = title
@@ -45,6 +48,7 @@ public struct JourneyMap: Sendable, Equatable, Identifiable {
         self.personas = personas
         self.state = state
         self.improves = improves
+        self.liveFrom = liveFrom
         self.objective = objective
         self.emotionScale = emotionScale
         self.goal = goal

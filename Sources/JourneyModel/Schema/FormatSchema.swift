@@ -6,6 +6,8 @@ public enum FormatSchema {
     /// The type of a value.
     public indirect enum ValueType: Sendable, Equatable {
         case text
+        /// A day written `YYYY-MM-DD`.
+        case date
         case integer
         case number
         case identifier
@@ -114,9 +116,10 @@ public enum FormatSchema {
         field("personas", .list(.identifier), "Personas the map is drawn for, by id.", example: "[maya]"),
         field("state", .enumeration(JourneyMap.State.allCases.map(\.rawValue)), "`current` (today, the default) or `future` (a proposal).", example: "current"),
         field("improves", .identifier, "For a future map: the id of the current map it improves.", example: "first-purchase"),
+        field("live_from", .date, "The day (UTC) the journey as drawn went live: analyses count only events from that day on. A future-state map without it is a proposal, shown with its designed values and not measured.", example: "2026-09-01"),
         field("objective", .text, "What the map is meant to change, ideally measurable.", example: "Lift first-purchase conversion from 2.1% to 3%", maxLength: TextLimit.text),
         field("emotion_scale", .object("EmotionScale"), "Range of emotion scores; -2 to 2 when absent.", example: "{ min: -2, max: 2 }"),
-        field("goal", .identifier, "Touchpoint id (or stage id) that counts as conversion.", example: "order-completed"),
+        field("goal", .identifier, "Touchpoint id (or stage id) that counts as conversion; the last stage when absent (docs/analytics.md, Definitions).", example: "order-completed"),
         field("stages", .list(.object("Stage")), "Ordered stages; awareness, consideration, decision, retention and advocacy when absent."),
         field("touchpoints", .list(.object("Touchpoint")), "Touchpoints in map order; an event goes to the first whose match rule selects it."),
         field("lanes", .list(.object("Lane")), "Free lanes with cards keyed by touchpoint id."),

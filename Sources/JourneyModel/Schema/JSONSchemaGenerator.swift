@@ -55,6 +55,7 @@ public enum JSONSchemaGenerator {
         }
         switch type {
         case .text: return simple("string", length(maxLength))
+        case .date: return simple("string", [("format", .string("date")), ("pattern", .string("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))])
         case .integer: return key == "version" ? .mapping([("const", .number(1))]) : simple("integer")
         case .number: return simple("number")
         case .identifier: return simple("string", [("pattern", .string(FormatSchema.identifierPattern))] + length(TextLimit.identifier))

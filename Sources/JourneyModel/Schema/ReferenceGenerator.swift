@@ -79,6 +79,7 @@ public enum ReferenceGenerator {
     static func typeName(_ type: FormatSchema.ValueType) -> String {
         switch type {
         case .text: "text"
+        case .date: "date (`YYYY-MM-DD`)"
         case .integer: "integer"
         case .number: "number"
         case .identifier: "id"

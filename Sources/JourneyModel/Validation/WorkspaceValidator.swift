@@ -137,7 +137,7 @@ public enum WorkspaceValidator {
             if let goal = journey.goal, !goal.isEmpty, !touchpointIDs.contains(goal), !stageIDs.contains(goal) {
                 dangling("\(path).goal", "goal", goal, among: touchpointIDs + stageIDs, expected: "the id of a touchpoint or stage of this map")
             } else if journey.goal == nil, !journey.touchpoints.isEmpty {
-                report(.warning, "no-goal", "\(path)", "the map '\(journey.id)' has no goal, so conversion cannot be measured",
+                report(.warning, "no-goal", "\(path)", "the map '\(journey.id)' has no goal, so conversion means reaching its last stage",
                        suggestion: "add 'goal: <touchpoint id>' naming the touchpoint that counts as conversion")
             }
             for (laneIndex, lane) in journey.lanes.enumerated() {

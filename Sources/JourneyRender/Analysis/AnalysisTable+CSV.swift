@@ -14,7 +14,8 @@ extension AnalysisTable {
     /// - emotions: touchpoints, then stages, told apart by `level`;
     /// - conformance: the deviations;
     /// - compare: the compared rates, or for emotions the compared means;
-    /// - personas: one row a persona.
+    /// - personas: one row a persona;
+    /// - touchpoints: the map's live numbers, one row a touchpoint.
     public static func csv(_ output: AnalysisOutput) -> String {
         if let funnel = output.funnel { return csv(funnel) }
         if let variants = output.variants { return csv(variants) }
@@ -23,7 +24,16 @@ extension AnalysisTable {
         if let conformance = output.conformance { return csv(conformance) }
         if let compare = output.compare { return csv(compare) }
         if let personas = output.personas { return csv(personas) }
+        if let touchpoints = output.touchpoints { return csv(touchpoints) }
         return ""
+    }
+
+    static func csv(_ touchpoints: TouchpointResult) -> String {
+        var writer = CSVWriter(header: ["touchpoint", "stage", "visitors", "events", "converted", "conversion_ratio"])
+        for row in touchpoints.touchpoints {
+            writer.row([.text(row.id), .text(row.stage), .integer(row.visitors), .integer(row.events), .integer(row.converted), .optional(row.conversion)])
+        }
+        return writer.output
     }
 
     static func csv(_ funnel: FunnelResult) -> String {
@@ -33,7 +43,7 @@ extension AnalysisTable {
         func rows(_ steps: [FunnelResult.Step], group: String?) {
             for step in steps {
                 if let group { writer.append(.text(group)) }
-                writer.row([.text(step.id), .text(step.name), .integer(step.customers), .optional(step.conversion), .optional(step.overall),
+                writer.row([.text(step.id), .text(step.name), .integer(step.customers), .optional(step.fromPrevious), .optional(step.overall),
                             .integer(step.dropOff), .optional(step.medianSeconds), .optional(step.p90Seconds)])
             }
         }

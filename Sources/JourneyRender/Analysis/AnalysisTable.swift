@@ -15,16 +15,17 @@ public enum AnalysisTable {
     public static func tables(_ output: AnalysisOutput) -> [(title: String, table: Table)] {
         var tables: [(String, Table)] = []
         if let funnel = output.funnel {
-            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers)", Table(
-                header: ["step", "customers", "conversion", "overall", "drop_off", "median_time", "p90_time"],
+            let reached = funnel.steps.count > 1 ? funnel.steps.last.map { "; \(percent(funnel.reachedLast)) reached \($0.id)" } ?? "" : ""
+            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers\(reached))", Table(
+                header: ["step", "customers", "from_previous", "overall", "drop_off", "median_time", "p90_time"],
                 rows: funnel.steps.map { step in
-                    [step.id, String(step.customers), percent(step.conversion), percent(step.overall), String(step.dropOff),
+                    [step.id, String(step.customers), percent(step.fromPrevious), percent(step.overall), String(step.dropOff),
                      duration(step.medianSeconds), duration(step.p90Seconds)]
                 })))
             for group in funnel.breakdown ?? [] {
                 tables.append(("Funnel for \(group.key)", Table(
-                    header: ["step", "customers", "conversion", "overall"],
-                    rows: group.steps.map { [$0.id, String($0.customers), percent($0.conversion), percent($0.overall)] })))
+                    header: ["step", "customers", "from_previous", "overall"],
+                    rows: group.steps.map { [$0.id, String($0.customers), percent($0.fromPrevious), percent($0.overall)] })))
             }
         }
         if let variants = output.variants {
@@ -47,11 +48,18 @@ public enum AnalysisTable {
                 rows: sankey.links.map { [String($0.column), $0.from, $0.to, String($0.count)] })))
         }
         if let personas = output.personas {
-            tables.append(("Personas (\(personas.matched) of \(personas.customers) customers match one)", Table(
+            tables.append(("Personas (\(personas.matched) of \(personas.customers) customers match one; conversion \(percent(personas.conversion)), \(personas.converted) of \(personas.withEvents) reached the goal)", Table(
                 header: ["persona", "customers", "share", "with_events", "converted", "conversion", "on_map"],
                 rows: personas.personas.map { row in
                     [row.id, String(row.customers), percent(row.share), String(row.withEvents), String(row.converted), percent(row.conversion),
                      row.onMap ? "yes" : "no"]
+                })))
+        }
+        if let touchpoints = output.touchpoints {
+            tables.append(("Touchpoints (visitors, and the share of them who reach the goal afterwards)", Table(
+                header: ["touchpoint", "stage", "visitors", "events", "converted", "conversion"],
+                rows: touchpoints.touchpoints.map { row in
+                    [row.id, row.stage, String(row.visitors), String(row.events), String(row.converted), percent(row.conversion)]
                 })))
         }
         if let emotions = output.emotions {
@@ -117,10 +125,11 @@ public enum AnalysisTable {
             out += title + "\n" + aligned(table) + "\n"
         }
         let summary = output.index
-        out += "\(summary.classified) of \(summary.events) events classified; \(summary.unclassified) unclassified"
-        if let top = summary.topUnclassified.first(where: { $0.type != "identify" }) {
-            out += " (most frequent: \(top.type) '\(top.name)', \(top.events)); see --format json for the list"
+        out += "\(summary.classified) of \(summary.events) events classified; \(summary.unclassifiedInteractions) track, page and screen events no touchpoint describes"
+        if let top = summary.topUnclassified.first {
+            out += " (most frequent: \(top.type) '\(top.name)', \(top.events); see --format json for the list)"
         }
+        if let other = JourneyReport.notJourney(summary) { out += "; \(other)" }
         return out + "\n"
     }
 

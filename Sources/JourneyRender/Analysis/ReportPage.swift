@@ -33,7 +33,7 @@ public enum ReportPage {
         html += "<h2 class=\"map-title\">Journey map with live numbers</h2>\n<section class=\"map\" aria-label=\"Journey map with live numbers\">\n\(map)</section>\n"
         let funnel = FunnelChart(title: "Stage funnel (\(report.funnel.mode.rawValue.replacingOccurrences(of: "_", with: " ")), \(ChartFormat.decimal(report.funnel.windowDays, digits: 0))-day window)",
                                  steps: report.funnel.steps.map { step in
-            FunnelChart.Step(label: step.name, customers: step.customers, conversion: step.conversion,
+            FunnelChart.Step(label: step.name, customers: step.customers, fromPrevious: step.fromPrevious,
                              medianTime: step.medianSeconds.map { ChartFormat.duration(seconds: $0) })
         })
         html += section("Funnel", funnel.svg())
@@ -62,6 +62,38 @@ public enum ReportPage {
         html += section("Persona coverage", personas.svg())
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
+        return html
+    }
+
+    /// The page of a map that is not measured (a future-state map that is not live yet): the map and
+    /// the emotion curve as designed, with `note` saying why there are no measured numbers.
+    public static func designed(journey: JourneyMap, workspace: Workspace, note: String, photos: [String: String] = [:]) -> String {
+        let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos)).svg()
+        var html = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="Wayfinder">
+        <title>\(XML.escape(journey.title)) · designed · Wayfinder</title>
+        <style>\(HTMLRenderer.style)\(style)</style>
+        </head>
+        <body>
+        <header>
+        <h1>\(XML.escape(journey.title)): the designed journey</h1>
+        <p class="notice" role="note">\(XML.escape(note))</p>
+
+        """
+        if let objective = journey.objective { html += "<p class=\"objective\"><strong>Objective:</strong> \(XML.escape(objective))</p>\n" }
+        html += "</header>\n<main>\n"
+        html += "<h2 class=\"map-title\">Journey map as designed</h2>\n<section class=\"map\" aria-label=\"Journey map as designed\">\n\(map)</section>\n"
+        let emotion = EmotionComparisonChart(title: "Designed emotion", points: journey.touchpoints.map { touchpoint in
+            EmotionComparisonChart.Point(label: touchpoint.name, stage: journey.stages.first { $0.id == touchpoint.stage }?.name ?? touchpoint.stage,
+                                         designed: touchpoint.emotion, measured: nil, lower: nil, upper: nil, samples: 0)
+        }, min: journey.emotionScale.min, max: journey.emotionScale.max)
+        html += section("Emotions", emotion.svg())
+        html += "</main>\n<footer>Made with Wayfinder. This map is not measured yet; its numbers appear once it is live.</footer>\n</body>\n</html>\n"
         return html
     }
 
@@ -117,7 +149,8 @@ public enum ReportPage {
                              detail: "\(ChartFormat.count(finding.customers)) customers, \(ChartFormat.percent(finding.rate)) vs \(ChartFormat.percent(finding.baselineRate))",
                              role: role(finding.kind))
         })
-        var html = "<section class=\"chart\">\n<h2>Friction</h2>\n<p>\(ChartFormat.count(friction.findings.count)) friction points; \(ChartFormat.count(friction.converted)) of \(ChartFormat.count(friction.customers)) customers reach the goal. Conversions lost estimate how many more would have converted had the point behaved like the rest of the journey.</p>\n"
+        let conversion = friction.conversion.map { " (conversion \(ChartFormat.percent($0)))" } ?? ""
+        var html = "<section class=\"chart\">\n<h2>Friction</h2>\n<p>\(ChartFormat.count(friction.findings.count)) friction points; \(ChartFormat.count(friction.converted)) of \(ChartFormat.count(friction.customers)) customers reach the goal\(conversion). Conversions lost estimate how many more would have converted had the point behaved like the rest of the journey; a customer who reached the goal is never counted as lost.</p>\n"
         html += chart.svg() + "\n<table>\n<thead><tr><th>rank</th><th>kind</th><th>where</th><th>customers</th><th>rate</th><th>journey-wide</th><th>conversions lost</th><th>examples</th></tr></thead>\n<tbody>\n"
         for finding in top {
             html += "<tr><td class=\"n\">\(finding.rank)</td><td>\(XML.escape(finding.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</td><td>\(XML.escape(place(finding)))</td><td class=\"n\">\(ChartFormat.count(finding.customers))</td><td class=\"n\">\(ChartFormat.percent(finding.rate))</td><td class=\"n\">\(ChartFormat.percent(finding.baselineRate))</td><td class=\"n\">\(ChartFormat.decimal(finding.conversionsLost, digits: 1))</td><td>\(XML.escape(finding.examples.joined(separator: " ")))</td></tr>\n"
@@ -163,8 +196,13 @@ public enum ReportPage {
     }
 
     static func unclassifiedTable(_ summary: IndexSummary) -> String {
-        guard !summary.topUnclassified.isEmpty else { return "" }
-        var html = "<section class=\"table\">\n<h2>Events the map does not describe</h2>\n<p>\(ChartFormat.count(summary.unclassified)) events no touchpoint's rule selects. Frequent ones may deserve a touchpoint.</p>\n<table>\n<thead><tr><th>type</th><th>name</th><th>channel</th><th>events</th></tr></thead>\n<tbody>\n"
+        guard !summary.topUnclassified.isEmpty || !summary.notJourneyEvents.isEmpty else { return "" }
+        var html = "<section class=\"table\">\n<h2>Events the map does not describe</h2>\n<p>\(ChartFormat.count(summary.unclassifiedInteractions)) track, page and screen events no touchpoint's rule selects. Frequent ones may deserve a touchpoint.</p>\n"
+        if let other = JourneyReport.notJourney(summary) {
+            html += "<p class=\"not-journey\">\(XML.escape(other.prefix(1).uppercased() + other.dropFirst())): identify, alias and group calls and survey answers are no steps of a journey.</p>\n"
+        }
+        guard !summary.topUnclassified.isEmpty else { return html + "</section>\n" }
+        html += "<table>\n<thead><tr><th>type</th><th>name</th><th>channel</th><th>events</th></tr></thead>\n<tbody>\n"
         for row in summary.topUnclassified.prefix(10) {
             html += "<tr><td>\(XML.escape(row.type))</td><td>\(XML.escape(row.name))</td><td>\(XML.escape(row.channel))</td><td class=\"n\">\(ChartFormat.count(row.events))</td></tr>\n"
         }
@@ -175,6 +213,7 @@ public enum ReportPage {
 
     .map-title { margin: 16px 28px 0; }
     .headlines { font-size: 1.05rem; line-height: 1.5; }
+    .notice { background: #fefcbf; padding: 0.5rem 0.8rem; }
     section.chart, section.table { margin: 1.5rem 0; }
     section.chart svg { max-width: 100%; height: auto; }
     table { border-collapse: collapse; font-size: 0.9rem; }

@@ -1,5 +1,7 @@
 /// A horizontal funnel: one bar per step, proportional to its customers, labelled with the
-/// count and the share of the first step, with the step conversion and drop-off between bars.
+/// count and the share of the first step, with the share going on from the previous step and the
+/// drop-off between bars. (A funnel shows progress through its steps, not conversion, which means
+/// reaching the map's goal.)
 ///
 /// Output depends only on the input: the same steps give the same bytes.
 public struct FunnelChart: Sendable {
@@ -9,16 +11,16 @@ public struct FunnelChart: Sendable {
         public var label: String
         /// Customers who reached this step; negative values are drawn as zero.
         public var customers: Int
-        /// Conversion from the previous step as a fraction (0…1); computed from the counts when nil.
-        public var conversion: Double?
+        /// Share of the previous step's customers who reached this one (0…1); computed from the counts when nil.
+        public var fromPrevious: Double?
         /// The median time to reach this step, already formatted (for example `2.1 d`).
         public var medianTime: String?
 
         /// Creates a step.
-        public init(label: String, customers: Int, conversion: Double? = nil, medianTime: String? = nil) {
+        public init(label: String, customers: Int, fromPrevious: Double? = nil, medianTime: String? = nil) {
             self.label = label
             self.customers = customers
-            self.conversion = conversion
+            self.fromPrevious = fromPrevious
             self.medianTime = medianTime
         }
     }
@@ -79,12 +81,12 @@ public struct FunnelChart: Sendable {
         return svg.document(width: width, height: y + ChartFrame.margin, title: title)
     }
 
-    /// The band between two bars: conversion from the previous step, drop-off and median time.
+    /// The band between two bars: the share going on from the previous step, drop-off and median time.
     func drawTransition(into svg: inout SVGBuilder, from previous: Int, to count: Int, step: Step, top: Double) -> Double {
-        let conversion = step.conversion.flatMap { $0.isFinite ? $0 : nil } ?? ChartFormat.ratio(Double(count), Double(previous))
+        let onward = step.fromPrevious.flatMap { $0.isFinite ? $0 : nil } ?? ChartFormat.ratio(Double(count), Double(previous))
         let dropped = max(previous - count, 0)
         var parts: [String] = []
-        parts.append(conversion.map { "\(ChartFormat.percent($0)) converted" } ?? "no customers at the previous step")
+        parts.append(onward.map { "\(ChartFormat.percent($0)) went on" } ?? "no customers at the previous step")
         if dropped > 0 { parts.append("\(ChartFormat.count(dropped)) dropped off") }
         if let time = step.medianTime, !time.isEmpty { parts.append("median \(time) to this step") }
         let x = Self.barLeft + 6

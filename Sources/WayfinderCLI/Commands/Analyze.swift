@@ -10,7 +10,7 @@ extension Wayfinder {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "analyze",
-            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas.",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints.",
             discussion: """
             Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
 
@@ -21,7 +21,8 @@ extension Wayfinder {
               emotions     measured sentiment per touchpoint and stage next to the emotion the map designed
               conformance  whether journeys follow the map's stage order; fitness and deviations
               compare      an analysis (--compare funnel|paths|...) for two date ranges or two personas, with significance
-              personas     customers per persona, those matching none, and their conversion
+              personas     customers per persona, those matching none, and their conversion (share reaching the map's goal)
+              touchpoints  the map's live numbers: visitors and events per touchpoint, and the share of visitors who reach the goal
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
 
             A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
@@ -41,14 +42,14 @@ extension Wayfinder {
         )
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case funnel, paths, friction, emotions, conformance, compare, personas, events
+            case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, events
         }
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
         }
 
-        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas or events.")
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints or events.")
         var kind: Kind
 
         @OptionGroup var input: AnalyticsInput
@@ -59,7 +60,7 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Funnel steps: stage ids or touchpoint ids, comma-separated (default: the map's stages).", valueName: "ids"))
         var steps: String?
 
-        @Option(help: "Funnel conversion window in days.")
+        @Option(help: "Funnel window in days: the most time from the first to the last step (the goal, and so conversion, has no window).")
         var windowDays: Double = 30
 
         @Option(help: "Funnel mode: ordered, strict or any_order.")
@@ -104,7 +105,7 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Friction and conformance: example customers per finding.", valueName: "n"))
         var examples: Int = Options().examples
 
-        @Option(help: ArgumentHelp("Compare: the analysis to compare (funnel, paths, friction, emotions, conformance, personas).", valueName: "kind"))
+        @Option(help: ArgumentHelp("Compare: the analysis to compare (funnel, paths, friction, emotions, conformance, personas, touchpoints).", valueName: "kind"))
         var compare: String = "funnel"
 
         @Option(help: ArgumentHelp("Compare: the first side, a date range FROM..TO or persona:ID.", valueName: "side"))
@@ -137,7 +138,7 @@ extension Wayfinder {
                 throw ValidationError("--alias takes REGEX=NAME, for example --alias '^email-.*=email'; got '\(alias)'.")
             }
             if AnalysisQuery.Kind(rawValue: compare) == nil || compare == "compare" {
-                throw ValidationError("--compare takes funnel, paths, friction, emotions, conformance or personas; got '\(compare)'.")
+                throw ValidationError("--compare takes funnel, paths, friction, emotions, conformance, personas or touchpoints; got '\(compare)'.")
             }
             for side in [before, after].compactMap({ $0 }) where Self.segment(side, label: side) == nil {
                 throw ValidationError("--before and --after take FROM..TO (2026-01-01..2026-02-01, either end may be empty) or persona:ID; got '\(side)'.")
@@ -199,6 +200,7 @@ extension Wayfinder {
             options.slowFactor = slowFactor
             options.minimumCustomers = minimumCustomers
             options.examples = examples
+            options.measureFuture = input.measureFuture
             options.compareKind = AnalysisQuery.Kind(rawValue: compare) ?? .funnel
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }

@@ -8,7 +8,7 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "Generate realistic customer interaction data for a template workspace, with the truth planted in it.",
             discussion: """
-            The data follows the current-state map that 'wayfinder init --template <scenario>' writes: customers of each persona (and about 10% of none) travel stage by stage on the channels they prefer, browse anonymously on one to three devices before identifying, contact service, buy again, answer surveys that follow the experience, and leave far more often after one or two planted friction points. Every touchpoint event is made from the touchpoint's match rule and checked against it.
+            The data follows the current-state map that 'wayfinder init --template <scenario>' writes: customers of each persona (and about 10% of none) travel stage by stage on the channels they prefer, browse anonymously on one to three devices before identifying, contact service, buy again, answer surveys that follow the experience, leave far more often after one or two planted friction points, and half of those who reach the goal stop there. Every touchpoint event is made from the touchpoint's match rule and checked against it.
 
             Beside the events, truth.json holds what was planted and counted: customers per persona, the ordered stage funnel overall and per persona, conversions, the friction points' drop-off against the baseline, feedback means, junk-id events and unreachable touchpoints. truth-identifiers.csv lists each customer's normalised identifiers, so identity stitching can be checked exactly. The same seed always gives the same bytes.
 

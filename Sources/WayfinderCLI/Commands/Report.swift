@@ -14,6 +14,8 @@ extension Wayfinder {
 
             Filters (--from, --to, --persona, --channel, --trait, --property) apply to every part of the page.
 
+            A future-state map is measured from its live_from day on; without one it is not live yet, and the page shows the map and its emotion curve as designed (add --measure-future to measure it against all the data anyway).
+
             Examples:
               wayfinder report --workspace shop --db wayfinder.db --out report.html
               wayfinder report --workspace shop --journey first-purchase --persona maya --from 2026-02-01 --out maya.html
@@ -22,7 +24,7 @@ extension Wayfinder {
 
         @OptionGroup var input: AnalyticsInput
 
-        @Option(help: "Funnel conversion window in days.")
+        @Option(help: "Funnel window in days: the most time from the first to the last step (the goal, and so conversion, has no window).")
         var windowDays: Double = 30
 
         @Option(help: "The HTML file to write.")
@@ -34,6 +36,13 @@ extension Wayfinder {
 
         func run() throws {
             let (workspace, journey) = try input.loadMap()
+            guard Liveness(journey, measureFuture: input.measureFuture).isMeasured else {
+                let note = Liveness.note(journey, measureFuture: false) ?? ""
+                try Self.save(ReportPage.designed(journey: journey, workspace: workspace, note: note), to: out)
+                Console.out("Wrote \(out)")
+                Console.out("  • " + note)
+                return
+            }
             let report = try Self.write(input: input, workspace: workspace, journey: journey, windowDays: windowDays, photos: [:], to: out)
             Console.out("Wrote \(out)")
             for line in report.headlines { Console.out("  • " + line) }
@@ -45,11 +54,17 @@ extension Wayfinder {
             var options = Options()
             options.windowDays = windowDays
             options.top = 50
+            options.measureFuture = input.measureFuture
             let query = AnalysisQuery(kind: .funnel, journey: journey.id, range: input.range, filters: input.filters, options: options)
             let index = try input.buildIndex(workspace: workspace, journey: journey, queries: [query])
             let report: JourneyReport
             do { report = try JourneyReport(index: index, base: query) } catch { throw CommandFailure(message: error.description) }
-            let html = ReportPage.html(report, journey: journey, workspace: workspace, photos: photos)
+            try save(ReportPage.html(report, journey: journey, workspace: workspace, photos: photos), to: path)
+            return report
+        }
+
+        /// Writes `html` to `path`, making its folder.
+        static func save(_ html: String, to path: String) throws {
             do {
                 let url = URL(fileURLWithPath: path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -57,7 +72,6 @@ extension Wayfinder {
             } catch {
                 throw CommandFailure(message: "\(path): cannot write the report (\(error.localizedDescription)); check the folder exists and is writable")
             }
-            return report
         }
     }
 }

@@ -37,6 +37,9 @@ struct AnalyticsInput: ParsableArguments {
     @Option(name: .customLong("property"), help: ArgumentHelp("Only events whose property has one of the values: path=value[,value].", valueName: "path=values"))
     var properties: [String] = []
 
+    @Flag(help: "Measure a future-state map against all the data, as if it had always been live (a future map is measured only from its live_from day otherwise, and not at all without one).")
+    var measureFuture = false
+
     func validate() throws {
         try StoreWorkspace.validate(workspaceID)
         for (flag, values) in [("--trait", traits), ("--property", properties)] {

@@ -16,6 +16,7 @@ actor AnalysisCache {
         var traits: [String]
         var properties: [String]
         var filters: String
+        var measureFuture: Bool
     }
 
     private var entries: [(key: Key, task: Task<JourneyIndex, any Error>)] = []
@@ -31,7 +32,7 @@ actor AnalysisCache {
         let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
         let data = try await customers.indexWatermark()
         let key = Key(workspace: workspace, map: map.id, version: map.version.number, data: data, traits: request.traitPaths,
-                      properties: request.propertyPaths, filters: "\(request.propertyFilters)")
+                      properties: request.propertyPaths, filters: "\(request.propertyFilters)", measureFuture: request.measureFuture)
         if let found = entries.firstIndex(where: { $0.key == key }) {
             let entry = entries.remove(at: found)
             entries.append(entry)

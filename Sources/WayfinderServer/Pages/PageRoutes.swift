@@ -159,22 +159,14 @@ enum PageRoutes {
             let workspace = try context.parameter("workspace"), id = try context.parameter("map")
             return try await member(api, pages, request, workspace) { _ in
                 let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
-                return page(ReportPage.html(report, journey: stored.map, workspace: model), status: .ok)
+                return page(reportPage(report, stored.map, model), status: .ok)
             }
         }
         r.open(.get, "/w/{workspace}/personas/{persona}") { request, context in
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
             return try await member(api, pages, request, workspace) { session in
                 let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.persona(workspace: workspace, id: id) }
-                // Coverage is measured over the first map's index: personas are matched on traits, the same for every map.
-                let first = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.maps(workspace: workspace).first }
-                var coverage: PersonaCoverageResult?
-                if let first {
-                    let map = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: first.id) }
-                    let query = AnalysisQuery(kind: .personas, journey: first.id)
-                    let index = try await api.analyses.index(store: api.store, workspace: workspace, map: map, query: query)
-                    coverage = try? PersonaCoverage.run(query, on: index)
-                }
+                let coverage = try await personaCoverage(api, workspace: workspace)
                 return page(pages.persona(PersonaView(persona: stored.persona, coverage: coverage), frame: frame(stored.persona.name, session, workspace: workspace)),
                             status: .ok)
             }
@@ -189,7 +181,7 @@ enum PageRoutes {
         r.open(.get, "/share/{token}/report") { _, context in
             guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
             let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map, sharing: true)
-            return page(ReportPage.html(report, journey: stored.map, workspace: model), status: .ok)
+            return page(reportPage(report, stored.map, model), status: .ok)
         }
     }
 
@@ -219,11 +211,13 @@ enum PageRoutes {
         }
     }
 
-    /// A map with its workspace and the report over the stored events (ordered 30-day funnel as
-    /// the base); `sharing` (behind a share link) names no example customers and no event outside the map.
-    static func measured(_ api: APIContext, workspace: String, map id: String, sharing: Bool = false) async throws -> (StoredMap, Workspace, JourneyReport) {
+    /// A map with its workspace and the report over the stored events (ordered 30-day funnel as the
+    /// base), or no report for a map that is not live yet (``Liveness``), whose designed values are
+    /// shown instead; `sharing` (behind a share link) names no example customers and no event outside the map.
+    static func measured(_ api: APIContext, workspace: String, map id: String, sharing: Bool = false) async throws -> (StoredMap, Workspace, JourneyReport?) {
         let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: id) }
         let model = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.exportWorkspace(workspace) }
+        guard Liveness(stored.map, measureFuture: false).isMeasured else { return (stored, model, nil) }
         var options = Options()
         options.top = 50
         if sharing { options.examples = 0 }
@@ -234,6 +228,33 @@ enum PageRoutes {
         } catch {
             throw APIError(.unprocessableContent, .invalidQuery, error.description)
         }
+    }
+
+    /// The report page of a measured map, or the designed page of a map that is not live yet.
+    static func reportPage(_ report: JourneyReport?, _ map: JourneyMap, _ workspace: Workspace) -> String {
+        guard let report else { return ReportPage.designed(journey: map, workspace: workspace, note: Liveness.note(map, measureFuture: false) ?? "") }
+        return ReportPage.html(report, journey: map, workspace: workspace)
+    }
+
+    /// Persona coverage over each measured map of `workspace` (current-state maps, and future-state
+    /// maps once live), in map order: the result of the query `{"kind": "personas", "journey": MAP}`
+    /// that `wayfinder analyze personas` and the JSON API run, so the persona page shows the same numbers.
+    static func personaCoverage(_ api: APIContext, workspace: String) async throws -> [(map: JourneyMap, coverage: PersonaCoverageResult)] {
+        let summaries = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.maps(workspace: workspace) }
+        var measured: [(map: JourneyMap, coverage: PersonaCoverageResult)] = []
+        for summary in summaries {
+            let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: summary.id) }
+            guard Liveness(stored.map, measureFuture: false).isMeasured else { continue }
+            let query = AnalysisQuery(kind: .personas, journey: summary.id)
+            let index = try await api.analyses.index(store: api.store, workspace: workspace, map: stored, query: query)
+            do {
+                guard let coverage = try Analyzer.run(query, on: index).personas else { continue }
+                measured.append((stored.map, coverage))
+            } catch {
+                throw APIError(.unprocessableContent, .invalidQuery, error.description)
+            }
+        }
+        return measured
     }
 
     static func shareLink(_ api: APIContext, _ context: ServerRequestContext) async throws -> ShareLink? {

@@ -140,6 +140,7 @@ enum PageTemplates {
         {{> head}}
         <h1>{{mapTitle}}</h1>
         <p class="meta">version {{version}}{{#updated}} · saved {{updated}}{{/updated}} · <a href="{{reportLink}}">full report</a></p>
+        {{#notice}}<p class="banner" role="note">{{notice}}</p>{{/notice}}
         {{#hasHeadlines}}<ul class="headlines">{{/hasHeadlines}}{{#headlines}}<li>{{.}}</li>{{/headlines}}{{#hasHeadlines}}</ul>{{/hasHeadlines}}
         <section class="map" aria-label="Journey map with live numbers">{{{svg}}}</section>
         {{> foot}}
@@ -149,7 +150,8 @@ enum PageTemplates {
         {{> head}}
         {{{card}}}
         <h2>In the data</h2>
-        {{#measured}}<p>{{customers}} customers match this persona ({{share}} of all), and {{conversion}} of them reach the goal.</p>{{/measured}}
+        {{#measured}}<p>{{customers}} customers match this persona ({{share}} of all).</p>
+        <ul class="conversion">{{#maps}}<li>{{title}}: {{conversion}} of the {{withEvents}} with an event on the map reach its goal, {{goal}}.</li>{{/maps}}</ul>{{/measured}}
         {{^measured}}<p>No analysis of this persona yet: import events and open a map's report.</p>{{/measured}}
         {{> foot}}
         """
@@ -158,6 +160,7 @@ enum PageTemplates {
         {{> head}}
         <p class="banner" role="note">A read-only view of one journey map, shared from Wayfinder{{#expires}}; the link works until {{expires}}{{/expires}}.</p>
         <h1>{{mapTitle}}</h1>
+        {{#notice}}<p class="banner" role="note">{{notice}}</p>{{/notice}}
         {{#hasHeadlines}}<ul class="headlines">{{/hasHeadlines}}{{#headlines}}<li>{{.}}</li>{{/headlines}}{{#hasHeadlines}}</ul>{{/hasHeadlines}}
         <section class="map" aria-label="Journey map">{{{svg}}}</section>
         {{#reportLink}}<p><a href="{{reportLink}}">The measured report</a></p>{{/reportLink}}

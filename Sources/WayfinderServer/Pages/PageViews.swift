@@ -168,6 +168,8 @@ public struct MapView: Sendable {
     public var updated: String?
     public var reportLink: String
     public var headlines: [String]
+    /// Why a map shows no measured numbers: it is not live yet.
+    public var notice: String?
     /// The map as SVG, drawn by `JourneyMapRenderer` (which escapes every value).
     public var svg: String
 
@@ -178,26 +180,39 @@ public struct MapView: Sendable {
         self.updated = updated
         self.reportLink = reportLink
         headlines = report?.headlines ?? []
+        notice = Liveness(map, measureFuture: false).isMeasured ? nil : Liveness.note(map, measureFuture: false)
         let measured = report.map { ReportPage.measuredLines($0, journey: map) } ?? [:]
         svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured)).svg()
     }
 }
 
-/// A persona's card with how many customers it describes.
+/// A persona's card with how many customers it describes and how many of them reach each
+/// measured map's goal (current-state maps, and future-state maps once live).
 public struct PersonaView: Sendable {
     public struct Measured: Sendable {
-        public var customers: String, share: String, conversion: String
+        public var customers: String, share: String
+        public var maps: [MapConversion]
+    }
+
+    /// The persona's conversion on one map: customers with an event on the map, and the share of
+    /// them who reached its goal.
+    public struct MapConversion: Sendable {
+        public var title: String, goal: String, withEvents: String, conversion: String
     }
 
     /// The card, drawn by `HTMLRenderer` (which escapes every value).
     public var card: String
     public var measured: Measured?
 
-    public init(persona: Persona, coverage: PersonaCoverageResult?) {
+    /// The view of `persona`, with its row of each map's coverage (the first map's for the counts).
+    public init(persona: Persona, coverage: [(map: JourneyMap, coverage: PersonaCoverageResult)]) {
         card = HTMLRenderer.personaCard(persona, photo: nil)
-        measured = coverage?.personas.first { $0.id == persona.id }.map { row in
-            Measured(customers: ChartFormat.count(row.customers), share: ChartFormat.percent(row.share),
-                     conversion: row.conversion.map { ChartFormat.percent($0) } ?? "none")
+        let rows = coverage.compactMap { map, result in result.personas.first { $0.id == persona.id }.map { (map, $0) } }
+        measured = rows.first.map { _, first in
+            Measured(customers: ChartFormat.count(first.customers), share: ChartFormat.percent(first.share), maps: rows.map { map, row in
+                MapConversion(title: map.title, goal: map.goal.flatMap { goal in map.touchpoint(goal)?.name ?? map.stage(goal)?.name } ?? map.stages.last?.name ?? "",
+                              withEvents: ChartFormat.count(row.withEvents), conversion: row.conversion.map { ChartFormat.percent($0) } ?? "none")
+            })
         }
     }
 }
@@ -206,6 +221,7 @@ public struct PersonaView: Sendable {
 public struct SharedView: Sendable {
     public var mapTitle: String
     public var headlines: [String]
+    public var notice: String?
     public var svg: String
     public var expires: String?
     public var reportLink: String?
@@ -213,6 +229,7 @@ public struct SharedView: Sendable {
     public init(map: MapView, expires: String?, reportLink: String?) {
         mapTitle = map.mapTitle
         headlines = map.headlines
+        notice = map.notice
         svg = map.svg
         self.expires = expires
         self.reportLink = reportLink

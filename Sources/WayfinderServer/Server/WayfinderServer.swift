@@ -140,7 +140,11 @@ public struct WayfinderServer: Sendable {
         return Application(
             router: router(),
             server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry, metrics: metrics) },
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            // A long queue of connections waiting to be accepted (the kernel caps it at somaxconn), so that
+            // a flood of connections does not make the kernel drop a real client's SYN, which it would
+            // only send again seconds later.
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                                                    backlog: 4096),
             services: [writer] + (alertWorker.map { [$0] } ?? []),
             onServerRunning: { channel in
                 let address = channel.localAddress

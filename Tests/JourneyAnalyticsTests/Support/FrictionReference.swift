@@ -45,7 +45,7 @@ struct FrictionReference {
             if firstGoal != nil { converted += 1 }
             let furthest = trace.map { stageOf[$0]! }.max()!
             for touchpoint in Set(trace) where !goalIDs.contains(touchpoint) && stageOf[touchpoint]! < lastStage {
-                let left = furthest <= stageOf[touchpoint]! ? 1 : 0
+                let left = firstGoal == nil && furthest <= stageOf[touchpoint]! ? 1 : 0
                 bump(.dropOff, touchpoint, exposed: 1, affected: left, customers: left)
             }
             var firstMove: [String: Int] = [:], longestMove: [String: Int64] = [:]

@@ -4,6 +4,7 @@ import GRDB
 import JourneyAnalytics
 import JourneyModel
 import JourneyStore
+import Testing
 import WayfinderTesting
 
 /// A throwaway store with events imported into it and the index of one map built over it.
@@ -50,8 +51,22 @@ struct StoreFixture {
 
     /// A store holding a scenario generated from `template`, written as NDJSON and imported.
     static func generated(_ template: WorkspaceTemplate, customers: Int, seed: UInt64 = 7) throws -> StoreFixture {
+        try generated(ScenarioGenerator(template: template, customers: customers, seed: seed))
+    }
+
+    /// A store holding a scenario generated for the workspace in `Fixtures/<name>.yaml`.
+    static func generated(fixture name: String, customers: Int, seed: UInt64 = 7) throws -> StoreFixture {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "yaml"), "no fixture \(name).yaml")
+        let decoded = WorkspaceCodec.decode(try String(contentsOf: url, encoding: .utf8), file: "\(name).yaml")
+        guard let workspace = decoded.workspace, !decoded.diagnostics.contains(where: { $0.severity == .error }) else {
+            throw Failure(description: "the fixture \(name).yaml does not decode: \(decoded.diagnostics)")
+        }
+        return try generated(ScenarioGenerator(workspace: workspace, scenario: name, customers: customers, seed: seed))
+    }
+
+    /// A store holding what `generator` makes, written as NDJSON and imported.
+    static func generated(_ generator: ScenarioGenerator) throws -> StoreFixture {
         let directory = try TemporaryDirectory(prefix: "wayfinder-analytics")
-        let generator = ScenarioGenerator(template: template, customers: customers, seed: seed)
         let truth = try ScenarioWriter(directory: directory.path("data"), format: .ndjson).write(generator)
         let store = try JourneyStore(path: directory.path("store.db"))
         let importer = try Importer(data: store.data)
