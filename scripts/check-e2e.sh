@@ -135,11 +135,38 @@ assert page.url.endswith("/w/retail/maps/first-purchase") and "Top friction poin
 report = browser.open(base + "/w/retail/maps/first-purchase/report").read().decode()
 assert "<h2>Friction</h2>" in report
 print(f"signed in as demo@localhost at {base}; map page {len(body)} bytes, report {len(report)} bytes")
+
+# A second workspace on the same server, with the demo's maps and no data: it shows no data
+# until its own write key sends some, and the demo's workspace is unchanged by that.
+import base64, json
+def api(method, path, body=None, headers=None, raw=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    with browser.open(request) as answer:
+        return json.loads(answer.read().decode() or "{}")
+session = api("POST", "/api/v1/session", {"email": "demo@localhost", "password": password})
+csrf = {"X-CSRF-Token": session["csrf_token"]}
+api("POST", "/api/v1/workspaces", {"id": "second", "name": "Second team"}, csrf)
+with browser.open(urllib.request.Request(base + "/api/v1/workspaces/retail/export?format=yaml")) as answer:
+    maps = answer.read()
+api("POST", "/api/v1/workspaces/second/import?format=yaml", headers={**csrf, "Content-Type": "application/yaml"}, raw=maps)
+def events(workspace):
+    return api("POST", f"/api/v1/workspaces/{workspace}/analyses", {"kind": "funnel", "journey": "first-purchase"}, csrf)["index"]["events"]
+retail_before = events("retail")
+home = browser.open(base + "/w/second").read().decode()
+assert events("second") == 0 and "<strong>0</strong> events" in home, home[:2000]
+key = api("POST", "/api/v1/keys", {"kind": "write", "workspace": "second", "name": "second-web"}, csrf)["secret"]
+track = urllib.request.Request(base + "/v1/track", method="POST", headers={"Content-Type": "application/json",
+    "Authorization": "Basic " + base64.b64encode((key + ":").encode()).decode()},
+    data=json.dumps({"userId": "second-visitor", "event": "Product Viewed", "properties": {"url": "/products/trail-shoe"}}).encode())
+assert urllib.request.urlopen(track).status == 200
+assert events("second") == 1 and events("retail") == retail_before, (events("second"), events("retail"), retail_before)
+print(f"a second workspace showed no data until its key sent an event; the demo's {retail_before} events unchanged")
 process.send_signal(signal.SIGINT)
 sys.exit(process.wait(timeout=60))
 PY
 served_demo() { (cd "$work/demo" && python3 "$work/served_demo.py" swift run "${swift_args[@]}" wayfinder demo); }
-check "swift run wayfinder demo serves its map and report at 127.0.0.1:8080, and stops on Ctrl-C" served_demo
+check "swift run wayfinder demo serves its map and report at 127.0.0.1:8080, a second workspace shows no data until its key sends some, and it stops on Ctrl-C" served_demo
 
 echo "-- templates"
 check "the committed schema is a valid Draft 2020-12 schema" python3 "$work/schema_check.py" "$schema"

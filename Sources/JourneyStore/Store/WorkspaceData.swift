@@ -52,11 +52,20 @@ extension JourneyStore {
     /// The workspace a command works on: the one named, else the store's only workspace.
     ///
     /// With `creatingDefault` (commands that store data, such as an import), a store without
-    /// workspaces gets the workspace `default`. A store with several workspaces and no name
+    /// workspaces gets the workspace `default`; with `creatingNamed`, a workspace named but
+    /// missing is created (named after its id). A store with several workspaces and no name
     /// given is an error that lists them.
-    public func resolveWorkspace(_ id: String?, creatingDefault: Bool = false) throws(WorkspaceStoreError) -> WorkspaceData {
+    public func resolveWorkspace(_ id: String?, creatingDefault: Bool = false, creatingNamed: Bool = false) throws(WorkspaceStoreError) -> WorkspaceData {
+        if let id, creatingNamed { try FieldRules.id(id, of: "workspace") }
         do {
-            if let id { return try database.read { db in try self.workspaceData(db, id) } }
+            if let id {
+                return try database.write { db in
+                    if creatingNamed, try Int64.fetchOne(db, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]) == nil {
+                        try Self.insertWorkspace(db, id: id, name: id, description: nil, at: StoreTime.now())
+                    }
+                    return try self.workspaceData(db, id)
+                }
+            }
             return try database.write { db in
                 let slugs = try String.fetchAll(db, sql: "SELECT slug FROM workspaces ORDER BY slug")
                 switch slugs.count {

@@ -88,7 +88,7 @@ extension Wayfinder {
             // Generate the retail scenario's interaction data and import it into a fresh store.
             let dataFolder = WorkspaceLoader.join(out, "data")
             let database = WorkspaceLoader.join(out, "wayfinder.db")
-            for suffix in ["", "-wal", "-shm", ".quarantine.ndjson"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            for suffix in ["", "-wal", "-shm", ".quarantine.ndjson", ".quarantine.\(Self.workspaceID).ndjson"] { try? FileManager.default.removeItem(atPath: database + suffix) }
             try? ScenarioWriter.removeExistingOutput(in: dataFolder)
             let truth: ScenarioTruth
             let summary: Importer.Summary

@@ -27,6 +27,7 @@ extension Wayfinder {
             Examples:
               wayfinder import events.csv --db wayfinder.db
               wayfinder import events.csv --db wayfinder.db --workspace-id retail
+              wayfinder import crm.csv --db wayfinder.db --workspace-id b2b --create-workspace
               wayfinder import export.csv.gz --mapping crm-mapping.yaml --db wayfinder.db
               wayfinder import batch-*.json --db wayfinder.db --format json
             """
@@ -40,6 +41,9 @@ extension Wayfinder {
 
         @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help)
         var workspaceID: String?
+
+        @Flag(help: "Create the workspace --workspace-id names when the store lacks it.")
+        var createWorkspace = false
 
         @Option(help: "A YAML file mapping CSV columns to event fields.")
         var mapping: String?
@@ -67,6 +71,7 @@ extension Wayfinder {
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
             try Self.checkPhoneCountry(phoneCountry)
             try StoreWorkspace.validate(workspaceID)
+            if createWorkspace, workspaceID == nil { throw ValidationError("--create-workspace creates the workspace --workspace-id names; give --workspace-id ID too.") }
         }
 
         static func checkPhoneCountry(_ code: String?) throws {
@@ -88,7 +93,7 @@ extension Wayfinder {
                     throw CommandFailure(message: "the mapping file \(mapping) has \(Console.counts(problems.diagnostics))")
                 }
             }
-            let data = try StoreWorkspace.open(db: db, workspace: workspaceID, creating: true)
+            let data = try StoreWorkspace.open(db: db, workspace: workspaceID, creating: true, creatingNamed: createWorkspace)
             var options = Importer.Options()
             options.maximumClusterSize = maxClusterSize
             options.phoneCountry = phoneCountry

@@ -22,8 +22,9 @@ enum StoreWorkspace {
 
     /// Opens the store at `db` (which must exist unless `creating`) and resolves the workspace.
     ///
-    /// With `creating`, a missing store file is created and a store without workspaces gets `default`.
-    static func open(db: String, workspace: String?, creating: Bool = false) throws -> WorkspaceData {
+    /// With `creating`, a missing store file is created and a store without workspaces gets
+    /// `default`; with `creatingNamed` too, a workspace named but missing is created.
+    static func open(db: String, workspace: String?, creating: Bool = false, creatingNamed: Bool = false) throws -> WorkspaceData {
         if !creating, !FileManager.default.fileExists(atPath: db) {
             throw CommandFailure(message: "\(db): no store here; import events first with 'wayfinder import FILE --db \(db)'")
         }
@@ -31,9 +32,10 @@ enum StoreWorkspace {
         do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
         if let problem = store.indexProblem { Console.error("warning: " + problem) }
         do {
-            return try store.resolveWorkspace(workspace, creatingDefault: creating)
+            return try store.resolveWorkspace(workspace, creatingDefault: creating, creatingNamed: creatingNamed)
         } catch {
-            throw CommandFailure(message: "\(db): \(error.message)")
+            let hint = workspace != nil && error.code == .notFound && creating ? "; add --create-workspace to create it" : ""
+            throw CommandFailure(message: "\(db): \(error.message)\(hint)")
         }
     }
 }
