@@ -91,6 +91,29 @@ struct TenancyTests {
         #expect(try beta.timeline(of: betaMaya) == betaTimeline)
     }
 
+    @Test("deleting a workspace deletes its customer data and quarantine, and nothing of another workspace")
+    func deleteWorkspace() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, alpha, beta) = try await Self.store(directory)
+        let file = try directory.write(Self.shared, to: "events.csv")
+        _ = try Importer(data: alpha).importFile(file)
+        _ = try Importer(data: beta).importFile(file)
+        let betaBefore = try beta.counts()
+        try await store.deleteWorkspace("alpha")
+        #expect(!FileManager.default.fileExists(atPath: alpha.quarantinePath))
+        #expect(FileManager.default.fileExists(atPath: beta.quarantinePath))
+        let left = try await store.database.read { db in
+            try ["events", "customers", "identities", "feedback", "sources", "quarantined", "identity_refusals"].map { table in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE workspace_id = ?", arguments: [alpha.rowID]) ?? 0
+            }
+        }
+        #expect(left == [0, 0, 0, 0, 0, 0, 0])
+        #expect(try beta.counts() == betaBefore)
+        // A workspace made again under the same id starts empty.
+        _ = try await store.createWorkspace(id: "alpha", name: "Alpha again")
+        #expect(try await store.workspaceData("alpha").counts() == WorkspaceData.Counts(events: 0, customers: 0, identifiers: 0, feedback: 0))
+    }
+
     @Test("customer numbers stay unique in the store while two workspaces stitch in turn")
     func numbersAreTheStores() async throws {
         let directory = try TemporaryDirectory()

@@ -67,8 +67,8 @@ public struct IndexBuilder: Sendable {
     public let journey: JourneyMap
     /// Extra values to keep.
     public let request: IndexRequest
-    /// Threads that read the store (events, traits and survey answers).
-    public var threads = 2
+    /// Threads that read the store (events, traits and survey answers): one a core.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
 
     /// A builder for `journey` of `workspace`.
     public init(workspace: Workspace, journey: JourneyMap, request: IndexRequest = IndexRequest()) {
