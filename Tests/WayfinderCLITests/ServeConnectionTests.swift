@@ -103,20 +103,22 @@ struct ServeConnectionTests {
         flood.start()
         let authorization = "Basic " + Data("\(key):".utf8).base64EncodedString()
         // Checks while the flood goes on, for longer than a slow client's head is allowed (10 s);
-        // each must be answered, within 20 s on a machine busy with other tests.
+        // each must be answered: within a second or two on a quiet machine (the slowest is printed),
+        // within 60 s when the other suites of `swift test` (floods of their own among them) share
+        // the two cores with the flood and the server.
         let (answered, slowest, failures) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int, Double, [String]), any Error>) in
             DispatchQueue.global().async {
                 var answered = 0, slowest = 0.0, failures: [String] = []
                 let start = Date()
                 var check = 0
-                while (Date().timeIntervalSince(start) < 14 || check < 5) && Date().timeIntervalSince(start) < 90 {
+                while (Date().timeIntervalSince(start) < 14 || check < 5) && Date().timeIntervalSince(start) < 300 {
                     check += 1
                     let began = Date()
                     do {
-                        let health = try LoopbackHTTP.request("GET", base + "/health", timeout: 20)
+                        let health = try LoopbackHTTP.request("GET", base + "/health", timeout: 60)
                         let event = #"{"userId": "flood-check-\#(check)", "event": "Checked", "timestamp": "2026-05-01T12:00:00Z"}"#
                         let track = try LoopbackHTTP.request("POST", base + "/v1/track", headers: ["Authorization": authorization, "Content-Type": "application/json"],
-                                                             body: event, timeout: 20)
+                                                             body: event, timeout: 60)
                         if health.status == 200 && track.status == 200 { answered += 1 } else { failures.append("check \(check): \(health.status) \(track)") }
                     } catch {
                         failures.append("check \(check): \(error)")
