@@ -10,7 +10,7 @@ public enum ReportPage {
     public static func html(_ report: JourneyReport, journey: JourneyMap, workspace: Workspace, photos: [String: String] = [:]) -> String {
         let measured = measuredLines(report, journey: journey)
         let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos, measured: measured)).svg()
-        var html = head(journey.title + " · measured") + """
+        var html = HTMLRenderer.head(journey.title + " · measured", style: HTMLRenderer.style + style) + """
         <header>
         <h1>\(XML.escape(journey.title)): what customers really do</h1>
         <p class="meta">\(ChartFormat.count(report.summary.customers)) customers · \(ChartFormat.count(report.summary.events)) events, \(ChartFormat.count(report.summary.classified)) on the map</p>
@@ -59,7 +59,7 @@ public enum ReportPage {
     /// the emotion curve as designed, with `note` saying why there are no measured numbers.
     public static func designed(journey: JourneyMap, workspace: Workspace, note: String, photos: [String: String] = [:]) -> String {
         let map = JourneyMapRenderer(journey: journey, workspace: workspace, options: .init(photos: photos)).svg()
-        var html = head(journey.title + " · designed") + """
+        var html = HTMLRenderer.head(journey.title + " · designed", style: HTMLRenderer.style + style) + """
         <header>
         <h1>\(XML.escape(journey.title)): the designed journey</h1>
         <p class="notice" role="note">\(XML.escape(note))</p>
@@ -75,23 +75,6 @@ public enum ReportPage {
         html += section("Emotions", emotion.svg())
         html += "</main>\n<footer>Made with Wayfinder. This map is not measured yet; its numbers appear once it is live.</footer>\n</body>\n</html>\n"
         return html
-    }
-
-    /// The document's start, up to and with `<body>`: the head of every report page.
-    private static func head(_ title: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="Wayfinder">
-        <title>\(XML.escape(title)) · Wayfinder</title>
-        <style>\(HTMLRenderer.style)\(style)</style>
-        </head>
-        <body>
-
-        """
     }
 
     /// The live numbers the map shows under each touchpoint: customers, conversion onward and the

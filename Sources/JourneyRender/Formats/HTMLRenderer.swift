@@ -2,23 +2,31 @@ import JourneyModel
 
 /// One self-contained HTML page: the map, persona cards and print CSS for A3 landscape.
 public enum HTMLRenderer {
-    /// The page for a map (or for a comparison when `compareWith` is given).
-    public static func page(_ journey: JourneyMap, in workspace: Workspace, compareWith future: JourneyMap? = nil,
-                            options: JourneyMapRenderer.Options = .init()) -> String {
-        let svg = future.map { CompareRenderer(current: journey, future: $0, workspace: workspace, options: options).svg() }
-            ?? JourneyMapRenderer(journey: journey, workspace: workspace, options: options).svg()
-        let personas = journey.personas.compactMap { workspace.persona($0) }
-        var html = """
+    /// The start of every page Wayfinder writes as a file, up to and with `<body>`: `title` (escaped
+    /// here) and the page's CSS.
+    static func head(_ title: String, style: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="generator" content="Wayfinder">
-        <title>\(XML.escape(journey.title)) · Wayfinder</title>
+        <title>\(XML.escape(title)) · Wayfinder</title>
         <style>\(style)</style>
         </head>
         <body>
+
+        """
+    }
+
+    /// The page for a map (or for a comparison when `compareWith` is given).
+    public static func page(_ journey: JourneyMap, in workspace: Workspace, compareWith future: JourneyMap? = nil,
+                            options: JourneyMapRenderer.Options = .init()) -> String {
+        let svg = future.map { CompareRenderer(current: journey, future: $0, workspace: workspace, options: options).svg() }
+            ?? JourneyMapRenderer(journey: journey, workspace: workspace, options: options).svg()
+        let personas = journey.personas.compactMap { workspace.persona($0) }
+        var html = head(journey.title, style: style) + """
         <header>
         <h1>\(XML.escape(journey.title))</h1>
         <p class="meta">\(XML.escape(workspace.name ?? "Workspace")) · \(journey.state == .future ? "future state" : "current state") · \(journey.touchpoints.count) touchpoints in \(journey.stages.count) stages</p>
