@@ -109,7 +109,7 @@ for days in 30 7 1; do
     in_background "$work/funnel-counts-$days.json" funnel --format json --mode ordered --window-days "$days" --no-step-times
     funnels+=("ordered:$days:counts=$work/funnel-counts-$days.json")
 done
-in_background "$work/paths.json" paths --format json --top 100000
+in_background "$work/paths.json" paths --format json --top 10000
 in_background "$work/personas.json" personas --format json
 for pid in "${running[@]}"; do wait "$pid" || exit 1; done
 echo "  $(($(wc -l <"$work/events.csv") - 1)) classified events exported"
