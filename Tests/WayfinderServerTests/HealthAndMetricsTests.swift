@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import JourneyStore
 import Testing
 import WayfinderServer
@@ -72,6 +73,22 @@ struct HealthAndMetricsTests {
         #expect(text.contains(#"wayfinder_http_request_duration_seconds_bucket{route="/v1/batch",le="0.05"}"#))
         #expect(metric(text, "wayfinder_store_commits_total") >= 1)
         #expect(text.contains("# HELP wayfinder_events_accepted_total"))
+    }
+
+    @Test("a known path asked with a wrong method is counted under its route's template: no share token or id in /metrics, one series for every value")
+    func metricsHoldNoPathValues() async throws {
+        let harness = try await ServerHarness()
+        let paths = (0..<5).map { "/api/v1/shared/ws_secret-token-\($0)" } + ["/api/v1/workspaces/secret-workspace/maps/secret-map/"]
+        let text = try await harness.test { client in
+            for path in paths {
+                let answer = Answer(try await client.executeRequest(uri: path, method: .patch, headers: [:], body: nil))
+                #expect(answer.status == 405, "\(path): \(answer)")
+            }
+            return try await client.get("/metrics").text
+        }
+        #expect(!text.contains("secret"), "a path's values are in /metrics")
+        #expect(metric(text, "wayfinder_http_requests_total", labels: #"route="/api/v1/shared/{token}",method="PATCH",status="405""#) == 5)
+        #expect(metric(text, "wayfinder_http_requests_total", labels: #"route="/api/v1/workspaces/{workspace}/maps/{map}",method="PATCH",status="405""#) == 1)
     }
 
     @Test("logs name routes, codes and counts, never customer ids, property values or keys")

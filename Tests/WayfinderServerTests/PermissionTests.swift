@@ -203,6 +203,19 @@ struct PermissionTests {
         }
     }
 
+    @Test("a write key only sends events: listing workspaces with it is refused, as every other API route is")
+    func writeKeyListsNothing() async throws {
+        let harness = try await APIHarness()
+        let write = harness.base.write, read = harness.base.read
+        try await harness.test { client in
+            let answer = try await client.call(.get, "/api/v1/workspaces", as: .key(write))
+            #expect(answer.status == 403, "\(answer)")
+            #expect(answer.errorCode == "forbidden" && answer.errorMessage?.contains("/v1/") == true, "\(answer)")
+            let list = try await client.call(.get, "/api/v1/workspaces", as: .key(read))
+            #expect(list.status == 200 && (list["workspaces"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["shop"], "\(list)")
+        }
+    }
+
     @Test("a change made with the session cookie needs the CSRF token; reads do not")
     func csrf() async throws {
         let harness = try await APIHarness()

@@ -236,6 +236,11 @@ struct TenancyRouteTests {
                 ("breakdown", ["kind": "paths", "journey": map, "breakdown": ["kind": "property", "path": "alpha_prop"]]),
                 ("filters.traits", ["kind": "funnel", "journey": map, "filters": ["traits": [["path": "alpha_trait", "values": ["alpha-trait-value"]]]]]),
                 ("filters.properties", ["kind": "friction", "journey": map, "filters": ["properties": [["path": "alpha_prop", "values": ["*"]]]]]),
+                // The sides of a comparison filter as a query does.
+                ("options.before.filters.traits", ["kind": "compare", "journey": map, "options": [
+                    "before": ["label": "them", "filters": ["traits": [["path": "alpha_trait", "values": ["alpha-trait-value"]]]]], "after": ["label": "all"]]]),
+                ("options.after.filters.properties", ["kind": "compare", "journey": map, "options": [
+                    "before": ["label": "all"], "after": ["label": "them", "filters": ["properties": [["path": "alpha_prop", "values": ["alpha-prop-value"]]]]]]]),
             ]
             for (field, query) in refused {
                 let answer = try await client.call(.post, "/api/v1/shared/\(link.token)/analyses", json(query), as: .none)

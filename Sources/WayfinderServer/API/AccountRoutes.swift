@@ -6,6 +6,9 @@ import JourneyStore
 
 /// Users (server admins), members of a workspace (its admins) and API keys.
 enum AccountRoutes {
+    /// Characters of a key's name.
+    static let maximumKeyNameLength = 100
+
     static func register(_ r: APIRegistrar) {
         let api = r.api
         let settings = api.configuration.accounts
@@ -115,8 +118,8 @@ enum AccountRoutes {
     /// Creates a key after checking its name and that the caller, signed in, administers its
     /// workspace (or the server, for a key of every workspace).
     static func createKey(_ api: APIContext, _ caller: Caller, kind: APIKey.Kind, name: String, workspace: String?) async throws -> NewAPIKey {
-        if name.count > 100 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw APIError(.badRequest, .invalidRequest, "name: at most 100 characters, no control characters", problems: [.init(field: "name", message: "too long or has control characters")])
+        if name.count > maximumKeyNameLength || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw APIError(.badRequest, .invalidRequest, "name: at most \(maximumKeyNameLength) characters, no control characters", problems: [.init(field: "name", message: "too long or has control characters")])
         }
         if let workspace { try await caller.require(.admin, in: workspace) } else { try caller.requireServerAdmin("a key for every workspace") }
         if caller.user == nil { throw APIError(.forbidden, .forbidden, "keys are created by signed-in admins, not by other keys") }

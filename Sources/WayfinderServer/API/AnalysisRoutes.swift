@@ -30,14 +30,17 @@ enum AnalysisRoutes {
     }
 
     /// Refuses what would show customers' values through a share link: breakdowns and filters
-    /// by trait or property. Personas, channels, dates and every analysis kind stay open.
+    /// by trait or property, the query's own and those of the two sides of a comparison.
+    /// Personas, channels, dates and every analysis kind stay open.
     static func checkShared(_ query: AnalysisQuery) throws {
         if let breakdown = query.breakdown, breakdown.kind == .trait || breakdown.kind == .property {
             throw APIError(.forbidden, .forbidden, "breakdown: a share link shows no customer's trait or property values; break down by persona or first_channel, or sign in",
                            problems: [.init(field: "breakdown", message: "persona or first_channel through a share link")])
         }
-        if !query.filters.traits.isEmpty || !query.filters.properties.isEmpty {
-            let field = query.filters.traits.isEmpty ? "filters.properties" : "filters.traits"
+        let all: [(String, Filters?)] = [("filters", query.filters), ("options.before.filters", query.options.before?.filters),
+                                             ("options.after.filters", query.options.after?.filters)]
+        for case let (path, filters?) in all where !filters.traits.isEmpty || !filters.properties.isEmpty {
+            let field = path + (filters.traits.isEmpty ? ".properties" : ".traits")
             throw APIError(.forbidden, .forbidden, "\(field): a share link takes no trait or property filters; filter by persona, channel or date, or sign in",
                            problems: [.init(field: field, message: "not through a share link")])
         }

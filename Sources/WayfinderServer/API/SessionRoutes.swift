@@ -6,6 +6,9 @@ import JourneyStore
 
 /// Sign in, sign out, the current user, and changing one's password.
 enum SessionRoutes {
+    /// Bytes of a sign-in or password change body.
+    static let bodyBytes = 16 * 1024
+
     static func register(_ r: APIRegistrar) {
         let api = r.api
         let settings = api.configuration.accounts
@@ -14,7 +17,7 @@ enum SessionRoutes {
                 // A form posted from another site cannot set this type without CORS, so a sign-in cannot be forged.
                 throw APIError(.unsupportedMediaType, .unsupportedMediaType, "send the sign-in as JSON with 'Content-Type: application/json': {\"email\": …, \"password\": …}")
             }
-            let body = try await APIJSON.object(request, limit: 16 * 1024)
+            let body = try await APIJSON.object(request, limit: bodyBytes)
             let email = try APIJSON.string(body, "email", required: true) ?? ""
             let password = try APIJSON.string(body, "password", required: true) ?? ""
             let (token, session) = try await signIn(api, email: email, password: password, from: api.client(request, context))
@@ -43,7 +46,7 @@ enum SessionRoutes {
             guard case .session(let session) = caller.credential else {
                 throw APIError(.forbidden, .forbidden, "an API key has no password; sign in to change yours")
             }
-            let body = try await APIJSON.object(request, limit: 16 * 1024)
+            let body = try await APIJSON.object(request, limit: bodyBytes)
             let current = try APIJSON.string(body, "current_password", required: true) ?? ""
             let new = try APIJSON.string(body, "new_password", required: true) ?? ""
             try await changePassword(api, session: session, current: current, new: new)

@@ -11,6 +11,7 @@ enum WorkspaceRoutes {
         let api = r.api
         let store = api.store
         r.on(.get, "/api/v1/workspaces") { _, _, caller in
+            try caller.refuseWriteKey()
             let all = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaces() }
             var visible: [WorkspaceInfo] = []
             for workspace in all where try await caller.role(in: workspace.id) != nil { visible.append(workspace) }

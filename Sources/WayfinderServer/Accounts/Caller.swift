@@ -46,11 +46,16 @@ struct Caller: Sendable {
         }
     }
 
-    /// Checks that the caller has at least `needed` in `workspace`; 403 otherwise.
-    func require(_ needed: Role, in workspace: String) async throws {
+    /// Checks that the caller is no write key, which only sends events; 403 otherwise.
+    func refuseWriteKey() throws {
         if case .key(let key) = credential, key.kind == .write {
             throw APIError(.forbidden, .forbidden, "a write key only sends events to /v1/*; use a read or read-write key (wayfinder keys create --kind read-write) or sign in")
         }
+    }
+
+    /// Checks that the caller has at least `needed` in `workspace`; 403 otherwise.
+    func require(_ needed: Role, in workspace: String) async throws {
+        try refuseWriteKey()
         guard let role = try await role(in: workspace) else {
             throw APIError(.forbidden, .forbidden, "you have no role in workspace '\(workspace)'; ask one of its admins to add you (PUT /api/v1/workspaces/\(workspace)/members/{user})")
         }

@@ -33,10 +33,13 @@ enum Passwords {
         return "$2b$" + (rounds < 10 ? "0" : "") + String(rounds) + "$abcdefghijklmnopqrstuu5N7gM2A1n1t3z0pTzvx1c8mJ6Z1pW3a"
     }
 
+    /// Bytes of a password: all that bcrypt reads.
+    static let maximumBytes = 72
+
     /// Why a new password is refused, or nil when it is acceptable.
     static func problem(_ password: String, minimumLength: Int) -> String? {
         if password.count < minimumLength { return "password: use at least \(minimumLength) characters; a passphrase of several words is easy to remember" }
-        if password.utf8.count > 72 { return "password: bcrypt reads at most 72 bytes; use a shorter password" }
+        if password.utf8.count > maximumBytes { return "password: bcrypt reads at most \(maximumBytes) bytes; use a shorter password" }
         if password.unicodeScalars.contains("\u{0}") { return "password: remove the NUL character" }
         return nil
     }

@@ -173,7 +173,7 @@ extension OpenAPIDocument {
         }
         var entries: [(String, JSONValue)] = [
             ("operationId", s(op.method + op.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_"))),
-            ("summary", s(op.summary)), ("tags", .array([s(op.tag)])),
+            ("summary", s(op.summary)), ("tags", .array([s(op.tag)])), ("x-wayfinder-access", s(op.access.summary)),
         ]
         if !parameters.isEmpty { entries.append(("parameters", .array(parameters))) }
         func body(_ content: [(String, JSONValue)]) -> JSONValue {
@@ -206,15 +206,16 @@ extension OpenAPIDocument {
         if op.creates { responses.append(("201", success)) }
         let error = obj(("description", s("an error: the message says what to do")), ("content", obj(("application/json", obj(("schema", ref("Error")))))))
         var codes = [400, 404, 405, 413, 415, 422, 503]
-        if op.access != .open { codes += [401, 403, 409, 429] }
-        if op.access == .open && op.path == "/api/v1/session" { codes += [401, 429] }
+        if op.access != .anyone { codes += [401, 403, 409, 429] }
+        if op.access == .anyone && op.path == "/api/v1/session" { codes += [401, 429] }
         for code in Set(codes).sorted() { responses.append((String(code), error)) }
         entries.append(("responses", .object(responses)))
+        let cookie = obj(("cookie", .array([])), ("csrf", .array([])))
         switch op.access {
-        case .open, .share: entries.append(("security", .array([])))
-        case .key: entries.append(("security", .array([obj(("bearer", .array([]))), obj(("cookie", .array([])), ("csrf", .array([])))])))
-        case .session: entries.append(("security", .array([obj(("cookie", .array([])), ("csrf", .array([])))])))
-        case .writeKey: entries.append(("security", .array([obj(("writeKey", .array([])))])))
+        case .anyone, .shareLink: entries.append(("security", .array([])))
+        case .collectingKey: entries.append(("security", .array([obj(("writeKey", .array([])))])))
+        case let access where access.takesBearerKeys: entries.append(("security", .array([obj(("bearer", .array([]))), cookie])))
+        default: entries.append(("security", .array([cookie])))
         }
         return .object(entries)
     }

@@ -340,13 +340,16 @@ extension String {
 
 /// A form posted as `application/x-www-form-urlencoded`.
 enum FormBody {
+    /// Bytes of a form.
+    static let maximumBytes = 16 * 1024
+
     static func read(_ request: Request) async throws -> [String: String] {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw APIError(.unsupportedMediaType, .unsupportedMediaType, "send the form as application/x-www-form-urlencoded, as a browser does")
         }
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: 16 * 1024) } catch {
+        do { buffer = try await request.body.collect(upTo: maximumBytes) } catch {
             throw APIError(.contentTooLarge, .tooLarge, "the form is over 16 KB; send only its fields")
         }
         return parse(String(decoding: buffer.readableBytesView, as: UTF8.self))

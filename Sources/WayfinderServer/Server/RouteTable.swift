@@ -19,16 +19,24 @@ final class RouteTable: Sendable {
 
     /// The methods a path answers, empty when the path is unknown.
     func methods(of path: String) -> [HTTPRequest.Method] {
+        guard let template = template(of: path) else { return [] }
+        return methods.withLock { $0[template] ?? [] }
+    }
+
+    /// The route a path is an instance of (`/api/v1/workspaces/{workspace}` for
+    /// `/api/v1/workspaces/shop`), nil when the path is unknown: a name for the path that holds
+    /// none of its values (ids, share tokens), as metrics need.
+    func template(of path: String) -> String? {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         return methods.withLock { table in
-            if let exact = table[trimmed] { return exact }
+            if table[trimmed] != nil { return trimmed }
             // A path with parameters (`/api/v1/workspaces/{workspace}`) answers any value in their place.
             let segments = trimmed.split(separator: "/", omittingEmptySubsequences: false)
-            for (template, methods) in table where template.contains("{") {
+            for template in table.keys where template.contains("{") {
                 let parts = template.split(separator: "/", omittingEmptySubsequences: false)
-                if parts.count == segments.count, zip(parts, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { return methods }
+                if parts.count == segments.count, zip(parts, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { return template }
             }
-            return []
+            return nil
         }
     }
 }
