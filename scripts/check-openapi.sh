@@ -54,11 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "a store with the retail workspace and a read-write key"
+step "the retail example workspace"
 "$binary" init --template retail "$work/shop" >/dev/null
-key="$("$binary" keys create --db "$work/store.db" --kind read-write --name schemathesis --format json \
-    | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')"
-[[ "$key" == wf_* ]] || { echo "check-openapi: 'wayfinder keys create' gave no secret" >&2; exit 1; }
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 url="http://127.0.0.1:$port"
@@ -71,6 +68,10 @@ for _ in $(seq 1 100); do
     kill -0 "$server" 2>/dev/null || { echo "check-openapi: the server stopped" >&2; sed 's/^/    /' "$work/server.log" >&2; exit 1; }
     sleep 0.1
 done
+# The key is made once the server has loaded the workspace 'shop', so that it belongs to it.
+key="$("$binary" keys create --db "$work/store.db" --kind read-write --name schemathesis --workspace shop --format json \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')"
+[[ "$key" == wf_* ]] || { echo "check-openapi: 'wayfinder keys create' gave no secret" >&2; exit 1; }
 curl -fsS "$url/openapi.json" >"$work/openapi.json" || { echo "check-openapi: no /openapi.json" >&2; exit 1; }
 
 # Two passes: one with path parameters free (unknown ids must be 404, never 500), one with them

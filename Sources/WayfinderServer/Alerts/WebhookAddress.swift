@@ -73,15 +73,17 @@ enum WebhookAddress {
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let current = entry?.pointee {
             if let socket = current.ai_addr {
+                // The address's bytes sit at the same offsets on every platform: after the
+                // family and port in sockaddr_in, after those and the flow label in sockaddr_in6.
+                let raw = UnsafeRawBufferPointer(start: socket, count: Int(current.ai_addrlen))
+                let range: Range<Int>?
                 switch Int32(socket.pointee.sa_family) {
-                case AF_INET:
-                    var address = socket.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
-                    if let ip = IPAddress(bytes: withUnsafeBytes(of: &address) { Array($0) }) { addresses.append(ip) }
-                case AF_INET6:
-                    var address = socket.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
-                    if let ip = IPAddress(bytes: withUnsafeBytes(of: &address) { Array($0) }) { addresses.append(ip) }
-                default:
-                    break
+                case AF_INET: range = 4..<8
+                case AF_INET6: range = 8..<24
+                default: range = nil
+                }
+                if let range, range.upperBound <= raw.count, let ip = IPAddress(bytes: Array(raw[range])) {
+                    addresses.append(ip)
                 }
             }
             entry = current.ai_next

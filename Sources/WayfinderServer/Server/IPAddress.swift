@@ -11,11 +11,12 @@ struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// nil for anything else.
     init?(_ text: String) {
         guard text.utf8.count <= 64 else { return nil }
-        var v4 = in_addr(), v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-        } else if inet_pton(AF_INET6, text, &v6) == 1 {
-            bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        // inet_pton writes 4 bytes for IPv4 and 16 for IPv6.
+        var buffer = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET, text, &buffer) == 1 {
+            bytes = Array(buffer[..<4])
+        } else if inet_pton(AF_INET6, text, &buffer) == 1 {
+            bytes = buffer
         } else {
             return nil
         }
