@@ -67,7 +67,13 @@ public struct CSVMapping: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(MappingProblems(diagnostics: [Diagnostic(.error, code: "unreadable", at: nil, file: path, path: "", message: "the mapping file cannot be read")]))
         }
-        let read = DocumentReader.read(Array(data), file: path, syntax: .of(path: path))
+        return read(Array(data), file: path)
+    }
+
+    /// Reads the text of a mapping file (YAML, or JSON when `file` ends in `.json`), naming
+    /// `file` in the diagnostics of its problems.
+    public static func read(_ bytes: [UInt8], file path: String) -> Result<CSVMapping, MappingProblems> {
+        let read = DocumentReader.read(bytes, file: path, syntax: .of(path: path))
         guard let root = read.root else { return .failure(MappingProblems(diagnostics: read.diagnostics)) }
         var problems: [Diagnostic] = []
         func problem(_ node: DocumentNode?, _ key: String, _ message: String, expected: String) {

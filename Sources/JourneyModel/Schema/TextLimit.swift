@@ -19,7 +19,7 @@ public enum TextLimit {
     public static let identifier = 128
 
     /// `2,000`: a count with thousands separators, for messages.
-    static func grouped(_ count: Int) -> String {
+    public static func grouped(_ count: Int) -> String {
         let digits = String(count.magnitude)
         var out = ""
         for (offset, digit) in digits.enumerated() {

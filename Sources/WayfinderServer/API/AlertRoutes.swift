@@ -25,18 +25,7 @@ enum AlertRoutes {
             let workspace = try context.parameter("workspace")
             try await caller.require(.admin, in: workspace)
             let body = try await APIJSON.object(request, limit: api.bodyLimit)
-            let kindText = try APIJSON.string(body, "kind", required: true) ?? ""
-            guard let kind = AlertRule.Kind(rawValue: kindText) else {
-                let kinds = AlertRule.Kind.allCases.map(\.rawValue)
-                throw APIError(.badRequest, .invalidRequest, "kind: use \(kinds.joined(separator: ", "))", problems: [.init(field: "kind", message: "one of \(kinds.joined(separator: ", "))")])
-            }
-            var draft = AlertRuleDraft(workspace: workspace, map: try APIJSON.string(body, "map", required: true) ?? "", kind: kind,
-                                       url: try APIJSON.string(body, "url", required: true) ?? "")
-            draft.name = try APIJSON.string(body, "name") ?? ""
-            draft.secret = try APIJSON.string(body, "secret")
-            draft.stage = try APIJSON.string(body, "stage")
-            draft.touchpoints = try APIJSON.strings(body, "touchpoints")
-            draft.days = try APIJSON.number(body, "days")
+            let draft = try AlertRuleDraft.read(body, workspace: workspace)
             try checkAddress(draft.url, api.configuration.alerts)
             let created = try await storeCall { () async throws(WorkspaceStoreError) in try await store.addAlertRule(draft) }
             var json = APIJSON.value(created.rule)
@@ -124,5 +113,25 @@ enum AlertRoutes {
         if let index = entries.firstIndex(where: { $0.0 == "payload" }) { entries[index].1 = APIJSON.document(delivery.payload) }
         entries.append(("attempt_log", APIJSON.value(attempts)))
         return .object(entries)
+    }
+}
+
+extension AlertRuleDraft {
+    /// The rule that the JSON body of `POST …/alerts` describes, each field checked for its type;
+    /// a missing or mistyped field is a 400 naming it. The rule's own checks come later.
+    static func read(_ body: JSONValue, workspace: String) throws -> AlertRuleDraft {
+        let kindText = try APIJSON.string(body, "kind", required: true) ?? ""
+        guard let kind = AlertRule.Kind(rawValue: kindText) else {
+            let kinds = AlertRule.Kind.allCases.map(\.rawValue)
+            throw APIError(.badRequest, .invalidRequest, "kind: use \(kinds.joined(separator: ", "))", problems: [.init(field: "kind", message: "one of \(kinds.joined(separator: ", "))")])
+        }
+        var draft = AlertRuleDraft(workspace: workspace, map: try APIJSON.string(body, "map", required: true) ?? "", kind: kind,
+                                   url: try APIJSON.string(body, "url", required: true) ?? "")
+        draft.name = try APIJSON.string(body, "name") ?? ""
+        draft.secret = try APIJSON.string(body, "secret")
+        draft.stage = try APIJSON.string(body, "stage")
+        draft.touchpoints = try APIJSON.strings(body, "touchpoints")
+        draft.days = try APIJSON.number(body, "days")
+        return draft
     }
 }

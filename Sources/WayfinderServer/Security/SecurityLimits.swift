@@ -88,15 +88,7 @@ public enum SecurityLimits {
 
     // MARK: Numbers in words
 
-    static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (offset, digit) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    static func count(_ value: Int) -> String { TextLimit.grouped(value) }
 
     static func number(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? count(Int(value)) : "\(value)" }
 

@@ -1,0 +1,29 @@
+import CustomerData
+import FuzzSupport
+
+/// One input: an NDJSON file (or a gzip-compressed one).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzNDJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = FuzzDriver.bytes(data, size)
+    let outcome = RecordReading.read(bytes, format: .ndjson)
+    var previous = 0
+    for record in outcome.records {
+        fuzzCheck(record.line > previous, "record lines out of order: \(record.line) after \(previous)")
+        fuzzCheck(record.location == "line \(record.line)", "record location '\(record.location)' at line \(record.line)")
+        previous = record.line
+    }
+    if !RecordReading.isGzip(bytes) {
+        fuzzCheck(outcome.failure == nil, "plain NDJSON refused whole: \(outcome.failure!.description)")
+        // Every line with anything but spaces and tabs is one record, an event or quarantined.
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        let expected = lines.filter { line in
+            let text = line.last == 0x0D ? line.dropLast() : line
+            return !text.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        }.count
+        fuzzCheck(outcome.records.count == expected, "\(outcome.records.count) records from \(expected) lines that are not blank")
+    }
+    return 0
+}
+
+FuzzDriver.run(fuzzNDJSON)
