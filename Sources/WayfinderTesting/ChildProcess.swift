@@ -46,6 +46,10 @@ public struct ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
         if let directory { _ = GNU.addChdir(&actions, directory) }
+        // Nothing else of this process reaches the child: without this, the child would hold the
+        // sockets and files other tests have open at that moment (counted against its open-file
+        // limit, and keeping their connections open after this process closes them).
+        _ = GNU.addCloseFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -117,17 +121,20 @@ public struct ChildProcess: Sendable {
 
 /// GNU functions that Swift's Glibc module leaves out (it is built without `_GNU_SOURCE`),
 /// looked up once in the C library: the pipes must be close-on-exec from the start, or a child
-/// another test starts at the same moment would hold their write ends open.
+/// another test starts at the same moment would hold their write ends open; and a child closes
+/// every descriptor above standard error as it starts.
 private enum GNU {
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
 
     static let pipe2: Pipe2 = unsafeBitCast(symbol("pipe2"), to: Pipe2.self)
     static let addChdir: AddChdir = unsafeBitCast(symbol("posix_spawn_file_actions_addchdir_np"), to: AddChdir.self)
+    static let addCloseFrom: AddCloseFrom = unsafeBitCast(symbol("posix_spawn_file_actions_addclosefrom_np"), to: AddCloseFrom.self)
 
     private static func symbol(_ name: String) -> UnsafeMutableRawPointer {
         guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
-            fatalError("the C library has no \(name) (glibc 2.29 or later is needed)")
+            fatalError("the C library has no \(name) (glibc 2.34 or later is needed)")
         }
         return address
     }

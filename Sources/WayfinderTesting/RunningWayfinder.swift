@@ -36,12 +36,19 @@ public final class RunningWayfinder {
     private let readers = DispatchGroup()
 
     /// Starts `wayfinder arguments` in `directory`, with `environment` added to this process's;
-    /// with `openFiles`, under that open-file limit (`ulimit -n`), soft and hard.
-    public init(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil) throws {
+    /// with `openFiles`, under that open-file limit (`ulimit -n`), soft and hard; with
+    /// `heldFiles`, holding that many descriptors (of `/dev/null`, from 10 up) from its start, as
+    /// a parent that leaks its files into its children would leave it.
+    public init(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil,
+                heldFiles: Int = 0) throws {
         let executable = try WayfinderProcess.executableURL().path
         let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let openFiles {
-            process = try ChildProcess("/bin/sh", ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", executable] + arguments,
+        if openFiles != nil || heldFiles > 0 {
+            var script = openFiles.map { "ulimit -n \($0) && " } ?? ""
+            if heldFiles > 0 {
+                script += "i=10; while [ $i -lt \(10 + heldFiles) ]; do eval \"exec $i</dev/null\" || exit 111; i=$((i + 1)); done; "
+            }
+            process = try ChildProcess("/bin/bash", ["-c", script + "exec \"$0\" \"$@\"", executable] + arguments,
                                        environment: variables, directory: directory)
         } else {
             process = try ChildProcess(executable, arguments, environment: variables, directory: directory)

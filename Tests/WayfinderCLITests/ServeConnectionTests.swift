@@ -114,14 +114,16 @@ struct ServeConnectionTests {
                 while (Date().timeIntervalSince(start) < 14 || check < 5) && Date().timeIntervalSince(start) < 300 {
                     check += 1
                     let began = Date()
+                    var asking = "GET /health"
                     do {
                         let health = try LoopbackHTTP.request("GET", base + "/health", timeout: 60)
+                        asking = "POST /v1/track"
                         let event = #"{"userId": "flood-check-\#(check)", "event": "Checked", "timestamp": "2026-05-01T12:00:00Z"}"#
                         let track = try LoopbackHTTP.request("POST", base + "/v1/track", headers: ["Authorization": authorization, "Content-Type": "application/json"],
                                                              body: event, timeout: 60)
                         if health.status == 200 && track.status == 200 { answered += 1 } else { failures.append("check \(check): \(health.status) \(track)") }
                     } catch {
-                        failures.append("check \(check): \(error)")
+                        failures.append("check \(check), \(asking) after \(String(format: "%.1f", Date().timeIntervalSince(began))) s: \(error)")
                     }
                     slowest = max(slowest, Date().timeIntervalSince(began))
                     // Checks every half second or so; the pace of a monitor, not a wait for the server.
@@ -133,12 +135,52 @@ struct ServeConnectionTests {
         let (reopened, held) = flood.stop()
         let metrics = try LoopbackHTTP.request("GET", base + "/metrics", timeout: 10).body
         let ending = server.stop(SIGTERM)
-        #expect(failures.isEmpty, "\(failures.prefix(5))")
+        // On failure, what the server said and counted, to tell a stalled acceptor from a stalled handler.
+        let connectionMetrics = metrics.split(separator: "\n").filter { $0.hasPrefix("wayfinder_connections") }.joined(separator: "\n")
+        #expect(failures.isEmpty, "\(failures.prefix(5))\n\(connectionMetrics)\n\(ending.error.suffix(3000))")
         #expect(answered >= 5, "checks answered: \(answered)")
-        #expect(metrics.contains(#"wayfinder_connections_closed_total{reason="limit"}"#), "the limit made room")
+        #expect(Self.closed("limit", in: metrics) > 0, "the limit made room: \(connectionMetrics)")
         #expect(ending.exited && ending.status == 0, "\(ending.error.suffix(2000))")
         #expect(!ending.error.contains("Too many open files"), "the server ran out of open files")
         print("flood: \(answered) checks answered, slowest \(String(format: "%.2f", slowest)) s; \(reopened) connections opened again, \(held) held at the end")
+    }
+
+    @Test("a server started holding 600 files under ulimit -n 1024 counts them: 900 idle connections do not keep /health out")
+    func heldFiles() async throws {
+        try Self.raiseOpenFileLimit(to: 4096)
+        let directory = try TemporaryDirectory()
+        let server = try RunningWayfinder(["serve", "--db", directory.path("w.db"), "--port", "0", "--log-format", "json"],
+                                          openFiles: 1024, heldFiles: 600)
+        #expect(server.waitFor("server listening", on: .error), "\(server.text(.error))")
+        let listening = try #require(server.text(.error).split(separator: "\n").compactMap { try? jsonObject(String($0)) }
+            .first { $0["message"] as? String == "server listening" })
+        let base = try #require(listening["url"] as? String)
+        let port = try #require(URLComponents(string: base)?.port)
+        // More idle connections than the files left: had the server counted only its limit,
+        // accepting would fail for want of files long before the limit made room, and /health
+        // would wait in the queue until idle connections timed out (30 s).
+        let idle = (0..<900).compactMap { _ in try? LoopbackConnection(port: port, waiting: false) }
+        #expect(idle.count == 900)
+        var answers: [String] = []
+        for _ in 0..<3 {
+            do {
+                answers.append("\(try LoopbackHTTP.request("GET", base + "/health", timeout: 10).status)")
+            } catch {
+                answers.append("\(error)")
+            }
+        }
+        let metrics = try LoopbackHTTP.request("GET", base + "/metrics", timeout: 10).body
+        for connection in idle { connection.close() }
+        let ending = server.stop(SIGTERM)
+        #expect(answers == ["200", "200", "200"], "\(ending.error.suffix(2000))")
+        #expect(Self.closed("limit", in: metrics) > 0, "the limit made room")
+        #expect(!ending.error.contains("Too many open files"), "the server ran out of open files")
+    }
+
+    /// The count of `wayfinder_connections_closed_total{reason="REASON"}` in a `/metrics` text.
+    static func closed(_ reason: String, in metrics: String) -> Int {
+        let prefix = #"wayfinder_connections_closed_total{reason=""# + reason + #""} "#
+        return metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
     }
 
     @Test("serve refuses connection options out of range, saying what it takes", arguments: [

@@ -28,7 +28,7 @@ extension Wayfinder {
 
             Accounts: on a first start with no user, the server creates admin@localhost and prints a one-time password once (or takes WAYFINDER_ADMIN_PASSWORD, never logged). Session cookies are Secure, HttpOnly and SameSite=Strict; --insecure-cookies drops Secure for plain HTTP on loopback. No account is locked: failed sign-ins are counted per client address and per email, and after 20 from an address or 5 on an email each further attempt waits 1 s, 2 s, 4 s … up to 15 minutes (429 with Retry-After); behind a reverse proxy, --trusted-proxy lets its X-Forwarded-For name the client.
 
-            Connections: a request's head must arrive within --header-timeout seconds of its first byte (10), a body may pause at most --body-timeout seconds (30), and a connection may wait --idle-timeout seconds for a request (30); then it is closed. At most --max-connections are held open (default: the open-file limit, ulimit -n, less an eighth); past it the connection that has waited longest for its client is closed to make room, so clients that open connections and send nothing cannot keep others out.
+            Connections: a request's head must arrive within --header-timeout seconds of its first byte (10), a body may pause at most --body-timeout seconds (30), and a connection may wait --idle-timeout seconds for a request (30); then it is closed. At most --max-connections are held open (default: the open-file limit, ulimit -n, less the files open at start and an eighth); past it the connection that has waited longest for its client is closed to make room, so clients that open connections and send nothing cannot keep others out.
 
             The write key goes in the HTTP Basic user name with an empty password, or as writeKey in the body. Limits: 32 KB an event, 500 KB a request (gzip bodies are read too). Errors are JSON: {"error": {"status", "code", "message"}}.
 
@@ -77,7 +77,7 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Seconds a connection may wait for a request (once opened, and between requests) before it is closed.", valueName: "seconds"))
         var idleTimeout: Double = 30
 
-        @Option(help: ArgumentHelp("Connections held open at once; past it the one that has waited longest for its client is closed. Default: the open-file limit (ulimit -n) less an eighth.", valueName: "count"))
+        @Option(help: ArgumentHelp("Connections held open at once; past it the one that has waited longest for its client is closed. Default: the open-file limit (ulimit -n) less the files open at start and an eighth.", valueName: "count"))
         var maxConnections: Int?
 
         @Flag(help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")

@@ -40,7 +40,7 @@ public enum SecurityLimits {
                 Limit(what: "a request's head (request line and headers), from its first byte", limit: seconds(connections.headerTimeout), setting: "`serve --header-timeout`"),
                 Limit(what: "a pause while a request's body arrives", limit: seconds(connections.bodyTimeout), setting: "`serve --body-timeout`"),
                 Limit(what: "a connection waiting for a request (once opened, between requests)", limit: seconds(connections.idleTimeout), setting: "`serve --idle-timeout`"),
-                Limit(what: "connections open at once", limit: "the open-file limit (`ulimit -n`) less an eighth, at least 64 files kept",
+                Limit(what: "connections open at once", limit: "the open-file limit (`ulimit -n`) less the files open at start and an eighth, at least 64 files kept",
                       setting: "`serve --max-connections`; past it the connection that waited longest for its client is closed"),
             ]),
             ("Accounts", [

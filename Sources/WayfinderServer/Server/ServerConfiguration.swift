@@ -49,7 +49,8 @@ public struct ConnectionLimits: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// The most connections held open at once; past it, the connection that has waited longest
     /// for its client is closed to make room. Nil: the process's open-file limit (`ulimit -n`)
-    /// less an eighth (at least 64) kept for the store, uploads and outgoing webhooks.
+    /// less the files open when the server starts and an eighth (at least 64) kept for the
+    /// store, uploads and outgoing webhooks.
     public var maximumConnections: Int?
 
     /// The defaults: 10 s for a head, 30 s of silence in a body, 30 s idle, connections up to the open-file limit.
@@ -58,7 +59,7 @@ public struct ConnectionLimits: Sendable {
     /// The connection limit in effect.
     public var effectiveMaximumConnections: Int { maximumConnections ?? Self.automaticMaximum() }
 
-    /// The open-file limit less a reserve, between 16 and 1,000,000.
+    /// The open-file limit less the files open now and a reserve, between 16 and 1,000,000.
     static func automaticMaximum() -> Int {
         var limit = rlimit()
         #if canImport(Glibc)
@@ -68,8 +69,24 @@ public struct ConnectionLimits: Sendable {
         #endif
         guard getrlimit(resource, &limit) == 0 else { return 1024 - 128 }
         // RLIM_INFINITY is the largest value, so clamping makes it a million files too.
-        let files = Int(clamping: min(limit.rlim_cur, 1_000_000))
-        return min(max(files - max(64, files / 8), 16), 1_000_000)
+        return automaticMaximum(files: Int(clamping: min(limit.rlim_cur, 1_000_000)), open: openFiles())
+    }
+
+    /// The connections that fit in `files` open files when `open` are taken already (the store,
+    /// and whatever the process was started with), keeping an eighth (at least 64) for the
+    /// store, uploads and outgoing webhooks: between 16 and 1,000,000. Were the files open
+    /// before not counted, accepting would fail for want of files before the limit made room,
+    /// and a flood of idle connections would keep everyone else out.
+    static func automaticMaximum(files: Int, open: Int) -> Int {
+        min(max(files - max(0, open) - max(64, files / 8), 16), 1_000_000)
+    }
+
+    /// How many files this process has open (0 when the system does not say).
+    static func openFiles() -> Int {
+        for folder in ["/proc/self/fd", "/dev/fd"] {
+            if let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) { return entries.count }
+        }
+        return 0
     }
 }
 
