@@ -23,15 +23,19 @@ struct WebhookAddressTests {
     ]
     static let public_ = ["https://hooks.example.com/wayfinder", "http://93.184.216.34/h", "https://[2606:4700:4700::1111]/h", "http://8.8.8.8:8080/h", "https://172.32.0.1/h"]
 
-    @Test("a rule with a webhook on an address that is not public is refused with 400 naming url", arguments: nonPublic)
-    func refusedOnCreation(_ url: String) async throws {
+    // One server for every address: 37 servers and stores at once, beside the other suites,
+    // only tested how the machine bears the load.
+    @Test("a rule with a webhook on an address that is not public is refused with 400 naming url")
+    func refusedOnCreation() async throws {
         let harness = try await APIHarness()
         try await harness.test { client in
             let admin = try await client.signIn("admin@localhost")
-            let answer = try await client.call(.post, "/api/v1/workspaces/shop/alerts", json(["map": harness.mapID, "kind": "negative-feedback", "url": url]), as: admin)
-            #expect(answer.status == 400, "\(url): \(answer)")
-            #expect(answer.problems.first?["field"] as? String == "url", "\(url)")
-            #expect(answer.errorMessage?.hasPrefix("url: ") == true, "\(url): \(answer)")
+            for url in Self.nonPublic {
+                let answer = try await client.call(.post, "/api/v1/workspaces/shop/alerts", json(["map": harness.mapID, "kind": "negative-feedback", "url": url]), as: admin)
+                #expect(answer.status == 400, "\(url): \(answer)")
+                #expect(answer.problems.first?["field"] as? String == "url", "\(url)")
+                #expect(answer.errorMessage?.hasPrefix("url: ") == true, "\(url): \(answer)")
+            }
             #expect(try await harness.store.alertRules().isEmpty)
         }
     }
