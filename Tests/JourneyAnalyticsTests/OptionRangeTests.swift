@@ -1,6 +1,6 @@
 import CustomerData
 import Foundation
-import JourneyAnalytics
+@testable import JourneyAnalytics
 import Testing
 import WayfinderTesting
 
@@ -144,5 +144,16 @@ struct OptionRangeTests {
         }
         // Event times lie within ±10^16 ms, so a transition is at most 2·10^16 ms long.
         #expect(Options.slowFactorRange.upper * 2e16 < Double(Int64.max))
+    }
+
+    @Test("days outside every range convert to the nearest milliseconds, never trapping a caller that skipped the check")
+    func saturatedConversions() {
+        #expect(Options.milliseconds(days: 1.5) == 129_600_000)
+        #expect(Options.milliseconds(days: 1e308) == .max)
+        #expect(Options.milliseconds(days: .infinity) == .max)
+        #expect(Options.milliseconds(days: -.infinity) == .min)
+        #expect(Options.milliseconds(days: -1e300) == .min)
+        #expect(Options.milliseconds(days: .nan) == 0)
+        #expect(Options.milliseconds(days: -0.0) == 0)
     }
 }

@@ -53,8 +53,15 @@ extension Options {
         }
     }
 
-    /// Days as milliseconds (truncated); only for a value its range accepted.
-    static func milliseconds(days: Double) -> Int64 { Int64(days * 86_400_000) }
+    /// Days as milliseconds (truncated). Queries are range-checked before they run; a caller of
+    /// the library that skips the check gets the nearest representable value (NaN as 0), never a trap.
+    static func milliseconds(days: Double) -> Int64 {
+        let value = days * 86_400_000
+        guard !value.isNaN else { return 0 }
+        guard value < 9.2e18 else { return .max }
+        guard value > -9.2e18 else { return .min }
+        return Int64(value)
+    }
 }
 
 extension AnalysisQuery {
