@@ -23,6 +23,7 @@ struct FutureMapCommandTests {
             let report = try await wayfinder(["report"] + common + Self.future + ["--out", "future.html"], in: directory)
             #expect(report.status == 0, "\(report)")
             #expect(report.stdout.contains("Not live yet"), "\(report)")
+            #expect(report.stdout.contains("--measure-future"), "the command says how to measure it anyway: \(report)")
             let page = try #require(directory.read("future.html"))
             #expect(page.contains("Not live yet") && page.contains("<svg"), "the designed map is drawn with the note")
             for measuredOnly in ["<h2>Funnel</h2>", "<h2>Friction</h2>", "% reach the goal", #"feels -?[0-9.]+ \(n="#, "customers ·"] {

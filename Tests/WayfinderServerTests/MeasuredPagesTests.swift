@@ -72,6 +72,7 @@ struct MeasuredPagesTests {
             let sharedReport = try await client.call(.get, "/share/\(link.token)/report", as: .none)
             for page in [map, report, shared, sharedReport] {
                 #expect(page.status == 200 && page.text.contains("Not live yet") && page.text.contains("<svg"))
+                #expect(!page.text.contains("--measure-future"), "a page names no command-line option")
                 for measuredOnly in ["<h2>Funnel</h2>", "% reach the goal", #"feels -?[0-9.]+ \(n="#, "Conversion: "] {
                     #expect(page.text.range(of: measuredOnly, options: .regularExpression) == nil, "no measured '\(measuredOnly)' on a map that is not live")
                 }

@@ -42,11 +42,14 @@ public enum Liveness: Sendable, Equatable {
             + "add 'live_from: YYYY-MM-DD' to the map when it goes live, or measure it against today's data anyway with \"measure_future\": true (--measure-future)"
     }
 
-    /// One sentence for a report or a page: from when the map is measured, or that it is not live.
+    /// One sentence for a report or a page: from when the map is measured, or that it is not live
+    /// (for whoever reads the page, editor or holder of a share link; ``notLiveMessage(_:)`` says
+    /// what an editor can do).
     public static func note(_ journey: JourneyMap, measureFuture: Bool) -> String? {
         switch Liveness(journey, measureFuture: measureFuture) {
         case .notLive:
-            return "Not live yet: this future-state map shows its designed values only. Add 'live_from: YYYY-MM-DD' when it goes live to measure it from that day, or measure it against today's data with --measure-future."
+            // Read on pages and through share links too, so it names no command-line option.
+            return "Not live yet: this future-state map shows its designed values only; it is measured from the day its 'live_from' names once it goes live."
         case .since(let day):
             return "Measured from \(day), when the map went live (live_from); earlier events do not count."
         case .live:

@@ -41,6 +41,7 @@ extension Wayfinder {
                 try Self.save(ReportPage.designed(journey: journey, workspace: workspace, note: note), to: out)
                 Console.out("Wrote \(out)")
                 Console.out("  • " + note)
+                Console.out("  Add 'live_from: YYYY-MM-DD' to the map when it goes live, or measure it against today's data with --measure-future.")
                 return
             }
             let report = try Self.write(input: input, workspace: workspace, journey: journey, windowDays: windowDays, photos: [:], to: out)
