@@ -134,6 +134,20 @@ struct RobustnessTests {
         #expect(unknown?.line == 1 && unknown?.column == 1, "\(decoded.diagnostics.map(\.formatted))")
     }
 
+    /// Found by fuzzing (FuzzMapJSON): a persona whose demographics key began with U+FEFF was
+    /// read from JSON, written as YAML, and read back without it, so as another persona.
+    @Test("U+FEFF inside text is refused with its line, as a character and as a JSON escape")
+    func byteOrderMarkInsideText() {
+        let character = "{\"id\": \"sam\", \"name\": \"Sam\", \"demographics\": {\"\u{FEFF}age\": \"35-44\"}}"
+        let escape = #"{"id": "sam", "name": "Sam", "demographics": {"\uFEFFage": "35-44"}}"#
+        let yaml = "id: sam\nname: Sam\ndemographics:\n  \u{FEFF}age: 35-44\n"
+        for (text, file, line) in [(character, "sam.json", 1), (escape, "sam.json", 1), (yaml, "sam.yaml", 4)] {
+            let decoded = WorkspaceCodec.decode(Array(text.utf8), file: file, content: .detect(personaIndex: 0, journeyIndex: 0))
+            let problem = decoded.diagnostics.first { $0.message.contains("U+FEFF") }
+            #expect(decoded.workspace == nil && problem?.line == line, "\(file): \(decoded.diagnostics.map(\.formatted))")
+        }
+    }
+
     @Test("CRLF line endings keep lines and columns right", arguments: ["yaml", "json"])
     func crlfPositions(_ syntax: String) {
         let text = syntax == "yaml"

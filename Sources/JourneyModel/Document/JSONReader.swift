@@ -132,6 +132,9 @@ struct JSONReader {
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw failure("a lone surrogate \\u escape is not valid text") }
+                    // YAML readers drop it at the start of a string, so it could not be written
+                    // as YAML and read back; the raw character is refused by TextCheck alike.
+                    guard code != 0xFEFF else { throw failure(TextCheck.byteOrderMarkMessage) }
                     scalars.append(scalar)
                 default:
                     throw failure("invalid escape sequence in a string")

@@ -9,7 +9,11 @@ enum TextCheck {
         var suggestion: String
     }
 
-    /// The first NUL byte, invalid UTF-8 sequence or disallowed control character, with its position.
+    /// Why U+FEFF is refused inside text.
+    static let byteOrderMarkMessage = "the invisible character U+FEFF (a byte order mark) is allowed only as the file's first character, not inside text"
+
+    /// The first NUL byte, invalid UTF-8 sequence, disallowed control character or byte order
+    /// mark (U+FEFF) with its position; a byte order mark that starts the file is removed before.
     static func firstProblem(in bytes: [UInt8]) -> Problem? {
         var line = 1, column = 1, index = 0
         while index < bytes.count {
@@ -48,6 +52,9 @@ enum TextCheck {
             guard valid else {
                 return Problem(message: String(format: "the file is not valid UTF-8 (byte 0x%02X)", byte),
                                line: line, column: column, suggestion: "save the file with UTF-8 encoding")
+            }
+            if byte == 0xEF, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {
+                return Problem(message: byteOrderMarkMessage, line: line, column: column, suggestion: "remove the character")
             }
             index += length
             column += 1
