@@ -148,6 +148,18 @@ struct RobustnessTests {
         }
     }
 
+    /// Found by fuzzing (FuzzMapJSON): U+FFFF in a JSON map was written raw into YAML, which YAML
+    /// readers refuse ("control characters are not allowed").
+    @Test("U+FFFE and U+FFFF in text are written as escapes, so the YAML reads back as the same map")
+    func nonCharactersRoundTrip() throws {
+        let json = "{\"id\": \"sam\", \"name\": \"Sam \u{FFFF} and \u{FFFE}\"}"
+        let decoded = WorkspaceCodec.decode(Array(json.utf8), file: "sam.json", content: .detect(personaIndex: 0, journeyIndex: 0))
+        let workspace = try #require(decoded.workspace, "\(decoded.diagnostics.map(\.formatted))")
+        let yaml = WorkspaceCodec.yaml(workspace)
+        let reread = WorkspaceCodec.decode(Array(yaml.utf8), file: "sam.yaml")
+        #expect(reread.workspace == workspace, "\(reread.diagnostics.map(\.formatted))\n\(yaml)")
+    }
+
     @Test("CRLF line endings keep lines and columns right", arguments: ["yaml", "json"])
     func crlfPositions(_ syntax: String) {
         let text = syntax == "yaml"

@@ -175,7 +175,8 @@ enum YAMLQuoting {
         if inFlow, text.contains(where: { ",[]{}?:#".contains($0) }) { return true }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x85 {
+                || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x85
+                || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                 return true
             }
         }
@@ -189,7 +190,8 @@ enum YAMLQuoting {
 /// JSON string and number text.
 public enum JSONString {
     /// `text` as a JSON string literal (also a valid YAML double-quoted scalar): control, C1,
-    /// byte-order-mark and line-separator characters are escaped so no reader misreads them.
+    /// byte-order-mark, line-separator and U+FFFE/U+FFFF characters are escaped so no reader
+    /// misreads or refuses them.
     public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -200,8 +202,9 @@ public enum JSONString {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
+                // YAML text may not hold U+FFFE and U+FFFF raw; escaped, they read back.
                 if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0xFEFF
-                    || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                     out += String(format: "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
