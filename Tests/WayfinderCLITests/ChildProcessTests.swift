@@ -12,9 +12,11 @@ struct ChildProcessTests {
         let opened = open("/dev/null", O_RDONLY)
         try #require(opened >= 0)
         defer { close(opened) }
-        // A number no other test is likely to hold at this moment.
-        let held: Int32 = 917
-        try #require(dup2(opened, held) == held)
+        // A copy above the descriptors a shell opens for itself, without close-on-exec. F_DUPFD
+        // takes the lowest free number from 10, so it never replaces a descriptor another test
+        // holds at this moment (dup2 onto a chosen number would close it under that test).
+        let held = fcntl(opened, F_DUPFD, 10)
+        try #require(held >= 10)
         defer { close(held) }
         let child = try ChildProcess("/bin/bash", ["-c", "for f in /proc/$$/fd/*; do echo ${f##*/}; done"], environment: [:])
         let listed = String(decoding: child.output.readDataToEndOfFile(), as: UTF8.self)
