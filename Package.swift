@@ -96,6 +96,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            // The pages' Mustache templates and the browser's modules and styles, compiled into
+            // the program so that a copied binary serves them without files beside it.
+            resources: [
+                .embedInCode("Resources/templates"),
+                .embedInCode("Resources/web"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

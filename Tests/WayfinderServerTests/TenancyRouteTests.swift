@@ -114,7 +114,7 @@ struct TenancyRouteTests {
         let values = [
             "workspace": "beta", "map": setup.betaMap, "persona": setup.betaPersona, "user": "\(setup.betaAdmin)", "key": "\(setup.betaKey.key.id)",
             "token": setup.betaShare.token, "upload": "upl_none", "comment": "\(setup.betaComment)", "share": "\(setup.betaShare.link.id)",
-            "version": "1", "rule": "\(setup.betaRule)", "delivery": "1",
+            "version": "1", "rule": "\(setup.betaRule)", "delivery": "1", "name": "editor", "file": "main.js",
         ]
         let called = try await setup.harness.test { client -> Set<String> in
             var called: Set<String> = []

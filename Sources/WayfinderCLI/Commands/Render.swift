@@ -59,19 +59,10 @@ extension Wayfinder {
             }
             let options = JourneyMapRenderer.Options(photos: [.svg, .html].contains(format) ? loaded.photoURLs() : [:])
             let text: String
-            switch format {
-            case .svg:
-                text = future.map { CompareRenderer(current: map, future: $0, workspace: workspace, options: options).svg() }
-                    ?? JourneyMapRenderer(journey: map, workspace: workspace, options: options).svg()
-            case .html: text = HTMLRenderer.page(map, in: workspace, compareWith: future, options: options)
-            case .md: text = TextFormats.markdown(map, in: workspace)
-            case .csv: text = TextFormats.csv(map)
-            case .mermaid: text = TextFormats.mermaid(map, in: workspace)
-            case .json, .yaml:
-                let selected = journey == nil ? workspace : Workspace(
-                    version: workspace.version, name: workspace.name, description: workspace.description,
-                    personas: workspace.personas.filter { map.personas.contains($0.id) }, journeys: [map])
-                text = WorkspaceCodec.text(selected, syntax: format == .json ? .json : .yaml)
+            if journey == nil, format == .json || format == .yaml {
+                text = WorkspaceCodec.text(workspace, syntax: format == .json ? .json : .yaml)
+            } else {
+                text = MapExport.text(map, in: workspace, format: MapExport.Format(rawValue: format.rawValue) ?? .svg, compareWith: future, options: options)
             }
             try Output.write(text, to: out)
             if let out { Console.error("Wrote \(out) (\(ByteCount.text(text.utf8.count))).") }

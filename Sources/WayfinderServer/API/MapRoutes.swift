@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JourneyModel
+import JourneyRender
+import NIOCore
 import JourneyStore
 
 /// Journey maps: every save a new version; versions, diffs, restores, and share links.
@@ -41,6 +43,23 @@ enum MapRoutes {
             try await caller.require(.editor, in: workspace)
             try await storeCall { () async throws(WorkspaceStoreError) in try await store.deleteMap(workspace: workspace, id: id) }
             return APIJSON.noContent()
+        }
+        r.on(.get, base + "/{map}/export") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.viewer, in: workspace)
+            let name = request.uri.queryParameters.get("format").map { String($0) } ?? "yaml"
+            guard let format = MapExport.Format(rawValue: name) else {
+                throw APIError(.badRequest, .invalidRequest, "format: expected one of \(MapExport.Format.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name.prefix(40))'")
+            }
+            let version = try APIJSON.integer(request.uri.queryParameters.get("version"), "version").map { Int($0) }
+            let stored = try await storeCall { () async throws(WorkspaceStoreError) in
+                if let version { try await store.map(workspace: workspace, id: id, version: version) } else { try await store.map(workspace: workspace, id: id) }
+            }
+            let model = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
+            let text = MapExport.text(stored.map, in: model, format: format)
+            let file = "\(id)\(version.map { "-v\($0)" } ?? "").\(format.fileExtension)"
+            return Response(status: .ok, headers: [.contentType: format.mediaType, .contentDisposition: "attachment; filename=\"\(file)\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         r.on(.get, base + "/{map}/versions") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("map")

@@ -44,7 +44,7 @@ public enum OpenAPIDocument {
         Operation(method: "post", path: path, summary: summary, tag: "pages", access: access, body: .form(fields), status: 303, page: true)
     }
 
-    /// The read-only pages (`PageRoutes`).
+    /// The pages (`PageRoutes`, `WorkspacePageRoutes`) and the files they load (`WebAssets`).
     static let pages: [Operation] = [
         htmlPage("/signin", "The sign-in page", access: .anyone, query: [("next", "string", "the path to open after signing in")]),
         formPost("/signin", "Sign in from the form; sets the session cookie and goes on (303)", access: .anyone, ["username", "password", "next", "token"]),
@@ -55,12 +55,21 @@ public enum OpenAPIDocument {
         formPost("/keys/{key}/revoke", "Revoke a key from the form (303 to the keys page)", access: .keyAdmin, ["csrf"]),
         formPost("/signout", "Sign out from the form (303 to the sign-in page)", access: .anyone, ["csrf"]),
         Operation(method: "get", path: "/", summary: "The start: one's first workspace, or the sign-in page (303)", tag: "pages", access: .anyone, status: 303, page: true),
-        htmlPage("/w/{workspace}", "A workspace's home: maps, personas, data sources, event counts", access: .signedInMember),
+        htmlPage("/workspaces", "The workspaces one may open, by name, with the form for a new one (server admins)", access: .signedIn),
+        formPost("/workspaces", "Make a workspace from the form (name, id, description); 303 to its home", access: .serverAdmin, ["csrf", "name", "id", "description"]),
+        htmlPage("/w/{workspace}", "A workspace's home: maps, personas, data sources, event counts, and forms for a new map and persona", access: .signedInMember),
+        formPost("/w/{workspace}/maps", "Make a map from the form: start blank, from a template (template:NAME) or as a copy (copy:MAP); 303 to its editor",
+                 access: .signedInRole(.editor), ["csrf", "start", "title"]),
+        formPost("/w/{workspace}/personas", "Make a persona from the form (name); 303 to its page", access: .signedInRole(.editor), ["csrf", "name"]),
+        htmlPage("/w/{workspace}/maps/{map}/edit", "The map editor (read-only for viewers)", access: .signedInMember),
         htmlPage("/w/{workspace}/maps/{map}", "A journey map with live numbers on each touchpoint", access: .signedInMember),
         htmlPage("/w/{workspace}/maps/{map}/report", "The measured report of a map", access: .signedInMember),
         htmlPage("/w/{workspace}/personas/{persona}", "A persona and how many customers it describes", access: .signedInMember),
         htmlPage("/share/{token}", "The map behind a share link, read-only", access: .shareLink),
         htmlPage("/share/{token}/report", "The report of the map behind a share link", access: .shareLink),
+        Operation(method: "get", path: "/assets/{name}", summary: "A file the pages load (style sheet, icon)", tag: "pages", access: .anyone, response: "Text", responseType: "text/css"),
+        Operation(method: "get", path: "/assets/{name}/{file}", summary: "A file of the editor (ES module or style sheet)", tag: "pages", access: .anyone, response: "Text",
+                  responseType: "text/javascript"),
     ]
 
     static let operations: [Operation] = [
@@ -117,6 +126,10 @@ public enum OpenAPIDocument {
         Operation(method: "put", path: ws + "/maps/{map}", summary: "Save a map as a new version (201 when it was created)", tag: "maps",
                   access: .member(.editor), query: [("message", "string", "why"), ("base_version", "integer", "the version the edit started from; 409 when it is not current")], body: .document("Journey"), response: "SaveResult", creates: true),
         Operation(method: "delete", path: ws + "/maps/{map}", summary: "Delete a map with its versions and comments", tag: "maps", access: .member(.editor), status: 204),
+        Operation(method: "get", path: ws + "/maps/{map}/export", summary: "The map as wayfinder render --journey MAP --format FORMAT writes it (a download)", tag: "maps",
+                  access: .member(.viewer), query: [("format", "string", "svg, html, md, csv, mermaid, json or yaml (default yaml)"),
+                                                    ("version", "integer", "a version of the map (default the current one)")],
+                  response: "Text", responseType: "application/yaml"),
         Operation(method: "get", path: ws + "/maps/{map}/versions", summary: "Versions of a map", tag: "maps", access: .member(.viewer), response: "VersionList"),
         Operation(method: "get", path: ws + "/maps/{map}/versions/{version}", summary: "A map in one version", tag: "maps", access: .member(.viewer), response: "Map"),
         Operation(method: "post", path: ws + "/maps/{map}/versions/{version}/restore", summary: "Restore a version as a new version", tag: "maps",

@@ -129,21 +129,18 @@ enum PageRoutes {
         }
         r.open(.get, "/") { request, _ in
             guard let session = try await session(api, request) else { return redirect("/signin") }
+            if session.user.mustChangePassword { return redirect("/password") }
             let workspaces = try await storeCall { () async throws(WorkspaceStoreError) in
                 session.user.isAdmin ? try await api.store.workspaces().map(\.id) : try await api.store.memberships(user: session.user.id).map(\.workspace)
             }
-            guard let first = workspaces.first else {
-                return page(pages.error(ErrorView(heading: "No workspace yet", message: "You have no workspace. An admin can load one with 'wayfinder serve --workspace PATH' or POST /api/v1/workspaces, and add you to it."),
-                                        frame: frame("No workspace", session)), status: .ok)
-            }
-            return redirect("/w/\(first)")
+            // One workspace: its home; none or several: the list, with the form for a new one.
+            if workspaces.count == 1, let only = workspaces.first { return redirect("/w/\(only)") }
+            return try await WorkspacePageRoutes.workspacesPage(api, pages, session, status: .ok)
         }
         r.open(.get, "/w/{workspace}") { request, context in
             let workspace = try context.parameter("workspace")
             return try await member(api, pages, request, workspace) { session in
-                let view: HomeView
-                do { view = try await HomeView.load(api.store, workspace: workspace, base: "/w/\(workspace)") } catch let error as WorkspaceStoreError { throw APIError(error) }
-                return page(pages.home(view, frame: frame(view.name, session, workspace: workspace)), status: .ok)
+                try await homePage(api, pages, session, workspace: workspace, status: .ok)
             }
         }
         r.open(.get, "/w/{workspace}/maps/{map}") { request, context in
@@ -186,6 +183,20 @@ enum PageRoutes {
     }
 
     // MARK: Pieces
+
+    /// A workspace's home for a member, with the forms for a new map and persona when they may
+    /// make them, and `error` from a form sent before.
+    static func homePage(_ api: APIContext, _ pages: Pages, _ session: SessionRecord, workspace: String, status: HTTPResponse.Status,
+                         error: String? = nil) async throws -> Response {
+        let role = try await Caller(credential: .session(session), store: api.store).role(in: workspace)
+        var view: HomeView
+        do { view = try await HomeView.load(api.store, workspace: workspace, base: "/w/\(workspace)") } catch let error as WorkspaceStoreError { throw APIError(error) }
+        view.canEdit = role.map { $0 >= .editor } ?? false
+        view.csrf = session.csrfToken
+        view.error = error
+        return page(pages.home(view, frame: PageFrame(title: view.name, workspace: workspace, workspaceName: view.name, user: session.user.email,
+                                                      csrf: session.csrfToken, section: .home)), status: status)
+    }
 
     /// The session of the request's cookie, if it is valid.
     static func session(_ api: APIContext, _ request: Request) async throws -> SessionRecord? {
@@ -316,15 +327,20 @@ enum PageRoutes {
                             frame: frame("Choose a password", session)), status: status)
     }
 
-    static func frame(_ title: String, _ session: SessionRecord, workspace: String? = nil) -> PageFrame {
-        PageFrame(title: title, workspace: workspace, user: session.user.email, csrf: session.csrfToken)
+    static func frame(_ title: String, _ session: SessionRecord, workspace: String? = nil, workspaceName: String? = nil) -> PageFrame {
+        PageFrame(title: title, workspace: workspace, workspaceName: workspaceName, user: session.user.email, csrf: session.csrfToken)
     }
 
-    /// An HTML page that loads nothing from elsewhere and runs no script.
+    /// What a page may load: scripts, styles, images and connections (the API, the WebSocket) of
+    /// this server only; no inline script, no plug-in, no framing, forms posted here only.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    /// An HTML page that loads nothing from elsewhere and runs only this server's scripts.
     static func page(_ html: String, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+            .contentSecurityPolicy: contentSecurityPolicy,
         ], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 

@@ -8,18 +8,27 @@ import JourneyStore
 /// What every page shows in its head: the title, where "Wayfinder" leads, the workspace and
 /// the signed-in user with the token the sign-out form sends.
 public struct PageFrame: Sendable {
+    /// Which part of the navigation a page belongs to, marked as the current one.
+    public enum Section: Sendable { case workspaces, home, editor, other }
+
     public var title: String
     public var home: String
     public var workspace: String?
+    /// The workspace's name, shown in the navigation (its id when nil).
+    public var workspaceName: String?
     public var user: String?
     public var csrf: String?
+    public var section: Section
 
-    public init(title: String, home: String = "/", workspace: String? = nil, user: String? = nil, csrf: String? = nil) {
+    public init(title: String, home: String = "/", workspace: String? = nil, workspaceName: String? = nil, user: String? = nil, csrf: String? = nil,
+                section: Section = .other) {
         self.title = title
         self.home = home
         self.workspace = workspace
+        self.workspaceName = workspaceName
         self.user = user
         self.csrf = csrf
+        self.section = section
     }
 }
 
@@ -127,7 +136,7 @@ public struct KeysView: Sendable {
 /// A workspace's home: its maps, personas, data sources and event counts.
 public struct HomeView: Sendable {
     public struct MapRow: Sendable {
-        public var title: String, state: String, version: Int, updated: String, link: String, reportLink: String
+        public var id: String, title: String, state: String, version: Int, updated: String, link: String, reportLink: String, editLink: String
     }
 
     public struct PersonaRow: Sendable {
@@ -140,6 +149,19 @@ public struct HomeView: Sendable {
     public var maps: [MapRow]
     public var personas: [PersonaRow]
     public var sources: [SourceRecord]
+    /// Whether the person may make and edit maps and personas here (an editor or admin).
+    public var canEdit = false
+    /// The session's token, sent by the forms.
+    public var csrf: String?
+    /// What went wrong with a form sent before.
+    public var error: String?
+    /// The templates a new map may start from.
+    public var templates: [TemplateChoice] = WorkspaceTemplate.allCases.map { TemplateChoice(value: "template:\($0.rawValue)", label: "\($0.rawValue): \($0.summary)") }
+
+    /// A template a new map can start from.
+    public struct TemplateChoice: Sendable {
+        public var value: String, label: String
+    }
 
     /// The home of workspace `id` as the store holds it; links start with `base` (e.g. `/w/retail`).
     public static func load(_ store: JourneyStore, workspace id: String, base: String) async throws -> HomeView {
@@ -147,8 +169,8 @@ public struct HomeView: Sendable {
         let data = try await store.workspaceData(id)
         let (counts, sources) = try await data.overview()
         let maps = try await store.maps(workspace: id).map { map in
-            MapRow(title: map.title, state: map.state, version: map.currentVersion, updated: Self.date(map.updated),
-                   link: "\(base)/maps/\(map.id)", reportLink: "\(base)/maps/\(map.id)/report")
+            MapRow(id: map.id, title: map.title, state: map.state, version: map.currentVersion, updated: Self.date(map.updated),
+                   link: "\(base)/maps/\(map.id)", reportLink: "\(base)/maps/\(map.id)/report", editLink: "\(base)/maps/\(map.id)/edit")
         }
         let personas = try await store.personas(workspace: id).map { stored in
             PersonaRow(name: stored.persona.name, quote: stored.persona.quote, link: "\(base)/personas/\(stored.id)")
@@ -245,4 +267,29 @@ public struct ErrorView: Sendable {
         self.heading = heading
         self.message = message
     }
+}
+
+/// The workspaces a person may open, and the form for a new one (server admins).
+public struct WorkspacesView: Sendable {
+    public struct Row: Sendable {
+        public var name: String, description: String?, link: String
+    }
+
+    public var workspaces: [Row]
+    public var canCreate: Bool
+    public var csrf: String
+    public var error: String?
+}
+
+/// The map editor: the page's frame and what its script needs to start (the map to load, the
+/// session's token for the API, whether the person may change it).
+public struct EditorView: Sendable {
+    public var workspace: String
+    public var mapID: String
+    public var mapTitle: String
+    public var version: Int
+    public var canEdit: Bool
+    public var user: String
+    public var viewLink: String
+    public var reportLink: String
 }

@@ -1,15 +1,16 @@
 import JourneyRender
 import Mustache
 
-/// The server's read-only pages, rendered from ``PageTemplates`` with swift-mustache. Every value
-/// from a view is HTML-escaped; only markup the renderers made is inserted as it is.
+/// The server's pages, rendered with swift-mustache from the templates in `Resources/templates`
+/// (compiled into the program). Every value from a view is HTML-escaped; only markup the
+/// renderers made is inserted as it is.
 public struct Pages: Sendable {
     private let library: MustacheLibrary
 
     /// Compiles the templates.
     public init() throws {
         var library = MustacheLibrary()
-        for template in PageTemplates.all { try library.register(template.text, named: template.name) }
+        for (name, bytes) in Self.templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
     }
 
@@ -21,6 +22,8 @@ public struct Pages: Sendable {
     public func persona(_ view: PersonaView, frame: PageFrame) -> String { render("persona", view, frame) }
     public func shared(_ view: SharedView, frame: PageFrame) -> String { render("shared", view, frame) }
     public func error(_ view: ErrorView, frame: PageFrame) -> String { render("error", view, frame) }
+    public func workspaces(_ view: WorkspacesView, frame: PageFrame) -> String { render("workspaces", view, frame) }
+    public func editor(_ view: EditorView, frame: PageFrame) -> String { render("editor", view, frame) }
 
     /// The view and the frame as one context: the view's fields first, then the frame's.
     private func render(_ template: String, _ view: Any, _ frame: PageFrame) -> String {
@@ -28,23 +31,15 @@ public struct Pages: Sendable {
         return library.render(context, withTemplate: template) ?? ""
     }
 
-    /// The page style: the map page's own, plus the bar, tables and forms.
-    static let style = HTMLRenderer.style + """
-
-        .bar { display: flex; gap: 1rem; align-items: center; padding: 0.6rem 1.2rem; border-bottom: 1px solid var(--line); }
-        .bar .brand { font-weight: 700; text-decoration: none; color: var(--ink); }
-        .bar .signout { margin-left: auto; }
-        main { padding: 0 1.2rem 2rem; max-width: 1400px; }
-        table { border-collapse: collapse; } th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid var(--line); text-align: left; }
-        td.n { text-align: right; font-variant-numeric: tabular-nums; }
-        .figures { display: flex; gap: 2rem; list-style: none; padding: 0; }
-        .signin { max-width: 22rem; } .signin label, .signin input, .signin button { display: block; width: 100%; margin: 0.3rem 0; }
-        .keyform { max-width: 30rem; } .keyform label, .keyform input, .keyform select { display: block; width: 100%; margin: 0.3rem 0; }
-        code.secret { font-size: 1.1rem; user-select: all; word-break: break-all; }
-        .error { color: #9b2c2c; } .banner { background: #fefcbf; padding: 0.5rem 0.8rem; }
-        section.map svg { max-width: 100%; height: auto; }
-        footer { color: var(--muted); padding: 1rem 1.2rem; }
-        """
+    /// The templates by name; `head` and `foot` are the partials every page includes.
+    static let templates: [(String, [UInt8])] = [
+        ("head", PackageResources.head_mustache), ("foot", PackageResources.foot_mustache),
+        ("signin", PackageResources.signin_mustache), ("password", PackageResources.password_mustache),
+        ("keys", PackageResources.keys_mustache), ("home", PackageResources.home_mustache),
+        ("map", PackageResources.map_mustache), ("persona", PackageResources.persona_mustache),
+        ("shared", PackageResources.shared_mustache), ("error", PackageResources.error_mustache),
+        ("workspaces", PackageResources.workspaces_mustache), ("editor", PackageResources.editor_mustache),
+    ]
 }
 
 /// What a template sees: the view's properties, then the frame's, then the style; `hasNAME` is
@@ -65,7 +60,11 @@ private struct PageContext: MustacheParent {
         case "workspace": return frame.workspace
         case "user": return frame.user
         case "csrf": return frame.csrf
-        case "style": return Pages.style
+        case "workspaceName": return frame.workspaceName ?? frame.workspace
+        case "atHome": return frame.section == .home
+        case "atWorkspaces": return frame.section == .workspaces
+        case "editor": return frame.section == .editor
+        case "bodyClass": return frame.section == .editor ? "editing" : nil
         default: return nil
         }
     }

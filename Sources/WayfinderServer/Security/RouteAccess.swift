@@ -26,6 +26,9 @@ public enum RouteAccess: Sendable, Equatable {
     case member(Role)
     /// A signed-in member of the workspace with any role: the pages, which take the cookie only.
     case signedInMember
+    /// A signed-in member with at least this role: the forms of the pages that change a
+    /// workspace, which take the cookie only.
+    case signedInRole(Role)
     /// A signed-in admin of a workspace, for the keys limited to the workspaces it administers,
     /// or a server admin, for every key.
     case keyAdmin
@@ -43,6 +46,7 @@ public enum RouteAccess: Sendable, Equatable {
         case .signedInOrKey: "signed in, or a read or read-write key"
         case .member(let role): role == .admin ? "workspace admin" : role.rawValue
         case .signedInMember: "signed-in member"
+        case .signedInRole(let role): "signed-in \(role == .admin ? "workspace admin" : role.rawValue)"
         case .keyAdmin: "workspace admin, or server admin"
         case .serverAdmin: "server admin"
         }
@@ -60,7 +64,7 @@ public enum RouteAccess: Sendable, Equatable {
     /// Whether only the session cookie may succeed.
     var needsSession: Bool {
         switch self {
-        case .signedIn, .ownAccount, .signedInMember, .keyAdmin, .serverAdmin: true
+        case .signedIn, .ownAccount, .signedInMember, .signedInRole, .keyAdmin, .serverAdmin: true
         case .member(let role): role == .admin
         default: false
         }

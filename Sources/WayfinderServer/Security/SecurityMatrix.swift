@@ -88,6 +88,8 @@ public enum SecurityMatrix {
             return column.isSignedIn || column == .readKey || column == .readWriteKey ? .allowed : .refused
         case .member(let needed):
             return (column.role.map { $0 >= needed } ?? false) ? .allowed : .refused
+        case .signedInRole(let needed):
+            return column.isSignedIn && (column.role.map { $0 >= needed } ?? false) ? .allowed : .refused
         case .keyAdmin:
             return column == .serverAdmin ? .allowed : column == .workspaceAdmin ? .ownWorkspaces : .refused
         case .serverAdmin:

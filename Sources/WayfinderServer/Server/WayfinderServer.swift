@@ -86,6 +86,8 @@ public struct WayfinderServer: Sendable {
         UploadRoutes.register(registrar)
         AlertRoutes.register(registrar, worker: alertWorker)
         PageRoutes.register(registrar, pages: pages, newKeys: newKeys)
+        WorkspacePageRoutes.register(registrar, pages: pages)
+        WebAssets.register(registrar)
         let document = OpenAPIDocument.json
         registrar.open(.get, "/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))

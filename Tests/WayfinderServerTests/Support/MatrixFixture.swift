@@ -45,6 +45,7 @@ struct MatrixFixture {
         values = [
             "workspace": "shop", "map": map, "persona": harness.personaID, "version": "1", "comment": "\(comment.id)", "share": "\(share.link.id)",
             "rule": "\(rule.rule.id)", "delivery": "1", "upload": "upl_none", "key": "\(spare.key.id)", "user": "\(users["outsider@example.com"]!)",
+            "name": "editor", "file": "main.js",
         ]
     }
 
@@ -154,6 +155,9 @@ struct MatrixFixture {
         case "POST /password": return form([("csrf", csrf), ("current", password), ("new", password), ("confirm", password)])
         case "POST /keys": return form([("csrf", csrf), ("kind", "read"), ("name", "matrix"), ("workspace", "shop")])
         case "POST /keys/{key}/revoke", "POST /signout": return form([("csrf", csrf)])
+        case "POST /workspaces": return form([("csrf", csrf), ("name", "Matrix team")])
+        case "POST /w/{workspace}/maps": return form([("csrf", csrf), ("start", "blank"), ("title", "Matrix map")])
+        case "POST /w/{workspace}/personas": return form([("csrf", csrf), ("name", "Matrix persona")])
         case "POST /api/v1/session": return body(["email": "viewer@example.com", "password": password])
         case "PUT /api/v1/session/password": return body(["current_password": password, "new_password": password])
         case "POST /api/v1/users": return body(["email": "new@example.com", "password": "a long enough password"])

@@ -1,0 +1,293 @@
+/**
+ * The map editor's page: loads the map, draws it, turns what the person does into operations,
+ * keeps undo and redo, and saves each change as a new version through the JSON API with the
+ * version it started from, so a save never silently overwrites a colleague's.
+ */
+import { apply, newId, duplicateTouchpoint, describe } from './operations.js';
+import { History } from './history.js';
+import { createCanvas } from './canvas.js';
+import { createInspector } from './inspector.js';
+import { mapClient, APIRefusal } from './api.js';
+
+const SAVE_DELAY_MS = 400;
+
+const root = document.getElementById('editor');
+const config = root.dataset;
+const canEdit = config.canEdit === 'true';
+const client = mapClient({ workspace: config.workspace, map: config.map, csrf: config.csrf });
+const statusLine = document.getElementById('save-status');
+const problemsBox = document.getElementById('problems');
+const buttons = Object.fromEntries([...root.querySelectorAll('[data-command]')].map((b) => [b.dataset.command, b]));
+
+const state = {
+  doc: null,
+  version: Number(config.version),
+  selection: { kind: 'map' },
+  /** Operations made since the last version the server confirmed, replayed on a newer version after a conflict. */
+  unsaved: [],
+  saving: false,
+  saveAgain: false,
+  timer: null,
+};
+const history = new History();
+
+const canvas = createCanvas({
+  viewport: document.getElementById('viewport'),
+  board: document.getElementById('board'),
+  zoomOutput: document.getElementById('zoom-level'),
+  canEdit,
+  onSelect: (selection) => { state.selection = selection; inspector.render(state.doc, selection); },
+  onOp: (op, options) => perform(op, options),
+  onOpenLane: (lane) => inspector.openLane(lane),
+});
+const inspector = createInspector({ root: document.getElementById('inspector'), canEdit, onOp: (op) => perform(op) });
+document.getElementById('inspector').addEventListener('problem', (event) => say(event.detail, 'problem'));
+
+function say(text, kind = 'info') {
+  statusLine.textContent = text;
+  statusLine.dataset.kind = kind;
+}
+
+/** Turns the page's requests (add a touchpoint to a stage, duplicate) into document operations. */
+function expand(op) {
+  const doc = state.doc;
+  if (op.type === 'addTouchpoint' && !op.touchpoint) {
+    const stage = op.stageHint ?? currentStage();
+    if (!stage) { say('Add a stage first: a touchpoint belongs to a stage.', 'problem'); return null; }
+    const taken = [...(doc.stages ?? []).map((s) => s.id), ...(doc.touchpoints ?? []).map((t) => t.id)];
+    // A channel is required: the selected card's, else the stage's last card's, else the web.
+    const near = state.selection.kind === 'touchpoint' ? doc.touchpoints.find((t) => t.id === state.selection.id) : null;
+    const channel = near?.channel ?? (doc.touchpoints ?? []).filter((t) => t.stage === stage).pop()?.channel ?? 'web';
+    const touchpoint = { id: newId('new touchpoint', taken), name: 'New touchpoint', stage, channel };
+    const after = (doc.touchpoints ?? []).map((t, i) => ({ t, i })).filter(({ t }) => t.stage === stage).pop();
+    const selected = state.selection.kind === 'touchpoint' ? doc.touchpoints.findIndex((t) => t.id === state.selection.id) : -1;
+    const index = selected >= 0 && doc.touchpoints[selected].stage === stage ? selected + 1 : after ? after.i + 1 : indexForStage(stage);
+    return { type: 'addTouchpoint', touchpoint, index };
+  }
+  if (op.type === 'addStage' && !op.stage) {
+    const taken = [...(doc.stages ?? []).map((s) => s.id), ...(doc.touchpoints ?? []).map((t) => t.id)];
+    const at = state.selection.kind === 'stage' ? doc.stages.findIndex((s) => s.id === state.selection.id) + 1 : (doc.stages ?? []).length;
+    return { type: 'addStage', stage: { id: newId('new stage', taken), name: 'New stage' }, index: at };
+  }
+  if (op.type === 'duplicate') return duplicateTouchpoint(doc, op.id);
+  return op;
+}
+
+/** Where a first touchpoint of `stage` goes in the touchpoints' order: after those of the stages before it. */
+function indexForStage(stage) {
+  const order = (state.doc.stages ?? []).map((s) => s.id);
+  const rank = order.indexOf(stage);
+  const touchpoints = state.doc.touchpoints ?? [];
+  const next = touchpoints.findIndex((t) => order.indexOf(t.stage) > rank);
+  return next < 0 ? touchpoints.length : next;
+}
+
+function currentStage() {
+  const { selection, doc } = state;
+  if (selection.kind === 'stage') return selection.id;
+  if (selection.kind === 'touchpoint') return doc.touchpoints.find((t) => t.id === selection.id)?.stage;
+  return doc.stages?.[0]?.id;
+}
+
+/** Applies an operation made here: shown at once, recorded for undo, saved shortly after. */
+function perform(request, options = {}) {
+  if (!canEdit || !state.doc) return;
+  const op = expand(request);
+  if (!op) return;
+  const result = apply(state.doc, op);
+  if (!result.applied) { say(`Not changed: ${describe(op, state.doc)} does not apply to the map as it is now.`, 'problem'); return; }
+  history.record(op, result.inverse);
+  commit(result.doc, op, options);
+}
+
+function commit(doc, op, options = {}) {
+  state.doc = doc;
+  state.unsaved.push(op);
+  followSelection(op);
+  refresh(options);
+  scheduleSave();
+}
+
+/** Keeps the selection on what an operation made, moved or renamed, and off what it removed. */
+function followSelection(op) {
+  const doc = state.doc;
+  const exists = (kind, id) => (kind === 'stage' ? doc.stages : doc.touchpoints)?.some((x) => x.id === id);
+  const first = op.type === 'batch' ? op.ops?.[0] : op;
+  if (first?.type === 'addTouchpoint') state.selection = { kind: 'touchpoint', id: first.touchpoint.id };
+  else if (op.type === 'addStage') state.selection = { kind: 'stage', id: op.stage.id };
+  else if (op.type === 'renameId' && state.selection.id === op.from) state.selection = { kind: op.kind, id: op.to };
+  if (state.selection.kind !== 'map' && !exists(state.selection.kind, state.selection.id)) state.selection = { kind: 'map' };
+}
+
+function refresh(options = {}) {
+  canvas.render(state.doc, state.selection);
+  inspector.render(state.doc, state.selection);
+  document.getElementById('map-title').textContent = state.doc.title ?? config.map;
+  buttons.undo.disabled = !canEdit || !history.canUndo;
+  buttons.redo.disabled = !canEdit || !history.canRedo;
+  if (options.focus) document.querySelector(options.focus)?.focus();
+}
+
+function undo() {
+  if (!history.canUndo) return;
+  const result = history.undo(state.doc);
+  if (result.skipped) say('That step was changed by someone since; it was skipped.', 'problem');
+  if (result.op && !result.skipped) commit(result.doc, result.op);
+  else refresh();
+}
+
+function redo() {
+  if (!history.canRedo) return;
+  const result = history.redo(state.doc);
+  if (result.op) commit(result.doc, result.op);
+  else refresh();
+}
+
+function scheduleSave() {
+  clearTimeout(state.timer);
+  say('Unsaved changes…');
+  state.timer = setTimeout(save, SAVE_DELAY_MS);
+}
+
+/** Saves the document over the version it was made from; after a conflict, the changes made here are replayed on the newer version and saved again. */
+async function save() {
+  if (state.saving) { state.saveAgain = true; return; }
+  if (state.unsaved.length === 0) return;
+  state.saving = true;
+  const sent = state.unsaved.length;
+  say('Saving…');
+  try {
+    const answer = await client.save(state.doc, state.version);
+    state.version = answer.version?.number ?? state.version;
+    state.unsaved = state.unsaved.slice(sent);
+    showProblems([]);
+    const warnings = answer.warnings ?? [];
+    say(`Saved · version ${state.version}${warnings.length ? ` · ${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : ''}`, 'saved');
+    if (warnings.length) showProblems(warnings.map((w) => ({ message: typeof w === 'string' ? w : w.message ?? JSON.stringify(w), field: w.field })), 'Warnings');
+  } catch (error) {
+    if (error instanceof APIRefusal && error.status === 409) await merge();
+    else if (error instanceof APIRefusal && (error.status === 422 || error.status === 400)) {
+      say('Not saved: the map has problems (listed below). Fix them or undo.', 'problem');
+      showProblems(error.body?.error?.problems?.length ? error.body.error.problems : [{ message: error.message }]);
+    } else {
+      say(`Not saved: ${error.message}. Your changes are kept here; they are sent again with the next change.`, 'problem');
+    }
+  } finally {
+    state.saving = false;
+    if (state.saveAgain) { state.saveAgain = false; scheduleSave(); }
+  }
+}
+
+/** Someone saved a newer version: take it, replay the changes made here on it, and save again. */
+async function merge() {
+  const latest = await client.load();
+  let doc = latest.map;
+  let skipped = 0;
+  for (const op of state.unsaved) {
+    const result = apply(doc, op);
+    if (result.applied) doc = result.doc; else skipped += 1;
+  }
+  state.doc = doc;
+  state.version = latest.current_version;
+  followSelection({ type: 'none' });
+  refresh();
+  const who = latest.version?.author ? `${latest.version.author} saved version ${latest.current_version}` : `Version ${latest.current_version} was saved meanwhile`;
+  say(`${who}; your changes were applied on top of it${skipped ? ` (${skipped} no longer applied: their element was removed)` : ''}. Saving…`, 'problem');
+  state.saveAgain = true;
+}
+
+function showProblems(problems, heading = 'Problems') {
+  problemsBox.hidden = problems.length === 0;
+  problemsBox.replaceChildren();
+  if (!problems.length) return;
+  const title = document.createElement('h2');
+  title.textContent = heading;
+  const list = document.createElement('ul');
+  for (const problem of problems) {
+    const item = document.createElement('li');
+    item.textContent = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
+    list.append(item);
+  }
+  problemsBox.append(title, list);
+}
+
+function download() {
+  const link = document.createElement('a');
+  link.href = client.exportURL('yaml');
+  link.download = `${config.map}.yaml`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+const commands = {
+  undo, redo,
+  'add-stage': () => perform({ type: 'addStage' }),
+  'add-touchpoint': () => perform({ type: 'addTouchpoint' }),
+  'zoom-in': () => canvas.zoomBy(1.2),
+  'zoom-out': () => canvas.zoomBy(1 / 1.2),
+  'zoom-fit': () => canvas.fit(),
+  'zoom-reset': () => canvas.reset(),
+  'download-yaml': download,
+};
+for (const [name, button] of Object.entries(buttons)) button.addEventListener('click', () => commands[name]?.());
+
+document.addEventListener('keydown', (event) => {
+  const typing = event.target.closest('input, textarea, select, [contenteditable]');
+  const mod = event.ctrlKey || event.metaKey;
+  if (mod && event.key.toLowerCase() === 'z' && !typing) { event.preventDefault(); (event.shiftKey ? redo : undo)(); return; }
+  if (mod && event.key.toLowerCase() === 'y' && !typing) { event.preventDefault(); redo(); return; }
+  if (typing) return;
+  const selected = state.selection;
+  if (mod && event.key.toLowerCase() === 'd' && selected.kind === 'touchpoint') { event.preventDefault(); perform({ type: 'duplicate', id: selected.id }); return; }
+  if ((event.key === 'Delete' || event.key === 'Backspace') && selected.kind !== 'map') {
+    event.preventDefault();
+    perform(selected.kind === 'stage' ? { type: 'removeStage', id: selected.id } : { type: 'removeTouchpoint', id: selected.id });
+    return;
+  }
+  if (event.altKey && selected.kind === 'touchpoint' && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+    event.preventDefault();
+    moveByKeyboard(selected.id, event.key === 'ArrowLeft' ? -1 : 1);
+    return;
+  }
+  if (event.key === 'n' && !mod && !event.altKey) { event.preventDefault(); perform({ type: 'addTouchpoint' }); return; }
+  if (event.key === 'Escape') canvas.select({ kind: 'map' });
+});
+
+/** Alt+arrow: a card one place left or right, into the next stage at its edge. */
+function moveByKeyboard(id, direction) {
+  const doc = state.doc;
+  const touchpoint = doc.touchpoints.find((t) => t.id === id);
+  const peers = doc.touchpoints.filter((t) => t.stage === touchpoint.stage);
+  const at = peers.findIndex((t) => t.id === id);
+  const stages = doc.stages.map((s) => s.id);
+  const stageIndex = stages.indexOf(touchpoint.stage);
+  let op;
+  if (at + direction >= 0 && at + direction < peers.length) op = { type: 'moveTouchpoint', id, stage: touchpoint.stage, position: at + direction };
+  else if (stages[stageIndex + direction]) {
+    const stage = stages[stageIndex + direction];
+    const count = doc.touchpoints.filter((t) => t.stage === stage).length;
+    op = { type: 'moveTouchpoint', id, stage, position: direction < 0 ? count : 0 };
+  }
+  if (op) perform(op, { focus: `.card[data-touchpoint="${CSS.escape(id)}"]` });
+}
+
+window.addEventListener('beforeunload', (event) => {
+  if (state.unsaved.length || state.saving) { save(); event.preventDefault(); }
+});
+
+async function start() {
+  try {
+    const [stored, personas] = await Promise.all([client.load(), client.personas().catch(() => ({ personas: [] }))]);
+    state.doc = stored.map;
+    state.version = stored.current_version;
+    inspector.render(state.doc, state.selection, { personas: (personas.personas ?? []).map((p) => ({ id: p.id, name: p.name ?? p.persona?.name ?? p.id })) });
+    refresh();
+    say(canEdit ? `Version ${state.version} · changes save as you make them` : `Version ${state.version} · you can look but not change (viewer)`, 'saved');
+    root.dataset.ready = 'true';
+  } catch (error) {
+    say(`The map could not be loaded: ${error.message}. Reload the page to try again.`, 'problem');
+  }
+}
+
+start();
