@@ -44,6 +44,8 @@ enum WebAssets {
         ("editor/operations.js", PackageResources.operations_js),
         ("editor/history.js", PackageResources.history_js),
         ("editor/sequence.js", PackageResources.sequence_js),
+        ("editor/present.js", PackageResources.present_js),
+        ("editor/present.css", PackageResources.present_css),
     ]
 
     /// The answer for `path`: the file, 304 when the browser holds this version, nil when there is no such file.

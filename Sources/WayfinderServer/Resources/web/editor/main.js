@@ -8,6 +8,7 @@ import { History } from './history.js';
 import { createCanvas } from './canvas.js';
 import { createInspector } from './inspector.js';
 import { mapClient, APIRefusal } from './api.js';
+import { startPresentation } from './present.js';
 
 const SAVE_DELAY_MS = 400;
 
@@ -229,7 +230,17 @@ const commands = {
   'zoom-fit': () => canvas.fit(),
   'zoom-reset': () => canvas.reset(),
   'download-yaml': download,
+  present,
 };
+
+/** Presentation mode over the map as it is now, with the workspace's personas and, for a future-state map, the map it improves. */
+async function present() {
+  if (!state.doc) return;
+  let other = null;
+  const related = state.doc.state === 'future' ? state.doc.improves : null;
+  if (related) other = await mapClient({ workspace: config.workspace, map: related, csrf: config.csrf }).load().then((m) => m.map).catch(() => null);
+  startPresentation({ doc: state.doc, personas: state.personas, other, workspace: config.workspace, map: config.map, csrf: config.csrf, onExit: () => document.querySelector('[data-command="present"]')?.focus() });
+}
 for (const [name, button] of Object.entries(buttons)) button.addEventListener('click', () => commands[name]?.());
 
 document.addEventListener('keydown', (event) => {
@@ -251,6 +262,7 @@ document.addEventListener('keydown', (event) => {
     return;
   }
   if (event.key === 'n' && !mod && !event.altKey) { event.preventDefault(); perform({ type: 'addTouchpoint' }); return; }
+  if (event.key === 'p' && !mod && !event.altKey && !document.querySelector('.presentation')) { event.preventDefault(); present(); return; }
   if (event.key === 'Escape') canvas.select({ kind: 'map' });
 });
 
@@ -281,7 +293,8 @@ async function start() {
     const [stored, personas] = await Promise.all([client.load(), client.personas().catch(() => ({ personas: [] }))]);
     state.doc = stored.map;
     state.version = stored.current_version;
-    inspector.render(state.doc, state.selection, { personas: (personas.personas ?? []).map((p) => ({ id: p.id, name: p.name ?? p.persona?.name ?? p.id })) });
+    state.personas = (personas.personas ?? []).map((p) => ({ id: p.id, ...(p.persona ?? p) }));
+    inspector.render(state.doc, state.selection, { personas: state.personas.map((p) => ({ id: p.id, name: p.name ?? p.id })) });
     refresh();
     say(canEdit ? `Version ${state.version} · changes save as you make them` : `Version ${state.version} · you can look but not change (viewer)`, 'saved');
     root.dataset.ready = 'true';
