@@ -45,6 +45,8 @@ enum WebAssets {
         ("editor/history.js", PackageResources.history_js),
         ("editor/sequence.js", PackageResources.sequence_js),
         ("editor/present.js", PackageResources.present_js),
+        ("editor/live.js", PackageResources.live_js),
+        ("editor/collaboration.js", PackageResources.collaboration_js),
         ("editor/present.css", PackageResources.present_css),
     ]
 

@@ -31,6 +31,8 @@ public struct WayfinderServer: Sendable {
     let pages: Pages
     let newKeys = NewKeyNotes()
     let signIns: SignInThrottle
+    /// The people editing each map together (``LiveMaps``).
+    let rooms = MapRooms()
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
     public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
@@ -74,8 +76,7 @@ public struct WayfinderServer: Sendable {
             }
         }
         SurveySnippet.addRoutes(to: router, table: routes)
-        let api = APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads,
-                             signIns: signIns)
+        let api = apiContext()
         let registrar = APIRegistrar(router: router, table: routes, api: api)
         SessionRoutes.register(registrar)
         AccountRoutes.register(registrar)
@@ -97,6 +98,12 @@ public struct WayfinderServer: Sendable {
     }
 
     private let routeTable = RouteTableBox()
+
+    /// What the routes share: the store, the authenticator, the writer, the caches.
+    func apiContext() -> APIContext {
+        APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads,
+                   signIns: signIns)
+    }
 
     /// The routes of the last router built, as (path, method), for checking the OpenAPI document.
     public func registeredRoutes() -> [(path: String, method: String)] {
@@ -139,9 +146,12 @@ public struct WayfinderServer: Sendable {
         let logger = self.logger
         let limits = configuration.connections, metrics = self.metrics
         let registry = ConnectionRegistry(maximum: limits.effectiveMaximumConnections)
+        let live = LiveMaps(api: apiContext(), rooms: rooms)
         return Application(
             router: router(),
-            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry, metrics: metrics) },
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry, metrics: metrics, shouldUpgrade: live.shouldUpgrade)
+            },
             // A long queue of connections waiting to be accepted (the kernel caps it at somaxconn), so that
             // a flood of connections does not make the kernel drop a real client's SYN, which it would
             // only send again seconds later.

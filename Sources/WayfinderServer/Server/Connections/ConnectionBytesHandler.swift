@@ -6,7 +6,7 @@ final class ConnectionBytesHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let connection: ConnectionGuard
+    let connection: ConnectionGuard
 
     init(_ connection: ConnectionGuard) {
         self.connection = connection

@@ -13,6 +13,8 @@ final class ConnectionGuard {
     private var timerAt: UInt64?
     private var reportedWaiting: UInt64?
     private var open = true
+    /// Upgraded to a WebSocket: no request deadlines, never the one closed to make room.
+    private var isUpgraded = false
 
     init(channel: any Channel, limits: ConnectionLimits, registry: ConnectionRegistry, metrics: ServerMetrics) {
         self.channel = channel
@@ -52,6 +54,16 @@ final class ConnectionGuard {
         changed()
     }
 
+    /// The connection became a WebSocket: it has no requests to time any more.
+    func upgraded() {
+        isUpgraded = true
+        timer?.cancel()
+        timer = nil
+        timerAt = nil
+        reportedWaiting = nil
+        registry.update(channel, waitingSince: nil)
+    }
+
     /// The connection has closed.
     func closed() {
         open = false
@@ -61,7 +73,7 @@ final class ConnectionGuard {
     }
 
     private func changed() {
-        guard open else { return }
+        guard open, !isUpgraded else { return }
         let waiting = deadlines.waitingSince
         if waiting != reportedWaiting {
             registry.update(channel, waitingSince: waiting)
@@ -78,7 +90,7 @@ final class ConnectionGuard {
     private func fire() {
         timer = nil
         timerAt = nil
-        guard open, let deadline = deadlines.deadline else { return }
+        guard open, !isUpgraded, let deadline = deadlines.deadline else { return }
         if Self.now() >= deadline.at {
             metrics.recordConnectionClosed(deadline.reason.rawValue)
             open = false

@@ -382,6 +382,7 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
 
     board.replaceChildren(grid);
     markSelection();
+    markPeers();
     applyView();
   }
 
@@ -456,6 +457,30 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     });
   }
 
+  /** Outlines what the other people here have selected, in their colour, with their name. */
+  let peers = [];
+  function showPeers(next) {
+    peers = next;
+    markPeers();
+  }
+
+  function markPeers() {
+    for (const node of board.querySelectorAll('[data-peer]')) {
+      node.removeAttribute('data-peer');
+      node.style.removeProperty('--peer');
+      node.querySelector(':scope > .peer-tag')?.remove();
+    }
+    for (const peer of peers) {
+      const selection = peer.selection;
+      if (!selection || selection.kind === 'map') continue;
+      const query = selection.kind === 'touchpoint' ? `.card[data-touchpoint="${CSS.escape(selection.id)}"]` : `[data-stage-header="${CSS.escape(selection.id)}"]`;
+      const node = board.querySelector(query);
+      if (!node) continue;
+      node.dataset.peer = String(peer.color);
+      node.append(element('span', { class: `peer-tag color-${peer.color}`, text: peer.name, 'aria-label': `${peer.name} has this selected` }));
+    }
+  }
+
   applyView();
-  return { render, select, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
+  return { render, select, showPeers, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
 }

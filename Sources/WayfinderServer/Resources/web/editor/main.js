@@ -9,6 +9,7 @@ import { createCanvas } from './canvas.js';
 import { createInspector } from './inspector.js';
 import { mapClient, APIRefusal } from './api.js';
 import { startPresentation } from './present.js';
+import { LiveSession } from './collaboration.js';
 
 const SAVE_DELAY_MS = 400;
 
@@ -31,18 +32,33 @@ const state = {
   timer: null,
 };
 const history = new History();
+/** The people editing this map at the same time; set once the map is loaded. */
+let live = null;
 
 const canvas = createCanvas({
   viewport: document.getElementById('viewport'),
   board: document.getElementById('board'),
   zoomOutput: document.getElementById('zoom-level'),
   canEdit,
-  onSelect: (selection) => { state.selection = selection; inspector.render(state.doc, selection); },
+  onSelect: (selection) => { state.selection = selection; inspector.render(state.doc, selection); live?.select(selection); },
   onOp: (op, options) => perform(op, options),
   onOpenLane: (lane) => inspector.openLane(lane),
 });
 const inspector = createInspector({ root: document.getElementById('inspector'), canEdit, onOp: (op) => perform(op) });
 document.getElementById('inspector').addEventListener('problem', (event) => say(event.detail, 'problem'));
+
+/** A message that stays until it is dismissed or another one comes: what a person must not miss. */
+function notice(text) {
+  const box = document.getElementById('notice');
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = 'Dismiss';
+  close.addEventListener('click', () => { box.hidden = true; });
+  const words = document.createElement('span');
+  words.textContent = text;
+  box.replaceChildren(words, close);
+  box.hidden = false;
+}
 
 function say(text, kind = 'info') {
   statusLine.textContent = text;
@@ -102,8 +118,15 @@ function perform(request, options = {}) {
 }
 
 function commit(doc, op, options = {}) {
+  if (live?.active) {
+    // Shown at once, sent to the room; saved by the room's saver once the server has ordered it.
+    const result = live.local(op);
+    if (!result.applied) { say(`Not changed: ${describe(op, state.doc)} no longer applies.`, 'problem'); refresh(); return; }
+    doc = result.doc;
+  } else {
+    state.unsaved.push(op);
+  }
   state.doc = doc;
-  state.unsaved.push(op);
   followSelection(op);
   refresh(options);
   scheduleSave();
@@ -144,15 +167,16 @@ function redo() {
   else refresh();
 }
 
-function scheduleSave() {
+function scheduleSave(quiet = false) {
   clearTimeout(state.timer);
-  say('Unsaved changes…');
+  if (!quiet) say('Unsaved changes…');
   state.timer = setTimeout(save, SAVE_DELAY_MS);
 }
 
 /** Saves the document over the version it was made from; after a conflict, the changes made here are replayed on the newer version and saved again. */
 async function save() {
   if (state.saving) { state.saveAgain = true; return; }
+  if (live?.active) { await saveForRoom(); return; }
   if (state.unsaved.length === 0) return;
   state.saving = true;
   const sent = state.unsaved.length;
@@ -172,6 +196,41 @@ async function save() {
       showProblems(error.body?.error?.problems?.length ? error.body.error.problems : [{ message: error.message }]);
     } else {
       say(`Not saved: ${error.message}. Your changes are kept here; they are sent again with the next change.`, 'problem');
+    }
+  } finally {
+    state.saving = false;
+    if (state.saveAgain) { state.saveAgain = false; scheduleSave(); }
+  }
+}
+
+/** The room's saver saves every edit the server has ordered; the others hear of it and show it. */
+async function saveForRoom(rebased = false) {
+  if (!live.isSaver) { if (state.unsaved.length === 0) say(`Version ${state.version} · editing together`, 'saved'); return; }
+  if (!live.unsaved && !rebased) return;
+  state.saving = true;
+  const seq = live.seq;
+  try {
+    const answer = await client.save(live.confirmed, state.version);
+    state.version = answer.version?.number ?? state.version;
+    live.saved(state.version, seq, rebased);
+    showProblems([]);
+    say(`Saved · version ${state.version} · editing together`, 'saved');
+  } catch (error) {
+    if (error instanceof APIRefusal && error.status === 409) {
+      // Saved elsewhere (the API, an import): the room's edits go on top of that version.
+      const latest = await client.load();
+      state.version = latest.current_version;
+      live.rebase(latest.map);
+      state.doc = live.shown ?? state.doc;
+      refresh();
+      state.saving = false;
+      return saveForRoom(true);
+    }
+    if (error instanceof APIRefusal && (error.status === 422 || error.status === 400)) {
+      say('Not saved: the map has problems (listed below). Fix them or undo.', 'problem');
+      showProblems(error.body?.error?.problems?.length ? error.body.error.problems : [{ message: error.message }]);
+    } else {
+      say(`Not saved: ${error.message}. The edits are kept; they are sent again with the next change.`, 'problem');
     }
   } finally {
     state.saving = false;
@@ -298,9 +357,71 @@ async function start() {
     refresh();
     say(canEdit ? `Version ${state.version} · changes save as you make them` : `Version ${state.version} · you can look but not change (viewer)`, 'saved');
     root.dataset.ready = 'true';
+    startLive();
   } catch (error) {
     say(`The map could not be loaded: ${error.message}. Reload the page to try again.`, 'problem');
   }
+}
+
+/** Joins the people editing this map: their edits and selections appear here as they make them. */
+function startLive() {
+  if (!('WebSocket' in window)) return;
+  live = new LiveSession({
+    workspace: config.workspace, map: config.map,
+    load: () => client.load(),
+    current: () => ({ doc: state.doc, version: state.version }),
+    onDoc: (doc, why, version) => {
+      if (version !== undefined) state.version = version;
+      state.doc = doc;
+      followSelection({ type: 'none' });
+      refresh({ keepFocus: true });
+      if (why !== 'welcome') scheduleSave(true);
+      else if (state.unsaved.length) {
+        // Edits made while the connection was down go to the room now.
+        const waiting = state.unsaved;
+        state.unsaved = [];
+        for (const op of waiting) live.local(op);
+        scheduleSave(true);
+      }
+    },
+    onMembers: (members, me) => showMembers(members, me),
+    onLost: (lost) => {
+      const first = lost[0];
+      const who = first.by ? `${first.by}'s edit` : 'an edit made meanwhile';
+      notice(`Your change “${first.description}” was replaced by ${who}${lost.length > 1 ? ` (and ${lost.length - 1} more)` : ''}: edits of the same thing count in the order they reach the server.`);
+    },
+    onSaved: (version, by) => {
+      state.version = version;
+      if (!state.saving) say(`Saved · version ${version}${by ? ` by ${by}'s browser` : ''} · editing together`, 'saved');
+    },
+    onState: (what, detail) => {
+      if (what === 'closed') say('Working alone: the live connection dropped; changes still save, and it reconnects by itself.', 'problem');
+      if (what === 'error') say(detail, 'problem');
+    },
+  });
+}
+
+/** Who is here: a badge per person, and their selection outlined on the map in their colour. */
+function showMembers(members, me) {
+  const list = document.getElementById('people');
+  if (!list) return;
+  list.replaceChildren();
+  const others = members.filter((m) => m.client !== me);
+  for (const member of members) {
+    const badge = document.createElement('li');
+    badge.className = `person color-${member.color}`;
+    badge.textContent = initials(member.name);
+    badge.title = `${member.name}${member.client === me ? ' (you)' : ''}${member.can_edit ? '' : ' · viewing'}`;
+    badge.setAttribute('aria-label', badge.title);
+    list.append(badge);
+  }
+  list.hidden = members.length === 0;
+  canvas.showPeers(others);
+}
+
+function initials(name) {
+  const words = String(name).replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  return (words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2)).toUpperCase();
 }
 
 start();

@@ -1,0 +1,187 @@
+import CustomerData
+import Foundation
+
+/// The people editing each map together, and the order of their edits. The server does not
+/// apply an edit itself: it gives each one the next sequence number of its map and relays it to
+/// everyone there (the author too, as the confirmation), so every browser applies the same edits
+/// in the same order and ends with the same map. One editor of the room, the first to have
+/// joined, saves the map as versions through the JSON API and says which edit a version
+/// reaches; the edits after it are kept for whoever joins later.
+///
+/// Messages are JSON text. From a browser: `op` (`{op, base, opId}`), `presence`
+/// (`{selection}`) and `saved` (`{version, seq}`, from the saver only). To a browser:
+/// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved` and `error`.
+actor MapRooms {
+    /// A map of a workspace.
+    struct Key: Hashable, Sendable {
+        var workspace: String
+        var map: String
+    }
+
+    /// Someone in a room.
+    struct Member: Sendable {
+        var client: String
+        var name: String
+        var canEdit: Bool
+        var color: Int
+        var selection: JSONValue = .null
+        var send: AsyncStream<String>.Continuation
+    }
+
+    private struct Room {
+        var seq = 0
+        var savedVersion: Int
+        var savedSeq = 0
+        var log: [(seq: Int, text: String)] = []
+        var members: [Member] = []
+        var colors = 0
+
+        /// The first editor present saves.
+        var saver: String? { members.first { $0.canEdit }?.client }
+    }
+
+    /// Edits kept between two saves; past it edits are refused until the saver saves.
+    static let maximumLog = 10_000
+    /// People in one room at once.
+    static let maximumMembers = 100
+    /// Longest text of one message, in bytes.
+    static let maximumMessage = 512 * 1024
+
+    private var rooms: [Key: Room] = [:]
+    private var nextClient = 0
+
+    /// Enters a room; returns the member's client id and the messages to send it, starting with
+    /// the welcome (the edits since the last save, who is there, who saves). `version` is the map's
+    /// version in the store now, for a room that starts with this person.
+    func join(_ key: Key, name: String, canEdit: Bool, version: Int) -> (client: String, messages: AsyncStream<String>)? {
+        var room = rooms[key] ?? Room(savedVersion: version)
+        guard room.members.count < Self.maximumMembers else { return nil }
+        nextClient += 1
+        let client = "c\(nextClient)"
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        room.colors += 1
+        room.members.append(Member(client: client, name: name, canEdit: canEdit, color: room.colors % 8, send: continuation))
+        let welcome = JSONValue.object([
+            ("type", .string("welcome")), ("client", .string(client)), ("seq", .number(Double(room.seq))),
+            ("saved_version", .number(Double(room.savedVersion))), ("saved_seq", .number(Double(room.savedSeq))),
+            ("can_edit", .bool(canEdit)),
+        ]).json
+        // The edits since the last save follow as they were relayed.
+        let edits = room.log.map(\.text)
+        rooms[key] = room
+        continuation.yield(welcome)
+        for edit in edits { continuation.yield(edit) }
+        broadcastMembers(key)
+        return (client, stream)
+    }
+
+    /// Leaves a room; the next editor saves when the saver leaves, and an empty room is forgotten.
+    func leave(_ key: Key, client: String) {
+        guard var room = rooms[key] else { return }
+        room.members.first { $0.client == client }?.send.finish()
+        room.members.removeAll { $0.client == client }
+        if room.members.isEmpty {
+            rooms[key] = nil
+            return
+        }
+        rooms[key] = room
+        broadcastMembers(key)
+    }
+
+    /// Handles a message of `client`; a message that is not understood is answered with an error to its sender only.
+    func receive(_ key: Key, client: String, text: String) {
+        guard let room = rooms[key], let member = room.members.first(where: { $0.client == client }) else { return }
+        let message: JSONValue
+        do throws(JSONParser.Failure) { message = try JSONParser.parse(text) } catch {
+            return refuse(member, "the message is not JSON: \(error.message) at byte \(error.offset)")
+        }
+        guard case .object = message, let type = message["type"]?.text else {
+            return refuse(member, "a message is a JSON object with a 'type'")
+        }
+        switch type {
+        case "op": relay(key, member, message)
+        case "presence": presence(key, member, message)
+        case "saved": saved(key, member, message)
+        default: refuse(member, "unknown message type '\(type.prefix(40))'; expected op, presence or saved")
+        }
+    }
+
+    /// How many are in the room of `key` (for tests and metrics).
+    func count(_ key: Key) -> Int { rooms[key]?.members.count ?? 0 }
+
+    // MARK: Messages
+
+    private func relay(_ key: Key, _ member: Member, _ message: JSONValue) {
+        guard member.canEdit else { return refuse(member, "viewers cannot change the map; ask an admin of the workspace to make you an editor") }
+        guard case .object = message["op"] ?? .null, let type = message["op"]?["type"]?.text, !type.isEmpty else {
+            return refuse(member, "an op message needs 'op', an operation object with a 'type'")
+        }
+        guard case .number(let base) = message["base"] ?? .null, base >= 0, base <= 1e15, base == base.rounded() else {
+            return refuse(member, "an op message needs 'base', the sequence number it was made on (a whole number)")
+        }
+        guard let opId = message["opId"]?.text, (1...64).contains(opId.utf8.count) else {
+            return refuse(member, "an op message needs 'opId', a text of 1 to 64 bytes")
+        }
+        guard var room = rooms[key] else { return }
+        guard room.log.count < Self.maximumLog else {
+            return refuse(member, "\(Self.maximumLog) edits are waiting to be saved; wait for the save and send it again")
+        }
+        room.seq += 1
+        let relayed = JSONValue.object([
+            ("type", .string("op")), ("seq", .number(Double(room.seq))), ("op", message["op"]!), ("base", .number(base)),
+            ("client", .string(member.client)), ("opId", .string(opId)), ("author", .string(member.name)),
+        ]).json
+        room.log.append((room.seq, relayed))
+        rooms[key] = room
+        for other in room.members { other.send.yield(relayed) }
+    }
+
+    private func presence(_ key: Key, _ member: Member, _ message: JSONValue) {
+        var selection = JSONValue.null
+        if let chosen = message["selection"], case .object = chosen {
+            guard let kind = chosen["kind"]?.text, ["map", "stage", "touchpoint"].contains(kind) else {
+                return refuse(member, "a selection is {kind: map, stage or touchpoint, id}")
+            }
+            let id = chosen["id"]?.text ?? ""
+            guard id.utf8.count <= 128 else { return refuse(member, "a selected id is at most 128 bytes") }
+            selection = .object([("kind", .string(kind)), ("id", .string(id))])
+        }
+        guard var room = rooms[key], let index = room.members.firstIndex(where: { $0.client == member.client }) else { return }
+        room.members[index].selection = selection
+        rooms[key] = room
+        broadcastMembers(key)
+    }
+
+    private func saved(_ key: Key, _ member: Member, _ message: JSONValue) {
+        guard var room = rooms[key], room.saver == member.client else { return refuse(member, "only the browser that saves for the room reports saves") }
+        guard case .number(let version) = message["version"] ?? .null, version >= 1, version <= 1e12, version == version.rounded(),
+              case .number(let seq) = message["seq"] ?? .null, seq >= 0, seq <= Double(room.seq), seq == seq.rounded() else {
+            return refuse(member, "a saved message needs 'version' (1 or more) and 'seq' (a sequence number relayed so far)")
+        }
+        let rebased = message["rebased"] == .bool(true)
+        room.savedVersion = Int(version)
+        room.savedSeq = max(room.savedSeq, Int(seq))
+        room.log.removeAll { $0.seq <= room.savedSeq }
+        rooms[key] = room
+        let text = JSONValue.object([
+            ("type", .string("saved")), ("version", .number(version)), ("seq", .number(seq)), ("by", .string(member.name)), ("rebased", .bool(rebased)),
+        ]).json
+        for other in room.members { other.send.yield(text) }
+    }
+
+    private func broadcastMembers(_ key: Key) {
+        guard let room = rooms[key] else { return }
+        let text = JSONValue.object([
+            ("type", .string("members")), ("saver", room.saver.map(JSONValue.string) ?? .null),
+            ("members", .array(room.members.map { member in
+                .object([("client", .string(member.client)), ("name", .string(member.name)), ("color", .number(Double(member.color))),
+                         ("can_edit", .bool(member.canEdit)), ("selection", member.selection)])
+            })),
+        ]).json
+        for member in room.members { member.send.yield(text) }
+    }
+
+    private func refuse(_ member: Member, _ message: String) {
+        member.send.yield(JSONValue.object([("type", .string("error")), ("message", .string(message))]).json)
+    }
+}

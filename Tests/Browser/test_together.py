@@ -1,0 +1,169 @@
+"""Two people editing one map at the same time, each in their own Chromium: each sees the other
+(who is here, what they have selected) and the other's edits within a second; edits of
+different touchpoints both survive; two edits of the same field end the same in both browsers
+and in the store, the later one winning, and the person whose edit lost is told.
+
+Usage: python3 Tests/Browser/test_together.py PATH-TO-wayfinder
+"""
+import json, os, sys, time, traceback
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+
+MAP = "first-purchase"
+EDITOR = f"/w/retail/maps/{MAP}/edit"
+SECOND = ("sam.rivera@example.com", "a long passphrase for sam")
+
+
+def shown_names(page):
+    return {card.get_attribute("data-touchpoint"): card.find_element(By.CSS_SELECTOR, ".name").text
+            for card in page.driver.find_elements(By.CSS_SELECTOR, ".card[data-touchpoint]")}
+
+
+def stored(page):
+    status, text = page.api("GET", f"/api/v1/workspaces/retail/maps/{MAP}", None)
+    assert status == 200, (status, text[:200])
+    return json.loads(text)["map"]
+
+
+def select_card(page, tid):
+    card = page.driver.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{tid}']")
+    page.driver.execute_script("arguments[0].click()", card)
+    page.wait(lambda: page.by_role("textbox", "Name").get_attribute("value") != "", "the inspector to show the card")
+
+
+def type_into(page, role, name, text):
+    field = page.by_role(role, name)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(text)
+    return field
+
+
+def main(binary):
+    demo = Demo(binary)
+    one, two = chromium(), chromium()
+    alex, sam = Page(one, demo.base, "together-alex"), Page(two, demo.base, "together-sam")
+    results, timings = [], {}
+
+    def check(name, body):
+        started = time.time()
+        try:
+            body()
+            results.append((True, name))
+            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
+        except Exception:
+            results.append((False, name))
+            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
+            alex.shot("failed")
+            sam.shot("failed")
+            raise
+
+    try:
+        def both_open():
+            alex.sign_in(demo.account, demo.password)
+            alex.open("/w/retail")
+            status, text = alex.api("POST", "/api/v1/users", {"email": SECOND[0], "name": "Sam Rivera", "password": SECOND[1]})
+            assert status == 201, (status, text)
+            user = json.loads(text)["id"]
+            status, text = alex.api("PUT", f"/api/v1/workspaces/retail/members/{user}", {"role": "editor"})
+            assert status == 200, (status, text)
+            sam.sign_in(*SECOND)
+            for page in (alex, sam):
+                page.open(EDITOR)
+                page.wait(lambda p=page: p.driver.find_element(By.ID, "editor").get_attribute("data-ready") == "true", "the editor")
+            for page in (alex, sam):
+                page.wait(lambda p=page: len(p.driver.find_elements(By.CSS_SELECTOR, "#people .person")) == 2, "two people in the room")
+            names = [b.get_attribute("aria-label") for b in sam.driver.find_elements(By.CSS_SELECTOR, "#people .person")]
+            assert any("Sam Rivera (you)" in n for n in names) and len(names) == 2, names
+            alex.shot("both-here")
+        check("a second editor joins: both browsers list the two people here", both_open)
+
+        doc = stored(alex)
+        first, second, third, fourth = [t["id"] for t in doc["touchpoints"][:4]]
+
+        def presence():
+            select_card(alex, first)
+            started = time.time()
+            sam.wait(lambda: sam.driver.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{first}']").get_attribute("data-peer") is not None,
+                     "Alex's selection outlined in Sam's browser", timeout=1.5)
+            timings["presence"] = time.time() - started
+            sam.shot("sees-selection")
+        check("what one selects is outlined in the other's browser within a second", presence)
+
+        def edit_seen():
+            type_into(alex, "textbox", "Name", "Sees the spring campaign")
+            started = time.time()
+            sam.wait(lambda: shown_names(sam).get(first) == "Sees the spring campaign", "Alex's rename in Sam's browser", timeout=1.5)
+            timings["edit"] = time.time() - started
+            sam.shot("sees-edit")
+        check("a rename typed by one appears on the other's map within a second", edit_seen)
+
+        def different_elements():
+            select_card(alex, second)
+            select_card(sam, third)
+            type_into(alex, "textbox", "Owner", "Brand team")
+            type_into(sam, "textbox", "Owner", "Web team")
+            def both():
+                d = stored(alex)
+                owners = {t["id"]: t.get("owner") for t in d["touchpoints"]}
+                return owners[second] == "Brand team" and owners[third] == "Web team"
+            alex.wait(both, "both owners saved", timeout=5)
+            for page in (alex, sam):
+                page.wait(lambda p=page: p.driver.find_element(By.ID, "save-status").text.startswith("Saved"), "saved", timeout=5)
+            alex.shot("both-survive")
+        check("concurrent edits of two touchpoints both survive, in the store and in both browsers", different_elements)
+
+        def same_field():
+            select_card(alex, fourth)
+            select_card(sam, fourth)
+            # Both type into the same field at the same moment (a shared clock), before either
+            # edit can come back from the server; tried again if the two were not concurrent.
+            fire = """
+                const [value, at] = arguments;
+                setTimeout(() => { const f = document.querySelector('[data-field="touchpoint.owner"]'); f.value = value;
+                  f.dispatchEvent(new Event('input', {bubbles: true})); }, Math.max(0, at - Date.now()));"""
+            for attempt in range(6):
+                for page in (alex, sam):
+                    page.driver.execute_script("document.getElementById('notice').hidden = true")
+                at = int(time.time() * 1000) + 400
+                alex.driver.execute_script(fire, f"Alex decides {attempt}", at)
+                sam.driver.execute_script(fire, f"Sam decides {attempt}", at)
+                def settled():
+                    owner = next(t for t in stored(alex)["touchpoints"] if t["id"] == fourth).get("owner")
+                    shown = [p.driver.execute_script("return document.querySelector('[data-field=\"touchpoint.owner\"]')?.value") for p in (alex, sam)]
+                    return owner in (f"Alex decides {attempt}", f"Sam decides {attempt}") and shown == [owner, owner] and owner
+                winner = alex.wait(settled, "one owner everywhere", timeout=5)
+                time.sleep(0.3)
+                told = [p for p in (alex, sam) if p.driver.find_element(By.ID, "notice").is_displayed()]
+                if told:
+                    loser = sam if winner.startswith("Alex") else alex
+                    assert told == [loser], ([p.name for p in told], winner)
+                    assert "was replaced by" in loser.driver.find_element(By.ID, "notice").text
+                    loser.shot("told-edit-lost")
+                    timings["attempts"] = attempt + 1
+                    return
+            raise AssertionError("in six tries the two edits never crossed: each browser had the other's edit before making its own")
+        check("two edits of the same field: the later wins everywhere and the other person is told", same_field)
+
+        def no_errors():
+            for page in (alex, sam):
+                page.collect_console()
+                assert not page.errors, page.errors
+        check("no console errors in either browser", no_errors)
+    except Exception:
+        pass
+    finally:
+        one.quit()
+        two.quit()
+        demo.stop()
+    failed = [name for ok, name in results if not ok]
+    print(f"\ntogether: {len(results) - len(failed)} of {len(results)} checks passed; a selection reached the other browser in "
+          f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
+    return 1 if failed or len(results) < 6 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
