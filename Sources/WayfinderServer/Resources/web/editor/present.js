@@ -87,6 +87,15 @@ function evidenceBadge(evidence) {
     element('span', { class: 'pr-hidden', text: ` (${evidence})` }));
 }
 
+/** Text with its evidence badge, the badge kept on the line of the last word. */
+function withEvidence(item) {
+  const text = itemText(item);
+  const badge = evidenceBadge(itemEvidence(item));
+  if (!badge) return [text];
+  const at = text.trimEnd().lastIndexOf(' ');
+  return [text.slice(0, at + 1), element('span', { class: 'pr-nowrap' }, text.slice(at + 1), badge)];
+}
+
 function severityChip(severity) {
   const known = SEVERITY_RANK[severity] ? severity : 'unrated';
   return element('span', { class: `pr-severity ${known}`, text: known === 'unrated' ? 'Unrated' : capitalised(severity) });
@@ -282,9 +291,9 @@ function touchpointCard(doc, t, caps, measured) {
       evidenceBadge(t.evidence)),
     element('h3', { id: `pr-card-${t.id}`, text: t.name ?? t.id }),
     measured,
-    section('Doing', 'doing', list(t.actions), caps.doing, (item) => element('li', {}, itemText(item), evidenceBadge(itemEvidence(item)))),
-    section('Thinking and asking', 'thinking', thinking, caps.thinking, (item) => element('li', {}, itemText(item), evidenceBadge(itemEvidence(item)))),
-    section('Pain points', 'pains', pains, caps.pains, (item) => element('li', {}, severityChip(item.severity), ' ', itemText(item), evidenceBadge(itemEvidence(item)))),
+    section('Doing', 'doing', list(t.actions), caps.doing, (item) => element('li', {}, withEvidence(item))),
+    section('Thinking and asking', 'thinking', thinking, caps.thinking, (item) => element('li', {}, withEvidence(item))),
+    section('Pain points', 'pains', pains, caps.pains, (item) => element('li', {}, severityChip(item.severity), ' ', withEvidence(item))),
     section('Opportunities', 'opportunities', list(t.opportunities), caps.opportunities, (item) => element('li', {},
       itemText(item),
       item.owner || item.priority ? element('span', { class: 'pr-owner', text: ` — ${[item.owner, item.priority ? `${item.priority} priority` : null].filter(Boolean).join(', ')}` }) : null)));
@@ -517,7 +526,7 @@ function present({ doc, personas, other, workspace, map, csrf, onExit } = {}) {
     node.dataset.slide = String(state.index);
     stage.replaceChildren(node);
     fit(node);
-    progress.textContent = slide.label;
+    if (progress.textContent !== slide.label) progress.textContent = slide.label; // announced once per slide
     counter.textContent = `${state.index + 1} / ${slides.length}`;
     fill.style.width = `${((state.index + 1) / slides.length) * 100}%`;
     previousButton.setAttribute('aria-disabled', String(state.index === 0));

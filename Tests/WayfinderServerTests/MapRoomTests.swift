@@ -1,0 +1,140 @@
+import CustomerData
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import WayfinderServer
+import WayfinderTesting
+
+/// The rooms where browsers edit a map together: one order of edits for everyone, viewers who
+/// only watch, one saver, and messages that are refused with a reason; and the WebSocket that
+/// opens only for a signed-in member on a page of this server.
+@Suite("Map rooms")
+struct MapRoomTests {
+    static let key = MapRooms.Key(workspace: "shop", map: "first-purchase")
+
+    /// Takes what a member has been sent so far (the stream is read until it has nothing waiting).
+    final class Inbox: @unchecked Sendable {
+        private var iterator: AsyncStream<String>.AsyncIterator
+        init(_ stream: AsyncStream<String>) { iterator = stream.makeAsyncIterator() }
+        func next() async -> JSONValue? {
+            guard let text = await iterator.next() else { return nil }
+            return try? JSONParser.parse(text)
+        }
+        /// The next message of `type`, skipping others.
+        func next(_ type: String) async -> JSONValue? {
+            while let message = await next() { if message["type"]?.text == type { return message } }
+            return nil
+        }
+    }
+
+    static func op(_ id: String, base: Int, name: String) -> String {
+        #"{"type":"op","opId":"\#(id)","base":\#(base),"op":{"type":"setField","target":{"kind":"touchpoint","id":"ad"},"field":"name","value":"\#(name)"}}"#
+    }
+
+    @Test("edits get one order and reach everyone, the author too; a late joiner gets the edits since the last save")
+    func order() async throws {
+        let rooms = MapRooms()
+        let alex = try #require(await rooms.join(Self.key, name: "Alex", canEdit: true, version: 3))
+        let sam = try #require(await rooms.join(Self.key, name: "Sam", canEdit: true, version: 3))
+        let alexInbox = Inbox(alex.messages), samInbox = Inbox(sam.messages)
+        let welcome = try #require(await alexInbox.next("welcome"))
+        #expect(welcome["saved_version"] == .number(3) && welcome["seq"] == .number(0) && welcome["client"]?.text == alex.client)
+        await rooms.receive(Self.key, client: alex.client, text: Self.op("1", base: 0, name: "A"))
+        await rooms.receive(Self.key, client: sam.client, text: Self.op("1", base: 0, name: "B"))
+        for inbox in [alexInbox, samInbox] {
+            let first = try #require(await inbox.next("op")), second = try #require(await inbox.next("op"))
+            #expect(first["seq"] == .number(1) && first["client"]?.text == alex.client && first["author"]?.text == "Alex")
+            #expect(second["seq"] == .number(2) && second["client"]?.text == sam.client && second["op"]?["value"]?.text == "B")
+        }
+        // The saver (the first editor) saves after the first edit: a newcomer gets only the second.
+        await rooms.receive(Self.key, client: alex.client, text: #"{"type":"saved","version":4,"seq":1}"#)
+        #expect(await samInbox.next("saved")?["version"] == .number(4))
+        let late = try #require(await rooms.join(Self.key, name: "Kim", canEdit: false, version: 4))
+        let lateInbox = Inbox(late.messages)
+        let lateWelcome = try #require(await lateInbox.next("welcome"))
+        #expect(lateWelcome["saved_version"] == .number(4) && lateWelcome["saved_seq"] == .number(1) && lateWelcome["can_edit"] == .bool(false))
+        let replayed = try #require(await lateInbox.next())
+        #expect(replayed["type"]?.text == "op" && replayed["seq"] == .number(2))
+    }
+
+    @Test("the first editor saves; when they leave the next editor does; viewers never do, and an empty room is forgotten")
+    func saver() async throws {
+        let rooms = MapRooms()
+        let viewer = try #require(await rooms.join(Self.key, name: "Vi", canEdit: false, version: 1))
+        let first = try #require(await rooms.join(Self.key, name: "Ed", canEdit: true, version: 1))
+        let second = try #require(await rooms.join(Self.key, name: "Flo", canEdit: true, version: 1))
+        let inbox = Inbox(viewer.messages)
+        var members = try #require(await inbox.next("members"))
+        while members["members"].map({ if case .array(let list) = $0 { list.count } else { 0 } }) != 3 { members = try #require(await inbox.next("members")) }
+        #expect(members["saver"]?.text == first.client)
+        await rooms.leave(Self.key, client: first.client)
+        #expect(await inbox.next("members")?["saver"]?.text == second.client)
+        // A viewer's edit and a non-saver's save report are refused with a reason.
+        await rooms.receive(Self.key, client: viewer.client, text: Self.op("1", base: 0, name: "X"))
+        #expect(await inbox.next("error")?["message"]?.text?.contains("viewers cannot change the map") == true)
+        await rooms.receive(Self.key, client: viewer.client, text: #"{"type":"saved","version":2,"seq":0}"#)
+        #expect(await inbox.next("error")?["message"]?.text?.contains("only the browser that saves") == true)
+        await rooms.leave(Self.key, client: second.client)
+        await rooms.leave(Self.key, client: viewer.client)
+        #expect(await rooms.count(Self.key) == 0)
+    }
+
+    @Test("malformed and hostile messages are answered with what is expected, and relay nothing", arguments: [
+        ("not json", "not JSON"), ("[1,2]", "JSON object with a 'type'"), (#"{"type":"dance"}"#, "unknown message type"),
+        (#"{"type":"op","base":0,"opId":"1"}"#, "needs 'op'"), (#"{"type":"op","op":{"type":"x"},"base":-1,"opId":"1"}"#, "needs 'base'"),
+        (#"{"type":"op","op":{"type":"x"},"base":1e300,"opId":"1"}"#, "needs 'base'"), (#"{"type":"op","op":{"type":"x"},"base":0.5,"opId":"1"}"#, "needs 'base'"),
+        (#"{"type":"op","op":{"type":"x"},"base":0,"opId":""}"#, "needs 'opId'"),
+        (#"{"type":"presence","selection":{"kind":"everything","id":"x"}}"#, "a selection is"),
+        (#"{"type":"saved","version":0,"seq":0}"#, "needs 'version'"), (#"{"type":"saved","version":2,"seq":99}"#, "needs 'version'"),
+        (String(repeating: "[", count: 5000), "not JSON"),
+    ])
+    func hostile(text: String, expected: String) async throws {
+        let rooms = MapRooms()
+        let member = try #require(await rooms.join(Self.key, name: "Ed", canEdit: true, version: 1))
+        let inbox = Inbox(member.messages)
+        await rooms.receive(Self.key, client: member.client, text: text)
+        let error = try #require(await inbox.next("error"))
+        #expect(error["message"]?.text?.contains(expected) == true, "\(error)")
+        // The next edit still gets the first sequence number: nothing was relayed.
+        await rooms.receive(Self.key, client: member.client, text: Self.op("1", base: 0, name: "A"))
+        #expect(await inbox.next("op")?["seq"] == .number(1))
+    }
+
+    @Test("live paths and origins", arguments: [
+        ("/w/shop/maps/first-purchase/live", true), ("/w/shop/maps/first-purchase/live?x=1", true), ("/w/shop/maps/first-purchase", false),
+        ("/w//maps/x/live", false), ("/w/shop/maps/x/live/more", false), ("/api/v1/workspaces/shop/maps/x/live", false),
+    ])
+    func route(path: String, live: Bool) {
+        #expect((LiveMaps.route(path) != nil) == live, "\(path)")
+    }
+
+    @Test("a live connection opens only for a signed-in member whose page is on this server")
+    func upgrade() async throws {
+        let harness = try await APIHarness()
+        let map = harness.mapID
+        try await harness.test(.live) { client in
+            let port = try #require(client.port)
+            guard case .session(let cookie, _) = try await client.signIn("viewer@example.com") else { return }
+            func attempt(origin: String?, cookie: String?) throws -> String {
+                let connection = try LoopbackConnection(port: port)
+                var head = "GET /w/shop/maps/\(map)/live HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                if let origin { head += "Origin: \(origin)\r\n" }
+                if let cookie { head += "Cookie: \(Authenticator.cookieName)=\(cookie)\r\n" }
+                connection.send(head + "\r\n")
+                return connection.receive(seconds: 5) ?? ""
+            }
+            let mine = "http://127.0.0.1:\(port)"
+            #expect(try attempt(origin: mine, cookie: cookie).hasPrefix("HTTP/1.1 101"), "a member on this server's page")
+            #expect(!(try attempt(origin: "http://evil.example", cookie: cookie)).hasPrefix("HTTP/1.1 101"), "another site, with the visitor's cookie")
+            #expect(!(try attempt(origin: nil, cookie: cookie)).hasPrefix("HTTP/1.1 101"), "no Origin")
+            #expect(!(try attempt(origin: mine, cookie: nil)).hasPrefix("HTTP/1.1 101"), "no session")
+            #expect(!(try attempt(origin: mine, cookie: "forged")).hasPrefix("HTTP/1.1 101"), "a forged session")
+            guard case .session(let outsider, _) = try await client.signIn("outsider@example.com") else { return }
+            #expect(!(try attempt(origin: mine, cookie: outsider)).hasPrefix("HTTP/1.1 101"), "a user with no role in the workspace")
+            // An ordinary request on the same server is still answered.
+            #expect(try await client.call(.get, "/health", as: .none).status == 200)
+        }
+    }
+}
