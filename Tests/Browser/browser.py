@@ -3,7 +3,7 @@ people do, by their role and accessible name (as Chromium's accessibility tree c
 import json, os, re, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -22,6 +22,7 @@ CANDIDATES = {
     "columnheader": "[role=columnheader]",
     "group": "details, fieldset, [role=group]",
     "status": "[role=status]",
+    "tab": "[role=tab]",
 }
 
 
@@ -118,7 +119,9 @@ class Page:
 
     def wait(self, condition, what, timeout=10):
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _: condition())
+            # The page draws its panels again as edits arrive: an element found a moment ago may be gone.
+            waiting = WebDriverWait(self.driver, timeout, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+            return waiting.until(lambda _: condition())
         except Exception as error:
             self.shot("failed-" + re.sub(r"[^a-z0-9]+", "-", what.lower())[:40])
             raise AssertionError(f"timed out waiting for {what}") from error

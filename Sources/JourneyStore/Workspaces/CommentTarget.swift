@@ -10,6 +10,8 @@ import JourneyModel
 public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The whole map.
     case map
+    /// A stage, by id.
+    case stage(String)
     /// A touchpoint, by id.
     case touchpoint(String)
     /// A card: a lane item of a touchpoint.
@@ -22,6 +24,12 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
     public init(address: String) throws(WorkspaceStoreError) {
         if address == "map" {
             self = .map
+            return
+        }
+        if address.hasPrefix("stage:") {
+            let id = String(address.dropFirst(6))
+            guard IDRules.isValid(id) else { throw Self.malformed(address) }
+            self = .stage(id)
             return
         }
         let parts = address.split(separator: "/", omittingEmptySubsequences: false)
@@ -41,10 +49,11 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
         self = .card(touchpoint: touchpoint, lane: lane, index: index)
     }
 
-    /// The address: `map`, `touchpoint:ID` or `touchpoint:ID/lane:LANE/INDEX`.
+    /// The address: `map`, `stage:ID`, `touchpoint:ID` or `touchpoint:ID/lane:LANE/INDEX`.
     public var address: String {
         switch self {
         case .map: "map"
+        case .stage(let id): "stage:\(id)"
         case .touchpoint(let id): "touchpoint:\(id)"
         case .card(let touchpoint, let lane, let index): "touchpoint:\(touchpoint)/lane:\(lane)/\(index)"
         }
@@ -58,6 +67,9 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
         let touchpointID: String
         switch self {
         case .map: return nil
+        case .stage(let id):
+            guard map.stage(id) == nil else { return nil }
+            return "map '\(map.id)' has no stage '\(id)'; its stages are \(map.stages.map(\.id).quotedList())"
         case .touchpoint(let id): touchpointID = id
         case .card(let id, _, _): touchpointID = id
         }
@@ -101,6 +113,6 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
 
     static func malformed(_ address: String) -> WorkspaceStoreError {
         let shown = address.count > 80 ? String(address.prefix(77)) + "…" : address
-        return .invalid("target", "target: '\(shown)' is not a comment target; use 'map', 'touchpoint:ID' or 'touchpoint:ID/lane:LANE/INDEX' with LANE one of \(builtInLanes.quotedList()) or a free lane's id, and INDEX the card's position from 0")
+        return .invalid("target", "target: '\(shown)' is not a comment target; use 'map', 'stage:ID', 'touchpoint:ID' or 'touchpoint:ID/lane:LANE/INDEX' with LANE one of \(builtInLanes.quotedList()) or a free lane's id, and INDEX the card's position from 0")
     }
 }

@@ -26,6 +26,23 @@ extension JourneyStore {
         }
     }
 
+    /// Moves the threads on a stage or touchpoint (and, for a touchpoint, on its cards) to its new
+    /// id after the element was renamed, so that a comment follows its element; returns how many
+    /// comments moved. The new id need not be in the stored map yet: the editor renames before it saves.
+    public func retargetComments(workspace: String, map: String, kind: String, from: String, to: String) async throws(WorkspaceStoreError) -> Int {
+        guard kind == "stage" || kind == "touchpoint" else { throw .invalid("kind", "kind: expected stage or touchpoint, not '\(kind.prefix(40))'") }
+        guard IDRules.isValid(from) else { throw .invalid("from", "from: '\(from.prefix(80))' is not an id (lower-case letters, digits and single hyphens)") }
+        guard IDRules.isValid(to) else { throw .invalid("to", "to: '\(to.prefix(80))' is not an id (lower-case letters, digits and single hyphens)") }
+        return try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            // Ids hold only letters, digits and hyphens, so the prefix needs no LIKE escapes.
+            try db.execute(sql: """
+                UPDATE comments SET target = ? || substr(target, ?) WHERE map_id = ? AND (target = ? OR (? = 'touchpoint' AND target LIKE ?))
+                """, arguments: ["\(kind):\(to)", "\(kind):\(from)".utf8.count + 1, context.mapRowID, "\(kind):\(from)", kind, "\(kind):\(from)/%"])
+            return db.changesCount
+        }
+    }
+
     /// The threads of a map with their replies, oldest first; resolved threads only when asked.
     public func commentThreads(workspace: String, map: String, includeResolved: Bool = true) async throws(WorkspaceStoreError) -> [CommentThread] {
         try await readTransaction { db in

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import JourneyStore
 
-/// Comment threads on a map, a touchpoint or a card: list, start, reply, resolve, reopen, delete.
+/// Comment threads on a map, a stage, a touchpoint or a card: list, start, reply, resolve, reopen, delete, and follow a renamed element.
 enum CommentRoutes {
     static func register(_ r: APIRegistrar) {
         let api = r.api
@@ -29,6 +29,17 @@ enum CommentRoutes {
                 try await store.addComment(workspace: workspace, map: map, target: try CommentTarget(address: address), author: caller.author, body: text)
             }
             return APIJSON.response(encoding: comment, status: .created)
+        }
+        r.on(.post, base + "/retarget") { request, context, caller in
+            let workspace = try context.parameter("workspace"), map = try context.parameter("map")
+            try await caller.require(.editor, in: workspace)
+            let body = try await APIJSON.object(request, limit: api.bodyLimit)
+            let kind = try APIJSON.string(body, "kind", required: true) ?? ""
+            let from = try APIJSON.string(body, "from", required: true) ?? "", to = try APIJSON.string(body, "to", required: true) ?? ""
+            let moved = try await storeCall { () async throws(WorkspaceStoreError) in
+                try await store.retargetComments(workspace: workspace, map: map, kind: kind, from: from, to: to)
+            }
+            return APIJSON.response(.object([("moved", .number(Double(moved)))]))
         }
         r.on(.post, base + "/{comment}/replies") { request, context, caller in
             let workspace = try context.parameter("workspace"), map = try context.parameter("map"), id = try context.number("comment")

@@ -9,8 +9,10 @@ import Foundation
 /// reaches; the edits after it are kept for whoever joins later.
 ///
 /// Messages are JSON text. From a browser: `op` (`{op, base, opId}`), `presence`
-/// (`{selection}`) and `saved` (`{version, seq}`, from the saver only). To a browser:
-/// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved` and `error`.
+/// (`{selection}`), `saved` (`{version, seq}`, from the saver only) and `reload`. To a browser:
+/// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved`, `reload` and
+/// `error`. An editor sends `reload` (`{version}`) after replacing the whole map (a restore):
+/// everyone starts again from that version.
 actor MapRooms {
     /// A map of a workspace.
     struct Key: Hashable, Sendable {
@@ -102,7 +104,8 @@ actor MapRooms {
         case "op": relay(key, member, message)
         case "presence": presence(key, member, message)
         case "saved": saved(key, member, message)
-        default: refuse(member, "unknown message type '\(type.prefix(40))'; expected op, presence or saved")
+        case "reload": reload(key, member, message)
+        default: refuse(member, "unknown message type '\(type.prefix(40))'; expected op, presence, saved or reload")
         }
     }
 
@@ -165,6 +168,23 @@ actor MapRooms {
         rooms[key] = room
         let text = JSONValue.object([
             ("type", .string("saved")), ("version", .number(version)), ("seq", .number(seq)), ("by", .string(member.name)), ("rebased", .bool(rebased)),
+        ]).json
+        for other in room.members { other.send.yield(text) }
+    }
+
+    /// An editor replaced the whole map (a restored version): everyone starts again from that version.
+    private func reload(_ key: Key, _ member: Member, _ message: JSONValue) {
+        guard member.canEdit else { return refuse(member, "viewers cannot change the map; ask an admin of the workspace to make you an editor") }
+        guard case .number(let version) = message["version"] ?? .null, version >= 1, version <= 1e12, version == version.rounded() else {
+            return refuse(member, "a reload message needs 'version', the version everyone starts again from")
+        }
+        guard var room = rooms[key] else { return }
+        room.savedVersion = Int(version)
+        room.savedSeq = room.seq
+        room.log.removeAll()
+        rooms[key] = room
+        let text = JSONValue.object([
+            ("type", .string("reload")), ("version", .number(version)), ("seq", .number(Double(room.seq))), ("by", .string(member.name)),
         ]).json
         for other in room.members { other.send.yield(text) }
     }

@@ -99,6 +99,8 @@ extension OpenAPIDocument {
         ("Thread", object(["comment", "replies", "targetExists"], [("comment", ref("Comment")), ("replies", array(ref("Comment"))), ("targetExists", boolean)])),
         ("ThreadList", list("threads", "Thread")),
         ("NewComment", object(["body"], [("body", string), ("target", string)])),
+        ("Retarget", object(["kind", "from", "to"], [("kind", string), ("from", string), ("to", string)])),
+        ("Moved", object(["moved"], [("moved", integer)])),
         ("Reply", object(["body"], [("body", string)])),
         ("Deleted", object(["deleted"], [("deleted", integer)])),
         ("ShareLink", object(["id", "workspace", "map", "prefix", "created_by", "created"], [

@@ -47,6 +47,10 @@ enum WebAssets {
         ("editor/present.js", PackageResources.present_js),
         ("editor/live.js", PackageResources.live_js),
         ("editor/collaboration.js", PackageResources.collaboration_js),
+        ("editor/dom.js", PackageResources.dom_js),
+        ("editor/comments.js", PackageResources.comments_js),
+        ("editor/versions.js", PackageResources.versions_js),
+        ("editor/sharing.js", PackageResources.sharing_js),
         ("editor/present.css", PackageResources.present_css),
     ]
 

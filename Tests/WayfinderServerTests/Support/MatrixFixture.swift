@@ -173,6 +173,7 @@ struct MatrixFixture {
         case "POST \(ws)/alerts": return body(["map": values["map"]!, "kind": "negative-feedback", "url": "https://hooks.example.com/b"])
         case "PATCH \(ws)/alerts/{rule}": return body(["enabled": false])
         case "POST \(ws)/maps/{map}/comments", "POST \(ws)/maps/{map}/comments/{comment}/replies": return body(["body": "hello"])
+        case "POST \(ws)/maps/{map}/comments/retarget": return body(["kind": "touchpoint", "from": "nothing-here", "to": "still-nothing"])
         case "POST \(ws)/analyses", "POST /api/v1/shared/{token}/analyses": return body(["kind": "funnel", "journey": values["map"]!])
         case "POST \(ws)/uploads": return ("?format=ndjson", "{}\n", "application/x-ndjson")
         default: break

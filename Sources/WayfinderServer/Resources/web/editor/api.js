@@ -35,6 +35,25 @@ export function mapClient({ workspace, map, csrf }) {
     save: (doc, baseVersion) => call('PUT', `${mapPath}?base_version=${baseVersion}`, doc),
     /** The workspace's personas. */
     personas: () => call('GET', `${base}/personas`),
+    /** The comment threads of the map (resolved ones too). */
+    comments: () => call('GET', `${mapPath}/comments`),
+    /** Starts a thread on `target` (`map`, `stage:ID`, `touchpoint:ID`, `touchpoint:ID/lane:LANE/INDEX`). */
+    addComment: (target, body) => call('POST', `${mapPath}/comments`, { target, body }),
+    reply: (id, body) => call('POST', `${mapPath}/comments/${id}/replies`, { body }),
+    resolve: (id) => call('POST', `${mapPath}/comments/${id}/resolve`),
+    reopen: (id) => call('POST', `${mapPath}/comments/${id}/reopen`),
+    /** Moves the threads of a renamed stage or touchpoint to its new id. */
+    retarget: (kind, from, to) => call('POST', `${mapPath}/comments/retarget`, { kind, from, to }),
+    /** Every version: number, author, message, time, changes. */
+    versions: () => call('GET', `${mapPath}/versions`),
+    version: (number) => call('GET', `${mapPath}/versions/${number}`),
+    /** What changed from version `from` to `to`, as `wayfinder diff` lists it. */
+    diff: (from, to) => call('GET', `${mapPath}/diff?from=${from}&to=${to}`),
+    restore: (number) => call('POST', `${mapPath}/versions/${number}/restore`),
+    shares: () => call('GET', `${mapPath}/shares`),
+    /** A new share link; `expires` an ISO 8601 time or undefined. */
+    share: (expires) => call('POST', `${mapPath}/shares`, expires ? { expires } : {}),
+    revokeShare: (id) => call('DELETE', `${mapPath}/shares/${id}`),
     /** A file of the map as `wayfinder render --journey MAP --format FORMAT` writes it. */
     exportURL: (format, version) => `${mapPath}/export?format=${format}` + (version ? `&version=${version}` : ''),
   };

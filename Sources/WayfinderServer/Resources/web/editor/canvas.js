@@ -289,9 +289,16 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     return target.position >= inStage.length ? x + CARD_WIDTH + GAP / 2 : x - GAP / 2;
   }
 
-  function render(next, nextSelection = selection) {
+  /** What a shown diff marks: `{touchpoint: {id: action}, stage: {id: action}}`. */
+  let marks = null;
+  /** Open comment threads by element (`stage:ID`, `touchpoint:ID`), and what opens them. */
+  let commentCounts = {};
+  let openComments = null;
+
+  function render(next, nextSelection = selection, nextMarks = null) {
     doc = next;
     selection = nextSelection;
+    marks = nextMarks;
     const { columns, stages, width } = layout(doc);
     const grid = element('div', { class: 'grid', role: 'grid', 'aria-label': doc.title ?? 'Journey map', 'aria-colcount': columns.length + 1 });
     grid.style.gridTemplateColumns = `${LABEL_WIDTH}px repeat(${Math.max(1, columns.length)}, ${CARD_WIDTH}px)`;
@@ -381,8 +388,11 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     }
 
     board.replaceChildren(grid);
+    fitForPrint();
     markSelection();
     markPeers();
+    markDiff();
+    markComments();
     applyView();
   }
 
@@ -457,6 +467,54 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     });
   }
 
+  function markDiff() {
+    if (!marks) return;
+    for (const [id, action] of Object.entries(marks.touchpoint ?? {})) {
+      const card = board.querySelector(`.card[data-touchpoint="${CSS.escape(id)}"]`);
+      if (card) { card.dataset.diff = action; card.setAttribute('aria-description', `${action} since this version`); }
+    }
+    for (const [id, action] of Object.entries(marks.stage ?? {})) {
+      const header = board.querySelector(`[data-stage-header="${CSS.escape(id)}"]`);
+      if (header) { header.dataset.diff = action; header.setAttribute('aria-description', `${action} since this version`); }
+    }
+  }
+
+  /**
+   * The zoom that puts the whole map on one A3 landscape page (400 × 277 mm inside the margins,
+   * 1512 × 1047 CSS pixels, less the title), kept in `--print-zoom` for the print style sheet.
+   */
+  function fitForPrint() {
+    const grid = board.firstElementChild;
+    if (!grid) return;
+    const width = grid.offsetWidth || 1, height = grid.offsetHeight || 1;
+    board.style.setProperty('--print-zoom', String(Math.min(1, 1500 / width, 990 / height)));
+  }
+  window.matchMedia('print').addEventListener('change', (event) => { if (event.matches) fitForPrint(); });
+  window.addEventListener('beforeprint', fitForPrint);
+
+  /** A marker with the number of open threads on each commented card and stage; pressing it opens them. */
+  function showComments(counts, open) {
+    commentCounts = counts ?? {};
+    openComments = open;
+    markComments();
+  }
+
+  function markComments() {
+    for (const marker of board.querySelectorAll('.comment-marker')) marker.remove();
+    for (const [key, count] of Object.entries(commentCounts)) {
+      const [kind, id] = key.split(':');
+      if (!id) continue;
+      const node = board.querySelector(kind === 'stage' ? `[data-stage-header="${CSS.escape(id)}"]` : `.card[data-touchpoint="${CSS.escape(id)}"]`);
+      if (!node) continue;
+      const name = kind === 'stage' ? doc.stages?.find((s) => s.id === id)?.name : doc.touchpoints?.find((t) => t.id === id)?.name;
+      const marker = element('button', { type: 'button', class: 'comment-marker', text: String(count),
+        'aria-label': `${count} open comment${count > 1 ? 's' : ''} on ${name ?? id}` });
+      marker.addEventListener('click', (event) => { event.stopPropagation(); openComments?.({ kind, id }); });
+      marker.addEventListener('pointerdown', (event) => event.stopPropagation());
+      node.append(marker);
+    }
+  }
+
   /** Outlines what the other people here have selected, in their colour, with their name. */
   let peers = [];
   function showPeers(next) {
@@ -482,5 +540,5 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   }
 
   applyView();
-  return { render, select, showPeers, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
+  return { render, select, showPeers, showComments, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
 }

@@ -82,6 +82,11 @@ export class LiveSession {
     return rebuilt;
   }
 
+  /** The whole map was replaced (a restore) by `version`: everyone, this browser too, starts again from it. */
+  reloadAll(version) {
+    return this.#connection.send({ type: 'reload', version });
+  }
+
   close() { this.#connection.close(); }
 
   async #receive(message) {
@@ -130,6 +135,15 @@ export class LiveSession {
         this.#sinceSave = this.#sinceSave.filter((entry) => entry.seq > message.seq);
         handlers.onSaved(message.version, message.by);
         break;
+      case 'reload': {
+        const latest = await handlers.load();
+        this.#sequence = new Sequence(latest.map, message.seq, { client: this.#client });
+        this.#savedSeq = message.seq;
+        this.#sinceSave = [];
+        handlers.onDoc(latest.map, 'reload', latest.current_version);
+        handlers.onSaved(latest.current_version, message.by);
+        break;
+      }
       case 'error':
         handlers.onState('error', message.message);
         break;

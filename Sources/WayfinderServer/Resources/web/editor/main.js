@@ -10,6 +10,9 @@ import { createInspector } from './inspector.js';
 import { mapClient, APIRefusal } from './api.js';
 import { startPresentation } from './present.js';
 import { LiveSession } from './collaboration.js';
+import { createComments } from './comments.js';
+import { createVersions } from './versions.js';
+import { createSharing } from './sharing.js';
 
 const SAVE_DELAY_MS = 400;
 
@@ -40,12 +43,92 @@ const canvas = createCanvas({
   board: document.getElementById('board'),
   zoomOutput: document.getElementById('zoom-level'),
   canEdit,
-  onSelect: (selection) => { state.selection = selection; inspector.render(state.doc, selection); live?.select(selection); },
+  onSelect: (selection) => { state.selection = selection; inspector.render(state.doc, selection); comments.update(shownDoc(), selection); live?.select(selection); },
   onOp: (op, options) => perform(op, options),
   onOpenLane: (lane) => inspector.openLane(lane),
 });
 const inspector = createInspector({ root: document.getElementById('inspector'), canEdit, onOp: (op) => perform(op) });
 document.getElementById('inspector').addEventListener('problem', (event) => say(event.detail, 'problem'));
+const comments = createComments({
+  root: document.getElementById('comments'), client, canEdit,
+  onCounts: (counts) => canvas.showComments(counts, (element) => { canvas.select(element); openTab('comments'); }),
+  onProblem: (text) => say(text, 'problem'),
+});
+const versions = createVersions({
+  root: document.getElementById('history'), client, canEdit, current: () => state.version,
+  onShow: (shown) => view(shown),
+  onRestored: async (answer) => {
+    const latest = await client.load();
+    state.version = latest.current_version;
+    view(null);
+    state.doc = latest.map;
+    state.unsaved = [];
+    refresh();
+    // Everyone editing starts again from the restored version.
+    live?.reloadAll(state.version);
+    say(`Restored version ${answer.version?.restoredFrom ?? ''} as version ${state.version}`, 'saved');
+  },
+  onProblem: (text) => say(text, 'problem'),
+});
+const sharing = createSharing({ root: document.getElementById('sharing'), client, canEdit, onProblem: (text) => say(text, 'problem') });
+
+/** The panel tabs: Edit, Comments, History, Share (arrow keys move between them). */
+const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
+function openTab(name) {
+  for (const tab of tabs) {
+    const on = tab.id === `tab-${name}`;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    document.getElementById(tab.getAttribute('aria-controls')).hidden = !on;
+  }
+  if (name === 'comments') comments.update(shownDoc(), state.selection);
+  if (name === 'history') versions.load();
+  if (name === 'share') sharing.load();
+}
+for (const [index, tab] of tabs.entries()) {
+  tab.addEventListener('click', () => openTab(tab.id.slice(4)));
+  tab.addEventListener('keydown', (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const next = tabs[(index + step + tabs.length) % tabs.length];
+    next.focus();
+    openTab(next.id.slice(4));
+  });
+}
+
+/** A version shown on the map (read-only, with what changed since), or null for the current map. */
+function view(shown) {
+  state.viewing = shown;
+  const banner = document.getElementById('viewing');
+  banner.hidden = !shown;
+  if (shown) {
+    const removed = (shown.diff.changes ?? []).filter((c) => c.subject === 'touchpoint' && c.action === 'removed').length;
+    const counts = shown.diff.summary ?? {};
+    banner.replaceChildren(
+      Object.assign(document.createElement('strong'), { textContent: `Version ${shown.number}, with what changed up to version ${state.version}` }),
+      legend(counts, removed),
+      Object.assign(document.createElement('button'), { type: 'button', textContent: 'Back to the current map', onclick: () => view(null) }));
+  }
+  refresh();
+}
+
+function legend(counts) {
+  const box = document.createElement('span');
+  box.className = 'legend';
+  for (const action of ['added', 'removed', 'moved', 'edited']) {
+    const item = document.createElement('span');
+    item.className = action;
+    item.textContent = `${counts[action] ?? 0} ${action}`;
+    box.append(item);
+  }
+  return box;
+}
+
+/** The document on screen: a version being looked at, else the map being edited. */
+function shownDoc() {
+  return state.viewing?.doc ?? state.doc;
+}
+
 
 /** A message that stays until it is dismissed or another one comes: what a person must not miss. */
 function notice(text) {
@@ -109,12 +192,20 @@ function currentStage() {
 /** Applies an operation made here: shown at once, recorded for undo, saved shortly after. */
 function perform(request, options = {}) {
   if (!canEdit || !state.doc) return;
+  if (state.viewing) { say('You are looking at an older version: go back to the current map to edit.', 'problem'); return; }
   const op = expand(request);
   if (!op) return;
   const result = apply(state.doc, op);
   if (!result.applied) { say(`Not changed: ${describe(op, state.doc)} does not apply to the map as it is now.`, 'problem'); return; }
   history.record(op, result.inverse);
   commit(result.doc, op, options);
+  followComments(op);
+}
+
+/** Comments stay on a renamed stage or touchpoint. */
+function followComments(op) {
+  if (op.type !== 'renameId') return;
+  client.retarget(op.kind, op.from, op.to).then(() => comments.load()).catch((error) => say(`The comments of “${op.from}” stay under its old id: ${error.message}`, 'problem'));
 }
 
 function commit(doc, op, options = {}) {
@@ -144,8 +235,9 @@ function followSelection(op) {
 }
 
 function refresh(options = {}) {
-  canvas.render(state.doc, state.selection);
+  canvas.render(shownDoc(), state.selection, state.viewing?.marks ?? null);
   inspector.render(state.doc, state.selection);
+  comments.update(shownDoc(), state.selection);
   document.getElementById('map-title').textContent = state.doc.title ?? config.map;
   buttons.undo.disabled = !canEdit || !history.canUndo;
   buttons.redo.disabled = !canEdit || !history.canRedo;
@@ -156,14 +248,13 @@ function undo() {
   if (!history.canUndo) return;
   const result = history.undo(state.doc);
   if (result.skipped) say('That step was changed by someone since; it was skipped.', 'problem');
-  if (result.op && !result.skipped) commit(result.doc, result.op);
-  else refresh();
+  if (result.op && !result.skipped) { commit(result.doc, result.op); followComments(result.op); } else refresh();
 }
 
 function redo() {
   if (!history.canRedo) return;
   const result = history.redo(state.doc);
-  if (result.op) commit(result.doc, result.op);
+  if (result.op && !result.skipped) { commit(result.doc, result.op); followComments(result.op); }
   else refresh();
 }
 
@@ -302,6 +393,50 @@ async function present() {
 }
 for (const [name, button] of Object.entries(buttons)) button.addEventListener('click', () => commands[name]?.());
 
+/** Export: the server's files for SVG, HTML, JSON, Mermaid, CSV and Markdown; PNG drawn here from the SVG; PDF through the print dialog (A3 landscape). */
+const exportMenu = document.getElementById('export-format');
+exportMenu.addEventListener('change', async () => {
+  const format = exportMenu.value;
+  exportMenu.value = '';
+  if (!format) return;
+  if (format === 'pdf') { window.print(); return; }
+  if (format === 'png') { await downloadPNG(); return; }
+  const link = document.createElement('a');
+  link.href = client.exportURL(format);
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+});
+
+/** The map's SVG drawn onto a canvas at twice its size and saved as PNG. */
+async function downloadPNG() {
+  try {
+    const response = await fetch(client.exportURL('svg'), { credentials: 'same-origin' });
+    const text = await response.text();
+    const image = new Image();
+    const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+    await new Promise((resolve, reject) => { image.onload = resolve; image.onerror = () => reject(new Error('the drawing could not be read')); image.src = url; });
+    const scale = 2;
+    const canvasElement = document.createElement('canvas');
+    canvasElement.width = image.naturalWidth * scale;
+    canvasElement.height = image.naturalHeight * scale;
+    const context = canvasElement.getContext('2d');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvasElement.width, canvasElement.height);
+    context.drawImage(image, 0, 0, canvasElement.width, canvasElement.height);
+    URL.revokeObjectURL(url);
+    const blob = await new Promise((resolve) => canvasElement.toBlob(resolve, 'image/png'));
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `${config.map}.png`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  } catch (error) {
+    say(`The PNG could not be made: ${error.message}`, 'problem');
+  }
+}
+
 document.addEventListener('keydown', (event) => {
   const typing = event.target.closest('input, textarea, select, [contenteditable]');
   const mod = event.ctrlKey || event.metaKey;
@@ -357,6 +492,7 @@ async function start() {
     refresh();
     say(canEdit ? `Version ${state.version} · changes save as you make them` : `Version ${state.version} · you can look but not change (viewer)`, 'saved');
     root.dataset.ready = 'true';
+    comments.load();
     startLive();
   } catch (error) {
     say(`The map could not be loaded: ${error.message}. Reload the page to try again.`, 'problem');
