@@ -188,6 +188,7 @@ extension Wayfinder {
                   The workspace:              \(url)/w/\(Self.workspaceID)
                   The map with live numbers:  \(url)\(pages)
                   Its report:                 \(url)\(pages)/report
+                  Edit it in the browser:     \(url)\(pages)/edit
                   Send an event, then reload the map:
                     curl -u '\(key.secret):' -H 'Content-Type: application/json' \\
                       -d '{"userId": "demo-visitor", "event": "Product Viewed", "properties": {"url": "/products/trail-shoe", "size_guide_opened": true, "price": 95}}' \\

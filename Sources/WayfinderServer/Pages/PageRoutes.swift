@@ -147,8 +147,11 @@ enum PageRoutes {
             let workspace = try context.parameter("workspace"), id = try context.parameter("map")
             return try await member(api, pages, request, workspace) { session in
                 let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
-                let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: HomeView.date(stored.version.created),
+                var view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: HomeView.date(stored.version.created),
                                    reportLink: "/w/\(workspace)/maps/\(id)/report", report: report)
+                if let role = try await Caller(credential: .session(session), store: api.store).role(in: workspace), role >= .editor {
+                    view.editLink = "/w/\(workspace)/maps/\(id)/edit"
+                }
                 return page(pages.map(view, frame: frame(stored.map.title, session, workspace: workspace)), status: .ok)
             }
         }

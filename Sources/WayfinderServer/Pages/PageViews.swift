@@ -194,6 +194,8 @@ public struct MapView: Sendable {
     public var notice: String?
     /// The map as SVG, drawn by `JourneyMapRenderer` (which escapes every value).
     public var svg: String
+    /// Where an editor of the workspace edits the map (nil for viewers and share links).
+    public var editLink: String?
 
     /// The view of `map` in `workspace`, with the numbers of `report` when there is one.
     public init(map: JourneyMap, workspace: Workspace, version: Int, updated: String?, reportLink: String, report: JourneyReport?) {
