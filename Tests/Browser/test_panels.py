@@ -157,6 +157,34 @@ def main(binary):
             assert pages == 1, f"the map printed on {pages} pages"
         check("exports: every format from the API, and the map printed on one A3 landscape page", exports)
 
+        def live_numbers():
+            page.by_role("tab", "Edit").click()
+            page.by_role("button", "Live numbers").click()
+            page.wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".card .measured")) > 0, "numbers on the cards", timeout=15)
+            status, text = page.api("POST", "/api/v1/workspaces/retail/analyses", {"kind": "touchpoints", "journey": MAP})
+            expected = {t["id"]: t for t in json.loads(text)["touchpoints"]["touchpoints"]}
+            shown = {c.get_attribute("data-touchpoint"): c.find_element(By.CSS_SELECTOR, ".measured").get_attribute("textContent")
+                     for c in driver.find_elements(By.CSS_SELECTOR, ".card[data-touchpoint]") if c.find_elements(By.CSS_SELECTOR, ".measured")}
+            assert shown, "no card shows numbers"
+            for tid, text_shown in shown.items():
+                t = expected[tid]
+                assert text_shown.startswith(f"{t['visitors']:,} · {round(t['conversion'] * 100) if t['visitors'] else 0}% to goal"), (tid, text_shown, t)
+            assert driver.find_elements(By.CSS_SELECTOR, ".emotion .measured-curve"), "no measured emotion curve"
+            busiest = max(expected.values(), key=lambda t: t["visitors"])
+            click(page, driver.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{busiest['id']}']"))
+            page.by_role("tab", "Data").click()
+            panel = driver.find_element(By.ID, "data").get_attribute("innerText")
+            assert f"Customers here\n{busiest['visitors']:,}" in panel, panel[:400]
+            page.shot("live-numbers")
+            candidates = [b for b in page.all_by_role("button") if b.accessible_name.startswith("Make “")]
+            if candidates:
+                name = candidates[0].accessible_name.split("“")[1].split("”")[0]
+                candidates[0].click()
+                page.wait(lambda: any(t.get("match", {}).get("event") == name for t in stored(page)["map"]["touchpoints"]), "the candidate made a touchpoint")
+            page.by_role("button", "Live numbers").click()
+            page.wait(lambda: not driver.find_elements(By.CSS_SELECTOR, ".card .measured"), "the numbers off")
+        check("live numbers: each card shows the API's customers and share to the goal, the panel a touchpoint's figures, an unmatched event becomes a touchpoint", live_numbers)
+
         def no_errors():
             page.collect_console()
             assert not page.errors, page.errors
@@ -168,7 +196,7 @@ def main(binary):
         demo.stop()
     failed = [name for ok, name in results if not ok]
     print(f"\npanels: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 7 else 0
+    return 1 if failed or len(results) < 8 else 0
 
 
 if __name__ == "__main__":

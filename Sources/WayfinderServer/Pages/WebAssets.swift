@@ -51,6 +51,7 @@ enum WebAssets {
         ("editor/comments.js", PackageResources.comments_js),
         ("editor/versions.js", PackageResources.versions_js),
         ("editor/sharing.js", PackageResources.sharing_js),
+        ("editor/data.js", PackageResources.data_js),
         ("editor/present.css", PackageResources.present_css),
     ]
 

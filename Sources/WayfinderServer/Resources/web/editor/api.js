@@ -29,6 +29,7 @@ export function mapClient({ workspace, map, csrf }) {
   }
 
   return {
+    csrf,
     /** The map as stored: `{id, current_version, version, map}`. */
     load: () => call('GET', mapPath),
     /** Saves `doc` as a new version over `baseVersion`; a 409 when someone saved since. */

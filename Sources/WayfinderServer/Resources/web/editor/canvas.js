@@ -393,6 +393,7 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     markPeers();
     markDiff();
     markComments();
+    markData();
     applyView();
   }
 
@@ -492,6 +493,44 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   window.matchMedia('print').addEventListener('change', (event) => { if (event.matches) fitForPrint(); });
   window.addEventListener('beforeprint', fitForPrint);
 
+  /** Measured numbers laid on the map (``createData``), or null. */
+  let measuredData = null;
+  function showData(data) {
+    measuredData = data;
+    markData();
+  }
+
+  function markData() {
+    for (const node of board.querySelectorAll('.measured, .measured-curve')) node.remove();
+    if (!measuredData || !doc) return;
+    for (const card of board.querySelectorAll('.card[data-touchpoint]')) {
+      const data = measuredData.byTouchpoint[card.dataset.touchpoint];
+      if (!data) continue;
+      const friction = (data.friction ?? []).map((f) => f.rank).sort((a, b) => a - b)[0];
+      card.append(element('span', { class: `measured${friction ? ' friction' : ''}`,
+        text: `${(data.visitors ?? 0).toLocaleString()} · ${data.visitors ? Math.round((data.conversion ?? 0) * 100) : 0}% to goal${friction ? ` · friction #${friction}` : ''}` }));
+    }
+    // The measured emotion (a mean on −1…1) drawn on the map's scale beside the designed curve.
+    const drawing = board.querySelector('.emotion svg');
+    if (!drawing) return;
+    const scale = doc.emotion_scale ?? { min: -2, max: 2 };
+    const height = EMOTION_HEIGHT;
+    const yOf = (value) => ((scale.max - value) / (scale.max - scale.min || 1)) * height;
+    const points = [];
+    for (const dot of drawing.querySelectorAll('.emotion-point')) {
+      const mean = measuredData.byTouchpoint[dot.dataset.touchpoint]?.emotion;
+      if (!mean?.count) continue;
+      const onScale = (scale.min + scale.max) / 2 + (mean.mean * (scale.max - scale.min)) / 2;
+      points.push(`${dot.getAttribute('cx')},${yOf(onScale)}`);
+    }
+    if (points.length) {
+      const line = svg('polyline', { class: 'measured-curve', points: points.join(' ') });
+      line.append(svg('title', {}));
+      line.firstChild.textContent = 'Measured emotion (survey answers)';
+      drawing.insertBefore(line, drawing.querySelector('.emotion-point'));
+    }
+  }
+
   /** A marker with the number of open threads on each commented card and stage; pressing it opens them. */
   function showComments(counts, open) {
     commentCounts = counts ?? {};
@@ -540,5 +579,5 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   }
 
   applyView();
-  return { render, select, showPeers, showComments, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
+  return { render, select, showPeers, showComments, showData, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
 }

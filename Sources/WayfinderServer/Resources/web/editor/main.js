@@ -13,6 +13,7 @@ import { LiveSession } from './collaboration.js';
 import { createComments } from './comments.js';
 import { createVersions } from './versions.js';
 import { createSharing } from './sharing.js';
+import { createData } from './data.js';
 
 const SAVE_DELAY_MS = 400;
 
@@ -70,6 +71,16 @@ const versions = createVersions({
   },
   onProblem: (text) => say(text, 'problem'),
 });
+const data = createData({
+  root: document.getElementById('data'), client, workspace: config.workspace, map: config.map, canEdit,
+  onData: (measured) => { canvas.showData(measured); data.render(shownDoc(), state.selection); },
+  onCandidate: (event) => {
+    // An event no touchpoint describes, made a touchpoint that matches it, in the selected stage.
+    perform({ type: 'addTouchpoint', stageHint: currentStage(), name: event.name, channel: event.channel ?? undefined,
+      match: { event: event.name, ...(event.channel ? { channel: event.channel } : {}) } });
+    openTab('edit');
+  },
+});
 const sharing = createSharing({ root: document.getElementById('sharing'), client, canEdit, onProblem: (text) => say(text, 'problem') });
 
 /** The panel tabs: Edit, Comments, History, Share (arrow keys move between them). */
@@ -84,6 +95,7 @@ function openTab(name) {
   if (name === 'comments') comments.update(shownDoc(), state.selection);
   if (name === 'history') versions.load();
   if (name === 'share') sharing.load();
+  if (name === 'data') data.render(shownDoc(), state.selection);
 }
 for (const [index, tab] of tabs.entries()) {
   tab.addEventListener('click', () => openTab(tab.id.slice(4)));
@@ -158,7 +170,8 @@ function expand(op) {
     // A channel is required: the selected card's, else the stage's last card's, else the web.
     const near = state.selection.kind === 'touchpoint' ? doc.touchpoints.find((t) => t.id === state.selection.id) : null;
     const channel = near?.channel ?? (doc.touchpoints ?? []).filter((t) => t.stage === stage).pop()?.channel ?? 'web';
-    const touchpoint = { id: newId('new touchpoint', taken), name: 'New touchpoint', stage, channel };
+    const name = op.name ?? 'New touchpoint';
+    const touchpoint = { id: newId(name, taken), name, stage, channel: op.channel ?? channel, ...(op.match ? { match: op.match } : {}) };
     const after = (doc.touchpoints ?? []).map((t, i) => ({ t, i })).filter(({ t }) => t.stage === stage).pop();
     const selected = state.selection.kind === 'touchpoint' ? doc.touchpoints.findIndex((t) => t.id === state.selection.id) : -1;
     const index = selected >= 0 && doc.touchpoints[selected].stage === stage ? selected + 1 : after ? after.i + 1 : indexForStage(stage);
@@ -238,6 +251,7 @@ function refresh(options = {}) {
   canvas.render(shownDoc(), state.selection, state.viewing?.marks ?? null);
   inspector.render(state.doc, state.selection);
   comments.update(shownDoc(), state.selection);
+  if (!document.getElementById('data').hidden) data.render(shownDoc(), state.selection);
   document.getElementById('map-title').textContent = state.doc.title ?? config.map;
   buttons.undo.disabled = !canEdit || !history.canUndo;
   buttons.redo.disabled = !canEdit || !history.canRedo;
@@ -380,8 +394,21 @@ const commands = {
   'zoom-fit': () => canvas.fit(),
   'zoom-reset': () => canvas.reset(),
   'download-yaml': download,
+  numbers: toggleNumbers,
   present,
 };
+
+/** Lays the measured numbers on the map, or takes them off. */
+async function toggleNumbers() {
+  const toggle = buttons.numbers;
+  const on = toggle.getAttribute('aria-pressed') !== 'true';
+  toggle.setAttribute('aria-pressed', String(on));
+  if (!on) { data.clear(); return; }
+  say('Measuring the map on the workspace’s data…');
+  const measured = await data.load();
+  say(measured ? `Live numbers: ${measured.customers?.toLocaleString() ?? 0} customers on this map` : 'No live numbers: see the Data panel for why.', measured ? 'saved' : 'problem');
+  if (!measured) openTab('data');
+}
 
 /** Presentation mode over the map as it is now, with the workspace's personas and, for a future-state map, the map it improves. */
 async function present() {
