@@ -185,6 +185,25 @@ def main(binary):
             page.wait(lambda: not driver.find_elements(By.CSS_SELECTOR, ".card .measured"), "the numbers off")
         check("live numbers: each card shows the API's customers and share to the goal, the panel a touchpoint's figures, an unmatched event becomes a touchpoint", live_numbers)
 
+        def match_rule():
+            page.by_role("tab", "Edit").click()
+            status, text = page.api("POST", "/api/v1/workspaces/retail/analyses", {"kind": "touchpoints", "journey": MAP})
+            measured = {t["id"]: t for t in json.loads(text)["touchpoints"]["touchpoints"]}
+            target = next(t for t in stored(page)["map"]["touchpoints"] if measured.get(t["id"], {}).get("events"))
+            click(page, driver.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{target['id']}']"))
+            count = lambda: driver.find_element(By.CSS_SELECTOR, ".match-count").get_attribute("innerText")
+            page.wait(lambda: "events of" in count(), "the rule's count", timeout=10)
+            assert count().startswith(f"{measured[target['id']]['events']:,} events"), (count(), measured[target["id"]])
+            page.shot("match-rule-count")
+            field = page.by_role("textbox", "Event name (* matches any text)")
+            field.send_keys(Keys.CONTROL, "a")
+            field.send_keys("No Such Event")
+            page.wait(lambda: count().startswith("0 events"), "the count of a rule that takes nothing", timeout=10)
+            page.wait(lambda: next(t for t in stored(page)["map"]["touchpoints"] if t["id"] == target["id"])["match"].get("event") == "No Such Event", "the rule saved")
+            page.by_role("button", "Undo").click()
+            page.wait(lambda: count().startswith(f"{measured[target['id']]['events']:,} events"), "the count back after undo", timeout=10)
+        check("a touchpoint's rule edited in its form: the count of events it takes equals the analysis and follows each change", match_rule)
+
         def no_errors():
             page.collect_console()
             assert not page.errors, page.errors
@@ -196,7 +215,7 @@ def main(binary):
         demo.stop()
     failed = [name for ok, name in results if not ok]
     print(f"\npanels: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 8 else 0
+    return 1 if failed or len(results) < 9 else 0
 
 
 if __name__ == "__main__":

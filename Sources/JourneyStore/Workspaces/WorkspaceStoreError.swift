@@ -72,7 +72,7 @@ extension WorkspaceStoreError {
     static func invalid(_ field: String, _ message: String) -> Self { Self(.invalidInput, field: field, message) }
 
     /// A refused document: the subject and the first error in the message, every diagnostic attached.
-    static func invalidDocument(_ subject: String, _ diagnostics: [Diagnostic]) -> Self {
+    public static func invalidDocument(_ subject: String, _ diagnostics: [Diagnostic]) -> Self {
         let errors = diagnostics.filter { $0.severity == .error }
         let first = errors.first.map { error in
             var text = error.message

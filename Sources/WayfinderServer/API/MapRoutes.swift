@@ -2,6 +2,7 @@ import CustomerData
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JourneyAnalytics
 import JourneyModel
 import JourneyRender
 import NIOCore
@@ -60,6 +61,24 @@ enum MapRoutes {
             let file = "\(id)\(version.map { "-v\($0)" } ?? "").\(format.fileExtension)"
             return Response(status: .ok, headers: [.contentType: format.mediaType, .contentDisposition: "attachment; filename=\"\(file)\""],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        r.on(.post, base + "/{map}/preview") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("map")
+            try await caller.require(.editor, in: workspace)
+            guard let touchpoint = request.uri.queryParameters.get("touchpoint").map({ String($0) }), !touchpoint.isEmpty else {
+                throw APIError(.badRequest, .invalidRequest, "touchpoint: name the touchpoint to preview, as ?touchpoint=ID")
+            }
+            let text = try await APIJSON.text(request, limit: api.bodyLimit)
+            let decoded = WorkspaceCodec.decode(Array(text.utf8), file: "journeys/\(id).json", syntax: .json, content: .journey(index: 0))
+            guard let map = decoded.workspace?.journeys.first, !decoded.diagnostics.hasErrors else {
+                throw APIError(WorkspaceStoreError.invalidDocument("map '\(id)'", decoded.diagnostics))
+            }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
+            do {
+                return APIJSON.response(encoding: try MatchPreview.touchpoint(touchpoint, in: map, store: data))
+            } catch let failure as MatchPreview.Failure {
+                throw APIError(.notFound, .notFound, failure.description)
+            }
         }
         r.on(.get, base + "/{map}/versions") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("map")

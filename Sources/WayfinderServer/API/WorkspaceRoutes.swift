@@ -2,6 +2,7 @@ import CustomerData
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JourneyAnalytics
 import JourneyModel
 import JourneyStore
 
@@ -85,6 +86,17 @@ enum WorkspaceRoutes {
             let text = try await APIJSON.text(request, limit: api.bodyLimit)
             let id = try APIJSON.documentID(text, of: "persona")
             return try await savePersona(store, workspace: workspace, id: id, text: text, createOnly: true)
+        }
+        r.on(.post, "/api/v1/workspaces/{workspace}/personas/preview") { request, context, caller in
+            let workspace = try context.parameter("workspace")
+            try await caller.require(.editor, in: workspace)
+            let text = try await APIJSON.text(request, limit: api.bodyLimit)
+            let decoded = WorkspaceCodec.decode(Array(text.utf8), file: "personas/preview.json", syntax: .json, content: .persona(index: 0))
+            guard let persona = decoded.workspace?.personas.first, !decoded.diagnostics.hasErrors else {
+                throw APIError(WorkspaceStoreError.invalidDocument("persona", decoded.diagnostics))
+            }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
+            return APIJSON.response(encoding: try MatchPreview.persona(persona, store: data))
         }
         r.on(.get, "/api/v1/workspaces/{workspace}/personas/{persona}") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")

@@ -101,6 +101,11 @@ extension OpenAPIDocument {
         ("NewComment", object(["body"], [("body", string), ("target", string)])),
         ("Retarget", object(["kind", "from", "to"], [("kind", string), ("from", string), ("to", string)])),
         ("Moved", object(["moved"], [("moved", integer)])),
+        ("TouchpointPreview", object(["touchpoint", "events", "customers", "matching_alone", "claimed_earlier", "stored_events", "sample"], [
+            ("touchpoint", string), ("events", integer), ("customers", integer), ("matching_alone", integer), ("claimed_earlier", integer),
+            ("stored_events", integer), ("sample", obj(("type", s("array")), ("items", obj(("type", s("object")))))),
+        ])),
+        ("PersonaPreview", object(["persona", "customers", "of"], [("persona", string), ("customers", integer), ("of", integer)])),
         ("Reply", object(["body"], [("body", string)])),
         ("Deleted", object(["deleted"], [("deleted", integer)])),
         ("ShareLink", object(["id", "workspace", "map", "prefix", "created_by", "created"], [

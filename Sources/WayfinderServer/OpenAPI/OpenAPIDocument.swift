@@ -115,6 +115,8 @@ public enum OpenAPIDocument {
 
         Operation(method: "get", path: ws + "/personas", summary: "Personas", tag: "personas", access: .member(.viewer), response: "PersonaList"),
         Operation(method: "post", path: ws + "/personas", summary: "Create a persona from its journey-as-code JSON", tag: "personas", access: .member(.editor), body: .document("Persona"), status: 201, response: "Persona"),
+        Operation(method: "post", path: ws + "/personas/preview", summary: "How many customers a persona's rule describes (the persona not saved)", tag: "personas",
+                  access: .member(.editor), body: .document("Persona"), response: "PersonaPreview"),
         Operation(method: "get", path: ws + "/personas/{persona}", summary: "A persona", tag: "personas", access: .member(.viewer), response: "Persona"),
         Operation(method: "put", path: ws + "/personas/{persona}", summary: "Create or replace a persona (201 when it was created)", tag: "personas", access: .member(.editor), body: .document("Persona"), response: "Persona", creates: true),
         Operation(method: "delete", path: ws + "/personas/{persona}", summary: "Delete a persona", tag: "personas", access: .member(.editor), status: 204),
@@ -126,6 +128,8 @@ public enum OpenAPIDocument {
         Operation(method: "put", path: ws + "/maps/{map}", summary: "Save a map as a new version (201 when it was created)", tag: "maps",
                   access: .member(.editor), query: [("message", "string", "why"), ("base_version", "integer", "the version the edit started from; 409 when it is not current")], body: .document("Journey"), response: "SaveResult", creates: true),
         Operation(method: "delete", path: ws + "/maps/{map}", summary: "Delete a map with its versions and comments", tag: "maps", access: .member(.editor), status: 204),
+        Operation(method: "post", path: ws + "/maps/{map}/preview", summary: "The events a touchpoint's rule selects under a map being edited (not saved): counts and a sample",
+                  tag: "maps", access: .member(.editor), query: [("touchpoint", "string", "the touchpoint to preview")], body: .document("Journey"), response: "TouchpointPreview"),
         Operation(method: "get", path: ws + "/maps/{map}/export", summary: "The map as wayfinder render --journey MAP --format FORMAT writes it (a download)", tag: "maps",
                   access: .member(.viewer), query: [("format", "string", "svg, html, md, csv, mermaid, json or yaml (default yaml)"),
                                                     ("version", "integer", "a version of the map (default the current one)")],

@@ -52,6 +52,7 @@ enum WebAssets {
         ("editor/versions.js", PackageResources.versions_js),
         ("editor/sharing.js", PackageResources.sharing_js),
         ("editor/data.js", PackageResources.data_js),
+        ("editor/matchrule.js", PackageResources.matchrule_js),
         ("editor/present.css", PackageResources.present_css),
     ]
 

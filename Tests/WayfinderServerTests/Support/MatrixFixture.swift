@@ -173,6 +173,8 @@ struct MatrixFixture {
         case "POST \(ws)/alerts": return body(["map": values["map"]!, "kind": "negative-feedback", "url": "https://hooks.example.com/b"])
         case "PATCH \(ws)/alerts/{rule}": return body(["enabled": false])
         case "POST \(ws)/maps/{map}/comments", "POST \(ws)/maps/{map}/comments/{comment}/replies": return body(["body": "hello"])
+        case "POST \(ws)/personas/preview": return body(["id": "preview", "name": "Preview", "match": ["traits": ["plan": "pro"]]])
+        case "POST \(ws)/maps/{map}/preview": return ("?touchpoint=nothing", json(["id": values["map"]!, "title": "T", "state": "current", "stages": [["id": "s", "name": "S"]], "touchpoints": [] as [Any]]), "application/json")
         case "POST \(ws)/maps/{map}/comments/retarget": return body(["kind": "touchpoint", "from": "nothing-here", "to": "still-nothing"])
         case "POST \(ws)/analyses", "POST /api/v1/shared/{token}/analyses": return body(["kind": "funnel", "journey": values["map"]!])
         case "POST \(ws)/uploads": return ("?format=ndjson", "{}\n", "application/x-ndjson")

@@ -19,6 +19,8 @@ const LISTS = [
 
 const CHOICES = { evidence: EVIDENCE, severity: LEVELS, priority: LEVELS, status: ['', 'idea', 'planned', 'in-progress', 'done'], unit: ['', 'ratio', 'percent', 'count', 'seconds', 'minutes', 'hours', 'days', 'currency', 'score'] };
 
+import { matchRuleEditor } from './matchrule.js';
+
 let counter = 0;
 function uid(prefix) { counter += 1; return `${prefix}-${counter}`; }
 
@@ -60,12 +62,29 @@ function normaliseItem(item, objects) {
 }
 
 /** Creates the inspector in `root`. */
-export function createInspector({ root, canEdit, onOp }) {
+export function createInspector({ root, canEdit, onOp, preview }) {
   let doc = null;
   let selection = { kind: 'map' };
   let personas = [];
 
   const set = (target, fieldName, value) => onOp({ type: 'setField', target, field: fieldName, value });
+
+  // The events a rule takes, counted on the server half a second after the last change; the
+  // same rule is not counted twice.
+  let previewed = { key: null, result: null };
+  let previewTimer = null;
+  function previewOf(id) {
+    if (!preview) return Promise.resolve(null);
+    const key = JSON.stringify([id, doc.touchpoints?.map((t) => [t.id, t.match])]);
+    if (previewed.key === key && previewed.result) return previewed.result;
+    clearTimeout(previewTimer);
+    const result = new Promise((resolve, reject) => {
+      previewTimer = setTimeout(() => preview(doc, id).then(resolve, reject), 500);
+    });
+    previewed = { key, result };
+    result.catch(() => { if (previewed.result === result) previewed = { key: null, result: null }; });
+    return result;
+  }
 
   function render(nextDoc, nextSelection, options = {}) {
     doc = nextDoc;
@@ -175,10 +194,7 @@ export function createInspector({ root, canEdit, onOp }) {
       parts.push(field(`Lane: ${lane.name ?? lane.id}`, textarea(text), (v) => onOp({ type: 'setLaneCard', lane: lane.id, touchpoint: t.id, value: v ? (typeof card === 'object' && card ? { ...card, text: v } : v) : null }),
         { event: 'input', name: `lane.${lane.id}` }));
     }
-    parts.push(field('Match rule (JSON: event, type, channel, properties)', textarea(t.match ? JSON.stringify(t.match, null, 2) : '', { rows: 5, spellcheck: 'false', class: 'code' }), (v) => {
-      if (!v.trim()) { set(target, 'match', null); return; }
-      try { set(target, 'match', JSON.parse(v)); } catch (error) { root.dispatchEvent(new CustomEvent('problem', { detail: `The match rule is not JSON: ${error.message}` })); }
-    }, { name: 'touchpoint.match' }));
+    parts.push(matchRuleEditor({ touchpoint: t, canEdit, onChange: (match) => set(target, 'match', match), preview: () => previewOf(t.id) }));
     parts.push(el('div', { class: 'actions' },
       button('Duplicate touchpoint', { type: 'duplicate', id: t.id }),
       button('Delete touchpoint', { type: 'removeTouchpoint', id: t.id })));

@@ -48,7 +48,7 @@ const canvas = createCanvas({
   onOp: (op, options) => perform(op, options),
   onOpenLane: (lane) => inspector.openLane(lane),
 });
-const inspector = createInspector({ root: document.getElementById('inspector'), canEdit, onOp: (op) => perform(op) });
+const inspector = createInspector({ root: document.getElementById('inspector'), canEdit, onOp: (op) => perform(op), preview: (doc, id) => client.preview(doc, id) });
 document.getElementById('inspector').addEventListener('problem', (event) => say(event.detail, 'problem'));
 const comments = createComments({
   root: document.getElementById('comments'), client, canEdit,
