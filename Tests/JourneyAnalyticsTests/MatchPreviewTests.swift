@@ -49,4 +49,28 @@ struct MatchPreviewTests {
         #expect(try MatchPreview.touchpoint("web-clicks", in: fixture.journey, store: fixture.store.data).events == 0)
         #expect(throws: MatchPreview.Failure.self) { try MatchPreview.touchpoint("nothing", in: fixture.journey, store: fixture.store.data) }
     }
+
+    @Test("a persona rule's customers equal a count of the planted traits")
+    func persona() throws {
+        var random = SplitMix64(seed: 7)
+        var lines: [String] = [], expected = 0
+        for number in 0..<500 {
+            let plan = ["free", "pro", "team"].randomElement(using: &random)!
+            let seats = Int.random(in: 1..<60, using: &random)
+            if plan != "free" && seats >= 10 { expected += 1 }
+            lines.append(#"{"type":"identify","userId":"u\#(number)","messageId":"i\#(number)","timestamp":"2026-01-01T00:00:00Z","traits":{"plan":"\#(plan)","seats":\#(seats)}}"#)
+        }
+        let fixture = try StoreFixture.fromNDJSON(lines, workspace: """
+            version: 1
+            personas:
+              - { id: buyer, name: Buyer, match: { traits: { plan: { in: [pro, team] }, seats: { gte: 10 } } } }
+            journeys:
+              - { id: j, title: J, personas: [buyer], stages: [{ id: one, name: One }], touchpoints: [{ id: t, name: T, stage: one, channel: web, match: { event: X } }] }
+            """)
+        let preview = try MatchPreview.persona(fixture.workspace.personas[0], store: fixture.store.data)
+        #expect(preview.customers == expected && preview.of == 500, "\(preview) against \(expected)")
+        var ruleless = fixture.workspace.personas[0]
+        ruleless.match = nil
+        #expect(try MatchPreview.persona(ruleless, store: fixture.store.data).customers == 0)
+    }
 }

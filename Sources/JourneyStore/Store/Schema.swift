@@ -137,6 +137,21 @@ enum Schema {
                 """)
         }
         migrator.registerMigration("tenancy-v1", migrate: tenancyV1)
+        migrator.registerMigration("persona-photos-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE persona_photos (
+                    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                    slug TEXT NOT NULL,
+                    media_type TEXT NOT NULL,
+                    bytes BLOB NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (workspace_id, slug)
+                );
+                CREATE TRIGGER persona_photos_follow_persona AFTER DELETE ON personas BEGIN
+                    DELETE FROM persona_photos WHERE workspace_id = old.workspace_id AND slug = old.slug;
+                END;
+                """)
+        }
         return migrator
     }
 

@@ -98,6 +98,23 @@ enum WorkspaceRoutes {
             let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
             return APIJSON.response(encoding: try MatchPreview.persona(persona, store: data))
         }
+        r.on(.put, "/api/v1/workspaces/{workspace}/personas/{persona}/photo") { request, context, caller in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
+            try await caller.require(.editor, in: workspace)
+            let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            let bytes = try await APIJSON.bytes(request, limit: JourneyStore.maximumPersonaPhoto)
+            try await storeCall { () async throws(WorkspaceStoreError) in
+                try await store.setPersonaPhoto(workspace: workspace, persona: id, mediaType: type, bytes: bytes)
+            }
+            // The persona names its photo by the page address that serves it.
+            let address = "/w/\(workspace)/personas/\(id)/photo"
+            var persona = try await storeCall { () async throws(WorkspaceStoreError) in try await store.persona(workspace: workspace, id: id) }.persona
+            if persona.photo != address {
+                persona.photo = address
+                _ = try await storeCall { () async throws(WorkspaceStoreError) in try await store.savePersona(workspace: workspace, id: id, persona: persona) }
+            }
+            return APIJSON.response(.object([("photo", .string(address)), ("media_type", .string(type)), ("bytes", .number(Double(bytes.count)))]))
+        }
         r.on(.get, "/api/v1/workspaces/{workspace}/personas/{persona}") { _, context, caller in
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
             try await caller.require(.viewer, in: workspace)

@@ -193,6 +193,9 @@ extension OpenAPIDocument {
         case .workspaceText: entries.append(("requestBody", body([("application/yaml", string), ("application/json", anyObject)])))
         case .file: entries.append(("requestBody", body([("text/csv", string), ("application/x-ndjson", string), ("application/json", anyObject)])))
         case .form(let fields): entries.append(("requestBody", body([("application/x-www-form-urlencoded", object([], fields.map { ($0, string) }))])))
+        case .picture:
+            let binary = obj(("type", s("string")), ("format", s("binary")))
+            entries.append(("requestBody", body([("image/png", binary), ("image/jpeg", binary), ("image/webp", binary)])))
         }
         if op.page {
             let html = obj(("description", s("a page")), ("content", obj(("text/html", obj(("schema", ref("Text")))))))

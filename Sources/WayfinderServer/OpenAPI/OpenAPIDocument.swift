@@ -12,6 +12,7 @@ public enum OpenAPIDocument {
         case workspaceText          // YAML or JSON text
         case file                   // an event file
         case form([String])         // an HTML form's fields
+        case picture                // a PNG, JPEG or WebP picture
     }
 
     struct Operation {
@@ -62,6 +63,9 @@ public enum OpenAPIDocument {
                  access: .signedInRole(.editor), ["csrf", "start", "title"]),
         formPost("/w/{workspace}/personas", "Make a persona from the form (name); 303 to its page", access: .signedInRole(.editor), ["csrf", "name"]),
         htmlPage("/w/{workspace}/maps/{map}/edit", "The map editor (read-only for viewers)", access: .signedInMember),
+        htmlPage("/w/{workspace}/personas/{persona}/edit", "The persona editor (viewers are sent to the persona's page)", access: .signedInMember),
+        Operation(method: "get", path: "/w/{workspace}/personas/{persona}/photo", summary: "A persona's photo", tag: "pages", access: .signedInMember,
+                  response: "Text", responseType: "image/png", page: true),
         htmlPage("/w/{workspace}/maps/{map}", "A journey map with live numbers on each touchpoint", access: .signedInMember),
         htmlPage("/w/{workspace}/maps/{map}/report", "The measured report of a map", access: .signedInMember),
         htmlPage("/w/{workspace}/personas/{persona}", "A persona and how many customers it describes", access: .signedInMember),
@@ -117,6 +121,8 @@ public enum OpenAPIDocument {
         Operation(method: "post", path: ws + "/personas", summary: "Create a persona from its journey-as-code JSON", tag: "personas", access: .member(.editor), body: .document("Persona"), status: 201, response: "Persona"),
         Operation(method: "post", path: ws + "/personas/preview", summary: "How many customers a persona's rule describes (the persona not saved)", tag: "personas",
                   access: .member(.editor), body: .document("Persona"), response: "PersonaPreview"),
+        Operation(method: "put", path: ws + "/personas/{persona}/photo", summary: "Set a persona's photo: a PNG, JPEG or WebP picture of at most 2 MB as the body, with its media type",
+                  tag: "personas", access: .member(.editor), body: .picture, response: "Object"),
         Operation(method: "get", path: ws + "/personas/{persona}", summary: "A persona", tag: "personas", access: .member(.viewer), response: "Persona"),
         Operation(method: "put", path: ws + "/personas/{persona}", summary: "Create or replace a persona (201 when it was created)", tag: "personas", access: .member(.editor), body: .document("Persona"), response: "Persona", creates: true),
         Operation(method: "delete", path: ws + "/personas/{persona}", summary: "Delete a persona", tag: "personas", access: .member(.editor), status: 204),

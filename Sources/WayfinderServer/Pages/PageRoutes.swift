@@ -167,8 +167,12 @@ enum PageRoutes {
             return try await member(api, pages, request, workspace) { session in
                 let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.persona(workspace: workspace, id: id) }
                 let coverage = try await personaCoverage(api, workspace: workspace)
-                return page(pages.persona(PersonaView(persona: stored.persona, coverage: coverage), frame: frame(stored.persona.name, session, workspace: workspace)),
-                            status: .ok)
+                let hasPhoto = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.personaPhoto(workspace: workspace, persona: id) } != nil
+                var view = PersonaView(persona: stored.persona, coverage: coverage, photo: hasPhoto ? "/w/\(workspace)/personas/\(id)/photo" : nil)
+                if let role = try await Caller(credential: .session(session), store: api.store).role(in: workspace), role >= .editor {
+                    view.editLink = "/w/\(workspace)/personas/\(id)/edit"
+                }
+                return page(pages.persona(view, frame: frame(stored.persona.name, session, workspace: workspace)), status: .ok)
             }
         }
         r.open(.get, "/share/{token}") { _, context in

@@ -227,10 +227,13 @@ public struct PersonaView: Sendable {
     /// The card, drawn by `HTMLRenderer` (which escapes every value).
     public var card: String
     public var measured: Measured?
+    /// Where an editor edits the persona (nil for viewers).
+    public var editLink: String?
 
-    /// The view of `persona`, with its row of each map's coverage (the first map's for the counts).
-    public init(persona: Persona, coverage: [(map: JourneyMap, coverage: PersonaCoverageResult)]) {
-        card = HTMLRenderer.personaCard(persona, photo: nil)
+    /// The view of `persona`, with its row of each map's coverage (the first map's for the counts);
+    /// `photo` is the address of its stored photo, when it has one.
+    public init(persona: Persona, coverage: [(map: JourneyMap, coverage: PersonaCoverageResult)], photo: String? = nil) {
+        card = HTMLRenderer.personaCard(persona, photo: photo)
         let rows = coverage.compactMap { map, result in result.personas.first { $0.id == persona.id }.map { (map, $0) } }
         measured = rows.first.map { _, first in
             Measured(customers: ChartFormat.count(first.customers), share: ChartFormat.percent(first.share), maps: rows.map { map, row in
@@ -294,4 +297,12 @@ public struct EditorView: Sendable {
     public var user: String
     public var viewLink: String
     public var reportLink: String
+}
+
+/// The persona editor: the page's frame and what its script needs to start.
+public struct PersonaEditView: Sendable {
+    public var workspace: String
+    public var personaID: String
+    public var personaName: String
+    public var viewLink: String
 }

@@ -24,6 +24,7 @@ public struct Pages: Sendable {
     public func error(_ view: ErrorView, frame: PageFrame) -> String { render("error", view, frame) }
     public func workspaces(_ view: WorkspacesView, frame: PageFrame) -> String { render("workspaces", view, frame) }
     public func editor(_ view: EditorView, frame: PageFrame) -> String { render("editor", view, frame) }
+    public func personaEditor(_ view: PersonaEditView, frame: PageFrame) -> String { render("persona-edit", view, frame) }
 
     /// The view and the frame as one context: the view's fields first, then the frame's.
     private func render(_ template: String, _ view: Any, _ frame: PageFrame) -> String {
@@ -39,6 +40,7 @@ public struct Pages: Sendable {
         ("map", PackageResources.map_mustache), ("persona", PackageResources.persona_mustache),
         ("shared", PackageResources.shared_mustache), ("error", PackageResources.error_mustache),
         ("workspaces", PackageResources.workspaces_mustache), ("editor", PackageResources.editor_mustache),
+        ("persona-edit", PackageResources.persona_edit_mustache),
     ]
 }
 

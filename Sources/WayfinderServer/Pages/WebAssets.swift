@@ -53,6 +53,7 @@ enum WebAssets {
         ("editor/sharing.js", PackageResources.sharing_js),
         ("editor/data.js", PackageResources.data_js),
         ("editor/matchrule.js", PackageResources.matchrule_js),
+        ("editor/persona.js", PackageResources.persona_js),
         ("editor/present.css", PackageResources.present_css),
     ]
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import JourneyModel
 import JourneyStore
+import NIOCore
 
 /// The pages where people make things: the list of their workspaces with a form for a new one,
 /// the forms of a workspace's home for a new map (blank, from a template or a copy) and a new
@@ -52,6 +53,31 @@ enum WorkspacePageRoutes {
                     _ = try await api.store.savePersona(workspace: workspace, id: id, persona: Persona(id: id, name: name))
                 } catch let error as WorkspaceStoreError { throw APIError(error) }
                 return PageRoutes.redirect("/w/\(workspace)/personas/\(id)")
+            }
+        }
+        r.open(.get, "/w/{workspace}/personas/{persona}/edit") { request, context in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
+            return try await PageRoutes.member(api, pages, request, workspace) { session in
+                guard let role = try await Caller(credential: .session(session), store: api.store).role(in: workspace), role >= .editor else {
+                    return PageRoutes.redirect("/w/\(workspace)/personas/\(id)")
+                }
+                let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.persona(workspace: workspace, id: id) }
+                let info = try await workspaceInfo(api, workspace)
+                let view = PersonaEditView(workspace: workspace, personaID: id, personaName: stored.persona.name, viewLink: "/w/\(workspace)/personas/\(id)")
+                return PageRoutes.page(pages.personaEditor(view, frame: PageFrame(title: "Edit \(stored.persona.name)", workspace: workspace, workspaceName: info.name,
+                                                                                  user: session.user.email, csrf: session.csrfToken)), status: .ok)
+            }
+        }
+        r.open(.get, "/w/{workspace}/personas/{persona}/photo") { request, context in
+            let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
+            return try await PageRoutes.member(api, pages, request, workspace) { _ in
+                guard let photo = try await storeCall({ () async throws(WorkspaceStoreError) in try await api.store.personaPhoto(workspace: workspace, persona: id) }) else {
+                    throw APIError(.notFound, .notFound, "persona '\(id)' has no photo")
+                }
+                return Response(status: .ok, headers: [
+                    .contentType: photo.mediaType, .cacheControl: "private, max-age=60",
+                    .contentSecurityPolicy: "default-src 'none'; sandbox",
+                ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: photo.bytes)))
             }
         }
         r.open(.get, "/w/{workspace}/maps/{map}/edit") { request, context in

@@ -129,7 +129,7 @@ struct CommentTests {
 
     @Test("malformed addresses are refused", arguments: ["", "Map", "touchpoint:", "touchpoint:Pay", "touchpoint:pay/lane:actions",
                                                        "touchpoint:pay/lane:actions/-1", "touchpoint:pay/lane:actions/01",
-                                                       "touchpoint:pay/actions/0", "touchpoint:pay/lane:Bad Lane/0", "stage:buy"])
+                                                       "touchpoint:pay/actions/0", "touchpoint:pay/lane:Bad Lane/0", "stage:Not An Id", "stage:", "stage:buy/lane:actions/0"])
     func malformed(_ address: String) {
         #expect(throws: WorkspaceStoreError.self) { try CommentTarget(address: address) }
     }

@@ -173,6 +173,7 @@ struct MatrixFixture {
         case "POST \(ws)/alerts": return body(["map": values["map"]!, "kind": "negative-feedback", "url": "https://hooks.example.com/b"])
         case "PATCH \(ws)/alerts/{rule}": return body(["enabled": false])
         case "POST \(ws)/maps/{map}/comments", "POST \(ws)/maps/{map}/comments/{comment}/replies": return body(["body": "hello"])
+        case "PUT \(ws)/personas/{persona}/photo": return ("", "\u{89}PNG\r\n\u{1A}\n", "image/png")
         case "POST \(ws)/personas/preview": return body(["id": "preview", "name": "Preview", "match": ["traits": ["plan": "pro"]]])
         case "POST \(ws)/maps/{map}/preview": return ("?touchpoint=nothing", json(["id": values["map"]!, "title": "T", "state": "current", "stages": [["id": "s", "name": "S"]], "touchpoints": [] as [Any]]), "application/json")
         case "POST \(ws)/maps/{map}/comments/retarget": return body(["kind": "touchpoint", "from": "nothing-here", "to": "still-nothing"])
