@@ -21,6 +21,13 @@ public enum ReportPage {
         for line in report.headlines { html += "<li>\(XML.escape(line))</li>\n" }
         html += "</ul>\n</header>\n<main>\n"
         html += "<h2 class=\"map-title\">Journey map with live numbers</h2>\n<section class=\"map\" aria-label=\"Journey map with live numbers\">\n\(map)</section>\n"
+        // The map's persona strip shortens long text; the cards give each persona in full.
+        let personas = workspace.personas.filter { journey.personas.contains($0.id) }
+        if !personas.isEmpty {
+            html += "<section class=\"personas\">\n<h2>Personas</h2>\n<div class=\"cards\">\n"
+            for persona in personas { html += HTMLRenderer.personaCard(persona, photo: photos[persona.id]) }
+            html += "</div>\n</section>\n"
+        }
         let funnel = FunnelChart(title: "Stage funnel (\(report.funnel.mode.rawValue.replacingOccurrences(of: "_", with: " ")), \(ChartFormat.decimal(report.funnel.windowDays, digits: 0))-day window)",
                                  steps: report.funnel.steps.map { step in
             FunnelChart.Step(label: step.name, customers: step.customers, fromPrevious: step.fromPrevious,
@@ -29,8 +36,8 @@ public enum ReportPage {
         html += section("Funnel", funnel.svg())
         html += frictionSection(report.friction, journey: journey)
         if let sankey = report.paths.sankey {
-            let chart = SankeyChart(title: "Where customers go after \(sankey.anchor)",
-                                    nodes: sankey.nodes.map { SankeyChart.Node(column: $0.column, id: "\($0.column):\($0.id)", label: $0.id, count: $0.count) },
+            let chart = SankeyChart(title: "Where customers go after “\(name(sankey.anchor, in: journey))”",
+                                    nodes: sankey.nodes.map { SankeyChart.Node(column: $0.column, id: "\($0.column):\($0.id)", label: name($0.id, in: journey), count: $0.count) },
                                     links: sankey.links.map { SankeyChart.Link(from: "\($0.column):\($0.from)", to: "\($0.column + 1):\($0.to)", count: $0.count) })
             html += section("Paths", chart.svg())
         }
@@ -42,14 +49,14 @@ public enum ReportPage {
         }, min: report.emotions.min, max: report.emotions.max)
         html += section("Emotions", emotion.svg())
         html += section("Directly-follows graph", flowGraph(report, journey: journey).svg())
-        html += variantsTable(report.paths.variants)
+        html += variantsTable(report.paths.variants, journey: journey)
         html += conformanceSection(report.conformance, journey: journey)
-        let personas = RankingChart(title: "Customers per persona", rows: report.personas.personas.map { row in
-            RankingChart.Row(label: row.id == "none" ? "matches no persona" : row.id, value: Double(row.customers),
+        let coverage = RankingChart(title: "Customers per persona", rows: report.personas.personas.map { row in
+            RankingChart.Row(label: row.id == "none" ? "matches no persona" : workspace.personas.first { $0.id == row.id }?.name ?? row.id, value: Double(row.customers),
                              valueText: "\(ChartFormat.count(row.customers)) (\(ChartFormat.percent(row.share)))",
                              detail: row.conversion.map { "\(ChartFormat.percent($0)) convert" }, role: row.id == "none" ? .neutral : .standard)
         })
-        html += section("Persona coverage", personas.svg())
+        html += section("Persona coverage", coverage.svg())
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
         return html
@@ -167,10 +174,16 @@ public enum ReportPage {
         return html + "</tbody>\n</table>\n</section>\n"
     }
 
-    static func variantsTable(_ variants: PathsResult.Variants) -> String {
+    /// What a step of a path is called on the page: a touchpoint's or stage's name; the end and
+    /// "other" as they are.
+    static func name(_ id: String, in journey: JourneyMap) -> String {
+        journey.touchpoint(id)?.name ?? journey.stage(id)?.name ?? id
+    }
+
+    static func variantsTable(_ variants: PathsResult.Variants, journey: JourneyMap) -> String {
         var html = "<section class=\"table\">\n<h2>Most common journeys</h2>\n<p>\(ChartFormat.count(variants.distinct)) distinct journeys among \(ChartFormat.count(variants.total)) customers.</p>\n<table>\n<thead><tr><th>customers</th><th>share</th><th>journey</th></tr></thead>\n<tbody>\n"
         for variant in variants.variants.prefix(10) {
-            html += "<tr><td class=\"n\">\(ChartFormat.count(variant.customers))</td><td class=\"n\">\(ChartFormat.percent(variant.share))</td><td>\(XML.escape(variant.path.joined(separator: " → ")))</td></tr>\n"
+            html += "<tr><td class=\"n\">\(ChartFormat.count(variant.customers))</td><td class=\"n\">\(ChartFormat.percent(variant.share))</td><td>\(XML.escape(variant.path.map { name($0, in: journey) }.joined(separator: " → ")))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
     }

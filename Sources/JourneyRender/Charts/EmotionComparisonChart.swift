@@ -75,7 +75,8 @@ public struct EmotionComparisonChart: Sendable {
             return plotBottom - (clamped - low) / (high - low) * Self.plotHeight
         }
 
-        let labelLines = points.map { TextMetrics.wrap($0.label, width: columnWidth - 8, size: 10.5, maxLines: 3) }
+        let labels = points.map { Self.wholeWords($0.label, width: columnWidth - 8) }
+        let labelLines = labels.map(\.lines)
         let labelsHeight = Double(labelLines.map(\.count).max() ?? 1) * 13 + 18
         let stageTop = plotBottom + 8 + labelsHeight
         var runStart = 0, run = 0
@@ -133,7 +134,7 @@ public struct EmotionComparisonChart: Sendable {
 
         for (index, lines) in labelLines.enumerated() {
             for (row, line) in lines.enumerated() {
-                svg.text(line, x: x(index), y: plotBottom + 20 + Double(row) * 13, size: 10.5, anchor: "middle")
+                svg.text(line, x: x(index), y: plotBottom + 20 + Double(row) * 13, size: labels[index].size, anchor: "middle")
             }
             let samples = measured[index] == nil ? "no data" : "n = \(ChartFormat.count(Swift.max(points[index].samples, 0)))"
             svg.text(samples, x: x(index), y: plotBottom + 20 + Double(lines.count) * 13 + 2, size: 9.5, fill: Palette.muted, anchor: "middle")
@@ -180,5 +181,18 @@ public struct EmotionComparisonChart: Sendable {
         let designedX = measuredX - TextMetrics.width(designedText, size: 10.5) - 52
         svg.line(x1: designedX, y1: top + 6, x2: designedX + 22, y2: top + 6, stroke: Self.designedColour, width: 2, dash: "6 4")
         svg.text(designedText, x: designedX + 28, y: top + 10, size: 10.5, fill: Palette.muted)
+    }
+}
+
+extension EmotionComparisonChart {
+    /// A touchpoint's name on at most three lines of `width`, never broken inside a word: the
+    /// font shrinks (10.5, 9.5, 8.5 points) until every word fits a line, and a word too long
+    /// even then is shortened with an ellipsis.
+    static func wholeWords(_ label: String, width: Double) -> (lines: [String], size: Double) {
+        let words = label.split(whereSeparator: \.isWhitespace).map(String.init)
+        for size in [10.5, 9.5, 8.5] where words.allSatisfy({ TextMetrics.width($0, size: size) <= width }) {
+            return (TextMetrics.wrap(label, width: width, size: size, maxLines: 3), size)
+        }
+        return (TextMetrics.wrapWords(label, width: width, size: 8.5, maxLines: 3), 8.5)
     }
 }

@@ -91,13 +91,25 @@ public struct SankeyChart: Sendable {
         let lastColumn = layout.columnCount - 1
         let spacing = layout.columnCount > 1 ? (width - 2 * ChartFrame.margin - Self.nodeWidth) / Double(layout.columnCount - 1) : width
         let labelWidth = min(max(spacing - Self.nodeWidth - 24, 60), 240)
-        for box in boxes {
+        // Labels go beside their node, one under another in each column: a label that would sit
+        // on the one above moves down, and one that would end up away from its node is left out
+        // (the node's tooltip still names it), so no two labels overlap.
+        var labelBottom: [Int: Double] = [:]
+        for box in boxes.sorted(by: { ($0.column, $0.y) < ($1.column, $1.y) }) {
             svg.rect(x: box.x, y: box.y, width: Self.nodeWidth, height: box.height, fill: colour(box.node), className: "node",
                      title: "\(box.node.label): \(ChartFormat.count(max(box.node.count, 0)))")
             let onLeft = box.column == lastColumn && layout.columnCount > 1
-            let lines = TextMetrics.wrap(box.node.label, width: labelWidth, size: 11.5, bold: true, maxLines: 2)
+            // The last column's labels sit left of its nodes, in the gap the column before labels on
+            // its right: each takes half of that gap.
+            let sharesGap = layout.columnCount > 1 && box.column >= lastColumn - 1
+            let width = sharesGap ? max(40, (spacing - Self.nodeWidth - 12) / 2 - 6) : labelWidth
+            let lines = TextMetrics.wrapWords(box.node.label, width: width, size: 11.5, bold: true, maxLines: 2)
             let textX = onLeft ? box.x - 6 : box.x + Self.nodeWidth + 6
-            let blockTop = box.y + box.height / 2 - (Double(lines.count) * 14 + 13) / 2
+            let blockHeight = Double(lines.count) * 14 + 13
+            let wanted = box.y + box.height / 2 - blockHeight / 2
+            let blockTop = max(wanted, labelBottom[box.column] ?? -.infinity)
+            guard blockTop <= max(wanted, box.y + box.height) + 2 else { continue }
+            labelBottom[box.column] = blockTop + blockHeight + 2
             for (index, line) in lines.enumerated() {
                 svg.raw(ChartFrame.haloText(line, x: textX, y: blockTop + 12 + Double(index) * 14, size: 11.5, anchor: onLeft ? "end" : nil))
             }

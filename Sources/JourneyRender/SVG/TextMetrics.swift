@@ -59,4 +59,17 @@ public enum TextMetrics {
         var wrapper = TextWrapper(maxWidth: maxWidth, size: bold ? size * 1.1 : size, maxLines: maxLines)
         return wrapper.wrap(text)
     }
+
+    /// Like ``wrap(_:width:size:bold:maxLines:)``, but a word wider than a line is shortened with
+    /// an ellipsis instead of being broken across lines (for chart labels, read at a glance).
+    public static func wrapWords(_ text: String, width maxWidth: Double, size: Double, bold: Bool = false, maxLines: Int = 40) -> [String] {
+        let measure = bold ? size * 1.1 : size
+        let words = text.split(whereSeparator: \.isWhitespace).map { word -> String in
+            guard Self.width(String(word), size: measure) > maxWidth else { return String(word) }
+            var kept = String(word)
+            while !kept.isEmpty, Self.width(kept + "…", size: measure) > maxWidth { kept.removeLast() }
+            return kept + "…"
+        }
+        return wrap(words.joined(separator: " "), width: maxWidth, size: size, bold: bold, maxLines: maxLines)
+    }
 }

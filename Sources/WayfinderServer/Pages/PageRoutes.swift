@@ -157,9 +157,11 @@ enum PageRoutes {
         }
         r.open(.get, "/w/{workspace}/maps/{map}/report") { request, context in
             let workspace = try context.parameter("workspace"), id = try context.parameter("map")
-            return try await member(api, pages, request, workspace) { _ in
+            return try await member(api, pages, request, workspace) { session in
                 let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
-                return page(reportPage(report, stored.map, model), status: .ok)
+                let bar = pages.bar(frame: PageFrame(title: stored.map.title, workspace: workspace, workspaceName: model.name ?? workspace, user: session.user.email,
+                                                     csrf: session.csrfToken))
+                return page(reportPage(report, stored.map, model).replacingOccurrences(of: "<body>\n", with: "<body>\n" + bar), status: .ok)
             }
         }
         r.open(.get, "/w/{workspace}/personas/{persona}") { request, context in

@@ -24,6 +24,24 @@ public struct Pages: Sendable {
     public func error(_ view: ErrorView, frame: PageFrame) -> String { render("error", view, frame) }
     public func workspaces(_ view: WorkspacesView, frame: PageFrame) -> String { render("workspaces", view, frame) }
     public func editor(_ view: EditorView, frame: PageFrame) -> String { render("editor", view, frame) }
+    /// The bar with the navigation alone, for a page drawn elsewhere (the report), with its style.
+    public func bar(frame: PageFrame) -> String {
+        "<style>" + Self.barStyle + "</style>\n" + render("bar", NoView(), frame)
+    }
+
+    /// The bar's rules of `pages.css`, for pages that do not load it.
+    static let barStyle = """
+        .bar { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; padding: 0.5rem 1.2rem; border-bottom: 1px solid #d9e2ec; background: #fff; font: 15px/1.5 Inter, "Helvetica Neue", Arial, sans-serif; }
+        .bar .brand { font-weight: 700; text-decoration: none; color: #1f2933; }
+        .bar nav ul { display: flex; gap: 0.2rem 1rem; list-style: none; margin: 0; padding: 0; flex-wrap: wrap; }
+        .bar nav a { color: #1f2933; text-decoration: none; }
+        .bar .signout { margin-left: auto; }
+        .bar button { font: inherit; padding: 0.2rem 0.7rem; border: 1px solid #9aa5b1; border-radius: 6px; background: #fff; cursor: pointer; }
+        @media print { .bar { display: none; } }
+        """
+
+    private struct NoView {}
+
     public func personaEditor(_ view: PersonaEditView, frame: PageFrame) -> String { render("persona-edit", view, frame) }
 
     /// The view and the frame as one context: the view's fields first, then the frame's.
@@ -40,7 +58,7 @@ public struct Pages: Sendable {
         ("map", PackageResources.map_mustache), ("persona", PackageResources.persona_mustache),
         ("shared", PackageResources.shared_mustache), ("error", PackageResources.error_mustache),
         ("workspaces", PackageResources.workspaces_mustache), ("editor", PackageResources.editor_mustache),
-        ("persona-edit", PackageResources.persona_edit_mustache),
+        ("persona-edit", PackageResources.persona_edit_mustache), ("bar", PackageResources.bar_mustache),
     ]
 }
 
