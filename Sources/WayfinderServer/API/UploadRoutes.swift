@@ -49,6 +49,16 @@ enum UploadRoutes {
             response.headers[.location] = "/api/v1/workspaces/\(workspace)/uploads/\(job.id)"
             return response
         }
+        r.on(.get, "/api/v1/workspaces/{workspace}/quarantine") { request, context, caller in
+            let workspace = try context.parameter("workspace")
+            try await caller.require(.editor, in: workspace)
+            let file = request.uri.queryParameters.get("file").map { String($0) }
+            let limit = try APIJSON.integer(request.uri.queryParameters.get("limit"), "limit") ?? 100
+            guard (1...1_000).contains(limit) else { throw APIError(.badRequest, .invalidRequest, "limit: from 1 to 1000, not \(limit)") }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspaceData(workspace) }
+            let (records, total) = try data.quarantinedRecords(file: file, limit: Int(limit))
+            return APIJSON.response(.object([("total", .number(Double(total))), ("records", APIJSON.value(records))]))
+        }
         r.on(.get, "/api/v1/workspaces/{workspace}/uploads") { _, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.viewer, in: workspace)

@@ -54,6 +54,7 @@ enum WebAssets {
         ("editor/data.js", PackageResources.data_js),
         ("editor/matchrule.js", PackageResources.matchrule_js),
         ("editor/persona.js", PackageResources.persona_js),
+        ("editor/upload.js", PackageResources.upload_js),
         ("editor/present.css", PackageResources.present_css),
     ]
 

@@ -1,0 +1,82 @@
+"""Data uploaded on a workspace's page in Chromium: an NDJSON file with good events, a
+duplicate and broken records goes in with a progress bar, and the page reports what was stored,
+the duplicate, and each record set aside with its reason, the same as the upload's job and the
+quarantine API say.
+
+Usage: python3 Tests/Browser/test_upload.py PATH-TO-wayfinder
+"""
+import json, os, sys, tempfile, time, traceback, urllib.parse
+
+from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(__file__))
+from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+
+
+def main(binary):
+    demo = Demo(binary)
+    driver = chromium()
+    page = Page(driver, demo.base, "upload")
+    results = []
+
+    def check(name, body):
+        started = time.time()
+        try:
+            body()
+            results.append((True, name))
+            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
+        except Exception:
+            results.append((False, name))
+            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
+            page.shot("failed")
+            raise
+
+    try:
+        page.sign_in(demo.account, demo.password)
+        lines = [json.dumps({"type": "track", "event": "Product Viewed", "userId": f"upload-{n}", "messageId": f"up-{n}",
+                             "timestamp": "2026-06-01T10:00:00Z", "properties": {"url": "/products/trail"}}) for n in range(40)]
+        lines.append(lines[0])  # the same message again: a duplicate
+        lines += ["this is not json", json.dumps({"type": "track", "event": "X", "userId": "u", "timestamp": "yesterday"})]
+        path = os.path.join(tempfile.mkdtemp(), "browser-upload.ndjson")
+        with open(path, "w") as handle:
+            handle.write("\n".join(lines) + "\n")
+
+        def upload():
+            page.open("/w/retail")
+            driver.find_element(By.ID, "upload-file").send_keys(path)
+            page.by_role("button", "Upload").click()
+            status = lambda: driver.find_element(By.CSS_SELECTOR, "#upload [role=status]").text
+            page.wait(lambda: status().startswith("Imported") or status().startswith("Not uploaded") or "failed" in status(), "the upload to end", timeout=30)
+            assert status().startswith("Imported browser-upload.ndjson"), status()
+            page.shot("uploaded")
+            code, text = page.api("GET", "/api/v1/workspaces/retail/uploads", None)
+            job = next(u for u in json.loads(text)["uploads"] if u["file"] == "browser-upload.ndjson")
+            assert (job["imported"], job["duplicates"], job["quarantined"]) == (40, 1, 2), job
+            shown = driver.find_element(By.CSS_SELECTOR, "#upload .figures").text
+            assert "40 events stored" in shown.replace("\n", " ") and "1 duplicates left out" in shown.replace("\n", " ") and "2 records set aside" in shown.replace("\n", " "), shown
+            rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#upload table tbody tr")]
+            origin = urllib.parse.quote(f"upload {job['id']} browser-upload.ndjson")
+            code, text = page.api("GET", f"/api/v1/workspaces/retail/quarantine?file={origin}", None)
+            quarantine = json.loads(text)
+            assert quarantine["total"] == 2 and len(rows) == 2, (quarantine, rows)
+            for row, record in zip(rows, quarantine["records"]):
+                assert str(record["line"]) in row and record["reason"][:30] in row, (row, record)
+            assert [r["line"] for r in quarantine["records"]] == [42, 43], quarantine["records"]
+        check("an NDJSON file uploaded on the page: 40 stored, 1 duplicate, 2 set aside with their lines and reasons, as the API says", upload)
+
+        def no_errors():
+            page.collect_console()
+            assert not page.errors, page.errors
+        check("no console errors", no_errors)
+    except Exception:
+        pass
+    finally:
+        driver.quit()
+        demo.stop()
+    failed = [name for ok, name in results if not ok]
+    print(f"\nupload: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
+    return 1 if failed or len(results) < 2 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
