@@ -31,8 +31,10 @@ extension JourneyMapRenderer {
         }
         for point in points {
             let normalized = scale.normalized(point.score)
+            svg.raw("<g data-touchpoint=\"\(XML.escape(point.touchpoint.id))\" data-lane=\"emotion\">")
             svg.circle(cx: point.x, cy: point.y, r: 7, fill: Palette.valence(normalized), stroke: "#ffffff",
                        title: "\(point.touchpoint.name): \(NumberFormat.canonical(point.score))")
+            svg.raw("</g>")
             let label = (point.score > scale.midpoint ? "+" : "") + NumberFormat.canonical(point.score)
             svg.text(label, x: point.x, y: point.y - 12, size: 11, weight: "700", fill: Palette.valence(normalized), anchor: "middle")
         }

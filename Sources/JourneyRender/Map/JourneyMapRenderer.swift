@@ -13,12 +13,15 @@ public struct JourneyMapRenderer: Sendable {
         public var legend: Bool
         /// Measured numbers by touchpoint id, drawn as the first lane ("Measured"): one card line each.
         public var measured: [String: [String]]
+        /// Open comment threads by element (`stage:ID`, `touchpoint:ID`), drawn as a marker with their number.
+        public var comments: [String: Int]
 
         /// Creates options.
-        public init(photos: [String: String] = [:], legend: Bool = true, measured: [String: [String]] = [:]) {
+        public init(photos: [String: String] = [:], legend: Bool = true, measured: [String: [String]] = [:], comments: [String: Int] = [:]) {
             self.photos = photos
             self.legend = legend
             self.measured = measured
+            self.comments = comments
         }
     }
 
@@ -85,7 +88,8 @@ public struct JourneyMapRenderer: Sendable {
                 emotionDrawn = true
                 continue
             }
-            y = drawCardRow(into: &svg, label: lane.label, cards: columns.map { $0.touchpoint.map(lane.cards) ?? [] }, top: y, left: gridLeft)
+            y = drawCardRow(into: &svg, label: lane.label, key: lane.key, touchpoints: columns.map { $0.touchpoint?.id },
+                            cards: columns.map { $0.touchpoint.map(lane.cards) ?? [] }, top: y, left: gridLeft)
         }
         if !emotionDrawn { y = drawEmotionRow(into: &svg, columns: columns, top: y, left: gridLeft) }
         svg.insert(stageBands(columns: columns, top: gridTop + 40, bottom: y, left: gridLeft), at: bandIndex)
@@ -97,28 +101,30 @@ public struct JourneyMapRenderer: Sendable {
 
     struct LaneRow {
         var label: String
+        /// The lane's key in the journey-as-code format (`lane:ID` for a free lane), named by the cards' `data-lane`.
+        var key: String = ""
         var cards: (Touchpoint) -> [CardSpec]
     }
 
     func laneRows(factory: CardFactory) -> [LaneRow] {
         var rows: [LaneRow] = [
-            LaneRow(label: "Actions") { $0.actions.map { factory.plain($0) } },
-            LaneRow(label: "Thoughts & questions") { $0.thoughts.map { factory.plain($0, fill: "#f5f3ff", stroke: "#c4b5fd") } + $0.questions.map(factory.question) },
-            LaneRow(label: "Emotion") { _ in [] },
-            LaneRow(label: "Pain points") { $0.painPoints.map(factory.pain) },
-            LaneRow(label: "Opportunities") { $0.opportunities.map(factory.opportunity) },
-            LaneRow(label: "Owner") { $0.owner.map { [factory.owner($0)] } ?? [] },
-            LaneRow(label: "KPIs") { $0.kpis.map(factory.kpi) },
+            LaneRow(label: "Actions", key: "actions") { $0.actions.map { factory.plain($0) } },
+            LaneRow(label: "Thoughts & questions", key: "thoughts") { $0.thoughts.map { factory.plain($0, fill: "#f5f3ff", stroke: "#c4b5fd") } + $0.questions.map(factory.question) },
+            LaneRow(label: "Emotion", key: "emotion") { _ in [] },
+            LaneRow(label: "Pain points", key: "pain_points") { $0.painPoints.map(factory.pain) },
+            LaneRow(label: "Opportunities", key: "opportunities") { $0.opportunities.map(factory.opportunity) },
+            LaneRow(label: "Owner", key: "owner") { $0.owner.map { [factory.owner($0)] } ?? [] },
+            LaneRow(label: "KPIs", key: "kpis") { $0.kpis.map(factory.kpi) },
         ]
         if !options.measured.isEmpty {
             let measured = options.measured
-            rows.insert(LaneRow(label: "Measured") { touchpoint in
+            rows.insert(LaneRow(label: "Measured", key: "measured") { touchpoint in
                 measured[touchpoint.id].map { lines in [CardSpec(lines: lines.flatMap(factory.wrap), fill: "#ecfdf5", stroke: "#6ee7b7")] } ?? []
             }, at: 0)
         }
         rows = rows.filter { row in row.label == "Emotion" || journey.touchpoints.contains { !row.cards($0).isEmpty } }
         for lane in journey.lanes {
-            rows.append(LaneRow(label: lane.name) { touchpoint in
+            rows.append(LaneRow(label: lane.name, key: "lane:\(lane.id)") { touchpoint in
                 lane.card(for: touchpoint.id).map { [factory.plain($0, fill: "#f5f7fa", stroke: Palette.grid)] } ?? []
             })
         }
@@ -134,7 +140,8 @@ public struct JourneyMapRenderer: Sendable {
                   rightEdge: Self.margin + Self.labelWidth - 14)
     }
 
-    func drawCardRow(into svg: inout SVGBuilder, label: String, cards: [[CardSpec]], top: Double, left: Double) -> Double {
+    func drawCardRow(into svg: inout SVGBuilder, label: String, key: String = "", touchpoints: [String?] = [], cards: [[CardSpec]], top: Double,
+                     left: Double) -> Double {
         let height = max(44, (cards.map(CardSpec.cellHeight).max() ?? 0) + 2 * Self.cellPadding)
         drawLabel(into: &svg, label, top: top, height: height)
         svg.line(x1: left, y1: top + height + 2, x2: left + Double(cards.count) * Self.columnWidth, y2: top + height + 2, stroke: Palette.grid)
@@ -142,10 +149,14 @@ public struct JourneyMapRenderer: Sendable {
             var cardTop = top + Self.cellPadding
             let x = left + Double(index) * Self.columnWidth + Self.cellPadding
             let cardWidth = Self.columnWidth - 2 * Self.cellPadding
+            // The cards of a touchpoint's lane, named for scripts that attach to them.
+            let owner = index < touchpoints.count ? touchpoints[index] : nil
+            if let owner, !cell.isEmpty { svg.raw("<g data-touchpoint=\"\(XML.escape(owner))\" data-lane=\"\(XML.escape(key))\">") }
             for card in cell {
                 drawCard(into: &svg, card, x: x, y: cardTop, width: cardWidth)
                 cardTop += card.height + CardSpec.gap
             }
+            if owner != nil, !cell.isEmpty { svg.raw("</g>") }
         }
         return top + height + 6
     }
@@ -178,10 +189,13 @@ public struct JourneyMapRenderer: Sendable {
             let x = left + Double(start) * Self.columnWidth + 2
             let spanWidth = Double(end - start + 1) * Self.columnWidth - 4
             let colour = stageIndex % Palette.stageFills.count
+            svg.raw("<g data-stage=\"\(XML.escape(stage.id))\">")
             svg.rect(x: x, y: top, width: spanWidth, height: height, fill: Palette.stageFills[colour], radius: 6,
                      title: stage.description)
             let name = TextMetrics.wrap(stage.name, width: spanWidth - 20, size: 14, bold: true, maxLines: 1).first ?? ""
             svg.text(name, x: x + spanWidth / 2, y: top + 25, size: 14, weight: "700", fill: Palette.stageInks[colour], anchor: "middle")
+            drawCommentMarker(into: &svg, options.comments["stage:\(stage.id)"], right: x + spanWidth - 6, top: top + 6)
+            svg.raw("</g>")
             start = end + 1
         }
         return top + height + 6
@@ -220,6 +234,8 @@ public struct JourneyMapRenderer: Sendable {
                 continue
             }
             let isGoal = journey.goal == touchpoint.id
+            svg.raw("<g data-touchpoint=\"\(XML.escape(touchpoint.id))\" data-stage=\"\(XML.escape(touchpoint.stage))\" data-lane=\"touchpoint\">")
+            defer { svg.raw("</g>") }
             svg.rect(x: x, y: top, width: width, height: height, fill: "#ffffff", stroke: isGoal ? Palette.positive : "#9aa5b1", radius: 6,
                      title: touchpoint.description)
             svg.lines(named[index], x: x + 8, top: top + 6, size: 13, lineHeight: 16, weight: "700", rightEdge: x + width - 8)
@@ -232,6 +248,7 @@ public struct JourneyMapRenderer: Sendable {
             if let evidence = touchpoint.evidence {
                 badgeRight = EvidenceBadge.drawPill(into: &svg, evidence, right: badgeRight, y: pillTop)
             }
+            drawCommentMarker(into: &svg, options.comments["touchpoint:\(touchpoint.id)"], right: x + width - 4, top: top - 8)
             if isGoal {
                 let goalWidth = 34.0
                 svg.rect(x: badgeRight - goalWidth, y: pillTop, width: goalWidth, height: 17, fill: Palette.positive, radius: 8.5)
@@ -239,6 +256,18 @@ public struct JourneyMapRenderer: Sendable {
             }
         }
         return top + height + 8
+    }
+
+    /// A speech-bubble marker with the number of open comment threads on an element.
+    func drawCommentMarker(into svg: inout SVGBuilder, _ count: Int?, right: Double, top: Double) {
+        guard let count, count > 0 else { return }
+        let text = ChartFormat.count(count)
+        let width = max(22, TextMetrics.width(text, size: 10.5, bold: true) + 12)
+        svg.raw("<g class=\"comment-marker\">")
+        svg.rect(x: right - width, y: top, width: width, height: 16, fill: "#fefcbf", stroke: "#b7791f", radius: 8,
+                 title: "\(text) open comment thread\(count == 1 ? "" : "s")")
+        svg.text(text, x: right - width / 2, y: top + 12, size: 10.5, weight: "700", fill: "#744210", anchor: "middle")
+        svg.raw("</g>")
     }
 
     func drawHeader(into svg: inout SVGBuilder, top: Double, width: Double) -> Double {

@@ -148,7 +148,8 @@ enum PageRoutes {
             return try await member(api, pages, request, workspace) { session in
                 let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
                 var view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: HomeView.date(stored.version.created),
-                                   reportLink: "/w/\(workspace)/maps/\(id)/report", report: report)
+                                   reportLink: "/w/\(workspace)/maps/\(id)/report", report: report,
+                                   comments: try await openComments(api, workspace: workspace, map: id))
                 if let role = try await Caller(credential: .session(session), store: api.store).role(in: workspace), role >= .editor {
                     view.editLink = "/w/\(workspace)/maps/\(id)/edit"
                 }
@@ -180,7 +181,8 @@ enum PageRoutes {
         r.open(.get, "/share/{token}") { _, context in
             guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
             let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map, sharing: true)
-            let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: nil, reportLink: "", report: report)
+            let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: nil, reportLink: "", report: report,
+                               comments: try await openComments(api, workspace: link.workspace, map: link.map))
             return page(pages.shared(SharedView(map: view, expires: link.expires.map(HomeView.date), reportLink: "/share/\(try context.parameter("token"))/report"),
                                      frame: PageFrame(title: stored.map.title, home: "/share/\(try context.parameter("token"))")), status: .ok)
         }
@@ -205,6 +207,18 @@ enum PageRoutes {
         view.error = error
         return page(pages.home(view, frame: PageFrame(title: view.name, workspace: workspace, workspaceName: view.name, user: session.user.email,
                                                       csrf: session.csrfToken, section: .home)), status: status)
+    }
+
+    /// The open comment threads of a map by the element they are on (`stage:ID`, `touchpoint:ID`,
+    /// a card's threads counted on its touchpoint), for the markers on the drawn map.
+    static func openComments(_ api: APIContext, workspace: String, map: String) async throws -> [String: Int] {
+        let threads = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.commentThreads(workspace: workspace, map: map, includeResolved: false) }
+        var counts: [String: Int] = [:]
+        for thread in threads where thread.targetExists {
+            let element = String(thread.comment.target.address.split(separator: "/").first ?? "map")
+            if element != "map" { counts[element, default: 0] += 1 }
+        }
+        return counts
     }
 
     /// The session of the request's cookie, if it is valid.

@@ -198,7 +198,7 @@ public struct MapView: Sendable {
     public var editLink: String?
 
     /// The view of `map` in `workspace`, with the numbers of `report` when there is one.
-    public init(map: JourneyMap, workspace: Workspace, version: Int, updated: String?, reportLink: String, report: JourneyReport?) {
+    public init(map: JourneyMap, workspace: Workspace, version: Int, updated: String?, reportLink: String, report: JourneyReport?, comments: [String: Int] = [:]) {
         mapTitle = map.title
         self.version = version
         self.updated = updated
@@ -206,7 +206,7 @@ public struct MapView: Sendable {
         headlines = report?.headlines ?? []
         notice = Liveness(map, measureFuture: false).isMeasured ? nil : Liveness.note(map, measureFuture: false)
         let measured = report.map { ReportPage.measuredLines($0, journey: map) } ?? [:]
-        svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured)).svg()
+        svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured, comments: comments)).svg()
     }
 }
 
