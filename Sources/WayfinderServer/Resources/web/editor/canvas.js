@@ -394,6 +394,7 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     markDiff();
     markComments();
     markData();
+    markProblems();
     applyView();
   }
 
@@ -493,6 +494,21 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   window.matchMedia('print').addEventListener('change', (event) => { if (event.matches) fitForPrint(); });
   window.addEventListener('beforeprint', fitForPrint);
 
+  /** Elements the validator found a problem in, outlined in red. */
+  let problems = [];
+  function showProblems(next) {
+    problems = next ?? [];
+    markProblems();
+  }
+
+  function markProblems() {
+    for (const node of board.querySelectorAll('[data-problem]')) node.removeAttribute('data-problem');
+    for (const element of problems) {
+      const node = board.querySelector(element.kind === 'stage' ? `[data-stage-header="${CSS.escape(element.id)}"]` : `.card[data-touchpoint="${CSS.escape(element.id)}"]`);
+      if (node) node.dataset.problem = 'true';
+    }
+  }
+
   /** Measured numbers laid on the map (``createData``), or null. */
   let measuredData = null;
   function showData(data) {
@@ -579,5 +595,5 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   }
 
   applyView();
-  return { render, select, showPeers, showComments, showData, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
+  return { render, select, showPeers, showComments, showData, showProblems, zoomBy, fit, reset, panBy, get selection() { return selection; }, get view() { return { ...view }; } };
 }

@@ -361,9 +361,21 @@ async function merge() {
   state.saveAgain = true;
 }
 
+/** The element a problem's field names (`journeys[0].touchpoints[2].channel`), as a selection, or null. */
+function problemElement(field) {
+  const touchpoint = /touchpoints\[(\d+)\]/.exec(field ?? '');
+  if (touchpoint) { const t = state.doc?.touchpoints?.[Number(touchpoint[1])]; return t ? { kind: 'touchpoint', id: t.id } : null; }
+  const stage = /stages\[(\d+)\]/.exec(field ?? '');
+  if (stage) { const s = state.doc?.stages?.[Number(stage[1])]; return s ? { kind: 'stage', id: s.id } : null; }
+  return null;
+}
+
+/** The validator's problems: listed under the map, each with a button to its element, and marked on the map. */
 function showProblems(problems, heading = 'Problems') {
   problemsBox.hidden = problems.length === 0;
   problemsBox.replaceChildren();
+  const marked = problems.map((problem) => problemElement(problem.field)).filter(Boolean);
+  canvas.showProblems(marked);
   if (!problems.length) return;
   const title = document.createElement('h2');
   title.textContent = heading;
@@ -371,6 +383,15 @@ function showProblems(problems, heading = 'Problems') {
   for (const problem of problems) {
     const item = document.createElement('li');
     item.textContent = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
+    const element = problemElement(problem.field);
+    if (element) {
+      const show = document.createElement('button');
+      show.type = 'button';
+      show.textContent = 'Show';
+      show.setAttribute('aria-label', `Show where: ${problem.message}`);
+      show.addEventListener('click', () => { canvas.select(element); openTab('edit'); });
+      item.append(' ', show);
+    }
     list.append(item);
   }
   problemsBox.append(title, list);
