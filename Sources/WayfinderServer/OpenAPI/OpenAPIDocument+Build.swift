@@ -210,7 +210,8 @@ extension OpenAPIDocument {
         }
         var responses: [(String, JSONValue)] = []
         let success: JSONValue = op.response.map { name in
-            obj(("description", s("success")), ("content", obj((op.responseType, obj(("schema", ref(name)))))))
+            let others = op.alsoAs.map { type in (type, obj(("schema", type.hasSuffix("json") ? anyObject : ref(name)))) }
+            return obj(("description", s("success")), ("content", .object([(op.responseType, obj(("schema", ref(name))))] + others)))
         } ?? obj(("description", s("success, no content")))
         responses.append((String(op.status), success))
         if op.creates { responses.append(("201", success)) }

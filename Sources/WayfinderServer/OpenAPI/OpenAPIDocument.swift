@@ -31,6 +31,8 @@ public enum OpenAPIDocument {
         var page = false
         /// A save that creates what is missing: 201 with the same body when it did, else `status`.
         var creates = false
+        /// More media types the success may come in (a JSON one as an object, the rest as text).
+        var alsoAs: [String] = []
     }
 
     static let ws = "/api/v1/workspaces/{workspace}"
@@ -139,7 +141,8 @@ public enum OpenAPIDocument {
         Operation(method: "get", path: ws + "/maps/{map}/export", summary: "The map as wayfinder render --journey MAP --format FORMAT writes it (a download)", tag: "maps",
                   access: .member(.viewer), query: [("format", "string", "svg, html, md, csv, mermaid, json or yaml (default yaml)"),
                                                     ("version", "integer", "a version of the map (default the current one)")],
-                  response: "Text", responseType: "application/yaml"),
+                  response: "Text", responseType: "application/yaml",
+                  alsoAs: ["application/json", "image/svg+xml", "text/html", "text/markdown", "text/csv", "text/vnd.mermaid"]),
         Operation(method: "get", path: ws + "/maps/{map}/versions", summary: "Versions of a map", tag: "maps", access: .member(.viewer), response: "VersionList"),
         Operation(method: "get", path: ws + "/maps/{map}/versions/{version}", summary: "A map in one version", tag: "maps", access: .member(.viewer), response: "Map"),
         Operation(method: "post", path: ws + "/maps/{map}/versions/{version}/restore", summary: "Restore a version as a new version", tag: "maps",

@@ -53,6 +53,8 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await http.handle(value: value, logger: logger)
+        var quiet = logger
+        quiet.handler = UpgradeNoiseFilter(base: logger.handler)
+        await http.handle(value: value, logger: quiet)
     }
 }
