@@ -198,7 +198,12 @@ extension OpenAPIDocument {
             entries.append(("requestBody", body([("image/png", binary), ("image/jpeg", binary), ("image/webp", binary)])))
         }
         if op.page {
-            let html = obj(("description", s("a page")), ("content", obj(("text/html", obj(("schema", ref("Text")))))))
+            // A page is HTML; a picture a page shows (a persona's photo) comes in any of the picture types.
+            let binary = obj(("type", s("string")), ("format", s("binary")))
+            let html = op.responseType.hasPrefix("image/")
+                ? obj(("description", s("a picture")), ("content", obj(("image/png", obj(("schema", binary))), ("image/jpeg", obj(("schema", binary))),
+                                                                      ("image/webp", obj(("schema", binary))))))
+                : obj(("description", s("a page")), ("content", obj(("text/html", obj(("schema", ref("Text")))))))
             let either = obj(("description", s("a page that says what to do, or the error JSON")),
                              ("content", obj(("text/html", obj(("schema", ref("Text")))), ("application/json", obj(("schema", ref("Error")))))))
             // Every page may answer with a page (200) or send the browser on (303: to sign in, or where it asked).
@@ -210,8 +215,10 @@ extension OpenAPIDocument {
         }
         var responses: [(String, JSONValue)] = []
         let success: JSONValue = op.response.map { name in
-            let others = op.alsoAs.map { type in (type, obj(("schema", type.hasSuffix("json") ? anyObject : ref(name)))) }
-            return obj(("description", s("success")), ("content", .object([(op.responseType, obj(("schema", ref(name))))] + others)))
+            // A file in one of several formats: any text, or a JSON document.
+            guard !op.alsoAs.isEmpty else { return obj(("description", s("success")), ("content", obj((op.responseType, obj(("schema", ref(name))))))) }
+            let types = [op.responseType] + op.alsoAs
+            return obj(("description", s("success")), ("content", .object(types.map { ($0, obj(("schema", obj()))) })))
         } ?? obj(("description", s("success, no content")))
         responses.append((String(op.status), success))
         if op.creates { responses.append(("201", success)) }
