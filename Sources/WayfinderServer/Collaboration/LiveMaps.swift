@@ -56,7 +56,7 @@ struct LiveMaps: Sendable {
                 try await outbound.write(.text(#"{"type":"error","message":"this map has the most people editing it at once; try again later"}"#))
                 return
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await text in messages { try await outbound.write(.text(text)) }
                 }
