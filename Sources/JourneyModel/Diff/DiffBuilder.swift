@@ -121,22 +121,20 @@ struct DiffBuilder {
         if old.emotion != new.emotion {
             add(.emotion, .edited, target, from: old.emotion.map(NumberFormat.canonical), to: new.emotion.map(NumberFormat.canonical))
         }
-        cards(target, "actions", old.actions.map(cardItem), new.actions.map(cardItem))
-        cards(target, "thoughts", old.thoughts.map(cardItem), new.thoughts.map(cardItem))
-        cards(target, "questions", old.questions.map(cardItem), new.questions.map(cardItem))
-        cards(target, "pain_points", old.painPoints.map { ($0.text, "\($0)") }, new.painPoints.map { ($0.text, "\($0)") })
-        cards(target, "opportunities", old.opportunities.map { ($0.text, "\($0)") }, new.opportunities.map { ($0.text, "\($0)") })
-        cards(target, "kpis", old.kpis.map { ($0.name, "\($0)") }, new.kpis.map { ($0.name, "\($0)") })
+        cards(target, "actions", old.actions, new.actions, text: \.text)
+        cards(target, "thoughts", old.thoughts, new.thoughts, text: \.text)
+        cards(target, "questions", old.questions, new.questions, text: \.text)
+        cards(target, "pain_points", old.painPoints, new.painPoints, text: \.text)
+        cards(target, "opportunities", old.opportunities, new.opportunities, text: \.text)
+        cards(target, "kpis", old.kpis, new.kpis, text: \.name)
     }
 
-    func cardItem(_ card: Card) -> (String, String) { (card.text, "\(card)") }
-
     /// Cards matched by text: same text with other attributes is an edit.
-    mutating func cards(_ target: String, _ lane: String, _ old: [(text: String, whole: String)], _ new: [(text: String, whole: String)]) {
-        for item in old where !new.contains(where: { $0.text == item.text }) { add(.card, .removed, target, field: lane, from: item.text) }
+    mutating func cards<Item: Equatable>(_ target: String, _ lane: String, _ old: [Item], _ new: [Item], text: (Item) -> String) {
+        for item in old where !new.contains(where: { text($0) == text(item) }) { add(.card, .removed, target, field: lane, from: text(item)) }
         for item in new {
-            guard let before = old.first(where: { $0.text == item.text }) else { add(.card, .added, target, field: lane, to: item.text); continue }
-            if before.whole != item.whole { add(.card, .edited, target, field: lane, to: item.text) }
+            guard let before = old.first(where: { text($0) == text(item) }) else { add(.card, .added, target, field: lane, to: text(item)); continue }
+            if before != item { add(.card, .edited, target, field: lane, to: text(item)) }
         }
     }
 

@@ -12,24 +12,42 @@ enum DocumentCheck {
     /// The canonical JSON of a persona, and the problems of reading it back at `personas[index]`.
     static func canonical(_ persona: Persona, index: Int, file: String) -> (json: String, diagnostics: [Diagnostic]) {
         canonical(persona, json: StoredDocument.json(persona), content: .persona(index: index), path: "personas[\(index)]",
-                  name: "the persona '\(persona.id)'", file: file) { $0.personas.first }
+                  name: "the persona '\(persona.id)'", file: file, known: StoredDocument.decoded.persona,
+                  keep: StoredDocument.decoded.keep) { $0.personas.first }
     }
 
     /// The canonical JSON of a map, and the problems of reading it back at `journeys[index]`.
     static func canonical(_ map: JourneyMap, index: Int, file: String) -> (json: String, diagnostics: [Diagnostic]) {
         canonical(map, json: StoredDocument.json(map), content: .journey(index: index), path: "journeys[\(index)]",
-                  name: "the map '\(map.id)'", file: file) { $0.journeys.first }
+                  name: "the map '\(map.id)'", file: file, known: StoredDocument.decoded.map,
+                  keep: StoredDocument.decoded.keep) { $0.journeys.first }
     }
 
     /// `json` read back as `content`; an error when it does not give `item` again.
+    ///
+    /// A text read before (`known`) is not read again; one that reads back as `item` without a
+    /// word from the reader is kept (`keep`), so that the next save, which reads the stored
+    /// documents, finds it decoded.
     private static func canonical<Item: Equatable>(_ item: Item, json: String, content: WorkspaceCodec.Content, path: String, name: String,
-                                                   file: String, readBack: (Workspace) -> Item?) -> (json: String, diagnostics: [Diagnostic]) {
-        let decoded = WorkspaceCodec.decode(Array(json.utf8), file: file, syntax: .json, content: content)
-        var diagnostics = decoded.diagnostics
-        if !diagnostics.hasErrors, decoded.workspace.flatMap(readBack) != item {
-            diagnostics.append(Diagnostic(.error, code: "not-storable", at: nil, file: file, path: path,
-                                          message: "\(name) does not read back the same from its JSON form",
-                                          suggestion: "check for values journey-as-code cannot express, such as numbers that are not finite"))
+                                                   file: String, known: (String) -> Item?, keep: (Item, String) -> Void,
+                                                   readBack: (Workspace) -> Item?) -> (json: String, diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let read: Item?
+        if let earlier = known(json) {
+            read = earlier
+        } else {
+            let decoded = WorkspaceCodec.decode(Array(json.utf8), file: file, syntax: .json, content: content)
+            diagnostics = decoded.diagnostics
+            read = diagnostics.hasErrors ? nil : decoded.workspace.flatMap(readBack)
+        }
+        if !diagnostics.hasErrors {
+            if read == item {
+                if diagnostics.isEmpty { keep(item, json) }
+            } else {
+                diagnostics.append(Diagnostic(.error, code: "not-storable", at: nil, file: file, path: path,
+                                              message: "\(name) does not read back the same from its JSON form",
+                                              suggestion: "check for values journey-as-code cannot express, such as numbers that are not finite"))
+            }
         }
         return (json, withoutPositions(diagnostics, file: file))
     }

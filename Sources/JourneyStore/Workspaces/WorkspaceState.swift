@@ -81,24 +81,31 @@ struct WorkspaceState {
 
 /// Persona and map documents as stored: the JSON text of their journey-as-code objects.
 enum StoredDocument {
+    /// The documents read so far in this process.
+    static let decoded = DecodedDocuments()
+
     static func json(_ persona: Persona) -> String { WorkspaceCodec.text(persona, syntax: .json) }
     static func json(_ map: JourneyMap) -> String { WorkspaceCodec.text(map, syntax: .json) }
 
     /// A stored persona document read back.
     static func persona(_ document: String, id: String) throws -> Persona {
+        if let persona = Self.decoded.persona(document) { return persona }
         let decoded = WorkspaceCodec.decode(Array(document.utf8), file: "personas/\(id).json", syntax: .json, content: .persona(index: 0))
         guard let persona = decoded.workspace?.personas.first, !decoded.diagnostics.hasErrors else {
             throw unreadable("persona '\(id)'", decoded.diagnostics)
         }
+        if decoded.diagnostics.isEmpty { Self.decoded.keep(persona, for: document) }
         return persona
     }
 
     /// A stored map document read back.
     static func map(_ document: String, id: String, version: Int) throws -> JourneyMap {
+        if let map = Self.decoded.map(document) { return map }
         let decoded = WorkspaceCodec.decode(Array(document.utf8), file: "journeys/\(id).json", syntax: .json, content: .journey(index: 0))
         guard let map = decoded.workspace?.journeys.first, !decoded.diagnostics.hasErrors else {
             throw unreadable("map '\(id)' version \(version)", decoded.diagnostics)
         }
+        if decoded.diagnostics.isEmpty { Self.decoded.keep(map, for: document) }
         return map
     }
 
