@@ -6,7 +6,8 @@ import JourneyModel
 /// is a built-in lane (`actions`, `thoughts`, `questions`, `pain_points`, `opportunities`, `kpis`,
 /// the keys of the journey-as-code format) with INDEX the card's 0-based position in it, or the id of
 /// a free lane with INDEX 0 (a free lane holds one card per touchpoint). A built-in lane name wins
-/// over a free lane with the same id.
+/// over a free lane with the same id. A thread whose card was deleted keeps its touchpoint and lane
+/// as `touchpoint:ID/lane:LANE/removed`, so that it stays visible.
 public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The whole map.
     case map
@@ -16,6 +17,8 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
     case touchpoint(String)
     /// A card: a lane item of a touchpoint.
     case card(touchpoint: String, lane: String, index: Int)
+    /// A card that was deleted from a lane of a touchpoint: its threads stay, on no card.
+    case removedCard(touchpoint: String, lane: String)
 
     /// The lanes of a touchpoint that hold lists of cards, by their journey-as-code keys.
     public static let builtInLanes = ["actions", "thoughts", "questions", "pain_points", "opportunities", "kpis"]
@@ -42,20 +45,34 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
             return
         }
         let lane = String(parts[1].dropFirst(5))
-        guard parts[1].hasPrefix("lane:"), Self.builtInLanes.contains(lane) || IDRules.isValid(lane),
-              let index = Int(parts[2]), index >= 0, String(index) == parts[2] else {
+        guard parts[1].hasPrefix("lane:"), Self.builtInLanes.contains(lane) || IDRules.isValid(lane) else { throw Self.malformed(address) }
+        if parts[2] == "removed" {
+            self = .removedCard(touchpoint: touchpoint, lane: lane)
+            return
+        }
+        guard let index = Int(parts[2]), index >= 0, String(index) == parts[2] else {
             throw Self.malformed(address)
         }
         self = .card(touchpoint: touchpoint, lane: lane, index: index)
     }
 
-    /// The address: `map`, `stage:ID`, `touchpoint:ID` or `touchpoint:ID/lane:LANE/INDEX`.
+    /// The address: `map`, `stage:ID`, `touchpoint:ID`, `touchpoint:ID/lane:LANE/INDEX` or `touchpoint:ID/lane:LANE/removed`.
     public var address: String {
         switch self {
         case .map: "map"
         case .stage(let id): "stage:\(id)"
         case .touchpoint(let id): "touchpoint:\(id)"
         case .card(let touchpoint, let lane, let index): "touchpoint:\(touchpoint)/lane:\(lane)/\(index)"
+        case .removedCard(let touchpoint, let lane): "touchpoint:\(touchpoint)/lane:\(lane)/removed"
+        }
+    }
+
+    /// The id of the stage or touchpoint the target belongs to, as `stage:ID` or `touchpoint:ID`, or nil for the map.
+    public var element: String? {
+        switch self {
+        case .map: nil
+        case .stage(let id): "stage:\(id)"
+        case .touchpoint(let id), .card(let id, _, _), .removedCard(let id, _): "touchpoint:\(id)"
         }
     }
 
@@ -72,6 +89,7 @@ public enum CommentTarget: Sendable, Hashable, Codable, CustomStringConvertible 
             return "map '\(map.id)' has no stage '\(id)'; its stages are \(map.stages.map(\.id).quotedList())"
         case .touchpoint(let id): touchpointID = id
         case .card(let id, _, _): touchpointID = id
+        case .removedCard(let id, let lane): return "the card of lane '\(lane)' of touchpoint '\(id)' that the thread is on was deleted"
         }
         guard let touchpoint = map.touchpoint(touchpointID) else {
             let ids = map.touchpoints.map(\.id)

@@ -6,6 +6,9 @@ extension JourneyStore {
     public func addComment(workspace: String, map: String, target: CommentTarget, author: String, body: String) async throws(WorkspaceStoreError) -> Comment {
         let author = try FieldRules.required(author, field: "author", what: "the author", maximum: FieldRules.maximumAuthor)
         let body = try FieldRules.required(body, field: "body", what: "the comment", maximum: FieldRules.maximumBody)
+        if case .removedCard = target {
+            throw .invalid("target", "target: '\(target.address)' names a deleted card; start the thread on a card that exists ('touchpoint:ID/lane:LANE/INDEX') or on its touchpoint")
+        }
         return try await writeTransaction { db in
             let context = try Self.commentContext(db, workspace, map)
             if let problem = target.problem(in: context.map) {
@@ -40,6 +43,69 @@ extension JourneyStore {
                 UPDATE comments SET target = ? || substr(target, ?) WHERE map_id = ? AND (target = ? OR (? = 'touchpoint' AND target LIKE ?))
                 """, arguments: ["\(kind):\(to)", "\(kind):\(from)".utf8.count + 1, context.mapRowID, "\(kind):\(from)", kind, "\(kind):\(from)/%"])
             return db.changesCount
+        }
+    }
+
+    /// The most card moves one call takes.
+    public static let maximumCardMoves = 1000
+
+    /// Moves the threads on cards (with their replies) to other cards, all at once, after an edit
+    /// inserted, deleted or reordered the items of a lane, so that each thread stays on its card.
+    ///
+    /// Each move is a pair of addresses: from a card (`touchpoint:ID/lane:LANE/INDEX`) to a card, or
+    /// to `touchpoint:ID/lane:LANE/removed` when the card was deleted. Moves apply together, so a
+    /// swap is two moves. As with renames, the cards need not be in the stored map yet.
+    ///
+    /// - Returns: how many comments moved.
+    public func moveCardComments(workspace: String, map: String, moves: [(from: String, to: String)]) async throws(WorkspaceStoreError) -> Int {
+        guard moves.count <= Self.maximumCardMoves else {
+            throw .invalid("moves", "moves: \(moves.count) moves; send at most \(Self.maximumCardMoves) at once")
+        }
+        var pairs: [(from: String, to: String)] = []
+        var seen = Set<String>()
+        for (index, move) in moves.enumerated() {
+            let from = try Self.cardTarget(move.from, field: "moves[\(index)].from", removed: false)
+            let to = try Self.cardTarget(move.to, field: "moves[\(index)].to", removed: true)
+            guard seen.insert(from.address).inserted else {
+                throw .invalid("moves[\(index)].from", "moves[\(index)].from: '\(from.address)' is moved twice; send one move for each card")
+            }
+            if from != to { pairs.append((from.address, to.address)) }
+        }
+        let chosen = pairs
+        guard !chosen.isEmpty else { return 0 }
+        return try await writeTransaction { db in
+            let context = try Self.commentContext(db, workspace, map)
+            // The comments of every source are found first, then moved, so a move never catches a thread another just moved in.
+            var found: [(ids: [Int64], to: String)] = []
+            for pair in chosen {
+                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM comments WHERE map_id = ? AND target = ?", arguments: [context.mapRowID, pair.from])
+                if !ids.isEmpty { found.append((ids, pair.to)) }
+            }
+            var moved = 0
+            for group in found {
+                for id in group.ids {
+                    try db.execute(sql: "UPDATE comments SET target = ? WHERE id = ?", arguments: [group.to, id])
+                }
+                moved += group.ids.count
+            }
+            return moved
+        }
+    }
+
+    /// A card address read for a move; `removed` allows a deleted card's address.
+    static func cardTarget(_ address: String, field: String, removed: Bool) throws(WorkspaceStoreError) -> CommentTarget {
+        let target: CommentTarget
+        do {
+            target = try CommentTarget(address: address)
+        } catch {
+            let shown = address.count > 80 ? String(address.prefix(77)) + "…" : address
+            throw .invalid(field, "\(field): '\(shown)' is not a card; use 'touchpoint:ID/lane:LANE/INDEX'" + (removed ? " or 'touchpoint:ID/lane:LANE/removed'" : ""))
+        }
+        switch target {
+        case .card: return target
+        case .removedCard where removed: return target
+        default:
+            throw .invalid(field, "\(field): '\(address)' is not a card; use 'touchpoint:ID/lane:LANE/INDEX'" + (removed ? " or 'touchpoint:ID/lane:LANE/removed'" : ""))
         }
     }
 

@@ -99,7 +99,10 @@ extension OpenAPIDocument {
         ("Thread", object(["comment", "replies", "targetExists"], [("comment", ref("Comment")), ("replies", array(ref("Comment"))), ("targetExists", boolean)])),
         ("ThreadList", list("threads", "Thread")),
         ("NewComment", object(["body"], [("body", string), ("target", string)])),
-        ("Retarget", object(["kind", "from", "to"], [("kind", string), ("from", string), ("to", string)])),
+        ("Retarget", object(["kind"], [("kind", obj(("type", s("string")), ("enum", .array([s("stage"), s("touchpoint"), s("cards")])))),
+                                       ("from", string), ("to", string),
+                                       ("moves", obj(("type", s("array")), ("maxItems", .number(1000)),
+                                                     ("items", object(["from", "to"], [("from", string), ("to", string)]))))])),
         ("Moved", object(["moved"], [("moved", integer)])),
         ("TouchpointPreview", object(["touchpoint", "events", "customers", "matching_alone", "claimed_earlier", "stored_events", "sample"], [
             ("touchpoint", string), ("events", integer), ("customers", integer), ("matching_alone", integer), ("claimed_earlier", integer),

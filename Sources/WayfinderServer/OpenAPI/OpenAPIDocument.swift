@@ -161,7 +161,7 @@ public enum OpenAPIDocument {
         Operation(method: "post", path: ws + "/alerts/{rule}/deliveries/{delivery}/redeliver", summary: "Send a delivery again, now (admins)", tag: "alerts", access: .member(.admin), response: "AlertDelivery"),
         Operation(method: "get", path: ws + "/maps/{map}/comments", summary: "Comment threads of a map", tag: "comments",
                   access: .member(.viewer), query: [("resolved", "boolean", "false leaves resolved threads out")], response: "ThreadList"),
-        Operation(method: "post", path: ws + "/maps/{map}/comments/retarget", summary: "Move the threads of a renamed stage or touchpoint to its new id",
+        Operation(method: "post", path: ws + "/maps/{map}/comments/retarget", summary: "Move the threads of a renamed stage or touchpoint to its new id (kind, from, to), or of cards that moved in their lane (kind cards, moves)",
                   tag: "comments", access: .member(.editor), body: .json("Retarget"), response: "Moved"),
         Operation(method: "post", path: ws + "/maps/{map}/comments", summary: "Start a thread on the map, a stage, a touchpoint or a card", tag: "comments", access: .member(.editor), body: .json("NewComment"), status: 201, response: "Comment"),
         Operation(method: "post", path: ws + "/maps/{map}/comments/{comment}/replies", summary: "Reply to a thread", tag: "comments", access: .member(.editor), body: .json("Reply"), status: 201, response: "Comment"),
