@@ -15,13 +15,17 @@ public struct JourneyMapRenderer: Sendable {
         public var measured: [String: [String]]
         /// Open comment threads by element (`stage:ID`, `touchpoint:ID`), drawn as a marker with their number.
         public var comments: [String: Int]
+        /// Where each element's comment marker links to (`#comment-12`), by element as in `comments`; none when missing.
+        public var commentLinks: [String: String]
 
         /// Creates options.
-        public init(photos: [String: String] = [:], legend: Bool = true, measured: [String: [String]] = [:], comments: [String: Int] = [:]) {
+        public init(photos: [String: String] = [:], legend: Bool = true, measured: [String: [String]] = [:], comments: [String: Int] = [:],
+                    commentLinks: [String: String] = [:]) {
             self.photos = photos
             self.legend = legend
             self.measured = measured
             self.comments = comments
+            self.commentLinks = commentLinks
         }
     }
 
@@ -194,7 +198,7 @@ public struct JourneyMapRenderer: Sendable {
                      title: stage.description)
             let name = TextMetrics.wrap(stage.name, width: spanWidth - 20, size: 14, bold: true, maxLines: 1).first ?? ""
             svg.text(name, x: x + spanWidth / 2, y: top + 25, size: 14, weight: "700", fill: Palette.stageInks[colour], anchor: "middle")
-            drawCommentMarker(into: &svg, options.comments["stage:\(stage.id)"], right: x + spanWidth - 6, top: top + 6)
+            drawCommentMarker(into: &svg, options.comments["stage:\(stage.id)"], link: options.commentLinks["stage:\(stage.id)"], right: x + spanWidth - 6, top: top + 6)
             svg.raw("</g>")
             start = end + 1
         }
@@ -248,7 +252,7 @@ public struct JourneyMapRenderer: Sendable {
             if let evidence = touchpoint.evidence {
                 badgeRight = EvidenceBadge.drawPill(into: &svg, evidence, right: badgeRight, y: pillTop)
             }
-            drawCommentMarker(into: &svg, options.comments["touchpoint:\(touchpoint.id)"], right: x + width - 4, top: top - 8)
+            drawCommentMarker(into: &svg, options.comments["touchpoint:\(touchpoint.id)"], link: options.commentLinks["touchpoint:\(touchpoint.id)"], right: x + width - 4, top: top - 8)
             if isGoal {
                 let goalWidth = 34.0
                 svg.rect(x: badgeRight - goalWidth, y: pillTop, width: goalWidth, height: 17, fill: Palette.positive, radius: 8.5)
@@ -258,11 +262,15 @@ public struct JourneyMapRenderer: Sendable {
         return top + height + 8
     }
 
-    /// A speech-bubble marker with the number of open comment threads on an element.
-    func drawCommentMarker(into svg: inout SVGBuilder, _ count: Int?, right: Double, top: Double) {
+    /// A speech-bubble marker with the number of open comment threads on an element, a link to `link` when given.
+    func drawCommentMarker(into svg: inout SVGBuilder, _ count: Int?, link: String? = nil, right: Double, top: Double) {
         guard let count, count > 0 else { return }
         let text = ChartFormat.count(count)
         let width = max(22, TextMetrics.width(text, size: 10.5, bold: true) + 12)
+        if let link {
+            svg.raw("<a href=\"\(XML.escape(link))\" aria-label=\"\(text) open comment thread\(count == 1 ? "" : "s"): show\">")
+        }
+        defer { if link != nil { svg.raw("</a>") } }
         svg.raw("<g class=\"comment-marker\">")
         svg.rect(x: right - width, y: top, width: width, height: 16, fill: "#fefcbf", stroke: "#b7791f", radius: 8,
                  title: "\(text) open comment thread\(count == 1 ? "" : "s")")

@@ -147,9 +147,11 @@ enum PageRoutes {
             let workspace = try context.parameter("workspace"), id = try context.parameter("map")
             return try await member(api, pages, request, workspace) { session in
                 let (stored, model, report) = try await measured(api, workspace: workspace, map: id)
+                let threads = try await openThreads(api, workspace: workspace, map: id)
                 var view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: HomeView.date(stored.version.created),
                                    reportLink: "/w/\(workspace)/maps/\(id)/report", report: report,
-                                   comments: try await openComments(api, workspace: workspace, map: id))
+                                   comments: markerCounts(threads, on: stored.map), commentLinks: CommentListView.markerLinks(threads))
+                view.commentList = CommentListView(threads: threads, map: stored.map, shared: false)
                 if let role = try await Caller(credential: .session(session), store: api.store).role(in: workspace), role >= .editor {
                     view.editLink = "/w/\(workspace)/maps/\(id)/edit"
                 }
@@ -181,9 +183,12 @@ enum PageRoutes {
         r.open(.get, "/share/{token}") { _, context in
             guard let link = try await shareLink(api, context) else { return expiredLink(pages) }
             let (stored, model, report) = try await measured(api, workspace: link.workspace, map: link.map, sharing: true)
+            let threads = try await openThreads(api, workspace: link.workspace, map: link.map)
             let view = MapView(map: stored.map, workspace: model, version: stored.version.number, updated: nil, reportLink: "", report: report,
-                               comments: try await openComments(api, workspace: link.workspace, map: link.map))
-            return page(pages.shared(SharedView(map: view, expires: link.expires.map(HomeView.date), reportLink: "/share/\(try context.parameter("token"))/report"),
+                               comments: markerCounts(threads, on: stored.map), commentLinks: CommentListView.markerLinks(threads))
+            var shared = SharedView(map: view, expires: link.expires.map(HomeView.date), reportLink: "/share/\(try context.parameter("token"))/report")
+            shared.commentList = CommentListView(threads: threads, map: stored.map, shared: true)
+            return page(pages.shared(shared,
                                      frame: PageFrame(title: stored.map.title, home: "/share/\(try context.parameter("token"))")), status: .ok)
         }
         r.open(.get, "/share/{token}/report") { _, context in
@@ -209,14 +214,22 @@ enum PageRoutes {
                                                       csrf: session.csrfToken, section: .home)), status: status)
     }
 
-    /// The open comment threads of a map by the element they are on (`stage:ID`, `touchpoint:ID`,
-    /// a card's threads counted on its touchpoint), for the markers on the drawn map.
-    static func openComments(_ api: APIContext, workspace: String, map: String) async throws -> [String: Int] {
-        let threads = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.commentThreads(workspace: workspace, map: map, includeResolved: false) }
+    /// The open comment threads of a map, oldest first.
+    static func openThreads(_ api: APIContext, workspace: String, map: String) async throws -> [CommentThread] {
+        try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.commentThreads(workspace: workspace, map: map, includeResolved: false) }
+    }
+
+    /// The number of open threads on each stage and touchpoint of `map` (`stage:ID`, `touchpoint:ID`, a card's threads, a
+    /// deleted card's too, counted on its touchpoint), for the markers on the drawn map; elements no longer on the map have none.
+    static func markerCounts(_ threads: [CommentThread], on map: JourneyMap) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for thread in threads where thread.targetExists {
-            let element = String(thread.comment.target.address.split(separator: "/").first ?? "map")
-            if element != "map" { counts[element, default: 0] += 1 }
+        for thread in threads where !thread.isResolved {
+            switch thread.comment.target {
+            case .map: continue
+            case .stage(let id): if map.stage(id) == nil { continue }
+            case .touchpoint(let id), .card(let id, _, _), .removedCard(let id, _): if map.touchpoint(id) == nil { continue }
+            }
+            if let element = thread.comment.target.element { counts[element, default: 0] += 1 }
         }
         return counts
     }

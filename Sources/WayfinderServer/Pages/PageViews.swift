@@ -196,9 +196,13 @@ public struct MapView: Sendable {
     public var svg: String
     /// Where an editor of the workspace edits the map (nil for viewers and share links).
     public var editLink: String?
+    /// The open comment threads, listed under the map (nil: no list).
+    public var commentList: CommentListView?
 
-    /// The view of `map` in `workspace`, with the numbers of `report` when there is one.
-    public init(map: JourneyMap, workspace: Workspace, version: Int, updated: String?, reportLink: String, report: JourneyReport?, comments: [String: Int] = [:]) {
+    /// The view of `map` in `workspace`, with the numbers of `report` when there is one, and the
+    /// open threads' markers (`comments` by element, each linking to `commentLinks[element]`).
+    public init(map: JourneyMap, workspace: Workspace, version: Int, updated: String?, reportLink: String, report: JourneyReport?, comments: [String: Int] = [:],
+                commentLinks: [String: String] = [:]) {
         mapTitle = map.title
         self.version = version
         self.updated = updated
@@ -206,7 +210,7 @@ public struct MapView: Sendable {
         headlines = report?.headlines ?? []
         notice = Liveness(map, measureFuture: false).isMeasured ? nil : Liveness.note(map, measureFuture: false)
         let measured = report.map { ReportPage.measuredLines($0, journey: map) } ?? [:]
-        svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured, comments: comments)).svg()
+        svg = JourneyMapRenderer(journey: map, workspace: workspace, options: .init(measured: measured, comments: comments, commentLinks: commentLinks)).svg()
     }
 }
 
@@ -252,6 +256,8 @@ public struct SharedView: Sendable {
     public var svg: String
     public var expires: String?
     public var reportLink: String?
+    /// The open comment threads, read-only and without authors' names.
+    public var commentList: CommentListView?
 
     public init(map: MapView, expires: String?, reportLink: String?) {
         mapTitle = map.mapTitle
