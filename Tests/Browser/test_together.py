@@ -1,7 +1,8 @@
 """Two people editing one map at the same time, each in their own Chromium: each sees the other
 (who is here, what they have selected) and the other's edits within a second; edits of
 different touchpoints both survive; two edits of the same field end the same in both browsers
-and in the store, the later one winning, and the person whose edit lost is told.
+and in the store, the later one winning, and the person whose edit lost is told; a version
+imported through the API (a map edited in git) appears in both open editors.
 
 Usage: python3 Tests/Browser/test_together.py PATH-TO-wayfinder
 """
@@ -148,6 +149,24 @@ def main(binary):
             raise AssertionError("in six tries the two edits never crossed: each browser had the other's edit before making its own")
         check("two edits of the same field: the later wins everywhere and the other person is told", same_field)
 
+        def outside_change():
+            # What a team's CI does with a map edited in git: export, edit, import through the API.
+            status, text = alex.api("GET", "/api/v1/workspaces/retail/export?format=json", None)
+            assert status == 200, (status, text[:200])
+            exported = json.loads(text)
+            journey = next(j for j in exported["journeys"] if j["id"] == MAP)
+            renamed = next(t for t in journey["touchpoints"] if t["id"] == fourth)
+            renamed["name"] = "Renamed in git"
+            status, text = alex.api("POST", "/api/v1/workspaces/retail/import?message=Edited+in+git", exported)
+            assert status == 200, (status, text[:300])
+            started = time.time()
+            for page in (alex, sam):
+                page.wait(lambda p=page: shown_names(p).get(fourth) == "Renamed in git", "the imported version on the map", timeout=6)
+            timings["outside"] = time.time() - started
+            assert "saved outside the editor" in sam.driver.find_element(By.ID, "save-status").text, sam.driver.find_element(By.ID, "save-status").text
+            sam.shot("sees-import")
+        check("a map edited in git and imported through the API appears in both open editors within a few seconds", outside_change)
+
         def no_errors():
             for page in (alex, sam):
                 page.collect_console()
@@ -161,8 +180,9 @@ def main(binary):
         demo.stop()
     failed = [name for ok, name in results if not ok]
     print(f"\ntogether: {len(results) - len(failed)} of {len(results)} checks passed; a selection reached the other browser in "
-          f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 6 else 0
+          f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms, an imported version in "
+          f"{timings.get('outside', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
+    return 1 if failed or len(results) < 7 else 0
 
 
 if __name__ == "__main__":

@@ -58,6 +58,41 @@ struct MapRoomTests {
         #expect(replayed["type"]?.text == "op" && replayed["seq"] == .number(2))
     }
 
+    @Test("a version saved outside the room reaches everyone at the second look; an editor's own restore and a version under unsaved edits do not")
+    func outside() async throws {
+        let rooms = MapRooms()
+        let editor = try #require(await rooms.join(Self.key, name: "Ed", canEdit: true, version: 3))
+        let viewer = try #require(await rooms.join(Self.key, name: "Vi", canEdit: false, version: 3))
+        // A restore from the editor, seen in the store once before the editor tells the room.
+        await rooms.observe(Self.key, version: 4, by: "Ed")
+        await rooms.receive(Self.key, client: editor.client, text: #"{"type":"reload","version":4}"#)
+        await rooms.observe(Self.key, version: 4, by: "Ed")
+        // A version written elsewhere while an edit is unsaved: the saver's next save puts it on top.
+        await rooms.receive(Self.key, client: editor.client, text: Self.op("1", base: 4, name: "B"))
+        await rooms.observe(Self.key, version: 5, by: "Importer")
+        await rooms.observe(Self.key, version: 5, by: "Importer")
+        await rooms.receive(Self.key, client: editor.client, text: #"{"type":"saved","version":6,"seq":1,"rebased":true}"#)
+        // Written elsewhere with nothing unsaved: everyone starts again from it at the second look.
+        await rooms.observe(Self.key, version: 7, by: "Importer")
+        await rooms.observe(Self.key, version: 7, by: "Importer")
+        let inbox = Inbox(viewer.messages)
+        var seen: [String] = []
+        while let message = await inbox.next() {
+            guard let type = message["type"]?.text, ["op", "saved", "reload"].contains(type) else { continue }
+            let number: JSONValue? = type == "op" ? message["seq"] : message["version"]
+            guard case .number(let value)? = number else { Issue.record("\(type) without its number"); break }
+            seen.append("\(type) \(Int(value))")
+            if message["outside"] == .bool(true) {
+                #expect(message["by"]?.text == "Importer" && message["seq"] == .number(1))
+                break
+            }
+        }
+        #expect(seen == ["reload 4", "op 1", "saved 6", "reload 7"])
+        // Joining now starts from the outside version.
+        let late = try #require(await rooms.join(Self.key, name: "Kim", canEdit: true, version: 7))
+        #expect(await Inbox(late.messages).next("welcome")?["saved_version"] == .number(7))
+    }
+
     @Test("the first editor saves; when they leave the next editor does; viewers never do, and an empty room is forgotten")
     func saver() async throws {
         let rooms = MapRooms()

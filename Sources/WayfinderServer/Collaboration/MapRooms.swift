@@ -12,7 +12,8 @@ import Foundation
 /// (`{selection}`), `saved` (`{version, seq}`, from the saver only) and `reload`. To a browser:
 /// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved`, `reload` and
 /// `error`. An editor sends `reload` (`{version}`) after replacing the whole map (a restore):
-/// everyone starts again from that version.
+/// everyone starts again from that version. A version saved outside the room (see
+/// ``observe(_:version:by:)``) reaches everyone as a `reload` too.
 actor MapRooms {
     /// A map of a workspace.
     struct Key: Hashable, Sendable {
@@ -37,6 +38,8 @@ actor MapRooms {
         var log: [(seq: Int, text: String)] = []
         var members: [Member] = []
         var colors = 0
+        /// A newer version of the map seen in the store that the room did not report saving.
+        var outside: Int?
 
         /// The first editor present saves.
         var saver: String? { members.first { $0.canEdit }?.client }
@@ -88,6 +91,31 @@ actor MapRooms {
         }
         rooms[key] = room
         broadcastMembers(key)
+    }
+
+    /// The maps that have people in them now.
+    var keys: [Key] { Array(rooms.keys) }
+
+    /// The map is at `version` in the store, saved last by `author`. A version the room did not
+    /// report saving (written through the API, by an import, or by another server process) that
+    /// is still there at the next look, so that it is not the saver's own save whose `saved`
+    /// message is on its way, becomes everyone's map when the room has no unsaved edits: they all
+    /// start again from it (a `reload` with `outside: true`). With unsaved edits, the saver's next
+    /// save is refused as stale and puts them on top of it (a `saved` with `rebased`).
+    func observe(_ key: Key, version: Int, by author: String) {
+        guard var room = rooms[key] else { return }
+        defer { rooms[key] = room }
+        guard version > room.savedVersion else { return room.outside = nil }
+        guard room.outside == version else { return room.outside = version }
+        room.outside = nil
+        guard room.seq == room.savedSeq else { return }
+        room.savedVersion = version
+        room.log.removeAll()
+        let text = JSONValue.object([
+            ("type", .string("reload")), ("version", .number(Double(version))), ("seq", .number(Double(room.seq))), ("by", .string(author)),
+            ("outside", .bool(true)),
+        ]).json
+        for member in room.members { member.send.yield(text) }
     }
 
     /// Handles a message of `client`; a message that is not understood is answered with an error to its sender only.

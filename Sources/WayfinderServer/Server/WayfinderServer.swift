@@ -157,7 +157,8 @@ public struct WayfinderServer: Sendable {
             // only send again seconds later.
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                                                     backlog: 4096),
-            services: [writer] + (alertWorker.map { [$0] } ?? []),
+            services: [writer, MapWatcher(rooms: rooms, store: store, interval: .seconds(1), logger: logger) as any Service]
+                + (alertWorker.map { [$0] } ?? []),
             onServerRunning: { channel in
                 let address = channel.localAddress
                 let url = "http://\(address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "-"):\(address?.port ?? 0)"

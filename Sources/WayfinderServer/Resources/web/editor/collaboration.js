@@ -141,7 +141,7 @@ export class LiveSession {
         this.#savedSeq = message.seq;
         this.#sinceSave = [];
         handlers.onDoc(latest.map, 'reload', latest.current_version);
-        handlers.onSaved(latest.current_version, message.by);
+        handlers.onSaved(latest.current_version, message.by, message.outside === true);
         break;
       }
       case 'error':

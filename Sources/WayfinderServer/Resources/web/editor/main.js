@@ -559,6 +559,8 @@ function startLive() {
       state.doc = doc;
       followSelection({ type: 'none' });
       refresh({ keepFocus: true });
+      // A reload is a stored version already: nothing to save.
+      if (why === 'reload') return;
       if (why !== 'welcome') scheduleSave(true);
       else if (state.unsaved.length) {
         // Edits made while the connection was down go to the room now.
@@ -574,9 +576,10 @@ function startLive() {
       const who = first.by ? `${first.by}'s edit` : 'an edit made meanwhile';
       notice(`Your change “${first.description}” was replaced by ${who}${lost.length > 1 ? ` (and ${lost.length - 1} more)` : ''}: edits of the same thing count in the order they reach the server.`);
     },
-    onSaved: (version, by) => {
+    onSaved: (version, by, outside = false) => {
       state.version = version;
-      if (!state.saving) say(`Saved · version ${version}${by ? ` by ${by}'s browser` : ''} · editing together`, 'saved');
+      if (outside) say(`Version ${version} was saved outside the editor${by ? ` by ${by}` : ''} (an import or the API); the map shows it now`, 'saved');
+      else if (!state.saving) say(`Saved · version ${version}${by ? ` by ${by}'s browser` : ''} · editing together`, 'saved');
     },
     onState: (what, detail) => {
       if (what === 'closed') say('Working alone: the live connection dropped; changes still save, and it reconnects by itself.', 'problem');
