@@ -24,6 +24,8 @@ public enum Analyzer {
         case .emotions: output.emotions = try EmotionsAnalysis.run(query, on: index)
         case .friction: output.friction = try FrictionAnalysis.run(query, on: index)
         case .conformance: output.conformance = try ConformanceAnalysis.run(query, on: index)
+        case .customers: output.customers = try CustomerListAnalysis.run(query, on: index)
+        case .verbatims: output.verbatims = try VerbatimsAnalysis.run(query, on: index)
         }
         return output
     }
@@ -94,6 +96,10 @@ public struct AnalysisOutput: Codable, Sendable {
     public var friction: FrictionResult?
     /// Conformance to the map's stage order.
     public var conformance: ConformanceResult?
+    /// The customers who passed a touchpoint.
+    public var customers: CustomerListResult?
+    /// The free-text survey answers given at a touchpoint.
+    public var verbatims: VerbatimsResult?
 
     /// An output with nothing filled yet.
     public init(query: AnalysisQuery, index: IndexSummary) {

@@ -17,6 +17,9 @@ public enum CompareAnalysis {
     public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> CompareResult {
         let kind = query.options.compareKind
         guard kind != .compare else { throw AnalysisError("options.compare_kind: choose the analysis to compare (funnel, paths, ...), not compare") }
+        guard !kind.listsCustomers else {
+            throw AnalysisError(field: "options.compare_kind", problem: "takes an analysis of counts (funnel, paths, ...); \(kind.rawValue) lists customers one by one, which has no comparison")
+        }
         guard let before = query.options.before, let after = query.options.after else {
             throw AnalysisError("options.before and options.after: a comparison needs both sides (a date range or filters each)")
         }

@@ -8,6 +8,14 @@ public struct AnalysisQuery: Codable, Sendable, Equatable {
     /// The analyses.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints
+        /// The customers who passed one touchpoint (`options.touchpoint`), a page at a time.
+        case customers
+        /// The free-text survey answers given at one touchpoint (`options.touchpoint`), newest first.
+        case verbatims
+
+        /// Whether the analysis lists customers one by one (with their ids, names and answers),
+        /// which a share link may not show.
+        public var listsCustomers: Bool { self == .customers || self == .verbatims }
     }
 
     /// The analysis.

@@ -21,10 +21,15 @@ extension Options {
     /// `examples`: example customers per finding.
     public static let examplesRange = OptionRange("examples", 0...1000)
 
+    /// `limit`: rows of a customer or verbatim list.
+    public static let limitRange = OptionRange("limit", 0...100_000_000)
+    /// `offset`: rows of a customer or verbatim list skipped.
+    public static let offsetRange = OptionRange("offset", 0...100_000_000)
+
     /// Every numeric option's range, in the order the options are documented.
     public static let numericRanges: [OptionRange] = [
         windowDaysRange, topRange, sankeyStepsRange, sankeyWidthRange, gapDaysRange, repeatContactDaysRange, slowFactorRange,
-        minimumCustomersRange, examplesRange,
+        minimumCustomersRange, examplesRange, limitRange, offsetRange,
     ]
 
     /// Checks every numeric option against its range (``numericRanges``); the error names the
@@ -40,6 +45,8 @@ extension Options {
         try Self.slowFactorRange.check(slowFactor)
         try Self.minimumCustomersRange.check(minimumCustomers)
         try Self.examplesRange.check(examples)
+        if let limit { try Self.limitRange.check(limit) }
+        if let offset { try Self.offsetRange.check(offset) }
     }
 
     /// Checks the numeric options of a query's JSON `options` object before it is decoded, with
@@ -69,5 +76,8 @@ extension AnalysisQuery {
     /// the HTTP API, share links and ``Analyzer/run(_:on:)`` all call this before any work.
     public func validate() throws(AnalysisError) {
         try options.validate()
+        if kind.listsCustomers, (options.touchpoint ?? "").isEmpty {
+            throw AnalysisError(field: "options.touchpoint", problem: "is required by the \(kind.rawValue) analysis: the id of a touchpoint of the map")
+        }
     }
 }

@@ -68,6 +68,16 @@ public struct Options: Codable, Sendable, Equatable {
     public var before: Segment?
     /// Compare: the second side.
     public var after: Segment?
+    /// Customers and verbatims: the touchpoint id (required by those kinds).
+    public var touchpoint: String?
+    /// Customers and verbatims: rows listed (nil: all of them).
+    public var limit: Int?
+    /// Customers and verbatims: rows skipped before the first one listed (nil: none).
+    public var offset: Int?
+    /// Customers: the order of the list.
+    public var order: CustomerOrder = .lastVisit
+    /// Customers: largest (latest) first; customers without a value (no goal, no name) come last either way.
+    public var descending: Bool = true
 
     /// Default options.
     public init() {}
@@ -78,6 +88,7 @@ public struct Options: Codable, Sendable, Equatable {
         case sankeySteps = "sankey_steps", sankeyWidth = "sankey_width", gapDays = "gap_days", repeatContactDays = "repeat_contact_days"
         case serviceChannels = "service_channels", slowFactor = "slow_factor", minimumCustomers = "minimum_customers", compareKind = "compare_kind"
         case measureFuture = "measure_future"
+        case touchpoint, limit, offset, order, descending
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -105,6 +116,27 @@ public struct Options: Codable, Sendable, Equatable {
         compareKind = try container.decodeIfPresent(AnalysisQuery.Kind.self, forKey: .compareKind) ?? defaults.compareKind
         before = try container.decodeIfPresent(Segment.self, forKey: .before)
         after = try container.decodeIfPresent(Segment.self, forKey: .after)
+        touchpoint = try container.decodeIfPresent(String.self, forKey: .touchpoint)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+        offset = try container.decodeIfPresent(Int.self, forKey: .offset)
+        order = try container.decodeIfPresent(CustomerOrder.self, forKey: .order) ?? defaults.order
+        descending = try container.decodeIfPresent(Bool.self, forKey: .descending) ?? defaults.descending
+    }
+
+    /// How the customers of a touchpoint are ordered (ties by customer id, ascending).
+    public enum CustomerOrder: String, Codable, Sendable, CaseIterable {
+        /// Their last counted event at the touchpoint.
+        case lastVisit = "last_visit"
+        /// Their first counted event at the touchpoint.
+        case firstVisit = "first_visit"
+        /// Their counted events at the touchpoint.
+        case visits
+        /// When they reached the map's goal after their first visit.
+        case goalAt = "goal_at"
+        /// Their display name.
+        case name
+        /// Their customer number.
+        case customer
     }
 }
 

@@ -15,8 +15,12 @@ extension AnalysisTable {
     /// - conformance: the deviations;
     /// - compare: the compared rates, or for emotions the compared means;
     /// - personas: one row a persona;
-    /// - touchpoints: the map's live numbers, one row a touchpoint.
+    /// - touchpoints: the map's live numbers, one row a touchpoint;
+    /// - customers: the customers who passed the touchpoint (``customerColumns``);
+    /// - verbatims: the answers with text at the touchpoint (``verbatimColumns``).
     public static func csv(_ output: AnalysisOutput) -> String {
+        if let customers = output.customers { return csv(customers) }
+        if let verbatims = output.verbatims { return csv(verbatims) }
         if let funnel = output.funnel { return csv(funnel) }
         if let variants = output.variants { return csv(variants) }
         if let friction = output.friction { return csv(friction) }

@@ -115,7 +115,7 @@ public enum AnalysisTable {
                 header: ["from", "to", "customers"],
                 rows: conformance.histogram.map { [String(format: "%.1f", $0.from), String(format: "%.1f", $0.to), String($0.customers)] })))
         }
-        return tables
+        return tables + listTables(output)
     }
 
     /// Aligned text tables with titles, then what the index could not classify.

@@ -10,7 +10,7 @@ extension Wayfinder {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "analyze",
-            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints.",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, customers, verbatims.",
             discussion: """
             Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
 
@@ -23,11 +23,15 @@ extension Wayfinder {
               compare      an analysis (--compare funnel|paths|...) for two date ranges or two personas, with significance
               personas     customers per persona, those matching none, and their conversion (share reaching the map's goal)
               touchpoints  the map's live numbers: visitors and events per touchpoint, and the share of visitors who reach the goal
+              customers    the customers who passed --touchpoint: id, name (from the traits name, first_name and last_name, or email), persona, first and last visit, visits, whether and when they reached the goal; --order, --limit, --offset
+              verbatims    the survey answers with text given at --touchpoint, newest first: time, customer, metric (nps, csat, ces, text), score, sentiment; --limit, --offset
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
 
             A query can also be given as JSON (--query file.json, '-' for standard input); --show-query prints the query the options make.
 
             --format csv writes the main table of an analysis (funnel steps, paths' variants, friction findings, emotions per touchpoint and stage, conformance deviations, compared rates or means, personas) as RFC 4180 CSV: plain numbers, ratios from 0 to 1 and times in seconds with the unit in the column name (from_first_ratio, median_seconds), a group column for a funnel --breakdown, and text that a spreadsheet would run as a formula prefixed with '. --format json holds everything.
+
+            customers and verbatims list every row unless --limit is given (--offset skips rows first); the JSON says the total. Their CSV columns: customer, name, persona, first_visit, last_visit, visits, reached_goal, goal_at; and time, customer, name, persona, metric, score, sentiment, polarity, named, text.
 
             Exit status: 0 success, 1 the analysis failed, 2 usage error (such as an option out of its range, or a --query that is not a valid query).
 
@@ -38,18 +42,20 @@ extension Wayfinder {
               wayfinder analyze paths --workspace shop --top 10 --collapse-repeats --sankey-from product-page-sizing
               wayfinder analyze compare --workspace shop --compare funnel --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01
               wayfinder analyze events --workspace shop --format csv > events.csv
+              wayfinder analyze customers --workspace shop --touchpoint size-guide --order visits --format csv > size-guide.csv
+              wayfinder analyze verbatims --workspace shop --touchpoint checkout --limit 20
             """
         )
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, events
+            case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, customers, verbatims, events
         }
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
         }
 
-        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints or events.")
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, customers, verbatims or events.")
         var kind: Kind
 
         @OptionGroup var input: AnalyticsInput
@@ -114,6 +120,21 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Compare: the second side, a date range FROM..TO or persona:ID.", valueName: "side"))
         var after: String?
 
+        @Option(help: ArgumentHelp("Customers and verbatims: the touchpoint id.", valueName: "id"))
+        var touchpoint: String?
+
+        @Option(help: ArgumentHelp("Customers: order by last_visit, first_visit, visits, goal_at, name or customer (latest or largest first; see --ascending).", valueName: "key"))
+        var order: String = Options().order.rawValue
+
+        @Flag(help: "Customers: smallest (earliest, A to Z) first.")
+        var ascending = false
+
+        @Option(help: ArgumentHelp("Customers and verbatims: rows to list (default: all).", valueName: "n"))
+        var limit: Int?
+
+        @Option(help: ArgumentHelp("Customers and verbatims: rows to skip first.", valueName: "n"))
+        var offset: Int?
+
         @Option(help: ArgumentHelp("Read the query as JSON from a file ('-' for standard input) instead of the options.", valueName: "file"))
         var query: String?
 
@@ -137,11 +158,17 @@ extension Wayfinder {
             for alias in aliases where !alias.contains("=") {
                 throw ValidationError("--alias takes REGEX=NAME, for example --alias '^email-.*=email'; got '\(alias)'.")
             }
-            if AnalysisQuery.Kind(rawValue: compare) == nil || compare == "compare" {
+            if AnalysisQuery.Kind(rawValue: compare).map({ $0 == .compare || $0.listsCustomers }) ?? true {
                 throw ValidationError("--compare takes funnel, paths, friction, emotions, conformance, personas or touchpoints; got '\(compare)'.")
             }
             for side in [before, after].compactMap({ $0 }) where Self.segment(side, label: side) == nil {
                 throw ValidationError("--before and --after take FROM..TO (2026-01-01..2026-02-01, either end may be empty) or persona:ID; got '\(side)'.")
+            }
+            if Options.CustomerOrder(rawValue: order) == nil {
+                throw ValidationError("--order takes \(Options.CustomerOrder.allCases.map(\.rawValue).joined(separator: ", ")); got '\(order)'.")
+            }
+            if kind == .customers || kind == .verbatims, query == nil, (touchpoint ?? "").isEmpty {
+                throw ValidationError("\(kind.rawValue) needs --touchpoint ID, the id of a touchpoint of the map, for example --touchpoint checkout.")
             }
             if kind == .compare, query == nil, before == nil || after == nil {
                 throw ValidationError("compare needs --before and --after, for example --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01.")
@@ -204,6 +231,11 @@ extension Wayfinder {
             options.compareKind = AnalysisQuery.Kind(rawValue: compare) ?? .funnel
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }
+            options.touchpoint = touchpoint
+            options.order = Options.CustomerOrder(rawValue: order) ?? .lastVisit
+            options.descending = !ascending
+            options.limit = limit
+            options.offset = offset
             return options
         }
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import JourneyAnalytics
 import JourneyModel
+import JourneyRender
 import JourneyStore
 
 /// Analyses over a map (the query `wayfinder analyze --show-query` prints, the JSON
@@ -29,10 +30,15 @@ enum AnalysisRoutes {
         }
     }
 
-    /// Refuses what would show customers' values through a share link: breakdowns and filters
-    /// by trait or property, the query's own and those of the two sides of a comparison.
-    /// Personas, channels, dates and every analysis kind stay open.
+    /// Refuses what would show customers' values through a share link: the analyses that list
+    /// customers one by one (customers, verbatims; also as the kind of a comparison), and
+    /// breakdowns and filters by trait or property, the query's own and those of the two sides of
+    /// a comparison. Personas, channels, dates and every other analysis kind stay open.
     static func checkShared(_ query: AnalysisQuery) throws {
+        for (field, kind) in [("kind", query.kind), ("options.compare_kind", query.options.compareKind)] where kind.listsCustomers {
+            throw APIError(.forbidden, .forbidden, "\(field): a share link shows no customer one by one, so no \(kind.rawValue) list; sign in to see it",
+                           problems: [.init(field: field, message: "not through a share link")])
+        }
         if let breakdown = query.breakdown, breakdown.kind == .trait || breakdown.kind == .property {
             throw APIError(.forbidden, .forbidden, "breakdown: a share link shows no customer's trait or property values; break down by persona or first_channel, or sign in",
                            problems: [.init(field: "breakdown", message: "persona or first_channel through a share link")])
@@ -54,7 +60,33 @@ enum AnalysisRoutes {
         return link
     }
 
+    /// Whether the answer is CSV: `?format=csv` (or `json`) first, else an `Accept` that asks for
+    /// `text/csv` and not JSON.
+    static func wantsCSV(_ request: Request) throws -> Bool {
+        if let format = request.uri.queryParameters.get("format") {
+            switch format.lowercased() {
+            case "csv": return true
+            case "json": return false
+            default:
+                throw APIError(.badRequest, .invalidRequest, "format: use json or csv (got '\(format.prefix(40))')", problems: [.init(field: "format", message: "one of json, csv")])
+            }
+        }
+        let accept = request.headers[.accept]?.lowercased() ?? ""
+        return accept.contains("text/csv") && !accept.contains("json")
+    }
+
+    /// The analysis's main table as CSV (`wayfinder analyze --format csv`), as a download.
+    static func csvResponse(_ output: AnalysisOutput) -> Response {
+        let query = output.query
+        let name = ([query.journey, query.kind.rawValue] + (query.kind.listsCustomers ? [query.options.touchpoint ?? ""] : []))
+            .map { String($0.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" || $0 == "_" ? Character($0) : "-" }) }
+            .joined(separator: "-")
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name.prefix(120)).csv\""],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: AnalysisTable.csv(output))))
+    }
+
     static func analyze(_ api: APIContext, _ request: Request, workspace: String, onlyMap: String?) async throws -> Response {
+        let csv = try wantsCSV(request)
         let bytes = try await APIJSON.bytes(request, limit: api.bodyLimit)
         var query: AnalysisQuery
         do { query = try Analyzer.query(json: Data(bytes)) } catch {
@@ -84,6 +116,7 @@ enum AnalysisRoutes {
         // Names of events no touchpoint describes come from the customers' data (a page's name
         // may hold anything): a share link shows their count only.
         if onlyMap != nil { output.index.topUnclassified = [] }
+        if csv { return csvResponse(output) }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: Analyzer.json(output))))
     }

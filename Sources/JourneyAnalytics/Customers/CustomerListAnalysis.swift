@@ -1,0 +1,96 @@
+import CustomerData
+import JourneyStore
+
+/// The customers who passed a touchpoint: each counted customer with at least one counted event
+/// there (the touchpoint's `visitors` in ``TouchpointAnalysis``), with the first and last of
+/// those events, how many there were, and whether a counted event reached the map's goal at or
+/// after the first visit (its `converted`). `wayfinder analyze customers --touchpoint ID` and
+/// `{"kind": "customers", "options": {"touchpoint": ID}}` give the same list.
+public enum CustomerListAnalysis {
+    /// One customer's visits, before it is named and written.
+    struct Visit: Sendable {
+        var customer: Int32
+        var first: Int64
+        var last: Int64
+        var visits: Int32
+        /// The first goal event at or after the first visit; ``noGoal`` when none.
+        var goal: Int64
+        var name: String?
+    }
+
+    static let noGoal = Int64.min
+
+    /// The list for `query`'s selection, ordered and paged by its options.
+    public static func run(_ query: AnalysisQuery, on index: JourneyIndex) throws(AnalysisError) -> CustomerListResult {
+        let selection = try Selection(index: index, query: query)
+        let goal = try Goal(index)
+        let touchpoint = try CustomerNames.touchpoint(query, index)
+        let options = query.options
+        let parts = Parallel.map(index.customerCount) { customers -> [Visit] in
+            var found: [Visit] = []
+            for customer in customers where selection.includes(customer: customer) {
+                var visit = Visit(customer: Int32(customer), first: 0, last: 0, visits: 0, goal: noGoal)
+                for event in selection.events(of: customer) {
+                    if selection.filtersEvents, !selection.includes(event: event) { continue }
+                    let at = Int(index.touchpoints[event]), time = index.timestamps[event]
+                    if at == touchpoint {
+                        if visit.visits == 0 { visit.first = time }
+                        visit.last = time
+                        visit.visits += 1
+                    }
+                    if visit.visits > 0, visit.goal == noGoal, goal.touchpoints[at] { visit.goal = time }
+                }
+                if visit.visits > 0 { found.append(visit) }
+            }
+            return found
+        }
+        var visits = parts.flatMap { $0 }
+        if options.order == .name {
+            for position in visits.indices { visits[position].name = CustomerNames.name(of: Int(visits[position].customer), in: index)?.lowercased() }
+        }
+        sort(&visits, by: options.order, descending: options.descending)
+        let page = CustomerNames.page(count: visits.count, offset: options.offset ?? 0, limit: options.limit)
+        let rows = visits[page].map { visit in
+            let customer = Int(visit.customer)
+            return CustomerListResult.Row(
+                id: CustomerID.text(index.customers[customer]), name: CustomerNames.name(of: customer, in: index),
+                persona: CustomerNames.persona(of: customer, in: index), firstVisit: Timestamp.iso8601(visit.first),
+                lastVisit: Timestamp.iso8601(visit.last), visits: Int(visit.visits), reachedGoal: visit.goal != noGoal,
+                goalAt: visit.goal == noGoal ? nil : Timestamp.iso8601(visit.goal))
+        }
+        return CustomerListResult(touchpoint: index.touchpointIDs[touchpoint], total: visits.count,
+                                  converted: visits.reduce(0) { $0 + ($1.goal == noGoal ? 0 : 1) }, offset: options.offset ?? 0,
+                                  limit: options.limit, order: options.order, descending: options.descending, customers: rows)
+    }
+
+    /// Sorts by `order`, customers without a value (no goal, no name) last in either direction,
+    /// ties by customer number (the index's order), ascending.
+    static func sort(_ visits: inout [Visit], by order: Options.CustomerOrder, descending: Bool) {
+        func key(_ visit: Visit) -> Int64? {
+            switch order {
+            case .lastVisit: visit.last
+            case .firstVisit: visit.first
+            case .visits: Int64(visit.visits)
+            case .goalAt: visit.goal == noGoal ? nil : visit.goal
+            case .customer: Int64(visit.customer)
+            case .name: nil
+            }
+        }
+        visits.sort { one, two in
+            if order == .name {
+                switch (one.name, two.name) {
+                case let (a?, b?) where a != b: return descending ? a > b : a < b
+                case (_?, nil): return true
+                case (nil, _?): return false
+                default: return one.customer < two.customer
+                }
+            }
+            switch (key(one), key(two)) {
+            case let (a?, b?) where a != b: return descending ? a > b : a < b
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return one.customer < two.customer
+            }
+        }
+    }
+}
