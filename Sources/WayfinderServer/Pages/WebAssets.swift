@@ -49,6 +49,7 @@ enum WebAssets {
         ("editor/collaboration.js", PackageResources.collaboration_js),
         ("editor/dom.js", PackageResources.dom_js),
         ("editor/comments.js", PackageResources.comments_js),
+        ("editor/anchors.js", PackageResources.anchors_js),
         ("editor/versions.js", PackageResources.versions_js),
         ("editor/sharing.js", PackageResources.sharing_js),
         ("editor/data.js", PackageResources.data_js),

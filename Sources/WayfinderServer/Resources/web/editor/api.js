@@ -45,6 +45,8 @@ export function mapClient({ workspace, map, csrf }) {
     reopen: (id) => call('POST', `${mapPath}/comments/${id}/reopen`),
     /** Moves the threads of a renamed stage or touchpoint to its new id. */
     retarget: (kind, from, to) => call('POST', `${mapPath}/comments/retarget`, { kind, from, to }),
+    /** Moves the threads of cards that moved in their lane (`[{from, to}]` addresses), all at once. */
+    retargetCards: (moves) => call('POST', `${mapPath}/comments/retarget`, { kind: 'cards', moves }),
     /** The events touchpoint `id`'s rule takes under `doc` (not saved): counts and a sample. */
     preview: (doc, id) => call('POST', `${mapPath}/preview?touchpoint=${encodeURIComponent(id)}`, doc),
     /** Every version: number, author, message, time, changes. */

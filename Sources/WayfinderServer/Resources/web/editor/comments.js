@@ -1,11 +1,34 @@
 /**
  * Comment threads on the map, a stage, a touchpoint or a card: the threads of what is selected
- * (or all), replies, resolve and reopen, and a new thread on the selection. The map shows a
- * marker with the number of open threads on each element (`onCounts`).
+ * (a touchpoint's with those of its cards), or of one card (`openOn`), or all; replies, resolve and
+ * reopen, and a new thread on the selection. The map shows a marker with the number of open threads
+ * on each element (`onCounts`), a card's counted on its touchpoint. When an edit made here moves
+ * cards in their lane, their threads follow (`follow`).
  */
 import { el, button, when, targetName } from './dom.js';
+import { cardMoves } from './anchors.js';
 
-/** The address a comment on `selection` takes. */
+const CARD_KINDS = { actions: 'action', thoughts: 'thought', questions: 'question', pain_points: 'pain point', opportunities: 'opportunity', kpis: 'KPI' };
+
+/**
+ * What a card's thread is on, named with the card's text (`Pain point “Slow delivery” of “Checkout”`),
+ * with `removed` when the card is no longer there; null for a target that is not a card.
+ */
+export function cardName(target, doc) {
+  const [head, lanePart, index] = String(target ?? '').split('/');
+  if (!head.startsWith('touchpoint:') || !lanePart?.startsWith('lane:')) return null;
+  const id = head.slice('touchpoint:'.length);
+  const lane = lanePart.slice('lane:'.length);
+  const touchpoint = doc?.touchpoints?.find((t) => t.id === id);
+  const of = `of “${touchpoint?.name ?? id}”`;
+  const free = (doc?.lanes ?? []).find((l) => l.id === lane);
+  const item = index === 'removed' ? undefined : CARD_KINDS[lane] ? touchpoint?.[lane]?.[Number(index)] : free?.cards?.[id];
+  const text = typeof item === 'string' ? item : item?.text ?? item?.name;
+  if (text === undefined) return { name: `a removed card ${of}`, removed: true };
+  const kind = CARD_KINDS[lane] ?? `${free?.name ?? lane} card`;
+  return { name: `${kind.charAt(0).toUpperCase()}${kind.slice(1)} “${text}” ${of}`, removed: false };
+}
+
 export function targetOf(selection) {
   if (selection?.kind === 'touchpoint') return `touchpoint:${selection.id}`;
   if (selection?.kind === 'stage') return `stage:${selection.id}`;
@@ -21,6 +44,10 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
   let threads = [];
   let doc = null;
   let selection = { kind: 'map' };
+  /** A card whose threads are shown (`touchpoint:ID/lane:LANE/INDEX`), while its touchpoint is selected. */
+  let card = null;
+  /** Moves are sent one after the other, in the order of the edits. */
+  let moving = Promise.resolve();
   let showAll = false;
   let showResolved = false;
 
@@ -48,7 +75,38 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
   function update(nextDoc, nextSelection) {
     doc = nextDoc;
     selection = nextSelection;
+    if (card && !(selection?.kind === 'touchpoint' && card.startsWith(`touchpoint:${selection.id}/`))) card = null;
     render();
+  }
+
+  /**
+   * Shows the threads of one card (`touchpoint:ID/lane:LANE/INDEX`, its touchpoint selected) with the
+   * form for a new one in focus; null shows those of the whole selection again.
+   */
+  function openOn(target) {
+    card = target;
+    showAll = false;
+    render();
+    if (target) root.querySelector('#new-comment')?.focus();
+  }
+
+  /**
+   * After an edit made in this browser (never one heard from a colleague, whose browser does it):
+   * the threads of cards that moved in their lane go with them, those of deleted cards to “removed”.
+   */
+  function follow(before, op) {
+    const moves = cardMoves(before, op);
+    if (moves.length === 0) return;
+    const at = new Map(moves.map((m) => [m.from, m.to]));
+    // Shown at once; the server's answer comes with the next load.
+    threads = threads.map((t) => (at.has(t.comment.target) ? { ...t, comment: { ...t.comment, target: at.get(t.comment.target) } } : t));
+    if (card && at.has(card)) card = at.get(card).endsWith('/removed') ? null : at.get(card);
+    counts();
+    render();
+    moving = moving.then(() => client.retargetCards(moves)).then(() => load(), (error) => {
+      onProblem(`The comments on moved cards could not follow them: ${error.body?.error?.message ?? error.message}`);
+      return load();
+    });
   }
 
   async function act(work) {
@@ -62,9 +120,10 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
 
   function render() {
     if (!doc) return;
-    const here = targetOf(selection);
-    const visible = threads.filter((t) => (showResolved || !t.resolved) && (showAll || selection.kind === 'map' || elementOf(t.comment.target) === here));
-    const heading = showAll || selection.kind === 'map' ? 'All comments' : `Comments on ${targetName(here, doc)}`;
+    const here = card ?? targetOf(selection);
+    const on = (t) => (card ? t.comment.target === card : elementOf(t.comment.target) === here);
+    const visible = threads.filter((t) => (showResolved || !t.resolved) && (showAll || selection.kind === 'map' || on(t)));
+    const heading = showAll || selection.kind === 'map' ? 'All comments' : `Comments on ${label(here)}`;
     const filters = el('div', { class: 'filters' },
       checkbox('Every element', showAll, (on) => { showAll = on; render(); }),
       checkbox('Resolved too', showResolved, (on) => { showResolved = on; render(); }));
@@ -72,7 +131,8 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
     for (const thread of visible) list.append(threadItem(thread));
     if (visible.length === 0) list.append(el('li', { class: 'hint', text: 'No comments here yet.' }));
     const parts = [el('h2', { text: heading }), filters, list];
-    if (canEdit) parts.push(newThreadForm(here));
+    if (card && !showAll) parts.splice(1, 0, button(`All comments on “${doc.touchpoints?.find((t) => t.id === selection.id)?.name ?? selection.id}”`, () => { card = null; render(); }));
+    if (canEdit && !(showAll && card)) parts.push(newThreadForm(here));
     root.replaceChildren(...parts);
   }
 
@@ -86,7 +146,7 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
   function threadItem(thread) {
     const first = thread.comment;
     const item = el('li', { class: `thread${thread.resolved ? ' resolved' : ''}`, 'data-thread': first.id },
-      el('p', { class: 'target', text: targetName(first.target, doc) + (thread.targetExists === false ? ' (no longer on the map)' : '') }),
+      el('p', { class: 'target', text: targetText(first.target, thread.targetExists) }),
       message(first));
     for (const reply of thread.replies ?? []) item.append(message(reply, true));
     if (thread.resolved) item.append(el('p', { class: 'mark', text: `Resolved by ${thread.resolved.by}, ${when(thread.resolved.at)}` }));
@@ -104,6 +164,18 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
     return item;
   }
 
+  /** What a target is called: a card by its text. */
+  function label(target) {
+    return cardName(target, doc)?.name ?? targetName(target, doc);
+  }
+
+  /** A thread's target as its list shows it; a deleted card's thread says so. */
+  function targetText(target, exists) {
+    const named = cardName(target, doc);
+    if (named?.removed) return `On ${named.name}`;
+    return label(target) + (exists === false ? ' (no longer on the map)' : '');
+  }
+
   function message(comment, reply = false) {
     return el('div', { class: reply ? 'message reply' : 'message' },
       el('p', { class: 'byline' }, el('strong', { text: comment.author }), ` · ${when(comment.created)}`),
@@ -113,7 +185,7 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
   function newThreadForm(target) {
     const field = el('textarea', { rows: 3, id: 'new-comment', maxlength: 10000 });
     const form = el('form', { class: 'new-thread' },
-      el('label', { for: 'new-comment', text: `New comment on ${targetName(target, doc)}` }), field,
+      el('label', { for: 'new-comment', text: `New comment on ${label(target)}` }), field,
       el('button', { type: 'submit', text: 'Comment' }));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -123,5 +195,5 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
     return form;
   }
 
-  return { load, update, get threads() { return threads; } };
+  return { load, update, openOn, follow, get threads() { return threads; } };
 }

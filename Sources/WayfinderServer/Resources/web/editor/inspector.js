@@ -17,6 +17,9 @@ const LISTS = [
   { key: 'kpis', label: 'KPIs', fields: ['name', 'target', 'unit'], objects: true },
 ];
 
+/** A card of each list, as the comment controls name it. */
+const CARD_KINDS = { actions: 'action', thoughts: 'thought', questions: 'question', pain_points: 'pain point', opportunities: 'opportunity', kpis: 'KPI' };
+
 const CHOICES = { evidence: EVIDENCE, severity: LEVELS, priority: LEVELS, status: ['', 'idea', 'planned', 'in-progress', 'done'], unit: ['', 'ratio', 'percent', 'count', 'seconds', 'minutes', 'hours', 'days', 'currency', 'score'] };
 
 import { matchRuleEditor } from './matchrule.js';
@@ -193,6 +196,7 @@ export function createInspector({ root, canEdit, onOp, preview }) {
       const text = typeof card === 'string' ? card : card?.text ?? '';
       parts.push(field(`Lane: ${lane.name ?? lane.id}`, textarea(text), (v) => onOp({ type: 'setLaneCard', lane: lane.id, touchpoint: t.id, value: v ? (typeof card === 'object' && card ? { ...card, text: v } : v) : null }),
         { event: 'input', name: `lane.${lane.id}` }));
+      if (card) parts.push(commentButton(`the ${lane.name ?? lane.id} card of ${t.name ?? t.id}`, `touchpoint:${t.id}/lane:${lane.id}/0`));
     }
     parts.push(matchRuleEditor({ touchpoint: t, canEdit, onChange: (match) => set(target, 'match', match), preview: () => previewOf(t.id) }));
     parts.push(el('div', { class: 'actions' },
@@ -224,6 +228,7 @@ export function createInspector({ root, canEdit, onOp, preview }) {
         });
         row.append(control);
       }
+      row.append(commentButton(`${CARD_KINDS[list.key]} ${index + 1} of ${t.name ?? t.id}`, `touchpoint:${t.id}/lane:${list.key}/${index}`));
       const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${list.label.toLowerCase()} ${index + 1}`, text: '×' });
       remove.addEventListener('click', () => write(items.filter((_, i) => i !== index)));
       row.append(remove);
@@ -237,6 +242,13 @@ export function createInspector({ root, canEdit, onOp, preview }) {
     });
     box.append(add);
     return box;
+  }
+
+  /** A button that opens the comment threads of a card (`target`), for viewers too; `what` names the card. */
+  function commentButton(what, target) {
+    const node = el('button', { type: 'button', class: 'comment-on', text: 'Comment', 'aria-label': `Comment on ${what}`, 'data-always': 'true' });
+    node.addEventListener('click', () => root.dispatchEvent(new CustomEvent('comment', { detail: target, bubbles: true })));
+    return node;
   }
 
   /** Focuses the editor of a lane of the selected touchpoint. */

@@ -50,9 +50,10 @@ const canvas = createCanvas({
 });
 const inspector = createInspector({ root: document.getElementById('inspector'), canEdit, onOp: (op) => perform(op), preview: (doc, id) => client.preview(doc, id) });
 document.getElementById('inspector').addEventListener('problem', (event) => say(event.detail, 'problem'));
+document.getElementById('inspector').addEventListener('comment', (event) => { openTab('comments'); comments.openOn(event.detail); });
 const comments = createComments({
   root: document.getElementById('comments'), client, canEdit,
-  onCounts: (counts) => canvas.showComments(counts, (element) => { canvas.select(element); openTab('comments'); }),
+  onCounts: (counts) => canvas.showComments(counts, (element) => { canvas.select(element); openTab('comments'); comments.openOn(null); }),
   onProblem: (text) => say(text, 'problem'),
 });
 const versions = createVersions({
@@ -208,15 +209,17 @@ function perform(request, options = {}) {
   if (state.viewing) { say('You are looking at an older version: go back to the current map to edit.', 'problem'); return; }
   const op = expand(request);
   if (!op) return;
+  const before = state.doc;
   const result = apply(state.doc, op);
   if (!result.applied) { say(`Not changed: ${describe(op, state.doc)} does not apply to the map as it is now.`, 'problem'); return; }
   history.record(op, result.inverse);
   commit(result.doc, op, options);
-  followComments(op);
+  followComments(op, before);
 }
 
-/** Comments stay on a renamed stage or touchpoint. */
-function followComments(op) {
+/** Comments stay on a renamed stage or touchpoint, and on cards that moved in their lane (edits made here only). */
+function followComments(op, before) {
+  comments.follow(before, op);
   if (op.type !== 'renameId') return;
   client.retarget(op.kind, op.from, op.to).then(() => comments.load()).catch((error) => say(`The comments of “${op.from}” stay under its old id: ${error.message}`, 'problem'));
 }
@@ -260,15 +263,17 @@ function refresh(options = {}) {
 
 function undo() {
   if (!history.canUndo) return;
+  const before = state.doc;
   const result = history.undo(state.doc);
   if (result.skipped) say('That step was changed by someone since; it was skipped.', 'problem');
-  if (result.op && !result.skipped) { commit(result.doc, result.op); followComments(result.op); } else refresh();
+  if (result.op && !result.skipped) { commit(result.doc, result.op); followComments(result.op, before); } else refresh();
 }
 
 function redo() {
   if (!history.canRedo) return;
+  const before = state.doc;
   const result = history.redo(state.doc);
-  if (result.op && !result.skipped) { commit(result.doc, result.op); followComments(result.op); }
+  if (result.op && !result.skipped) { commit(result.doc, result.op); followComments(result.op, before); }
   else refresh();
 }
 

@@ -1,0 +1,188 @@
+"""Comment threads on cards in Chromium: a thread on a pain point from the inspector, counted in its
+touchpoint's marker and listed in the touchpoint's panel by the card's text; a pain point removed
+above it and put back by undo (the thread follows its card both ways); reply, resolve and reopen;
+the share link opened signed out shows the thread read-only with its anchor, and its marker links
+to it; the card deleted, the thread stays, on a removed card.
+
+Usage: python3 Tests/Browser/test_comments.py PATH-TO-wayfinder
+"""
+import json, os, sys, time, traceback
+
+from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(__file__))
+from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+
+MAP = "first-purchase"
+EDITOR = f"/w/retail/maps/{MAP}/edit"
+
+
+def stored(page, path=""):
+    status, text = page.api("GET", f"/api/v1/workspaces/retail/maps/{MAP}{path}", None)
+    assert status == 200, (status, text[:200])
+    return json.loads(text)
+
+
+def threads(page):
+    return stored(page, "/comments")["threads"]
+
+
+def click(page, element):
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", element)
+
+
+def text_of(item):
+    return item if isinstance(item, str) else item.get("text")
+
+
+def main(binary):
+    demo = Demo(binary)
+    driver = chromium()
+    page = Page(driver, demo.base, "comments")
+    results = []
+
+    def check(name, body):
+        started = time.time()
+        try:
+            body()
+            results.append((True, name))
+            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
+        except Exception:
+            results.append((False, name))
+            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
+            page.shot("failed")
+            raise
+
+    state = {}
+    try:
+        page.sign_in(demo.account, demo.password)
+        page.open(EDITOR)
+        page.wait(lambda: driver.find_element(By.ID, "editor").get_attribute("data-ready") == "true", "the editor")
+        doc = stored(page)["map"]
+        touchpoint = next(t for t in doc["touchpoints"] if len(t.get("pain_points", [])) >= 1)
+        state["touchpoint"] = touchpoint
+        name = touchpoint["name"]
+
+        def select_touchpoint():
+            click(page, driver.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{touchpoint['id']}']"))
+            page.by_role("tab", "Edit").click()
+
+        def pain_points():
+            found = next(t for t in stored(page)["map"]["touchpoints"] if t["id"] == touchpoint["id"])
+            return [text_of(p) for p in found.get("pain_points", [])]
+
+        def comment_on_card():
+            select_touchpoint()
+            if len(touchpoint["pain_points"]) < 2:
+                # A second pain point, so that there is one above the card the thread is on.
+                page.by_role("button", "Add to pain points").click()
+                page.wait(lambda: len(pain_points()) == len(touchpoint["pain_points"]) + 1, "the new pain point saved")
+            texts = pain_points()
+            state["card"] = texts[1]
+            page.by_role("button", f"Comment on pain point 2 of {name}").click()
+            page.wait(lambda: driver.find_element(By.ID, "comments").is_displayed(), "the Comments panel")
+            label = f"New comment on Pain point “{texts[1]}” of “{name}”"
+            page.by_role("textbox", label).send_keys("Does this happen on the app too?")
+            page.by_role("button", "Comment").click()
+            page.wait(lambda: len(threads(page)) == 1, "the thread stored")
+            thread = threads(page)[0]
+            assert thread["comment"]["target"] == f"touchpoint:{touchpoint['id']}/lane:pain_points/1", thread
+            state["thread"] = thread["comment"]["id"]
+            page.shot("card-thread")
+        check("a thread on a pain point, started from the inspector's Comment control", comment_on_card)
+
+        def marker_counts_it():
+            marker = page.by_role("button", f"1 open comment on {name}")
+            click(page, marker)
+            panel = driver.find_element(By.ID, "comments")
+            page.wait(lambda: f"Comments on “{name}”" in panel.text, "the touchpoint's panel")
+            assert f"Pain point “{state['card']}” of “{name}”" in panel.text, panel.text
+            assert "Does this happen on the app too?" in panel.text, panel.text
+            page.shot("touchpoint-panel-with-card-thread")
+        check("the card's thread counts in its touchpoint's marker and is listed in the touchpoint's panel by the card's text", marker_counts_it)
+
+        def follows_card():
+            select_touchpoint()
+            target = lambda: threads(page)[0]["comment"]["target"]
+            page.by_role("button", "Remove pain points 1").click()
+            page.wait(lambda: target() == f"touchpoint:{touchpoint['id']}/lane:pain_points/0", "the thread to move up with its card")
+            page.wait(lambda: pain_points()[:1] == [state["card"]], "the removal saved")
+            # Undo puts the removed pain point back above the card: the thread moves down with it.
+            page.by_role("button", "Undo").click()
+            page.wait(lambda: target() == f"touchpoint:{touchpoint['id']}/lane:pain_points/1", "the thread to move down with its card")
+            page.wait(lambda: pain_points()[1:2] == [state["card"]], "the insertion saved")
+            assert len(threads(page)) == 1
+            page.shot("thread-followed-its-card")
+        check("a pain point removed above the card and inserted again by undo: the thread stays on its card", follows_card)
+
+        def reply_resolve_reopen():
+            page.by_role("tab", "Comments").click()
+            page.by_role("textbox", f"Reply to {demo.account}").send_keys("Yes, on Android.")
+            page.by_role("button", "Reply").click()
+            page.wait(lambda: len(threads(page)[0]["replies"]) == 1, "the reply")
+            page.by_role("button", f"Resolve the thread of {demo.account}").click()
+            page.wait(lambda: threads(page)[0].get("resolved") is not None, "the thread resolved")
+            page.wait(lambda: not page.all_by_role("button", f"1 open comment on {name}"), "the marker to go")
+            page.by_role("checkbox", "Resolved too").click()
+            page.by_role("button", f"Reopen the thread of {demo.account}").click()
+            page.wait(lambda: threads(page)[0].get("resolved") is None, "the thread reopened")
+            page.by_role("button", f"1 open comment on {name}")
+            page.shot("replied-and-reopened")
+        check("reply, resolve (the marker goes) and reopen", reply_resolve_reopen)
+
+        def share_view():
+            page.by_role("tab", "Share").click()
+            page.by_role("button", "Make a share link").click()
+            link = page.by_role("textbox", "The new link (shown once; copy it now)").get_attribute("value")
+            outsider = chromium()
+            try:
+                outsider.get(link)
+                assert "/signin" not in outsider.current_url, outsider.current_url
+                article = outsider.find_element(By.ID, f"comment-{state['thread']}")
+                shown = article.text
+                for expected in [f"On pain point '{state['card']}' of {name}", "Does this happen on the app too?", "Yes, on Android.", "a team member"]:
+                    assert expected in shown, (expected, shown)
+                assert demo.account not in outsider.page_source, "no author's e-mail behind a share link"
+                assert not outsider.find_elements(By.CSS_SELECTOR, "form, textarea, input, button"), "read-only"
+                marker = outsider.find_element(By.CSS_SELECTOR, f"a[href='#comment-{state['thread']}']")
+                outsider.execute_script("window.scrollTo(0, 0)")
+                outsider.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}))", marker)
+                time.sleep(0.2)
+                assert outsider.current_url.endswith(f"#comment-{state['thread']}"), outsider.current_url
+                outsider.save_screenshot(os.path.join(OUTPUT, f"comments-{page.step + 1:02d}-share-view-thread.png"))
+                page.step += 1
+                errors = [e["message"] for e in outsider.get_log("browser") if e["level"] == "SEVERE"]
+                assert not errors, errors
+            finally:
+                outsider.quit()
+        check("the share link, signed out: the thread read-only with its anchor, no author named, the marker links to it", share_view)
+
+        def removed_card():
+            select_touchpoint()
+            page.by_role("button", "Remove pain points 2").click()
+            page.wait(lambda: threads(page)[0]["comment"]["target"] == f"touchpoint:{touchpoint['id']}/lane:pain_points/removed", "the thread on a removed card")
+            page.by_role("tab", "Comments").click()
+            panel = driver.find_element(By.ID, "comments")
+            page.wait(lambda: f"On a removed card of “{name}”" in panel.text, "the panel to say the card was removed")
+            page.by_role("button", f"1 open comment on {name}")
+            page.open(f"/w/retail/maps/{MAP}")
+            assert f"On a removed card of {name}" in driver.find_element(By.ID, f"comment-{state['thread']}").text
+            page.shot("viewer-removed-card")
+        check("the card deleted: its thread stays, on a removed card, in the editor and the live view", removed_card)
+
+        def no_errors():
+            page.collect_console()
+            assert not page.errors, page.errors
+        check("no console errors", no_errors)
+    except Exception:
+        pass
+    finally:
+        driver.quit()
+        demo.stop()
+    failed = [name for ok, name in results if not ok]
+    print(f"\ncomments: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
+    return 1 if failed or len(results) < 7 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
