@@ -147,3 +147,32 @@ class Page:
         """
         answer = self.driver.execute_async_script(script, method, path, body)
         return answer["status"], answer["text"]
+
+
+class Checks:
+    """Runs a suite's named checks in order: prints `ok`/`not ok` with the time each took, and on a
+    failure the traceback and a screenshot of every page; `status(expected)` is the exit status
+    (1 when a check failed or fewer than `expected` ran)."""
+
+    def __init__(self, *pages):
+        self.pages, self.results = list(pages), []
+
+    def __call__(self, name, body):
+        started = time.time()
+        try:
+            body()
+            self.results.append((True, name))
+            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
+        except Exception:
+            import traceback
+            self.results.append((False, name))
+            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
+            for page in self.pages:
+                page.shot("failed")
+
+    @property
+    def failed(self):
+        return [name for ok, name in self.results if not ok]
+
+    def status(self, expected):
+        return 1 if self.failed or len(self.results) < expected else 0

@@ -277,10 +277,12 @@ enum PageRoutes {
         }
     }
 
-    /// The report page of a measured map, or the designed page of a map that is not live yet.
+    /// The report page of a measured map, or the designed page of a map that is not live yet, with
+    /// the server's icon (the page written as a file has none).
     static func reportPage(_ report: JourneyReport?, _ map: JourneyMap, _ workspace: Workspace) -> String {
-        guard let report else { return ReportPage.designed(journey: map, workspace: workspace, note: Liveness.note(map, measureFuture: false) ?? "") }
-        return ReportPage.html(report, journey: map, workspace: workspace)
+        let html = report.map { ReportPage.html($0, journey: map, workspace: workspace) }
+            ?? ReportPage.designed(journey: map, workspace: workspace, note: Liveness.note(map, measureFuture: false) ?? "")
+        return html.replacingOccurrences(of: "</head>", with: "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n</head>")
     }
 
     /// Persona coverage over each measured map of `workspace` (current-state maps, and future-state
