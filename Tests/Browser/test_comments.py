@@ -73,20 +73,23 @@ def main(binary):
 
         def comment_on_card():
             select_touchpoint()
-            if len(touchpoint["pain_points"]) < 2:
-                # A second pain point, so that there is one above the card the thread is on.
+            # Three pain points at least, so that two are above the card the thread is on.
+            while len(pain_points()) < 3:
+                count = len(pain_points())
                 page.by_role("button", "Add to pain points").click()
-                page.wait(lambda: len(pain_points()) == len(touchpoint["pain_points"]) + 1, "the new pain point saved")
+                page.wait(lambda: len(pain_points()) == count + 1, "the new pain point saved")
+                page.by_role("textbox", f"Pain points {count + 1}: text").send_keys(f" {count + 1}")
+                page.wait(lambda: pain_points()[count].endswith(f" {count + 1}"), "the new pain point named")
             texts = pain_points()
-            state["card"] = texts[1]
-            page.by_role("button", f"Comment on pain point 2 of {name}").click()
+            state["card"] = texts[2]
+            page.by_role("button", f"Comment on pain point 3 of {name}").click()
             page.wait(lambda: driver.find_element(By.ID, "comments").is_displayed(), "the Comments panel")
-            label = f"New comment on Pain point “{texts[1]}” of “{name}”"
+            label = f"New comment on Pain point “{texts[2]}” of “{name}”"
             page.by_role("textbox", label).send_keys("Does this happen on the app too?")
             page.by_role("button", "Comment").click()
             page.wait(lambda: len(threads(page)) == 1, "the thread stored")
             thread = threads(page)[0]
-            assert thread["comment"]["target"] == f"touchpoint:{touchpoint['id']}/lane:pain_points/1", thread
+            assert thread["comment"]["target"] == f"touchpoint:{touchpoint['id']}/lane:pain_points/2", thread
             state["thread"] = thread["comment"]["id"]
             page.shot("card-thread")
         check("a thread on a pain point, started from the inspector's Comment control", comment_on_card)
@@ -102,18 +105,35 @@ def main(binary):
         check("the card's thread counts in its touchpoint's marker and is listed in the touchpoint's panel by the card's text", marker_counts_it)
 
         def follows_card():
+            # A second browser editing the same map hears of each edit; only the one that made it moves the thread.
+            peer = Page(chromium(), demo.base, "comments-peer")
+            state["peer"] = peer
+            peer.sign_in(demo.account, demo.password)
+            peer.open(EDITOR)
+            peer.wait(lambda: peer.driver.find_element(By.ID, "editor").get_attribute("data-ready") == "true", "the second editor")
+            page.wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#people li")) == 2, "the second editor to join")
             select_touchpoint()
             target = lambda: threads(page)[0]["comment"]["target"]
+            address = lambda index: f"touchpoint:{touchpoint['id']}/lane:pain_points/{index}"
             page.by_role("button", "Remove pain points 1").click()
-            page.wait(lambda: target() == f"touchpoint:{touchpoint['id']}/lane:pain_points/0", "the thread to move up with its card")
-            page.wait(lambda: pain_points()[:1] == [state["card"]], "the removal saved")
+            page.wait(lambda: target() == address(1), "the thread to move up with its card")
+            page.wait(lambda: pain_points()[1:2] == [state["card"]], "the removal saved")
+            version = stored(page)["current_version"]
+            peer.wait(lambda: f"version {version}" in peer.driver.find_element(By.ID, "save-status").text, "the second editor to hear of the removal")
+            assert target() == address(1), "moved once, by the browser that made the edit"
             # Undo puts the removed pain point back above the card: the thread moves down with it.
             page.by_role("button", "Undo").click()
-            page.wait(lambda: target() == f"touchpoint:{touchpoint['id']}/lane:pain_points/1", "the thread to move down with its card")
-            page.wait(lambda: pain_points()[1:2] == [state["card"]], "the insertion saved")
-            assert len(threads(page)) == 1
+            page.wait(lambda: target() == address(2), "the thread to move down with its card")
+            page.wait(lambda: pain_points()[2:3] == [state["card"]], "the insertion saved")
+            version = stored(page)["current_version"]
+            peer.wait(lambda: f"version {version}" in peer.driver.find_element(By.ID, "save-status").text, "the second editor to hear of the undo")
+            assert target() == address(2) and len(threads(page)) == 1, threads(page)
             page.shot("thread-followed-its-card")
-        check("a pain point removed above the card and inserted again by undo: the thread stays on its card", follows_card)
+            peer.shot("second-editor")
+            peer.collect_console()
+            assert not peer.errors, peer.errors
+            peer.driver.quit()
+        check("a pain point removed above the card and inserted again by undo, with a second editor open: the thread stays on its card", follows_card)
 
         def reply_resolve_reopen():
             page.by_role("tab", "Comments").click()
@@ -159,7 +179,7 @@ def main(binary):
 
         def removed_card():
             select_touchpoint()
-            page.by_role("button", "Remove pain points 2").click()
+            page.by_role("button", "Remove pain points 3").click()
             page.wait(lambda: threads(page)[0]["comment"]["target"] == f"touchpoint:{touchpoint['id']}/lane:pain_points/removed", "the thread on a removed card")
             page.by_role("tab", "Comments").click()
             panel = driver.find_element(By.ID, "comments")
@@ -178,6 +198,11 @@ def main(binary):
         pass
     finally:
         driver.quit()
+        if "peer" in state:
+            try:
+                state["peer"].driver.quit()
+            except Exception:
+                pass
         demo.stop()
     failed = [name for ok, name in results if not ok]
     print(f"\ncomments: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
