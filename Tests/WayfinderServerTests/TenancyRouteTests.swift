@@ -218,7 +218,8 @@ struct TenancyRouteTests {
                 #expect(shared.status == 200)
                 #expect(Self.shareLeaks(shared.text, setup) == [], "\(path)")
             }
-            for kind in AnalysisQuery.Kind.allCases {
+            // Every kind but the lists of customers one by one, which are refused below.
+            for kind in AnalysisQuery.Kind.allCases where !kind.listsCustomers {
                 for breakdown in [nil, "persona", "first_channel"] {
                     var query: [String: Any] = ["kind": kind.rawValue, "journey": map]
                     if let breakdown { query["breakdown"] = ["kind": breakdown] }
@@ -241,6 +242,11 @@ struct TenancyRouteTests {
                     "before": ["label": "them", "filters": ["traits": [["path": "alpha_trait", "values": ["alpha-trait-value"]]]]], "after": ["label": "all"]]]),
                 ("options.after.filters.properties", ["kind": "compare", "journey": map, "options": [
                     "before": ["label": "all"], "after": ["label": "them", "filters": ["properties": [["path": "alpha_prop", "values": ["alpha-prop-value"]]]]]]]),
+                // Customers one by one: their list, their verbatims, and a comparison of either.
+                ("kind", ["kind": "customers", "journey": map, "options": ["touchpoint": "product-page-sizing"]]),
+                ("kind", ["kind": "verbatims", "journey": map, "options": ["touchpoint": "product-page-sizing"]]),
+                ("options.compare_kind", ["kind": "compare", "journey": map, "options": [
+                    "compare_kind": "verbatims", "touchpoint": "product-page-sizing", "before": ["label": "all"], "after": ["label": "them"]]]),
             ]
             for (field, query) in refused {
                 let answer = try await client.call(.post, "/api/v1/shared/\(link.token)/analyses", json(query), as: .none)

@@ -2,24 +2,36 @@
  * The measured journey on the map: customers and the share reaching the goal on every card,
  * the measured emotion drawn against the designed curve, friction marked where it costs the
  * most; and for a selected touchpoint a panel with its place in the funnel, its friction
- * findings and its survey answers. Every number comes from the analyses of the JSON API (the
+ * findings, its survey answers, the customers who passed it (a page at a time, or all as CSV)
+ * and what they said in surveys there. Every number comes from the analyses of the JSON API (the
  * same as `wayfinder analyze`); events no touchpoint describes are offered as new touchpoints.
  */
 import { el, button } from './dom.js';
 
 const percent = (value) => (typeof value === 'number' ? `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%` : '—');
 const count = (value) => (typeof value === 'number' ? value.toLocaleString() : '—');
+const day = (iso) => {
+  const date = new Date(iso ?? '');
+  return Number.isNaN(date.getTime()) ? '—' : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+};
+/** Rows a page of customers or answers holds. */
+const PAGE = 10;
 const FRICTION_KINDS = { drop_off: 'customers leave here', loop: 'customers loop back', repeat_contact: 'customers contact again', slow: 'a slow step', negative_feedback: 'unhappy answers' };
 
 export function createData({ root, client, workspace, map, onData, onCandidate, canEdit }) {
   let measured = null;
   let problem = null;
+  // The drill-down of the selected touchpoint: its pages of customers and answers, loaded when the
+  // panel shows it, kept in a section of its own so a page turns without redrawing the panel.
+  let drill = null;
+  const drillRoot = el('section', { class: 'drilldown', 'aria-label': 'Customers and answers' });
+  const analysesURL = `/api/v1/workspaces/${encodeURIComponent(workspace)}/analyses`;
 
-  async function analyse(kind) {
-    const response = await fetch(`/api/v1/workspaces/${encodeURIComponent(workspace)}/analyses`, {
+  async function analyse(kind, options) {
+    const response = await fetch(analysesURL, {
       method: 'POST', credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': client.csrf },
-      body: JSON.stringify({ kind, journey: map }),
+      body: JSON.stringify(options ? { kind, journey: map, options } : { kind, journey: map }),
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body?.error?.message ?? `the server answered ${response.status}`);
@@ -44,12 +56,14 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       measured = null;
       problem = error.message;
     }
+    drill = null;
     onData(measured);
     return measured;
   }
 
   function clear() {
     measured = null;
+    drill = null;
     onData(null);
   }
 
@@ -95,7 +109,125 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       }
       parts.push(list);
     }
+    parts.push(drillPart(touchpoint));
     return parts;
+  }
+
+  /** The section of customers and answers for `touchpoint`, loading what it lacks when the panel shows. */
+  function drillPart(touchpoint) {
+    if (drill?.touchpoint !== touchpoint.id) {
+      drill = { touchpoint: touchpoint.id, name: touchpoint.name ?? touchpoint.id, customers: null, verbatims: null, note: '' };
+    }
+    if (!root.hidden) {
+      if (!drill.customers && !drill.customersLoading) loadCustomers(0);
+      if (!drill.verbatims && !drill.verbatimsLoading) loadVerbatims(0);
+    }
+    fillDrill();
+    return drillRoot;
+  }
+
+  async function loadCustomers(offset) {
+    const current = drill;
+    current.customersLoading = true;
+    try {
+      current.customers = (await analyse('customers', { touchpoint: current.touchpoint, limit: PAGE, offset })).customers;
+      current.customersProblem = null;
+    } catch (error) {
+      current.customersProblem = error.message;
+    }
+    current.customersLoading = false;
+    if (drill === current) fillDrill();
+  }
+
+  async function loadVerbatims(offset) {
+    const current = drill;
+    current.verbatimsLoading = true;
+    try {
+      current.verbatims = (await analyse('verbatims', { touchpoint: current.touchpoint, limit: PAGE, offset })).verbatims;
+      current.verbatimsProblem = null;
+    } catch (error) {
+      current.verbatimsProblem = error.message;
+    }
+    current.verbatimsLoading = false;
+    if (drill === current) fillDrill();
+  }
+
+  /** Downloads every customer who passed the touchpoint as CSV: the rows `wayfinder analyze customers --format csv` writes. */
+  async function downloadCustomers() {
+    const current = drill;
+    try {
+      const response = await fetch(`${analysesURL}?format=csv`, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/csv', 'X-CSRF-Token': client.csrf },
+        body: JSON.stringify({ kind: 'customers', journey: map, options: { touchpoint: current.touchpoint } }),
+      });
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        throw new Error(body?.error?.message ?? `the server answered ${response.status}`);
+      }
+      const file = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? `${map}-customers.csv`;
+      const link = el('a', { href: URL.createObjectURL(await response.blob()), download: file, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      current.note = `Downloaded ${file}.`;
+    } catch (error) {
+      current.note = `No download: ${error.message}`;
+    }
+    if (drill === current) fillDrill();
+  }
+
+  function pager(what, page, load) {
+    const first = page.offset, shown = (page.customers ?? page.verbatims).length;
+    return el('div', { class: 'pager' },
+      button('Previous', () => load(Math.max(0, first - PAGE)), { 'aria-label': `Previous ${what}`, 'data-focus': `${what}-previous`, disabled: first === 0 }),
+      button('Next', () => load(first + PAGE), { 'aria-label': `Next ${what}`, 'data-focus': `${what}-next`, disabled: first + shown >= page.total }));
+  }
+
+  function fillDrill() {
+    const focused = drillRoot.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+    const parts = [el('h3', { text: 'Customers who passed' })];
+    const list = drill.customers;
+    if (drill.customersProblem) parts.push(el('p', { class: 'hint', text: drill.customersProblem }));
+    else if (!list) parts.push(el('p', { class: 'hint', text: 'Loading the customers…' }));
+    else if (list.total === 0) parts.push(el('p', { class: 'hint', text: 'No customer passed this touchpoint.' }));
+    else {
+      const from = list.offset + 1, to = list.offset + list.customers.length;
+      parts.push(el('p', { class: 'drill-total' }, `${count(list.total)} customers, ${count(list.converted)} of whom went on to the goal; showing ${count(from)}–${count(to)}.`));
+      const table = el('table', { class: 'drill-table' }, el('caption', { text: `Customers who passed “${drill.name}”, ${from} to ${to} of ${list.total}` }),
+        el('thead', {}, el('tr', {}, ...['Customer', 'Persona', 'First here', 'Last here', 'Visits', 'Reached the goal'].map((name) => el('th', { scope: 'col', text: name })))));
+      const body = el('tbody');
+      for (const row of list.customers) {
+        body.append(el('tr', {}, el('th', { scope: 'row', title: row.id, text: row.name ?? row.id }), el('td', { text: row.persona ?? '—' }),
+          el('td', { text: day(row.first_visit) }), el('td', { text: day(row.last_visit) }), el('td', { class: 'number', text: count(row.visits) }),
+          el('td', { text: row.reached_goal ? day(row.goal_at) : 'no' })));
+      }
+      table.append(body);
+      parts.push(table, pager('customers', list, loadCustomers),
+        button('Download CSV', downloadCustomers, { 'aria-label': `Download all ${list.total} customers who passed “${drill.name}” as CSV`, 'data-focus': 'customers-csv' }));
+    }
+    parts.push(el('p', { class: 'hint', role: 'status', text: drill.note }));
+    parts.push(el('h3', { text: 'What they said' }));
+    const said = drill.verbatims;
+    if (drill.verbatimsProblem) parts.push(el('p', { class: 'hint', text: drill.verbatimsProblem }));
+    else if (!said) parts.push(el('p', { class: 'hint', text: 'Loading the answers…' }));
+    else if (said.total === 0) parts.push(el('p', { class: 'hint', text: `No survey answer with text here (${count(said.answers)} answers in all).` }));
+    else {
+      parts.push(el('p', { class: 'drill-total' }, `${count(said.total)} answers with text of ${count(said.answers)}, newest first.`));
+      const answers = el('ol', { class: 'verbatims', start: said.offset + 1 });
+      for (const row of said.verbatims) {
+        const score = typeof row.score === 'number' ? ` ${row.score}` : '';
+        answers.append(el('li', { class: `polarity-${row.polarity}` }, el('blockquote', { text: row.text }),
+          el('p', { class: 'verbatim-meta', text: `${row.metric.toUpperCase()}${score} · ${row.polarity} · ${day(row.time)} · ${row.name ?? row.customer}` })));
+      }
+      parts.push(answers, pager('answers', said, loadVerbatims));
+    }
+    drillRoot.replaceChildren(...parts);
+    if (focused) {
+      const other = focused.endsWith('-next') ? focused.replace(/-next$/, '-previous') : focused.replace(/-previous$/, '-next');
+      (drillRoot.querySelector(`[data-focus="${focused}"]:not([disabled])`) ?? drillRoot.querySelector(`[data-focus="${other}"]:not([disabled])`))?.focus();
+    }
   }
 
   function candidatesPart() {
