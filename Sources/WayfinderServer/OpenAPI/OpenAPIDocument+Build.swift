@@ -31,6 +31,9 @@ extension OpenAPIDocument {
         (range.key, bounded(integer: range.integer, lower: range.lower, includesLower: range.includesLower, upper: range.upper))
     })
 
+    /// What the query's options hold beyond the numbers.
+    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true). See docs/analytics.md."
+
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
             ("status", integer), ("code", string), ("message", string),
@@ -118,8 +121,26 @@ extension OpenAPIDocument {
         ("ShareList", list("shares", "ShareLink")),
         ("NewShare", object([], [("expires", string)])),
         ("SharedMap", object(["workspace", "map"], [("workspace", string), ("expires", nullableString), ("map", ref("Map"))])),
-        ("Query", object(["kind", "journey"], [("kind", string), ("journey", string), ("options", queryOptions)])),
-        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject)])),
+        ("Query", obj(("type", s("object")), ("required", .array([s("kind"), s("journey")])), ("description", s(queryDescription)), ("properties", .object([
+            ("kind", obj(("type", s("string")), ("enum", .array(AnalysisQuery.Kind.allCases.map { s($0.rawValue) })))), ("journey", string),
+            ("options", queryOptions),
+        ])))),
+        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims"))])),
+        ("CustomerList", object(["touchpoint", "total", "converted", "offset", "order", "descending", "customers"], [
+            ("touchpoint", string), ("total", integer), ("converted", integer), ("offset", integer), ("limit", integer),
+            ("order", obj(("enum", .array(Options.CustomerOrder.allCases.map { s($0.rawValue) })))), ("descending", boolean),
+            ("customers", array(object(["id", "first_visit", "last_visit", "visits", "reached_goal"], [
+                ("id", string), ("name", string), ("persona", string), ("first_visit", string), ("last_visit", string), ("visits", integer),
+                ("reached_goal", boolean), ("goal_at", string),
+            ]))),
+        ])),
+        ("Verbatims", object(["touchpoint", "total", "answers", "offset", "verbatims"], [
+            ("touchpoint", string), ("total", integer), ("answers", integer), ("offset", integer), ("limit", integer),
+            ("verbatims", array(object(["time", "customer", "metric", "text", "sentiment", "polarity", "named"], [
+                ("time", string), ("customer", string), ("name", string), ("persona", string), ("metric", string), ("score", number), ("text", string),
+                ("sentiment", number), ("polarity", obj(("enum", .array([s("positive"), s("negative"), s("neutral")])))), ("named", boolean),
+            ]))),
+        ])),
         ("Upload", object(["id", "workspace", "file", "format", "status", "bytes", "bytes_read", "records", "imported", "duplicates", "quarantined", "started"], [
             ("id", string), ("workspace", string), ("file", string), ("format", string), ("status", obj(("enum", .array([s("running"), s("done"), s("failed"), s("interrupted")])))),
             ("bytes", integer), ("bytes_read", integer), ("records", integer), ("imported", integer), ("duplicates", integer), ("quarantined", integer),

@@ -173,10 +173,12 @@ public enum OpenAPIDocument {
         Operation(method: "post", path: ws + "/maps/{map}/shares", summary: "Create a read-only share link; the token is in this answer only", tag: "shares", access: .member(.editor), body: .json("NewShare"), status: 201, response: "ShareLink"),
         Operation(method: "delete", path: ws + "/maps/{map}/shares/{share}", summary: "Revoke a share link", tag: "shares", access: .member(.editor), response: "ShareLink"),
         Operation(method: "get", path: "/api/v1/shared/{token}", summary: "The map behind a share link", tag: "shares", access: .shareLink, response: "SharedMap"),
-        Operation(method: "post", path: "/api/v1/shared/{token}/analyses", summary: "An analysis of the shared map", tag: "shares", access: .shareLink, body: .json("Query"), response: "Analysis"),
+        Operation(method: "post", path: "/api/v1/shared/{token}/analyses", summary: "An analysis of the shared map (not customers or verbatims, which list customers: 403)", tag: "shares",
+                  access: .shareLink, query: [("format", "string", "json (default) or csv")], body: .json("Query"), response: "Analysis", alsoAs: ["text/csv"]),
 
-        Operation(method: "post", path: ws + "/analyses", summary: "Run an analysis: the query of wayfinder analyze --show-query, the JSON of --format json", tag: "analyses",
-                  access: .member(.viewer), body: .json("Query"), response: "Analysis"),
+        Operation(method: "post", path: ws + "/analyses", summary: "Run an analysis: the query of wayfinder analyze --show-query, the JSON of --format json (or its CSV: ?format=csv or Accept: text/csv)", tag: "analyses",
+                  access: .member(.viewer), query: [("format", "string", "json (default) or csv: the main table as wayfinder analyze --format csv writes it, as a download")],
+                  body: .json("Query"), response: "Analysis", alsoAs: ["text/csv"]),
 
         Operation(method: "post", path: ws + "/uploads", summary: "Upload a CSV, NDJSON or Segment batch file (gzip too) into the store", tag: "uploads",
                   access: .member(.editor), query: [("format", "string", "csv, ndjson or segment"), ("name", "string", "the file's name")], body: .file, status: 202, response: "Upload"),
