@@ -79,7 +79,7 @@ def main(binary):
             assert total.startswith(f"{touchpoint['visitors']:,} customers, {touchpoint['converted']:,} of whom"), total
             rows = driver.find_elements(By.CSS_SELECTOR, ".drill-table tbody tr")
             assert len(rows) == min(10, listed["total"]), len(rows)
-            shown = [r.find_element(By.CSS_SELECTOR, "th").text for r in rows]
+            shown = [r.find_element(By.CSS_SELECTOR, "th .drill-who").text for r in rows]
             assert shown == [c.get("name") or c["id"] for c in listed["customers"]], (shown, listed["customers"])
             assert any(c.get("name") for c in listed["customers"]), "the demo's customers have names"
             assert all(not name.startswith("cus_") for name, c in zip(shown, listed["customers"]) if c.get("name"))
@@ -89,7 +89,7 @@ def main(binary):
             following.send_keys(Keys.ENTER)
             page.wait(lambda: "showing 11–" in driver.find_element(By.CSS_SELECTOR, ".drilldown .drill-total").text, "the second page")
             second = analysis(page, "customers", touchpoint=touchpoint["id"], limit=10, offset=10)["customers"]["customers"]
-            shown = [r.find_element(By.CSS_SELECTOR, "th").text for r in driver.find_elements(By.CSS_SELECTOR, ".drill-table tbody tr")]
+            shown = [r.find_element(By.CSS_SELECTOR, "th .drill-who").text for r in driver.find_elements(By.CSS_SELECTOR, ".drill-table tbody tr")]
             assert shown == [c.get("name") or c["id"] for c in second], (shown, second)
             focused = driver.switch_to.active_element
             assert focused.get_attribute("data-focus") in ("customers-next", "customers-previous"), focused.get_attribute("outerHTML")
@@ -125,7 +125,7 @@ def main(binary):
             assert [r[0] for r in rows[1:]] == [c["id"] for c in everyone]
             assert sum(r[6] == "true" for r in rows[1:]) == touchpoint["converted"]
             page.wait(lambda: "Downloaded" in driver.find_element(By.CSS_SELECTOR, ".drilldown [role=status]").text, "the download noted")
-            show(page, ".drilldown", "downloaded")
+            show(page, ".drilldown .pager", "downloaded")
         check("Download CSV: every customer, as many rows as the panel's total, the API's list in order", download)
 
         def no_errors():

@@ -14,6 +14,13 @@ const day = (iso) => {
   const date = new Date(iso ?? '');
   return Number.isNaN(date.getTime()) ? '—' : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
 };
+const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+/** The days from `first` to `last` (ISO 8601) as one range, `Mar 3 – 10, 2026`, or one day. */
+const span = (first, last) => {
+  const from = new Date(first ?? ''), to = new Date(last ?? '');
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return '—';
+  return from.toDateString() === to.toDateString() ? dates.format(from) : dates.formatRange(from, to);
+};
 /** Rows a page of customers or answers holds. */
 const PAGE = 10;
 const FRICTION_KINDS = { drop_off: 'customers leave here', loop: 'customers loop back', repeat_contact: 'customers contact again', slow: 'a slow step', negative_feedback: 'unhappy answers' };
@@ -196,15 +203,16 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       const from = list.offset + 1, to = list.offset + list.customers.length;
       parts.push(el('p', { class: 'drill-total' }, `${count(list.total)} customers, ${count(list.converted)} of whom went on to the goal; showing ${count(from)}–${count(to)}.`));
       const table = el('table', { class: 'drill-table' }, el('caption', { text: `Customers who passed “${drill.name}”, ${from} to ${to} of ${list.total}` }),
-        el('thead', {}, el('tr', {}, ...['Customer', 'Persona', 'First here', 'Last here', 'Visits', 'Reached the goal'].map((name) => el('th', { scope: 'col', text: name })))));
+        el('thead', {}, el('tr', {}, ...['Customer', 'Here (first – last)', 'Visits', 'Goal reached'].map((name) => el('th', { scope: 'col', text: name })))));
       const body = el('tbody');
       for (const row of list.customers) {
-        body.append(el('tr', {}, el('th', { scope: 'row', title: row.id, text: row.name ?? row.id }), el('td', { text: row.persona ?? '—' }),
-          el('td', { text: day(row.first_visit) }), el('td', { text: day(row.last_visit) }), el('td', { class: 'number', text: count(row.visits) }),
-          el('td', { text: row.reached_goal ? day(row.goal_at) : 'no' })));
+        body.append(el('tr', {}, el('th', { scope: 'row', title: row.id }, el('span', { class: 'drill-who', text: row.name ?? row.id }),
+          el('span', { class: 'drill-persona', text: row.persona ?? 'no persona' })),
+        el('td', { text: span(row.first_visit, row.last_visit) }), el('td', { class: 'number', text: count(row.visits) }),
+        el('td', { text: row.reached_goal ? day(row.goal_at) : 'no' })));
       }
       table.append(body);
-      parts.push(table, pager('customers', list, loadCustomers),
+      parts.push(el('div', { class: 'drill-scroll' }, table), pager('customers', list, loadCustomers),
         button('Download CSV', downloadCustomers, { 'aria-label': `Download all ${list.total} customers who passed “${drill.name}” as CSV`, 'data-focus': 'customers-csv' }));
     }
     parts.push(el('p', { class: 'hint', role: 'status', text: drill.note }));
