@@ -122,6 +122,10 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
 
   /** The section of customers and answers for `touchpoint`, loading what it lacks when the panel shows. */
   function drillPart(touchpoint) {
+    // A touchpoint added or renamed since the map was measured has no customers to list yet.
+    if (typeof measured.byTouchpoint[touchpoint.id]?.visitors !== 'number') {
+      return el('p', { class: 'hint', text: 'Its customers and their answers are listed once the map is measured with this touchpoint: turn “Live numbers” off and on.' });
+    }
     if (drill?.touchpoint !== touchpoint.id) {
       drill = { touchpoint: touchpoint.id, name: touchpoint.name ?? touchpoint.id, customers: null, verbatims: null, note: '' };
     }
