@@ -82,6 +82,9 @@ def main(binary):
             cards = driver.find_elements(By.CSS_SELECTOR, ".card[data-touchpoint]")
             assert len(cards) == len(doc["map"]["touchpoints"]) > 0, (len(cards), len(doc["map"]["touchpoints"]))
             state["version"] = doc["current_version"]
+            # Nothing selected: the inspector shows the map's fields, and no stray value.
+            shown = driver.find_element(By.ID, "inspector").text
+            assert "Objective" in shown and not {"null", "undefined", "NaN"} & set(shown.split()), shown
             page.shot("editor-opened")
         check("a new map from the SaaS template opens in the editor with every touchpoint as a card", new_map_from_template)
 

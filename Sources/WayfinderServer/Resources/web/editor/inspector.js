@@ -141,7 +141,7 @@ export function createInspector({ root, canEdit, onOp, preview }) {
       field('Objective', textarea(doc.objective), (v) => set(target, 'objective', v || null), { event: 'input', name: 'map.objective' }),
       field('Description', textarea(doc.description, { rows: 3 }), (v) => set(target, 'description', v || null), { event: 'input', name: 'map.description' }),
       field('State', select(doc.state ?? 'current', ['current', 'future'], { current: 'current: how it works today', future: 'future: how it will work' }), (v) => set(target, 'state', v), { name: 'map.state' }),
-      doc.state === 'future' ? field('Improves (the current-state map)', input(doc.improves ?? '', { pattern: '[a-z0-9]+(-[a-z0-9]+)*' }), (v) => set(target, 'improves', v || null), { name: 'map.improves' }) : null,
+      ...(doc.state === 'future' ? [field('Improves (the current-state map)', input(doc.improves ?? '', { pattern: '[a-z0-9]+(-[a-z0-9]+)*' }), (v) => set(target, 'improves', v || null), { name: 'map.improves' })] : []),
       field('Goal (reaching it is conversion)', select(doc.goal ?? '', ['', ...ids], names), (v) => set(target, 'goal', v || null), { name: 'map.goal' }),
       el('div', { class: 'pair' },
         field('Emotion from', input(scale.min, { type: 'number', step: 1 }), (v) => set(target, 'emotion_scale', { ...scale, min: Number(v) }), { name: 'map.scale.min' }),
