@@ -2,7 +2,7 @@
 (who is here, what they have selected) and the other's edits within a second; edits of
 different touchpoints both survive; two edits of the same field end the same in both browsers
 and in the store, the later one winning, and the person whose edit lost is told; a version
-imported through the API (a map edited in git) appears in both open editors.
+imported through the API (a map edited in git) and a colleague's comment appear in the open editors.
 
 Usage: python3 Tests/Browser/test_together.py PATH-TO-wayfinder
 """
@@ -149,6 +149,22 @@ def main(binary):
             raise AssertionError("in six tries the two edits never crossed: each browser had the other's edit before making its own")
         check("two edits of the same field: the later wins everywhere and the other person is told", same_field)
 
+        def comments_live():
+            # Sam is writing a comment on the card Sam has selected when Alex comments on it.
+            sam.by_role("tab", "Comments").click()
+            draft = sam.driver.find_element(By.ID, "new-comment")
+            draft.send_keys("Half a thought")
+            status, text = alex.api("POST", f"/api/v1/workspaces/retail/maps/{MAP}/comments",
+                                    {"target": f"touchpoint:{fourth}", "body": "Who owns this now?"})
+            assert status == 201, (status, text[:200])
+            started = time.time()
+            sam.wait(lambda: "Who owns this now?" in sam.driver.find_element(By.ID, "comments").text, "Alex's comment in Sam's panel", timeout=5)
+            timings["comment"] = time.time() - started
+            kept = sam.driver.find_element(By.ID, "new-comment")
+            assert kept.get_attribute("value") == "Half a thought", kept.get_attribute("value")
+            sam.shot("sees-comment")
+        check("a colleague's comment appears in the other's open panel within seconds, and what the other was typing stays", comments_live)
+
         def outside_change():
             # What a team's CI does with a map edited in git: export, edit, import through the API.
             status, text = alex.api("GET", "/api/v1/workspaces/retail/export?format=json", None)
@@ -181,8 +197,8 @@ def main(binary):
     failed = [name for ok, name in results if not ok]
     print(f"\ntogether: {len(results) - len(failed)} of {len(results)} checks passed; a selection reached the other browser in "
           f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms, an imported version in "
-          f"{timings.get('outside', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 7 else 0
+          f"{timings.get('outside', float('nan')) * 1000:.0f} ms, a comment in {timings.get('comment', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
+    return 1 if failed or len(results) < 8 else 0
 
 
 if __name__ == "__main__":

@@ -93,6 +93,25 @@ struct MapRoomTests {
         #expect(await Inbox(late.messages).next("welcome")?["saved_version"] == .number(7))
     }
 
+    @Test("a change of the map's comments reaches everyone; the first look and an unchanged state send nothing")
+    func comments() async throws {
+        let rooms = MapRooms()
+        let viewer = try #require(await rooms.join(Self.key, name: "Vi", canEdit: false, version: 1))
+        await rooms.observeComments(Self.key, state: 11)
+        await rooms.observeComments(Self.key, state: 11)
+        await rooms.observeComments(Self.key, state: 12)
+        await rooms.observeComments(Self.key, state: 12)
+        // A marker after them: a presence change makes a members message.
+        await rooms.receive(Self.key, client: viewer.client, text: #"{"type":"presence","selection":{"kind":"map","id":"m"}}"#)
+        let inbox = Inbox(viewer.messages)
+        var seen: [String] = []
+        while let message = await inbox.next(), let type = message["type"]?.text {
+            if type == "comments" { seen.append(type) }
+            if type == "members", message["members"]?.json.contains("selection\":{") == true { break }
+        }
+        #expect(seen == ["comments"])
+    }
+
     @Test("the first editor saves; when they leave the next editor does; viewers never do, and an empty room is forgotten")
     func saver() async throws {
         let rooms = MapRooms()

@@ -13,7 +13,8 @@ import Foundation
 /// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved`, `reload` and
 /// `error`. An editor sends `reload` (`{version}`) after replacing the whole map (a restore):
 /// everyone starts again from that version. A version saved outside the room (see
-/// ``observe(_:version:by:)``) reaches everyone as a `reload` too.
+/// ``observe(_:version:by:)``) reaches everyone as a `reload` too, and a change of the map's
+/// comment threads as `comments` (``observeComments(_:state:)``).
 actor MapRooms {
     /// A map of a workspace.
     struct Key: Hashable, Sendable {
@@ -40,6 +41,8 @@ actor MapRooms {
         var colors = 0
         /// A newer version of the map seen in the store that the room did not report saving.
         var outside: Int?
+        /// The state of the map's comments at the last look (``JourneyStore/commentStates(workspace:)``).
+        var comments: Int?
 
         /// The first editor present saves.
         var saver: String? { members.first { $0.canEdit }?.client }
@@ -115,6 +118,18 @@ actor MapRooms {
             ("type", .string("reload")), ("version", .number(Double(version))), ("seq", .number(Double(room.seq))), ("by", .string(author)),
             ("outside", .bool(true)),
         ]).json
+        for member in room.members { member.send.yield(text) }
+    }
+
+    /// The map's comments are in `state` now: when that differs from the last look, everyone is
+    /// told (`comments`) and reads the threads again; the first look only notes it.
+    func observeComments(_ key: Key, state: Int) {
+        guard var room = rooms[key] else { return }
+        defer { rooms[key] = room }
+        guard let before = room.comments else { return room.comments = state }
+        guard before != state else { return }
+        room.comments = state
+        let text = JSONValue.object([("type", .string("comments"))]).json
         for member in room.members { member.send.yield(text) }
     }
 

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// Looks at the store's version of every map someone has open in the editor, so that a version
 /// written elsewhere (the API, `wayfinder import` of a file edited in git, another server
 /// process on the same store) reaches the people editing it within a few seconds
-/// (``MapRooms/observe(_:version:by:)``).
+/// (``MapRooms/observe(_:version:by:)``), and so do changes of its comment threads
+/// (``MapRooms/observeComments(_:state:)``).
 struct MapWatcher: Service {
     let rooms: MapRooms
     let store: JourneyStore
@@ -25,9 +26,10 @@ struct MapWatcher: Service {
     func look() async {
         let open = Dictionary(grouping: await rooms.keys, by: \.workspace)
         for (workspace, keys) in open {
-            let maps: [MapSummary]
+            let maps: [MapSummary], comments: [String: Int]
             do {
                 maps = try await store.maps(workspace: workspace)
+                comments = try await store.commentStates(workspace: workspace)
             } catch {
                 // A workspace deleted meanwhile: its editors find out when they save.
                 logger.debug("open maps not checked", metadata: ["reason": "\(error.code)"])
@@ -36,6 +38,7 @@ struct MapWatcher: Service {
             for key in keys {
                 guard let map = maps.first(where: { $0.id == key.map }) else { continue }
                 await rooms.observe(key, version: map.currentVersion, by: map.updatedBy)
+                await rooms.observeComments(key, state: comments[key.map] ?? 0)
             }
         }
     }

@@ -144,6 +144,10 @@ export class LiveSession {
         handlers.onSaved(latest.current_version, message.by, message.outside === true);
         break;
       }
+      case 'comments':
+        // Someone started, answered, resolved, reopened, moved or deleted a thread of this map.
+        handlers.onComments?.();
+        break;
       case 'error':
         handlers.onState('error', message.message);
         break;

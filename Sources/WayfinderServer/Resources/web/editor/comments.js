@@ -51,13 +51,17 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
   let showAll = false;
   let showResolved = false;
 
-  async function load() {
+  /** Reads the threads and draws them; `changedOnly` leaves the panel as it is when they are the ones shown. */
+  async function load({ changedOnly = false } = {}) {
+    const before = JSON.stringify(threads);
     try {
       threads = (await client.comments()).threads ?? [];
     } catch (error) {
       onProblem(`The comments could not be loaded: ${error.message}`);
+      if (changedOnly) return;
       threads = [];
     }
+    if (changedOnly && JSON.stringify(threads) === before) return;
     counts();
     render();
   }
@@ -109,9 +113,11 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
     });
   }
 
-  async function act(work) {
+  /** Does `work`; once it is done, `field` (what was typed for it) is emptied and the threads read again. */
+  async function act(work, field = null) {
     try {
       await work();
+      if (field) field.value = '';
       await load();
     } catch (error) {
       onProblem(error.body?.error?.message ?? error.message);
@@ -133,7 +139,26 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
     const parts = [el('h2', { text: heading }), filters, list];
     if (card && !showAll) parts.splice(1, 0, button(`All comments on “${doc.touchpoints?.find((t) => t.id === selection.id)?.name ?? selection.id}”`, () => { card = null; render(); }));
     if (canEdit && !(showAll && card)) parts.push(newThreadForm(here));
+    const drafts = keepDrafts();
     root.replaceChildren(...parts);
+    drafts();
+  }
+
+  /**
+   * What is being typed in the panel's fields, put back by the function returned after the panel
+   * is drawn again (a colleague's comment or edit redraws it while someone writes a reply).
+   */
+  function keepDrafts() {
+    const key = (field) => field.dataset.draft;
+    const typed = [...root.querySelectorAll('textarea')].filter((f) => f.value).map((f) => [key(f), f.value]);
+    const active = root.contains(document.activeElement) && document.activeElement.tagName === 'TEXTAREA' ? document.activeElement : null;
+    const focus = active && { key: key(active), start: active.selectionStart, end: active.selectionEnd };
+    return () => {
+      const fields = new Map([...root.querySelectorAll('textarea')].map((f) => [key(f), f]));
+      for (const [name, value] of typed) { const field = fields.get(name); if (field && !field.value) field.value = value; }
+      const field = focus && fields.get(focus.key);
+      if (field) { field.focus(); field.setSelectionRange(focus.start, focus.end); }
+    };
   }
 
   function checkbox(label, checked, change) {
@@ -153,8 +178,8 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
     if (canEdit) {
       const actions = el('div', { class: 'actions' });
       if (!thread.resolved) {
-        const field = el('textarea', { rows: 1, 'aria-label': `Reply to ${first.author}`, placeholder: 'Reply…', maxlength: 10000 });
-        actions.append(field, button('Reply', () => field.value.trim() && act(() => client.reply(first.id, field.value.trim()))),
+        const field = el('textarea', { rows: 1, 'aria-label': `Reply to ${first.author}`, placeholder: 'Reply…', maxlength: 10000, 'data-draft': `reply-${first.id}` });
+        actions.append(field, button('Reply', () => field.value.trim() && act(() => client.reply(first.id, field.value.trim()), field)),
           button('Resolve', () => act(() => client.resolve(first.id)), { 'aria-label': `Resolve the thread of ${first.author}` }));
       } else {
         actions.append(button('Reopen', () => act(() => client.reopen(first.id)), { 'aria-label': `Reopen the thread of ${first.author}` }));
@@ -183,14 +208,14 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
   }
 
   function newThreadForm(target) {
-    const field = el('textarea', { rows: 3, id: 'new-comment', maxlength: 10000 });
+    const field = el('textarea', { rows: 3, id: 'new-comment', maxlength: 10000, 'data-draft': `new-${target}` });
     const form = el('form', { class: 'new-thread' },
       el('label', { for: 'new-comment', text: `New comment on ${label(target)}` }), field,
       el('button', { type: 'submit', text: 'Comment' }));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const body = field.value.trim();
-      if (body) act(() => client.addComment(target, body));
+      if (body) act(() => client.addComment(target, body), field);
     });
     return form;
   }

@@ -576,6 +576,7 @@ function startLive() {
       }
     },
     onMembers: (members, me) => showMembers(members, me),
+    onComments: () => comments.load({ changedOnly: true }),
     onLost: (lost) => {
       const first = lost[0];
       const who = first.by ? `${first.by}'s edit` : 'an edit made meanwhile';
