@@ -112,6 +112,34 @@ struct MapRoomTests {
         #expect(seen == ["comments"])
     }
 
+    @Test("a browser sending faster than people do is refused past the burst, with the reason; the others get only what was allowed")
+    func rateLimit() async throws {
+        let rooms = MapRooms()
+        let flooder = try #require(await rooms.join(Self.key, name: "Fl", canEdit: true, version: 1))
+        let watcher = try #require(await rooms.join(Self.key, name: "Wa", canEdit: false, version: 1))
+        let sent = MapRooms.messageBurst + 100
+        let started = ContinuousClock.now
+        for index in 0..<sent { await rooms.receive(Self.key, client: flooder.client, text: Self.op("\(index)", base: 0, name: "N\(index)")) }
+        let elapsed = started.duration(to: .now)
+        // What refilled while sending (50 a second) may pass too.
+        let refill = Int((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * MapRooms.messagesPerSecond) + 1
+        await rooms.leave(Self.key, client: flooder.client)
+        var relayed = 0
+        let inbox = Inbox(watcher.messages)
+        await rooms.leave(Self.key, client: watcher.client)
+        // Leaving finished the stream: everything sent to the watcher is read.
+        while let message = await inbox.next() {
+            if message["type"]?.text == "op" { relayed += 1 }
+        }
+        #expect(relayed >= MapRooms.messageBurst && relayed <= MapRooms.messageBurst + refill, "relayed \(relayed) of \(sent)")
+        var refused = 0
+        let flooded = Inbox(flooder.messages)
+        while let message = await flooded.next() {
+            if message["type"]?.text == "error", message["message"]?.text?.hasPrefix("too many messages: at most 50 a second") == true { refused += 1 }
+        }
+        #expect(refused == sent - relayed)
+    }
+
     @Test("the first editor saves; when they leave the next editor does; viewers never do, and an empty room is forgotten")
     func saver() async throws {
         let rooms = MapRooms()

@@ -30,6 +30,9 @@ actor MapRooms {
         var color: Int
         var selection: JSONValue = .null
         var send: AsyncStream<String>.Continuation
+        /// Messages this member may still send at once (``messageBurst``, refilled at ``messagesPerSecond``).
+        var allowance = Double(MapRooms.messageBurst)
+        var refilled = ContinuousClock.now
     }
 
     private struct Room {
@@ -54,6 +57,10 @@ actor MapRooms {
     static let maximumMembers = 100
     /// Longest text of one message, in bytes.
     static let maximumMessage = 512 * 1024
+    /// Messages one browser may send a second on average (a person typing sends about ten)…
+    static let messagesPerSecond = 50.0
+    /// …and at once; past that a message is refused with a reason, not handled.
+    static let messageBurst = 200
 
     private var rooms: [Key: Room] = [:]
     private var nextClient = 0
@@ -135,7 +142,20 @@ actor MapRooms {
 
     /// Handles a message of `client`; a message that is not understood is answered with an error to its sender only.
     func receive(_ key: Key, client: String, text: String) {
-        guard let room = rooms[key], let member = room.members.first(where: { $0.client == client }) else { return }
+        guard var room = rooms[key], let index = room.members.firstIndex(where: { $0.client == client }) else { return }
+        let now = ContinuousClock.now
+        var member = room.members[index]
+        let elapsed = member.refilled.duration(to: now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        member.allowance = min(Double(Self.messageBurst), member.allowance + seconds * Self.messagesPerSecond)
+        member.refilled = now
+        let allowed = member.allowance >= 1
+        if allowed { member.allowance -= 1 }
+        room.members[index] = member
+        rooms[key] = room
+        guard allowed else {
+            return refuse(member, "too many messages: at most \(Int(Self.messagesPerSecond)) a second (\(Self.messageBurst) at once); this one was not applied, reload the page to continue")
+        }
         let message: JSONValue
         do throws(JSONParser.Failure) { message = try JSONParser.parse(text) } catch {
             return refuse(member, "the message is not JSON: \(error.message) at byte \(error.offset)")

@@ -43,6 +43,13 @@ public enum SecurityLimits {
                 Limit(what: "connections open at once", limit: "the open-file limit (`ulimit -n`) less the files open at start and an eighth, at least 64 files kept",
                       setting: "`serve --max-connections`; past it the connection that waited longest for its client is closed"),
             ]),
+            ("Editing together (`/w/{workspace}/maps/{map}/live`, a WebSocket)", [
+                Limit(what: "one message", limit: bytes(MapRooms.maximumMessage), setting: "fixed; larger: the connection is closed"),
+                Limit(what: "messages from one browser", limit: "\(Int(MapRooms.messagesPerSecond)) a second on average, \(MapRooms.messageBurst) at once",
+                      setting: "fixed; past it each message is refused with an `error` and not applied"),
+                Limit(what: "people in one map's room", limit: count(MapRooms.maximumMembers), setting: "fixed; more: an `error` says so and the connection closes"),
+                Limit(what: "edits kept between two saves", limit: count(MapRooms.maximumLog), setting: "fixed; more: refused until the saver saves"),
+            ]),
             ("Accounts", [
                 Limit(what: "a session", limit: hours(accounts.sessionLifetime), setting: "`AccountSettings.sessionLifetime`"),
                 Limit(what: "a password", limit: "\(accounts.minimumPasswordLength) characters to \(Passwords.maximumBytes) bytes",
