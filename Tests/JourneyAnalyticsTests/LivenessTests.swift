@@ -54,7 +54,10 @@ struct LivenessTests {
         let measured = AnalysisQuery(kind: .personas, journey: future.id, options: options)
         let index = try IndexBuilder(workspace: workspace, journey: future, request: IndexRequest(queries: [measured])).build(from: fixture.store.data)
         for kind in AnalysisQuery.Kind.allCases where kind != .compare {
-            #expect(throws: AnalysisError(Liveness.notLiveMessage(future))) { try Analyzer.run(AnalysisQuery(kind: kind, journey: future.id), on: index) }
+            var query = AnalysisQuery(kind: kind, journey: future.id)
+            // The lists of one touchpoint's customers need the touchpoint to be a whole query.
+            if kind.listsCustomers { query.options.touchpoint = future.touchpoints[0].id }
+            #expect(throws: AnalysisError(Liveness.notLiveMessage(future))) { try Analyzer.run(query, on: index) }
         }
         #expect(throws: AnalysisError.self) { try JourneyReport(index: index, base: AnalysisQuery(kind: .funnel, journey: future.id)) }
         let personas = try #require(try Analyzer.run(measured, on: index).personas)
