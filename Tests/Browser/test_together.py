@@ -64,14 +64,26 @@ def main(binary):
 
     try:
         def both_open():
+            # Alex invites Sam from the workspace's People page; Sam signs in with the one-time
+            # password it shows and chooses a password of their own.
             alex.sign_in(demo.account, demo.password)
             alex.open("/w/retail")
-            status, text = alex.api("POST", "/api/v1/users", {"email": SECOND[0], "name": "Sam Rivera", "password": SECOND[1]})
-            assert status == 201, (status, text)
-            user = json.loads(text)["id"]
-            status, text = alex.api("PUT", f"/api/v1/workspaces/retail/members/{user}", {"role": "editor"})
-            assert status == 200, (status, text)
-            sam.sign_in(*SECOND)
+            alex.by_role("link", "People: invite colleagues and choose what each may do").click()
+            alex.by_role("textbox", "Email").send_keys(SECOND[0])
+            alex.by_role("textbox", "Name (for a new account)").send_keys("Sam Rivera")
+            alex.by_role("combobox", "Role").find_element(By.CSS_SELECTOR, "option[value='editor']").click()
+            alex.by_role("button", "Invite").click()
+            banner = alex.wait(lambda: alex.driver.find_element(By.CSS_SELECTOR, "[role=status]"), "the invitation's banner")
+            assert "Sam Rivera is an editor of" in banner.text, banner.text
+            one_time = alex.driver.find_element(By.CSS_SELECTOR, "code.secret").text
+            alex.shot("invited")
+            sam.sign_in(SECOND[0], one_time)
+            sam.wait(lambda: sam.driver.current_url.endswith("/password"), "the page that asks for a new password")
+            sam.by_role("textbox", "Current password").send_keys(one_time)
+            sam.by_role("textbox", "New password (at least 12 characters; a passphrase of several words is easy to remember)").send_keys(SECOND[1])
+            sam.by_role("textbox", "The new password again").send_keys(SECOND[1])
+            sam.by_role("button", "Change password").click()
+            sam.wait(lambda: "/password" not in sam.driver.current_url, "the password to be changed")
             for page in (alex, sam):
                 page.open(EDITOR)
                 page.wait(lambda p=page: p.driver.find_element(By.ID, "editor").get_attribute("data-ready") == "true", "the editor")
@@ -80,7 +92,7 @@ def main(binary):
             names = [b.get_attribute("aria-label") for b in sam.driver.find_elements(By.CSS_SELECTOR, "#people .person")]
             assert any("Sam Rivera (you)" in n for n in names) and len(names) == 2, names
             alex.shot("both-here")
-        check("a second editor joins: both browsers list the two people here", both_open)
+        check("Alex invites Sam as an editor from the People page; Sam signs in with the one-time password, chooses a password, and both browsers list the two people here", both_open)
 
         doc = stored(alex)
         first, second, third, fourth = [t["id"] for t in doc["touchpoints"][:4]]

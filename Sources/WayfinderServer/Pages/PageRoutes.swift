@@ -208,6 +208,7 @@ enum PageRoutes {
         var view: HomeView
         do { view = try await HomeView.load(api.store, workspace: workspace, base: "/w/\(workspace)") } catch let error as WorkspaceStoreError { throw APIError(error) }
         view.canEdit = role.map { $0 >= .editor } ?? false
+        view.canManage = role == .admin
         view.csrf = session.csrfToken
         view.error = error
         return page(pages.home(view, frame: PageFrame(title: view.name, workspace: workspace, workspaceName: view.name, user: session.user.email,

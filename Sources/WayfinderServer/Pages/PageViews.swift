@@ -151,6 +151,8 @@ public struct HomeView: Sendable {
     public var sources: [SourceRecord]
     /// Whether the person may make and edit maps and personas here (an editor or admin).
     public var canEdit = false
+    /// Whether the person manages the workspace's people (an admin).
+    public var canManage = false
     /// The session's token, sent by the forms.
     public var csrf: String?
     /// What went wrong with a form sent before.

@@ -24,6 +24,7 @@ public struct Pages: Sendable {
     public func error(_ view: ErrorView, frame: PageFrame) -> String { render("error", view, frame) }
     public func workspaces(_ view: WorkspacesView, frame: PageFrame) -> String { render("workspaces", view, frame) }
     public func editor(_ view: EditorView, frame: PageFrame) -> String { render("editor", view, frame) }
+    public func members(_ view: MembersView, frame: PageFrame) -> String { render("members", view, frame) }
     /// The bar with the navigation alone, for a page drawn elsewhere (the report), with its style.
     public func bar(frame: PageFrame) -> String {
         "<style>" + Self.barStyle + "</style>\n" + render("bar", NoView(), frame)
@@ -59,6 +60,7 @@ public struct Pages: Sendable {
         ("shared", PackageResources.shared_mustache), ("error", PackageResources.error_mustache),
         ("workspaces", PackageResources.workspaces_mustache), ("editor", PackageResources.editor_mustache),
         ("persona-edit", PackageResources.persona_edit_mustache), ("bar", PackageResources.bar_mustache),
+        ("members", PackageResources.members_mustache),
     ]
 }
 

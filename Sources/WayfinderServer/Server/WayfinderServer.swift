@@ -88,6 +88,7 @@ public struct WayfinderServer: Sendable {
         AlertRoutes.register(registrar, worker: alertWorker)
         PageRoutes.register(registrar, pages: pages, newKeys: newKeys)
         WorkspacePageRoutes.register(registrar, pages: pages)
+        MemberPageRoutes.register(registrar, pages: pages)
         WebAssets.register(registrar)
         let document = OpenAPIDocument.json
         registrar.open(.get, "/openapi.json") { _, _ in

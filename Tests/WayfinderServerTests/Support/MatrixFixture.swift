@@ -158,6 +158,8 @@ struct MatrixFixture {
         case "POST /workspaces": return form([("csrf", csrf), ("name", "Matrix team")])
         case "POST /w/{workspace}/maps": return form([("csrf", csrf), ("start", "blank"), ("title", "Matrix map")])
         case "POST /w/{workspace}/personas": return form([("csrf", csrf), ("name", "Matrix persona")])
+        case "POST /w/{workspace}/members": return form([("csrf", csrf), ("email", "invited@example.com"), ("name", "Invited"), ("role", "viewer")])
+        case "POST /w/{workspace}/members/{user}": return form([("csrf", csrf), ("action", "role"), ("role", "viewer")])
         case "POST /api/v1/session": return body(["email": "viewer@example.com", "password": password])
         case "PUT /api/v1/session/password": return body(["current_password": password, "new_password": password])
         case "POST /api/v1/users": return body(["email": "new@example.com", "password": "a long enough password"])
