@@ -158,4 +158,33 @@ struct EditorPageTests {
             #expect(try await client.call(.get, "/api/v1/workspaces/shop/maps/\(map)/export?version=99", as: editor).status == 404)
         }
     }
+
+    @Test("a future-state map is exported beside the current-state map it improves, as wayfinder render --compare draws them; other asks are refused")
+    func exportCompared() async throws {
+        let harness = try await APIHarness()
+        let store = harness.store
+        let workspace = try await store.exportWorkspace("shop")
+        let future = try #require(workspace.journeys.first { $0.state == .future && $0.improves != nil })
+        let current = try #require(workspace.journeys.first { $0.id == future.improves })
+        try await harness.test { client in
+            let viewer = try await client.signIn("viewer@example.com")
+            for format in [MapExport.Format.svg, .html] {
+                let answer = try await client.call(.get, "/api/v1/workspaces/shop/maps/\(future.id)/export?format=\(format.rawValue)&compare=true", as: viewer)
+                #expect(answer.status == 200 && answer.text == MapExport.text(current, in: workspace, format: format, compareWith: future), "\(format)")
+                #expect(answer.headers[.contentDisposition] == "attachment; filename=\"\(future.id)-compared.\(format.fileExtension)\"")
+                #expect(answer.text.contains(future.title) && answer.text.contains(current.title))
+            }
+            let plain = try await client.call(.get, "/api/v1/workspaces/shop/maps/\(future.id)/export?format=svg&compare=false", as: viewer)
+            #expect(plain.text == MapExport.text(future, in: workspace, format: .svg))
+            for (query, status, words) in [
+                ("format=yaml&compare=true", 400, "in svg or html"),
+                ("format=svg&compare=yes", 400, "is not true or false"),
+            ] {
+                let refused = try await client.call(.get, "/api/v1/workspaces/shop/maps/\(future.id)/export?\(query)", as: viewer)
+                #expect(refused.status == status && refused.errorMessage?.contains(words) == true, "\(query): \(refused)")
+            }
+            let notFuture = try await client.call(.get, "/api/v1/workspaces/shop/maps/\(current.id)/export?format=svg&compare=true", as: viewer)
+            #expect(notFuture.status == 400 && notFuture.errorMessage?.contains("is not a future-state map") == true)
+        }
+    }
 }

@@ -135,6 +135,16 @@ enum APIJSON {
     }
 
     /// An integer query parameter or path segment.
+    /// A query parameter that is `true` or `false`; nil when absent.
+    static func boolean(_ text: String?, _ name: String) throws -> Bool? {
+        guard let text else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw APIError(.badRequest, .invalidRequest, "\(name): '\(text.prefix(20))' is not true or false")
+        }
+    }
+
     static func integer(_ text: String?, _ name: String) throws -> Int64? {
         guard let text else { return nil }
         guard let number = Int64(text), number >= 0 else {

@@ -57,8 +57,15 @@ enum MapRoutes {
                 if let version { try await store.map(workspace: workspace, id: id, version: version) } else { try await store.map(workspace: workspace, id: id) }
             }
             let model = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
-            let text = MapExport.text(stored.map, in: model, format: format)
-            let file = "\(id)\(version.map { "-v\($0)" } ?? "").\(format.fileExtension)"
+            let compare = try APIJSON.boolean(request.uri.queryParameters.get("compare").map { String($0) }, "compare") ?? false
+            let text: String
+            if compare {
+                let current = try Self.improved(stored.map, in: model, format: format)
+                text = MapExport.text(current, in: model, format: format, compareWith: stored.map)
+            } else {
+                text = MapExport.text(stored.map, in: model, format: format)
+            }
+            let file = "\(id)\(version.map { "-v\($0)" } ?? "")\(compare ? "-compared" : "").\(format.fileExtension)"
             return Response(status: .ok, headers: [.contentType: format.mediaType, .contentDisposition: "attachment; filename=\"\(file)\""],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
@@ -176,5 +183,21 @@ enum MapRoutes {
     static func diffJSON(_ diff: WorkspaceDiff, old: String, new: String) -> JSONValue {
         let summary = [WorkspaceDiff.Change.Action.added, .removed, .moved, .edited].map { ($0.rawValue, JSONValue.number(Double(diff.counts[$0] ?? 0))) }
         return .object([("old", .string(old)), ("new", .string(new)), ("summary", .object(summary)), ("changes", APIJSON.value(diff.changes))])
+    }
+
+    /// The current-state map that `future` improves, to draw beside it; a map that is not a
+    /// future-state map with `improves`, a format other than SVG or HTML, or a map it improves
+    /// that is gone is refused with what to do.
+    static func improved(_ future: JourneyMap, in workspace: Workspace, format: MapExport.Format) throws -> JourneyMap {
+        guard format == .svg || format == .html else {
+            throw APIError(.badRequest, .invalidRequest, "compare: draws two maps side by side in svg or html, not \(format.rawValue)")
+        }
+        guard future.state == .future, let improves = future.improves else {
+            throw APIError(.badRequest, .invalidRequest, "compare: '\(future.id)' is not a future-state map with 'improves'; set its state to future and name the map it improves")
+        }
+        guard let current = workspace.journeys.first(where: { $0.id == improves }) else {
+            throw APIError(.notFound, .notFound, "compare: '\(future.id)' improves '\(improves)', which is not a map of this workspace (any more); name another in 'improves'")
+        }
+        return current
     }
 }

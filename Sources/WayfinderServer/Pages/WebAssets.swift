@@ -45,6 +45,7 @@ enum WebAssets {
         ("editor/history.js", PackageResources.history_js),
         ("editor/sequence.js", PackageResources.sequence_js),
         ("editor/present.js", PackageResources.present_js),
+        ("editor/compare.js", PackageResources.compare_js),
         ("editor/live.js", PackageResources.live_js),
         ("editor/collaboration.js", PackageResources.collaboration_js),
         ("editor/dom.js", PackageResources.dom_js),

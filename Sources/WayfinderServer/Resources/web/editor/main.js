@@ -9,6 +9,7 @@ import { createCanvas } from './canvas.js';
 import { createInspector } from './inspector.js';
 import { mapClient, APIRefusal } from './api.js';
 import { startPresentation } from './present.js';
+import { showComparison } from './compare.js';
 import { LiveSession } from './collaboration.js';
 import { createComments } from './comments.js';
 import { createVersions } from './versions.js';
@@ -256,6 +257,8 @@ function refresh(options = {}) {
   comments.update(shownDoc(), state.selection);
   if (!document.getElementById('data').hidden) data.render(shownDoc(), state.selection);
   document.getElementById('map-title').textContent = state.doc.title ?? config.map;
+  // A future-state map that names the map it improves can be seen beside it.
+  buttons.compare.hidden = !(state.doc.state === 'future' && state.doc.improves);
   buttons.undo.disabled = !canEdit || !history.canUndo;
   buttons.redo.disabled = !canEdit || !history.canRedo;
   if (options.focus) document.querySelector(options.focus)?.focus();
@@ -422,6 +425,7 @@ const commands = {
   'download-yaml': download,
   numbers: toggleNumbers,
   present,
+  compare: () => showComparison({ url: `${client.exportURL('svg')}&compare=true`, title: state.doc.title ?? config.map, version: state.version, opener: buttons.compare }),
 };
 
 /** Lays the measured numbers on the map, or takes them off. */
