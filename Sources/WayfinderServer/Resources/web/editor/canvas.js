@@ -388,7 +388,7 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     }
 
     board.replaceChildren(grid);
-    fitForPrint();
+    schedulePrintFit();
     markSelection();
     markPeers();
     markDiff();
@@ -489,7 +489,15 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
     const grid = board.firstElementChild;
     if (!grid) return;
     const width = grid.offsetWidth || 1, height = grid.offsetHeight || 1;
-    board.style.setProperty('--print-zoom', String(Math.min(1, 1500 / width, 990 / height)));
+    const zoom = String(Math.min(1, 1500 / width, 990 / height));
+    // Setting it restyles the whole board: only when it changes.
+    if (board.style.getPropertyValue('--print-zoom') !== zoom) board.style.setProperty('--print-zoom', zoom);
+  }
+  /** Measures for print after the next frame, whose layout it then reads, instead of forcing one while drawing. */
+  let printFit = 0;
+  function schedulePrintFit() {
+    if (printFit) return;
+    printFit = requestAnimationFrame(() => setTimeout(() => { printFit = 0; fitForPrint(); }, 0));
   }
   window.matchMedia('print').addEventListener('change', (event) => { if (event.matches) fitForPrint(); });
   window.addEventListener('beforeprint', fitForPrint);
