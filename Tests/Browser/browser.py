@@ -151,11 +151,12 @@ class Page:
 
 class Checks:
     """Runs a suite's named checks in order: prints `ok`/`not ok` with the time each took, and on a
-    failure the traceback and a screenshot of every page; `status(expected)` is the exit status
-    (1 when a check failed or fewer than `expected` ran)."""
+    failure the traceback and a screenshot of every page (and ends the suite with `stop`);
+    `status(expected)` is the exit status (1 when a check failed or fewer than `expected` ran)."""
 
-    def __init__(self, *pages):
-        self.pages, self.results = list(pages), []
+    def __init__(self, *pages, stop=False):
+        # `stop`: a failure ends the suite (raised again), for checks that build on each other.
+        self.pages, self.results, self.stop = list(pages), [], stop
 
     def __call__(self, name, body):
         started = time.time()
@@ -169,6 +170,8 @@ class Checks:
             print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
             for page in self.pages:
                 page.shot("failed")
+            if self.stop:
+                raise
 
     @property
     def failed(self):

@@ -6,12 +6,12 @@ to it; the card deleted, the thread stays, on a removed card.
 
 Usage: python3 Tests/Browser/test_comments.py PATH-TO-wayfinder
 """
-import json, os, sys, time, traceback
+import json, os, sys, time
 
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -39,19 +39,8 @@ def main(binary):
     demo = Demo(binary)
     driver = chromium()
     page = Page(driver, demo.base, "comments")
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     state = {}
     try:
@@ -204,9 +193,9 @@ def main(binary):
             except Exception:
                 pass
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\ncomments: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 7 else 0
+    failed = check.failed
+    print(f"\ncomments: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(7)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ whose rows are the panel's total and the API's list.
 
 Usage: python3 Tests/Browser/test_drilldown.py PATH-TO-wayfinder
 """
-import csv, io, json, os, sys, tempfile, time, traceback
+import csv, io, json, os, sys, tempfile, time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -37,19 +37,8 @@ def main(binary):
     driver = chromium()
     page = Page(driver, demo.base, "drilldown")
     downloads = tempfile.mkdtemp(prefix="wayfinder-downloads-")
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     state = {}
     try:
@@ -137,9 +126,9 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\ndrilldown: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 5 else 0
+    failed = check.failed
+    print(f"\ndrilldown: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(5)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,14 @@ JSON API returns, and the YAML against `wayfinder render` and `wayfinder validat
 
 Usage: python3 Tests/Browser/test_editor.py PATH-TO-wayfinder
 """
-import json, os, subprocess, sys, tempfile, time, traceback
+import json, os, subprocess, sys, tempfile, time
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 WORKSPACE = "retail"
 
@@ -45,19 +45,8 @@ def main(binary):
     demo = Demo(binary)
     driver = chromium()
     page = Page(driver, demo.base, "editor")
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     state = {}
     try:
@@ -223,9 +212,9 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\nbrowser: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 11 else 0
+    failed = check.failed
+    print(f"\neditor: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(11)
 
 
 if __name__ == "__main__":

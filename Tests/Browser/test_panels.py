@@ -5,13 +5,13 @@ what changed, then restored), share links (made, opened signed out, revoked), an
 
 Usage: python3 Tests/Browser/test_panels.py PATH-TO-wayfinder
 """
-import base64, json, os, sys, time, traceback
+import base64, json, os, sys, time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -35,19 +35,8 @@ def main(binary):
     demo = Demo(binary)
     driver = chromium()
     page = Page(driver, demo.base, "panels")
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     state = {}
     try:
@@ -213,9 +202,9 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\npanels: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 9 else 0
+    failed = check.failed
+    print(f"\npanels: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(9)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ persona analysis for the same rule), and a photo uploaded, stored and shown.
 
 Usage: python3 Tests/Browser/test_personas.py PATH-TO-wayfinder
 """
-import base64, json, os, sys, tempfile, time, traceback
+import base64, json, os, sys, tempfile, time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 # A 2 × 2 PNG.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==")
@@ -20,19 +20,8 @@ def main(binary):
     demo = Demo(binary)
     driver = chromium()
     page = Page(driver, demo.base, "personas")
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     def stored(pid):
         status, text = page.api("GET", f"/api/v1/workspaces/retail/personas/{pid}", None)
@@ -112,9 +101,9 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\npersonas: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 4 else 0
+    failed = check.failed
+    print(f"\npersonas: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(4)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ screen and the console stays clean.
 
 Usage: python3 Tests/Browser/test_present.py PATH-TO-wayfinder
 """
-import json, os, sys, time, traceback
+import json, os, sys, time
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 WORKSPACE = "retail"
 CURRENT = "first-purchase"
@@ -120,19 +120,8 @@ def main(binary):
     driver = chromium(1280, 720)
     page = Page(driver, demo.base, "present")
     show = Presenter(page)
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     state = {}
     try:
@@ -384,9 +373,9 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\nbrowser: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < CHECKS else 0
+    failed = check.failed
+    print(f"\npresent: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(CHECKS)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,13 @@ imported through the API (a map edited in git) and a colleague's comment appear 
 
 Usage: python3 Tests/Browser/test_together.py PATH-TO-wayfinder
 """
-import json, os, sys, time, traceback
+import json, os, sys, time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -47,20 +47,9 @@ def main(binary):
     demo = Demo(binary)
     one, two = chromium(), chromium()
     alex, sam = Page(one, demo.base, "together-alex"), Page(two, demo.base, "together-sam")
-    results, timings = [], {}
+    timings = {}
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            alex.shot("failed")
-            sam.shot("failed")
-            raise
+    check = Checks(alex, sam, stop=True)
 
     try:
         def both_open():
@@ -206,11 +195,11 @@ def main(binary):
         one.quit()
         two.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\ntogether: {len(results) - len(failed)} of {len(results)} checks passed; a selection reached the other browser in "
+    failed = check.failed
+    print(f"\ntogether: {len(check.results) - len(failed)} of {len(check.results)} checks passed; a selection reached the other browser in "
           f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms, an imported version in "
           f"{timings.get('outside', float('nan')) * 1000:.0f} ms, a comment in {timings.get('comment', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 8 else 0
+    return check.status(8)
 
 
 if __name__ == "__main__":

@@ -5,31 +5,20 @@ quarantine API say.
 
 Usage: python3 Tests/Browser/test_upload.py PATH-TO-wayfinder
 """
-import json, os, sys, tempfile, time, traceback, urllib.parse
+import json, os, sys, tempfile, time, urllib.parse
 
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Demo, Page, chromium  # noqa: E402
+from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
 
 
 def main(binary):
     demo = Demo(binary)
     driver = chromium()
     page = Page(driver, demo.base, "upload")
-    results = []
 
-    def check(name, body):
-        started = time.time()
-        try:
-            body()
-            results.append((True, name))
-            print(f"ok - {name} ({time.time() - started:.1f} s)", flush=True)
-        except Exception:
-            results.append((False, name))
-            print(f"not ok - {name}\n" + traceback.format_exc(), flush=True)
-            page.shot("failed")
-            raise
+    check = Checks(page, stop=True)
 
     try:
         page.sign_in(demo.account, demo.password)
@@ -73,9 +62,9 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = [name for ok, name in results if not ok]
-    print(f"\nupload: {len(results) - len(failed)} of {len(results)} checks passed; screenshots in {OUTPUT}")
-    return 1 if failed or len(results) < 2 else 0
+    failed = check.failed
+    print(f"\nupload: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
+    return check.status(2)
 
 
 if __name__ == "__main__":
