@@ -52,6 +52,9 @@ struct DrilldownAPITests {
             let list = try #require(answer.json["customers"] as? [String: any Sendable])
             let rows = try #require(list["customers"] as? [[String: any Sendable]])
             #expect(list["total"] as? Int == 4 && rows.count == 4)
+            // With no limit, the JSON answer is the first page of the default size (said in the query it echoes).
+            let echoed = (answer.json["query"] as? [String: any Sendable])?["options"] as? [String: any Sendable]
+            #expect(echoed?["limit"] as? Int == AnalysisRoutes.defaultListPage)
             #expect(rows.map { $0["name"] as? String } == ["=HYPERLINK(\"http://x\")", "Ann, Jo Lee", "e3@example.com", nil])
             #expect(rows.map { $0["visits"] as? Int } == [2, 1, 1, 1])
             #expect(rows[0]["first_visit"] as? String == "2026-01-01T00:05:00Z" && rows[0]["last_visit"] as? String == "2026-01-01T00:09:00Z")

@@ -140,6 +140,48 @@ struct MapRoomTests {
         #expect(refused == sent - relayed)
     }
 
+    @Test("a person whose role changes is let go from the workspace's rooms with the reason; other people and workspaces stay")
+    func evict() async throws {
+        let rooms = MapRooms()
+        let other = MapRooms.Key(workspace: "elsewhere", map: "m")
+        let leaving = try #require(await rooms.join(Self.key, user: 7, name: "Lee", canEdit: true, version: 1))
+        let staying = try #require(await rooms.join(Self.key, user: 8, name: "Sam", canEdit: true, version: 1))
+        let elsewhere = try #require(await rooms.join(other, user: 7, name: "Lee", canEdit: true, version: 1))
+        await rooms.evict(user: 7, workspace: "shop", reason: "You were removed from this workspace")
+        var last: JSONValue?
+        let inbox = Inbox(leaving.messages)
+        while let message = await inbox.next() { last = message }  // the stream ends
+        #expect(last?["type"]?.text == "error" && last?["message"]?.text == "You were removed from this workspace")
+        let left = await rooms.count(Self.key), away = await rooms.count(other)
+        #expect(left == 1 && away == 1)
+        await rooms.receive(Self.key, client: leaving.client, text: Self.op("1", base: 0, name: "After"))
+        let stayingInbox = Inbox(staying.messages)
+        await rooms.leave(Self.key, client: staying.client)
+        var relayed = 0
+        while let message = await stayingInbox.next() { if message["type"]?.text == "op" { relayed += 1 } }
+        #expect(relayed == 0, "an edit sent after being let go was relayed")
+        _ = elsewhere
+    }
+
+    @Test("selections changing quickly go out together: the others get the latest, not every step")
+    func presenceTogether() async throws {
+        let rooms = MapRooms()
+        let mover = try #require(await rooms.join(Self.key, name: "Mo", canEdit: true, version: 1))
+        let watcher = try #require(await rooms.join(Self.key, name: "Wa", canEdit: false, version: 1))
+        for index in 0..<20 {
+            await rooms.receive(Self.key, client: mover.client, text: #"{"type":"presence","selection":{"kind":"touchpoint","id":"t\#(index)"}}"#)
+        }
+        let inbox = Inbox(watcher.messages)
+        var seen: [String] = []
+        while let message = await inbox.next() {
+            guard message["type"]?.text == "members", case .array(let members)? = message["members"] else { continue }
+            guard let selected = members.first(where: { $0["client"]?.text == mover.client })?["selection"]?["id"]?.text else { continue }
+            seen.append(selected)
+            if selected == "t19" { break }
+        }
+        #expect(seen == ["t19"])
+    }
+
     @Test("the first editor saves; when they leave the next editor does; viewers never do, and an empty room is forgotten")
     func saver() async throws {
         let rooms = MapRooms()

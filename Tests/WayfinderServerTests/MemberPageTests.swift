@@ -68,7 +68,34 @@ struct MemberPageTests {
             let leave = try await PageRouteTests.post(client, "/w/shop/members/\(lead.id)", ["csrf": csrf, "action": "remove"], cookie: cookie)
             #expect(leave.status == 409)
             #expect(try await Self.role(harness, "lead@example.com") == .admin)
+            // Through the API too, with the same session.
+            let session = try await client.signIn("lead@example.com")
+            let api = try await client.call(.put, "/api/v1/workspaces/shop/members/\(lead.id)", json(["role": "editor"]), as: session)
+            #expect(api.status == 409 && api.errorMessage?.contains("only admin") == true, "\(api)")
+            #expect(try await client.call(.delete, "/api/v1/workspaces/shop/members/\(lead.id)", as: session).status == 409)
+            #expect(try await Self.role(harness, "lead@example.com") == .admin)
         }
+    }
+
+    @Test("two admins demoting each other at once leave one admin, whichever wins")
+    func demotingEachOther() async throws {
+        let harness = try await APIHarness()
+        let store = harness.store
+        var admins: [Int64] = []
+        for email in ["one@example.com", "two@example.com"] {
+            let user = try await store.createUser(email: email, passwordHash: "x")
+            _ = try await store.setMembership(workspace: "shop", user: user.id, role: .admin)
+            admins.append(user.id)
+        }
+        let pair = admins
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for user in pair { group.addTask { (try? await store.setMembership(workspace: "shop", user: user, role: .viewer)) != nil } }
+            var all: [Bool] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.filter { $0 }.count == 1, "\(outcomes)")
+        #expect(try await store.members(workspace: "shop").filter { $0.role == .admin }.count == 1)
     }
 
     @Test("forged, malformed and hostile forms are refused with what is expected, and change nothing",

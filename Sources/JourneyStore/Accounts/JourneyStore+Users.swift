@@ -102,6 +102,7 @@ extension JourneyStore {
         try await writeTransaction { db in
             let header = try WorkspaceState.header(db, workspace)
             _ = try Self.user(db, user)
+            try Self.keepAnAdmin(db, header, workspace: workspace, user: user, role: role)
             try db.execute(sql: """
                 INSERT INTO memberships (user_id, workspace_id, role, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (user_id, workspace_id) DO UPDATE SET role = excluded.role
@@ -114,10 +115,29 @@ extension JourneyStore {
     public func removeMembership(workspace: String, user: Int64) async throws(WorkspaceStoreError) {
         try await writeTransaction { db in
             let header = try WorkspaceState.header(db, workspace)
+            try Self.keepAnAdmin(db, header, workspace: workspace, user: user, role: nil)
             try db.execute(sql: "DELETE FROM memberships WHERE user_id = ? AND workspace_id = ?", arguments: [user, header.rowID])
             if db.changesCount == 0 {
                 throw WorkspaceStoreError.notFound("user", "user \(user) is not a member of workspace '\(workspace)'; list members with GET /api/v1/workspaces/\(workspace)/members")
             }
+        }
+    }
+
+    /// Refuses to leave a workspace whose admin `user` is without another admin whose account is
+    /// enabled: `role` (nil: removed) is what the user would be. Checked inside the write, so two
+    /// admins demoting each other at once cannot both succeed. Server admins manage every
+    /// workspace either way.
+    static func keepAnAdmin(_ db: Database, _ header: WorkspaceState.Header, workspace: String, user: Int64, role: Role?) throws {
+        guard role != .admin,
+              try String.fetchOne(db, sql: "SELECT role FROM memberships WHERE user_id = ? AND workspace_id = ?", arguments: [user, header.rowID]) == Role.admin.rawValue
+        else { return }
+        let others = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = ? AND m.role = 'admin' AND m.user_id != ? AND u.disabled_at IS NULL
+            """, arguments: [header.rowID, user]) ?? 0
+        if others == 0 {
+            let email = try String.fetchOne(db, sql: "SELECT email FROM users WHERE id = ?", arguments: [user]) ?? "user \(user)"
+            throw WorkspaceStoreError(.inUse, field: "role", "\(email) is the only admin of workspace '\(workspace)'; make another member admin first")
         }
     }
 

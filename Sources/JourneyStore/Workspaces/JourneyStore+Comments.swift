@@ -249,18 +249,20 @@ extension JourneyStore {
 }
 
 extension JourneyStore {
-    /// For each map of the workspace with comments, a number that changes whenever one of them is
-    /// added, deleted, moved to another element, resolved or reopened (comments are never edited),
-    /// so that a server can tell the people editing a map that its threads changed. Numbers are
-    /// comparable within one process only.
-    public func commentStates(workspace: String) async throws(WorkspaceStoreError) -> [String: Int] {
-        try await readTransaction { db in
+    /// For each of `maps` (ids of the workspace's maps) with comments, a number that changes
+    /// whenever one of them is added, deleted, moved to another element, resolved or reopened
+    /// (comments are never edited), so that a server can tell the people editing a map that its
+    /// threads changed. Numbers are comparable within one process only.
+    public func commentStates(workspace: String, maps: [String]) async throws(WorkspaceStoreError) -> [String: Int] {
+        guard !maps.isEmpty else { return [:] }
+        return try await readTransaction { db in
             let header = try WorkspaceState.header(db, workspace)
             var states: [String: Hasher] = [:]
+            let marks = Array(repeating: "?", count: maps.count).joined(separator: ", ")
             for row in try Row.fetchAll(db, sql: """
                 SELECT m.slug, c.id, c.target, c.resolved_at, c.reopened_at FROM comments c JOIN journey_maps m ON m.id = c.map_id
-                WHERE m.workspace_id = ? ORDER BY c.id
-                """, arguments: [header.rowID]) {
+                WHERE m.workspace_id = ? AND m.slug IN (\(marks)) ORDER BY c.id
+                """, arguments: StatementArguments([header.rowID] as [any DatabaseValueConvertible] + maps)) {
                 let slug: String = row[0]
                 var state = states[slug] ?? Hasher()
                 state.combine(row[1] as Int64)

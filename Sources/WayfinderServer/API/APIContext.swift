@@ -13,12 +13,14 @@ struct APIContext: Sendable {
     let analyses: AnalysisCache
     let uploads: UploadJobs
     let signIns: SignInThrottle
+    /// The people editing maps live, to let someone go when their role changes.
+    let rooms: MapRooms
     let trustedProxies: Set<String>
 
     init(store: JourneyStore, auth: Authenticator, configuration: ServerConfiguration, writer: EventWriter, analyses: AnalysisCache,
-         uploads: UploadJobs, signIns: SignInThrottle) {
-        (self.store, self.auth, self.configuration, self.writer, self.analyses, self.uploads, self.signIns) =
-            (store, auth, configuration, writer, analyses, uploads, signIns)
+         uploads: UploadJobs, signIns: SignInThrottle, rooms: MapRooms) {
+        (self.store, self.auth, self.configuration, self.writer, self.analyses, self.uploads, self.signIns, self.rooms) =
+            (store, auth, configuration, writer, analyses, uploads, signIns, rooms)
         trustedProxies = Set(configuration.trustedProxies.compactMap(ClientAddress.normalized))
     }
 

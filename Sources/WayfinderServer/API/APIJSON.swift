@@ -134,7 +134,6 @@ enum APIJSON {
         }
     }
 
-    /// An integer query parameter or path segment.
     /// A query parameter that is `true` or `false`; nil when absent.
     static func boolean(_ text: String?, _ name: String) throws -> Bool? {
         guard let text else { return nil }
@@ -145,6 +144,7 @@ enum APIJSON {
         }
     }
 
+    /// An integer query parameter or path segment.
     static func integer(_ text: String?, _ name: String) throws -> Int64? {
         guard let text else { return nil }
         guard let number = Int64(text), number >= 0 else {

@@ -60,12 +60,16 @@ enum AccountRoutes {
             let user = try await storeCall { () async throws(WorkspaceStoreError) in
                 try await api.store.updateUser(id: id, name: name, isAdmin: isAdmin, disabled: disabled)
             }
+            if disabled == true || isAdmin == false || body["password"] != nil {
+                await api.rooms.evict(user: id, reason: "Your account changed (disabled, no longer a server admin, or a new password); reload the page to go on")
+            }
             return APIJSON.response(encoding: user)
         }
         r.on(.delete, "/api/v1/users/{user}") { _, context, caller in
             try caller.requireServerAdmin("deleting users")
             let id = try context.number("user")
             try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.deleteUser(id: id) }
+            await api.rooms.evict(user: id, reason: "Your account was deleted")
             return APIJSON.noContent()
         }
 
@@ -85,12 +89,14 @@ enum AccountRoutes {
                 throw APIError(.badRequest, .invalidRequest, "role: use admin, editor or viewer", problems: [.init(field: "role", message: "one of admin, editor, viewer")])
             }
             let membership = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.setMembership(workspace: workspace, user: user, role: role) }
+            await api.rooms.evict(user: user, workspace: workspace, reason: MemberPageRoutes.roleChanged(role))
             return APIJSON.response(encoding: membership)
         }
         r.on(.delete, "/api/v1/workspaces/{workspace}/members/{user}") { _, context, caller in
             let workspace = try context.parameter("workspace"), user = try context.number("user")
             try await caller.require(.admin, in: workspace)
             try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.removeMembership(workspace: workspace, user: user) }
+            await api.rooms.evict(user: user, workspace: workspace, reason: MemberPageRoutes.roleChanged(nil))
             return APIJSON.noContent()
         }
 

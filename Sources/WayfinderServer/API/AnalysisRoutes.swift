@@ -85,6 +85,9 @@ enum AnalysisRoutes {
                         body: ResponseBody(byteBuffer: ByteBuffer(string: AnalysisTable.csv(output))))
     }
 
+    /// The rows of a customer or verbatim list a JSON answer holds when the query names no `limit`.
+    static let defaultListPage = 1_000
+
     static func analyze(_ api: APIContext, _ request: Request, workspace: String, onlyMap: String?) async throws -> Response {
         let csv = try wantsCSV(request)
         let bytes = try await APIJSON.bytes(request, limit: api.bodyLimit)
@@ -100,6 +103,9 @@ enum AnalysisRoutes {
             // Conformance names example customers; a share link shows none.
             query.options.examples = 0
         }
+        // A list of customers or answers as JSON comes a page at a time (the total says how many
+        // there are); the CSV download holds them all.
+        if query.kind.listsCustomers, !csv, query.options.limit == nil { query.options.limit = Self.defaultListPage }
         let map = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: query.journey) }
         let index: JourneyIndex
         do {

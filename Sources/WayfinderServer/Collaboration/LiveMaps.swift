@@ -52,25 +52,30 @@ struct LiveMaps: Sendable {
         let rooms = self.rooms
         let name = session.user.name.isEmpty ? session.user.email : session.user.name
         return .upgrade([:]) { inbound, outbound, _ in
-            guard let (client, messages) = await rooms.join(key, name: name, canEdit: role >= .editor, version: version) else {
+            guard let (client, messages) = await rooms.join(key, user: session.user.id, name: name, canEdit: role >= .editor, version: version) else {
                 try await outbound.write(.text(#"{"type":"error","message":"this map has the most people editing it at once; try again later"}"#))
                 return
             }
+            // The connection ends with whichever ends first: the browser, or the room letting the
+            // person go (``MapRooms/evict(user:workspace:reason:)``).
             await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await text in messages { try await outbound.write(.text(text)) }
                 }
-                defer { group.cancelAll() }
-                do {
-                    for try await message in inbound.messages(maxSize: MapRooms.maximumMessage) {
-                        guard case .text(let text) = message else { continue }
-                        await rooms.receive(key, client: client, text: text)
+                group.addTask {
+                    do {
+                        for try await message in inbound.messages(maxSize: MapRooms.maximumMessage) {
+                            guard case .text(let text) = message else { continue }
+                            await rooms.receive(key, client: client, text: text)
+                        }
+                    } catch {
+                        logger.debug("live map connection ended", metadata: ["error": "\(type(of: error))"])
                     }
-                } catch {
-                    logger.debug("live map connection ended", metadata: ["error": "\(type(of: error))"])
                 }
-                await rooms.leave(key, client: client)
+                _ = try? await group.next()
+                group.cancelAll()
             }
+            await rooms.leave(key, client: client)
         }
     }
 }

@@ -25,6 +25,8 @@ actor MapRooms {
     /// Someone in a room.
     struct Member: Sendable {
         var client: String
+        /// The account's number, to let the person go when their role changes.
+        var user: Int64
         var name: String
         var canEdit: Bool
         var color: Int
@@ -63,19 +65,23 @@ actor MapRooms {
     static let messageBurst = 200
 
     private var rooms: [Key: Room] = [:]
+    /// Rooms whose selections changed since they last went out.
+    private var pendingMembers: Set<Key> = []
+    /// How often a room's selections go out at most.
+    static let presenceInterval = Duration.milliseconds(50)
     private var nextClient = 0
 
     /// Enters a room; returns the member's client id and the messages to send it, starting with
     /// the welcome (the edits since the last save, who is there, who saves). `version` is the map's
     /// version in the store now, for a room that starts with this person.
-    func join(_ key: Key, name: String, canEdit: Bool, version: Int) -> (client: String, messages: AsyncStream<String>)? {
+    func join(_ key: Key, user: Int64 = 0, name: String, canEdit: Bool, version: Int) -> (client: String, messages: AsyncStream<String>)? {
         var room = rooms[key] ?? Room(savedVersion: version)
         guard room.members.count < Self.maximumMembers else { return nil }
         nextClient += 1
         let client = "c\(nextClient)"
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         room.colors += 1
-        room.members.append(Member(client: client, name: name, canEdit: canEdit, color: room.colors % 8, send: continuation))
+        room.members.append(Member(client: client, user: user, name: name, canEdit: canEdit, color: room.colors % 8, send: continuation))
         let welcome = JSONValue.object([
             ("type", .string("welcome")), ("client", .string(client)), ("seq", .number(Double(room.seq))),
             ("saved_version", .number(Double(room.savedVersion))), ("saved_seq", .number(Double(room.savedSeq))),
@@ -105,6 +111,19 @@ actor MapRooms {
 
     /// The maps that have people in them now.
     var keys: [Key] { Array(rooms.keys) }
+
+    /// Lets `user` go from every room of `workspace` (every room when nil), telling them why: their
+    /// role there changed or ended, or their account was disabled. Their connections close; a
+    /// page opened again gets the role they have now.
+    func evict(user: Int64, workspace: String? = nil, reason: String) {
+        let text = JSONValue.object([("type", .string("error")), ("message", .string(reason))]).json
+        for key in rooms.keys where workspace == nil || key.workspace == workspace {
+            for member in rooms[key]?.members ?? [] where member.user == user {
+                member.send.yield(text)
+                leave(key, client: member.client)
+            }
+        }
+    }
 
     /// The map is at `version` in the store, saved last by `author`. A version the room did not
     /// report saving (written through the API, by an import, or by another server process) that
@@ -215,14 +234,29 @@ actor MapRooms {
         guard var room = rooms[key], let index = room.members.firstIndex(where: { $0.client == member.client }) else { return }
         room.members[index].selection = selection
         rooms[key] = room
+        scheduleMembers(key)
+    }
+
+    /// Selections of a room go out together, at most every ``presenceInterval``: a room of many
+    /// people changing selections sends each of them one list, not one per change.
+    private func scheduleMembers(_ key: Key) {
+        guard pendingMembers.insert(key).inserted else { return }
+        Task {
+            try? await Task.sleep(for: Self.presenceInterval)
+            self.flushMembers(key)
+        }
+    }
+
+    private func flushMembers(_ key: Key) {
+        pendingMembers.remove(key)
         broadcastMembers(key)
     }
 
     private func saved(_ key: Key, _ member: Member, _ message: JSONValue) {
         guard var room = rooms[key], room.saver == member.client else { return refuse(member, "only the browser that saves for the room reports saves") }
-        guard case .number(let version) = message["version"] ?? .null, version >= 1, version <= 1e12, version == version.rounded(),
+        guard case .number(let version) = message["version"] ?? .null, version >= Double(max(1, room.savedVersion)), version <= 1e12, version == version.rounded(),
               case .number(let seq) = message["seq"] ?? .null, seq >= 0, seq <= Double(room.seq), seq == seq.rounded() else {
-            return refuse(member, "a saved message needs 'version' (1 or more) and 'seq' (a sequence number relayed so far)")
+            return refuse(member, "a saved message needs 'version' (the room's saved version \(room.savedVersion) or later) and 'seq' (a sequence number relayed so far)")
         }
         let rebased = message["rebased"] == .bool(true)
         room.savedVersion = Int(version)

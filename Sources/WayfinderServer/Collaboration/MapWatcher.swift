@@ -29,7 +29,7 @@ struct MapWatcher: Service {
             let maps: [MapSummary], comments: [String: Int]
             do {
                 maps = try await store.maps(workspace: workspace)
-                comments = try await store.commentStates(workspace: workspace)
+                comments = try await store.commentStates(workspace: workspace, maps: keys.map(\.map))
             } catch {
                 // A workspace deleted meanwhile: its editors find out when they save.
                 logger.debug("open maps not checked", metadata: ["reason": "\(error.code)"])

@@ -96,16 +96,22 @@ enum MemberPageRoutes {
             .first(where: { $0.userID == account.id }) {
             throw APIError(.conflict, .invalidRequest, "\(account.name.isEmpty ? email : account.name) is already \(article(current.role)) \(current.role.rawValue) here; change the role in the list")
         }
-        _ = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.setMembership(workspace: workspace, user: account.id, role: role) }
+        do {
+            _ = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.setMembership(workspace: workspace, user: account.id, role: role) }
+        } catch {
+            // An account made for this invitation goes again, rather than stay with a password nobody saw.
+            if password != nil { try? await api.store.deleteUser(id: account.id) }
+            throw error
+        }
         return MembersView.Invited(name: account.name.isEmpty ? account.email : account.name, email: account.email, role: role.rawValue,
                                    article: article(role), password: password)
     }
 
-    /// Changes a member's role (`action` role) or removes them (`action` remove); an admin does
-    /// not leave a workspace without an admin (a server admin may, as they stay one).
+    /// Changes a member's role (`action` role) or removes them (`action` remove); the store keeps
+    /// an admin in the workspace (``JourneyStore/setMembership(workspace:user:role:)``).
     static func change(_ api: APIContext, _ session: SessionRecord, workspace: String, user: Int64, action: String, role: String?) async throws {
         let members = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.members(workspace: workspace) }
-        guard let member = members.first(where: { $0.userID == user }) else {
+        guard members.contains(where: { $0.userID == user }) else {
             throw APIError(.notFound, .notFound, "that person is not a member of this workspace (any more); the list shows who is")
         }
         let newRole: Role?
@@ -118,15 +124,18 @@ enum MemberPageRoutes {
         default:
             throw APIError(.badRequest, .invalidRequest, "the form asks for '\(action.prefix(20))'; it changes a role or removes a member")
         }
-        let admins = members.filter { $0.role == .admin }
-        if member.role == .admin, newRole != .admin, admins.count == 1 {
-            throw APIError(.conflict, .invalidRequest, "\(member.email) is the workspace's only admin; make another member admin first")
-        }
         if let newRole {
             _ = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.setMembership(workspace: workspace, user: user, role: newRole) }
         } else {
             try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.removeMembership(workspace: workspace, user: user) }
         }
+        await api.rooms.evict(user: user, workspace: workspace, reason: roleChanged(newRole))
+    }
+
+    /// What a person editing a map live is told when their role in its workspace changes or ends.
+    static func roleChanged(_ role: Role?) -> String {
+        guard let role else { return "You were removed from this workspace; ask one of its admins if that is a mistake" }
+        return "Your role in this workspace is now \(role.rawValue); reload the page to go on as \(article(role)) \(role.rawValue)"
     }
 
     static func membersPage(_ api: APIContext, _ pages: Pages, _ request: Request, _ session: SessionRecord, workspace: String,

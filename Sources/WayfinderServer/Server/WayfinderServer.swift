@@ -103,7 +103,7 @@ public struct WayfinderServer: Sendable {
     /// What the routes share: the store, the authenticator, the writer, the caches.
     func apiContext() -> APIContext {
         APIContext(store: store, auth: Authenticator(store: store), configuration: configuration, writer: writer, analyses: analyses, uploads: uploads,
-                   signIns: signIns)
+                   signIns: signIns, rooms: rooms)
     }
 
     /// The routes of the last router built, as (path, method), for checking the OpenAPI document.

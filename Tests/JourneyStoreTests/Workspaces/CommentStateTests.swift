@@ -10,14 +10,14 @@ struct CommentStateTests {
         let fixture = try await CommentTests.shopWithMap()
         let store = fixture.store
         _ = try await store.saveMap(workspace: "shop", id: "other", map: WorkspaceFixture.map(id: "other", title: "Other"), author: "ana")
-        #expect(try await store.commentStates(workspace: "shop").isEmpty)
+        #expect(try await store.commentStates(workspace: "shop", maps: ["checkout", "other"]).isEmpty)
 
         var seen: [Int] = []
         func step(_ what: String) async throws {
-            let states = try await store.commentStates(workspace: "shop")
+            let states = try await store.commentStates(workspace: "shop", maps: ["checkout", "other"])
             let state = try #require(states["checkout"], "\(what): no state")
             #expect(!seen.contains(state), "\(what): the state is one seen before")
-            #expect(try await store.commentStates(workspace: "shop")["checkout"] == state, "\(what): a second look gives another state")
+            #expect(try await store.commentStates(workspace: "shop", maps: ["checkout", "other"])["checkout"] == state, "\(what): a second look gives another state")
             #expect(states["other"] == nil, "\(what): a map without comments has a state")
             seen.append(state)
         }
@@ -37,9 +37,12 @@ struct CommentStateTests {
         try await step("reply deleted")
 
         // Another map's comments leave this map's state as it was.
-        let before = try await store.commentStates(workspace: "shop")["checkout"]
+        let before = try await store.commentStates(workspace: "shop", maps: ["checkout", "other"])["checkout"]
         _ = try await store.addComment(workspace: "shop", map: "other", target: .map, author: "ana", body: "Elsewhere")
-        let after = try await store.commentStates(workspace: "shop")
+        let after = try await store.commentStates(workspace: "shop", maps: ["checkout", "other"])
         #expect(after["checkout"] == before && after["other"] != nil)
+        // Only the maps asked for are read.
+        #expect(try await store.commentStates(workspace: "shop", maps: ["other"]).keys.sorted() == ["other"])
+        #expect(try await store.commentStates(workspace: "shop", maps: []).isEmpty)
     }
 }

@@ -39,6 +39,17 @@ struct DecodedDocumentsTests {
         #expect(try await fixture.store.map(workspace: "shop", id: map.id).map == changed)
     }
 
+    @Test("two spellings of one character are two texts: each gives the document read from it")
+    func exactText() {
+        let cache = DecodedDocuments()
+        let composed = Persona(id: "rene", name: "Ren\u{E9}"), decomposed = Persona(id: "rene", name: "Rene\u{301}")
+        let composedText = StoredDocument.json(composed), decomposedText = StoredDocument.json(decomposed)
+        #expect(composedText == decomposedText, "Swift compares the two spellings as equal")
+        cache.keep(composed, for: composedText)
+        #expect(cache.persona(decomposedText) == nil)
+        #expect(cache.persona(composedText).map { Array($0.name.utf8) } == Array(composed.name.utf8))
+    }
+
     @Test("the cache keeps no more text than its budget: a larger text is not kept, and a full cache starts again")
     func budget() {
         let cache = DecodedDocuments(byteBudget: 100)
