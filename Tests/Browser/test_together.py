@@ -189,6 +189,15 @@ def main(binary):
                 page.collect_console()
                 assert not page.errors, page.errors
         check("no console errors in either browser", no_errors)
+
+        def removed():
+            # Last, as Sam's page then fails to reconnect (which the console reports).
+            alex.open("/w/retail/members")
+            alex.by_role("button", "Remove Sam Rivera from Stride Running — first purchase").click()
+            alex.wait(lambda: "sam.rivera@example.com" not in alex.driver.find_element(By.TAG_NAME, "main").text, "Sam gone from the list")
+            sam.wait(lambda: "removed from this workspace" in sam.driver.find_element(By.ID, "save-status").text, "Sam's editor to say so", timeout=5)
+            sam.shot("removed")
+        check("Alex removes Sam on the People page: Sam's open editor is let go at once and says why", removed)
     except Exception:
         pass
     finally:
@@ -199,7 +208,7 @@ def main(binary):
     print(f"\ntogether: {len(check.results) - len(failed)} of {len(check.results)} checks passed; a selection reached the other browser in "
           f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms, an imported version in "
           f"{timings.get('outside', float('nan')) * 1000:.0f} ms, a comment in {timings.get('comment', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
-    return check.status(8)
+    return check.status(9)
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ struct MapRoomTests {
         var last: JSONValue?
         let inbox = Inbox(leaving.messages)
         while let message = await inbox.next() { last = message }  // the stream ends
-        #expect(last?["type"]?.text == "error" && last?["message"]?.text == "You were removed from this workspace")
+        #expect(last?["type"]?.text == "goodbye" && last?["message"]?.text == "You were removed from this workspace")
         let left = await rooms.count(Self.key), away = await rooms.count(other)
         #expect(left == 1 && away == 1)
         await rooms.receive(Self.key, client: leaving.client, text: Self.op("1", base: 0, name: "After"))

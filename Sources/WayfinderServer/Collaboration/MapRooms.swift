@@ -10,8 +10,9 @@ import Foundation
 ///
 /// Messages are JSON text. From a browser: `op` (`{op, base, opId}`), `presence`
 /// (`{selection}`), `saved` (`{version, seq}`, from the saver only) and `reload`. To a browser:
-/// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved`, `reload` and
-/// `error`. An editor sends `reload` (`{version}`) after replacing the whole map (a restore):
+/// `welcome`, `op` (`{seq, op, base, client, opId, author}`), `members`, `saved`, `reload`,
+/// `comments`, `goodbye` (`{message}`, before the server closes the connection of someone whose
+/// role changed) and `error`. An editor sends `reload` (`{version}`) after replacing the whole map (a restore):
 /// everyone starts again from that version. A version saved outside the room (see
 /// ``observe(_:version:by:)``) reaches everyone as a `reload` too, and a change of the map's
 /// comment threads as `comments` (``observeComments(_:state:)``).
@@ -116,7 +117,7 @@ actor MapRooms {
     /// role there changed or ended, or their account was disabled. Their connections close; a
     /// page opened again gets the role they have now.
     func evict(user: Int64, workspace: String? = nil, reason: String) {
-        let text = JSONValue.object([("type", .string("error")), ("message", .string(reason))]).json
+        let text = JSONValue.object([("type", .string("goodbye")), ("message", .string(reason))]).json
         for key in rooms.keys where workspace == nil || key.workspace == workspace {
             for member in rooms[key]?.members ?? [] where member.user == user {
                 member.send.yield(text)

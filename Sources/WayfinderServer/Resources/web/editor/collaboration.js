@@ -144,6 +144,14 @@ export class LiveSession {
         handlers.onSaved(latest.current_version, message.by, message.outside === true);
         break;
       }
+      case 'goodbye':
+        // The server let this person go (their role changed or ended): no reconnecting.
+        this.#connection.close();
+        this.#sequence = null;
+        this.#members = [];
+        handlers.onMembers([], null);
+        handlers.onState('ended', message.message);
+        break;
       case 'comments':
         // Someone started, answered, resolved, reopened, moved or deleted a thread of this map.
         handlers.onComments?.();

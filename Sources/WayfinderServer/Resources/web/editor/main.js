@@ -593,7 +593,7 @@ function startLive() {
     },
     onState: (what, detail) => {
       if (what === 'closed') say('Working alone: the live connection dropped; changes still save, and it reconnects by itself.', 'problem');
-      if (what === 'error') say(detail, 'problem');
+      if (what === 'error' || what === 'ended') say(detail, 'problem');
     },
   });
 }
