@@ -144,7 +144,24 @@ def main(binary):
             with open(os.path.join(OUTPUT, "panels-map.pdf"), "wb") as handle:
                 handle.write(data)
             assert pages == 1, f"the map printed on {pages} pages"
-        check("exports: every format from the API, and the map printed on one A3 landscape page", exports)
+            # The PNG is drawn in the page: the link it clicks holds a PNG of the map at twice its size.
+            driver.execute_script("""
+                window.clickedDownloads = [];
+                window.madeBlobs = {};
+                const make = URL.createObjectURL;
+                URL.createObjectURL = (blob) => { const url = make(blob); window.madeBlobs[url] = blob; return url; };
+                const click = HTMLAnchorElement.prototype.click;
+                HTMLAnchorElement.prototype.click = function () { if (this.download) { window.clickedDownloads.push({name: this.download, href: this.href}); return; } click.call(this); };""")
+            menu = page.by_role("combobox", "Export as")
+            menu.find_element(By.CSS_SELECTOR, "option[value='png']").click()
+            found = page.wait(lambda: next((d for d in driver.execute_script("return window.clickedDownloads") if d["name"].endswith(".png")), None)
+                              or ("could not be made" in driver.find_element(By.ID, "save-status").text and "failed"), "the PNG", timeout=20)
+            assert found != "failed", driver.find_element(By.ID, "save-status").text
+            head = driver.execute_async_script("""
+                const [href, done] = arguments;
+                window.madeBlobs[href].arrayBuffer().then((b) => done({size: b.byteLength, head: Array.from(new Uint8Array(b.slice(0, 8)))}));""", found["href"])
+            assert head["head"] == [137, 80, 78, 71, 13, 10, 26, 10] and head["size"] > 10_000, head
+        check("exports: every format from the API, the PNG drawn in the page, and the map printed on one A3 landscape page", exports)
 
         def live_numbers():
             page.by_role("tab", "Edit").click()

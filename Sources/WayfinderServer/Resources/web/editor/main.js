@@ -472,7 +472,8 @@ async function downloadPNG() {
     const response = await fetch(client.exportURL('svg'), { credentials: 'same-origin' });
     const text = await response.text();
     const image = new Image();
-    const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+    // A data: address, which the pages' Content-Security-Policy lets images load (blob: it does not).
+    const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
     await new Promise((resolve, reject) => { image.onload = resolve; image.onerror = () => reject(new Error('the drawing could not be read')); image.src = url; });
     const scale = 2;
     const canvasElement = document.createElement('canvas');
@@ -482,7 +483,6 @@ async function downloadPNG() {
     context.fillStyle = '#fff';
     context.fillRect(0, 0, canvasElement.width, canvasElement.height);
     context.drawImage(image, 0, 0, canvasElement.width, canvasElement.height);
-    URL.revokeObjectURL(url);
     const blob = await new Promise((resolve) => canvasElement.toBlob(resolve, 'image/png'));
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
