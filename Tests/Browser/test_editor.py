@@ -80,7 +80,11 @@ def main(binary):
         def add_touchpoint():
             doc = stored_map(page, state["map"])["map"]
             first_stage = doc["stages"][0]
-            page.by_role("columnheader", f"Stage {first_stage['name']}").click()
+            header = page.by_role("columnheader", f"Stage {first_stage['name']}")
+            header.click()
+            # A mouse click on a stage header selects the stage (its fields in the inspector).
+            page.wait(lambda: header.get_attribute("aria-selected") == "true", "the clicked stage to be selected")
+            assert page.by_role("textbox", "Name").get_attribute("value") == first_stage["name"]
             page.by_role("button", "Add touchpoint").click()
             name = page.by_role("textbox", "Name")
             name.send_keys(Keys.CONTROL, "a")

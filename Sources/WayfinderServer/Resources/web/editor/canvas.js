@@ -171,8 +171,9 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   let pinch = null;
   viewport.addEventListener('pointerdown', (event) => {
     if (event.target.closest('.card[draggable-card], .emotion-point, button, input, textarea, select, a')) return;
-    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
-    viewport.setPointerCapture(event.pointerId);
+    // The pointer is captured once it moves (a pan), not on press: a click on a stage header, a
+    // cell or a viewer's card then stays a click on it, which selects it.
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY, startX: event.clientX, startY: event.clientY, captured: false });
     if (pointers.size === 2) {
       const [a, b] = [...pointers.values()];
       pinch = { distance: Math.hypot(a.x - b.x, a.y - b.y) };
@@ -181,8 +182,13 @@ export function createCanvas({ viewport, board, zoomOutput, canEdit, onSelect, o
   viewport.addEventListener('pointermove', (event) => {
     const last = pointers.get(event.pointerId);
     if (!last) return;
+    if (!last.captured) {
+      if (Math.hypot(event.clientX - last.startX, event.clientY - last.startY) < 4) return;
+      viewport.setPointerCapture(event.pointerId);
+      last.captured = true;
+    }
     if (pointers.size === 1) panBy(event.clientX - last.x, event.clientY - last.y);
-    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    pointers.set(event.pointerId, { ...last, x: event.clientX, y: event.clientY });
     if (pointers.size === 2 && pinch) {
       const [a, b] = [...pointers.values()];
       const distance = Math.hypot(a.x - b.x, a.y - b.y);
