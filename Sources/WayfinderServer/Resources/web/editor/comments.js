@@ -135,7 +135,10 @@ export function createComments({ root, client, canEdit, onCounts, onProblem }) {
       checkbox('Resolved too', showResolved, (on) => { showResolved = on; render(); }));
     const list = el('ol', { class: 'threads' });
     for (const thread of visible) list.append(threadItem(thread));
-    if (visible.length === 0) list.append(el('li', { class: 'hint', text: 'No comments here yet.' }));
+    if (visible.length === 0) {
+      const resolved = showResolved ? 0 : threads.filter((t) => t.resolved && (showAll || selection.kind === 'map' || on(t))).length;
+      list.append(el('li', { class: 'hint', text: resolved ? `No open comments here; ${resolved} resolved (tick “Resolved too” to see ${resolved === 1 ? 'it' : 'them'}).` : 'No comments here yet.' }));
+    }
     const parts = [el('h2', { text: heading }), filters, list];
     if (card && !showAll) parts.splice(1, 0, button(`All comments on “${doc.touchpoints?.find((t) => t.id === selection.id)?.name ?? selection.id}”`, () => { card = null; render(); }));
     if (canEdit && !(showAll && card)) parts.push(newThreadForm(here));

@@ -90,6 +90,13 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
     root.replaceChildren(...parts);
   }
 
+  /** The map's emotion scale as people read it: "−2…2". */
+  function scaleText(doc) {
+    const scale = doc.emotion_scale ?? { min: -2, max: 2 };
+    const sign = (n) => (n < 0 ? `−${-n}` : String(n));
+    return `${sign(scale.min)}…${sign(scale.max)}`;
+  }
+
   function touchpointPart(touchpoint, doc) {
     const data = measured.byTouchpoint[touchpoint.id] ?? {};
     const stage = doc.stages?.find((s) => s.id === touchpoint.stage);
@@ -98,7 +105,7 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       ['Customers here', count(data.visitors)],
       ['Went on to the goal', data.visitors ? `${count(data.converted)} (${percent(data.conversion)})` : '—'],
       ['Designed emotion', typeof touchpoint.emotion === 'number' ? String(touchpoint.emotion) : 'not set'],
-      ['Measured emotion', data.emotion?.count ? `${data.emotion.mean.toFixed(2)} on −1…1 (95% from ${data.emotion.ci95_low.toFixed(2)} to ${data.emotion.ci95_high.toFixed(2)}; ${data.emotion.count} answers)` : 'no answers'],
+      ['Measured emotion', data.emotion?.count ? `${data.emotion.mean.toFixed(2)} on the map's ${scaleText(doc)} (95% from ${data.emotion.ci95_low.toFixed(2)} to ${data.emotion.ci95_high.toFixed(2)}; ${data.emotion.count} answers)` : 'no answers'],
     ];
     const table = el('dl', { class: 'figures-list' });
     for (const [name, value] of rows) table.append(el('dt', { text: name }), el('dd', { text: value }));

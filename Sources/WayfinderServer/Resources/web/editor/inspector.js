@@ -137,7 +137,7 @@ export function createInspector({ root, canEdit, onOp, preview }) {
     const scale = doc.emotion_scale ?? { min: -2, max: 2 };
     return [
       el('h2', { text: 'Map' }),
-      field('Title', input(doc.title, { required: true }), (v) => set(target, 'title', v), { event: 'input', name: 'map.title' }),
+      field('Title', input(doc.title, { required: true, maxlength: 200 }), (v) => v.trim() && set(target, 'title', v), { event: 'input', name: 'map.title' }),
       field('Objective', textarea(doc.objective), (v) => set(target, 'objective', v || null), { event: 'input', name: 'map.objective' }),
       field('Description', textarea(doc.description, { rows: 3 }), (v) => set(target, 'description', v || null), { event: 'input', name: 'map.description' }),
       field('State', select(doc.state ?? 'current', ['current', 'future'], { current: 'current: how it works today', future: 'future: how it will work' }), (v) => set(target, 'state', v), { name: 'map.state' }),
@@ -160,7 +160,8 @@ export function createInspector({ root, canEdit, onOp, preview }) {
     };
     return [
       el('h2', { text: `Stage: ${stage.name ?? stage.id}` }),
-      field('Name', input(stage.name, { required: true }), (v) => set(target, 'name', v), { event: 'input', name: 'stage.name' }),
+      // A name is kept until a new one is typed: an emptied field changes nothing.
+      field('Name', input(stage.name, { required: true, maxlength: 200 }), (v) => v.trim() && set(target, 'name', v), { event: 'input', name: 'stage.name' }),
       field('Id', input(stage.id, { pattern: '[a-z0-9]+(-[a-z0-9]+)*' }), (v) => onOp({ type: 'renameId', kind: 'stage', from: stage.id, to: v }), { name: 'stage.id' }),
       field('Description', textarea(stage.description), (v) => set(target, 'description', v || null), { event: 'input', name: 'stage.description' }),
       el('div', { class: 'actions' },
@@ -178,7 +179,7 @@ export function createInspector({ root, canEdit, onOp, preview }) {
     const scale = doc.emotion_scale ?? { min: -2, max: 2 };
     const parts = [
       el('h2', { text: t.name ?? t.id }),
-      field('Name', input(t.name, { required: true }), (v) => set(target, 'name', v), { event: 'input', name: 'touchpoint.name' }),
+      field('Name', input(t.name, { required: true, maxlength: 200 }), (v) => v.trim() && set(target, 'name', v), { event: 'input', name: 'touchpoint.name' }),
       field('Id', input(t.id, { pattern: '[a-z0-9]+(-[a-z0-9]+)*' }), (v) => onOp({ type: 'renameId', kind: 'touchpoint', from: t.id, to: v }), { name: 'touchpoint.id' }),
       field('Stage', select(t.stage, (doc.stages ?? []).map((s) => s.id), stageNames), (v) => onOp({ type: 'moveTouchpoint', id: t.id, stage: v, position: Number.MAX_SAFE_INTEGER }), { name: 'touchpoint.stage' }),
       field('Channel', input(t.channel, { list: 'channels' }), (v) => set(target, 'channel', v || null), { name: 'touchpoint.channel' }),

@@ -216,6 +216,18 @@ function perform(request, options = {}) {
   history.record(op, result.inverse);
   commit(result.doc, op, options);
   followComments(op, before);
+  tellRemovedStage(op, before);
+}
+
+/** A stage deleted with its touchpoints is said so, with the way back. */
+function tellRemovedStage(op, before) {
+  const steps = op.type === 'batch' ? op.ops ?? [] : [op];
+  const removed = steps.find((step) => step.type === 'removeStage');
+  if (!removed) return;
+  const name = before.stages?.find((stage) => stage.id === removed.id)?.name ?? removed.id;
+  const left = new Set((state.doc.touchpoints ?? []).map((t) => t.id));
+  const count = (before.touchpoints ?? []).filter((t) => t.stage === removed.id && !left.has(t.id)).length;
+  notice(`Deleted the stage “${name}”${count ? ` with its ${count} touchpoint${count > 1 ? 's' : ''}` : ''}. Undo (Ctrl+Z) brings ${count ? 'them' : 'it'} back.`);
 }
 
 /** Comments stay on a renamed stage or touchpoint, and on cards that moved in their lane (edits made here only). */
@@ -259,6 +271,8 @@ function refresh(options = {}) {
   document.getElementById('map-title').textContent = state.doc.title ?? config.map;
   // A future-state map that names the map it improves can be seen beside it.
   buttons.compare.hidden = !(state.doc.state === 'future' && state.doc.improves);
+  // A viewer looks: the buttons that change the map are off (the server refuses their edits anyway).
+  for (const name of ['add-stage', 'add-touchpoint']) buttons[name].disabled = !canEdit;
   buttons.undo.disabled = !canEdit || !history.canUndo;
   buttons.redo.disabled = !canEdit || !history.canRedo;
   if (options.focus) document.querySelector(options.focus)?.focus();
@@ -616,9 +630,13 @@ function showMembers(members, me) {
   canvas.showPeers(others);
 }
 
+/** Up to two letters of a name, whole characters (an emoji or an accented letter is not cut in half). */
 function initials(name) {
+  const letters = (word) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(word), (part) => part.segment);
   const words = String(name).replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
-  return (words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2)).toUpperCase();
+  if (words.length === 0) return '?';
+  const picked = words.length > 1 ? [letters(words[0])[0], letters(words[words.length - 1])[0]] : letters(words[0]).slice(0, 2);
+  return picked.join('').toUpperCase();
 }
 
 start();

@@ -27,14 +27,20 @@ export function createSharing({ root, client, canEdit, onProblem }) {
     const form = el('form', { class: 'new-share' },
       el('label', { for: 'share-until', text: 'Works until the end of (leave empty for no end)' }), day,
       el('button', { type: 'submit', class: 'primary', text: 'Make a share link' }));
+    const submit = form.querySelector('button[type=submit]');
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      // One link per press: a second press while the first is on its way makes none.
+      if (submit.disabled) return;
+      submit.disabled = true;
       try {
         const answer = await client.share(day.value ? `${day.value}T23:59:59Z` : undefined);
         made = new URL(answer.url, location.origin).href;
         await load();
       } catch (error) {
         onProblem(error.body?.error?.message ?? error.message);
+      } finally {
+        submit.disabled = false;
       }
     });
     const parts = [el('h2', { text: 'Share' }),
