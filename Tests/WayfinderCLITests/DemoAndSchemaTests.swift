@@ -94,8 +94,12 @@ struct DemoAndSchemaTests {
     @Test("demo --out writes elsewhere, and the commands it suggests work")
     func demoSuggestions() async throws {
         try await withTemporaryDirectory { directory in
-            let output = try await wayfinder("demo", "--out", "elsewhere", "--no-serve", in: directory)
+            let output = try await wayfinder("demo", "--out", "elsewhere/a-rather-long-folder-name", "--no-serve", in: directory)
             #expect(output.status == 0, "\(output)")
+            // Every path is listed whole, however long the folder's name.
+            for file in Self.demoFiles + ["data/events.csv"] {
+                #expect(output.stdout.contains("  elsewhere/a-rather-long-folder-name/\(file) "), "\(file) is not listed whole")
+            }
             #expect(!output.stdout.contains("Starting the server"), "--no-serve starts no server")
             #expect(directory.files(under: "elsewhere").count > Self.demoFiles.count)
             let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("wayfinder ") }

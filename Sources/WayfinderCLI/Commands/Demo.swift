@@ -127,7 +127,10 @@ extension Wayfinder {
             let pains = touchpoints.reduce(0) { $0 + $1.painPoints.count }
             let channels = Set(touchpoints.map(\.channel)).count
             let lowText = low.map { "\nDesigned emotional low point: \($0.name) (\(NumberFormat.canonical($0.emotion!)) on \(NumberFormat.canonical(current.emotionScale.min))…\(NumberFormat.canonical(current.emotionScale.max)))." } ?? ""
-            let fileList = files.map { "  " + WorkspaceLoader.join(out, $0.name).padding(toLength: 30, withPad: " ", startingAt: 0) + " " + $0.about }.joined(separator: "\n")
+            // Each path whole, the descriptions lined up after the longest.
+            let paths = files.map { WorkspaceLoader.join(out, $0.name) }
+            let width = max(30, paths.map(\.count).max() ?? 0)
+            let fileList = zip(paths, files).map { "  " + $0.padding(toLength: width, withPad: " ", startingAt: 0) + " " + $1.about }.joined(separator: "\n")
             let journeyIDs = workspace.journeys.map(\.id).joined(separator: ", ")
             Console.out("""
             Wayfinder demo: \(workspace.name ?? "retail workspace")
