@@ -179,3 +179,18 @@ class Checks:
 
     def status(self, expected):
         return 1 if self.failed or len(self.results) < expected else 0
+
+    def console_clean(self, name="no console errors"):
+        """A last check: no page of the suite logged an error to the browser's console."""
+        def clean():
+            for page in self.pages:
+                page.collect_console()
+            errors = [error for page in self.pages for error in page.errors]
+            assert not errors, errors
+        self(name, clean)
+
+    def finish(self, suite, expected, extra=""):
+        """Prints the suite's summary and gives its exit status (see `status`)."""
+        print(f"\n{suite}: {len(self.results) - len(self.failed)} of {len(self.results)} checks passed{extra}; screenshots in {OUTPUT}")
+        return self.status(expected)
+

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 INTERACTIVE = ("a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=link], [role=slider], "
@@ -208,8 +208,7 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    print(f"\naccessibility: {len(checks.results) - len(checks.failed)} of {len(checks.results)} checks passed; screenshots in {OUTPUT}")
-    return checks.status(14)
+    return checks.finish("accessibility", 14)
 
 
 if __name__ == "__main__":

@@ -179,10 +179,7 @@ def main(binary):
             page.shot("viewer-removed-card")
         check("the card deleted: its thread stays, on a removed card, in the editor and the live view", removed_card)
 
-        def no_errors():
-            page.collect_console()
-            assert not page.errors, page.errors
-        check("no console errors", no_errors)
+        check.console_clean()
     except Exception:
         pass
     finally:
@@ -193,9 +190,7 @@ def main(binary):
             except Exception:
                 pass
         demo.stop()
-    failed = check.failed
-    print(f"\ncomments: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(7)
+    return check.finish("comments", 7)
 
 
 if __name__ == "__main__":

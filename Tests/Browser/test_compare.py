@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 
 def main(binary):
@@ -53,15 +53,11 @@ def main(binary):
             assert driver.switch_to.active_element == opener, "the focus did not return to the button"
         checks("a future-state map is drawn beside the map it improves, in a dialog Escape closes", side_by_side)
 
-        def no_errors():
-            page.collect_console()
-            assert not page.errors, page.errors
-        checks("no console errors", no_errors)
+        checks.console_clean()
     finally:
         driver.quit()
         demo.stop()
-    print(f"\ncompare: {len(checks.results) - len(checks.failed)} of {len(checks.results)} checks passed; screenshots in {OUTPUT}")
-    return checks.status(3)
+    return checks.finish("compare", 3)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json, os, sys
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -110,8 +110,7 @@ def main(binary):
         driver.quit()
         other.quit()
         demo.stop()
-    print(f"\ndetails: {len(checks.results) - len(checks.failed)} of {len(checks.results)} checks passed; screenshots in {OUTPUT}")
-    return checks.status(6)
+    return checks.finish("details", 6)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -117,18 +117,13 @@ def main(binary):
             show(page, ".drilldown .pager", "downloaded")
         check("Download CSV: every customer, as many rows as the panel's total, the API's list in order", download)
 
-        def no_errors():
-            page.collect_console()
-            assert not page.errors, page.errors
-        check("no console errors", no_errors)
+        check.console_clean()
     except Exception:
         pass
     finally:
         driver.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\ndrilldown: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(5)
+    return check.finish("drilldown", 5)
 
 
 if __name__ == "__main__":

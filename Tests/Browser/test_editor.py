@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 WORKSPACE = "retail"
 
@@ -156,7 +156,8 @@ def main(binary):
             value.send_keys("([unclosed")
             page.wait(lambda: not driver.find_element(By.ID, "problems").get_attribute("hidden") is not None
                       and "Not saved" in driver.find_element(By.ID, "save-status").text, "the validator's problem", timeout=10)
-            show = next(b for b in page.all_by_role("button") if b.accessible_name.startswith("Show where:"))
+            show = page.wait(lambda: next((b for b in page.all_by_role("button") if b.accessible_name.startswith("Show where:")), None),
+                             "the problem's Show where button")
             assert driver.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{tid}']").get_attribute("data-problem") == "true"
             page.shot("problem-at-element")
             show.click()
@@ -216,9 +217,7 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\neditor: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(11)
+    return check.finish("editor", 11)
 
 
 if __name__ == "__main__":

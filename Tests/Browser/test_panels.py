@@ -210,18 +210,13 @@ def main(binary):
             page.wait(lambda: count().startswith(f"{measured[target['id']]['events']:,} events"), "the count back after undo", timeout=10)
         check("a touchpoint's rule edited in its form: the count of events it takes equals the analysis and follows each change", match_rule)
 
-        def no_errors():
-            page.collect_console()
-            assert not page.errors, page.errors
-        check("no console errors", no_errors)
+        check.console_clean()
     except Exception:
         pass
     finally:
         driver.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\npanels: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(9)
+    return check.finish("panels", 9)
 
 
 if __name__ == "__main__":

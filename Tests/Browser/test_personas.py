@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 # A 2 × 2 PNG.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==")
@@ -92,18 +92,13 @@ def main(binary):
             driver.get_log("browser")  # the refusal asked for here is logged by the browser: not a fault of the page
         check("a photo uploaded on the page is stored, served as image/png and shown on the persona's page; a non-picture is refused", photo)
 
-        def no_errors():
-            page.collect_console()
-            assert not page.errors, page.errors
-        check("no console errors", no_errors)
+        check.console_clean()
     except Exception:
         pass
     finally:
         driver.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\npersonas: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(4)
+    return check.finish("personas", 4)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 WORKSPACE = "retail"
 CURRENT = "first-purchase"
@@ -373,9 +373,7 @@ def main(binary):
     finally:
         driver.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\npresent: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(CHECKS)
+    return check.finish("present", CHECKS)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 MAP = "first-purchase"
 EDITOR = f"/w/retail/maps/{MAP}/edit"
@@ -204,11 +204,8 @@ def main(binary):
         one.quit()
         two.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\ntogether: {len(check.results) - len(failed)} of {len(check.results)} checks passed; a selection reached the other browser in "
-          f"{timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms, an imported version in "
-          f"{timings.get('outside', float('nan')) * 1000:.0f} ms, a comment in {timings.get('comment', float('nan')) * 1000:.0f} ms; screenshots in {OUTPUT}")
-    return check.status(9)
+    return check.finish("together", 9, f"; a selection reached the other browser in {timings.get('presence', float('nan')) * 1000:.0f} ms, an edit in {timings.get('edit', float('nan')) * 1000:.0f} ms, "
+                        f"an imported version in {timings.get('outside', float('nan')) * 1000:.0f} ms, a comment in {timings.get('comment', float('nan')) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import json, os, sys, tempfile, time, urllib.parse
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import OUTPUT, Checks, Demo, Page, chromium  # noqa: E402
+from browser import Checks, Demo, Page, chromium  # noqa: E402
 
 
 def main(binary):
@@ -53,18 +53,13 @@ def main(binary):
             assert [r["line"] for r in quarantine["records"]] == [42, 43], quarantine["records"]
         check("an NDJSON file uploaded on the page: 40 stored, 1 duplicate, 2 set aside with their lines and reasons, as the API says", upload)
 
-        def no_errors():
-            page.collect_console()
-            assert not page.errors, page.errors
-        check("no console errors", no_errors)
+        check.console_clean()
     except Exception:
         pass
     finally:
         driver.quit()
         demo.stop()
-    failed = check.failed
-    print(f"\nupload: {len(check.results) - len(failed)} of {len(check.results)} checks passed; screenshots in {OUTPUT}")
-    return check.status(2)
+    return check.finish("upload", 2)
 
 
 if __name__ == "__main__":
