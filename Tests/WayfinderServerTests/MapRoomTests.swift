@@ -165,12 +165,16 @@ struct MapRoomTests {
 
     @Test("selections changing quickly go out together: the others get the latest, not every step")
     func presenceTogether() async throws {
-        let rooms = MapRooms()
+        // The pause before selections go out ends when the test has sent all twenty, however
+        // slowly the machine runs them (a fixed 50 ms let a loaded machine send a list midway).
+        let (sent, sending) = AsyncStream<Void>.makeStream()
+        let rooms = MapRooms(presencePause: { for await _ in sent { break } })
         let mover = try #require(await rooms.join(Self.key, name: "Mo", canEdit: true, version: 1))
         let watcher = try #require(await rooms.join(Self.key, name: "Wa", canEdit: false, version: 1))
         for index in 0..<20 {
             await rooms.receive(Self.key, client: mover.client, text: #"{"type":"presence","selection":{"kind":"touchpoint","id":"t\#(index)"}}"#)
         }
+        sending.yield()
         let inbox = Inbox(watcher.messages)
         var seen: [String] = []
         while let message = await inbox.next() {

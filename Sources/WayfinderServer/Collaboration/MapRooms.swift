@@ -70,7 +70,14 @@ actor MapRooms {
     private var pendingMembers: Set<Key> = []
     /// How often a room's selections go out at most.
     static let presenceInterval = Duration.milliseconds(50)
+    /// Waits before a room's changed selections go out: ``presenceInterval`` on a server; a test
+    /// holds it until it has sent every change, so no pause of the machine decides what it sees.
+    private let presencePause: @Sendable () async -> Void
     private var nextClient = 0
+
+    init(presencePause: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: MapRooms.presenceInterval) }) {
+        self.presencePause = presencePause
+    }
 
     /// Enters a room; returns the member's client id and the messages to send it, starting with
     /// the welcome (the edits since the last save, who is there, who saves). `version` is the map's
@@ -242,8 +249,9 @@ actor MapRooms {
     /// people changing selections sends each of them one list, not one per change.
     private func scheduleMembers(_ key: Key) {
         guard pendingMembers.insert(key).inserted else { return }
+        let pause = presencePause
         Task {
-            try? await Task.sleep(for: Self.presenceInterval)
+            await pause()
             self.flushMembers(key)
         }
     }
