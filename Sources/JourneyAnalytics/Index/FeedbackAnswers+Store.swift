@@ -10,7 +10,7 @@ extension FeedbackAnswers {
 
         /// Reads the answers (given at or after `since`) of the customers in `links`, each tied to the
         /// touchpoint it names when it names one.
-        init(from store: WorkspaceData, links: CustomerLinks, touchpointIDs: [String], since: Int64 = .min) throws {
+        init(from store: any CustomerDataReader, links: CustomerLinks, touchpointIDs: [String], since: Int64 = .min) throws {
             let lookup = TouchpointLookup(touchpointIDs)
             var metricBytes: [[UInt8]] = []
             var failure: IndexBuilder.Failure?

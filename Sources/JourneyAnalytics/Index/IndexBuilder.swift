@@ -86,14 +86,14 @@ public struct IndexBuilder: Sendable {
     static let offMap: UInt16 = 0xFFFE
 
     /// Reads the store and builds the index; `progress` receives events read so far and the number expected.
-    public func build(from store: WorkspaceData, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> JourneyIndex {
+    public func build(from store: any CustomerDataReader, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> JourneyIndex {
         let index = try assemble(from: store, progress: progress)
         // The scan's chunks and the layout are gone now; give their memory back.
         FreeMemory.returnToSystem()
         return index
     }
 
-    private func assemble(from store: WorkspaceData, progress: (@Sendable (Int, Int) -> Void)?) throws -> JourneyIndex {
+    private func assemble(from store: any CustomerDataReader, progress: (@Sendable (Int, Int) -> Void)?) throws -> JourneyIndex {
         let started = DispatchTime.now()
         // Touchpoints and personas are held as small integers, with their top values reserved.
         guard journey.touchpoints.count < Int(Self.offMap) else {
@@ -144,7 +144,7 @@ public struct IndexBuilder: Sendable {
 
     /// Reads the events (in parts of the row ids), the customers' traits and the survey answers
     /// (those at or after `since`), on ``threads`` threads that each take the next piece of work when done with one.
-    private func read(_ store: WorkspaceData, links: CustomerLinks, since: Int64, progress: (@Sendable (Int, Int) -> Void)?) throws
+    private func read(_ store: any CustomerDataReader, links: CustomerLinks, since: Int64, progress: (@Sendable (Int, Int) -> Void)?) throws
         -> ([Chunk], ([UInt8], [String: ValueColumn]), FeedbackAnswers.Arrivals) {
         let ids = try store.eventIDRange()
         // Several parts a thread, so that a thread done early takes on more.
@@ -194,7 +194,7 @@ public struct IndexBuilder: Sendable {
                 try customers.withLock { try $0!.get() }, try answers.withLock { try $0!.get() })
     }
 
-    private static func scan(_ store: WorkspaceData, ids: ClosedRange<Int64>, links: CustomerLinks, journey: JourneyMap, request: IndexRequest,
+    private static func scan(_ store: any CustomerDataReader, ids: ClosedRange<Int64>, links: CustomerLinks, journey: JourneyMap, request: IndexRequest,
                              since: Int64, reported: (Int) -> Void) throws -> Chunk {
         let propertyPaths = request.propertyPaths.map(FieldPath.init)
         let filterPaths = request.propertyFilters.map { FieldPath($0.path) }
@@ -258,7 +258,7 @@ public struct IndexBuilder: Sendable {
 
     // MARK: Customers
 
-    private func readTraits(_ store: WorkspaceData, links: CustomerLinks) throws -> ([UInt8], [String: ValueColumn]) {
+    private func readTraits(_ store: any CustomerDataReader, links: CustomerLinks) throws -> ([UInt8], [String: ValueColumn]) {
         let personas = workspace.personas
         var paths: [[String]] = []
         func slot(_ path: String) -> Int {

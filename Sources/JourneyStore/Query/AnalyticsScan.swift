@@ -5,6 +5,8 @@ import GRDBSQLite
 /// One stored event as the analytics index reads it: numbers and the raw bytes of its text
 /// columns, valid only during the call that receives it.
 public struct RawEventRow: ~Copyable {
+    /// The event's sequence number in the workspace: the order it arrived in.
+    public var sequence: Int64
     /// The customer the event arrived with (follow ``CustomerLinks`` to the stitched customer).
     public var customer: Int64
     /// Milliseconds since 1970.
@@ -17,6 +19,18 @@ public struct RawEventRow: ~Copyable {
     public var channel: UnsafeBufferPointer<UInt8>
     /// The stored Segment message (JSON without type, name and timestamp).
     public var message: UnsafeBufferPointer<UInt8>
+
+    /// A row of another backend's reader.
+    public init(sequence: Int64, customer: Int64, timestamp: Int64, type: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>,
+                channel: UnsafeBufferPointer<UInt8>, message: UnsafeBufferPointer<UInt8>) {
+        self.sequence = sequence
+        self.customer = customer
+        self.timestamp = timestamp
+        self.type = type
+        self.name = name
+        self.channel = channel
+        self.message = message
+    }
 }
 
 /// Which stitched customer each stored customer number belongs to.
@@ -26,11 +40,19 @@ public struct CustomerLinks: Sendable {
     /// For every customer number up to the largest, the position of its stitched customer in
     /// ``roots``, or -1 for numbers not in use.
     public var rootPosition: [Int32]
+
+    /// Links as a reader found them.
+    public init(roots: [Int64], rootPosition: [Int32]) {
+        self.roots = roots
+        self.rootPosition = rootPosition
+    }
 }
 
 /// One stored survey answer as the analytics index reads it: numbers and the raw bytes of its
 /// text columns, valid only during the call that receives it.
 public struct RawFeedbackRow: ~Copyable {
+    /// The sequence number of the event that carried the answer.
+    public var sequence: Int64
     /// The customer the answer arrived with (follow ``CustomerLinks`` to the stitched customer).
     public var customer: Int64
     /// Milliseconds since 1970.
@@ -43,6 +65,18 @@ public struct RawFeedbackRow: ~Copyable {
     public var text: UnsafeBufferPointer<UInt8>?
     /// The touchpoint id the answer names, when it names one.
     public var touchpoint: UnsafeBufferPointer<UInt8>?
+
+    /// A row of another backend's reader.
+    public init(sequence: Int64, customer: Int64, timestamp: Int64, metric: UnsafeBufferPointer<UInt8>, score: Double?,
+                text: UnsafeBufferPointer<UInt8>?, touchpoint: UnsafeBufferPointer<UInt8>?) {
+        self.sequence = sequence
+        self.customer = customer
+        self.timestamp = timestamp
+        self.metric = metric
+        self.score = score
+        self.text = text
+        self.touchpoint = touchpoint
+    }
 }
 
 extension WorkspaceData {
@@ -66,9 +100,10 @@ extension WorkspaceData {
             // `+workspace_id` keeps SQLite on the table in row id order, which is one sequential
             // read, instead of the workspace index and a look-up per row.
             try ExactStatement(db, """
-                SELECT customer_id, timestamp, type, name, channel, message FROM events WHERE id BETWEEN ? AND ? AND +workspace_id = ?
+                SELECT customer_id, timestamp, type, name, channel, message, id FROM events WHERE id BETWEEN ? AND ? AND +workspace_id = ?
                 """).forEachRow([.integer(ids.lowerBound), .integer(ids.upperBound), .integer(rowID)]) { handle in
                 let row = RawEventRow(
+                    sequence: sqlite3_column_int64(handle, 6),
                     customer: sqlite3_column_int64(handle, 0),
                     timestamp: sqlite3_column_int64(handle, 1),
                     type: ExactStatement.bytes(handle, 2), name: ExactStatement.bytes(handle, 3), channel: ExactStatement.bytes(handle, 4),
@@ -124,10 +159,11 @@ extension WorkspaceData {
     public func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws {
         try sequentialRead { db in
             try ExactStatement(db, """
-                SELECT customer_id, timestamp, metric, score, text, touchpoint FROM feedback WHERE +workspace_id = ? ORDER BY event_id
+                SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback WHERE +workspace_id = ? ORDER BY event_id
                 """).forEachRow([.integer(rowID)]) { handle in
                 let scoreType = sqlite3_column_type(handle, 3)
                 let row = RawFeedbackRow(
+                    sequence: sqlite3_column_int64(handle, 6),
                     customer: sqlite3_column_int64(handle, 0),
                     timestamp: sqlite3_column_int64(handle, 1),
                     metric: ExactStatement.bytes(handle, 2),

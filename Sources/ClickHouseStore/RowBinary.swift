@@ -1,0 +1,94 @@
+/// Rows in ClickHouse's `RowBinary` format: integers and floats little-endian, strings as their
+/// byte length (LEB128) and bytes, a nullable value as a byte (1 for NULL) before the value.
+struct RowBinaryWriter {
+    var bytes: [UInt8] = []
+
+    mutating func int64(_ value: Int64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func float64(_ value: Double) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ value: UnsafeBufferPointer<UInt8>) {
+        var length = UInt64(value.count)
+        repeat {
+            let low = UInt8(length & 0x7F)
+            length >>= 7
+            bytes.append(length == 0 ? low : low | 0x80)
+        } while length != 0
+        bytes.append(contentsOf: value)
+    }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { string($0) }
+    }
+
+    mutating func nullableFloat64(_ value: Double?) {
+        bytes.append(value == nil ? 1 : 0)
+        if let value { float64(value) }
+    }
+
+    mutating func nullableString(_ value: UnsafeBufferPointer<UInt8>?) {
+        bytes.append(value == nil ? 1 : 0)
+        if let value { string(value) }
+    }
+}
+
+/// Reads `RowBinary` answers in place: strings are views of the answer's bytes.
+struct RowBinaryReader: ~Copyable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    var isAtEnd: Bool { offset >= bytes.count }
+
+    private func cut(_ what: String) -> ClickHouseError {
+        .unexpected("ClickHouse's answer ends inside a row (\(what) at byte \(offset) of \(bytes.count)); the server may have failed part way: run the command again")
+    }
+
+    mutating func int64() throws(ClickHouseError) -> Int64 {
+        guard offset + 8 <= bytes.count else { throw cut("a number") }
+        var value: UInt64 = 0
+        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+        offset += 8
+        return Int64(bitPattern: value)
+    }
+
+    mutating func float64() throws(ClickHouseError) -> Double {
+        Double(bitPattern: UInt64(bitPattern: try int64()))
+    }
+
+    mutating func uint8() throws(ClickHouseError) -> UInt8 {
+        guard offset < bytes.count else { throw cut("a flag") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func string() throws(ClickHouseError) -> UnsafeBufferPointer<UInt8> {
+        var length: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { throw cut("a text's length") }
+            let byte = bytes[offset]
+            offset += 1
+            length |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { break }
+            shift += 7
+        }
+        guard length <= UInt64(bytes.count - offset) else { throw cut("a text") }
+        let start = offset
+        offset += Int(length)
+        return UnsafeBufferPointer(rebasing: bytes[start..<offset])
+    }
+
+    mutating func nullableFloat64() throws(ClickHouseError) -> Double? {
+        try uint8() == 1 ? nil : try float64()
+    }
+
+    mutating func nullableString() throws(ClickHouseError) -> UnsafeBufferPointer<UInt8>? {
+        try uint8() == 1 ? nil : try string()
+    }
+}

@@ -1,0 +1,28 @@
+/// What the analytics index reads of one workspace's customer data, whichever backend holds it:
+/// the embedded store (``WorkspaceData``) or a ClickHouse cluster. Rows arrive as numbers and raw
+/// bytes valid only during the call that receives them, so a backend streams them without
+/// building strings or dictionaries per event.
+///
+/// The in-process engine reads through this protocol only, so it gives the same answer on every
+/// backend that returns the same rows; a backend that can also compute analyses itself is tested
+/// against it.
+public protocol CustomerDataReader: Sendable {
+    /// The lowest and highest event sequence numbers of the workspace (their arrival order), or
+    /// nil when it holds no events.
+    func eventIDRange() throws -> ClosedRange<Int64>?
+
+    /// Calls `body` for every event whose sequence number is in `ids`, in sequence order.
+    /// Several scans over disjoint ranges may run at once on different threads.
+    func scanEvents(ids: ClosedRange<Int64>, _ body: (borrowing RawEventRow) throws -> Void) throws
+
+    /// Which stitched customer every customer number of the workspace belongs to.
+    func customerLinks() throws -> CustomerLinks
+
+    /// Calls `body` with the traits JSON of every stitched customer, in customer number order.
+    func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws
+
+    /// Calls `body` for every survey answer, in arrival order.
+    func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws
+}
+
+extension WorkspaceData: CustomerDataReader {}
