@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "ClickHouseStore",
             dependencies: [
-                "JourneyStore", "CustomerData",
+                "JourneyStore", "CustomerData", "JourneyAnalytics", "JourneyModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

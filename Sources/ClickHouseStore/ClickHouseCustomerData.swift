@@ -25,7 +25,8 @@ public struct ClickHouseCustomerData: Sendable {
 
     /// The tables on each shard and the `Distributed` table over them, with the sharding key.
     static let tables: [(name: String, columns: String, order: String, shard: String)] = [
-        ("events", "workspace String, seq Int64, customer Int64, root Int64, timestamp Int64, type String, name String, channel String, message String",
+        ("events", "workspace String, seq Int64, customer Int64, root Int64, timestamp Int64, type String, name String, channel String, message String, "
+            + "prop_paths Array(String), prop_values Array(String)",
          "(workspace, root, timestamp, seq)", "cityHash64(workspace, root)"),
         ("customers", "workspace String, id Int64, merged_into Int64, traits String",
          "(workspace, id)", "cityHash64(workspace, if(merged_into = 0, id, merged_into))"),

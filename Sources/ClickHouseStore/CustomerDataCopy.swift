@@ -57,8 +57,9 @@ public struct CustomerDataCopy: Sendable {
         try flush("customers", customerColumns)
         traits = [:]
 
-        let eventColumns = ["workspace", "seq", "customer", "root", "timestamp", "type", "name", "channel", "message"]
+        let eventColumns = ["workspace", "seq", "customer", "root", "timestamp", "type", "name", "channel", "message", "prop_paths", "prop_values"]
         var copied = 0
+        var leaves: [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)] = []
         if let ids = try source.eventIDRange() {
             var low = ids.lowerBound
             while low <= ids.upperBound {
@@ -71,6 +72,7 @@ public struct CustomerDataCopy: Sendable {
                     batch.int64(root(row.customer))
                     batch.int64(row.timestamp)
                     batch.string(row.type); batch.string(row.name); batch.string(row.channel); batch.string(row.message)
+                    batch.messageLeaves(row.message, scratch: &leaves)
                     copied += 1
                     if batch.bytes.count >= Self.batchBytes {
                         swap(&rows, &batch.bytes)

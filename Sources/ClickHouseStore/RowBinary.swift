@@ -12,18 +12,32 @@ struct RowBinaryWriter {
     }
 
     mutating func string(_ value: UnsafeBufferPointer<UInt8>) {
-        var length = UInt64(value.count)
-        repeat {
-            let low = UInt8(length & 0x7F)
-            length >>= 7
-            bytes.append(length == 0 ? low : low | 0x80)
-        } while length != 0
+        count(value.count)
         bytes.append(contentsOf: value)
     }
 
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { string($0) }
+    }
+
+    mutating func count(_ value: Int) {
+        var length = UInt64(value)
+        repeat {
+            let low = UInt8(length & 0x7F)
+            length >>= 7
+            bytes.append(length == 0 ? low : low | 0x80)
+        } while length != 0
+    }
+
+    /// The message's values by path (``MessageLeaves``) as two `Array(String)` columns.
+    mutating func messageLeaves(_ message: UnsafeBufferPointer<UInt8>, scratch: inout [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)]) {
+        scratch.removeAll(keepingCapacity: true)
+        MessageLeaves.forEach(message) { path, value in scratch.append((path, value)) }
+        count(scratch.count)
+        for (path, _) in scratch { path.withUnsafeBufferPointer { string($0) } }
+        count(scratch.count)
+        for (_, value) in scratch { string(value) }
     }
 
     mutating func nullableFloat64(_ value: Double?) {
@@ -82,6 +96,20 @@ struct RowBinaryReader: ~Copyable {
         let start = offset
         offset += Int(length)
         return UnsafeBufferPointer(rebasing: bytes[start..<offset])
+    }
+
+    mutating func count() throws(ClickHouseError) -> Int {
+        var length: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { throw cut("an array's length") }
+            let byte = bytes[offset]
+            offset += 1
+            length |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { break }
+            shift += 7
+        }
+        guard length <= UInt64(bytes.count - offset) else { throw cut("an array") }
+        return Int(length)
     }
 
     mutating func nullableFloat64() throws(ClickHouseError) -> Double? {

@@ -7,6 +7,31 @@ import JourneyStore
 import Testing
 import WayfinderTesting
 
+/// Customer data in an embedded store and its copy on a ClickHouse cluster, deleted from the
+/// cluster when released.
+final class ClusterCopy {
+    let directory: TemporaryDirectory
+    let embedded: WorkspaceData
+    let cluster: ClickHouseCustomerData
+    let workspace: String
+    let events: Int
+
+    /// `lines` (NDJSON events) or the CSV files of a scenario in `directory`, imported and copied.
+    init(url: String, directory: TemporaryDirectory, file: String) throws {
+        self.directory = directory
+        let store = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(data: store.data).importFile(file)
+        embedded = try store.data
+        cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
+        workspace = "matrix-\(UInt32.random(in: 0...UInt32.max))"
+        events = try CustomerDataCopy(target: cluster).copy(embedded, workspace: workspace, replace: false).copied.events
+    }
+
+    deinit { try? cluster.deleteWorkspace(workspace) }
+
+    var remote: ClickHouseWorkspaceData { cluster.workspace(workspace) }
+}
+
 /// Every analysis kind, with its options, on customer data copied to ClickHouse (one server, and
 /// three shards) against the same analysis on the embedded store it was copied from: the
 /// in-process engine is the reference, and the JSON must be equal.
@@ -38,7 +63,26 @@ struct ClickHouseMatrixTests {
             #"{"kind":"verbatims","options":{"touchpoint":"\#(touchpoints[min(2, touchpoints.count - 1)])"}}"#,
         ]
         if stages.count > 1 { queries.append(#"{"kind":"funnel","options":{"steps":["\#(stages[0])","\#(stages[1])"]}}"#) }
-        return queries.map { $0.replacingOccurrences(of: #"{"kind""#, with: #"{"journey":"\#(journey.id)","kind""#) }
+        return Self.forJourney(journey, queries)
+    }
+
+    /// Funnels the cluster counts itself.
+    static func funnels(_ journey: JourneyMap) -> [String] {
+        let touchpoints = journey.touchpoints.map(\.id)
+        let steps = "[" + touchpoints.prefix(5).map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        return Self.forJourney(journey, [
+            #"{"kind":"funnel","options":{"step_times":false}}"#,
+            #"{"kind":"funnel","options":{"step_times":false,"mode":"strict"}}"#,
+            #"{"kind":"funnel","options":{"step_times":false,"mode":"any_order"}}"#,
+            #"{"kind":"funnel","options":{"step_times":false,"window_days":2}}"#,
+            #"{"kind":"funnel","options":{"step_times":false,"window_days":2,"mode":"any_order"}}"#,
+            #"{"kind":"funnel","options":{"step_times":false,"steps":\#(steps)}}"#,
+            #"{"kind":"funnel","options":{"step_times":false,"steps":\#(steps),"mode":"strict"}}"#,
+        ])
+    }
+
+    static func forJourney(_ journey: JourneyMap, _ queries: [String]) -> [String] {
+        queries.map { $0.replacingOccurrences(of: #"{"kind""#, with: #"{"journey":"\#(journey.id)","kind""#) }
     }
 
     /// The JSON of an analysis without the seconds the index build took.
@@ -48,22 +92,22 @@ struct ClickHouseMatrixTests {
         return Analyzer.json(output)
     }
 
-    @Test("every analysis kind gives the same JSON on ClickHouse as on the embedded store", arguments: BackendURLs.clickHouse)
-    func matrix(url: String) throws {
+    static func scenario(url: String) throws -> (ClusterCopy, Workspace, JourneyMap, ScenarioTruth) {
         let directory = try TemporaryDirectory()
         let template = WorkspaceTemplate.retail
         let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 400, seed: 11))
-        let store = try JourneyStore(path: directory.path("store.db"))
-        _ = try Importer(data: store.data).importFile(directory.path("data/events.csv"))
-        let embedded = try store.data
-        let cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
-        let workspace = "matrix-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? cluster.deleteWorkspace(workspace) }
-        let summary = try CustomerDataCopy(target: cluster).copy(embedded, workspace: workspace, replace: false)
-        #expect(summary.copied.events == truth.events)
+        let copy = try ClusterCopy(url: url, directory: directory, file: directory.path("data/events.csv"))
+        let journey = try #require(template.workspace.journey(truth.journey))
+        return (copy, template.workspace, journey, truth)
+    }
+
+    @Test("every analysis kind gives the same JSON on ClickHouse as on the embedded store", arguments: BackendURLs.clickHouse)
+    func matrix(url: String) throws {
+        let (copy, workspace, journey, truth) = try Self.scenario(url: url)
+        #expect(copy.events == truth.events)
         // Every customer's events live on one shard, and with several shards each holds some.
-        let client = ClickHouseClient(url: cluster.client.url)
-        let database = client.url.database, literal = ClickHouseSQL.string(workspace)
+        let client = copy.cluster.client
+        let database = client.url.database, literal = ClickHouseSQL.string(copy.workspace)
         var rootsOnShards = 0
         for host in client.url.hosts {
             let answer = String(decoding: try client.execute("SELECT uniqExact(root), count() FROM \(database).events_local WHERE workspace = \(literal) FORMAT TabSeparated", on: host), as: UTF8.self)
@@ -73,18 +117,42 @@ struct ClickHouseMatrixTests {
         }
         #expect(rootsOnShards == Int(try client.value("SELECT uniqExact(root) FROM \(database).events WHERE workspace = \(literal)")))
 
-        let map = template.workspace
-        let journey = try #require(map.journey(truth.journey))
         let queries = try Self.queries(journey).map { try Analyzer.query(json: Data($0.utf8)) }
-        let builder = IndexBuilder(workspace: map, journey: journey, request: IndexRequest(queries: queries))
-        let reference = try builder.build(from: embedded)
-        let remote = try builder.build(from: cluster.workspace(workspace))
+        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
+        let reference = try builder.build(from: copy.embedded)
+        let remote = try builder.build(from: copy.remote)
         #expect(reference.summary.customersWithEvents > 100 && reference.summary.unclassified > 0)
         for query in queries {
             let expected = Self.json(try Analyzer.run(query, on: reference))
             let measured = Self.json(try Analyzer.run(query, on: remote))
             let options = String(decoding: try JSONEncoder().encode(query.options), as: UTF8.self)
             #expect(measured == expected, "\(query.kind) \(options)")
+        }
+    }
+
+    @Test("funnels counted on the cluster in all three modes equal the engine's, on generated data and on edge cases", arguments: BackendURLs.clickHouse)
+    func pushdown(url: String) throws {
+        let (scenario, workspace, journey, _) = try Self.scenario(url: url)
+        try Self.comparePushdown(scenario, workspace: workspace, journey: journey, queries: Self.funnels(journey))
+
+        let directory = try TemporaryDirectory()
+        try EdgeCases.lines.joined(separator: "\n").write(toFile: directory.path("edge.ndjson"), atomically: true, encoding: .utf8)
+        let edges = try ClusterCopy(url: url, directory: directory, file: directory.path("edge.ndjson"))
+        #expect(edges.events == EdgeCases.lines.count)
+        let decoded = WorkspaceCodec.decode(EdgeCases.yaml, file: "edge.yaml")
+        let edgeWorkspace = try #require(decoded.workspace, "\(decoded.diagnostics)")
+        let edgeJourney = try #require(edgeWorkspace.journey("edge"))
+        try Self.comparePushdown(edges, workspace: edgeWorkspace, journey: edgeJourney, queries: Self.forJourney(edgeJourney, EdgeCases.funnels))
+    }
+
+    static func comparePushdown(_ copy: ClusterCopy, workspace: Workspace, journey: JourneyMap, queries: [String]) throws {
+        let analytics = ClickHouseAnalytics(copy.remote)
+        let index = try IndexBuilder(workspace: workspace, journey: journey).build(from: copy.embedded)
+        for text in queries {
+            let query = try Analyzer.query(json: Data(text.utf8))
+            let expected = Self.json(try Analyzer.run(query, on: index))
+            let measured = try #require(try analytics.run(query, journey: journey), "not counted on the cluster: \(text)")
+            #expect(Self.json(measured) == expected, "\(text)")
         }
     }
 }

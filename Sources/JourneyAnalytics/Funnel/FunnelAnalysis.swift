@@ -19,7 +19,7 @@ public enum FunnelAnalysis {
 
     static func run(_ options: Options, selection: Selection) throws(AnalysisError) -> FunnelResult {
         let index = selection.index
-        let plan = try Plan(options, index: index)
+        let plan = try Plan(options, journey: index.journey)
         let window = Options.milliseconds(days: options.windowDays)
         let partials = Parallel.map(index.customerCount) { customers -> Partial in
             index.timestamps.withUnsafeBufferPointer { timestamps in
@@ -77,8 +77,7 @@ public enum FunnelAnalysis {
         /// Per touchpoint, its only step, -1 for none, -2 for several (see ``stepsOf``).
         var single: [Int16]
 
-        init(_ options: Options, index: JourneyIndex) throws(AnalysisError) {
-            let journey = index.journey
+        init(_ options: Options, journey: JourneyMap) throws(AnalysisError) {
             let ids = options.steps.isEmpty ? journey.stages.map(\.id) : options.steps
             guard !ids.isEmpty else { throw AnalysisError("the funnel needs at least one step; the map has no stages") }
             guard ids.count <= 64 else { throw AnalysisError("steps: at most 64 steps (got \(ids.count))") }

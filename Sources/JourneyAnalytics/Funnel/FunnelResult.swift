@@ -65,7 +65,12 @@ public struct FunnelResult: Codable, Sendable, Equatable {
     }
 
     init(plan: FunnelAnalysis.Plan, options: Options, selection: Selection, partials: [FunnelAnalysis.Partial]) {
-        let steps = plan.ids.count, groups = selection.groupCount
+        self.init(plan: plan, options: options, groups: selection.groupCount, labels: selection.groups == nil ? nil : selection.groupLabels, partials: partials)
+    }
+
+    /// The result of counts in `groups` groups, with their labels when the funnel has a breakdown.
+    init(plan: FunnelAnalysis.Plan, options: Options, groups: Int, labels: [String]?, partials: [FunnelAnalysis.Partial]) {
+        let steps = plan.ids.count
         var furthest = [Int](repeating: 0, count: steps * groups)
         var considered = 0
         for partial in partials {
@@ -104,9 +109,11 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         customers = considered
         reachedLast = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
         medianSecondsToFurthest = timings.last?.median ?? nil
-        breakdown = selection.groups == nil ? nil : (0..<groups).compactMap { group in
-            let counts = cumulative(group)
-            return counts[0] == 0 ? nil : Group(key: selection.groupLabels[group], steps: makeSteps(counts, times: false))
+        breakdown = labels.map { labels in
+            (0..<groups).compactMap { group in
+                let counts = cumulative(group)
+                return counts[0] == 0 ? nil : Group(key: labels[group], steps: makeSteps(counts, times: false))
+            }
         }
     }
 }

@@ -72,6 +72,8 @@ struct EventClassifier {
     private var tests: [ValueBytesTest]
     /// The message paths any rule or extra field reads, one slot each.
     private let paths: [[String]]
+    /// The message paths the rules read (and the extra fields), as key lists from the root.
+    var messagePaths: [[String]] { paths }
     /// Reads every path, for the extra fields.
     private let reader: JSONFieldReader
     private var slotOf: [[String]: Int]

@@ -1,0 +1,176 @@
+import JourneyAnalytics
+import JourneyModel
+
+/// Analyses computed on the ClickHouse cluster itself, returning only aggregates: the shards
+/// classify their events with the map's rules, evaluate each stitched customer where the
+/// customer's rows live, and send back counts.
+///
+/// Classification stays the in-process engine's: events are grouped by signature (type, name,
+/// channel and the values at the message paths the rules read), each signature is classified
+/// once by ``SignatureClassifier``, and the answers go into the query as a `transform` of the
+/// signature's hash. Each shard then groups its events by customer (the `Distributed` table
+/// with `distributed_group_by_no_merge`, so no customer's events leave the shard), orders them by
+/// time and arrival, and computes the customer's furthest step with array functions that run on
+/// ClickHouse 18.16 and current releases alike.
+///
+/// What is pushed down (``FunnelPushdown`` says when): the stage and touchpoint funnel in all
+/// three modes without step times, filters, breakdowns or date ranges. Everything else runs in
+/// the in-process engine over the same cluster through ``ClickHouseWorkspaceData``.
+public struct ClickHouseAnalytics: Sendable {
+    public let data: ClickHouseWorkspaceData
+
+    public init(_ data: ClickHouseWorkspaceData) { self.data = data }
+
+    var client: ClickHouseClient { data.client }
+    var table: String { "\(data.database).events" }
+
+    /// The output of `query` on `journey` computed on the cluster, or nil when the in-process
+    /// engine must compute it (build an index from ``data`` then).
+    public func run(_ query: AnalysisQuery, journey: JourneyMap) throws -> AnalysisOutput? {
+        guard let funnel = try FunnelPushdown(query, journey: journey) else { return nil }
+        var scope = "workspace = \(data.literal)"
+        if let since = funnel.since { scope += " AND timestamp >= \(since)" }
+        guard let classes = try classify(journey: journey, scope: scope, code: { touchpoint in
+            guard touchpoint >= 0 else { return -1 }
+            let bits = funnel.stepBits[touchpoint]
+            // A strict funnel's code is the step, or the number of steps for a classified event
+            // that is no step (it still breaks a chain); the others' are the steps' bits.
+            return funnel.mode == .strict ? Int64(bits == 0 ? funnel.steps : bits.trailingZeroBitCount) : Int64(bitPattern: bits)
+        }) else { return nil }
+        let customers = try Int(client.value("SELECT count() FROM \(data.database).customers WHERE workspace = \(data.literal) AND merged_into = 0")) ?? 0
+        var considered = 0
+        var furthest = [Int](repeating: 0, count: funnel.steps)
+        if !classes.signatures.isEmpty {
+            // The inner query runs on every shard whole (each customer's rows are on one shard)
+            // and sends one level per customer: -1 for a customer with no classified event.
+            let trace = "arrayFilter(x -> x.3 >= 0, arraySort(x -> (x.1, x.2), groupArray((timestamp, seq, \(classes.code)))))"
+            let level = Self.bind("tr", trace, Self.bind("t", "arrayMap(x -> x.1, tr)", Self.bind("c", "arrayMap(x -> x.3, tr)",
+                Self.bind("ix", "arrayEnumerate(tr)", "if(empty(tr), toInt64(-1), toInt64(\(Self.level(funnel))))"))))
+            let answer = try client.execute("""
+                SELECT level, count() FROM (
+                    SELECT \(level) AS level FROM \(table) WHERE \(scope) GROUP BY root
+                ) WHERE level >= 0 GROUP BY level FORMAT TabSeparated
+                """, settings: ["distributed_group_by_no_merge": "1"])
+            for line in String(decoding: answer, as: UTF8.self).split(separator: "\n") {
+                let fields = line.split(separator: "\t")
+                guard fields.count == 2, let level = Int(fields[0]), let count = Int(fields[1]), (0...funnel.steps).contains(level) else {
+                    throw ClickHouseError.unexpected("\(client.url): the funnel's answer has a row '\(line.prefix(80))' that is not a level and a count")
+                }
+                considered += count
+                if level > 0 { furthest[level - 1] += count }
+            }
+        }
+        // The customers with events are those with a classified one: each has a level.
+        let summary = IndexSummary(journey: journey, signatures: classes.signatures, customers: customers, customersWithEvents: considered)
+        return funnel.output(summary: summary, considered: considered, furthest: furthest)
+    }
+
+    /// How the cluster classifies events: the SQL of each event's code (a `transform` of its
+    /// signature's hash) and of the test that it is classified, and the events per signature.
+    struct Classes {
+        var code: String
+        var classified: String
+        var signatures: [SignatureCount]
+    }
+
+    /// Classifies the signatures of the events in `scope`; `code` gives the code of a touchpoint
+    /// index (-1 for unclassified). Nil when two signatures share a hash but not a code.
+    func classify(journey: JourneyMap, scope: String, code: (Int) -> Int64) throws -> Classes? {
+        var classifier = SignatureClassifier(journey: journey)
+        let paths = classifier.messagePaths
+        let values = paths.enumerated().map { index, path in
+            "arrayFilter((v, p) -> p = \(ClickHouseSQL.string(MessageLeaves.path(path))), prop_values, prop_paths) AS v\(index)"
+        }
+        let hashed = ["type", "name", "channel"] + paths.indices.map { "arrayStringConcat(arrayMap(x -> concat(toString(length(x)), ':', x), v\($0)), '')" }
+        let hash = "cityHash64(\(hashed.joined(separator: ", ")))"
+        let answer = try client.execute("""
+            SELECT type, name, channel\(values.map { ", " + $0 }.joined()), count(), \(hash)
+            FROM \(table) WHERE \(scope) GROUP BY type, name, channel\(paths.indices.map { ", v\($0)" }.joined()) FORMAT RowBinary
+            """)
+        var signatures: [SignatureCount] = []
+        var codes: [UInt64: Int64] = [:]
+        var collided = false
+        try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
+            var reader = RowBinaryReader(bytes)
+            while !reader.isAtEnd {
+                let type = Array(try reader.string()), name = Array(try reader.string()), channel = Array(try reader.string())
+                var texts: [[[UInt8]]] = []
+                for _ in paths {
+                    let count = try reader.count()
+                    var list: [[UInt8]] = []
+                    for _ in 0..<count { list.append(Array(try reader.string())) }
+                    texts.append(list)
+                }
+                let events = Int(try reader.int64()), signature = UInt64(bitPattern: try reader.int64())
+                let touchpoint = classifier.classify(type: type, name: name, channel: channel, values: texts)
+                let value = code(touchpoint)
+                if let known = codes[signature], known != value { collided = true }
+                codes[signature] = value
+                signatures.append(SignatureCount(type: String(decoding: type, as: UTF8.self), name: String(decoding: name, as: UTF8.self),
+                                                 channel: String(decoding: channel, as: UTF8.self), touchpoint: touchpoint, events: events))
+            }
+        }
+        guard !collided else { return nil }
+        let mapped = codes.filter { $0.value != -1 }.sorted { $0.key < $1.key }
+        guard !mapped.isEmpty else { return Classes(code: "toInt64(-1)", classified: "0", signatures: signatures) }
+        let from = mapped.enumerated().map { $0.offset == 0 ? "toUInt64(\($0.element.key))" : "\($0.element.key)" }.joined(separator: ",")
+        let to = mapped.enumerated().map { $0.offset == 0 ? "toInt64(\($0.element.value))" : "\($0.element.value)" }.joined(separator: ",")
+        let inner = paths.enumerated().map { index, path in
+            "arrayStringConcat(arrayMap(x -> concat(toString(length(x)), ':', x), arrayFilter((v, p) -> p = \(ClickHouseSQL.string(MessageLeaves.path(path))), prop_values, prop_paths)), '')"
+        }
+        let eventHash = "cityHash64(\((["type", "name", "channel"] + inner).joined(separator: ", ")))"
+        let expression = "transform(\(eventHash), [\(from)], [\(to)], toInt64(-1))"
+        return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
+    }
+
+    /// `body` with `name` standing for the value of `value`: a lambda applied to it, so that
+    /// ClickHouse computes it once (an alias would be copied into every place that names it).
+    static func bind(_ name: String, _ value: String, _ body: String) -> String {
+        "arrayMap(\(name) -> \(body), [\(value)])[1]"
+    }
+
+    /// The furthest step of a customer whose classified events are `t` (times), `c` (codes) and
+    /// `ix` (1…n), in order.
+    static func level(_ funnel: FunnelPushdown) -> String {
+        let steps = funnel.steps, window = funnel.window
+        switch funnel.mode {
+        case .ordered:
+            // s_k[j]: the latest start of a chain of steps 0…k ending at event j (valid when ok_k[j]);
+            // chains ending before j at level k − 1 are the b_k[j] first valid entries, whose
+            // starts grow, so the latest of them is the last one.
+            var result = "0"
+            for k in 0..<steps { result = "if(has(ok\(k), 1), \(k + 1), \(result))" }
+            var bindings: [(String, String)] = [("ok0", "arrayMap(x -> bitTest(x, 0), c)"), ("s0", "t")]
+            for k in 1..<max(1, steps) where steps > 1 {
+                let previous = k - 1
+                bindings.append(("v\(previous)", "arrayFilter((s, ok) -> ok, s\(previous), ok\(previous))"))
+                bindings.append(("n\(previous)", "arrayCumSum(arrayMap(o -> toUInt64(o), ok\(previous)))"))
+                bindings.append(("b\(k)", "arrayMap(j -> n\(previous)[j] - ok\(previous)[j], ix)"))
+                bindings.append(("s\(k)", "arrayMap(j -> if(b\(k)[j] > 0, v\(previous)[b\(k)[j]], toInt64(0)), ix)"))
+                bindings.append(("ok\(k)", "arrayMap(j -> bitTest(c[j], \(k)) AND b\(k)[j] > 0 AND t[j] - s\(k)[j] <= \(window), ix)"))
+            }
+            for (name, value) in bindings.reversed() { result = bind(name, value, result) }
+            return result
+        case .strict:
+            // Event j ends a chain of s = c[j] + 1 steps when the s − 1 events before it are steps 0…s − 2.
+            return """
+                arrayReduce('max', arrayMap(j -> if(c[j] < \(steps) AND j > c[j]
+                    AND arrayAll(m -> c[j - m - 1] = c[j] - m - 1, range(toUInt64(greatest(c[j], 0))))
+                    AND t[j] - t[j - greatest(c[j], 0)] <= \(window), c[j] + 1, 0), ix))
+                """
+        case .anyOrder:
+            // Step k is in the window ending at event j when its last event up to j is within it.
+            var covered = "0"
+            for k in stride(from: steps - 1, through: 0, by: -1) { covered = "in\(k)[j] * (1 + \(covered))" }
+            var result = "arrayReduce('max', arrayMap(j -> \(covered), ix))"
+            var bindings: [(String, String)] = []
+            for k in 0..<steps {
+                bindings.append(("n\(k)", "arrayCumSum(arrayMap(x -> toUInt64(bitTest(x, \(k))), c))"))
+                bindings.append(("p\(k)", "arrayFilter(j -> bitTest(c[j], \(k)), ix)"))
+                bindings.append(("in\(k)", "arrayMap(j -> n\(k)[j] > 0 AND t[j] - t[p\(k)[greatest(n\(k)[j], 1)]] <= \(window), ix)"))
+            }
+            for (name, value) in bindings.reversed() { result = bind(name, value, result) }
+            return result
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import CustomerData
+import JourneyModel
+import JourneyStore
+
+/// Classifies events by their *signature*: the type, name and channel, and the JSON values at
+/// the message paths the map's rules read. A backend that computes analyses itself groups its
+/// events by signature, asks this once per group which touchpoint they belong to, and carries
+/// the answer into its own query, so its classification is the in-process engine's.
+///
+/// A path's values are the JSON texts found at it in the stored message, in message order (a
+/// key given twice has two); the classifier rebuilds a message holding just those and reads it
+/// with the same classifier the index builder uses.
+public struct SignatureClassifier {
+    private var classifier: EventClassifier
+    /// The message paths a signature carries values of, each a list of object keys from the root
+    /// (keys as the stored message writes them).
+    public let messagePaths: [[String]]
+    private var key = 0
+
+    public init(journey: JourneyMap) {
+        classifier = EventClassifier(journey: journey)
+        messagePaths = classifier.messagePaths
+    }
+
+    /// The index of the touchpoint the signature's events go to, or -1 when no rule selects them.
+    /// `values[p]` holds the JSON texts at ``messagePaths``[p].
+    public mutating func classify(type: [UInt8], name: [UInt8], channel: [UInt8], values: [[[UInt8]]]) -> Int {
+        let message = Self.message(paths: messagePaths, values: values)
+        return type.withUnsafeBufferPointer { type in
+            name.withUnsafeBufferPointer { name in
+                channel.withUnsafeBufferPointer { channel in
+                    message.withUnsafeBufferPointer { message in
+                        let row = RawEventRow(sequence: 0, customer: 0, timestamp: 0, type: type, name: name, channel: channel, message: message)
+                        return classifier.classify(row, key: &key)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A JSON object with `values[p]` at `paths[p]`: nested objects for the keys, in first-seen order.
+    static func message(paths: [[String]], values: [[[UInt8]]]) -> [UInt8] {
+        final class Node {
+            var children: [(key: String, node: Node)] = []
+            var leaves: [(key: String, value: [UInt8])] = []
+            func child(_ key: String) -> Node {
+                if let found = children.first(where: { $0.key == key }) { return found.node }
+                let node = Node()
+                children.append((key, node))
+                return node
+            }
+        }
+        let root = Node()
+        for (path, texts) in zip(paths, values) where !path.isEmpty && !texts.isEmpty {
+            var node = root
+            for key in path.dropLast() { node = node.child(key) }
+            for text in texts { node.leaves.append((path[path.count - 1], text)) }
+        }
+        var bytes: [UInt8] = []
+        func write(_ node: Node) {
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            func key(_ key: String) {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                bytes.append(UInt8(ascii: "\""))
+                bytes += Array(key.utf8)
+                bytes += Array("\":".utf8)
+            }
+            for leaf in node.leaves {
+                key(leaf.key)
+                bytes += leaf.value
+            }
+            for child in node.children {
+                key(child.key)
+                write(child.node)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        write(root)
+        return bytes
+    }
+}
+
+/// The events of one signature, for an index summary a backend computes.
+public struct SignatureCount: Sendable {
+    public var type: String
+    public var name: String
+    public var channel: String
+    /// The touchpoint index, or -1 for unclassified.
+    public var touchpoint: Int
+    public var events: Int
+
+    public init(type: String, name: String, channel: String, touchpoint: Int, events: Int) {
+        self.type = type
+        self.name = name
+        self.channel = channel
+        self.touchpoint = touchpoint
+        self.events = events
+    }
+}
+
+extension IndexSummary {
+    /// The summary an index build of `journey` would give for events of these signatures (those
+    /// at or after the map's live day), `customers` stitched customers, `customersWithEvents` of
+    /// them with a classified event.
+    public init(journey: JourneyMap, signatures: [SignatureCount], customers: Int, customersWithEvents: Int) {
+        var keys: [String: Unclassified] = [:]
+        var events = 0, unclassified = 0, interactions = 0
+        var notJourney: [String: Int] = [:]
+        var perTouchpoint = [Int](repeating: 0, count: journey.touchpoints.count)
+        for signature in signatures {
+            events += signature.events
+            if signature.touchpoint >= 0 {
+                if signature.touchpoint < perTouchpoint.count { perTouchpoint[signature.touchpoint] += signature.events }
+                continue
+            }
+            unclassified += signature.events
+            guard IndexBuilder.interactionTypes.contains(signature.type) else {
+                notJourney[signature.type, default: 0] += signature.events
+                continue
+            }
+            interactions += signature.events
+            let id = signature.type + "\u{1F}" + signature.name + "\u{1F}" + signature.channel
+            keys[id, default: Unclassified(type: signature.type, name: signature.name, channel: signature.channel, events: 0)].events += signature.events
+        }
+        let top = keys.values.sorted { ($1.events, $0.type, $0.name, $0.channel) < ($0.events, $1.type, $1.name, $1.channel) }
+        self.init(events: events, classified: events - unclassified, unclassified: unclassified, unclassifiedInteractions: interactions,
+                  notJourneyEvents: notJourney, customers: customers, customersWithEvents: customersWithEvents,
+                  touchpointEvents: Dictionary(zip(journey.touchpoints.map(\.id), perTouchpoint), uniquingKeysWith: +),
+                  topUnclassified: Array(top.prefix(IndexBuilder.unclassifiedListed)), seconds: 0)
+    }
+}

@@ -1,0 +1,94 @@
+import CustomerData
+import Foundation
+
+/// A small map and hand-written events at the edges the backends must agree on: ties at one
+/// timestamp, chains exactly at and just past the window, customers merged after their events,
+/// customers with one event, rules on nested and escaped property values, and a touchpoint
+/// that is several steps of a funnel.
+enum EdgeCases {
+    static let yaml = """
+        version: 1
+        journeys:
+          - id: edge
+            title: Edges
+            goal: buy
+            stages:
+              - { id: awareness, name: Awareness }
+              - { id: consideration, name: Consideration }
+              - { id: decision, name: Decision }
+            touchpoints:
+              - { id: promo, name: Promo, stage: awareness, channel: social, match: { event: Ad Clicked, properties: { utm_source: instagram } } }
+              - { id: deep, name: Deep link, stage: awareness, channel: social, match: { event: Ad Clicked, properties: { context.page.path: { regex: "^/p/" } } } }
+              - { id: ad, name: Ad, stage: awareness, channel: social, match: { event: Ad Clicked } }
+              - { id: browse, name: Browse, stage: consideration, channel: web, match: { event: "Product *" } }
+              - { id: quote, name: Quote, stage: consideration, channel: web, match: { event: Quote, properties: { note: "say \\"hi\\"" } } }
+              - { id: buy, name: Buy, stage: decision, channel: web, match: { event: Order Completed, properties: { total: { gte: 10 } } } }
+
+        """
+
+    static let day: Int64 = 86_400_000
+    static let start: Int64 = 1_767_571_200_000  // 2026-01-05
+
+    static func line(_ number: Int, _ user: String, _ event: String, at time: Int64, type: String = "track", extra: String = "") -> String {
+        let key = type == "track" ? "event" : "name"
+        let who = user.hasPrefix("anon") ? #""anonymousId":"\#(user)""# : #""userId":"\#(user)""#
+        return #"{"type":"\#(type)","\#(key)":"\#(event)",\#(who),"timestamp":"\#(Timestamp.iso8601(time))","messageId":"e\#(number)"\#(extra)}"#
+    }
+
+    /// The events, in arrival order.
+    static var lines: [String] {
+        var lines: [String] = []
+        func add(_ user: String, _ event: String, _ time: Int64, type: String = "track", _ extra: String = "") {
+            lines.append(line(lines.count, user, event, at: time, type: type, extra: extra))
+        }
+        // Ties: a purchase arriving before the ad at the same millisecond, and the reverse.
+        add("tie1", "Order Completed", start, #","properties":{"total":12}"#)
+        add("tie1", "Ad Clicked", start)
+        add("tie1", "Product Viewed", start)
+        add("tie2", "Ad Clicked", start + 5)
+        add("tie2", "Product Viewed", start + 5)
+        add("tie2", "Order Completed", start + 5, #","properties":{"total":10}"#)
+        // The window: exactly 30 days, and 30 days and a millisecond.
+        add("edge-in", "Ad Clicked", start)
+        add("edge-in", "Product Added", start + 10 * day)
+        add("edge-in", "Order Completed", start + 30 * day, #","properties":{"total":99.5}"#)
+        add("edge-out", "Ad Clicked", start)
+        add("edge-out", "Product Added", start + 1)
+        add("edge-out", "Order Completed", start + 30 * day + 1, #","properties":{"total":"20"}"#)
+        // Merged after the events: an anonymous visitor's ad and browse, then they sign in.
+        add("anon-7", "Ad Clicked", start + 2 * day, #","properties":{"utm_source":"instagram"}"#)
+        add("anon-7", "Product Viewed", start + 3 * day)
+        add("merge-me", "Order Completed", start + 4 * day, #","properties":{"total":15}"#)
+        add("merge-me", "Signed In", start + 4 * day + 1, type: "identify", #","anonymousId":"anon-7""#)
+        // One event only, and an unclassified page.
+        add("single", "Ad Clicked", start + day, #","context":{"page":{"path":"/p/shoes"}}"#)
+        add("single-page", "Home", start + day, type: "page")
+        // Nested and escaped values; a strict chain broken by another classified event.
+        add("nested", "Ad Clicked", start, #","context":{"page":{"path":"/home","title":"x"}},"properties":{"path":"/p/not-this"}"#)
+        add("nested", "Quote", start + 1, #","properties":{"note":"say \"hi\""}"#)
+        add("nested", "Product Viewed", start + 2)
+        add("nested", "Quote", start + 3, #","properties":{"note":"say hi"}"#)
+        add("nested", "Order Completed", start + 4, #","properties":{"total":9}"#)
+        add("strict", "Ad Clicked", start)
+        add("strict", "Ad Clicked", start + 1, #","properties":{"utm_source":"instagram"}"#)
+        add("strict", "Product Viewed", start + 2)
+        add("strict", "Order Completed", start + 3, #","properties":{"total":10}"#)
+        // Repeats, for a touchpoint that is several steps.
+        for index in 0..<6 { add("loop", index % 2 == 0 ? "Ad Clicked" : "Product Viewed", start + Int64(index) * day) }
+        return lines
+    }
+
+    /// Funnels over the edge map that a backend counts itself.
+    static let funnels = [
+        #"{"kind":"funnel","options":{"step_times":false}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"mode":"strict"}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"mode":"any_order"}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"window_days":30}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"window_days":0.00000001}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["ad","browse","ad","browse"]}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["ad","browse","ad","browse"],"mode":"any_order"}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["promo","browse","buy"],"mode":"strict"}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["decision","awareness"]}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["awareness","consideration","decision"],"mode":"any_order","window_days":1}}"#,
+    ]
+}
