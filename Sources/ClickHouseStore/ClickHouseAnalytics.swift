@@ -113,13 +113,15 @@ public struct ClickHouseAnalytics: Sendable {
         guard !collided else { return nil }
         let mapped = codes.filter { $0.value != -1 }.sorted { $0.key < $1.key }
         guard !mapped.isEmpty else { return Classes(code: "toInt64(-1)", classified: "0", signatures: signatures) }
-        let from = mapped.enumerated().map { $0.offset == 0 ? "toUInt64(\($0.element.key))" : "\($0.element.key)" }.joined(separator: ",")
-        let to = mapped.enumerated().map { $0.offset == 0 ? "toInt64(\($0.element.value))" : "\($0.element.value)" }.joined(separator: ",")
+        // The lists go in as one string each: ClickHouse 18.16 parses a long array literal
+        // element by element on every server, a string at once.
+        let from = "CAST(splitByChar(',', '\(mapped.map { String($0.key) }.joined(separator: ","))') AS Array(UInt64))"
+        let to = "CAST(splitByChar(',', '\(mapped.map { String($0.value) }.joined(separator: ","))') AS Array(Int64))"
         let inner = paths.enumerated().map { index, path in
             "arrayStringConcat(arrayMap(x -> concat(toString(length(x)), ':', x), arrayFilter((v, p) -> p = \(ClickHouseSQL.string(MessageLeaves.path(path))), prop_values, prop_paths)), '')"
         }
         let eventHash = "cityHash64(\((["type", "name", "channel"] + inner).joined(separator: ", ")))"
-        let expression = "transform(\(eventHash), [\(from)], [\(to)], toInt64(-1))"
+        let expression = "transform(\(eventHash), \(from), \(to), toInt64(-1))"
         return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
     }
 
@@ -129,48 +131,71 @@ public struct ClickHouseAnalytics: Sendable {
         "arrayMap(\(name) -> \(body), [\(value)])[1]"
     }
 
+    /// At each event, the value of `values` at the last event up to it (`inclusive`) or before it
+    /// where `mask` is set, or 0 when there is none; the masked values must not decrease.
+    ///
+    /// Lambdas here take array elements only: a lambda that names a whole array of the row
+    /// makes ClickHouse copy that array once per element, which is quadratic in a customer's
+    /// events. So the masked values' increments are merged with one placeholder per event in
+    /// position order, and a running sum read at the placeholders fills them forward.
+    static func forwardFill(_ values: String, mask: String, inclusive: Bool) -> String {
+        let (valueKind, placeholderKind) = inclusive ? (0, 1) : (1, 0)
+        let increments = "arrayPopFront(arrayDifference(arrayPushFront(arrayFilter((v, m) -> m, \(values), \(mask)), toInt64(0))))"
+        let positions = "arrayFilter((i, m) -> m, ix, \(mask))"
+        let merged = """
+            arraySort(x -> (x.1, x.2), arrayConcat(arrayMap((p, d) -> (p, toUInt8(\(valueKind)), d), \(positions), \(increments)), \
+            arrayMap(i -> (i, toUInt8(\(placeholderKind)), toInt64(0)), ix)))
+            """
+        return bind("merged", merged, "arrayFilter((s, x) -> x.2 = \(placeholderKind), arrayCumSum(arrayMap(x -> x.3, merged)), merged)")
+    }
+
     /// The furthest step of a customer whose classified events are `t` (times), `c` (codes) and
     /// `ix` (1…n), in order.
     static func level(_ funnel: FunnelPushdown) -> String {
         let steps = funnel.steps, window = funnel.window
+        var bindings: [(String, String)] = []
+        var result: String
         switch funnel.mode {
         case .ordered:
-            // s_k[j]: the latest start of a chain of steps 0…k ending at event j (valid when ok_k[j]);
-            // chains ending before j at level k − 1 are the b_k[j] first valid entries, whose
-            // starts grow, so the latest of them is the last one.
-            var result = "0"
-            for k in 0..<steps { result = "if(has(ok\(k), 1), \(k + 1), \(result))" }
-            var bindings: [(String, String)] = [("ok0", "arrayMap(x -> bitTest(x, 0), c)"), ("s0", "t")]
+            // s_k[j]: the latest start of a chain of steps 0…k ending at event j (valid when ok_k[j]).
+            // For an event of step k it is the start of the last valid chain of steps 0…k − 1 before
+            // it; those starts never decrease, so they fill forward.
+            bindings.append(("ok0", "arrayMap(x -> bitTest(x, 0), c)"))
+            bindings.append(("s0", "t"))
             for k in 1..<max(1, steps) where steps > 1 {
                 let previous = k - 1
-                bindings.append(("v\(previous)", "arrayFilter((s, ok) -> ok, s\(previous), ok\(previous))"))
-                bindings.append(("n\(previous)", "arrayCumSum(arrayMap(o -> toUInt64(o), ok\(previous)))"))
-                bindings.append(("b\(k)", "arrayMap(j -> n\(previous)[j] - ok\(previous)[j], ix)"))
-                bindings.append(("s\(k)", "arrayMap(j -> if(b\(k)[j] > 0, v\(previous)[b\(k)[j]], toInt64(0)), ix)"))
-                bindings.append(("ok\(k)", "arrayMap(j -> bitTest(c[j], \(k)) AND b\(k)[j] > 0 AND t[j] - s\(k)[j] <= \(window), ix)"))
+                bindings.append(("b\(k)", "arrayMap((n, o) -> n - o, arrayCumSum(arrayMap(o -> toUInt64(o), ok\(previous))), ok\(previous))"))
+                bindings.append(("s\(k)", forwardFill("s\(previous)", mask: "ok\(previous)", inclusive: false)))
+                bindings.append(("ok\(k)", "arrayMap((x, time, before, start) -> bitTest(x, \(k)) AND before > 0 AND time - start <= \(window), c, t, b\(k), s\(k))"))
             }
-            for (name, value) in bindings.reversed() { result = bind(name, value, result) }
-            return result
+            result = "0"
+            for k in 0..<steps { result = "if(has(ok\(k), 1), \(k + 1), \(result))" }
         case .strict:
-            // Event j ends a chain of s = c[j] + 1 steps when the s − 1 events before it are steps 0…s − 2.
-            return """
-                arrayReduce('max', arrayMap(j -> if(c[j] < \(steps) AND j > c[j]
-                    AND arrayAll(m -> c[j - m - 1] = c[j] - m - 1, range(toUInt64(greatest(c[j], 0))))
-                    AND t[j] - t[j - greatest(c[j], 0)] <= \(window), c[j] + 1, 0), ix))
+            // Event j ends a chain of c[j] + 1 steps when it and the c[j] events before it are steps
+            // 0…c[j], one after another: a run of codes that each add one, started by step 0 at most
+            // the window before. Within a run only its first event can be step 0.
+            bindings.append(("previous", "arrayPopBack(arrayPushFront(c, toInt64(-2)))"))
+            bindings.append(("starts", "arrayMap((x, before) -> NOT (x >= 1 AND x < \(steps) AND x = before + 1), c, previous)"))
+            bindings.append(("runFrom", forwardFill("arrayMap(i -> toInt64(i), ix)", mask: "starts", inclusive: true)))
+            bindings.append(("runCode", forwardFill("arrayMap(i -> toInt64(i), ix)", mask: "arrayMap((s, x) -> s AND x = 0, starts, c)", inclusive: true)))
+            bindings.append(("runTime", forwardFill("t", mask: "starts", inclusive: true)))
+            result = """
+                arrayReduce('max', arrayMap((i, x, from, zero, time, begun) -> if(x < \(steps) AND zero = from AND zero > 0 AND toInt64(i) - from = x
+                    AND time - begun <= \(window), x + 1, 0), ix, c, runFrom, runCode, t, runTime))
                 """
         case .anyOrder:
             // Step k is in the window ending at event j when its last event up to j is within it.
-            var covered = "0"
-            for k in stride(from: steps - 1, through: 0, by: -1) { covered = "in\(k)[j] * (1 + \(covered))" }
-            var result = "arrayReduce('max', arrayMap(j -> \(covered), ix))"
-            var bindings: [(String, String)] = []
             for k in 0..<steps {
                 bindings.append(("n\(k)", "arrayCumSum(arrayMap(x -> toUInt64(bitTest(x, \(k))), c))"))
-                bindings.append(("p\(k)", "arrayFilter(j -> bitTest(c[j], \(k)), ix)"))
-                bindings.append(("in\(k)", "arrayMap(j -> n\(k)[j] > 0 AND t[j] - t[p\(k)[greatest(n\(k)[j], 1)]] <= \(window), ix)"))
+                bindings.append(("last\(k)", forwardFill("t", mask: "arrayMap(x -> bitTest(x, \(k)), c)", inclusive: true)))
+                bindings.append(("in\(k)", "arrayMap((n, last, time) -> n > 0 AND time - last <= \(window), n\(k), last\(k), t)"))
             }
-            for (name, value) in bindings.reversed() { result = bind(name, value, result) }
-            return result
+            var covered = "0"
+            for k in stride(from: steps - 1, through: 0, by: -1) { covered = "i\(k) * (1 + \(covered))" }
+            let names = (0..<steps).map { "i\($0)" }.joined(separator: ", "), arrays = (0..<steps).map { "in\($0)" }.joined(separator: ", ")
+            result = "arrayReduce('max', arrayMap((\(names)) -> \(covered), \(arrays)))"
         }
+        for (name, value) in bindings.reversed() { result = bind(name, value, result) }
+        return result
     }
 }

@@ -17,6 +17,8 @@ public struct ClickHouseClient: Sendable {
     public var timeout: TimeAmount = .seconds(600)
     /// Longest a connection may take to open.
     static let connectTimeout: TimeAmount = .seconds(5)
+    /// `WAYFINDER_CLICKHOUSE_LOG=1` writes each statement and how long it took to standard error.
+    static let logsStatements = ProcessInfo.processInfo.environment["WAYFINDER_CLICKHOUSE_LOG"] == "1"
 
     public init(url: ClickHouseURL) { self.url = url }
 
@@ -70,6 +72,13 @@ public struct ClickHouseClient: Sendable {
             throw .invalidURL("clickhouse://\(where_): cannot make an HTTP request of it (\(error))")
         }
         let response: HTTPClient.Response
+        let started = NIODeadline.now()
+        defer {
+            if Self.logsStatements {
+                let text = String(decoding: body.prefix(100_000), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+                FileHandle.standardError.write(Data("clickhouse \(where_) \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms: \(query ?? text)\n".utf8))
+            }
+        }
         do {
             response = try HTTPClient.shared.execute(request: request, deadline: .now() + timeout).wait()
         } catch {

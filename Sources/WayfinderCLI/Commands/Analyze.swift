@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClickHouseStore
 import CustomerData
 import Foundation
 import JourneyAnalytics
@@ -249,6 +250,15 @@ extension Wayfinder {
             guard let map = workspace.journey(query.journey) else {
                 throw CommandFailure(message: "query: no journey map '\(query.journey)' in \(input.workspace)")
             }
+            if kind != .events, let cluster = try input.clusterData() {
+                let counted: AnalysisOutput?
+                do { counted = try ClickHouseAnalytics(cluster).run(query, journey: map) } catch let error as ClickHouseError {
+                    throw CommandFailure(message: error.description)
+                } catch let error as AnalysisError {
+                    throw CommandFailure(message: error.description)
+                }
+                if let counted { return write(counted) }
+            }
             let index = try input.buildIndex(workspace: workspace, journey: map, queries: [query])
             if kind == .events {
                 try EventLog.write(index, format: format)
@@ -256,6 +266,10 @@ extension Wayfinder {
             }
             let output: AnalysisOutput
             do { output = try Analyzer.run(query, on: index) } catch { throw CommandFailure(message: error.description) }
+            write(output)
+        }
+
+        private func write(_ output: AnalysisOutput) {
             switch format {
             case .json: Console.out(Analyzer.json(output))
             case .csv: FileHandle.standardOutput.write(Data(AnalysisTable.csv(output).utf8))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClickHouseStore
 import Foundation
 import JourneyAnalytics
 import JourneyModel
@@ -18,6 +19,9 @@ struct AnalyticsInput: ParsableArguments {
 
     @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help)
     var workspaceID: String?
+
+    @Option(help: ArgumentHelp("Read the customer data from a ClickHouse cluster instead of --db (copy it there with 'wayfinder migrate'): clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME. Funnels without step times, filters or breakdowns are counted on the cluster itself.", valueName: "url"))
+    var events: String?
 
     @Option(help: ArgumentHelp("Only events from this date or time on (2026-03-01 or 2026-03-01T09:00:00Z).", valueName: "date"))
     var from: String?
@@ -42,6 +46,9 @@ struct AnalyticsInput: ParsableArguments {
 
     func validate() throws {
         try StoreWorkspace.validate(workspaceID)
+        if let events {
+            do { _ = try ClickHouseURL(events) } catch { throw ValidationError("--events: \(error.description)") }
+        }
         for (flag, values) in [("--trait", traits), ("--property", properties)] {
             for value in values where FieldFilter(argument: value) == nil {
                 throw ValidationError("\(flag) takes path=value[,value], for example \(flag) profile.age_band=25-34; got '\(value)'.")
@@ -65,7 +72,7 @@ struct AnalyticsInput: ParsableArguments {
     /// Opens the store (which must exist) and builds, from the customer data of its workspace, the
     /// index the queries need, with a progress bar.
     func buildIndex(workspace: Workspace, journey: JourneyMap, queries: [AnalysisQuery]) throws -> JourneyIndex {
-        let store = try StoreWorkspace.open(db: db, workspace: workspaceID)
+        let store: any CustomerDataReader = try clusterData() ?? StoreWorkspace.open(db: db, workspace: workspaceID)
         let bar = Mutex(ProgressBar(label: "reading events"))
         let started = Date()
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
@@ -80,9 +87,29 @@ struct AnalyticsInput: ParsableArguments {
         } catch let failure as IndexBuilder.Failure {
             bar.withLock { $0.finish() }
             throw CommandFailure(message: failure.description)
+        } catch let error as ClickHouseError {
+            bar.withLock { $0.finish() }
+            throw CommandFailure(message: error.description)
         } catch {
             bar.withLock { $0.finish() }
             throw CommandFailure(message: "\(db): cannot read the store (\(error)); check that it is a Wayfinder database")
+        }
+    }
+
+    /// The workspace's customer data on the cluster `--events` names, or nil without `--events`.
+    /// A workspace the cluster holds nothing of is an error that says how to copy it there.
+    func clusterData() throws -> ClickHouseWorkspaceData? {
+        guard let events else { return nil }
+        do {
+            let cluster = ClickHouseCustomerData(url: try ClickHouseURL(events))
+            let id = workspaceID ?? "default"
+            let counts = try cluster.counts(workspace: id)
+            guard counts.events + counts.customers > 0 else {
+                throw CommandFailure(message: "\(cluster.client.url): the cluster holds no customer data of workspace '\(id)'; copy it there with 'wayfinder migrate --from sqlite:STORE --to URL --workspace-id \(id)', or name another with --workspace-id")
+            }
+            return cluster.workspace(id)
+        } catch let error as ClickHouseError {
+            throw CommandFailure(message: error.description)
         }
     }
 }
