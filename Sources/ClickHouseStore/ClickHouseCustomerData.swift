@@ -44,7 +44,7 @@ public struct ClickHouseCustomerData: Sendable {
             throw .unexpected("\(url): the servers know no cluster '\(url.cluster)' in their remote_servers (they know: \(known.isEmpty ? "none" : known)); name one of them with ?cluster=")
         }
         guard count == url.hosts.count else {
-            throw .unexpected("\(url): the cluster '\(url.cluster)' has \(count) shards but the URL names \(url.hosts.count) servers; name every shard's server (HOST:PORT,HOST:PORT,…) so that its tables can be made")
+            throw .unexpected("\(url): the cluster '\(url.cluster)' has \(count) shards but the URL names \(url.hosts.count) server\(url.hosts.count == 1 ? "" : "s"); name every shard's server (HOST:PORT,HOST:PORT,…) so that its tables can be made")
         }
         try client.executeOnEveryHost("CREATE DATABASE IF NOT EXISTS \(database)")
         for table in Self.tables {

@@ -1,3 +1,4 @@
+import ClickHouseStore
 import Foundation
 import Testing
 
@@ -20,5 +21,15 @@ struct BackendServerTests {
         guard BackendURLs.environment["CI"] == "true" else { return }
         #expect(BackendURLs.clickHouseOne != nil && BackendURLs.clickHouseThree != nil,
                 "WAYFINDER_EVENTS and WAYFINDER_EVENTS_ONE are not set: .ci/run starts the cluster with scripts/cluster.sh up and exports them")
+    }
+}
+
+
+/// Deletes what a test wrote to the cluster.
+enum ClusterCleanup {
+    static func delete(workspace: String, url: String) throws {
+        let cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
+        try cluster.prepare()
+        try cluster.deleteWorkspace(workspace)
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import WayfinderTesting
+
+/// `wayfinder migrate` and `--events` as a user runs them.
+@Suite("wayfinder migrate and --events", .enabled(if: BackendURLs.clickHouseOne != nil, "scripts/cluster.sh up and export its URLs"))
+struct MigrateCommandTests {
+    @Test("a store copied to the cluster gives the same analyses through --events; a second copy needs --replace; a wrong URL is a usage error")
+    func migrateAndAnalyze() async throws {
+        let url = try #require(BackendURLs.clickHouseOne)
+        let directory = try TemporaryDirectory()
+        let folder = directory.path("")
+        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "300", "--out", "data"],
+                     ["import", "data/events.csv", "--db", "store.db", "--workspace-id", "cli-migrate", "--create-workspace"]] {
+            let output = try await WayfinderProcess.run(step, in: folder)
+            try #require(output.status == 0, "\(step): \(output)")
+        }
+        // The test owns this workspace on the cluster: it deletes it before and after.
+        let workspace = "cli-migrate"
+        defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
+        _ = try? ClusterCleanup.delete(workspace: workspace, url: url)
+
+        let copied = try await WayfinderProcess.run(["migrate", "--from", "sqlite:store.db", "--to", url], in: folder)
+        #expect(copied.status == 0, "\(copied)")
+        #expect(copied.stdout.contains("cli-migrate: ") && copied.stdout.contains("copied to") && copied.stdout.contains("checked"), "\(copied)")
+        let again = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", url], in: folder)
+        #expect(again.status == 1 && again.stderr.contains("--replace"), "\(again)")
+        let replaced = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", url, "--replace"], in: folder)
+        #expect(replaced.status == 0, "\(replaced)")
+
+        for arguments in [["funnel", "--no-step-times"], ["funnel", "--no-step-times", "--mode", "strict"], ["funnel"], ["paths", "--top", "5"]] {
+            let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--db", "store.db", "--format", "csv"], in: folder)
+            let remote = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--events", url, "--workspace-id", workspace, "--format", "csv"], in: folder)
+            #expect(local.status == 0 && remote.status == 0, "\(local) \(remote)")
+            #expect(remote.stdout == local.stdout, "\(arguments)")
+        }
+
+        let wrong = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--events", "clickhouse://127.0.0.1:8123/db"], in: folder)
+        #expect(wrong.status == 2 && wrong.stderr.contains("cluster=NAME is missing"), "\(wrong)")
+        let missing = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--events", url, "--workspace-id", "not-there"], in: folder)
+        #expect(missing.status == 1 && missing.stderr.contains("wayfinder migrate"), "\(missing)")
+        let postgres = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", "postgres://localhost/db"], in: folder)
+        #expect(postgres.status == 2 && postgres.stderr.contains("clickhouse://"), "\(postgres)")
+    }
+}
