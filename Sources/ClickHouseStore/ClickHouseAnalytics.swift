@@ -14,8 +14,9 @@ import JourneyModel
 /// ClickHouse 18.16 and current releases alike.
 ///
 /// What is pushed down (``FunnelPushdown`` says when): the stage and touchpoint funnel in all
-/// three modes without step times, filters, breakdowns or date ranges. Everything else runs in
-/// the in-process engine over the same cluster through ``ClickHouseWorkspaceData``.
+/// three modes, with the times between steps, without filters, breakdowns or date ranges.
+/// Everything else runs in the in-process engine over the same cluster through
+/// ``ClickHouseWorkspaceData``.
 public struct ClickHouseAnalytics: Sendable {
     public let data: ClickHouseWorkspaceData
 
@@ -40,29 +41,47 @@ public struct ClickHouseAnalytics: Sendable {
         let customers = try Int(client.value("SELECT count() FROM \(data.database).customers WHERE workspace = \(data.literal) AND merged_into = 0")) ?? 0
         var considered = 0
         var furthest = [Int](repeating: 0, count: funnel.steps)
+        var gaps = [[Int64]](repeating: [], count: funnel.steps)
+        var total: [Int64] = []
         if !classes.signatures.isEmpty {
-            // The inner query runs on every shard whole (each customer's rows are on one shard)
-            // and sends one level per customer: -1 for a customer with no classified event.
+            // The inner query runs on every shard whole (each customer's rows are on one shard) and
+            // sends one array per customer: the furthest step (-1 with no classified event), then
+            // with step times the milliseconds between the steps of the customer's chain. The
+            // initiator counts (kind, value) pairs: 0 the step, k the time into step k, -1 the time
+            // from the first to the furthest step.
             let trace = "arrayFilter(x -> x.3 >= 0, arraySort(x -> (x.1, x.2), groupArray((timestamp, seq, \(classes.code)))))"
-            let level = Self.bind("tr", trace, Self.bind("t", "arrayMap(x -> x.1, tr)", Self.bind("c", "arrayMap(x -> x.3, tr)",
-                Self.bind("ix", "arrayEnumerate(tr)", "if(empty(tr), toInt64(-1), toInt64(\(Self.level(funnel))))"))))
+            let customer = Self.bind("tr", trace, Self.bind("t", "arrayMap(x -> x.1, tr)", Self.bind("c", "arrayMap(x -> x.3, tr)",
+                Self.bind("ix", "arrayEnumerate(tr)", "if(empty(tr), [toInt64(-1)], \(Self.customer(funnel)))"))))
             let answer = try client.execute("""
-                SELECT level, count() FROM (
-                    SELECT \(level) AS level FROM \(table) WHERE \(scope) GROUP BY root
-                ) WHERE level >= 0 GROUP BY level FORMAT TabSeparated
+                SELECT x.1, x.2, count() FROM (
+                    SELECT \(customer) AS r FROM \(table) WHERE \(scope) GROUP BY root
+                ) ARRAY JOIN arrayConcat([(toInt64(0), r[1])],
+                    arrayMap((g, k) -> (toInt64(k), g), arrayPopFront(r), arrayEnumerate(arrayPopFront(r))),
+                    [(if(length(r) > 1, toInt64(-1), toInt64(-2)), arraySum(arrayPopFront(r)))]) AS x
+                WHERE r[1] >= 0 GROUP BY x.1, x.2 FORMAT TabSeparated
                 """, settings: ["distributed_group_by_no_merge": "1"])
             for line in String(decoding: answer, as: UTF8.self).split(separator: "\n") {
                 let fields = line.split(separator: "\t")
-                guard fields.count == 2, let level = Int(fields[0]), let count = Int(fields[1]), (0...funnel.steps).contains(level) else {
-                    throw ClickHouseError.unexpected("\(client.url): the funnel's answer has a row '\(line.prefix(80))' that is not a level and a count")
+                guard fields.count == 3, let kind = Int(fields[0]), let value = Int64(fields[1]), let count = Int(fields[2]), count > 0,
+                      (-2...funnel.steps).contains(kind) else {
+                    throw ClickHouseError.unexpected("\(client.url): the funnel's answer has a row '\(line.prefix(80))' that is not a kind, a value and a count")
                 }
-                considered += count
-                if level > 0 { furthest[level - 1] += count }
+                switch kind {
+                case 0:
+                    guard (0...Int64(funnel.steps)).contains(value) else {
+                        throw ClickHouseError.unexpected("\(client.url): the funnel's answer has a step \(value) of \(funnel.steps)")
+                    }
+                    considered += count
+                    if value > 0 { furthest[Int(value) - 1] += count }
+                case -1: total += repeatElement(value, count: count)
+                case -2: break
+                default: gaps[kind] += repeatElement(value, count: count)
+                }
             }
         }
         // The customers with events are those with a classified one: each has a level.
         let summary = IndexSummary(journey: journey, signatures: classes.signatures, customers: customers, customersWithEvents: considered)
-        return funnel.output(summary: summary, considered: considered, furthest: furthest)
+        return funnel.output(summary: summary, considered: considered, furthest: furthest, gaps: funnel.needsTimes ? gaps : [], total: funnel.needsTimes ? total : [])
     }
 
     /// How the cluster classifies events: the SQL of each event's code (a `transform` of its
@@ -149,9 +168,10 @@ public struct ClickHouseAnalytics: Sendable {
         return bind("merged", merged, "arrayFilter((s, x) -> x.2 = \(placeholderKind), arrayCumSum(arrayMap(x -> x.3, merged)), merged)")
     }
 
-    /// The furthest step of a customer whose classified events are `t` (times), `c` (codes) and
-    /// `ix` (1…n), in order.
-    static func level(_ funnel: FunnelPushdown) -> String {
+    /// A customer's furthest step and, with step times, the milliseconds between the steps of
+    /// their chain, as an `Array(Int64)`; the customer's classified events are `t` (times), `c`
+    /// (codes) and `ix` (1…n), in order.
+    static func customer(_ funnel: FunnelPushdown) -> String {
         let steps = funnel.steps, window = funnel.window
         var bindings: [(String, String)] = []
         var result: String
@@ -168,8 +188,22 @@ public struct ClickHouseAnalytics: Sendable {
                 bindings.append(("s\(k)", forwardFill("s\(previous)", mask: "ok\(previous)", inclusive: false)))
                 bindings.append(("ok\(k)", "arrayMap((x, time, before, start) -> bitTest(x, \(k)) AND before > 0 AND time - start <= \(window), c, t, b\(k), s\(k))"))
             }
-            result = "0"
-            for k in 0..<steps { result = "if(has(ok\(k), 1), \(k + 1), \(result))" }
+            var level = "0"
+            for k in 0..<steps { level = "if(has(ok\(k), 1), \(k + 1), \(level))" }
+            bindings.append(("L", "toInt64(\(level))"))
+            result = "[L]"
+            if funnel.needsTimes, steps > 1 {
+                // The chain: the first event completing the furthest step, the latest start of a
+                // chain ending there (its first event of that time), then each step's first event.
+                bindings.append(("E", "multiIf(\((0..<steps).map { "L = \($0 + 1), arrayFirstIndex(o -> o, ok\($0))" }.joined(separator: ", ")), toUInt32(0))"))
+                bindings.append(("S", "multiIf(\((0..<steps).map { "L = \($0 + 1), s\($0)[E]" }.joined(separator: ", ")), toInt64(0))"))
+                bindings.append(("g0", "arrayFirstIndex((x, time) -> bitTest(x, 0) AND time = S, c, t)"))
+                for k in 1..<steps {
+                    bindings.append(("g\(k)", "arrayFirstIndex((x, i) -> bitTest(x, \(k)) AND i > g\(k - 1), c, ix)"))
+                }
+                let gaps = (1..<steps).map { "t[g\($0)] - t[g\($0 - 1)]" }.joined(separator: ", ")
+                result = "arrayConcat([L], arraySlice([\(gaps)], 1, greatest(L - 1, 0)))"
+            }
         case .strict:
             // Event j ends a chain of c[j] + 1 steps when it and the c[j] events before it are steps
             // 0…c[j], one after another: a run of codes that each add one, started by step 0 at most
@@ -179,10 +213,18 @@ public struct ClickHouseAnalytics: Sendable {
             bindings.append(("runFrom", forwardFill("arrayMap(i -> toInt64(i), ix)", mask: "starts", inclusive: true)))
             bindings.append(("runCode", forwardFill("arrayMap(i -> toInt64(i), ix)", mask: "arrayMap((s, x) -> s AND x = 0, starts, c)", inclusive: true)))
             bindings.append(("runTime", forwardFill("t", mask: "starts", inclusive: true)))
-            result = """
-                arrayReduce('max', arrayMap((i, x, from, zero, time, begun) -> if(x < \(steps) AND zero = from AND zero > 0 AND toInt64(i) - from = x
-                    AND time - begun <= \(window), x + 1, 0), ix, c, runFrom, runCode, t, runTime))
-                """
+            bindings.append(("reached", """
+                arrayMap((i, x, from, zero, time, begun) -> if(x < \(steps) AND zero = from AND zero > 0 AND toInt64(i) - from = x
+                    AND time - begun <= \(window), x + 1, 0), ix, c, runFrom, runCode, t, runTime)
+                """))
+            bindings.append(("L", "toInt64(arrayReduce('max', reached))"))
+            result = "[L]"
+            if funnel.needsTimes, steps > 1 {
+                // The chain: the run of the first event that reached the furthest step.
+                bindings.append(("E", "toInt64(arrayFirstIndex(l -> l = L, reached))"))
+                let gaps = (1..<steps).map { "t[E - L + \($0 + 1)] - t[E - L + \($0)]" }.joined(separator: ", ")
+                result = "arrayConcat([L], arraySlice([\(gaps)], 1, greatest(L - 1, 0)))"
+            }
         case .anyOrder:
             // Step k is in the window ending at event j when its last event up to j is within it.
             for k in 0..<steps {
@@ -193,7 +235,7 @@ public struct ClickHouseAnalytics: Sendable {
             var covered = "0"
             for k in stride(from: steps - 1, through: 0, by: -1) { covered = "i\(k) * (1 + \(covered))" }
             let names = (0..<steps).map { "i\($0)" }.joined(separator: ", "), arrays = (0..<steps).map { "in\($0)" }.joined(separator: ", ")
-            result = "arrayReduce('max', arrayMap((\(names)) -> \(covered), \(arrays)))"
+            result = "[toInt64(arrayReduce('max', arrayMap((\(names)) -> \(covered), \(arrays))))]"
         }
         for (name, value) in bindings.reversed() { result = bind(name, value, result) }
         return result

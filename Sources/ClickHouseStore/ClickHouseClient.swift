@@ -75,7 +75,7 @@ public struct ClickHouseClient: Sendable {
         let started = NIODeadline.now()
         defer {
             if Self.logsStatements {
-                let text = String(decoding: body.prefix(100_000), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+                let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
                 FileHandle.standardError.write(Data("clickhouse \(where_) \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms: \(query ?? text)\n".utf8))
             }
         }

@@ -78,6 +78,12 @@ struct ClickHouseMatrixTests {
             #"{"kind":"funnel","options":{"step_times":false,"window_days":2,"mode":"any_order"}}"#,
             #"{"kind":"funnel","options":{"step_times":false,"steps":\#(steps)}}"#,
             #"{"kind":"funnel","options":{"step_times":false,"steps":\#(steps),"mode":"strict"}}"#,
+            #"{"kind":"funnel"}"#,
+            #"{"kind":"funnel","options":{"mode":"strict"}}"#,
+            #"{"kind":"funnel","options":{"mode":"any_order"}}"#,
+            #"{"kind":"funnel","options":{"window_days":2}}"#,
+            #"{"kind":"funnel","options":{"steps":\#(steps)}}"#,
+            #"{"kind":"funnel","options":{"steps":\#(steps),"mode":"strict"}}"#,
         ])
     }
 
@@ -130,7 +136,7 @@ struct ClickHouseMatrixTests {
         }
     }
 
-    @Test("funnels counted on the cluster in all three modes equal the engine's, on generated data and on edge cases", arguments: BackendURLs.clickHouse)
+    @Test("funnels counted on the cluster in all three modes, with and without step times, equal the engine's, on generated data and on edge cases", arguments: BackendURLs.clickHouse)
     func pushdown(url: String) throws {
         let (scenario, workspace, journey, _) = try Self.scenario(url: url)
         try Self.comparePushdown(scenario, workspace: workspace, journey: journey, queries: Self.funnels(journey))

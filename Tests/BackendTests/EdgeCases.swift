@@ -90,5 +90,11 @@ enum EdgeCases {
         #"{"kind":"funnel","options":{"step_times":false,"steps":["promo","browse","buy"],"mode":"strict"}}"#,
         #"{"kind":"funnel","options":{"step_times":false,"steps":["decision","awareness"]}}"#,
         #"{"kind":"funnel","options":{"step_times":false,"steps":["awareness","consideration","decision"],"mode":"any_order","window_days":1}}"#,
+        #"{"kind":"funnel"}"#,
+        #"{"kind":"funnel","options":{"mode":"strict"}}"#,
+        #"{"kind":"funnel","options":{"window_days":30}}"#,
+        #"{"kind":"funnel","options":{"steps":["ad","browse","ad","browse"]}}"#,
+        #"{"kind":"funnel","options":{"steps":["promo","browse","buy"],"mode":"strict"}}"#,
+        #"{"kind":"funnel","options":{"steps":["decision","awareness"]}}"#,
     ]
 }

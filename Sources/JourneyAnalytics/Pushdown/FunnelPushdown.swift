@@ -5,9 +5,12 @@ import JourneyModel
 ///
 /// The backend evaluates every stitched customer's classified events, ordered by time and then
 /// arrival, and reports how many customers had any (``AnalysisOutput/index``'s customers are
-/// counted separately) and, per furthest step reached, how many customers reached it. Queries
-/// the backend cannot count (filters, breakdowns, date ranges, step times, a touchpoint in
-/// several steps of a strict funnel) give nil, and the in-process engine answers them.
+/// counted separately), per furthest step reached how many customers reached it, and, with
+/// ``needsTimes``, the times between the steps of each customer's chain: of the chains that
+/// reach the furthest step, the one completing at the earliest event; of those, the latest start
+/// (the first event of that time), then the earliest event of each step after it. Queries the
+/// backend cannot count (filters, breakdowns, date ranges, a touchpoint in several steps of a
+/// strict funnel) give nil, and the in-process engine answers them.
 public struct FunnelPushdown: Sendable {
     public let query: AnalysisQuery
     let plan: FunnelAnalysis.Plan
@@ -20,13 +23,15 @@ public struct FunnelPushdown: Sendable {
     public var mode: Options.FunnelMode { query.options.mode }
     /// Events before this time (milliseconds) do not count (a future map's live day), or nil.
     public let since: Int64?
+    /// Whether the result reports times between steps (ordered and strict funnels with step times).
+    public var needsTimes: Bool { query.options.stepTimes && mode != .anyOrder }
 
     /// The funnel of `query` on `journey` when a backend can count it; nil when the in-process
     /// engine must. A query that is wrong is refused as the engine refuses it.
     public init?(_ query: AnalysisQuery, journey: JourneyMap) throws(AnalysisError) {
         try query.validate()
         guard query.kind == .funnel, query.journey == journey.id else { return nil }
-        guard query.filters.isEmpty, query.breakdown == nil, query.range == nil, !query.options.stepTimes else { return nil }
+        guard query.filters.isEmpty, query.breakdown == nil, query.range == nil else { return nil }
         let liveness = Liveness(journey, measureFuture: query.options.measureFuture)
         guard liveness.isMeasured else { throw AnalysisError(Liveness.notLiveMessage(journey)) }
         let plan = try FunnelAnalysis.Plan(query.options, journey: journey)
@@ -42,10 +47,15 @@ public struct FunnelPushdown: Sendable {
     /// The analysis output from the backend's counts: `considered` customers with classified
     /// events, and `furthest[k]` customers whose furthest step is step k (0-based; customers who
     /// reached none are not in it).
-    public func output(summary: IndexSummary, considered: Int, furthest: [Int]) -> AnalysisOutput {
+    /// `gaps[k]` holds the milliseconds from step k − 1 to step k of every customer who reached
+    /// step k (index 0 unused), and `total` those from the first to the furthest step of every
+    /// customer who reached two or more (with ``needsTimes``; empty otherwise).
+    public func output(summary: IndexSummary, considered: Int, furthest: [Int], gaps: [[Int64]] = [], total: [Int64] = []) -> AnalysisOutput {
         var partial = FunnelAnalysis.Partial(steps: steps, groups: 1)
         partial.considered = considered
         for (step, count) in furthest.enumerated() where step < steps { partial.reached[step] = count }
+        for (step, values) in gaps.enumerated() where step < steps { partial.gaps[step] = values }
+        partial.total = total
         var output = AnalysisOutput(query: query, index: summary)
         output.funnel = FunnelResult(plan: plan, options: query.options, groups: 1, labels: nil, partials: [partial])
         return output

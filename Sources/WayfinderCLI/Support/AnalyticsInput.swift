@@ -20,7 +20,7 @@ struct AnalyticsInput: ParsableArguments {
     @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help)
     var workspaceID: String?
 
-    @Option(help: ArgumentHelp("Read the customer data from a ClickHouse cluster instead of --db (copy it there with 'wayfinder migrate'): clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME. Funnels without step times, filters or breakdowns are counted on the cluster itself.", valueName: "url"))
+    @Option(help: ArgumentHelp("Read the customer data from a ClickHouse cluster instead of --db (copy it there with 'wayfinder migrate'): clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME. Funnels without filters or breakdowns are counted on the cluster itself.", valueName: "url"))
     var events: String?
 
     @Option(help: ArgumentHelp("Only events from this date or time on (2026-03-01 or 2026-03-01T09:00:00Z).", valueName: "date"))
