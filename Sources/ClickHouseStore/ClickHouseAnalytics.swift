@@ -59,7 +59,7 @@ public struct ClickHouseAnalytics: Sendable {
                     arrayMap((g, k) -> (toInt64(k), g), arrayPopFront(r), arrayEnumerate(arrayPopFront(r))),
                     [(if(length(r) > 1, toInt64(-1), toInt64(-2)), arraySum(arrayPopFront(r)))]) AS x
                 WHERE r[1] >= 0 GROUP BY x.1, x.2 FORMAT TabSeparated
-                """, settings: ["distributed_group_by_no_merge": "1"])
+                """, settings: Self.settings.merging(["distributed_group_by_no_merge": "1"]) { $1 })
             for line in String(decoding: answer, as: UTF8.self).split(separator: "\n") {
                 let fields = line.split(separator: "\t")
                 guard fields.count == 3, let kind = Int(fields[0]), let value = Int64(fields[1]), let count = Int(fields[2]), count > 0,
@@ -92,56 +92,92 @@ public struct ClickHouseAnalytics: Sendable {
         var signatures: [SignatureCount]
     }
 
-    /// Classifies the signatures of the events in `scope`; `code` gives the code of a touchpoint
-    /// index (-1 for unclassified). Nil when two signatures share a hash but not a code.
+    /// Classifies the events in `scope`; `code` gives the code of a touchpoint index (-1 for
+    /// unclassified). Nil when two signatures share a hash but not a code.
+    ///
+    /// Most (type, name, channel) keys decide their touchpoint alone; only the events of keys
+    /// whose rules test message values are grouped by those values too, so the lists that go
+    /// into the query stay short and the values are read for those events only.
     func classify(journey: JourneyMap, scope: String, code: (Int) -> Int64) throws -> Classes? {
         var classifier = SignatureClassifier(journey: journey)
         let paths = classifier.messagePaths
-        let values = paths.enumerated().map { index, path in
-            "arrayFilter((v, p) -> p = \(ClickHouseSQL.string(MessageLeaves.path(path))), prop_values, prop_paths) AS v\(index)"
-        }
-        let hashed = ["type", "name", "channel"] + paths.indices.map { "arrayStringConcat(arrayMap(x -> concat(toString(length(x)), ':', x), v\($0)), '')" }
-        let hash = "cityHash64(\(hashed.joined(separator: ", ")))"
-        let answer = try client.execute("""
-            SELECT type, name, channel\(values.map { ", " + $0 }.joined()), count(), \(hash)
-            FROM \(table) WHERE \(scope) GROUP BY type, name, channel\(paths.indices.map { ", v\($0)" }.joined()) FORMAT RowBinary
-            """)
+        let keyHash = "cityHash64(type, name, channel)"
+        let keys = try client.execute("""
+            SELECT type, name, channel, count(), \(keyHash) FROM \(table) WHERE \(scope) GROUP BY type, name, channel FORMAT RowBinary
+            """, settings: Self.settings)
         var signatures: [SignatureCount] = []
+        var decided: [UInt64: Int64] = [:]
+        var undecided: [UInt64] = []
+        var read: Set<Int> = []
+        try keys.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
+            var reader = RowBinaryReader(bytes)
+            while !reader.isAtEnd {
+                let type = Array(try reader.string()), name = Array(try reader.string()), channel = Array(try reader.string())
+                let events = Int(try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
+                let decision = classifier.decision(type: type, name: name, channel: channel)
+                guard let touchpoint = decision.touchpoint else {
+                    undecided.append(hash)
+                    read.formUnion(decision.paths)
+                    continue
+                }
+                decided[hash] = code(touchpoint)
+                signatures.append(SignatureCount(type: String(decoding: type, as: UTF8.self), name: String(decoding: name, as: UTF8.self),
+                                                 channel: String(decoding: channel, as: UTF8.self), touchpoint: touchpoint, events: events))
+            }
+        }
+        var expression = Self.transform(keyHash, decided)
+        guard !undecided.isEmpty else {
+            return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
+        }
+        // The events of keys the message decides, by the values their rules read.
+        let valuePaths = read.sorted()
+        let values = valuePaths.map { "prop_values[indexOf(prop_paths, \(ClickHouseSQL.string(MessageLeaves.path(paths[$0]))))]" }
+        let signatureHash = "cityHash64(\((["type", "name", "channel"] + values).joined(separator: ", ")))"
+        let undecidedKeys = "has(\(Self.list(undecided.sorted().map { String($0) }, as: "UInt64")), \(keyHash))"
+        let answer = try client.execute("""
+            SELECT type, name, channel\(values.enumerated().map { ", \($0.element) AS v\($0.offset)" }.joined()), count(), \(signatureHash)
+            FROM \(table) WHERE \(scope) AND \(undecidedKeys)
+            GROUP BY type, name, channel\(values.indices.map { ", v\($0)" }.joined()) FORMAT RowBinary
+            """, settings: Self.settings)
         var codes: [UInt64: Int64] = [:]
         var collided = false
         try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
             var reader = RowBinaryReader(bytes)
             while !reader.isAtEnd {
                 let type = Array(try reader.string()), name = Array(try reader.string()), channel = Array(try reader.string())
-                var texts: [[[UInt8]]] = []
-                for _ in paths {
-                    let count = try reader.count()
-                    var list: [[UInt8]] = []
-                    for _ in 0..<count { list.append(Array(try reader.string())) }
-                    texts.append(list)
+                var texts = [[[UInt8]]](repeating: [], count: paths.count)
+                for path in valuePaths {
+                    let text = Array(try reader.string())
+                    if !text.isEmpty { texts[path] = [text] }
                 }
-                let events = Int(try reader.int64()), signature = UInt64(bitPattern: try reader.int64())
+                let events = Int(try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
                 let touchpoint = classifier.classify(type: type, name: name, channel: channel, values: texts)
                 let value = code(touchpoint)
-                if let known = codes[signature], known != value { collided = true }
-                codes[signature] = value
+                if let known = codes[hash], known != value { collided = true }
+                codes[hash] = value
                 signatures.append(SignatureCount(type: String(decoding: type, as: UTF8.self), name: String(decoding: name, as: UTF8.self),
                                                  channel: String(decoding: channel, as: UTF8.self), touchpoint: touchpoint, events: events))
             }
         }
         guard !collided else { return nil }
-        let mapped = codes.filter { $0.value != -1 }.sorted { $0.key < $1.key }
-        guard !mapped.isEmpty else { return Classes(code: "toInt64(-1)", classified: "0", signatures: signatures) }
-        // The lists go in as one string each: ClickHouse 18.16 parses a long array literal
-        // element by element on every server, a string at once.
-        let from = "CAST(splitByChar(',', '\(mapped.map { String($0.key) }.joined(separator: ","))') AS Array(UInt64))"
-        let to = "CAST(splitByChar(',', '\(mapped.map { String($0.value) }.joined(separator: ","))') AS Array(Int64))"
-        let inner = paths.enumerated().map { index, path in
-            "arrayStringConcat(arrayMap(x -> concat(toString(length(x)), ':', x), arrayFilter((v, p) -> p = \(ClickHouseSQL.string(MessageLeaves.path(path))), prop_values, prop_paths)), '')"
-        }
-        let eventHash = "cityHash64(\((["type", "name", "channel"] + inner).joined(separator: ", ")))"
-        let expression = "transform(\(eventHash), \(from), \(to), toInt64(-1))"
+        expression = "if(\(undecidedKeys), \(Self.transform(signatureHash, codes)), \(expression))"
         return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
+    }
+
+    /// Settings of the analyses' statements: room for the lists of signatures.
+    static let settings = ["max_query_size": "67108864"]
+
+    /// `hash` mapped to its code, -1 for hashes not listed.
+    static func transform(_ hash: String, _ codes: [UInt64: Int64]) -> String {
+        let mapped = codes.filter { $0.value != -1 }.sorted { $0.key < $1.key }
+        guard !mapped.isEmpty else { return "toInt64(-1)" }
+        return "transform(\(hash), \(list(mapped.map { String($0.key) }, as: "UInt64")), \(list(mapped.map { String($0.value) }, as: "Int64")), toInt64(-1))"
+    }
+
+    /// A constant array of numbers: one string, which ClickHouse 18.16 parses at once (it parses
+    /// a long array literal element by element on every server).
+    static func list(_ numbers: [String], as type: String) -> String {
+        "CAST(splitByChar(',', '\(numbers.joined(separator: ","))') AS Array(\(type)))"
     }
 
     /// `body` with `name` standing for the value of `value`: a lambda applied to it, so that

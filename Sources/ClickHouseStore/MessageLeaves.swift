@@ -2,7 +2,8 @@
 /// columns: every value that is not an object (strings, numbers, booleans, null, arrays), with
 /// the keys leading to it as the message writes them (escapes and all) joined by ``separator``,
 /// and its JSON text. A query finds the values at a path with
-/// `arrayFilter((v, p) -> p = 'key␟key', prop_values, prop_paths)`, in message order.
+/// `prop_values[indexOf(prop_paths, 'key␟key')]` (a path given twice is stored once, with its
+/// last value, as the engine's field reader takes it).
 ///
 /// A message that is not well formed yields the values read before the fault: what the store
 /// holds was checked when it was stored.

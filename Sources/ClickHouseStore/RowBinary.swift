@@ -33,7 +33,16 @@ struct RowBinaryWriter {
     /// The message's values by path (``MessageLeaves``) as two `Array(String)` columns.
     mutating func messageLeaves(_ message: UnsafeBufferPointer<UInt8>, scratch: inout [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)]) {
         scratch.removeAll(keepingCapacity: true)
-        MessageLeaves.forEach(message) { path, value in scratch.append((path, value)) }
+        var seen = Set<Int>()
+        MessageLeaves.forEach(message) { path, value in
+            // A path given twice keeps its last value, as the engine's field reader reads it.
+            var hasher = Hasher()
+            path.withUnsafeBufferPointer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            if !seen.insert(hasher.finalize()).inserted, let earlier = scratch.firstIndex(where: { $0.0 == path }) {
+                scratch.remove(at: earlier)
+            }
+            scratch.append((path, value))
+        }
         count(scratch.count)
         for (path, _) in scratch { path.withUnsafeBufferPointer { string($0) } }
         count(scratch.count)

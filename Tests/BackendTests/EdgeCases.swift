@@ -60,6 +60,9 @@ enum EdgeCases {
         add("anon-7", "Product Viewed", start + 3 * day)
         add("merge-me", "Order Completed", start + 4 * day, #","properties":{"total":15}"#)
         add("merge-me", "Signed In", start + 4 * day + 1, type: "identify", #","anonymousId":"anon-7""#)
+        // A key given twice: the last value counts.
+        add("dup", "Ad Clicked", start + day, #","properties":{"utm_source":"facebook","utm_source":"instagram"}"#)
+        add("dup", "Product Viewed", start + day + 1, #","properties":{"utm_source":"instagram","utm_source":"x"}"#)
         // One event only, and an unclassified page.
         add("single", "Ad Clicked", start + day, #","context":{"page":{"path":"/p/shoes"}}"#)
         add("single-page", "Home", start + day, type: "page")

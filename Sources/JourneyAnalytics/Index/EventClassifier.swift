@@ -133,6 +133,16 @@ struct EventClassifier {
         return touchpoint
     }
 
+    /// What the (type, name, channel) key alone says: the touchpoint when it decides (-1: none),
+    /// or nil with the slots of ``messagePaths`` its candidates' message conditions read.
+    mutating func decision(type: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>, channel: UnsafeBufferPointer<UInt8>) -> (touchpoint: Int?, slots: [Int]) {
+        let key = [UInt8]().withUnsafeBufferPointer { empty in
+            lookup(RawEventRow(sequence: 0, customer: 0, timestamp: 0, type: type, name: name, channel: channel, message: empty))
+        }
+        if let decided = keys[key].decided { return (decided, []) }
+        return (nil, plans[keys[key].plan].reader.paths.compactMap { slotOf[$0] })
+    }
+
     /// The value of a message field of the current row (reads the message when not read yet).
     mutating func value(_ path: FieldPath, row: borrowing RawEventRow, key: Int) -> JSONValue? {
         switch path {

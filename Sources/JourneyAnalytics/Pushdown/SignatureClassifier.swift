@@ -22,6 +22,20 @@ public struct SignatureClassifier {
         messagePaths = classifier.messagePaths
     }
 
+    /// What a (type, name, channel) key alone says: the index of the touchpoint its events go to
+    /// (-1 when no rule selects them), or nil when the message decides, with the indices of the
+    /// ``messagePaths`` whose values do.
+    public mutating func decision(type: [UInt8], name: [UInt8], channel: [UInt8]) -> (touchpoint: Int?, paths: [Int]) {
+        type.withUnsafeBufferPointer { type in
+            name.withUnsafeBufferPointer { name in
+                channel.withUnsafeBufferPointer { channel in
+                    let answer = classifier.decision(type: type, name: name, channel: channel)
+                    return (answer.touchpoint, answer.slots)
+                }
+            }
+        }
+    }
+
     /// The index of the touchpoint the signature's events go to, or -1 when no rule selects them.
     /// `values[p]` holds the JSON texts at ``messagePaths``[p].
     public mutating func classify(type: [UInt8], name: [UInt8], channel: [UInt8], values: [[[UInt8]]]) -> Int {
