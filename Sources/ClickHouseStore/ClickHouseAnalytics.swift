@@ -93,7 +93,8 @@ public struct ClickHouseAnalytics: Sendable {
     }
 
     /// Classifies the events in `scope`; `code` gives the code of a touchpoint index (-1 for
-    /// unclassified). Nil when two signatures share a hash but not a code.
+    /// unclassified). Nil when two signatures share a hash but not a code, or when rules test
+    /// values with more than ``maximumSignatures`` variants.
     ///
     /// Most (type, name, channel) keys decide their touchpoint alone; only the events of keys
     /// whose rules test message values are grouped by those values too, so the lists that go
@@ -137,10 +138,10 @@ public struct ClickHouseAnalytics: Sendable {
         let answer = try client.execute("""
             SELECT type, name, channel\(values.enumerated().map { ", \($0.element) AS v\($0.offset)" }.joined()), count(), \(signatureHash)
             FROM \(table) WHERE \(scope) AND \(undecidedKeys)
-            GROUP BY type, name, channel\(values.indices.map { ", v\($0)" }.joined()) FORMAT RowBinary
+            GROUP BY type, name, channel\(values.indices.map { ", v\($0)" }.joined()) LIMIT \(Self.maximumSignatures + 1) FORMAT RowBinary
             """, settings: Self.settings)
         var codes: [UInt64: Int64] = [:]
-        var collided = false
+        var collided = false, tooMany = false
         try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
             var reader = RowBinaryReader(bytes)
             while !reader.isAtEnd {
@@ -151,6 +152,9 @@ public struct ClickHouseAnalytics: Sendable {
                     if !text.isEmpty { texts[path] = [text] }
                 }
                 let events = Int(try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
+                // Values with as many variants as ids (an order id tested for presence) make too
+                // many signatures to send back; the engine classifies those events itself then.
+                guard codes.count < Self.maximumSignatures else { tooMany = true; return }
                 let touchpoint = classifier.classify(type: type, name: name, channel: channel, values: texts)
                 let value = code(touchpoint)
                 if let known = codes[hash], known != value { collided = true }
@@ -159,10 +163,13 @@ public struct ClickHouseAnalytics: Sendable {
                                                  channel: String(decoding: channel, as: UTF8.self), touchpoint: touchpoint, events: events))
             }
         }
-        guard !collided else { return nil }
+        guard !collided, !tooMany else { return nil }
         expression = "if(\(undecidedKeys), \(Self.transform(signatureHash, codes)), \(expression))"
         return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
     }
+
+    /// Most signatures of message-decided keys the cluster is sent back.
+    static let maximumSignatures = 20_000
 
     /// Settings of the analyses' statements: room for the lists of signatures.
     static let settings = ["max_query_size": "67108864"]

@@ -17,7 +17,12 @@ public struct ClickHouseClient: Sendable {
     public var timeout: TimeAmount = .seconds(600)
     /// Longest a connection may take to open.
     static let connectTimeout: TimeAmount = .seconds(5)
-    /// `WAYFINDER_CLICKHOUSE_LOG=1` writes each statement and how long it took to standard error.
+    /// One client for the process: a statement may compute for minutes before its first byte, so
+    /// no read timeout cuts it short (the statement's deadline, ``timeout``, does).
+    static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: connectTimeout, read: .hours(2))))
+    /// `WAYFINDER_CLICKHOUSE_LOG=1` writes each statement, and how long its answer took, to standard error.
     static let logsStatements = ProcessInfo.processInfo.environment["WAYFINDER_CLICKHOUSE_LOG"] == "1"
 
     public init(url: ClickHouseURL) { self.url = url }
@@ -73,14 +78,17 @@ public struct ClickHouseClient: Sendable {
         }
         let response: HTTPClient.Response
         let started = NIODeadline.now()
+        if Self.logsStatements {
+            let text = query ?? String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+            FileHandle.standardError.write(Data("clickhouse \(where_): \(text)\n".utf8))
+        }
         defer {
             if Self.logsStatements {
-                let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-                FileHandle.standardError.write(Data("clickhouse \(where_) \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms: \(query ?? text)\n".utf8))
+                FileHandle.standardError.write(Data("clickhouse \(where_): answered in \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms\n".utf8))
             }
         }
         do {
-            response = try HTTPClient.shared.execute(request: request, deadline: .now() + timeout).wait()
+            response = try Self.http.execute(request: request, deadline: .now() + timeout).wait()
         } catch {
             throw .unavailable("ClickHouse at \(where_) did not answer (\(Self.reason(error))); check that it runs (scripts/cluster.sh up starts one) and that the URL names its HTTP port")
         }
