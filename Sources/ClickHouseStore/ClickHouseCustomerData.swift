@@ -46,16 +46,28 @@ public struct ClickHouseCustomerData: Sendable {
         guard count == url.hosts.count else {
             throw .unexpected("\(url): the cluster '\(url.cluster)' has \(count) shards but the URL names \(url.hosts.count) server\(url.hosts.count == 1 ? "" : "s"); name every shard's server (HOST:PORT,HOST:PORT,…) so that its tables can be made")
         }
-        try client.executeOnEveryHost("CREATE DATABASE IF NOT EXISTS \(database)")
+        try create("CREATE DATABASE IF NOT EXISTS \(database)")
         for table in Self.tables {
-            try client.executeOnEveryHost("""
+            try create("""
                 CREATE TABLE IF NOT EXISTS \(database).\(table.name)_local (\(table.columns))
                 ENGINE = MergeTree() PARTITION BY workspace ORDER BY \(table.order)
                 """)
-            try client.executeOnEveryHost("""
+            try create("""
                 CREATE TABLE IF NOT EXISTS \(database).\(table.name) AS \(database).\(table.name)_local
                 ENGINE = Distributed(\(url.cluster), \(database), \(table.name)_local, \(table.shard))
                 """)
+        }
+    }
+
+    /// Runs `statement` on every server; another process making the same table at the same moment
+    /// (ClickHouse then says it already exists, codes 57 and 82) is no failure.
+    private func create(_ statement: String) throws(ClickHouseError) {
+        for host in client.url.hosts {
+            do {
+                try client.execute(statement, on: host)
+            } catch .server(let code, _) where code == 57 || code == 82 {
+                continue
+            }
         }
     }
 
