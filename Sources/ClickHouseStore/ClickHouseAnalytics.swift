@@ -5,13 +5,13 @@ import JourneyModel
 /// classify their events with the map's rules, evaluate each stitched customer where the
 /// customer's rows live, and send back counts.
 ///
-/// Classification stays the in-process engine's: events are grouped by signature (type, name,
-/// channel and the values at the message paths the rules read), each signature is classified
-/// once by ``SignatureClassifier``, and the answers go into the query as a `transform` of the
-/// signature's hash. Each shard then groups its events by customer (the `Distributed` table
-/// with `distributed_group_by_no_merge`, so no customer's events leave the shard), orders them by
-/// time and arrival, and computes the customer's furthest step with array functions that run on
-/// ClickHouse 18.16 and current releases alike.
+/// Classification stays the in-process engine's: events are grouped by (type, name, channel)
+/// key, and the events of keys whose rules test message values also by those values; each group
+/// is classified once by ``SignatureClassifier``, and the answers go into the query as a
+/// `transform` of the group's hash. Each shard then groups its events by customer (the
+/// `Distributed` table with `distributed_group_by_no_merge`, so no customer's events leave the
+/// shard), orders them by time and arrival, and computes the customer's furthest step and step
+/// times with array functions that exist in ClickHouse 18.16.
 ///
 /// What is pushed down (``FunnelPushdown`` says when): the stage and touchpoint funnel in all
 /// three modes, with the times between steps, without filters, breakdowns or date ranges.
