@@ -97,6 +97,19 @@ struct CollectionTests {
         #expect(!stored.contains(harness.write) && !stored.contains(harness.readWrite), "a key's secret is in the database file")
     }
 
+    @Test("the message's own writeKey is the credential and is dropped; a property named writeKey is the customer's data and is kept")
+    func writeKeyProperty() async throws {
+        let harness = try await ServerHarness()
+        let body = json(["userId": "u1", "event": "Settings Saved", "timestamp": Self.time, "properties": ["writeKey": "a-setting", "sentAt": Self.time]])
+        let answer = try await harness.test { client in try await client.post("/v1/track", body, key: .body(harness.write)) }
+        #expect(answer.status == 200, "\(answer)")
+        let events = try harness.timeline("u1")
+        #expect(events.count == 1)
+        let stored = try #require(try JSONSerialization.jsonObject(with: Data(events[0].message.utf8)) as? [String: Any])
+        #expect(stored["writeKey"] == nil && !events[0].message.contains(harness.write))
+        #expect((stored["properties"] as? [String: Any])?["writeKey"] as? String == "a-setting")
+    }
+
     @Test("a message sent again (same messageId) is acknowledged and stored once, in one request or across requests")
     func deduplication() async throws {
         let harness = try await ServerHarness()
