@@ -39,11 +39,15 @@ def main(binary):
             viewer.wait(lambda: ready(viewer), "the viewer's editor")
             for name in ("Add stage", "Add touchpoint"):
                 assert not viewer.by_role("button", name).is_enabled(), f"{name} is enabled for a viewer"
-            card = other.find_element(By.CSS_SELECTOR, f".card[data-touchpoint='{doc['touchpoints'][1]['id']}']")
-            card.click()
-            viewer.wait(lambda: card.get_attribute("aria-selected") == "true", "the viewer's clicked card to be selected")
-            badge = viewer.wait(lambda: next((b for b in other.find_elements(By.CSS_SELECTOR, "#people .person") if "(you)" in b.get_attribute("aria-label")), None), "the viewer's badge")
-            assert badge.get_attribute("textContent") == "\U0001F3C3V", repr(badge.get_attribute("textContent"))
+            # The board and the people list are drawn again as presence arrives: each look finds
+            # its element afresh and reads it in the same script.
+            selector = f".card[data-touchpoint='{doc['touchpoints'][1]['id']}']"
+            other.find_element(By.CSS_SELECTOR, selector).click()
+            viewer.wait(lambda: other.find_element(By.CSS_SELECTOR, selector).get_attribute("aria-selected") == "true",
+                        "the viewer's clicked card to be selected")
+            own_badge = "const b = [...document.querySelectorAll('#people .person')].find(b => (b.getAttribute('aria-label') || '').includes('(you)')); return b ? b.textContent : null;"
+            text = viewer.wait(lambda: other.execute_script(own_badge), "the viewer's badge")
+            assert text == "\U0001F3C3V", repr(text)
             viewer.shot("viewer")
         checks("a viewer's editor has no buttons that change the map, a clicked card shows, and an emoji stays whole in the badge", viewer_looks)
 
