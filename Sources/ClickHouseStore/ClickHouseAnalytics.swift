@@ -62,8 +62,9 @@ public struct ClickHouseAnalytics: Sendable {
                 """, settings: Self.settings.merging(["distributed_group_by_no_merge": "1"]) { $1 })
             for line in String(decoding: answer, as: UTF8.self).split(separator: "\n") {
                 let fields = line.split(separator: "\t")
-                guard fields.count == 3, let kind = Int(fields[0]), let value = Int64(fields[1]), let count = Int(fields[2]), count > 0,
-                      (-2...funnel.steps).contains(kind) else {
+                // A step time goes into step 1…steps − 1, and no count exceeds the customers.
+                guard fields.count == 3, let kind = Int(fields[0]), let value = Int64(fields[1]), let count = Int(fields[2]),
+                      (1...max(1, customers)).contains(count), (-2..<funnel.steps).contains(kind) else {
                     throw ClickHouseError.unexpected("\(client.url): the funnel's answer has a row '\(line.prefix(80))' that is not a kind, a value and a count")
                 }
                 switch kind {

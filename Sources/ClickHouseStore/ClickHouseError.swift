@@ -15,10 +15,4 @@ public enum ClickHouseError: Error, CustomStringConvertible, Sendable, Equatable
         case .server(let code, let message): "ClickHouse error \(code): \(message)"
         }
     }
-
-    /// Whether trying again later may succeed (the server is down or slow).
-    public var isTransient: Bool {
-        if case .unavailable = self { return true }
-        return false
-    }
 }

@@ -107,20 +107,6 @@ struct RowBinaryReader: ~Copyable {
         return UnsafeBufferPointer(rebasing: bytes[start..<offset])
     }
 
-    mutating func count() throws(ClickHouseError) -> Int {
-        var length: UInt64 = 0, shift: UInt64 = 0
-        while true {
-            guard offset < bytes.count, shift < 64 else { throw cut("an array's length") }
-            let byte = bytes[offset]
-            offset += 1
-            length |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { break }
-            shift += 7
-        }
-        guard length <= UInt64(bytes.count - offset) else { throw cut("an array") }
-        return Int(length)
-    }
-
     mutating func nullableFloat64() throws(ClickHouseError) -> Double? {
         try uint8() == 1 ? nil : try float64()
     }
