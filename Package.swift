@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         // ClickHouse's HTTP interface.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The team server's store.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -80,6 +82,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "JourneyStore", "JourneyModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -188,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackendTests",
-            dependencies: ["ClickHouseStore", "JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
+            dependencies: ["ClickHouseStore", "PostgresStore", "JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

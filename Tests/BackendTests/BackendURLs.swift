@@ -12,6 +12,8 @@ enum BackendURLs {
     static var clickHouseOne: String? { environment["WAYFINDER_EVENTS_ONE"] }
     static var clickHouse: [String] { [clickHouseOne, clickHouseThree].compactMap { $0 } }
     static var haveClickHouse: Bool { !clickHouse.isEmpty }
+    /// The team server's PostgreSQL database.
+    static var postgres: String? { environment["WAYFINDER_STORE"] }
 }
 
 @Suite("Backend servers")
@@ -19,8 +21,8 @@ struct BackendServerTests {
     @Test("under CI the servers of the backend matrix are given (scripts/cluster.sh up)")
     func serversGiven() {
         guard BackendURLs.environment["CI"] == "true" else { return }
-        #expect(BackendURLs.clickHouseOne != nil && BackendURLs.clickHouseThree != nil,
-                "WAYFINDER_EVENTS and WAYFINDER_EVENTS_ONE are not set: .ci/run starts the cluster with scripts/cluster.sh up and exports them")
+        #expect(BackendURLs.clickHouseOne != nil && BackendURLs.clickHouseThree != nil && BackendURLs.postgres != nil,
+                "WAYFINDER_STORE, WAYFINDER_EVENTS and WAYFINDER_EVENTS_ONE are not set: .ci/run starts the cluster with scripts/cluster.sh up and exports them")
     }
 }
 

@@ -9,8 +9,8 @@ struct APIKeyTests {
     func lifecycle() async throws {
         let directory = try TemporaryDirectory()
         let store = try JourneyStore(path: directory.path("store.db"))
-        let write = try store.createAPIKey(kind: .write, name: "website", workspace: try store.data.workspace)
-        let read = try store.createAPIKey(kind: .read)
+        let write = try await store.createAPIKey(kind: .write, name: "website", workspace: try store.data.workspace)
+        let read = try await store.createAPIKey(kind: .read)
         #expect(write.secret.hasPrefix("wf_"))
         #expect(write.secret.count == 46)
         #expect(write.secret != read.secret)
@@ -19,24 +19,25 @@ struct APIKeyTests {
         #expect(try await store.apiKey(secret: read.secret)?.kind == .read)
         #expect(try await store.apiKey(secret: write.secret + "x") == nil)
         #expect(try await store.apiKey(secret: "") == nil)
-        #expect(try store.apiKeys().map(\.id) == [write.key.id, read.key.id])
+        #expect(try await store.apiKeys().map(\.id) == [write.key.id, read.key.id])
 
-        let revoked = try #require(try store.revokeAPIKey(id: write.key.id))
+        let revoked = try #require(try await store.revokeAPIKey(id: write.key.id))
         #expect(!revoked.isActive)
         #expect(try await store.apiKey(secret: write.secret)?.isActive == false)
         // Revoking again keeps the first time.
-        #expect(try store.revokeAPIKey(id: write.key.id)?.revokedAt == revoked.revokedAt)
-        #expect(try store.revokeAPIKey(id: 999) == nil)
-        #expect(try store.apiKeys().first { $0.id == read.key.id }?.isActive == true)
+        #expect(try await store.revokeAPIKey(id: write.key.id)?.revokedAt == revoked.revokedAt)
+        #expect(try await store.revokeAPIKey(id: 999) == nil)
+        #expect(try await store.apiKeys().first { $0.id == read.key.id }?.isActive == true)
     }
 
     @Test("the database holds a digest of each secret, never the secret", arguments: APIKey.Kind.allCases)
-    func secretNotStored(_ kind: APIKey.Kind) throws {
+    func secretNotStored(_ kind: APIKey.Kind) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("store.db")
-        let secrets = try (0..<3).map { _ in
+        var secrets: [String] = []
+        for _ in 0..<3 {
             let store = try JourneyStore(path: path)
-            return try store.createAPIKey(kind: kind, workspace: kind.collects ? try store.data.workspace : nil).secret
+            secrets.append(try await store.createAPIKey(kind: kind, workspace: kind.collects ? try store.data.workspace : nil).secret)
         }
         #expect(Set(secrets).count == 3)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -49,15 +50,15 @@ struct APIKeyTests {
     }
 
     @Test("a key that sends events belongs to one workspace; a read key may read every workspace", arguments: APIKey.Kind.allCases)
-    func collectingKeysNeedAWorkspace(_ kind: APIKey.Kind) throws {
+    func collectingKeysNeedAWorkspace(_ kind: APIKey.Kind) async throws {
         let directory = try TemporaryDirectory()
         let store = try JourneyStore(path: directory.path("store.db"))
         if kind.collects {
-            #expect(throws: WorkspaceStoreError.self) { try store.createAPIKey(kind: kind) }
-            #expect(try store.apiKeys().isEmpty)
+            await #expect(throws: WorkspaceStoreError.self) { try await store.createAPIKey(kind: kind) }
+            #expect(try await store.apiKeys().isEmpty)
         } else {
-            #expect(try store.createAPIKey(kind: kind).key.workspace == nil)
+            #expect(try await store.createAPIKey(kind: kind).key.workspace == nil)
         }
-        #expect(try store.createAPIKey(kind: kind, workspace: try store.data.workspace).key.workspace == "default")
+        #expect(try await store.createAPIKey(kind: kind, workspace: try store.data.workspace).key.workspace == "default")
     }
 }

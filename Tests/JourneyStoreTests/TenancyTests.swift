@@ -206,7 +206,7 @@ struct TenancyTests {
         #expect(data.workspace == owner)
         #expect(try await data.counts() == WorkspaceData.Counts(events: 172, customers: 26, identifiers: 96, feedback: 23))
         #expect(try await data.sources().count == sources)
-        #expect(try store.apiKeys().map(\.workspace) == [owner], "the write key collects into the workspace its data went to")
+        #expect(try await store.apiKeys().map(\.workspace) == [owner], "the write key collects into the workspace its data went to")
         #expect(!FileManager.default.fileExists(atPath: path + ".quarantine.ndjson"))
         #expect(try Self.lines(data.quarantinePath).count == 1)
         // Stitching goes on where it stopped: a known e-mail finds its customer, and the store's

@@ -293,7 +293,7 @@ func restartHarness(path: String, hold: Bool) async throws -> (store: JourneySto
         _ = try await store.createWorkspace(id: "shop", name: "Shop")
         _ = try await store.saveMap(workspace: "shop", id: "checkout", text: alertMapYAML, syntax: .yaml, author: "test")
     }
-    let key = try store.createAPIKey(kind: .write, workspace: "shop").secret
+    let key = try await store.createAPIKey(kind: .write, workspace: "shop").secret
     var configuration = ServerConfiguration()
     configuration.alerts.pollInterval = .milliseconds(20)
     configuration.alerts.holdDeliveries = hold

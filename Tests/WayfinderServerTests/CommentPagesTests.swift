@@ -157,7 +157,7 @@ struct CommentPagesTests {
         let harness = try await APIHarness()
         try await harness.test { client in
             let editor = try await client.signIn("editor@example.com")
-            let moves = (0...JourneyStore.maximumCardMoves).map { ["from": "touchpoint:a/lane:kpis/\($0)", "to": "touchpoint:a/lane:kpis/\($0 + 1)"] }
+            let moves = (0...WorkspaceLimits.maximumCardMoves).map { ["from": "touchpoint:a/lane:kpis/\($0)", "to": "touchpoint:a/lane:kpis/\($0 + 1)"] }
             let answer = try await client.call(.post, "/api/v1/workspaces/shop/maps/\(harness.mapID)/comments/retarget", json(["kind": "cards", "moves": moves]), as: editor)
             #expect(answer.status == 400 && answer.errorMessage?.hasPrefix("moves:") == true, "\(answer)")
         }

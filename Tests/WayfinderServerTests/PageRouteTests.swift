@@ -157,7 +157,7 @@ struct PageRouteTests {
             #expect(try await client.call(.get, "/keys", as: .none).headers[.location] == "/signin?next=/keys")
             let refused = Answer(try await client.executeRequest(uri: "/keys", method: .get, headers: [.cookie: editor], body: nil))
             #expect(refused.status == 403 && refused.text.contains("Keys are managed by admins"))
-            let keysBefore = try harness.store.apiKeys()
+            let keysBefore = try await harness.store.apiKeys()
             #expect(try await Self.post(client, "/keys", ["csrf": editorCSRF ?? "", "kind": "write", "workspace": "shop"], cookie: editor).status == 403)
 
             let form = Answer(try await client.executeRequest(uri: "/keys", method: .get, headers: [.cookie: admin], body: nil))
@@ -166,7 +166,7 @@ struct PageRouteTests {
             #expect(forged.status == 403 && forged.text.contains("role=\"alert\""))
             let badKind = try await Self.post(client, "/keys", ["csrf": adminCSRF ?? "", "kind": "admin", "workspace": "shop"], cookie: admin)
             #expect(badKind.status == 400)
-            #expect(try harness.store.apiKeys() == keysBefore, "refused forms make no key")
+            #expect(try await harness.store.apiKeys() == keysBefore, "refused forms make no key")
 
             let posted = try await Self.post(client, "/keys", ["csrf": adminCSRF ?? "", "kind": "write", "name": "site", "workspace": "shop"], cookie: admin)
             #expect(posted.status == 303 && posted.headers[.location] == "/keys", "\(posted)")
@@ -178,8 +178,8 @@ struct PageRouteTests {
             let secret = try #require(made.text.range(of: #"wf_[A-Za-z0-9_-]{43}"#, options: .regularExpression).map { String(made.text[$0]) })
             let reloaded = Answer(try await client.executeRequest(uri: "/keys", method: .get, headers: [.cookie: "\(admin); \(note)"], body: nil))
             #expect(!reloaded.text.contains(secret), "the secret is shown once, even when the page is reloaded with the note")
-            #expect(try harness.store.apiKeys().filter { $0.name == "site" }.count == 1)
-            let key = try #require(try harness.store.apiKeys().first { $0.name == "site" })
+            #expect(try await harness.store.apiKeys().filter { $0.name == "site" }.count == 1)
+            let key = try #require(try await harness.store.apiKeys().first { $0.name == "site" })
             #expect(key.kind == .write && key.workspace == "shop" && secret.hasPrefix(key.prefix))
             let event = json(["userId": "keys-page", "event": "Signed Up", "timestamp": "2026-05-01T12:00:00Z"])
             #expect(try await client.post("/v1/track", event, key: .basic(secret)).status == 200)
@@ -192,13 +192,13 @@ struct PageRouteTests {
             guard case .session(let freshCookie, let freshCSRF) = try await client.signIn("fresh-admin@example.com", "one-time-passphrase-88") else { return }
             let early = try await Self.post(client, "/keys/\(key.id)/revoke", ["csrf": freshCSRF ?? ""], cookie: "\(Authenticator.cookieName)=\(freshCookie)")
             #expect(early.status == 303 && early.headers[.location] == "/password")
-            #expect(try harness.store.apiKeys().first { $0.id == key.id }?.isActive == true)
+            #expect(try await harness.store.apiKeys().first { $0.id == key.id }?.isActive == true)
             let notTheirs = try await Self.post(client, "/keys/\(key.id)/revoke", ["csrf": editorCSRF ?? ""], cookie: editor)
             #expect(notTheirs.status == 403 || notTheirs.status == 404)
-            #expect(try harness.store.apiKeys().first { $0.id == key.id }?.isActive == true)
+            #expect(try await harness.store.apiKeys().first { $0.id == key.id }?.isActive == true)
             let revoked = try await Self.post(client, "/keys/\(key.id)/revoke", ["csrf": adminCSRF ?? ""], cookie: admin)
             #expect(revoked.status == 303 && revoked.headers[.location] == "/keys")
-            #expect(try harness.store.apiKeys().first { $0.id == key.id }?.isActive == false)
+            #expect(try await harness.store.apiKeys().first { $0.id == key.id }?.isActive == false)
             #expect(try await client.post("/v1/track", event, key: .basic(secret)).status == 401)
         }
     }

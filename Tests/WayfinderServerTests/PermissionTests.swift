@@ -86,7 +86,7 @@ struct PermissionTests {
         let comment = try await harness.store.addComment(workspace: "shop", map: harness.mapID, target: .map, author: "test", body: "first")
         let share = try await harness.store.createShareLink(workspace: "shop", map: harness.mapID, createdBy: "test", expires: nil)
         let user = try await harness.store.users().first { $0.email == "outsider@example.com" }!
-        let key = try harness.store.createAPIKey(kind: .read, name: "shop-reader", workspace: "shop")
+        let key = try await harness.store.createAPIKey(kind: .read, name: "shop-reader", workspace: "shop")
         let rule = try await harness.store.addAlertRule(AlertRuleDraft(workspace: "shop", map: harness.mapID, kind: .negativeFeedback, url: "https://hooks.example.com/a"))
         return routes(map: harness.mapID, persona: harness.personaID, comment: comment.id, share: share.link.id, user: user.id, key: key.key.id, rule: rule.rule.id)
     }
@@ -98,7 +98,7 @@ struct PermissionTests {
         let shares = try await harness.store.shareLinks(workspace: "shop", map: harness.mapID)
         let versions = try await harness.store.mapVersions(workspace: "shop", id: harness.mapID)
         return [export, "\(threads)", "\(shares)", "\(try await harness.store.users())", "\(try await harness.store.members(workspace: "shop"))",
-                "\(try harness.store.apiKeys())", "\(versions.count)", "\(try await harness.store.workspaces().map(\.id))",
+                "\(try await harness.store.apiKeys())", "\(versions.count)", "\(try await harness.store.workspaces().map(\.id))",
                 "\(try harness.store.data.counts())", "\(try await harness.store.alertRules())", "\(try await harness.store.alertDeliveries())"].joined(separator: "\n")
     }
 
@@ -194,7 +194,7 @@ struct PermissionTests {
     func scopedKey() async throws {
         let harness = try await APIHarness()
         _ = try await harness.store.createWorkspace(id: "other", name: "Other")
-        let scoped = try harness.store.createAPIKey(kind: .readWrite, workspace: "shop").secret
+        let scoped = try await harness.store.createAPIKey(kind: .readWrite, workspace: "shop").secret
         try await harness.test { client in
             #expect(try await client.call(.get, "/api/v1/workspaces/shop", as: .key(scoped)).status == 200)
             #expect(try await client.call(.get, "/api/v1/workspaces/other", as: .key(scoped)).status == 403)

@@ -65,7 +65,7 @@ struct TenancyRouteTests {
         _ = try await store.addAlertRule(AlertRuleDraft(workspace: "shop", map: alphaMap, kind: .negativeFeedback, url: "https://hooks.example.com/a",
                                                          name: "alpha-rule-marker"))
         _ = try await store.createShareLink(workspace: "shop", map: alphaMap, createdBy: "alpha-share-marker", expires: nil)
-        _ = try store.createAPIKey(kind: .read, name: "alpha-key-marker", workspace: "shop")
+        _ = try await store.createAPIKey(kind: .read, name: "alpha-key-marker", workspace: "shop")
         let upload = try await store.startUpload(id: "upl_alpha", workspace: "shop", file: "alpha-upload-marker.csv", format: "csv", bytes: 10)
         try await store.finishUpload(id: upload.id, status: "done", error: nil)
 
@@ -80,8 +80,8 @@ struct TenancyRouteTests {
             try String.fetchAll(db, sql: "SELECT value FROM identities WHERE workspace_id = (SELECT id FROM workspaces WHERE slug = 'shop')")
         }
         return Setup(harness: harness, betaMap: betaMap, betaPersona: template.workspace.personas[0].id, betaAdmin: admin.id,
-                     betaKey: try store.createAPIKey(kind: .readWrite, name: "beta", workspace: "beta"),
-                     betaWrite: try store.createAPIKey(kind: .write, name: "beta-web", workspace: "beta"),
+                     betaKey: try await store.createAPIKey(kind: .readWrite, name: "beta", workspace: "beta"),
+                     betaWrite: try await store.createAPIKey(kind: .write, name: "beta-web", workspace: "beta"),
                      betaShare: try await store.createShareLink(workspace: "beta", map: betaMap, createdBy: "beta-admin@example.com", expires: nil),
                      betaComment: comment.id, betaRule: rule.rule.id, alphaIdentifiers: identifiers)
     }

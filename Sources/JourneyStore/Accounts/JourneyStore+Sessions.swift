@@ -1,23 +1,22 @@
 import Foundation
-import GRDB
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Starts a session for a user: returns the session token (to set in a cookie) and the
     /// session, whose token is stored only as its SHA-256 digest.
     public func createSession(user: Int64, lifetime: TimeInterval) async throws(WorkspaceStoreError) -> (token: String, session: SessionRecord) {
-        let token = Self.randomSecret(prefix: "wss_")
-        let csrf = Self.randomSecret(prefix: "")
+        let token = StoreSecrets.random(prefix: "wss_")
+        let csrf = StoreSecrets.random(prefix: "")
         let now = StoreTime.now()
         let expires = now + Int64(lifetime * 1000)
-        let digest = Self.digest(token)
-        let session = try await writeTransaction { db in
+        let digest = StoreSecrets.digest(token)
+        let session = try await write { db in
             let account = try Self.user(db, user)
             // Expired sessions are removed as new ones start.
             try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
-            try db.execute(sql: "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [user, digest, csrf, now, expires])
+            let id = try db.insert(sql: "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [user, digest, csrf, now, expires])
             try db.execute(sql: "DELETE FROM sign_in_failures WHERE user_id = ?", arguments: [user])
-            return SessionRecord(id: db.lastInsertedRowID, user: account, csrfToken: csrf, expires: StoreTime.date(expires))
+            return SessionRecord(id: id, user: account, csrfToken: csrf, expires: StoreTime.date(expires))
         }
         return (token, session)
     }
@@ -26,10 +25,10 @@ extension JourneyStore {
     /// its user is disabled.
     public func session(token: String) async throws(WorkspaceStoreError) -> SessionRecord? {
         guard token.utf8.count <= 128 else { return nil }
-        let digest = Self.digest(token)
+        let digest = StoreSecrets.digest(token)
         let now = StoreTime.now()
-        return try await readTransaction { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, user_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
+        return try await read { db in
+            guard let row = try db.row(sql: "SELECT id, user_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
                                              arguments: [digest, now]) else { return nil }
             let user = try Self.user(db, row[1])
             if user.disabled { return nil }
@@ -39,6 +38,6 @@ extension JourneyStore {
 
     /// Ends a session.
     public func deleteSession(id: Int64) async throws(WorkspaceStoreError) {
-        try await writeTransaction { db in try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id]) }
+        try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id]) }
     }
 }

@@ -14,8 +14,8 @@ extension JourneyStore {
         let name = draft.name
         let secret = draft.secret ?? Self.newAlertSecret()
         let created = try await writeTransaction { db -> Int64 in
-            let state = try WorkspaceState.load(db, draft.workspace)
-            guard let row = state.map(draft.map) else { throw try Self.missingMap(db, state.header, draft.map) }
+            let state = try WorkspaceState.load(SQLiteTransaction(db: db), draft.workspace)
+            guard let row = state.map(draft.map) else { throw try Self.missingMap(SQLiteTransaction(db: db), state.header, draft.map) }
             let known = Set(row.map.touchpoints.map(\.id))
             let unknown = draft.touchpoints.filter { !known.contains($0) }
             if !unknown.isEmpty {

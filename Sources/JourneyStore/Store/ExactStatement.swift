@@ -13,6 +13,7 @@ struct ExactStatement {
         case integer(Int64)
         case real(Double)
         case text(String)
+        case blob([UInt8])
         case null
     }
 
@@ -37,6 +38,11 @@ struct ExactStatement {
             case .integer(let number): sqlite3_bind_int64(handle, index, number)
             case .real(let number): sqlite3_bind_double(handle, index, number)
             case .text(let text): Self.bind(handle, index, text)
+            case .blob(let bytes):
+                bytes.withUnsafeBytes { buffer in
+                    // An empty blob is bound as a zero-length blob, not NULL.
+                    _ = sqlite3_bind_blob64(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, UInt64(buffer.count), Self.transient)
+                }
             case .null: sqlite3_bind_null(handle, index)
             }
         }

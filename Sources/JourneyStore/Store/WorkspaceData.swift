@@ -61,7 +61,7 @@ extension JourneyStore {
             if let id {
                 return try database.write { db in
                     if creatingNamed, try Int64.fetchOne(db, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]) == nil {
-                        try Self.insertWorkspace(db, id: id, name: id, description: nil, at: StoreTime.now())
+                        try Self.insertWorkspace(SQLiteTransaction(db: db), id: id, name: id, description: nil, at: StoreTime.now())
                     }
                     return try self.workspaceData(db, id)
                 }
@@ -72,7 +72,7 @@ extension JourneyStore {
                 case 1:
                     return try self.workspaceData(db, slugs[0])
                 case 0 where creatingDefault:
-                    try Self.insertWorkspace(db, id: Schema.defaultWorkspace, name: Schema.defaultWorkspaceName, description: nil, at: StoreTime.now())
+                    try Self.insertWorkspace(SQLiteTransaction(db: db), id: Schema.defaultWorkspace, name: Schema.defaultWorkspaceName, description: nil, at: StoreTime.now())
                     return try self.workspaceData(db, Schema.defaultWorkspace)
                 case 0:
                     throw WorkspaceStoreError(.notFound, field: "workspace", "the store has no workspace yet, so it holds no customer data; import events first ('wayfinder import FILE --db \(path)')")

@@ -1,7 +1,6 @@
-import GRDB
 import JourneyModel
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Starts a thread on a map, a touchpoint or a card; the target must exist in the map's current version.
     public func addComment(workspace: String, map: String, target: CommentTarget, author: String, body: String) async throws(WorkspaceStoreError) -> Comment {
         let author = try FieldRules.required(author, field: "author", what: "the author", maximum: FieldRules.maximumAuthor)
@@ -9,7 +8,7 @@ extension JourneyStore {
         if case .removedCard = target {
             throw .invalid("target", "target: '\(target.address)' names a deleted card; start the thread on a card that exists ('touchpoint:ID/lane:LANE/INDEX') or on its touchpoint")
         }
-        return try await writeTransaction { db in
+        return try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             if let problem = target.problem(in: context.map) {
                 throw WorkspaceStoreError.notFound("target", "target '\(target.address)': \(problem)")
@@ -22,7 +21,7 @@ extension JourneyStore {
     public func reply(workspace: String, map: String, to parent: Int64, author: String, body: String) async throws(WorkspaceStoreError) -> Comment {
         let author = try FieldRules.required(author, field: "author", what: "the author", maximum: FieldRules.maximumAuthor)
         let body = try FieldRules.required(body, field: "body", what: "the comment", maximum: FieldRules.maximumBody)
-        return try await writeTransaction { db in
+        return try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             let first = try Self.threadStart(db, context, parent, field: "parent", doing: "reply to")
             return try Self.insertComment(db, context, parent: first.id, target: first.target, author: author, body: body)
@@ -36,18 +35,14 @@ extension JourneyStore {
         guard kind == "stage" || kind == "touchpoint" else { throw .invalid("kind", "kind: expected stage or touchpoint, not '\(kind.prefix(40))'") }
         guard IDRules.isValid(from) else { throw .invalid("from", "from: '\(from.prefix(80))' is not an id (lower-case letters, digits and single hyphens)") }
         guard IDRules.isValid(to) else { throw .invalid("to", "to: '\(to.prefix(80))' is not an id (lower-case letters, digits and single hyphens)") }
-        return try await writeTransaction { db in
+        return try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             // Ids hold only letters, digits and hyphens, so the prefix needs no LIKE escapes.
-            try db.execute(sql: """
-                UPDATE comments SET target = ? || substr(target, ?) WHERE map_id = ? AND (target = ? OR (? = 'touchpoint' AND target LIKE ?))
+            return try db.execute(sql: """
+                UPDATE comments SET target = ? || substr(target, CAST(? AS INTEGER)) WHERE map_id = ? AND (target = ? OR (? = 'touchpoint' AND target LIKE ?))
                 """, arguments: ["\(kind):\(to)", "\(kind):\(from)".utf8.count + 1, context.mapRowID, "\(kind):\(from)", kind, "\(kind):\(from)/%"])
-            return db.changesCount
         }
     }
-
-    /// The most card moves one call takes.
-    public static let maximumCardMoves = 1000
 
     /// Moves the threads on cards (with their replies) to other cards, all at once, after an edit
     /// inserted, deleted or reordered the items of a lane, so that each thread stays on its card.
@@ -58,8 +53,8 @@ extension JourneyStore {
     ///
     /// - Returns: how many comments moved.
     public func moveCardComments(workspace: String, map: String, moves: [(from: String, to: String)]) async throws(WorkspaceStoreError) -> Int {
-        guard moves.count <= Self.maximumCardMoves else {
-            throw .invalid("moves", "moves: \(moves.count) moves; send at most \(Self.maximumCardMoves) at once")
+        guard moves.count <= WorkspaceLimits.maximumCardMoves else {
+            throw .invalid("moves", "moves: \(moves.count) moves; send at most \(WorkspaceLimits.maximumCardMoves) at once")
         }
         var pairs: [(from: String, to: String)] = []
         var seen = Set<String>()
@@ -73,12 +68,12 @@ extension JourneyStore {
         }
         let chosen = pairs
         guard !chosen.isEmpty else { return 0 }
-        return try await writeTransaction { db in
+        return try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             // The comments of every source are found first, then moved, so a move never catches a thread another just moved in.
             var found: [(ids: [Int64], to: String)] = []
             for pair in chosen {
-                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM comments WHERE map_id = ? AND target = ?", arguments: [context.mapRowID, pair.from])
+                let ids = try db.values(Int64.self, sql: "SELECT id FROM comments WHERE map_id = ? AND target = ?", arguments: [context.mapRowID, pair.from])
                 if !ids.isEmpty { found.append((ids, pair.to)) }
             }
             var moved = 0
@@ -111,7 +106,7 @@ extension JourneyStore {
 
     /// The threads of a map with their replies, oldest first; resolved threads only when asked.
     public func commentThreads(workspace: String, map: String, includeResolved: Bool = true) async throws(WorkspaceStoreError) -> [CommentThread] {
-        try await readTransaction { db in
+        try await read { db in
             let context = try Self.commentContext(db, workspace, map)
             let threads = try Self.threads(db, context, only: nil)
             return includeResolved ? threads : threads.filter { !$0.isResolved }
@@ -121,7 +116,7 @@ extension JourneyStore {
     /// Marks a thread resolved by someone now; a resolved thread stays as it was.
     public func resolveThread(workspace: String, map: String, comment: Int64, by: String) async throws(WorkspaceStoreError) -> CommentThread {
         let by = try FieldRules.required(by, field: "by", what: "who resolves the thread", maximum: FieldRules.maximumAuthor)
-        return try await writeTransaction { db in
+        return try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             _ = try Self.threadStart(db, context, comment, field: "comment", doing: "resolve")
             try db.execute(sql: "UPDATE comments SET resolved_by = ?, resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
@@ -133,7 +128,7 @@ extension JourneyStore {
     /// Reopens a resolved thread, recording who did and when; an open thread stays as it was.
     public func reopenThread(workspace: String, map: String, comment: Int64, by: String) async throws(WorkspaceStoreError) -> CommentThread {
         let by = try FieldRules.required(by, field: "by", what: "who reopens the thread", maximum: FieldRules.maximumAuthor)
-        return try await writeTransaction { db in
+        return try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             _ = try Self.threadStart(db, context, comment, field: "comment", doing: "reopen")
             try db.execute(sql: """
@@ -149,23 +144,16 @@ extension JourneyStore {
     /// - Returns: how many comments were deleted.
     @discardableResult
     public func deleteComment(workspace: String, map: String, id: Int64) async throws(WorkspaceStoreError) -> Int {
-        try await writeTransaction { db in
+        try await write { db in
             let context = try Self.commentContext(db, workspace, map)
             _ = try Self.comment(db, context, id, field: "id")
-            let replies = try Int.fetchOne(db, sql: "SELECT count(*) FROM comments WHERE parent_id = ?", arguments: [id]) ?? 0
+            let replies = try db.value(Int.self, sql: "SELECT count(*) FROM comments WHERE parent_id = ?", arguments: [id]) ?? 0
             try db.execute(sql: "DELETE FROM comments WHERE id = ?", arguments: [id])
             return 1 + replies
         }
     }
 
-    struct CommentContext {
-        var mapID: String
-        var mapRowID: Int64
-        var version: Int
-        var map: JourneyMap
-    }
-
-    static func commentContext(_ db: Database, _ workspace: String, _ id: String) throws -> CommentContext {
+    static func commentContext(_ db: any StoreTransaction, _ workspace: String, _ id: String) throws -> CommentContext {
         let header = try WorkspaceState.header(db, workspace)
         let map: MapHeader
         do {
@@ -178,17 +166,17 @@ extension JourneyStore {
                               map: try StoredDocument.map(document, id: id, version: map.currentVersion))
     }
 
-    static let commentColumns = "id, parent_id, target, author, body, created_at, map_version, resolved_by, resolved_at, reopened_by, reopened_at"
+    static var commentColumns: String { "id, parent_id, target, author, body, created_at, map_version, resolved_by, resolved_at, reopened_by, reopened_at" }
 
-    static func comment(_ db: Database, _ context: CommentContext, _ id: Int64, field: String) throws -> Comment {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(commentColumns) FROM comments WHERE id = ? AND map_id = ?", arguments: [id, context.mapRowID]) else {
+    static func comment(_ db: any StoreTransaction, _ context: CommentContext, _ id: Int64, field: String) throws -> Comment {
+        guard let row = try db.row(sql: "SELECT \(commentColumns) FROM comments WHERE id = ? AND map_id = ?", arguments: [id, context.mapRowID]) else {
             throw WorkspaceStoreError.notFound(field, "\(field): map '\(context.mapID)' has no comment \(id); list its threads to find the comment's id")
         }
         return try comment(row)
     }
 
     /// The comment `id` when it starts a thread of the map; a reply is refused, naming its thread.
-    static func threadStart(_ db: Database, _ context: CommentContext, _ id: Int64, field: String, doing action: String) throws -> Comment {
+    static func threadStart(_ db: any StoreTransaction, _ context: CommentContext, _ id: Int64, field: String, doing action: String) throws -> Comment {
         let found = try comment(db, context, id, field: field)
         if let parent = found.parent {
             throw WorkspaceStoreError.invalid(field, "\(field): comment \(id) is a reply in the thread of comment \(parent); \(action) comment \(parent) instead")
@@ -196,15 +184,15 @@ extension JourneyStore {
         return found
     }
 
-    static func insertComment(_ db: Database, _ context: CommentContext, parent: Int64?, target: CommentTarget, author: String, body: String) throws -> Comment {
+    static func insertComment(_ db: any StoreTransaction, _ context: CommentContext, parent: Int64?, target: CommentTarget, author: String, body: String) throws -> Comment {
         let now = StoreTime.now()
-        try db.execute(sql: "INSERT INTO comments (map_id, parent_id, target, map_version, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [context.mapRowID, parent, target.address, context.version, author, body, now])
-        return Comment(id: db.lastInsertedRowID, parent: parent, target: target, author: author, body: body, created: StoreTime.date(now),
+        let id = try db.insert(sql: "INSERT INTO comments (map_id, parent_id, target, map_version, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [context.mapRowID, parent, target.address, context.version, author, body, now])
+        return Comment(id: id, parent: parent, target: target, author: author, body: body, created: StoreTime.date(now),
                        mapVersion: context.version)
     }
 
-    static func thread(_ db: Database, _ context: CommentContext, _ id: Int64) throws -> CommentThread {
+    static func thread(_ db: any StoreTransaction, _ context: CommentContext, _ id: Int64) throws -> CommentThread {
         guard let thread = try threads(db, context, only: id).first else {
             throw WorkspaceStoreError.notFound("comment", "comment: map '\(context.mapID)' has no comment \(id)")
         }
@@ -212,12 +200,12 @@ extension JourneyStore {
     }
 
     /// The map's threads (or the one starting with `only`), each with its replies, oldest first.
-    static func threads(_ db: Database, _ context: CommentContext, only: Int64?) throws -> [CommentThread] {
+    static func threads(_ db: any StoreTransaction, _ context: CommentContext, only: Int64?) throws -> [CommentThread] {
         let rows = if let only {
-            try Row.fetchAll(db, sql: "SELECT \(commentColumns) FROM comments WHERE map_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
+            try db.rows(sql: "SELECT \(commentColumns) FROM comments WHERE map_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
                              arguments: [context.mapRowID, only, only])
         } else {
-            try Row.fetchAll(db, sql: "SELECT \(commentColumns) FROM comments WHERE map_id = ? ORDER BY id", arguments: [context.mapRowID])
+            try db.rows(sql: "SELECT \(commentColumns) FROM comments WHERE map_id = ? ORDER BY id", arguments: [context.mapRowID])
         }
         var threads: [CommentThread] = []
         var position: [Int64: Int] = [:]
@@ -234,7 +222,7 @@ extension JourneyStore {
         return threads
     }
 
-    static func comment(_ row: Row) throws -> Comment {
+    static func comment(_ row: SQLRow) throws -> Comment {
         let address: String = row[2]
         guard let target = try? CommentTarget(address: address) else {
             throw WorkspaceStoreError(.storage, "a stored comment has the unreadable target '\(address)'; the database was changed outside Wayfinder")
@@ -242,27 +230,27 @@ extension JourneyStore {
         return Comment(id: row[0], parent: row[1], target: target, author: row[3], body: row[4], created: StoreTime.date(row[5]), mapVersion: row[6])
     }
 
-    static func mark(_ row: Row, _ column: Int) -> CommentMark? {
+    static func mark(_ row: SQLRow, _ column: Int) -> CommentMark? {
         guard let by: String = row[column], let at: Int64 = row[column + 1] else { return nil }
         return CommentMark(by: by, at: StoreTime.date(at))
     }
 }
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// For each of `maps` (ids of the workspace's maps) with comments, a number that changes
     /// whenever one of them is added, deleted, moved to another element, resolved or reopened
     /// (comments are never edited), so that a server can tell the people editing a map that its
     /// threads changed. Numbers are comparable within one process only.
     public func commentStates(workspace: String, maps: [String]) async throws(WorkspaceStoreError) -> [String: Int] {
         guard !maps.isEmpty else { return [:] }
-        return try await readTransaction { db in
+        return try await read { db in
             let header = try WorkspaceState.header(db, workspace)
             var states: [String: Hasher] = [:]
             let marks = Array(repeating: "?", count: maps.count).joined(separator: ", ")
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.rows(sql: """
                 SELECT m.slug, c.id, c.target, c.resolved_at, c.reopened_at FROM comments c JOIN journey_maps m ON m.id = c.map_id
                 WHERE m.workspace_id = ? AND m.slug IN (\(marks)) ORDER BY c.id
-                """, arguments: StatementArguments([header.rowID] as [any DatabaseValueConvertible] + maps)) {
+                """, arguments: [header.rowID] + SQLArguments(maps)) {
                 let slug: String = row[0]
                 var state = states[slug] ?? Hasher()
                 state.combine(row[1] as Int64)
@@ -274,4 +262,12 @@ extension JourneyStore {
             return states.mapValues { $0.finalize() }
         }
     }
+}
+
+/// The map a comment call is about, in its current version.
+struct CommentContext {
+    var mapID: String
+    var mapRowID: Int64
+    var version: Int
+    var map: JourneyMap
 }

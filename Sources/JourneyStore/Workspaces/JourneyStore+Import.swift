@@ -1,7 +1,6 @@
-import GRDB
 import JourneyModel
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Imports a whole workspace in one transaction: every persona is created or replaced, every
     /// map that changed gets a new version, and a name or description given replaces the stored one.
     ///
@@ -39,7 +38,7 @@ extension JourneyStore {
     /// The current workspace as journey-as-code: its name, description, personas and the current
     /// version of every map. `WorkspaceCodec.yaml(_:)` or `json(_:)` turns it into text.
     public func exportWorkspace(_ id: String) async throws(WorkspaceStoreError) -> Workspace {
-        try await readTransaction { db in try WorkspaceState.load(db, id).workspace }
+        try await read { db in try WorkspaceState.load(db, id).workspace }
     }
 
     func importWorkspace(_ id: String, workspace: Workspace, sourceMap: SourceMap, prior: [Diagnostic], author: String, message: String?,
@@ -55,10 +54,10 @@ extension JourneyStore {
             Diagnostic(.error, code: "unsupported-version", at: sourceMap.location(of: "version"), file: sourceMap.defaultFile,
                        path: "version", message: "format version \(workspace.version) is not supported", expected: "version: 1"),
         ]
-        return try await writeTransaction { db in
+        return try await write { db in
             let now = StoreTime.now()
             var workspaceOutcome = SaveOutcome.unchanged
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [id]) != true {
+            if try db.value(Bool.self, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [id]) != true {
                 guard createIfMissing else { throw WorkspaceState.missing(id, field: "workspace") }
                 try Self.insertWorkspace(db, id: id, name: name ?? id, description: description, at: now)
                 workspaceOutcome = .created

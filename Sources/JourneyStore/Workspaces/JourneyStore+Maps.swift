@@ -1,7 +1,6 @@
-import GRDB
 import JourneyModel
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Saves a journey map as a new version: 1 when the map is new, the current version + 1 otherwise.
     ///
     /// The map is validated with the workspace's personas and other maps; an error refuses the save
@@ -41,7 +40,7 @@ extension JourneyStore {
     public func restoreMap(workspace: String, id: String, version: Int, author: String, message: String? = nil) async throws(WorkspaceStoreError) -> MapSaveResult {
         let author = try FieldRules.required(author, field: "author", what: "the author", maximum: FieldRules.maximumAuthor)
         let message = try FieldRules.optional(message, field: "message", maximum: FieldRules.maximumMessage) ?? "Restored version \(version)"
-        return try await writeTransaction { db in
+        return try await write { db in
             let state = try WorkspaceState.load(db, workspace)
             guard let existing = state.map(id) else { throw try Self.missingMap(db, state.header, id) }
             let document = try Self.versionDocument(db, existing.rowID, id: id, version: version, current: existing.currentVersion)
@@ -60,7 +59,7 @@ extension JourneyStore {
     /// Deletes a map with all its versions and comments (nothing is kept); refused while a
     /// future-state map names it in `improves`.
     public func deleteMap(workspace: String, id: String) async throws(WorkspaceStoreError) {
-        try await writeTransaction { db in
+        try await write { db in
             let state = try WorkspaceState.load(db, workspace)
             guard let row = state.map(id) else { throw try Self.missingMap(db, state.header, id) }
             let improvers = state.maps.filter { $0.map.state == .future && $0.map.improves == id }.map(\.slug)
@@ -83,7 +82,7 @@ extension JourneyStore {
         if let baseVersion, baseVersion < 0 {
             throw .invalid("baseVersion", "baseVersion: \(baseVersion) is not a version; give the version the edit started from, or 0 for a new map")
         }
-        return try await writeTransaction { db in
+        return try await write { db in
             let state = try WorkspaceState.load(db, workspace)
             let existing = state.map(id)
             if let baseVersion, baseVersion != (existing?.currentVersion ?? 0) {
@@ -101,7 +100,7 @@ extension JourneyStore {
     }
 
     /// Adds a checked map as a new version, or nothing when its document is the current one.
-    static func writeMap(_ db: Database, _ header: WorkspaceState.Header, existing: WorkspaceState.MapRow?, map: JourneyMap, json: String,
+    static func writeMap(_ db: any StoreTransaction, _ header: WorkspaceState.Header, existing: WorkspaceState.MapRow?, map: JourneyMap, json: String,
                          author: String, message: String?, restoredFrom: Int?, warnings: [Diagnostic], at now: Int64) throws -> MapSaveResult {
         let warnings = warnings.filter { $0.severity != .error }
         if let existing, existing.document == json {
@@ -116,10 +115,9 @@ extension JourneyStore {
             try db.execute(sql: "UPDATE journey_maps SET title = ?, state = ?, current_version = ?, updated_at = ? WHERE id = ?",
                            arguments: [map.title, map.state.rawValue, number, now, mapRowID])
         } else {
-            try db.execute(sql: """
+            mapRowID = try db.insert(sql: """
                 INSERT INTO journey_maps (workspace_id, slug, title, state, current_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [header.rowID, map.id, map.title, map.state.rawValue, number, now, now])
-            mapRowID = db.lastInsertedRowID
         }
         let counts = ChangeCounts(diff)
         try db.execute(sql: """

@@ -1,27 +1,21 @@
 import Foundation
-import GRDB
 
-extension JourneyStore {
-    /// The pictures a persona's photo may be, by media type.
-    public static let personaPhotoTypes = ["image/png", "image/jpeg", "image/webp"]
-    /// The largest photo kept, in bytes.
-    public static let maximumPersonaPhoto = 2 * 1024 * 1024
-
+extension SQLWorkspaceStore {
     /// Keeps `bytes` as the photo of persona `id`, replacing any; the bytes must be a PNG, JPEG or
     /// WebP picture of that media type (checked on the file's own signature), at most 2 MB.
     public func setPersonaPhoto(workspace: String, persona id: String, mediaType: String, bytes: [UInt8]) async throws(WorkspaceStoreError) {
-        guard Self.personaPhotoTypes.contains(mediaType) else {
+        guard WorkspaceLimits.personaPhotoTypes.contains(mediaType) else {
             throw .invalid("photo", "photo: a persona's photo is a PNG, JPEG or WebP picture, sent as image/png, image/jpeg or image/webp, not \(mediaType.prefix(60))")
         }
-        guard !bytes.isEmpty, bytes.count <= Self.maximumPersonaPhoto else {
+        guard !bytes.isEmpty, bytes.count <= WorkspaceLimits.maximumPersonaPhoto else {
             throw .invalid("photo", "photo: \(ByteCountFormatter.string(fromByteCount: Int64(bytes.count), countStyle: .file)); a photo is at most 2 MB")
         }
         guard Self.signature(of: bytes) == mediaType else {
             throw .invalid("photo", "photo: the file is not a \(mediaType.dropFirst(6).uppercased()) picture; send the picture itself")
         }
-        try await writeTransaction { db in
+        try await write { db in
             let header = try WorkspaceState.header(db, workspace)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM personas WHERE workspace_id = ? AND slug = ?", arguments: [header.rowID, id]) != nil else {
+            guard try db.value(Bool.self, sql: "SELECT 1 FROM personas WHERE workspace_id = ? AND slug = ?", arguments: [header.rowID, id]) != nil else {
                 throw WorkspaceStoreError.notFound("persona", "persona: workspace '\(workspace)' has no persona '\(id)'")
             }
             try db.execute(sql: """
@@ -33,9 +27,9 @@ extension JourneyStore {
 
     /// The photo of persona `id`: its media type and bytes, or nil when it has none.
     public func personaPhoto(workspace: String, persona id: String) async throws(WorkspaceStoreError) -> (mediaType: String, bytes: [UInt8])? {
-        try await readTransaction { db in
+        try await read { db in
             let header = try WorkspaceState.header(db, workspace)
-            guard let row = try Row.fetchOne(db, sql: "SELECT media_type, bytes FROM persona_photos WHERE workspace_id = ? AND slug = ?",
+            guard let row = try db.row(sql: "SELECT media_type, bytes FROM persona_photos WHERE workspace_id = ? AND slug = ?",
                                              arguments: [header.rowID, id]) else { return nil }
             let data: Data = row[1]
             return (row[0], [UInt8](data))

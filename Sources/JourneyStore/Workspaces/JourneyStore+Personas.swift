@@ -1,7 +1,6 @@
-import GRDB
 import JourneyModel
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Creates or replaces the persona `id` of a workspace.
     ///
     /// The persona is validated with the workspace's other personas and maps; an error refuses the
@@ -30,9 +29,9 @@ extension JourneyStore {
 
     /// A persona of a workspace.
     public func persona(workspace: String, id: String) async throws(WorkspaceStoreError) -> StoredPersona {
-        try await readTransaction { db in
+        try await read { db in
             let header = try WorkspaceState.header(db, workspace)
-            guard let row = try Row.fetchOne(db, sql: "SELECT slug, document, created_at, updated_at FROM personas WHERE workspace_id = ? AND slug = ?",
+            guard let row = try db.row(sql: "SELECT slug, document, created_at, updated_at FROM personas WHERE workspace_id = ? AND slug = ?",
                                              arguments: [header.rowID, id]) else {
                 throw try Self.missingPersona(db, header, id)
             }
@@ -42,16 +41,16 @@ extension JourneyStore {
 
     /// Every persona of a workspace, in the order they were first saved.
     public func personas(workspace: String) async throws(WorkspaceStoreError) -> [StoredPersona] {
-        try await readTransaction { db in
+        try await read { db in
             let header = try WorkspaceState.header(db, workspace)
-            return try Row.fetchAll(db, sql: "SELECT slug, document, created_at, updated_at FROM personas WHERE workspace_id = ? ORDER BY id",
+            return try db.rows(sql: "SELECT slug, document, created_at, updated_at FROM personas WHERE workspace_id = ? ORDER BY id",
                                     arguments: [header.rowID]).map(Self.storedPersona)
         }
     }
 
     /// Deletes a persona; refused while a map is drawn for it.
     public func deletePersona(workspace: String, id: String) async throws(WorkspaceStoreError) {
-        try await writeTransaction { db in
+        try await write { db in
             let state = try WorkspaceState.load(db, workspace)
             guard let row = state.persona(id) else { throw try Self.missingPersona(db, state.header, id) }
             let users = state.maps.filter { $0.map.personas.contains(id) }.map(\.slug)
@@ -69,7 +68,7 @@ extension JourneyStore {
         guard persona.id == id else {
             throw .invalid("id", "id: the persona document has id '\(persona.id)' but the request names '\(id)'; make them the same")
         }
-        return try await writeTransaction { db in
+        return try await write { db in
             let state = try WorkspaceState.load(db, workspace)
             if createOnly, state.persona(id) != nil {
                 throw WorkspaceStoreError(.alreadyExists, field: "id", "id: a persona '\(id)' exists already in workspace '\(workspace)'; change it with PUT /api/v1/workspaces/\(workspace)/personas/\(id)")
@@ -84,7 +83,7 @@ extension JourneyStore {
     }
 
     /// Inserts or updates a checked persona; unchanged when its document is the stored one.
-    static func writePersona(_ db: Database, _ header: WorkspaceState.Header, existing: WorkspaceState.PersonaRow?,
+    static func writePersona(_ db: any StoreTransaction, _ header: WorkspaceState.Header, existing: WorkspaceState.PersonaRow?,
                              persona: Persona, json: String, at now: Int64) throws -> SaveOutcome {
         if let existing {
             guard existing.document != json else { return .unchanged }
@@ -98,13 +97,13 @@ extension JourneyStore {
         return existing == nil ? .created : .updated
     }
 
-    static func storedPersona(_ row: Row) throws -> StoredPersona {
+    static func storedPersona(_ row: SQLRow) throws -> StoredPersona {
         let id: String = row[0]
         return StoredPersona(id: id, persona: try StoredDocument.persona(row[1], id: id), created: StoreTime.date(row[2]), updated: StoreTime.date(row[3]))
     }
 
-    static func missingPersona(_ db: Database, _ header: WorkspaceState.Header, _ id: String) throws -> WorkspaceStoreError {
-        let ids = try String.fetchAll(db, sql: "SELECT slug FROM personas WHERE workspace_id = ? ORDER BY id", arguments: [header.rowID])
+    static func missingPersona(_ db: any StoreTransaction, _ header: WorkspaceState.Header, _ id: String) throws -> WorkspaceStoreError {
+        let ids = try db.values(String.self, sql: "SELECT slug FROM personas WHERE workspace_id = ? ORDER BY id", arguments: [header.rowID])
         let known = ids.isEmpty ? "it has no personas yet" : "its personas are \(ids.quotedList())"
         return .notFound("id", "id: workspace '\(header.slug)' has no persona '\(id)'; \(known)")
     }

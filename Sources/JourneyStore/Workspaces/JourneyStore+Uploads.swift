@@ -1,6 +1,5 @@
 import CustomerData
 import Foundation
-import GRDB
 
 /// A file uploaded into a workspace through the server, as the store keeps it: what it was,
 /// how it ended, and the counts of its `sources` row. It outlives the server process that
@@ -40,17 +39,16 @@ public struct UploadRecord: Sendable, Equatable {
     }
 }
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Records an upload that starts now, with its own `sources` row; returns it with that row.
     public func startUpload(id: String, workspace: String, file: String, format: String, bytes: Int64) async throws(WorkspaceStoreError) -> UploadRecord {
-        try await writeTransaction { db in
-            guard let workspaceID = try Int64.fetchOne(db, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [workspace]) else {
+        try await write { db in
+            guard let workspaceID = try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [workspace]) else {
                 throw WorkspaceStoreError(.notFound, field: "workspace", "there is no workspace '\(workspace)'")
             }
             let now = StoreTime.now()
-            try ExactStatement(db, "INSERT INTO sources (workspace_id, path, format, started_at) VALUES (?, ?, ?, ?)")
-                .execute([.integer(workspaceID), .text("upload \(file)"), .text(format), .integer(now)])
-            let source = db.lastInsertedRowID
+            let source = try db.insert(sql: "INSERT INTO sources (workspace_id, path, format, started_at) VALUES (?, ?, ?, ?)",
+                                       arguments: [workspaceID, "upload \(file)", format, now])
             try db.execute(sql: """
                 INSERT INTO uploads (id, workspace_id, source_id, file, format, bytes, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)
                 """, arguments: [id, workspaceID, source, file, format, bytes, now])
@@ -60,7 +58,7 @@ extension JourneyStore {
 
     /// Records how an upload ended (`done` or `failed`, with what to do); a done upload's source is finished too.
     public func finishUpload(id: String, status: String, error: String?) async throws(WorkspaceStoreError) {
-        try await writeTransaction { db in
+        try await write { db in
             let now = StoreTime.now()
             try db.execute(sql: "UPDATE uploads SET status = ?, error = ?, finished_at = ? WHERE id = ?", arguments: [status, error, now, id])
             if status == "done" {
@@ -71,21 +69,21 @@ extension JourneyStore {
 
     /// An upload of `workspace`, or nil.
     public func upload(id: String, workspace: String) async throws(WorkspaceStoreError) -> UploadRecord? {
-        try await readTransaction { db in try Self.uploads(db, workspace: workspace, id: id, limit: 1).first }
+        try await read { db in try Self.uploads(db, workspace: workspace, id: id, limit: 1).first }
     }
 
     /// The latest uploads of `workspace`, newest first.
     public func uploads(workspace: String, limit: Int = 200) async throws(WorkspaceStoreError) -> [UploadRecord] {
-        try await readTransaction { db in try Self.uploads(db, workspace: workspace, id: nil, limit: limit) }
+        try await read { db in try Self.uploads(db, workspace: workspace, id: nil, limit: limit) }
     }
 
-    private static func uploads(_ db: Database, workspace: String, id: String?, limit: Int) throws -> [UploadRecord] {
-        try Row.fetchAll(db, sql: """
+    private static func uploads(_ db: any StoreTransaction, workspace: String, id: String?, limit: Int) throws -> [UploadRecord] {
+        try db.rows(sql: """
             SELECT u.id, u.file, u.format, u.bytes, u.status, u.error, u.started_at, u.finished_at, u.source_id,
                    s.records, s.imported, s.duplicates, s.quarantined
             FROM uploads u JOIN workspaces w ON w.id = u.workspace_id JOIN sources s ON s.id = u.source_id
-            WHERE w.slug = ?1 AND (?2 IS NULL OR u.id = ?2)
-            ORDER BY u.started_at DESC, u.rowid DESC LIMIT ?3
+            WHERE w.slug = ?1 AND (CAST(?2 AS TEXT) IS NULL OR u.id = ?2)
+            ORDER BY u.started_at DESC, u.source_id DESC LIMIT ?3
             """, arguments: [workspace, id, limit]).map { row in
             var record = UploadRecord(id: row[0], workspace: workspace, file: row[1], format: row[2], bytes: row[3], status: row[4], error: row[5],
                                       startedAt: row[6], finishedAt: row[7], source: row[8])

@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Creates an empty workspace.
     ///
     /// - Parameters:
@@ -12,7 +11,7 @@ extension JourneyStore {
         try FieldRules.id(id, of: "workspace")
         let name = try FieldRules.required(name, field: "name", what: "the workspace name", maximum: FieldRules.maximumName)
         let description = try FieldRules.optional(description, field: "description", maximum: FieldRules.maximumDescription)
-        return try await writeTransaction { db in
+        return try await write { db in
             try Self.insertWorkspace(db, id: id, name: name, description: description, at: StoreTime.now())
             return try Self.workspaceInfo(db, id)
         }
@@ -20,21 +19,21 @@ extension JourneyStore {
 
     /// Every workspace, by id.
     public func workspaces() async throws(WorkspaceStoreError) -> [WorkspaceInfo] {
-        try await readTransaction { db in
-            try Row.fetchAll(db, sql: Self.workspaceInfoQuery + " ORDER BY w.slug").map(Self.workspaceInfo)
+        try await read { db in
+            try db.rows(sql: Self.workspaceInfoQuery + " ORDER BY w.slug").map(Self.workspaceInfo)
         }
     }
 
     /// One workspace.
     public func workspace(_ id: String) async throws(WorkspaceStoreError) -> WorkspaceInfo {
-        try await readTransaction { db in try Self.workspaceInfo(db, id) }
+        try await read { db in try Self.workspaceInfo(db, id) }
     }
 
     /// Replaces a workspace's name and description (nil clears the description).
     public func updateWorkspace(_ id: String, name: String, description: String?) async throws(WorkspaceStoreError) -> WorkspaceInfo {
         let name = try FieldRules.required(name, field: "name", what: "the workspace name", maximum: FieldRules.maximumName)
         let description = try FieldRules.optional(description, field: "description", maximum: FieldRules.maximumDescription)
-        return try await writeTransaction { db in
+        return try await write { db in
             let header = try WorkspaceState.header(db, id, field: "id")
             if header.name != name || header.description != description {
                 try db.execute(sql: "UPDATE workspaces SET name = ?, description = ?, updated_at = ? WHERE id = ?",
@@ -48,7 +47,7 @@ extension JourneyStore {
     /// share links, and all its customer data: events, customers, identifiers, feedback, sources,
     /// uploads and quarantine.
     public func deleteWorkspace(_ id: String) async throws(WorkspaceStoreError) {
-        try await writeTransaction { db in
+        try await write { db in
             let header = try WorkspaceState.header(db, id, field: "id")
             // Uploads refer to sources: the workspace row (and its uploads) go first.
             try db.execute(sql: "DELETE FROM workspaces WHERE id = ?", arguments: [header.rowID])
@@ -56,37 +55,32 @@ extension JourneyStore {
                 try db.execute(sql: "DELETE FROM \(table) WHERE workspace_id = ?", arguments: [header.rowID])
             }
         }
-        let quarantine = quarantinePath(workspace: id)
-        if FileManager.default.fileExists(atPath: quarantine) {
-            do { try FileManager.default.removeItem(atPath: quarantine) } catch {
-                throw WorkspaceStoreError(.storage, "the workspace '\(id)' is deleted, but its quarantine file \(quarantine) could not be removed; remove it by hand")
-            }
-        }
+        try removeFiles(ofDeletedWorkspace: id)
     }
 
-    static func insertWorkspace(_ db: Database, id: String, name: String, description: String?, at now: Int64) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [id]) == true {
+    static func insertWorkspace(_ db: any StoreTransaction, id: String, name: String, description: String?, at now: Int64) throws {
+        if try db.value(Bool.self, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [id]) == true {
             throw WorkspaceStoreError(.alreadyExists, field: "id", "id: a workspace '\(id)' exists already; choose another id or update that one")
         }
         try db.execute(sql: "INSERT INTO workspaces (slug, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [id, name, description, now, now])
     }
 
-    static let workspaceInfoQuery = """
+    static var workspaceInfoQuery: String { """
         SELECT w.slug, w.name, w.description, w.created_at, w.updated_at,
                (SELECT count(*) FROM personas p WHERE p.workspace_id = w.id),
                (SELECT count(*) FROM journey_maps m WHERE m.workspace_id = w.id)
         FROM workspaces w
-        """
+        """ }
 
-    static func workspaceInfo(_ db: Database, _ id: String) throws -> WorkspaceInfo {
-        guard let row = try Row.fetchOne(db, sql: workspaceInfoQuery + " WHERE w.slug = ?", arguments: [id]) else {
+    static func workspaceInfo(_ db: any StoreTransaction, _ id: String) throws -> WorkspaceInfo {
+        guard let row = try db.row(sql: workspaceInfoQuery + " WHERE w.slug = ?", arguments: [id]) else {
             throw WorkspaceState.missing(id, field: "id")
         }
         return workspaceInfo(row)
     }
 
-    static func workspaceInfo(_ row: Row) -> WorkspaceInfo {
+    static func workspaceInfo(_ row: SQLRow) -> WorkspaceInfo {
         WorkspaceInfo(id: row[0], name: row[1], description: row[2], created: StoreTime.date(row[3]), updated: StoreTime.date(row[4]),
                       personas: row[5], maps: row[6])
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import JourneyModel
 
 /// One workspace's rows and current documents, read inside a transaction.
@@ -44,8 +43,8 @@ struct WorkspaceState {
     }
 
     /// The workspace row of `slug`, or a not-found error naming the field.
-    static func header(_ db: Database, _ slug: String, field: String = "workspace") throws -> Header {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, slug, name, description, created_at, updated_at FROM workspaces WHERE slug = ?",
+    static func header(_ db: any StoreTransaction, _ slug: String, field: String = "workspace") throws -> Header {
+        guard let row = try db.row(sql: "SELECT id, slug, name, description, created_at, updated_at FROM workspaces WHERE slug = ?",
                                          arguments: [slug]) else {
             throw missing(slug, field: field)
         }
@@ -53,15 +52,15 @@ struct WorkspaceState {
     }
 
     /// The workspace `slug` with every persona and the current version of every map.
-    static func load(_ db: Database, _ slug: String) throws -> WorkspaceState {
+    static func load(_ db: any StoreTransaction, _ slug: String) throws -> WorkspaceState {
         let header = try header(db, slug)
         var personas: [PersonaRow] = []
-        for row in try Row.fetchAll(db, sql: "SELECT id, slug, document FROM personas WHERE workspace_id = ? ORDER BY id", arguments: [header.rowID]) {
+        for row in try db.rows(sql: "SELECT id, slug, document FROM personas WHERE workspace_id = ? ORDER BY id", arguments: [header.rowID]) {
             let document: String = row[2]
             personas.append(PersonaRow(rowID: row[0], persona: try StoredDocument.persona(document, id: row[1]), document: document))
         }
         var maps: [MapRow] = []
-        for row in try Row.fetchAll(db, sql: """
+        for row in try db.rows(sql: """
             SELECT m.id, m.slug, m.current_version, v.document FROM journey_maps m
             JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
             WHERE m.workspace_id = ? ORDER BY m.id
@@ -74,7 +73,7 @@ struct WorkspaceState {
     }
 
     /// Marks the workspace as changed.
-    static func touch(_ db: Database, _ header: Header, at now: Int64) throws {
+    static func touch(_ db: any StoreTransaction, _ header: Header, at now: Int64) throws {
         try db.execute(sql: "UPDATE workspaces SET updated_at = ? WHERE id = ?", arguments: [now, header.rowID])
     }
 }

@@ -16,6 +16,7 @@ public struct WorkspaceStoreError: Error, Sendable, CustomStringConvertible, Cus
             case versionConflict = "version-conflict"
             case inUse = "in-use"
             case storage
+            case unavailable
         }
 
         private let base: Base
@@ -35,6 +36,9 @@ public struct WorkspaceStoreError: Error, Sendable, CustomStringConvertible, Cus
         public static let inUse = Code(.inUse)
         /// The database failed; the operation may be retried (HTTP 500).
         public static let storage = Code(.storage)
+        /// The database does not answer (a team server's PostgreSQL is down or out of reach);
+        /// the operation may be retried later (HTTP 503 with `Retry-After`).
+        public static let unavailable = Code(.unavailable)
 
         /// A stable name for the code, such as `not-found`.
         public var description: String { base.rawValue }

@@ -164,7 +164,7 @@ extension Wayfinder {
             let store = try ServerLauncher.openStore(database)
             try await ServerLauncher.loadWorkspace(workspaceFolder, id: Self.workspaceID, into: store, author: "wayfinder demo", logger: logger)
             let key: NewAPIKey
-            do { key = try store.createAPIKey(kind: .write, name: "demo", workspace: Self.workspaceID) } catch {
+            do { key = try await store.createAPIKey(kind: .write, name: "demo", workspace: Self.workspaceID) } catch {
                 throw CommandFailure(message: "\(database): cannot create the demo's write key: \(error)")
             }
             var configuration = ServerConfiguration()
@@ -173,7 +173,7 @@ extension Wayfinder {
             configuration.version = Wayfinder.configuration.version
             configuration.accounts.secureCookies = false  // plain HTTP, on loopback only
             let server = try ServerLauncher.server(configuration: configuration, store: store, database: database, logger: logger)
-            let password = String(JourneyStore.randomSecret(prefix: "").prefix(16))
+            let password = String(StoreSecrets.random(prefix: "").prefix(16))
             let account: (email: String, oneTimePassword: String?)?
             do { account = try await server.bootstrapAdmin(password: password, email: Self.account, name: "Demo") } catch {
                 throw CommandFailure(message: "cannot create the demo account: \(error)")

@@ -25,7 +25,7 @@ extension Wayfinder {
 }
 
 extension Wayfinder.Keys {
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a key and print its secret, once.",
             discussion: """
@@ -51,13 +51,13 @@ extension Wayfinder.Keys {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let store: JourneyStore
             do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
             var workspace = self.workspace
             if workspace == nil, kind.collects { workspace = try StoreWorkspace.open(db: db, workspace: nil, creating: true).workspace }
             let created: NewAPIKey
-            do { created = try store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch let error as WorkspaceStoreError {
+            do { created = try await store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch {
                 throw CommandFailure(message: error.message)
             }
             let key = created.key
@@ -84,14 +84,14 @@ extension Wayfinder.Keys {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys, revoked ones too (never their secrets).")
 
         @Option(help: "The store.") var db = "wayfinder.db"
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
 
-        func run() throws {
-            let keys = try openExisting(db).apiKeys()
+        func run() async throws {
+            let keys = try await openExisting(db).apiKeys()
             switch format {
             case .json:
                 struct Output: Encodable { var keys: [APIKey] }
@@ -113,7 +113,7 @@ extension Wayfinder.Keys {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a key: requests with it are refused (401) from then on.",
             discussion: "ID is the number 'wayfinder keys list' shows.\n\nExit status: 0 revoked (or revoked before), 1 no such key, 2 usage error."
@@ -123,10 +123,10 @@ extension Wayfinder.Keys {
         @Option(help: "The store.") var db = "wayfinder.db"
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
 
-        func run() throws {
+        func run() async throws {
             let store = try openExisting(db)
-            let before = try store.apiKeys().first { $0.id == id }
-            guard let before, let key = try store.revokeAPIKey(id: id) else {
+            let before = try await store.apiKeys().first { $0.id == id }
+            guard let before, let key = try await store.revokeAPIKey(id: id) else {
                 throw CommandFailure(message: "no key \(id) in \(db); list the keys with 'wayfinder keys list --db \(db)'")
             }
             switch format {

@@ -148,7 +148,7 @@ extension Wayfinder {
                 try await ServerLauncher.loadWorkspace(workspace, id: workspaceId ?? Self.workspaceID(forPath: workspace), into: store,
                                                        author: "wayfinder serve", logger: logger)
             }
-            if try !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
+            if try await !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
                 logger.warning("the store has no write key yet, so every event is refused (401); create one with 'wayfinder keys create --db \(db) --kind write'")
             }
 

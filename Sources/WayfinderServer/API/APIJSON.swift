@@ -163,7 +163,9 @@ extension APIError {
         case .alreadyExists, .versionConflict, .inUse: self.init(.conflict, .conflict, error.message)
         case .invalidInput: self.init(.badRequest, .invalidRequest, error.message, problems: error.field.map { [Problem(field: $0, message: error.message)] } ?? [])
         case .invalidDocument: self.init(.unprocessableContent, .invalidDocument, error.message, problems: Array(problems))
-        default: self.init(.serviceUnavailable, .unavailable, error.message)
+        default:
+            // The store failed or does not answer: the request may succeed a little later.
+            self.init(.serviceUnavailable, .unavailable, error.message, headers: [.retryAfter: "5"])
         }
     }
 }

@@ -129,7 +129,7 @@ enum AccountRoutes {
         }
         if let workspace { try await caller.require(.admin, in: workspace) } else { try caller.requireServerAdmin("a key for every workspace") }
         if caller.user == nil { throw APIError(.forbidden, .forbidden, "keys are created by signed-in admins, not by other keys") }
-        do { return try api.store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch let error as WorkspaceStoreError { throw APIError(error) }
+        do { return try await api.store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch { throw APIError(error) }
     }
 
     /// Revokes a key the caller administers.
@@ -137,7 +137,7 @@ enum AccountRoutes {
         guard try await visibleKeys(caller, store: api.store).contains(where: { $0.id == id }) else {
             throw APIError(.notFound, .notFoundItem, "there is no key \(id) you administer; list them with GET /api/v1/keys")
         }
-        guard let key = try api.store.revokeAPIKey(id: id) else { throw APIError(.notFound, .notFoundItem, "there is no key \(id)") }
+        guard let key = try await api.store.revokeAPIKey(id: id) else { throw APIError(.notFound, .notFoundItem, "there is no key \(id)") }
         return key
     }
 
@@ -146,7 +146,7 @@ enum AccountRoutes {
         guard let user = caller.user else {
             throw APIError(.forbidden, .forbidden, "keys are managed by signed-in admins; an API key cannot manage keys")
         }
-        let keys = try store.apiKeys()
+        let keys = try await store.apiKeys()
         if user.isAdmin { return keys }
         let admin = Set(try await storeCall { () async throws(WorkspaceStoreError) in try await store.memberships(user: user.id) }.filter { $0.role == .admin }.map(\.workspace))
         guard !admin.isEmpty else {

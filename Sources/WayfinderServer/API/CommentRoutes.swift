@@ -85,8 +85,8 @@ enum CommentRoutes {
             throw APIError(.badRequest, .invalidRequest, "moves: missing or not a list; send [{\"from\": \"touchpoint:ID/lane:LANE/INDEX\", \"to\": …}]",
                            problems: [.init(field: "moves", message: "expected an array of moves")])
         }
-        guard items.count <= JourneyStore.maximumCardMoves else {
-            throw APIError(.badRequest, .invalidRequest, "moves: \(items.count) moves; send at most \(JourneyStore.maximumCardMoves) at once",
+        guard items.count <= WorkspaceLimits.maximumCardMoves else {
+            throw APIError(.badRequest, .invalidRequest, "moves: \(items.count) moves; send at most \(WorkspaceLimits.maximumCardMoves) at once",
                            problems: [.init(field: "moves", message: "too many moves")])
         }
         return try items.enumerated().map { index, item in

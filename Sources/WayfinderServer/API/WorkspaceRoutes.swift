@@ -102,7 +102,7 @@ enum WorkspaceRoutes {
             let workspace = try context.parameter("workspace"), id = try context.parameter("persona")
             try await caller.require(.editor, in: workspace)
             let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            let bytes = try await APIJSON.bytes(request, limit: JourneyStore.maximumPersonaPhoto)
+            let bytes = try await APIJSON.bytes(request, limit: WorkspaceLimits.maximumPersonaPhoto)
             try await storeCall { () async throws(WorkspaceStoreError) in
                 try await store.setPersonaPhoto(workspace: workspace, persona: id, mediaType: type, bytes: bytes)
             }

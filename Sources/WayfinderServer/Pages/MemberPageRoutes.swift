@@ -84,7 +84,7 @@ enum MemberPageRoutes {
                 throw APIError(.unprocessableContent, .invalidRequest,
                                "\(email) has no account on this server; ask a server admin to invite them, which makes the account")
             }
-            let generated = String(JourneyStore.randomSecret(prefix: "").prefix(24))
+            let generated = String(StoreSecrets.random(prefix: "").prefix(24))
             let settings = api.configuration.accounts
             let hash = await Passwords.hash(generated, cost: settings.passwordCost)
             account = try await storeCall { () async throws(WorkspaceStoreError) in

@@ -11,7 +11,7 @@ actor NewKeyNotes {
     /// Keeps `created` for `user` and returns the token that reads it.
     func keep(_ created: KeysView.Created, user: Int64, now: Date = Date()) -> String {
         notes = notes.filter { $0.value.expires > now }
-        let token = JourneyStore.randomSecret(prefix: "")
+        let token = StoreSecrets.random(prefix: "")
         notes[token] = (created, user, now.addingTimeInterval(60))
         return token
     }

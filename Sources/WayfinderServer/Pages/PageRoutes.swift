@@ -319,7 +319,7 @@ enum PageRoutes {
 
     static func signInForm(_ pages: Pages, _ settings: AccountSettings, next: String, status: HTTPResponse.Status, error: String? = nil,
                            username: String? = nil) -> Response {
-        let token = JourneyStore.randomSecret(prefix: "")
+        let token = StoreSecrets.random(prefix: "")
         var response = page(pages.signIn(SignInView(error: error, username: username, next: next, formToken: token), frame: PageFrame(title: "Sign in")), status: status)
         response.setCookie(Cookie(name: formCookie, value: token, maxAge: 3600, path: "/signin", secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
         return response

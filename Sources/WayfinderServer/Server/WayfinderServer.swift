@@ -126,7 +126,7 @@ public struct WayfinderServer: Sendable {
             _ = try await store.createUser(email: email, name: name, passwordHash: await Passwords.hash(password, cost: configuration.accounts.passwordCost), isAdmin: true)
             return (email, nil)
         }
-        let generated = String(JourneyStore.randomSecret(prefix: "").prefix(24))
+        let generated = String(StoreSecrets.random(prefix: "").prefix(24))
         _ = try await store.createUser(email: email, name: name, passwordHash: await Passwords.hash(generated, cost: configuration.accounts.passwordCost),
                                        isAdmin: true, mustChangePassword: true)
         return (email, generated)

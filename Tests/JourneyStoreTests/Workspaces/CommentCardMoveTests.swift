@@ -66,7 +66,7 @@ struct CommentCardMoveTests {
     @Test("more moves than allowed are refused")
     func tooMany() async throws {
         let fixture = try await WorkspaceFixture.shop()
-        let moves = (0...JourneyStore.maximumCardMoves).map { (from: "touchpoint:pay/lane:thoughts/\($0)", to: "touchpoint:pay/lane:thoughts/\($0 + 1)") }
+        let moves = (0...WorkspaceLimits.maximumCardMoves).map { (from: "touchpoint:pay/lane:thoughts/\($0)", to: "touchpoint:pay/lane:thoughts/\($0 + 1)") }
         let error = await storeError { try await fixture.store.moveCardComments(workspace: "shop", map: "checkout", moves: moves) }
         #expect(error?.field == "moves")
     }

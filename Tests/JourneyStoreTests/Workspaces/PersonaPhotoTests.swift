@@ -29,7 +29,7 @@ struct PersonaPhotoTests {
         let cases: [(String, [UInt8], String)] = [
             ("image/png", Self.jpeg, "not a PNG picture"), ("image/png", Array("<svg/>".utf8), "not a PNG picture"),
             ("image/svg+xml", Array("<svg/>".utf8), "PNG, JPEG or WebP"), ("image/png", [], "at most 2 MB"),
-            ("image/png", Self.png + [UInt8](repeating: 0, count: JourneyStore.maximumPersonaPhoto), "at most 2 MB"),
+            ("image/png", Self.png + [UInt8](repeating: 0, count: WorkspaceLimits.maximumPersonaPhoto), "at most 2 MB"),
         ]
         for (type, bytes, message) in cases {
             let error = await storeError { try await store.setPersonaPhoto(workspace: "shop", persona: "maya", mediaType: type, bytes: bytes) }

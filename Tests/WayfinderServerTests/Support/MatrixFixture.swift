@@ -39,7 +39,7 @@ struct MatrixFixture {
         let revoked = try await store.createShareLink(workspace: "shop", map: map, createdBy: "test", expires: nil)
         _ = try await store.revokeShareLink(workspace: "shop", map: map, id: revoked.link.id)
         revokedToken = revoked.token
-        let spare = try store.createAPIKey(kind: .read, name: "spare", workspace: "shop")
+        let spare = try await store.createAPIKey(kind: .read, name: "spare", workspace: "shop")
         let rule = try await store.addAlertRule(AlertRuleDraft(workspace: "shop", map: map, kind: .negativeFeedback, url: "https://hooks.example.com/a"))
         users = Dictionary(uniqueKeysWithValues: try await store.users().map { ($0.email, $0.id) })
         values = [

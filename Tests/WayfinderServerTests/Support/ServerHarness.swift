@@ -24,11 +24,11 @@ struct ServerHarness {
         directory = try TemporaryDirectory(prefix: "wayfinder-server")
         store = try JourneyStore(path: directory.path("store.db"), durableCommits: true)
         _ = try await store.createWorkspace(id: "shop", name: "Shop")
-        write = try store.createAPIKey(kind: .write, name: "web", workspace: "shop").secret
-        readWrite = try store.createAPIKey(kind: .readWrite, workspace: "shop").secret
-        read = try store.createAPIKey(kind: .read).secret
-        let old = try store.createAPIKey(kind: .write, name: "old", workspace: "shop")
-        _ = try store.revokeAPIKey(id: old.key.id)
+        write = try await store.createAPIKey(kind: .write, name: "web", workspace: "shop").secret
+        readWrite = try await store.createAPIKey(kind: .readWrite, workspace: "shop").secret
+        read = try await store.createAPIKey(kind: .read).secret
+        let old = try await store.createAPIKey(kind: .write, name: "old", workspace: "shop")
+        _ = try await store.revokeAPIKey(id: old.key.id)
         revoked = old.secret
         logs = LogCapture()
         var configuration = ServerConfiguration()

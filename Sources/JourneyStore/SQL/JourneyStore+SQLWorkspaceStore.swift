@@ -1,0 +1,20 @@
+import Foundation
+import GRDB
+
+extension JourneyStore: SQLWorkspaceStore {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(WorkspaceStoreError) -> T {
+        try await writeTransaction { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(WorkspaceStoreError) -> T {
+        try await readTransaction { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func removeFiles(ofDeletedWorkspace id: String) throws(WorkspaceStoreError) {
+        let quarantine = quarantinePath(workspace: id)
+        guard FileManager.default.fileExists(atPath: quarantine) else { return }
+        do { try FileManager.default.removeItem(atPath: quarantine) } catch {
+            throw WorkspaceStoreError(.storage, "the workspace '\(id)' is deleted, but its quarantine file \(quarantine) could not be removed; remove it by hand")
+        }
+    }
+}
