@@ -140,7 +140,7 @@ struct WorkspaceStoreContractTests {
         let sqliteColumns = try await sqlite.read { db in
             try db.rows(sql: """
                 SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p
-                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('grdb_migrations', 'identity_generation')
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'grdb_migrations'
                 """).map { row -> String in
                 let type: String = row[2]
                 let kind = type == "INTEGER" ? "integer" : type == "REAL" ? "real" : type == "BLOB" ? "blob" : "text"

@@ -18,3 +18,11 @@ extension JourneyStore: SQLWorkspaceStore {
         }
     }
 }
+
+extension JourneyStore {
+    /// Runs `body` on a snapshot of the store on the calling thread: for a copy to another
+    /// database, which reads here while it writes there.
+    public func readNow<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try database.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+}

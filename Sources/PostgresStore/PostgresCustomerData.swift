@@ -1,0 +1,202 @@
+import JourneyStore
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// One workspace's customer data in the team server's PostgreSQL database, as the analytics
+/// engine reads it (``CustomerDataReader``): the same rows the embedded store holds, read a page
+/// of sequence numbers at a time.
+///
+/// The engine reads synchronously, on its own threads, so each call takes one of the reader's
+/// connections and waits there for its pages; several scans run at once on several connections.
+public final class PostgresCustomerData: CustomerDataReader {
+    /// The workspace's id and row.
+    public let workspace: String
+    let rowID: Int64
+    private let url: PostgresURL
+    private let idle: Mutex<[PostgresConnection]>
+    private let logger: Logger
+
+    /// Sequence numbers read in one page.
+    static let page: Int64 = 50_000
+
+    /// The customer data of `workspace` in the store at `url`; fails when the workspace does not
+    /// exist or the server does not answer.
+    public init(url: PostgresURL, workspace: String, logger: Logger = Logger(label: "wayfinder.postgres")) throws {
+        let connection = try Self.connect(url, logger)
+        let found: Int64?
+        do {
+            found = try PostgresTransaction(connection: connection).value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [workspace])
+        } catch {
+            Self.release(connection)
+            throw WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
+        }
+        guard let found else {
+            Self.release(connection)
+            throw WorkspaceStoreError(.notFound, field: "workspace", "\(url): there is no workspace '\(workspace)'; list them with 'wayfinder workspaces'")
+        }
+        self.url = url
+        self.workspace = workspace
+        self.logger = logger
+        rowID = found
+        idle = Mutex([connection])
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) { Self.release(connection) }
+    }
+
+    // MARK: CustomerDataReader
+
+    public func eventIDRange() throws -> ClosedRange<Int64>? {
+        let row = try query("SELECT min(id), max(id) FROM events WHERE workspace_id = ?", [rowID]).first
+        guard let row, let low: Int64 = Self.integer(row, 0), let high: Int64 = Self.integer(row, 1) else { return nil }
+        return low...high
+    }
+
+    public func scanEvents(ids: ClosedRange<Int64>, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        var low = ids.lowerBound
+        while low <= ids.upperBound {
+            let high = min(ids.upperBound, low &+ Self.page - 1)
+            let rows = try query("""
+                SELECT customer_id, timestamp, type, name, channel, message, id FROM events
+                WHERE workspace_id = ? AND id BETWEEN ? AND ? ORDER BY id
+                """, [rowID, low, high])
+            for row in rows {
+                try Self.bytes(row, 2) { type in
+                    try Self.bytes(row, 3) { name in
+                        try Self.bytes(row, 4) { channel in
+                            try Self.bytes(row, 5) { message in
+                                try body(RawEventRow(sequence: Self.integer(row, 6) ?? 0, customer: Self.integer(row, 0) ?? 0, timestamp: Self.integer(row, 1) ?? 0,
+                                                     type: type, name: name, channel: channel, message: message))
+                            }
+                        }
+                    }
+                }
+            }
+            guard high < ids.upperBound else { break }
+            low = high + 1
+        }
+    }
+
+    public func customerLinks() throws -> CustomerLinks {
+        let rows = try query("SELECT id, merged_into FROM customers WHERE workspace_id = ? ORDER BY id", [rowID])
+        let largest = rows.last.flatMap { Self.integer($0, 0) } ?? 0
+        guard largest >= 0, largest < Int64(Int32.max) else {
+            throw WorkspaceStoreError(.storage, "\(url): customer number \(largest) is beyond what the engine indexes")
+        }
+        var position = [Int32](repeating: -1, count: Int(largest) + 1)
+        var roots: [Int64] = []
+        var merged: [(Int64, Int64)] = []
+        for row in rows {
+            guard let id = Self.integer(row, 0), id >= 0 else { continue }
+            if let into = Self.integer(row, 1) {
+                merged.append((id, into))
+            } else {
+                position[Int(id)] = Int32(roots.count)
+                roots.append(id)
+            }
+        }
+        // A merge always names the surviving customer, so one step reaches it.
+        for (id, into) in merged where into >= 0 && into < position.count { position[Int(id)] = position[Int(into)] }
+        return CustomerLinks(roots: roots, rootPosition: position)
+    }
+
+    public func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var after: Int64 = -1
+        while true {
+            let rows = try query("SELECT id, traits FROM customers WHERE workspace_id = ? AND merged_into IS NULL AND id > ? ORDER BY id LIMIT ?",
+                                 [rowID, after, Self.page])
+            for row in rows {
+                let id = Self.integer(row, 0) ?? 0
+                try Self.bytes(row, 1) { try body(id, $0) }
+                after = id
+            }
+            if rows.count < Int(Self.page) { return }
+        }
+    }
+
+    public func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        var after: Int64 = -1
+        while true {
+            let rows = try query("""
+                SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
+                WHERE workspace_id = ? AND event_id > ? ORDER BY event_id LIMIT ?
+                """, [rowID, after, Self.page])
+            for row in rows {
+                let score: Double? = row[3].bytes == nil ? nil : try row[3].decode(Double.self)
+                try Self.bytes(row, 2) { metric in
+                    try Self.optionalBytes(row, 4) { text in
+                        try Self.optionalBytes(row, 5) { touchpoint in
+                            try body(RawFeedbackRow(sequence: Self.integer(row, 6) ?? 0, customer: Self.integer(row, 0) ?? 0, timestamp: Self.integer(row, 1) ?? 0,
+                                                    metric: metric, score: score, text: text, touchpoint: touchpoint))
+                        }
+                    }
+                }
+                after = Self.integer(row, 6) ?? after
+            }
+            if rows.count < Int(Self.page) { return }
+        }
+    }
+
+    // MARK: Connections
+
+    private func query(_ sql: String, _ arguments: [Int64]) throws -> [PostgresRandomAccessRow] {
+        try withConnection { connection in
+            try connection.query(PostgresTransaction.numberedPlaceholders(sql), arguments.map { PostgresData(int64: $0) }).wait()
+                .rows.map { $0.makeRandomAccess() }
+        }
+    }
+
+    /// Runs `body` on an idle connection of the reader, or a new one, and keeps it for the next call.
+    private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try idle.withLock { $0.popLast() } ?? Self.connect(url, logger)
+        do {
+            let value = try body(connection)
+            idle.withLock { $0.append(connection) }
+            return value
+        } catch {
+            Self.release(connection)
+            if error is WorkspaceStoreError { throw error }
+            throw WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
+        }
+    }
+
+    private static func connect(_ url: PostgresURL, _ logger: Logger) throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
+                                                             database: url.database, tls: .disable)
+        if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        do {
+            return try PostgresConnection.connect(on: loop, configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger).wait()
+        } catch {
+            throw WorkspaceStoreError(.unavailable, PostgresWorkspaceStore.connectionProblem(error, url))
+        }
+    }
+
+    /// Closes `connection`, keeping it until it is closed (a connection released open is a
+    /// programming error to postgres-nio).
+    static func release(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    // MARK: Cells
+
+    static func integer(_ row: PostgresRandomAccessRow, _ column: Int) -> Int64? {
+        guard row[column].bytes != nil else { return nil }
+        return try? row[column].decode(Int64.self)
+    }
+
+    /// Calls `body` with the bytes of a text column (empty when NULL), where they lie.
+    static func bytes<T>(_ row: PostgresRandomAccessRow, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        guard let buffer = row[column].bytes else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try buffer.withUnsafeReadableBytes { raw in try body(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    static func optionalBytes<T>(_ row: PostgresRandomAccessRow, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) throws -> T {
+        guard row[column].bytes != nil else { return try body(nil) }
+        return try bytes(row, column) { try body($0) }
+    }
+}

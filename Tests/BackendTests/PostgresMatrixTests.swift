@@ -1,0 +1,106 @@
+import CustomerData
+import Foundation
+import JourneyAnalytics
+import JourneyModel
+import JourneyStore
+import PostgresStore
+import Testing
+import WayfinderTesting
+
+/// An embedded store and its copy in a PostgreSQL schema of its own, dropped when released.
+final class PostgresCopy {
+    let directory: TemporaryDirectory
+    let source: JourneyStore
+    let target: PostgresTestStore
+    let summary: PostgresStoreCopy.Summary
+
+    /// `file` (NDJSON events or a scenario's CSV) imported into a new embedded store, which is
+    /// then copied whole.
+    init(base: String, directory: TemporaryDirectory, file: String) async throws {
+        self.directory = directory
+        source = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(data: source.data).importFile(file)
+        target = try await PostgresTestStore(base)
+        summary = try await PostgresStoreCopy(source: source, target: target.store).copy()
+    }
+
+    deinit { target.drop() }
+
+    var embedded: WorkspaceData { get throws { try source.data } }
+    var remote: PostgresCustomerData { get throws { try PostgresCustomerData(url: target.url, workspace: "default") } }
+}
+
+/// Every analysis kind, with its options, on customer data copied to PostgreSQL against the same
+/// analysis on the embedded store it was copied from: the in-process engine reads both through
+/// ``CustomerDataReader``, and the JSON must be equal.
+@Suite("Backend matrix: PostgreSQL", .serialized, .enabled(if: BackendURLs.postgres != nil, "scripts/cluster.sh up and export its URLs to run the backend matrix"))
+struct PostgresMatrixTests {
+    @Test("every analysis kind gives the same JSON on PostgreSQL as on the embedded store, on generated data and on edge cases")
+    func matrix() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let template = WorkspaceTemplate.retail
+        let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 400, seed: 11))
+        let copy = try await PostgresCopy(base: base, directory: directory, file: directory.path("data/events.csv"))
+        #expect(copy.summary.workspaces.map(\.digest.events) == [truth.events])
+        #expect(copy.summary.rows.first { $0.table == "events" }?.count == truth.events)
+        let journey = try #require(template.workspace.journey(truth.journey))
+        try Self.compare(copy, workspace: template.workspace, journey: journey, queries: ClickHouseMatrixTests.queries(journey))
+
+        let edgeDirectory = try TemporaryDirectory()
+        try EdgeCases.lines.joined(separator: "\n").write(toFile: edgeDirectory.path("edge.ndjson"), atomically: true, encoding: .utf8)
+        let edges = try await PostgresCopy(base: base, directory: edgeDirectory, file: edgeDirectory.path("edge.ndjson"))
+        let decoded = WorkspaceCodec.decode(EdgeCases.yaml, file: "edge.yaml")
+        let edgeWorkspace = try #require(decoded.workspace, "\(decoded.diagnostics)")
+        let edgeJourney = try #require(edgeWorkspace.journey("edge"))
+        try Self.compare(edges, workspace: edgeWorkspace, journey: edgeJourney, queries: ClickHouseMatrixTests.forJourney(edgeJourney, EdgeCases.funnels))
+    }
+
+    static func compare(_ copy: PostgresCopy, workspace: Workspace, journey: JourneyMap, queries texts: [String]) throws {
+        let queries = try texts.map { try Analyzer.query(json: Data($0.utf8)) }
+        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
+        let reference = try builder.build(from: try copy.embedded)
+        let remote = try builder.build(from: try copy.remote)
+        #expect(reference.summary.customersWithEvents > 1)
+        for query in queries {
+            let expected = ClickHouseMatrixTests.json(try Analyzer.run(query, on: reference))
+            let measured = ClickHouseMatrixTests.json(try Analyzer.run(query, on: remote))
+            let options = String(decoding: try JSONEncoder().encode(query.options), as: UTF8.self)
+            #expect(measured == expected, "\(query.kind) \(options)")
+        }
+    }
+
+    @Test("the whole store arrives: accounts, maps, keys and every row, and a second copy into it is refused")
+    func wholeStore() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        try EdgeCases.lines.joined(separator: "\n").write(toFile: directory.path("edge.ndjson"), atomically: true, encoding: .utf8)
+        let source = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(data: source.data).importFile(directory.path("edge.ndjson"))
+        let user = try await source.createUser(email: "ana@example.com", name: "Ana", passwordHash: "hash", isAdmin: true)
+        _ = try await source.importWorkspace("default", workspace: WorkspaceTemplate.saas.workspace, author: "ana")
+        let key = try await source.createAPIKey(kind: .write, name: "site", workspace: "default")
+        let session = try await source.createSession(user: user.id, lifetime: 3600)
+
+        let target = try await PostgresTestStore(base)
+        defer { target.drop() }
+        let summary = try await PostgresStoreCopy(source: source, target: target.store).copy()
+        #expect(summary.rows.count == 25)
+        #expect(summary.rows.first { $0.table == "events" }?.count == EdgeCases.lines.count)
+        // What the team server reads of the copy is what the embedded store answered.
+        #expect(try await target.store.apiKey(secret: key.secret) == key.key)
+        #expect(try await target.store.session(token: session.token)?.user == user)
+        #expect(try await target.store.maps(workspace: "default") == (try await source.maps(workspace: "default")))
+        #expect(try await target.store.exportWorkspace("default") == (try await source.exportWorkspace("default")))
+        // Numbers given after the copy follow the copied ones.
+        let next = try await target.store.createUser(email: "ben@example.com", passwordHash: "h")
+        #expect(next.id == user.id + 1)
+
+        await #expect {
+            _ = try await PostgresStoreCopy(source: source, target: target.store).copy()
+        } throws: { error in
+            (error as? WorkspaceStoreError)?.code == .alreadyExists
+        }
+        #expect(try await target.store.users().count == 2)
+    }
+}
