@@ -139,6 +139,7 @@ let package = Package(
                 "JourneyStore",
                 "JourneyAnalytics",
                 "ClickHouseStore",
+                "PostgresStore",
                 "WayfinderServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -34,8 +34,10 @@ public final class PostgresCustomerData: CustomerDataReader {
             throw WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
         }
         guard let found else {
+            let known = (try? PostgresTransaction(connection: connection).values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug")) ?? []
             Self.release(connection)
-            throw WorkspaceStoreError(.notFound, field: "workspace", "\(url): there is no workspace '\(workspace)'; list them with 'wayfinder workspaces'")
+            throw WorkspaceStoreError(.notFound, field: "workspace",
+                                      "\(url): there is no workspace '\(workspace)'; \(known.isEmpty ? "the store has none" : "its workspaces are " + known.joined(separator: ", "))")
         }
         self.url = url
         self.workspace = workspace
@@ -184,9 +186,14 @@ public final class PostgresCustomerData: CustomerDataReader {
 
     // MARK: Cells
 
+    /// An integer column (`bigint`, sent as 8 bytes, big-endian), or nil when NULL.
     static func integer(_ row: PostgresRandomAccessRow, _ column: Int) -> Int64? {
-        guard row[column].bytes != nil else { return nil }
-        return try? row[column].decode(Int64.self)
+        let cell = row[column]
+        guard let bytes = cell.bytes else { return nil }
+        if cell.dataType == .int8, cell.format == .binary, bytes.readableBytes == 8 {
+            return bytes.getInteger(at: bytes.readerIndex, endianness: .big, as: Int64.self)
+        }
+        return try? cell.decode(Int64.self)
     }
 
     /// Calls `body` with the bytes of a text column (empty when NULL), where they lie.

@@ -31,35 +31,32 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     /// The SQL with each `?` outside a quoted text or name written as PostgreSQL's `$1`, `$2`, …
-    /// in order, and each numbered `?2` as `$2`.
+    /// in order, and each numbered `?2` as `$2`. Read byte by byte: the statements of a bulk copy
+    /// hold tens of thousands of placeholders.
     static func numberedPlaceholders(_ sql: String) -> String {
-        var result = ""
-        result.reserveCapacity(sql.utf8.count + 16)
+        let bytes = Array(sql.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + bytes.count / 4)
         var number = 0
-        var quote: Character?
-        var characters = sql.makeIterator()
-        var pending = characters.next()
-        while let character = pending {
-            pending = characters.next()
+        var quote: UInt8?
+        for (index, byte) in bytes.enumerated() {
             if let open = quote {
-                if character == open { quote = nil }
-                result.append(character)
-            } else if character == "'" || character == "\"" {
-                quote = character
-                result.append(character)
-            } else if character == "?" {
-                if let next = pending, next.isASCII, next.isNumber {
-                    // A numbered placeholder keeps its number.
-                    result.append("$")
-                } else {
-                    number += 1
-                    result += "$\(number)"
-                }
+                if byte == open { quote = nil }
+                result.append(byte)
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quote = byte
+                result.append(byte)
+            } else if byte == UInt8(ascii: "?") {
+                result.append(UInt8(ascii: "$"))
+                // A numbered placeholder keeps its number.
+                if index + 1 < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1]) { continue }
+                number += 1
+                result.append(contentsOf: String(number).utf8)
             } else {
-                result.append(character)
+                result.append(byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     static func data(_ value: SQLValue) throws -> PostgresData {
@@ -77,16 +74,29 @@ struct PostgresTransaction: StoreTransaction {
         }
     }
 
+    /// A column's value; a type the store's tables do not use (such as `numeric`, which `sum()`
+    /// gives) is an error rather than text read from its binary form.
     static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard cell.bytes != nil else { return .null }
         switch cell.dataType {
-        case .int2, .int4, .int8, .oid: return .integer(try cell.decode(Int64.self))
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
         case .float4, .float8: return .real(try cell.decode(Double.self))
         case .bytea:
             let buffer = try cell.decode(ByteBuffer.self)
             return .blob(Array(buffer.readableBytesView))
-        default: return .text(try cell.decode(String.self))
+        case .text, .varchar, .name, .bpchar: return .text(try cell.decode(String.self))
+        default:
+            throw WorkspaceStoreError(.storage, "column \(cell.columnName) is of the PostgreSQL type \(cell.dataType), which the store does not read; cast it in the query")
+        }
+    }
+
+    /// Commits, and fails when PostgreSQL ended the transaction otherwise (it answers `ROLLBACK`
+    /// to the `COMMIT` of a transaction a failed statement aborted).
+    func commit() throws {
+        let answer = try connection.query("COMMIT", []).wait().metadata.command
+        guard answer == "COMMIT" else {
+            throw WorkspaceStoreError(.storage, "PostgreSQL rolled the transaction back instead of committing it; nothing was written, try again")
         }
     }
 }

@@ -21,7 +21,10 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
     private let logger: Logger
 
     /// The most times a write runs when other processes keep getting in its way.
-    static let attempts = 12
+    static let attempts = 40
+    /// The most times a write meeting a row with its own unique key runs: a second meeting is a
+    /// real duplicate, not a race.
+    static let duplicateAttempts = 2
 
     /// Connects to the database at `url`, and creates or updates its tables.
     ///
@@ -105,6 +108,7 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
     private func transaction<T: Sendable>(begin: String, writing: Bool, _ body: @escaping @Sendable (any StoreTransaction) throws -> T)
         async throws(WorkspaceStoreError) -> T {
         var attempt = 1
+        var duplicates = 0
         while true {
             do {
                 return try await client.withConnection { connection in
@@ -113,19 +117,27 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
                         try transaction.execute(sql: begin)
                         do {
                             let value = try body(transaction)
-                            try transaction.execute(sql: "COMMIT")
+                            try transaction.commit()
                             return value
                         } catch {
-                            _ = try? transaction.execute(sql: "ROLLBACK")
+                            do { try transaction.execute(sql: "ROLLBACK") } catch {
+                                // A connection whose transaction may still be open never goes back to the pool.
+                                connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+                            }
                             throw error
                         }
                     }
                 }
             } catch {
+                if error is SQLConstraintError { duplicates += 1 }
+                if error is SQLConstraintError, duplicates >= Self.duplicateAttempts {
+                    throw WorkspaceStoreError(.alreadyExists, "a row with the same key exists already (such as an id used before); choose another")
+                }
                 if attempt < Self.attempts, Self.isContention(error) {
                     attempt += 1
-                    // Back off a little, at random, so that the processes in each other's way part.
-                    try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+                    // Back off at random, longer each time up to a tenth of a second, so that the
+                    // processes in each other's way part.
+                    try? await Task.sleep(for: .milliseconds(Int.random(in: 1...min(100, 1 << min(attempt, 7)))))
                     continue
                 }
                 throw storeError(error, writing: writing)
@@ -157,6 +169,9 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
             return WorkspaceStoreError(.storage, "the store could not \(what): other processes kept writing the same rows; try again")
         case is CancellationError:
             return WorkspaceStoreError(.storage, "the request was cancelled before the store could \(what)")
+        case _ where "\(type(of: error))".contains("ConnectionPool"):
+            // The pool gave up opening a connection: the server is down or out of reach.
+            return WorkspaceStoreError(.unavailable, "the PostgreSQL server at \(url.host):\(url.port) does not answer; check that it runs, then try again")
         default:
             return WorkspaceStoreError(.storage, "the store could not \(what) (\(type(of: error))); try again")
         }

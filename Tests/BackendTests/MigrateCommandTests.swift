@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import Testing
 import WayfinderTesting
 
@@ -40,6 +41,41 @@ struct MigrateCommandTests {
         let missing = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--events", url, "--workspace-id", "not-there"], in: folder)
         #expect(missing.status == 1 && missing.stderr.contains("wayfinder migrate"), "\(missing)")
         let postgres = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", "postgres://localhost/db"], in: folder)
-        #expect(postgres.status == 2 && postgres.stderr.contains("clickhouse://"), "\(postgres)")
+        #expect(postgres.status == 2 && postgres.stderr.contains("names no user"), "\(postgres)")
+    }
+
+    @Test("a store copied to PostgreSQL gives the same analyses through --store; a second copy into it is refused; mistakes say what to do")
+    func migrateToPostgres() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let folder = directory.path("")
+        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "300", "--out", "data"],
+                     ["import", "data/events.csv", "--db", "store.db", "--workspace-id", "cli-pg", "--create-workspace"]] {
+            let output = try await WayfinderProcess.run(step, in: folder)
+            try #require(output.status == 0, "\(step): \(output)")
+        }
+        try await PostgresTestStore.with(base) { target in
+            let url = target.url.description
+            let copied = try await WayfinderProcess.run(["migrate", "--from", "sqlite:store.db", "--to", url], in: folder)
+            #expect(copied.status == 0, "\(copied)")
+            #expect(copied.stdout.contains("counted on both sides") && copied.stdout.contains("cli-pg: ") && copied.stdout.contains("read back and checked"), "\(copied)")
+            let again = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", url], in: folder)
+            #expect(again.status == 1 && again.stderr.contains("empty database"), "\(again)")
+
+            for arguments in [["funnel"], ["funnel", "--mode", "any-order"], ["paths", "--top", "5"], ["friction"], ["touchpoints"]] {
+                let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--db", "store.db", "--format", "csv"], in: folder)
+                let remote = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--store", url, "--workspace-id", "cli-pg", "--format", "csv"], in: folder)
+                #expect(local.status == 0 && remote.status == 0, "\(local) \(remote)")
+                #expect(remote.stdout == local.stdout, "\(arguments)")
+            }
+            let missing = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--store", url, "--workspace-id", "not-there"], in: folder)
+            #expect(missing.status == 1 && missing.stderr.contains("its workspaces are cli-pg"), "\(missing)")
+        }
+        let partial = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", base, "--workspace-id", "cli-pg"], in: folder)
+        #expect(partial.status == 2 && partial.stderr.contains("whole store"), "\(partial)")
+        let both = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--store", base, "--events", "clickhouse://127.0.0.1:8123/db?cluster=one"], in: folder)
+        #expect(both.status == 2 && both.stderr.contains("give one"), "\(both)")
+        let down = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", "postgres://wayfinder@127.0.0.1:1/wayfinder"], in: folder)
+        #expect(down.status == 1 && down.stderr.contains("no PostgreSQL server answers"), "\(down)")
     }
 }

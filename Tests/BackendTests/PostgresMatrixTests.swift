@@ -24,7 +24,7 @@ final class PostgresCopy {
         summary = try await PostgresStoreCopy(source: source, target: target.store).copy()
     }
 
-    deinit { target.drop() }
+    func drop() async { await target.drop() }
 
     var embedded: WorkspaceData { get throws { try source.data } }
     var remote: PostgresCustomerData { get throws { try PostgresCustomerData(url: target.url, workspace: "default") } }
@@ -46,6 +46,7 @@ struct PostgresMatrixTests {
         #expect(copy.summary.rows.first { $0.table == "events" }?.count == truth.events)
         let journey = try #require(template.workspace.journey(truth.journey))
         try Self.compare(copy, workspace: template.workspace, journey: journey, queries: ClickHouseMatrixTests.queries(journey))
+        await copy.drop()
 
         let edgeDirectory = try TemporaryDirectory()
         try EdgeCases.lines.joined(separator: "\n").write(toFile: edgeDirectory.path("edge.ndjson"), atomically: true, encoding: .utf8)
@@ -54,6 +55,7 @@ struct PostgresMatrixTests {
         let edgeWorkspace = try #require(decoded.workspace, "\(decoded.diagnostics)")
         let edgeJourney = try #require(edgeWorkspace.journey("edge"))
         try Self.compare(edges, workspace: edgeWorkspace, journey: edgeJourney, queries: ClickHouseMatrixTests.forJourney(edgeJourney, EdgeCases.funnels))
+        await edges.drop()
     }
 
     static func compare(_ copy: PostgresCopy, workspace: Workspace, journey: JourneyMap, queries texts: [String]) throws {
@@ -82,8 +84,7 @@ struct PostgresMatrixTests {
         let key = try await source.createAPIKey(kind: .write, name: "site", workspace: "default")
         let session = try await source.createSession(user: user.id, lifetime: 3600)
 
-        let target = try await PostgresTestStore(base)
-        defer { target.drop() }
+        try await PostgresTestStore.with(base) { target in
         let summary = try await PostgresStoreCopy(source: source, target: target.store).copy()
         #expect(summary.rows.count == 25)
         #expect(summary.rows.first { $0.table == "events" }?.count == EdgeCases.lines.count)
@@ -102,5 +103,6 @@ struct PostgresMatrixTests {
             (error as? WorkspaceStoreError)?.code == .alreadyExists
         }
         #expect(try await target.store.users().count == 2)
+        }
     }
 }

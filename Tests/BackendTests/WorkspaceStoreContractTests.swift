@@ -16,12 +16,10 @@ struct WorkspaceStoreContractTests {
         let directory = try TemporaryDirectory()
         let sqlite = try JourneyStore(path: directory.path("store.db"))
         let expected = try await Self.transcript(sqlite)
-        let postgres = try await PostgresTestStore(base)
-        defer { postgres.drop() }
-        let actual = try await Self.transcript(postgres.store)
+        let actual = try await PostgresTestStore.with(base) { try await Self.transcript($0.store) }
 
         // The script reaches every part of the store, refusals included.
-        for anchor in ["version-conflict", "already-exists", "in-use", "not-found", "restoredFrom: Optional(1)", "resolved: Optional", "photo image/png 67", "deleted workspace"] {
+        for anchor in ["version-conflict", "already-exists", "in-use", "not-found", "restoredFrom: Optional(1)", "resolved: Optional", "photo image/png 67", "deleted workspace", "move card comments: 1", "make admin: true", "workspaces in order: [\"a-c\", \"ab\", \"team\"]"] {
             #expect(expected.contains { $0.contains(anchor) }, "the script no longer reaches '\(anchor)'")
         }
         #expect(expected.count > 60)
@@ -34,8 +32,7 @@ struct WorkspaceStoreContractTests {
     @Test("two processes saving one map from the same version: one new version, one version conflict")
     func concurrentSaves() async throws {
         guard let base = BackendURLs.postgres else { return }
-        let first = try await PostgresTestStore(base)
-        defer { first.drop() }
+        try await PostgresTestStore.with(base) { first in
         let second = try await PostgresWorkspaceStore.open(first.url)
         defer { second.close() }
         let template = WorkspaceTemplate.retail.workspace
@@ -72,13 +69,13 @@ struct WorkspaceStoreContractTests {
         #expect(numbers.compactMap { $0 }.sorted() == Array((before + 1)...(before + 12)))
         let versions = try await second.mapVersions(workspace: "team", id: map.id).map(\.number)
         #expect(versions == Array(1...(before + 12)))
+        }
     }
 
     @Test("two processes adding one email or one workspace at once: one account, one refusal")
     func concurrentCreates() async throws {
         guard let base = BackendURLs.postgres else { return }
-        let first = try await PostgresTestStore(base)
-        defer { first.drop() }
+        try await PostgresTestStore.with(base) { first in
         let second = try await PostgresWorkspaceStore.open(first.url)
         defer { second.close() }
         for round in 0..<5 {
@@ -99,20 +96,28 @@ struct WorkspaceStoreContractTests {
         }
         #expect(try await second.users().count == 5)
         #expect(try await first.store.workspaces().count == 5)
+        }
     }
 
     @Test("PostgreSQL refuses a NUL character with a clear message; a store URL that cannot work says why")
     func refusals() async throws {
         guard let base = BackendURLs.postgres else { return }
-        let store = try await PostgresTestStore(base)
-        defer { store.drop() }
-        _ = try await store.store.createWorkspace(id: "team", name: "Team")
-        await #expect {
-            try await store.store.updateWorkspace("team", name: "Te\u{0}am", description: nil)
-        } throws: { error in
-            (error as? WorkspaceStoreError)?.code == .invalidInput && "\(error)".contains("NUL")
+        try await PostgresTestStore.with(base) { store in
+            _ = try await store.store.createWorkspace(id: "team", name: "Team")
+            await #expect {
+                try await store.store.updateWorkspace("team", name: "Te\u{0}am", description: nil)
+            } throws: { error in
+                (error as? WorkspaceStoreError)?.code == .invalidInput && "\(error)".contains("NUL")
+            }
+            #expect(try await store.store.workspace("team").name == "Team")
+            // An upload id used before is a duplicate, said at once, not a race run again.
+            _ = try await store.store.startUpload(id: "up", workspace: "team", file: "a.csv", format: "csv", bytes: 1)
+            await #expect {
+                try await store.store.startUpload(id: "up", workspace: "team", file: "b.csv", format: "csv", bytes: 1)
+            } throws: { error in
+                (error as? WorkspaceStoreError)?.code == .alreadyExists
+            }
         }
-        #expect(try await store.store.workspace("team").name == "Team")
 
         var wrongDatabase = try PostgresURL(base)
         wrongDatabase.database = "no_such_database"
@@ -134,8 +139,7 @@ struct WorkspaceStoreContractTests {
         guard let base = BackendURLs.postgres else { return }
         let directory = try TemporaryDirectory()
         let sqlite = try JourneyStore(path: directory.path("store.db"))
-        let postgres = try await PostgresTestStore(base)
-        defer { postgres.drop() }
+        try await PostgresTestStore.with(base) { postgres in
         let schema = postgres.url.schema ?? ""
         let sqliteColumns = try await sqlite.read { db in
             try db.rows(sql: """
@@ -158,6 +162,7 @@ struct WorkspaceStoreContractTests {
         #expect(sqliteColumns.count > 100)
         #expect(Set(postgresColumns).subtracting(sqliteColumns).sorted() == [], "columns only PostgreSQL has")
         #expect(Set(sqliteColumns).subtracting(postgresColumns).sorted() == [], "columns only SQLite has")
+        }
     }
 
     // MARK: The script
@@ -183,6 +188,8 @@ struct WorkspaceStoreContractTests {
         let editor = try await store.createUser(email: "ben@example.com", name: "Ben", passwordHash: "hash-b")
         await attempt("same email, other case") { try await store.createUser(email: "ANA@example.com", passwordHash: "h") }
         await attempt("bad email") { try await store.createUser(email: "not an address", passwordHash: "h") }
+        _ = try await store.createUser(email: "Zoe@example.com", passwordHash: "h")
+        _ = try await store.createUser(email: "adam@example.com", passwordHash: "h")
         await attempt("users") { try await store.users() }
         await attempt("sign in by email in other case") { try await store.userForSignIn(email: "BEN@EXAMPLE.COM").map { "\($0.0.email) \($0.1)" } }
         await attempt("workspace") { try await store.createWorkspace(id: "team", name: "Team", description: "Maps of the team") }
@@ -192,6 +199,15 @@ struct WorkspaceStoreContractTests {
         await attempt("admin member") { try await store.setMembership(workspace: "team", user: admin.id, role: .admin) }
         await attempt("editor member") { try await store.setMembership(workspace: "team", user: editor.id, role: .editor) }
         await attempt("demote the only admin") { try await store.setMembership(workspace: "team", user: admin.id, role: .viewer) }
+        for (email, id) in [("Zoe@example.com", "a-c"), ("adam@example.com", "ab")] {
+            _ = try await store.createWorkspace(id: id, name: id.uppercased())
+            let user = try #require(try await store.userForSignIn(email: email)).0
+            _ = try await store.setMembership(workspace: id, user: user.id, role: .admin)
+            _ = try await store.setMembership(workspace: "team", user: user.id, role: .viewer)
+        }
+        await attempt("members in order") { try await store.members(workspace: "team") }
+        await attempt("workspaces in order") { try await store.workspaces().map(\.id) }
+        await attempt("make admin") { try await store.updateUser(id: editor.id, isAdmin: true).isAdmin }
         await attempt("members") { try await store.members(workspace: "team") }
         await attempt("memberships") { try await store.memberships(user: editor.id) }
         await attempt("disable the only server admin") { try await store.updateUser(id: admin.id, disabled: true) }
@@ -248,6 +264,12 @@ struct WorkspaceStoreContractTests {
         await attempt("resolve") { try await store.resolveThread(workspace: "team", map: map.id, comment: comment.id, by: "ana") }
         await attempt("reopen") { try await store.reopenThread(workspace: "team", map: map.id, comment: comment.id, by: "ben") }
         await attempt("retarget") { try await store.retargetComments(workspace: "team", map: map.id, kind: "touchpoint", from: touchpoint, to: "renamed") }
+        let carded = try #require(map.touchpoints.last { !$0.thoughts.isEmpty }).id
+        let card = try await store.addComment(workspace: "team", map: map.id, target: try CommentTarget(address: "touchpoint:\(carded)/lane:thoughts/0"),
+                                             author: "ben", body: "This card")
+        await attempt("move card comments") {
+            try await store.moveCardComments(workspace: "team", map: map.id, moves: [(from: card.target.address, to: "touchpoint:\(carded)/lane:thoughts/1")])
+        }
         await attempt("threads") { try await store.commentThreads(workspace: "team", map: map.id) }
         await attempt("comment states") { try await store.commentStates(workspace: "team", maps: [map.id, "nothing"]).keys.sorted() }
         await attempt("delete thread") { try await store.deleteComment(workspace: "team", map: map.id, id: comment.id) }
@@ -313,14 +335,22 @@ struct PostgresTestStore {
         store = try await PostgresWorkspaceStore.open(url)
     }
 
-    func drop() {
-        let store = store, schema = url.schema ?? ""
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            _ = try? await store.write { db in try db.execute(sql: "DROP SCHEMA \(schema) CASCADE") }
-            store.close()
-            done.signal()
+    /// Runs `body` with a new store, and drops its schema after, whether `body` threw or not.
+    static func with<T>(_ base: String, _ body: (PostgresTestStore) async throws -> T) async throws -> T {
+        let store = try await PostgresTestStore(base)
+        do {
+            let value = try await body(store)
+            await store.drop()
+            return value
+        } catch {
+            await store.drop()
+            throw error
         }
-        done.wait()
+    }
+
+    func drop() async {
+        let schema = url.schema ?? ""
+        _ = try? await store.write { db in try db.execute(sql: "DROP SCHEMA \(schema) CASCADE") }
+        store.close()
     }
 }

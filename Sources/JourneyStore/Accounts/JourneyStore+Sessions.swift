@@ -11,8 +11,9 @@ extension SQLWorkspaceStore {
         let digest = StoreSecrets.digest(token)
         let session = try await write { db in
             let account = try Self.user(db, user)
-            // Expired sessions are removed as new ones start.
-            try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
+            // The user's expired sessions are removed as a new one starts (only the user's: on a
+            // shared database, sign-ins of different people then never touch the same rows).
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", arguments: [user, now])
             let id = try db.insert(sql: "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [user, digest, csrf, now, expires])
             try db.execute(sql: "DELETE FROM sign_in_failures WHERE user_id = ?", arguments: [user])

@@ -147,7 +147,7 @@ extension SQLWorkspaceStore {
     static func memberships(_ db: any StoreTransaction, sql condition: String, _ arguments: SQLArguments) throws -> [Membership] {
         try db.rows(sql: """
             SELECT w.slug, m.user_id, u.email, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id JOIN users u ON u.id = m.user_id
-            WHERE \(condition) ORDER BY w.slug, u.email
+            WHERE \(condition) ORDER BY w.slug, lower(u.email)
             """, arguments: arguments).map { row in
             Membership(workspace: row[0], userID: row[1], email: row[2], role: Role(rawValue: row[3]) ?? .viewer)
         }

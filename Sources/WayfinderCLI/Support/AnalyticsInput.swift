@@ -4,6 +4,7 @@ import Foundation
 import JourneyAnalytics
 import JourneyModel
 import JourneyStore
+import PostgresStore
 import Synchronization
 
 /// What every analytics command reads: the workspace, the map, the store, and the filters.
@@ -22,6 +23,9 @@ struct AnalyticsInput: ParsableArguments {
 
     @Option(help: ArgumentHelp("Read the customer data from a ClickHouse cluster instead of --db (copy it there with 'wayfinder migrate'): clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME. Funnels without filters or breakdowns are counted on the cluster itself.", valueName: "url"))
     var events: String?
+
+    @Option(help: ArgumentHelp("Read the customer data from the team server's PostgreSQL store instead of --db (copy a store there with 'wayfinder migrate'): postgres://USER@HOST:PORT/DATABASE[?schema=NAME].", valueName: "url"))
+    var store: String?
 
     @Option(help: ArgumentHelp("Only events from this date or time on (2026-03-01 or 2026-03-01T09:00:00Z).", valueName: "date"))
     var from: String?
@@ -49,6 +53,10 @@ struct AnalyticsInput: ParsableArguments {
         if let events {
             do { _ = try ClickHouseURL(events) } catch { throw ValidationError("--events: \(error.description)") }
         }
+        if let store {
+            do { _ = try PostgresURL(store) } catch { throw ValidationError("--store: \(error.description)") }
+            if events != nil { throw ValidationError("--store and --events both name where the customer data is; give one") }
+        }
         for (flag, values) in [("--trait", traits), ("--property", properties)] {
             for value in values where FieldFilter(argument: value) == nil {
                 throw ValidationError("\(flag) takes path=value[,value], for example \(flag) profile.age_band=25-34; got '\(value)'.")
@@ -72,7 +80,14 @@ struct AnalyticsInput: ParsableArguments {
     /// Opens the store (which must exist) and builds, from the customer data of its workspace, the
     /// index the queries need, with a progress bar.
     func buildIndex(workspace: Workspace, journey: JourneyMap, queries: [AnalysisQuery]) throws -> JourneyIndex {
-        let store: any CustomerDataReader = try clusterData() ?? StoreWorkspace.open(db: db, workspace: workspaceID)
+        let store: any CustomerDataReader
+        if let cluster = try clusterData() {
+            store = cluster
+        } else if let postgres = try postgresData() {
+            store = postgres
+        } else {
+            store = try StoreWorkspace.open(db: db, workspace: workspaceID)
+        }
         let bar = Mutex(ProgressBar(label: "reading events"))
         let started = Date()
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
@@ -90,9 +105,24 @@ struct AnalyticsInput: ParsableArguments {
         } catch let error as ClickHouseError {
             bar.withLock { $0.finish() }
             throw CommandFailure(message: error.description)
+        } catch let error as WorkspaceStoreError {
+            bar.withLock { $0.finish() }
+            throw CommandFailure(message: error.message)
         } catch {
             bar.withLock { $0.finish() }
             throw CommandFailure(message: "\(db): cannot read the store (\(error)); check that it is a Wayfinder database")
+        }
+    }
+
+    /// The workspace's customer data in the PostgreSQL store `--store` names, or nil without `--store`.
+    func postgresData() throws -> PostgresCustomerData? {
+        guard let store else { return nil }
+        do {
+            return try PostgresCustomerData(url: try PostgresURL(store), workspace: workspaceID ?? "default")
+        } catch let error as PostgresStoreError {
+            throw CommandFailure(message: error.description, code: 2)
+        } catch let error as WorkspaceStoreError {
+            throw CommandFailure(message: error.code == .notFound ? error.message + "; copy a store there with 'wayfinder migrate --from sqlite:STORE --to URL', or name another with --workspace-id" : error.message)
         }
     }
 
