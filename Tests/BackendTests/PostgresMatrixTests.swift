@@ -105,4 +105,55 @@ struct PostgresMatrixTests {
         #expect(try await target.store.users().count == 2)
         }
     }
+
+    @Test("alert deliveries made by the embedded store read, retry and redeliver the same on the copy")
+    func alertDeliveries() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let template = WorkspaceTemplate.saas
+        _ = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 150, seed: 5))
+        let source = try JourneyStore(path: directory.path("store.db"))
+        _ = try await source.importWorkspace("default", workspace: template.workspace, author: "ana", createIfMissing: true)
+        let map = try #require(template.workspace.journeys.first)
+        let rule = try await source.addAlertRule(AlertRuleDraft(workspace: "default", map: map.id, kind: .negativeFeedback, url: "https://example.com/hook"))
+        _ = try Importer(data: source.data).importFile(directory.path("data/events.csv"))
+        // Deliveries as the server's collection enqueues them (alerts are evaluated on streams), planted here.
+        let ruleID = rule.rule.id
+        try await source.write { db in
+            for number in 1...6 {
+                try db.execute(sql: """
+                    INSERT INTO alert_deliveries (rule_id, trigger, customer_id, payload, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                    """, arguments: [ruleID, "r\(ruleID):e\(number)", Int64(number), "{\"customer\":\"cus_\(number)\",\"n\":\(number)}",
+                                     Int64(1_790_000_000_000 + number), Int64(1_790_000_000_000)])
+            }
+        }
+        try #require(try await source.alertDeliveries(limit: 10_000).count == 6)
+
+        try await PostgresTestStore.with(base) { target in
+            _ = try await PostgresStoreCopy(source: source, target: target.store).copy()
+            let stores: [any SQLWorkspaceStore] = [source, target.store]
+            var answers: [[String]] = []
+            let now = Date(timeIntervalSinceNow: 3600)
+            for store in stores {
+                var lines: [String] = []
+                lines.append("\(try await store.alertDeliveries(limit: 10_000))")
+                let due = try await store.dueAlertDeliveries(now: now, limit: 5)
+                lines.append("\(due.map { "\($0.id) \($0.rule) \($0.url) \($0.payload.count) \($0.attempts)" })")
+                let first = try #require(due.first)
+                let started = Date(timeIntervalSince1970: 1_800_000_000)
+                lines.append("\(try await store.recordAlertAttempt(delivery: first.id, number: 1, startedAt: started, durationMilliseconds: 40, statusCode: 500, error: nil, retryAt: nil))")
+                lines.append("\(try await store.recordAlertAttempt(delivery: due[1].id, number: 1, startedAt: started, durationMilliseconds: 12, statusCode: 204, error: nil, retryAt: nil))")
+                lines.append("\(try await store.alertAttempts(deliveries: due.map(\.id)).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })")
+                lines.append("\(try await store.alertDelivery(id: first.id).status) \(try await store.alertDelivery(id: due[1].id).status)")
+                lines.append("\(try await store.redeliverAlert(id: first.id).status)")
+                lines.append("\(try await store.alertDeliveries(status: .failed, limit: 10).count) failed")
+                answers.append(lines.map(WorkspaceStoreContractTests.mask))
+            }
+            #expect(answers[0].count == 8)
+            #expect(answers[0][5] == "failed delivered")
+            for (index, (want, got)) in zip(answers[0], answers[1]).enumerated() where want != got {
+                Issue.record("line \(index): SQLite answered\n\(want)\nPostgreSQL answered\n\(got)")
+            }
+        }
+    }
 }

@@ -19,7 +19,7 @@ struct WorkspaceStoreContractTests {
         let actual = try await PostgresTestStore.with(base) { try await Self.transcript($0.store) }
 
         // The script reaches every part of the store, refusals included.
-        for anchor in ["version-conflict", "already-exists", "in-use", "not-found", "restoredFrom: Optional(1)", "resolved: Optional", "photo image/png 67", "deleted workspace", "move card comments: 1", "make admin: true", "workspaces in order: [\"a-c\", \"ab\", \"team\"]"] {
+        for anchor in ["version-conflict", "already-exists", "in-use", "not-found", "restoredFrom: Optional(1)", "resolved: Optional", "photo image/png 67", "deleted workspace", "move card comments: 1", "make admin: true", "workspaces in order: [\"a-c\", \"ab\", \"team\"]", "rule off: false", "rule on: true", "remove rule again: error not-found"] {
             #expect(expected.contains { $0.contains(anchor) }, "the script no longer reaches '\(anchor)'")
         }
         #expect(expected.count > 60)
@@ -288,6 +288,26 @@ struct WorkspaceStoreContractTests {
         await attempt("keys") { try await store.apiKeys() }
         await attempt("revoke key") { try await store.revokeAPIKey(id: key.key.id)?.isActive }
         await attempt("revoke missing key") { try await store.revokeAPIKey(id: 999) }
+
+        // Alert rules.
+        let hook = "https://example.com/hooks/wayfinder"
+        let rule = try await store.addAlertRule(AlertRuleDraft(workspace: "team", map: map.id, kind: .negativeFeedback, url: hook, secret: "a-secret-of-sixteen-chars",
+                                                               name: "Unhappy", touchpoints: [touchpoint]))
+        await attempt("rule") { rule.rule }
+        await attempt("stage stay") {
+            try await store.addAlertRule(AlertRuleDraft(workspace: "team", map: map.id, kind: .stageStay, url: hook, name: "Stuck", stage: stage, days: 2.5)).rule
+        }
+        await attempt("rule on no touchpoint") { try await store.addAlertRule(AlertRuleDraft(workspace: "team", map: map.id, kind: .negativeFeedback, url: hook, touchpoints: ["nothing"])) }
+        await attempt("rule with a short secret") { try await store.addAlertRule(AlertRuleDraft(workspace: "team", map: map.id, kind: .negativeFeedback, url: hook, secret: "short")) }
+        await attempt("rules of the workspace") { try await store.alertRules(workspace: "team") }
+        await attempt("rules of no map") { try await store.alertRules(workspace: "team", map: "nothing") }
+        await attempt("rule off") { try await store.setAlertRule(id: rule.rule.id, enabled: false).enabled }
+        await attempt("rule on") { try await store.setAlertRule(id: rule.rule.id, enabled: true).enabled }
+        await attempt("deliveries") { try await store.alertDeliveries(rule: rule.rule.id) }
+        await attempt("delivery missing") { try await store.alertDelivery(id: 999) }
+        await attempt("next delivery") { try await store.nextAlertDeliveryTime() }
+        await attempt("remove rule") { try await store.removeAlertRule(id: rule.rule.id) }
+        await attempt("remove rule again") { try await store.removeAlertRule(id: rule.rule.id) }
 
         // Uploads.
         await attempt("upload") { try await store.startUpload(id: "up1", workspace: "team", file: "events.csv", format: "csv", bytes: 120).file }

@@ -6,6 +6,9 @@ import CustomerData
 /// JSON; it is shown once, when the rule is added (``NewAlertRule``). The store keeps it in
 /// clear, because signing needs it (unlike API keys, kept as digests).
 public struct AlertRule: Sendable, Codable, Equatable {
+    /// The fewest characters of a secret given by the caller.
+    public static let minimumSecretLength = 16
+
     /// What makes the rule fire.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// A customer gives a negative survey answer (NPS 0–6, CSAT 1–2, CES 5–7, as the friction

@@ -18,8 +18,8 @@ extension AlertRuleDraft {
     public func validate() throws(WorkspaceStoreError) {
         try JourneyStore.checkURL(url)
         _ = try FieldRules.optional(name, field: "name", maximum: 200)
-        if let secret, secret.count < JourneyStore.minimumAlertSecretLength || secret.count > 200 {
-            throw .invalid("secret", "secret: give \(JourneyStore.minimumAlertSecretLength) to 200 characters, or none to have one made")
+        if let secret, secret.count < AlertRule.minimumSecretLength || secret.count > 200 {
+            throw .invalid("secret", "secret: give \(AlertRule.minimumSecretLength) to 200 characters, or none to have one made")
         }
         switch kind {
         case .stageStay:

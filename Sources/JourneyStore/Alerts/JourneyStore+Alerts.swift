@@ -1,21 +1,17 @@
 import CustomerData
 import Foundation
-import GRDB
 import JourneyModel
 
-extension JourneyStore {
-    /// The fewest characters of a secret given by the caller.
-    public static let minimumAlertSecretLength = 16
-
+extension SQLWorkspaceStore {
     /// Adds a rule to a map; it applies to events stored from now on. Returns it with its secret
     /// (the one given, or a new random `whsec_…` one), which listings never show.
     public func addAlertRule(_ draft: AlertRuleDraft) async throws(WorkspaceStoreError) -> NewAlertRule {
         try draft.validate()
         let name = draft.name
         let secret = draft.secret ?? Self.newAlertSecret()
-        let created = try await writeTransaction { db -> Int64 in
-            let state = try WorkspaceState.load(SQLiteTransaction(db: db), draft.workspace)
-            guard let row = state.map(draft.map) else { throw try Self.missingMap(SQLiteTransaction(db: db), state.header, draft.map) }
+        let created = try await write { db -> Int64 in
+            let state = try WorkspaceState.load(db, draft.workspace)
+            guard let row = state.map(draft.map) else { throw try Self.missingMap(db, state.header, draft.map) }
             let known = Set(row.map.touchpoints.map(\.id))
             let unknown = draft.touchpoints.filter { !known.contains($0) }
             if !unknown.isEmpty {
@@ -25,30 +21,29 @@ extension JourneyStore {
                 throw WorkspaceStoreError.invalid("stage", "stage: map '\(draft.map)' has no stage '\(stage)'; use one of \(row.map.stages.map(\.id).quotedList())")
             }
             let now = StoreTime.now()
-            let after = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0
+            let after = try db.value(Int64.self, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0
             let touchpoints = String(decoding: try JSONEncoder().encode(draft.touchpoints), as: UTF8.self)
-            try db.execute(sql: """
+            return try db.insert(sql: """
                 INSERT INTO alert_rules (map_id, kind, name, touchpoints, stage, days, url, secret, after_event, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [row.rowID, draft.kind.rawValue, name, touchpoints, draft.kind == .stageStay ? draft.stage : nil,
                                  draft.kind == .stageStay ? draft.days : nil, draft.url, secret, after, now, now])
-            return db.lastInsertedRowID
         }
         return NewAlertRule(rule: try await alertRule(id: created), secret: secret)
     }
 
     /// The rules, of one workspace or one map when given, oldest first.
     public func alertRules(workspace: String? = nil, map: String? = nil) async throws(WorkspaceStoreError) -> [AlertRule] {
-        try await readTransaction { db in
-            try Row.fetchAll(db, sql: Self.ruleSelect + " WHERE (?1 IS NULL OR w.slug = ?1) AND (?2 IS NULL OR m.slug = ?2) ORDER BY r.id",
+        try await read { db in
+            try db.rows(sql: Self.ruleSelect + " WHERE (CAST(?1 AS TEXT) IS NULL OR w.slug = ?1) AND (CAST(?2 AS TEXT) IS NULL OR m.slug = ?2) ORDER BY r.id",
                              arguments: [workspace, map]).map(Self.rule)
         }
     }
 
     /// One rule.
     public func alertRule(id: Int64) async throws(WorkspaceStoreError) -> AlertRule {
-        let rule = try await readTransaction { db in
-            try Row.fetchOne(db, sql: Self.ruleSelect + " WHERE r.id = ?", arguments: [id]).map(Self.rule)
+        let rule = try await read { db in
+            try db.row(sql: Self.ruleSelect + " WHERE r.id = ?", arguments: [id]).map(Self.rule)
         }
         guard let rule else { throw .notFound("id", "id: there is no alert rule \(id); list the rules to find its number") }
         return rule
@@ -56,12 +51,11 @@ extension JourneyStore {
 
     /// Turns a rule on or off; a rule turned on again applies to events stored from then on.
     public func setAlertRule(id: Int64, enabled: Bool) async throws(WorkspaceStoreError) -> AlertRule {
-        let found = try await writeTransaction { db -> Bool in
-            let after = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0
-            try db.execute(sql: """
-                UPDATE alert_rules SET enabled = ?1, updated_at = ?2, after_event = CASE WHEN ?1 AND NOT enabled THEN ?3 ELSE after_event END WHERE id = ?4
-                """, arguments: [enabled, StoreTime.now(), after, id])
-            return db.changesCount > 0
+        let found = try await write { db -> Bool in
+            let after = try db.value(Int64.self, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0
+            return try db.execute(sql: """
+                UPDATE alert_rules SET enabled = ?1, updated_at = ?2, after_event = CASE WHEN ?1 = 1 AND enabled = 0 THEN ?3 ELSE after_event END WHERE id = ?4
+                """, arguments: [enabled, StoreTime.now(), after, id]) > 0
         }
         guard found else { throw .notFound("id", "id: there is no alert rule \(id); list the rules to find its number") }
         return try await alertRule(id: id)
@@ -69,24 +63,23 @@ extension JourneyStore {
 
     /// Removes a rule with its deliveries (pending ones are not sent) and their attempts.
     public func removeAlertRule(id: Int64) async throws(WorkspaceStoreError) {
-        let found = try await writeTransaction { db -> Bool in
-            try db.execute(sql: "DELETE FROM alert_rules WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+        let found = try await write { db -> Bool in
+            try db.execute(sql: "DELETE FROM alert_rules WHERE id = ?", arguments: [id]) > 0
         }
         guard found else { throw .notFound("id", "id: there is no alert rule \(id); list the rules to find its number") }
     }
 
     /// Deliveries, newest first: of one rule and in one status when given, at most `limit`.
     public func alertDeliveries(rule: Int64? = nil, status: AlertDelivery.Status? = nil, limit: Int = 100) async throws(WorkspaceStoreError) -> [AlertDelivery] {
-        try await readTransaction { db in
-            try Row.fetchAll(db, sql: Self.deliverySelect + " WHERE (?1 IS NULL OR rule_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id DESC LIMIT ?3",
+        try await read { db in
+            try db.rows(sql: Self.deliverySelect + " WHERE (CAST(?1 AS BIGINT) IS NULL OR rule_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status = ?2) ORDER BY id DESC LIMIT ?3",
                              arguments: [rule, status?.rawValue, max(0, limit)]).map(Self.delivery)
         }
     }
 
     /// One delivery.
     public func alertDelivery(id: Int64) async throws(WorkspaceStoreError) -> AlertDelivery {
-        let found = try await readTransaction { db in try Row.fetchOne(db, sql: Self.deliverySelect + " WHERE id = ?", arguments: [id]).map(Self.delivery) }
+        let found = try await read { db in try db.row(sql: Self.deliverySelect + " WHERE id = ?", arguments: [id]).map(Self.delivery) }
         guard let found else { throw .notFound("id", "id: there is no alert delivery \(id); list the deliveries to find its number") }
         return found
     }
@@ -100,13 +93,13 @@ extension JourneyStore {
     /// The attempts of each of `deliveries` (first first), in one read; a delivery without attempts has none listed.
     public func alertAttempts(deliveries ids: [Int64]) async throws(WorkspaceStoreError) -> [Int64: [AlertAttempt]] {
         guard !ids.isEmpty else { return [:] }
-        return try await readTransaction { db in
+        return try await read { db in
             var attempts: [Int64: [AlertAttempt]] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try db.rows(sql: """
                 SELECT delivery_id, number, started_at, duration_ms, status_code, error FROM alert_attempts
-                WHERE delivery_id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY delivery_id, number
-                """, arguments: StatementArguments(ids))
-            while let row = try rows.next() {
+                WHERE delivery_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", "))) ORDER BY delivery_id, number
+                """, arguments: SQLArguments(ids))
+            for row in rows {
                 attempts[row[0], default: []].append(AlertAttempt(number: row[1], startedAt: Timestamp.iso8601(row[2]), durationMilliseconds: row[3],
                                                                   statusCode: row[4], error: row[5]))
             }
@@ -116,10 +109,9 @@ extension JourneyStore {
 
     /// Sends a delivery again (the same body): it becomes pending, due now, with a new round of attempts.
     public func redeliverAlert(id: Int64) async throws(WorkspaceStoreError) -> AlertDelivery {
-        let found = try await writeTransaction { db -> Bool in
+        let found = try await write { db -> Bool in
             try db.execute(sql: "UPDATE alert_deliveries SET status = 'pending', round_start = attempts, next_attempt_at = ?, delivered_at = NULL WHERE id = ?",
-                           arguments: [StoreTime.now(), id])
-            return db.changesCount > 0
+                           arguments: [StoreTime.now(), id]) > 0
         }
         guard found else { throw .notFound("id", "id: there is no alert delivery \(id); list the deliveries to find its number") }
         return try await alertDelivery(id: id)
@@ -129,8 +121,8 @@ extension JourneyStore {
 
     /// Pending deliveries due at `now`, earliest first, with their rule's URL and secret.
     public func dueAlertDeliveries(now: Date, limit: Int) async throws(WorkspaceStoreError) -> [DueAlertDelivery] {
-        try await readTransaction { db in
-            try Row.fetchAll(db, sql: """
+        try await read { db in
+            try db.rows(sql: """
                 SELECT d.id, d.rule_id, r.url, r.secret, d.payload, d.attempts, d.attempts - d.round_start FROM alert_deliveries d
                 JOIN alert_rules r ON r.id = d.rule_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?
@@ -142,8 +134,8 @@ extension JourneyStore {
 
     /// When the earliest pending delivery is due; nil when none is pending.
     public func nextAlertDeliveryTime() async throws(WorkspaceStoreError) -> Date? {
-        let next = try await readTransaction { db in
-            try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM alert_deliveries WHERE status = 'pending'")
+        let next = try await read { db in
+            try db.value(Int64.self, sql: "SELECT min(next_attempt_at) FROM alert_deliveries WHERE status = 'pending'")
         }
         return next.map(StoreTime.date)
     }
@@ -157,7 +149,7 @@ extension JourneyStore {
         let started = StoreTime.milliseconds(startedAt)
         let attempt = AlertAttempt(number: number, startedAt: Timestamp.iso8601(started), durationMilliseconds: durationMilliseconds,
                                    statusCode: statusCode, error: error)
-        try await writeTransaction { db in
+        try await write { db in
             try db.execute(sql: """
                 INSERT INTO alert_attempts (delivery_id, number, started_at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [id, number, started, durationMilliseconds, statusCode, error])
@@ -176,62 +168,17 @@ extension JourneyStore {
         return attempt
     }
 
-    /// Enqueues a delivery for every customer who entered a stage more than a stage-stay rule's
-    /// days before `now` and has not moved to another stage since; once per stage entry. Returns
-    /// how many were enqueued. A position held by a customer since merged into another is skipped
-    /// (the survivor's own events move it on). A stored rule whose days the store would no longer
-    /// accept (``AlertRule/acceptsStageStay(days:)``, such as one saved before the limit) is skipped:
-    /// no stay that long can be measured, so it never fires.
-    @discardableResult
-    public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int {
-        let nowMilliseconds = StoreTime.milliseconds(now)
-        return try await writeTransaction { db in
-            var enqueued = 0
-            let rules = try Row.fetchAll(db, sql: """
-                SELECT r.id, r.name, r.stage, r.days, r.after_event, m.id, m.slug, m.current_version, v.document, w.slug
-                FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id
-                JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
-                JOIN workspaces w ON w.id = m.workspace_id
-                WHERE r.enabled AND r.kind = 'stage-stay' ORDER BY r.id
-                """)
-            for rule in rules {
-                let ruleID: Int64 = rule[0]
-                guard let days = Double.fromDatabaseValue(rule[3] as DatabaseValue), AlertRule.acceptsStageStay(days: days) else { continue }
-                let map = try StoredDocument.map(rule[8], id: rule[6], version: rule[7])
-                let cutoff = nowMilliseconds - Int64(days * 86_400_000)
-                let stays = try Row.fetchAll(db, sql: """
-                    SELECT p.customer_id, p.stage, p.touchpoint, p.entered_at, p.entry_event, e.type, e.name, e.timestamp
-                    FROM alert_positions p JOIN events e ON e.id = p.entry_event
-                    JOIN customers c ON c.id = p.customer_id AND c.merged_into IS NULL
-                    WHERE p.map_id = ?1 AND (?2 IS NULL OR p.stage = ?2) AND p.entered_at <= ?3 AND p.entry_event > ?4
-                      AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.trigger = 'r' || ?5 || ':s' || p.entry_event)
-                    """, arguments: [rule[5], rule[2] as String?, cutoff, rule[4], ruleID])
-                for stay in stays {
-                    let enteredAt: Int64 = stay[3]
-                    let entry: Int64 = stay[4]
-                    let touchpointID: String = stay[2]
-                    try AlertPayload.enqueue(db, ruleID: ruleID, kind: .stageStay, name: rule[1], workspace: rule[9], map: map, trigger: "r\(ruleID):s\(entry)",
-                                             customer: stay[0], stage: stay[1], touchpoint: map.touchpoints.first { $0.id == touchpointID },
-                                             event: (entry, stay[5], stay[6], stay[7]), feedback: nil,
-                                             days: Double(nowMilliseconds - enteredAt) / 86_400_000, now: nowMilliseconds)
-                    enqueued += db.changesCount
-                }
-            }
-            return enqueued
-        }
-    }
-
     // MARK: Rows
 
-    static let ruleSelect = """
+    static var ruleSelect: String { """
         SELECT r.id, w.slug, m.slug, r.kind, r.name, r.touchpoints, r.stage, r.days, r.url, r.enabled, r.created_at
         FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id JOIN workspaces w ON w.id = m.workspace_id
-        """
+        """ }
 
-    static func rule(_ row: Row) throws -> AlertRule {
+    static func rule(_ row: SQLRow) throws -> AlertRule {
         let id: Int64 = row[0]
         return AlertRule(id: id, workspace: row[1], map: row[2], kind: try storedKind(row[3], rule: id), name: row[4],
-                         touchpoints: try storedTouchpoints(row[5], rule: id), stage: row[6], days: Double.fromDatabaseValue(row[7] as DatabaseValue), url: row[8], enabled: row[9],
+                         touchpoints: try storedTouchpoints(row[5], rule: id), stage: row[6], days: row[7] as Double?, url: row[8], enabled: row[9],
                          createdAt: Timestamp.iso8601(row[10]))
     }
 
@@ -255,9 +202,9 @@ extension JourneyStore {
         WorkspaceStoreError(.storage, field: "id", "alert rule \(rule) cannot be read: \(reason); remove it ('wayfinder alerts remove \(rule)') and add it again")
     }
 
-    static let deliverySelect = "SELECT id, rule_id, status, attempts, next_attempt_at, created_at, delivered_at, payload FROM alert_deliveries"
+    static var deliverySelect: String { "SELECT id, rule_id, status, attempts, next_attempt_at, created_at, delivered_at, payload FROM alert_deliveries" }
 
-    static func delivery(_ row: Row) throws -> AlertDelivery {
+    static func delivery(_ row: SQLRow) throws -> AlertDelivery {
         let id: Int64 = row[0], text: String = row[2]
         guard let status = AlertDelivery.Status(rawValue: text) else {
             throw WorkspaceStoreError(.storage, field: "id", "alert delivery \(id) cannot be read: its status '\(text.prefix(40))' is not one of \(AlertDelivery.Status.allCases.map(\.rawValue).quotedList())")
