@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// The engine reads synchronously, on its own threads, so each call takes one of the reader's
 /// connections and waits there for its pages; several scans run at once on several connections.
-public final class PostgresCustomerData: CustomerDataReader {
+public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
     /// The workspace's id and row.
     public let workspace: String
     let rowID: Int64
@@ -140,6 +140,42 @@ public final class PostgresCustomerData: CustomerDataReader {
                 after = Self.integer(row, 6) ?? after
             }
             if rows.count < Int(Self.page) { return }
+        }
+    }
+
+    // MARK: Customers
+
+    public func findCustomer(_ text: String, phoneCountry: String? = nil) throws -> Int64? {
+        try transaction(writing: false) { try CustomerQuery.find($0, workspace: rowID, text, phoneCountry: phoneCountry) }
+    }
+
+    public func customers(limit: Int, offset: Int = 0) throws -> (total: Int, customers: [CustomerRecord]) {
+        try transaction(writing: false) { try CustomerQuery.page($0, workspace: rowID, limit: limit, offset: offset) }
+    }
+
+    public func customer(_ number: Int64) throws -> CustomerRecord? {
+        try transaction(writing: false) { try CustomerQuery.customer($0, workspace: rowID, number) }
+    }
+
+    public func timeline(of number: Int64, limit: Int = 1_000) throws -> [TimelineEntry] {
+        try transaction(writing: false) { try CustomerQuery.timeline($0, workspace: rowID, of: number, limit: limit) }
+    }
+
+    /// Erases a customer in one transaction. The PostgreSQL store keeps no quarantine file, so
+    /// ``CustomerErasure/quarantined`` is 0.
+    public func forget(_ number: Int64) throws -> CustomerErasure? {
+        try transaction(writing: true) { try CustomerQuery.erase($0, workspace: rowID, number)?.0 }
+    }
+
+    /// Runs `body` in one transaction on a connection of the reader (serializable when writing).
+    private func transaction<T>(writing: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try withConnection { connection in
+            let transaction = PostgresTransaction(connection: connection)
+            try transaction.execute(sql: writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // On an error the connection is closed rather than kept (withConnection), so no transaction stays open.
+            let value = try body(transaction)
+            try transaction.commit()
+            return value
         }
     }
 

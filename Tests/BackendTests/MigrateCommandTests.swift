@@ -70,6 +70,24 @@ struct MigrateCommandTests {
             }
             let missing = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--store", url, "--workspace-id", "not-there"], in: folder)
             #expect(missing.status == 1 && missing.stderr.contains("its workspaces are cli-pg"), "\(missing)")
+
+            // Customers and erasure, as on the embedded store.
+            for arguments in [["customers", "--limit", "5", "--offset", "3"], ["customers", "--format", "json", "--limit", "3"]] {
+                let local = try await WayfinderProcess.run(arguments + ["--db", "store.db", "--workspace-id", "cli-pg"], in: folder)
+                let remote = try await WayfinderProcess.run(arguments + ["--store", url, "--workspace-id", "cli-pg"], in: folder)
+                #expect(local.status == 0 && remote.stdout == local.stdout, "\(arguments): \(local) \(remote)")
+            }
+            let first = try await WayfinderProcess.run(["customers", "--limit", "1", "--store", url, "--workspace-id", "cli-pg"], in: folder)
+            let customer = try #require(first.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first.map(String.init))
+            let shown = try await WayfinderProcess.run(["customers", customer, "--store", url, "--workspace-id", "cli-pg"], in: folder)
+            let shownLocally = try await WayfinderProcess.run(["customers", customer, "--db", "store.db", "--workspace-id", "cli-pg"], in: folder)
+            #expect(shown.status == 0 && shown.stdout == shownLocally.stdout && shown.stdout.contains("Time line:"), "\(shown)")
+            let forgotten = try await WayfinderProcess.run(["forget", customer, "--store", url, "--workspace-id", "cli-pg"], in: folder)
+            #expect(forgotten.status == 0 && forgotten.stdout.hasPrefix("Erased \(customer): "), "\(forgotten)")
+            let gone = try await WayfinderProcess.run(["customers", customer, "--store", url, "--workspace-id", "cli-pg"], in: folder)
+            #expect(gone.status == 1 && gone.stderr.contains("--store"), "\(gone)")
+            let stillLocal = try await WayfinderProcess.run(["customers", customer, "--db", "store.db", "--workspace-id", "cli-pg"], in: folder)
+            #expect(stillLocal.status == 0, "the embedded store is not touched: \(stillLocal)")
         }
         let partial = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", base, "--workspace-id", "cli-pg"], in: folder)
         #expect(partial.status == 2 && partial.stderr.contains("whole store"), "\(partial)")

@@ -156,4 +156,39 @@ struct PostgresMatrixTests {
             }
         }
     }
+
+    @Test("customers listed, found by identifier, shown with their time line and forgotten answer the same on the copy")
+    func customers() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: .saas, customers: 120, seed: 3))
+        let copy = try await PostgresCopy(base: base, directory: directory, file: directory.path("data/events.csv"))
+        let embedded: any CustomerDirectory = try copy.embedded
+        let remote: any CustomerDirectory = try copy.remote
+        var answers: [[String]] = []
+        for store in [embedded, remote] {
+            var lines: [String] = []
+            let page = try store.customers(limit: 40, offset: 30)
+            lines.append("\(page.total) \(page.customers)")
+            let someone = try #require(page.customers.first { !$0.identifiers.isEmpty })
+            let identifier = try #require(someone.identifiers.first)
+            let number = try #require(try store.findCustomer(identifier, phoneCountry: nil))
+            lines.append("\(CustomerID.text(number)) \(try store.findCustomer(String(identifier.drop { $0 != ":" }.dropFirst()), phoneCountry: nil).map(CustomerID.text) ?? "-")")
+            lines.append("\(try store.customer(number).map { "\($0)" } ?? "-")")
+            lines.append("\(try store.timeline(of: number, limit: 1_000))")
+            lines.append("\(try store.findCustomer("nobody@nowhere.example", phoneCountry: nil).map(CustomerID.text) ?? "none")")
+            lines.append("\(try store.forget(number).map { "\($0)" } ?? "-")")
+            lines.append("\(try store.customer(number).map { "\($0)" } ?? "gone") \(try store.findCustomer(identifier, phoneCountry: nil).map(CustomerID.text) ?? "not found")")
+            lines.append("\(try store.customers(limit: 1, offset: 0).total) \(try store.forget(number).map { "\($0)" } ?? "nothing to forget")")
+            answers.append(lines)
+        }
+        #expect(answers[0][7].hasPrefix("\(truth.customers - 1) ") || answers[0][7].contains("nothing to forget"))
+        #expect(answers[0][6] == "gone not found")
+        for (index, (want, got)) in zip(answers[0], answers[1]).enumerated() where want != got {
+            Issue.record("line \(index): SQLite answered\n\(want.prefix(600))\nPostgreSQL answered\n\(got.prefix(600))")
+        }
+        // What the engine reads after the erasure is the same on both.
+        #expect(try CustomerDataDigest.of(copy.embedded) == CustomerDataDigest.of(copy.remote))
+        await copy.drop()
+    }
 }

@@ -28,7 +28,7 @@ enum AlertPayload {
     static func enqueue(_ db: Database, ruleID: Int64, kind: AlertRule.Kind, name: String, workspace: String, map: JourneyMap, trigger: String,
                         customer: Int64, stage stageID: String?, touchpoint: Touchpoint?, event: (id: Int64, type: String, name: String?, timestamp: Int64),
                         feedback: Feedback?, days: Double?, now: Int64) throws {
-        let identifiers = try WorkspaceData.identifiers(of: customer, db: db)
+        let identifiers = try CustomerQuery.identifiers(SQLiteTransaction(db: db), of: customer)
         let stage = stageID.flatMap { id in map.stages.first { $0.id == id } }
         var body: [(String, JSONValue)] = [
             ("type", .string("wayfinder.alert")),

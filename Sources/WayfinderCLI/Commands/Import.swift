@@ -150,11 +150,13 @@ extension Wayfinder {
             Examples:
               wayfinder customers --db wayfinder.db --limit 20
               wayfinder customers maya.okafor@example.com --db wayfinder.db --format json
+              wayfinder customers --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id shop
             """
         )
 
         @Argument(help: "A customer id or identifier.") var id: String?
         @Option(help: "The store.") var db = "wayfinder.db"
+        @Option(help: StoreWorkspace.storeHelp) var store: String?
         @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help) var workspaceID: String?
         @Option(help: "Customers per page.") var limit = 20
         @Option(help: "Customers to skip.") var offset = 0
@@ -167,10 +169,12 @@ extension Wayfinder {
             if limit < 1 { throw ValidationError("--limit must be at least 1.") }
             if offset < 0 { throw ValidationError("--offset cannot be negative.") }
             try StoreWorkspace.validate(workspaceID)
+            try StoreWorkspace.validate(store: store)
         }
 
         func run() throws {
-            let store = try StoreWorkspace.open(db: db, workspace: workspaceID)
+            let where_ = self.store.map { "--store '\($0)'" } ?? "--db \(db)"
+            let store = try StoreWorkspace.directory(db: db, store: self.store, workspace: workspaceID)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let id else {
@@ -187,9 +191,9 @@ extension Wayfinder {
                 return
             }
             guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let customer = try store.customer(number) else {
-                throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; list them with 'wayfinder customers --db \(db)'")
+                throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; list them with 'wayfinder customers \(where_)'")
             }
-            let timeline = try store.timeline(of: number)
+            let timeline = try store.timeline(of: number, limit: 1_000)
             if format == .json {
                 struct Detail: Encodable { var customer: CustomerRecord; var timeline: [TimelineEntry] }
                 Console.out(String(decoding: try encoder.encode(Detail(customer: customer, timeline: timeline)), as: UTF8.self))
@@ -213,11 +217,13 @@ extension Wayfinder {
 
             Example:
               wayfinder forget maya.okafor@example.com --db wayfinder.db
+              wayfinder forget maya.okafor@example.com --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id shop
             """
         )
 
         @Argument(help: "A customer id or identifier.") var id: String
         @Option(help: "The store.") var db = "wayfinder.db"
+        @Option(help: StoreWorkspace.storeHelp) var store: String?
         @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help) var workspaceID: String?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
         @Option(help: ArgumentHelp("The country calling code the import used for national phone numbers (such as 44), so 07700 900123 finds +447700900123.", valueName: "code"))
@@ -226,10 +232,11 @@ extension Wayfinder {
         func validate() throws {
             try Import.checkPhoneCountry(phoneCountry)
             try StoreWorkspace.validate(workspaceID)
+            try StoreWorkspace.validate(store: store)
         }
 
         func run() throws {
-            let store = try StoreWorkspace.open(db: db, workspace: workspaceID)
+            let store = try StoreWorkspace.directory(db: db, store: self.store, workspace: workspaceID)
             guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let erasure = try store.forget(number) else {
                 throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JourneyStore
+import PostgresStore
 
 /// Opens a store and the workspace whose customer data a command reads or writes.
 ///
@@ -36,6 +37,29 @@ enum StoreWorkspace {
         } catch {
             let hint = workspace != nil && error.code == .notFound && creating ? "; add --create-workspace to create it" : ""
             throw CommandFailure(message: "\(db): \(error.message)\(hint)")
+        }
+    }
+
+    /// The help of `--store` on the commands that read or erase customers.
+    static let storeHelp = ArgumentHelp(
+        "The team server's PostgreSQL store instead of --db: postgres://USER@HOST:PORT/DATABASE[?schema=NAME].", valueName: "url")
+
+    /// Checks the form of a `--store` value.
+    static func validate(store: String?) throws {
+        guard let store else { return }
+        do { _ = try PostgresURL(store) } catch { throw ValidationError("--store: \(error.description)") }
+    }
+
+    /// The customers of the workspace, in the PostgreSQL store `store` names or else in the
+    /// embedded store at `db`. In PostgreSQL the workspace is `workspace`, or `default`.
+    static func directory(db: String, store: String?, workspace: String?) throws -> any CustomerDirectory {
+        guard let store else { return try open(db: db, workspace: workspace) }
+        do {
+            return try PostgresCustomerData(url: try PostgresURL(store), workspace: workspace ?? "default")
+        } catch let error as PostgresStoreError {
+            throw CommandFailure(message: error.description, code: 2)
+        } catch let error as WorkspaceStoreError {
+            throw CommandFailure(message: error.message)
         }
     }
 }
