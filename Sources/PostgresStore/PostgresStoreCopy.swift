@@ -29,8 +29,6 @@ public struct PostgresStoreCopy {
 
     /// Rows read from the embedded store at once.
     static let page = 20_000
-    /// Parameters of one insert (PostgreSQL takes at most 65,535).
-    static let parameters = 60_000
 
     public let source: JourneyStore
     public let target: PostgresWorkspaceStore
@@ -87,21 +85,11 @@ public struct PostgresStoreCopy {
              try sqlite.value(Int.self, sql: "SELECT count(*) FROM \(table)") ?? 0)
         }
         let list = columns.joined(separator: ", ")
-        let rowsPerInsert = max(1, min(2_000, parameters / max(1, columns.count)))
         var copied = 0
-        func insert(_ rows: ArraySlice<SQLRow>) throws {
-            guard !rows.isEmpty else { return }
-            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            let sql = "INSERT INTO \(table) (\(list)) VALUES " + Array(repeating: tuple, count: rows.count).joined(separator: ", ")
-            try db.execute(sql: sql, arguments: SQLArguments(rows.flatMap(\.values)))
-            copied += rows.count
-        }
         func insertAll(_ rows: [SQLRow]) throws {
-            var start = 0
-            while start < rows.count {
-                try insert(rows[start..<min(rows.count, start + rowsPerInsert)])
-                start += rowsPerInsert
-            }
+            guard !rows.isEmpty else { return }
+            try db.insertRows(table: table, columns: columns, rows: rows[...])
+            copied += rows.count
             progress(table, copied, total)
         }
         if let key = pagedBy[table] {

@@ -83,6 +83,13 @@ struct PostgresMatrixTests {
         _ = try await source.importWorkspace("default", workspace: WorkspaceTemplate.saas.workspace, author: "ana")
         let key = try await source.createAPIKey(kind: .write, name: "site", workspace: "default")
         let session = try await source.createSession(user: user.id, lifetime: 3600)
+        // Text and bytes that COPY's text format escapes arrive as they were.
+        let saasMap = try #require(WorkspaceTemplate.saas.workspace.journeys.first).id
+        let persona = try #require(WorkspaceTemplate.saas.workspace.personas.first).id
+        _ = try await source.addComment(workspace: "default", map: saasMap, target: try CommentTarget(address: "map"), author: "a\\b",
+                                        body: "tab\there\nnew line\\N not null\r\n\\x00 é ✓ 'quoted' \"double\"")
+        let photo: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x5C, 0x09, 0x0A, 0x0D, 0x4E, 0x00, 0xFF]
+        try await source.setPersonaPhoto(workspace: "default", persona: persona, mediaType: "image/png", bytes: photo)
 
         try await PostgresTestStore.with(base) { target in
         let summary = try await PostgresStoreCopy(source: source, target: target.store).copy()
@@ -93,6 +100,8 @@ struct PostgresMatrixTests {
         #expect(try await target.store.session(token: session.token)?.user == user)
         #expect(try await target.store.maps(workspace: "default") == (try await source.maps(workspace: "default")))
         #expect(try await target.store.exportWorkspace("default") == (try await source.exportWorkspace("default")))
+        #expect(try await target.store.commentThreads(workspace: "default", map: saasMap) == (try await source.commentThreads(workspace: "default", map: saasMap)))
+        #expect(try await target.store.personaPhoto(workspace: "default", persona: persona)?.bytes == photo)
         // Numbers given after the copy follow the copied ones.
         let next = try await target.store.createUser(email: "ben@example.com", passwordHash: "h")
         #expect(next.id == user.id + 1)
