@@ -140,14 +140,24 @@ struct PostgresTransaction: StoreTransaction {
             guard !text.utf8.contains(0) else {
                 throw WorkspaceStoreError(.invalidInput, "a text holds a NUL character (\\u0000), which the PostgreSQL store cannot keep; remove it and copy again")
             }
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\\"): data.writeString("\\\\")
-                case UInt8(ascii: "\t"): data.writeString("\\t")
-                case UInt8(ascii: "\n"): data.writeString("\\n")
-                case UInt8(ascii: "\r"): data.writeString("\\r")
-                default: data.writeInteger(byte)
+            var text = text
+            text.withUTF8 { bytes in
+                // Runs without a byte to escape go in whole.
+                var start = 0
+                for index in 0..<bytes.count {
+                    let escape: StaticString
+                    switch bytes[index] {
+                    case UInt8(ascii: "\\"): escape = "\\\\"
+                    case UInt8(ascii: "\t"): escape = "\\t"
+                    case UInt8(ascii: "\n"): escape = "\\n"
+                    case UInt8(ascii: "\r"): escape = "\\r"
+                    default: continue
+                    }
+                    data.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                    data.writeStaticString(escape)
+                    start = index + 1
                 }
+                data.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])))
             }
         case .blob(let bytes):
             data.writeString("\\\\x")
