@@ -39,6 +39,6 @@ extension SQLWorkspaceStore {
 
     /// Ends a session.
     public func deleteSession(id: Int64) async throws(WorkspaceStoreError) {
-        try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id]) }
+        _ = try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id]) }
     }
 }

@@ -6,7 +6,7 @@ public struct AlertDelivery: Sendable, Codable, Equatable {
         case pending
         /// A receiver answered 2xx.
         case delivered
-        /// Every attempt of its last round failed; ``JourneyStore/redeliverAlert(id:)`` starts a new round.
+        /// Every attempt of its last round failed; ``SQLWorkspaceStore/redeliverAlert(id:)`` starts a new round.
         case failed
     }
 

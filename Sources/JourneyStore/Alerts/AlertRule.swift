@@ -61,7 +61,7 @@ public struct NewAlertRule: Sendable, Equatable {
     public var secret: String
 }
 
-/// What a new rule says; checked by ``JourneyStore/addAlertRule(_:)``.
+/// What a new rule says; checked by ``SQLWorkspaceStore/addAlertRule(_:)``.
 public struct AlertRuleDraft: Sendable, Equatable {
     /// The workspace of the map.
     public var workspace: String

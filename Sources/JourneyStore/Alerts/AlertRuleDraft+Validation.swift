@@ -13,7 +13,7 @@ extension AlertRule {
 extension AlertRuleDraft {
     /// Checks what the draft holds by itself: the URL, the lengths of the name and secret, the
     /// days of a stage-stay rule (``AlertRule/acceptsStageStay(days:)``) and the touchpoints of a
-    /// friction rule. ``JourneyStore/addAlertRule(_:)`` calls it, and then checks the map, its
+    /// friction rule. ``SQLWorkspaceStore/addAlertRule(_:)`` calls it, and then checks the map, its
     /// touchpoints and its stage; a command line can call it to refuse bad options up front.
     public func validate() throws(WorkspaceStoreError) {
         try JourneyStore.checkURL(url)
