@@ -86,24 +86,15 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
     public func customerLinks() throws -> CustomerLinks {
         let rows = try query("SELECT id, merged_into FROM customers WHERE workspace_id = ? ORDER BY id", [rowID])
         let largest = rows.last.flatMap { Self.integer($0, 0) } ?? 0
-        guard largest >= 0, largest < Int64(Int32.max) else {
+        guard largest < Int64(Int32.max) else {
             throw WorkspaceStoreError(.storage, "\(url): customer number \(largest) is beyond what the engine indexes")
         }
-        var position = [Int32](repeating: -1, count: Int(largest) + 1)
-        var roots: [Int64] = []
-        var merged: [(Int64, Int64)] = []
+        var links = CustomerLinks.Builder(largest: largest)
         for row in rows {
-            guard let id = Self.integer(row, 0), id >= 0 else { continue }
-            if let into = Self.integer(row, 1) {
-                merged.append((id, into))
-            } else {
-                position[Int(id)] = Int32(roots.count)
-                roots.append(id)
-            }
+            guard let id = Self.integer(row, 0) else { continue }
+            links.add(id, mergedInto: Self.integer(row, 1))
         }
-        // A merge always names the surviving customer, so one step reaches it.
-        for (id, into) in merged where into >= 0 && into < position.count { position[Int(id)] = position[Int(into)] }
-        return CustomerLinks(roots: roots, rootPosition: position)
+        return links.finish()
     }
 
     public func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
@@ -167,25 +158,52 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
         try transaction(writing: true) { try CustomerQuery.erase($0, workspace: rowID, number)?.0 }
     }
 
-    /// Runs `body` in one transaction on a connection of the reader (serializable when writing).
+    /// Runs `body` in one transaction on a connection of the reader (serializable when writing),
+    /// again when another process's transaction got in its way, as the store's writes do.
     private func transaction<T>(writing: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try withConnection { connection in
-            let transaction = PostgresTransaction(connection: connection)
-            try transaction.execute(sql: writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            // On an error the connection is closed rather than kept (withConnection), so no transaction stays open.
-            let value = try body(transaction)
-            try transaction.commit()
-            return value
+        var attempt = 1
+        while true {
+            do {
+                return try withConnection { connection in
+                    let transaction = PostgresTransaction(connection: connection)
+                    try transaction.execute(sql: writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    // On an error the connection is closed rather than kept (withConnection), so no transaction stays open.
+                    let value = try body(transaction)
+                    try transaction.commit()
+                    return value
+                }
+            } catch let error as WorkspaceStoreError {
+                throw error
+            } catch where attempt < PostgresWorkspaceStore.attempts && PostgresWorkspaceStore.isContention(error) {
+                attempt += 1
+                usleep(useconds_t(Int.random(in: 1...min(100, 1 << min(attempt, 7))) * 1_000))
+            } catch {
+                throw failure(error)
+            }
         }
     }
 
     // MARK: Connections
 
     private func query(_ sql: String, _ arguments: [Int64]) throws -> [PostgresRandomAccessRow] {
-        try withConnection { connection in
-            try connection.query(PostgresTransaction.numberedPlaceholders(sql), arguments.map { PostgresData(int64: $0) }).wait()
-                .rows.map { $0.makeRandomAccess() }
+        do {
+            return try withConnection { connection in
+                try connection.query(PostgresTransaction.numberedPlaceholders(sql), arguments.map { PostgresData(int64: $0) }).wait()
+                    .rows.map { $0.makeRandomAccess() }
+            }
+        } catch let error as WorkspaceStoreError {
+            throw error
+        } catch {
+            throw failure(error)
         }
+    }
+
+    /// What a failed read or write says: what PostgreSQL answered, or that it does not answer.
+    private func failure(_ error: any Error) -> WorkspaceStoreError {
+        if let state = PostgresFailure.state(error) {
+            return WorkspaceStoreError(.storage, "\(url): PostgreSQL answered \(state) (\(PostgresFailure.message(error))); nothing was changed, try again")
+        }
+        return WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
     }
 
     /// Runs `body` on an idle connection of the reader, or a new one, and keeps it for the next call.
@@ -197,8 +215,7 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
             return value
         } catch {
             Self.release(connection)
-            if error is WorkspaceStoreError { throw error }
-            throw WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
+            throw error
         }
     }
 

@@ -41,7 +41,20 @@ public struct PostgresStoreCopy {
     /// Copies the store; `progress` receives the table being copied, its rows copied so far and its rows in all.
     public func copy(progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) async throws(WorkspaceStoreError) -> Summary {
         let source = source
-        var summary = try await target.write { db -> Summary in
+        // A table this copy does not know (a store written by a newer Wayfinder) would be left
+        // behind without a word: refuse instead.
+        let present: [String]
+        do {
+            present = try source.readNow { sqlite in
+                try sqlite.values(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'")
+            }
+        } catch {
+            throw WorkspaceStoreError(.storage, "\(source.path): the store's tables could not be listed (\(error)); check that it is a Wayfinder database")
+        }
+        if let unknown = Set(present).subtracting(Self.tables).sorted().first {
+            throw WorkspaceStoreError(.invalidInput, "\(source.path): the store has a table '\(unknown)' this Wayfinder does not copy; copy it with the Wayfinder that wrote it")
+        }
+        var summary = try await target.bulkWrite { db -> Summary in
             let present = try db.value(Int64.self, sql: "SELECT (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM users)") ?? 0
             guard present == 0 else {
                 throw WorkspaceStoreError(.alreadyExists, "the PostgreSQL store already holds workspaces or users; copy into an empty database, or a schema of its own (?schema=NAME)")
@@ -78,7 +91,7 @@ public struct PostgresStoreCopy {
     }
 
     /// Copies one table and checks that the target has as many rows as the source.
-    static func copy(_ table: String, from source: JourneyStore, to db: any StoreTransaction,
+    static func copy(_ table: String, from source: JourneyStore, to db: PostgresTransaction,
                      progress: (String, Int, Int) -> Void) throws -> Int {
         let (columns, total) = try source.readNow { sqlite in
             (try sqlite.values(String.self, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]),

@@ -24,7 +24,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         guard text.utf8.count <= 2_048 else { throw .invalidURL("the store URL is \(text.utf8.count) bytes long; \(example)") }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "postgres" || scheme == "postgresql" else {
-            throw .invalidURL("'\(text.prefix(80))' is not a PostgreSQL URL; \(example)")
+            // Only the scheme is repeated: the rest may hold a password.
+            throw .invalidURL("a URL starting '\(Self.scheme(of: text))' is not a PostgreSQL URL; \(example)")
         }
         guard let host = components.host, !host.isEmpty else { throw .invalidURL("the store URL names no host; \(example)") }
         guard let user = components.user, !user.isEmpty else { throw .invalidURL("the store URL names no user; \(example)") }
@@ -48,6 +49,12 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         self.port = port
         self.database = database
         self.schema = schema
+    }
+
+    /// What a URL-like text starts with, up to its `:` (at most 20 characters), to name it
+    /// without repeating a password that may follow.
+    public static func scheme(of text: String) -> String {
+        String(text.prefix { $0 != ":" }.prefix(20)) + (text.contains(":") ? ":" : "")
     }
 
     /// A name PostgreSQL takes without quotes: `[a-z_][a-z0-9_]*`, at most 63 bytes.

@@ -87,11 +87,16 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
     // MARK: Transactions
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(WorkspaceStoreError) -> T {
+        try await transaction(begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writing: true) { try body($0) }
+    }
+
+    /// A write that also reaches PostgreSQL's own statements (`COPY`), for copying a store in.
+    func bulkWrite<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws(WorkspaceStoreError) -> T {
         try await transaction(begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writing: true, body)
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(WorkspaceStoreError) -> T {
-        try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writing: false, body)
+        try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writing: false) { try body($0) }
     }
 
     public func removeFiles(ofDeletedWorkspace id: String) throws(WorkspaceStoreError) {}
@@ -105,30 +110,26 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
         }
     }
 
-    private func transaction<T: Sendable>(begin: String, writing: Bool, _ body: @escaping @Sendable (any StoreTransaction) throws -> T)
+    /// An error raised once a connection was leased (by the transaction, not by the pool).
+    private struct OnConnection: Error {
+        let error: any Error
+    }
+
+    private func transaction<T: Sendable>(begin: String, writing: Bool, _ body: @escaping @Sendable (PostgresTransaction) throws -> T)
         async throws(WorkspaceStoreError) -> T {
         var attempt = 1
         var duplicates = 0
         while true {
             do {
                 return try await client.withConnection { connection in
-                    try await self.threads.runIfActive {
-                        let transaction = PostgresTransaction(connection: connection)
-                        try transaction.execute(sql: begin)
-                        do {
-                            let value = try body(transaction)
-                            try transaction.commit()
-                            return value
-                        } catch {
-                            do { try transaction.execute(sql: "ROLLBACK") } catch {
-                                // A connection whose transaction may still be open never goes back to the pool.
-                                connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
-                            }
-                            throw error
-                        }
+                    do {
+                        return try await self.run(begin: begin, on: connection, body)
+                    } catch {
+                        throw OnConnection(error: error)
                     }
                 }
-            } catch {
+            } catch let failure as OnConnection {
+                let error = failure.error
                 if error is SQLConstraintError { duplicates += 1 }
                 if error is SQLConstraintError, duplicates >= Self.duplicateAttempts {
                     throw WorkspaceStoreError(.alreadyExists, "a row with the same key exists already (such as an id used before); choose another")
@@ -141,6 +142,32 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
                     continue
                 }
                 throw storeError(error, writing: writing)
+            } catch is CancellationError {
+                throw storeError(CancellationError(), writing: writing)
+            } catch {
+                // The pool could not lease a connection: the server is down or out of reach.
+                throw WorkspaceStoreError(.unavailable, "the PostgreSQL server at \(url.host):\(url.port) does not answer; check that it runs, then try again")
+            }
+        }
+    }
+
+    /// Runs one transaction on a thread of the store's pool: BEGIN, `body`, COMMIT, or ROLLBACK
+    /// when anything fails.
+    private func run<T: Sendable>(begin: String, on connection: PostgresConnection, _ body: @escaping @Sendable (PostgresTransaction) throws -> T)
+        async throws -> T {
+        try await threads.runIfActive {
+            let transaction = PostgresTransaction(connection: connection)
+            try transaction.execute(sql: begin)
+            do {
+                let value = try body(transaction)
+                try transaction.commit()
+                return value
+            } catch {
+                do { try transaction.execute(sql: "ROLLBACK") } catch {
+                    // A connection whose transaction may still be open never goes back to the pool.
+                    connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+                }
+                throw error
             }
         }
     }
@@ -169,9 +196,6 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
             return WorkspaceStoreError(.storage, "the store could not \(what): other processes kept writing the same rows; try again")
         case is CancellationError:
             return WorkspaceStoreError(.storage, "the request was cancelled before the store could \(what)")
-        case _ where "\(type(of: error))".contains("ConnectionPool"):
-            // The pool gave up opening a connection: the server is down or out of reach.
-            return WorkspaceStoreError(.unavailable, "the PostgreSQL server at \(url.host):\(url.port) does not answer; check that it runs, then try again")
         default:
             return WorkspaceStoreError(.storage, "the store could not \(what) (\(type(of: error))); try again")
         }

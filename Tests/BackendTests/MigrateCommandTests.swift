@@ -1,4 +1,5 @@
 import Foundation
+import JourneyStore
 import PostgresStore
 import Testing
 import WayfinderTesting
@@ -11,11 +12,7 @@ struct MigrateCommandTests {
         let url = try #require(BackendURLs.clickHouseOne)
         let directory = try TemporaryDirectory()
         let folder = directory.path("")
-        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "300", "--out", "data"],
-                     ["import", "data/events.csv", "--db", "store.db", "--workspace-id", "cli-migrate", "--create-workspace"]] {
-            let output = try await WayfinderProcess.run(step, in: folder)
-            try #require(output.status == 0, "\(step): \(output)")
-        }
+        try await Self.prepare(folder, workspace: "cli-migrate")
         // The test owns this workspace on the cluster: it deletes it before and after.
         let workspace = "cli-migrate"
         defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
@@ -49,16 +46,23 @@ struct MigrateCommandTests {
         let base = try #require(BackendURLs.postgres)
         let directory = try TemporaryDirectory()
         let folder = directory.path("")
-        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "300", "--out", "data"],
-                     ["import", "data/events.csv", "--db", "store.db", "--workspace-id", "cli-pg", "--create-workspace"]] {
-            let output = try await WayfinderProcess.run(step, in: folder)
-            try #require(output.status == 0, "\(step): \(output)")
-        }
+        try await Self.prepare(folder, workspace: "cli-pg")
         try await PostgresTestStore.with(base) { target in
             let url = target.url.description
             let copied = try await WayfinderProcess.run(["migrate", "--from", "sqlite:store.db", "--to", url], in: folder)
             #expect(copied.status == 0, "\(copied)")
             #expect(copied.stdout.contains("counted on both sides") && copied.stdout.contains("cli-pg: ") && copied.stdout.contains("read back and checked"), "\(copied)")
+            // The numbers it prints: every row of the embedded store, counted here on its own, and
+            // the events the generator planted.
+            let embedded = try JourneyStore(path: directory.path("store.db"))
+            let counts = try embedded.readNow { db in
+                try db.values(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'")
+                    .map { try db.value(Int.self, sql: "SELECT count(*) FROM \($0)") ?? 0 }
+            }
+            #expect(copied.stdout.contains(": \(counts.reduce(0, +)) rows in \(counts.filter { $0 > 0 }.count) tables"), "\(copied.stdout)")
+            let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("data/truth.json")))) as? [String: Any]
+            let planted = try #require(truth?["events"] as? Int)
+            #expect(copied.stdout.contains("cli-pg: \(planted) events, "), "\(copied.stdout)")
             let again = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", url], in: folder)
             #expect(again.status == 1 && again.stderr.contains("empty database"), "\(again)")
 
@@ -95,5 +99,15 @@ struct MigrateCommandTests {
         #expect(both.status == 2 && both.stderr.contains("give one"), "\(both)")
         let down = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", "postgres://wayfinder@127.0.0.1:1/wayfinder"], in: folder)
         #expect(down.status == 1 && down.stderr.contains("no PostgreSQL server answers"), "\(down)")
+    }
+
+    /// A SaaS workspace folder (`maps`), 300 generated customers (`data`) and their events
+    /// imported into `store.db` under `workspace`, as a user makes them.
+    static func prepare(_ folder: String, workspace: String) async throws {
+        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "300", "--out", "data"],
+                     ["import", "data/events.csv", "--db", "store.db", "--workspace-id", workspace, "--create-workspace"]] {
+            let output = try await WayfinderProcess.run(step, in: folder)
+            try #require(output.status == 0, "\(step): \(output)")
+        }
     }
 }

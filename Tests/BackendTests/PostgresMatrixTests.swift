@@ -112,6 +112,15 @@ struct PostgresMatrixTests {
             (error as? WorkspaceStoreError)?.code == .alreadyExists
         }
         #expect(try await target.store.users().count == 2)
+
+        // A table the copy does not know is refused, not left behind.
+        let newer = try JourneyStore(path: directory.path("newer.db"))
+        _ = try await newer.write { db in try db.execute(sql: "CREATE TABLE journey_notes (id INTEGER PRIMARY KEY, body TEXT)") }
+        await #expect {
+            _ = try await PostgresStoreCopy(source: newer, target: target.store).copy()
+        } throws: { error in
+            (error as? WorkspaceStoreError)?.code == .invalidInput && "\(error)".contains("'journey_notes'")
+        }
         }
     }
 

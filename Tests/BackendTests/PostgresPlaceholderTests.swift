@@ -16,3 +16,21 @@ struct PostgresPlaceholderTests {
         #expect(PostgresTransaction.numberedPlaceholders(sql) == expected)
     }
 }
+
+@Suite("PostgreSQL store URLs")
+struct PostgresURLTests {
+    @Test("a URL that is not a PostgreSQL one is refused without repeating a password it holds",
+          arguments: ["mysql://maya:hunter2-secret@db/app", "postgre://maya:hunter2-secret@db/app", "maya:hunter2-secret@db/app"])
+    func noPasswordInRefusal(_ text: String) {
+        #expect { try PostgresURL(text) } throws: { error in
+            "\(error)".contains("not a PostgreSQL URL") && !"\(error)".contains("hunter2")
+        }
+    }
+
+    @Test("a URL with a password prints it masked")
+    func maskedPassword() throws {
+        let url = try PostgresURL("postgres://maya:hunter2-secret@db.internal:6543/app?schema=team")
+        #expect(url.description == "postgres://maya:***@db.internal:6543/app?schema=team")
+        #expect(url.password == "hunter2-secret" && url.port == 6543 && url.schema == "team")
+    }
+}

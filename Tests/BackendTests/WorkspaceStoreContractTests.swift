@@ -119,6 +119,13 @@ struct WorkspaceStoreContractTests {
             }
         }
 
+        // A store whose pool is gone says the server does not answer (503 on a server), not a storage fault.
+        let closed = try await PostgresWorkspaceStore.open(try PostgresURL(base))
+        closed.close()
+        await #expect { _ = try await closed.workspaces() } throws: { error in
+            (error as? WorkspaceStoreError)?.code == .unavailable && "\(error)".contains("does not answer")
+        }
+
         var wrongDatabase = try PostgresURL(base)
         wrongDatabase.database = "no_such_database"
         await #expect { _ = try await PostgresWorkspaceStore.open(wrongDatabase) } throws: { error in

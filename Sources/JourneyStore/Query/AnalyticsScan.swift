@@ -46,6 +46,38 @@ public struct CustomerLinks: Sendable {
         self.roots = roots
         self.rootPosition = rootPosition
     }
+
+    /// Builds links from a workspace's customer rows, read in customer number order.
+    public struct Builder {
+        private var links: CustomerLinks
+        private var merged: [(Int64, Int64)] = []
+
+        /// A builder for customer numbers up to `largest`.
+        public init(largest: Int64) {
+            links = CustomerLinks(roots: [], rootPosition: [Int32](repeating: -1, count: Int(max(0, largest)) + 1))
+        }
+
+        /// Adds customer `id`, merged into `mergedInto` or stitched (nil); a number outside
+        /// 0…largest is not in use and is left out.
+        public mutating func add(_ id: Int64, mergedInto: Int64?) {
+            guard id >= 0, id < Int64(links.rootPosition.count) else { return }
+            if let mergedInto {
+                merged.append((id, mergedInto))
+            } else {
+                links.rootPosition[Int(id)] = Int32(links.roots.count)
+                links.roots.append(id)
+            }
+        }
+
+        /// The links, with every merged customer pointing at its survivor (a merge always names
+        /// the surviving customer, so one step reaches it).
+        public consuming func finish() -> CustomerLinks {
+            for (id, into) in merged where into >= 0 && into < Int64(links.rootPosition.count) {
+                links.rootPosition[Int(id)] = links.rootPosition[Int(into)]
+            }
+            return links
+        }
+    }
 }
 
 /// One stored survey answer as the analytics index reads it: numbers and the raw bytes of its
@@ -127,21 +159,11 @@ extension WorkspaceData {
     public func customerLinks() throws -> CustomerLinks {
         try sequentialRead { db in
             let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM customers WHERE workspace_id = ?", arguments: [rowID]) ?? 0
-            var position = [Int32](repeating: -1, count: Int(largest) + 1)
-            var roots: [Int64] = []
-            var merged: [(Int64, Int64)] = []
+            var links = CustomerLinks.Builder(largest: largest)
             try ExactStatement(db, "SELECT id, merged_into FROM customers WHERE +workspace_id = ? ORDER BY id").forEachRow([.integer(rowID)]) { handle in
-                let id = sqlite3_column_int64(handle, 0)
-                if let into = ExactStatement.integer(handle, 1) {
-                    merged.append((id, into))
-                } else {
-                    position[Int(id)] = Int32(roots.count)
-                    roots.append(id)
-                }
+                links.add(sqlite3_column_int64(handle, 0), mergedInto: ExactStatement.integer(handle, 1))
             }
-            // A merge always names the surviving customer, so one step reaches it.
-            for (id, into) in merged where into >= 0 && into < position.count { position[Int(id)] = position[Int(into)] }
-            return CustomerLinks(roots: roots, rootPosition: position)
+            return links.finish()
         }
     }
 

@@ -4,18 +4,20 @@ import GRDBSQLite
 /// A write or read transaction of the embedded SQLite store, as the shared store logic sees it.
 ///
 /// Statements go through ``ExactStatement``, so text is bound and read with its byte length
-/// (a NUL character inside a name or a comment is kept, not cut).
+/// (a NUL character inside a name or a comment is kept, not cut). They are prepared for each
+/// call, as GRDB's `Row.fetchAll` did before: some are built per call, and the workspace calls
+/// are few next to the time a statement takes to prepare.
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
     @discardableResult
     func execute(sql: String, arguments: SQLArguments) throws -> Int {
-        try Self.constraints { try ExactStatement(db, sql).execute(arguments.values.map(Self.value)) }
+        try Self.constraints { try ExactStatement(db, sql, cached: false).execute(arguments.values.map(Self.value)) }
     }
 
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         try Self.constraints {
-            let statement = try ExactStatement(db, sql)
+            let statement = try ExactStatement(db, sql, cached: false)
             var columns: [String]?
             var rows: [SQLRow] = []
             try statement.forEachRow(arguments.values.map(Self.value)) { handle in

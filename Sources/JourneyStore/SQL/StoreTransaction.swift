@@ -137,24 +137,9 @@ public protocol StoreTransaction {
     func execute(sql: String, arguments: SQLArguments) throws -> Int
     /// The rows of a query.
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow]
-    /// Adds `rows` (values in the order of `columns`) to `table` at once; for copying a store.
-    func insertRows(table: String, columns: [String], rows: ArraySlice<SQLRow>) throws
 }
 
 extension StoreTransaction {
-    /// Multi-row `INSERT`s of at most 60,000 values each.
-    public func insertRows(table: String, columns: [String], rows: ArraySlice<SQLRow>) throws {
-        let perInsert = max(1, min(2_000, 60_000 / max(1, columns.count)))
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let part = rows[start..<min(rows.endIndex, start + perInsert)]
-            try execute(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: tuple, count: part.count).joined(separator: ", "),
-                        arguments: SQLArguments(part.flatMap(\.values)))
-            start = part.endIndex
-        }
-    }
-
     @discardableResult
     public func execute(sql: String) throws -> Int { try execute(sql: sql, arguments: []) }
 

@@ -20,10 +20,12 @@ struct ExactStatement {
     let statement: Statement
     let db: Database
 
-    /// Prepares (or reuses) the statement of `sql`.
-    init(_ db: Database, _ sql: String) throws {
+    /// Prepares (or, with `cached`, reuses) the statement of `sql`. Statements whose text is
+    /// built per call (a list of placeholders as long as the list) are not cached, so that the
+    /// connection's cache does not grow with every length seen.
+    init(_ db: Database, _ sql: String, cached: Bool = true) throws {
         self.db = db
-        statement = try db.cachedStatement(sql: sql)
+        statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
 
     private var handle: OpaquePointer { statement.sqliteStatement }

@@ -47,7 +47,7 @@ extension Wayfinder {
                 return
             }
             guard to.hasPrefix("clickhouse://") else {
-                throw ValidationError("--to takes a PostgreSQL database, postgres://USER@HOST:PORT/DATABASE, or a ClickHouse cluster, clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME; got '\(to.prefix(80))'.")
+                throw ValidationError("--to takes a PostgreSQL database, postgres://USER@HOST:PORT/DATABASE, or a ClickHouse cluster, clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME; got a URL starting '\(PostgresURL.scheme(of: to))'.")
             }
         }
 

@@ -117,13 +117,7 @@ struct AnalyticsInput: ParsableArguments {
     /// The workspace's customer data in the PostgreSQL store `--store` names, or nil without `--store`.
     func postgresData() throws -> PostgresCustomerData? {
         guard let store else { return nil }
-        do {
-            return try PostgresCustomerData(url: try PostgresURL(store), workspace: workspaceID ?? "default")
-        } catch let error as PostgresStoreError {
-            throw CommandFailure(message: error.description, code: 2)
-        } catch let error as WorkspaceStoreError {
-            throw CommandFailure(message: error.code == .notFound ? error.message + "; copy a store there with 'wayfinder migrate --from sqlite:STORE --to URL', or name another with --workspace-id" : error.message)
-        }
+        return try StoreWorkspace.postgres(store, workspace: workspaceID)
     }
 
     /// The workspace's customer data on the cluster `--events` names, or nil without `--events`.

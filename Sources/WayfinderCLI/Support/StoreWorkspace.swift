@@ -54,12 +54,19 @@ enum StoreWorkspace {
     /// embedded store at `db`. In PostgreSQL the workspace is `workspace`, or `default`.
     static func directory(db: String, store: String?, workspace: String?) throws -> any CustomerDirectory {
         guard let store else { return try open(db: db, workspace: workspace) }
+        return try postgres(store, workspace: workspace)
+    }
+
+    /// The customer data of `workspace` (or `default`) in the PostgreSQL store at `store`; a
+    /// workspace it does not hold is an error naming those it holds and how to copy one there.
+    static func postgres(_ store: String, workspace: String?) throws -> PostgresCustomerData {
         do {
             return try PostgresCustomerData(url: try PostgresURL(store), workspace: workspace ?? "default")
         } catch let error as PostgresStoreError {
             throw CommandFailure(message: error.description, code: 2)
         } catch let error as WorkspaceStoreError {
-            throw CommandFailure(message: error.message)
+            let hint = error.code == .notFound ? "; copy a store there with 'wayfinder migrate --from sqlite:STORE --to URL', or name another with --workspace-id" : ""
+            throw CommandFailure(message: error.message + hint)
         }
     }
 }
