@@ -15,9 +15,8 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
     /// The workspace's id and row.
     public let workspace: String
     let rowID: Int64
-    private let url: PostgresURL
-    private let idle: Mutex<[PostgresConnection]>
-    private let logger: Logger
+    private let connections: PostgresConnections
+    private var url: PostgresURL { connections.url }
 
     /// Sequence numbers read in one page.
     static let page: Int64 = 50_000
@@ -25,29 +24,9 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
     /// The customer data of `workspace` in the store at `url`; fails when the workspace does not
     /// exist or the server does not answer.
     public init(url: PostgresURL, workspace: String, logger: Logger = Logger(label: "wayfinder.postgres")) throws {
-        let connection = try Self.connect(url, logger)
-        let found: Int64?
-        do {
-            found = try PostgresTransaction(connection: connection).value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [workspace])
-        } catch {
-            Self.release(connection)
-            throw WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
-        }
-        guard let found else {
-            let known = (try? PostgresTransaction(connection: connection).values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug")) ?? []
-            Self.release(connection)
-            throw WorkspaceStoreError(.notFound, field: "workspace",
-                                      "\(url): there is no workspace '\(workspace)'; \(known.isEmpty ? "the store has none" : "its workspaces are " + known.joined(separator: ", "))")
-        }
-        self.url = url
+        connections = PostgresConnections(url: url, logger: logger)
         self.workspace = workspace
-        self.logger = logger
-        rowID = found
-        idle = Mutex([connection])
-    }
-
-    deinit {
-        for connection in idle.withLock({ $0 }) { Self.release(connection) }
+        rowID = try connections.workspaceRow(workspace)
     }
 
     // MARK: CustomerDataReader
@@ -136,6 +115,11 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
 
     // MARK: Customers
 
+    /// What the workspace's customer data holds.
+    public func counts() throws -> WorkspaceData.Counts {
+        try transaction(writing: false) { try CustomerQuery.counts($0, workspace: rowID) }
+    }
+
     public func findCustomer(_ text: String, phoneCountry: String? = nil) throws -> Int64? {
         try transaction(writing: false) { try CustomerQuery.find($0, workspace: rowID, text, phoneCountry: phoneCountry) }
     }
@@ -158,83 +142,23 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
         try transaction(writing: true) { try CustomerQuery.erase($0, workspace: rowID, number)?.0 }
     }
 
-    /// Runs `body` in one transaction on a connection of the reader (serializable when writing),
-    /// again when another process's transaction got in its way, as the store's writes do.
+    /// Runs `body` in one transaction (serializable when writing), again when another process's
+    /// transaction got in its way, as the store's writes do.
     private func transaction<T>(writing: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        var attempt = 1
-        while true {
-            do {
-                return try withConnection { connection in
-                    let transaction = PostgresTransaction(connection: connection)
-                    try transaction.execute(sql: writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    // On an error the connection is closed rather than kept (withConnection), so no transaction stays open.
-                    let value = try body(transaction)
-                    try transaction.commit()
-                    return value
-                }
-            } catch let error as WorkspaceStoreError {
-                throw error
-            } catch where attempt < PostgresWorkspaceStore.attempts && PostgresWorkspaceStore.isContention(error) {
-                attempt += 1
-                usleep(useconds_t(Int.random(in: 1...min(100, 1 << min(attempt, 7))) * 1_000))
-            } catch {
-                throw failure(error)
-            }
-        }
+        try connections.transaction(begin: writing ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { try body($0) }
     }
 
     // MARK: Connections
 
     private func query(_ sql: String, _ arguments: [Int64]) throws -> [PostgresRandomAccessRow] {
         do {
-            return try withConnection { connection in
+            return try connections.withConnection { connection in
                 try connection.query(PostgresTransaction.numberedPlaceholders(sql), arguments.map { PostgresData(int64: $0) }).wait()
                     .rows.map { $0.makeRandomAccess() }
             }
-        } catch let error as WorkspaceStoreError {
-            throw error
         } catch {
-            throw failure(error)
+            throw connections.failure(error)
         }
-    }
-
-    /// What a failed read or write says: what PostgreSQL answered, or that it does not answer.
-    private func failure(_ error: any Error) -> WorkspaceStoreError {
-        if let state = PostgresFailure.state(error) {
-            return WorkspaceStoreError(.storage, "\(url): PostgreSQL answered \(state) (\(PostgresFailure.message(error))); nothing was changed, try again")
-        }
-        return WorkspaceStoreError(.unavailable, "\(url): the customer data could not be read (\(PostgresFailure.message(error))); check that PostgreSQL runs, then try again")
-    }
-
-    /// Runs `body` on an idle connection of the reader, or a new one, and keeps it for the next call.
-    private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try idle.withLock { $0.popLast() } ?? Self.connect(url, logger)
-        do {
-            let value = try body(connection)
-            idle.withLock { $0.append(connection) }
-            return value
-        } catch {
-            Self.release(connection)
-            throw error
-        }
-    }
-
-    private static func connect(_ url: PostgresURL, _ logger: Logger) throws -> PostgresConnection {
-        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
-                                                             database: url.database, tls: .disable)
-        if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
-        let loop = MultiThreadedEventLoopGroup.singleton.any()
-        do {
-            return try PostgresConnection.connect(on: loop, configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger).wait()
-        } catch {
-            throw WorkspaceStoreError(.unavailable, PostgresWorkspaceStore.connectionProblem(error, url))
-        }
-    }
-
-    /// Closes `connection`, keeping it until it is closed (a connection released open is a
-    /// programming error to postgres-nio).
-    static func release(_ connection: PostgresConnection) {
-        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     // MARK: Cells

@@ -38,6 +38,16 @@ public final class Importer {
         public var elapsed: Double
         /// Whether every record is read and the indexes deferred by a bulk load are being built.
         public var indexing = false
+
+        /// Where the import of `file` stands.
+        public init(file: String, bytesRead: Int64, bytesTotal: Int64, counts: Counts, elapsed: Double, indexing: Bool = false) {
+            self.file = file
+            self.bytesRead = bytesRead
+            self.bytesTotal = bytesTotal
+            self.counts = counts
+            self.elapsed = elapsed
+            self.indexing = indexing
+        }
     }
 
     /// Record counts.
@@ -54,14 +64,16 @@ public final class Importer {
         /// All zero.
         public init() {}
 
-        init(records: Int, imported: Int = 0, duplicates: Int = 0, quarantined: Int = 0) {
+        /// Counts of a commit or file.
+        public init(records: Int, imported: Int = 0, duplicates: Int = 0, quarantined: Int = 0) {
             self.records = records
             self.imported = imported
             self.duplicates = duplicates
             self.quarantined = quarantined
         }
 
-        static func + (lhs: Counts, rhs: Counts) -> Counts {
+        /// Both counts added up.
+        public static func + (lhs: Counts, rhs: Counts) -> Counts {
             Counts(records: lhs.records + rhs.records, imported: lhs.imported + rhs.imported,
                    duplicates: lhs.duplicates + rhs.duplicates, quarantined: lhs.quarantined + rhs.quarantined)
         }
@@ -75,6 +87,13 @@ public final class Importer {
         public var format: String
         /// Its counts.
         public var counts: Counts
+
+        /// The outcome of one file.
+        public init(file: String, format: String, counts: Counts) {
+            self.file = file
+            self.format = format
+            self.counts = counts
+        }
     }
 
     /// The outcome of an import run.
@@ -97,6 +116,20 @@ public final class Importer {
         public var mergesRefused: Int
         /// Wall-clock seconds.
         public var seconds: Double
+
+        /// The outcome of `files`, which created, merged and refused as said, in `seconds`.
+        public init(files: [FileSummary], quarantineFile: String, customersCreated: Int, customersMerged: Int, mergesRefused: Int, seconds: Double) {
+            let total = files.reduce(Counts()) { $0 + $1.counts }
+            self.files = files
+            imported = total.imported
+            duplicates = total.duplicates
+            quarantined = total.quarantined
+            self.quarantineFile = quarantineFile
+            self.customersCreated = customersCreated
+            self.customersMerged = customersMerged
+            self.mergesRefused = mergesRefused
+            self.seconds = seconds
+        }
 
         enum CodingKeys: String, CodingKey {
             case files, imported, duplicates, quarantined, seconds
@@ -244,20 +277,27 @@ public final class Importer {
 
     /// The summary of everything imported by this importer.
     public func summary() -> Summary {
-        let total = files.reduce(Counts()) { $0 + $1.counts }
-        return Summary(files: files, imported: total.imported, duplicates: total.duplicates, quarantined: total.quarantined,
-                       quarantineFile: quarantine.path, customersCreated: created, customersMerged: merged, mergesRefused: refused,
-                       seconds: Date().timeIntervalSince(started))
+        Summary(files: files, quarantineFile: quarantine.path, customersCreated: created, customersMerged: merged, mergesRefused: refused,
+                seconds: Date().timeIntervalSince(started))
     }
 
     // MARK: One batch
 
-    struct CustomerUpdate {
-        var first: Int64
-        var last: Int64
-        var traits: [(String, JSONValue)] = []
+    /// What a commit's events change of one customer: the first and last time seen, and the
+    /// traits their identify events set, in order.
+    public struct CustomerUpdate {
+        public var first: Int64
+        public var last: Int64
+        public var traits: [(String, JSONValue)] = []
 
-        mutating func add(_ timestamp: Int64, traits more: [(String, JSONValue)]) {
+        /// The change of one event at `first`.
+        public init(first: Int64, last: Int64) {
+            self.first = first
+            self.last = last
+        }
+
+        /// Adds an event at `timestamp` that sets `more` traits.
+        public mutating func add(_ timestamp: Int64, traits more: [(String, JSONValue)]) {
             first = min(first, timestamp)
             last = max(last, timestamp)
             for (key, value) in more { Self.patch(&traits, key, value) }
@@ -265,7 +305,7 @@ public final class Importer {
 
         /// JSON merge patch (RFC 7396, as SQLite's `json_patch`) of one entry: objects merge key by key,
         /// anything else replaces, so several identify events in one batch end as they would one by one.
-        static func patch(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        public static func patch(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
             guard let index = entries.firstIndex(where: { $0.0 == key }) else {
                 entries.append((key, value))
                 return
@@ -318,7 +358,7 @@ public final class Importer {
             let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO quarantined (workspace_id, key) VALUES (?, ?)")
             var fresh: [InputRecord] = []
             for record in records {
-                try remember.execute(arguments: [data.rowID, Self.key("q:\(file):\(record.line):\(record.text)")])
+                try remember.execute(arguments: [data.rowID, Self.quarantineKey(record, origin: file)])
                 if db.changesCount > 0 { fresh.append(record) }
             }
             if !fresh.isEmpty { try quarantine.write(fresh, file: file) }
@@ -336,15 +376,9 @@ public final class Importer {
             for record in records {
                 guard case .success(let event) = record.result else { continue }
                 let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
-                var identifiers = prepared.identifiers
-                if let previous = event.previousId {
-                    let asUser = Identifier.make(.user, previous, junk: options.junk)
-                    let asAnonymous = Identifier.make(.anonymous, previous, junk: options.junk)
-                    if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
-                }
+                let identifiers = Self.identifiers(of: event, prepared, graph: graph, junk: options.junk)
                 guard !identifiers.isEmpty else {
-                    failures[group].append(InputRecord(line: record.line, location: record.location, text: record.text,
-                                                result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value"))))
+                    failures[group].append(Self.allJunk(record))
                     results[group].quarantined += 1
                     continue
                 }
@@ -429,11 +463,36 @@ public final class Importer {
         if stitched { generation = try JourneyStore.raiseIdentityGeneration(db, workspace: workspace) }
     }
 
+    /// The identifiers an event stitches: its own, and a `previousId` (Segment's `alias`) as the
+    /// user id the graph knows, else as an anonymous id.
+    public static func identifiers(of event: Event, _ prepared: PreparedEvent, graph: IdentityGraph, junk: Set<String>) -> [Identifier] {
+        var identifiers = prepared.identifiers
+        if let previous = event.previousId {
+            let asUser = Identifier.make(.user, previous, junk: junk)
+            let asAnonymous = Identifier.make(.anonymous, previous, junk: junk)
+            if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
+        }
+        return identifiers
+    }
+
+    /// A record set aside because it names no customer but by junk values.
+    public static func allJunk(_ record: InputRecord) -> InputRecord {
+        InputRecord(line: record.line, location: record.location, text: record.text,
+                    result: .failure(RecordProblem(field: "userId", message: "every identifier of the record is a junk value")))
+    }
+
+    /// The key that remembers a quarantined record, so that a record quarantined by an earlier
+    /// run of the same file is counted again but set aside once.
+    public static func quarantineKey(_ record: InputRecord, origin: String) -> Data {
+        key("q:\(origin):\(record.line):\(record.text)")
+    }
+
     /// A 16-byte digest used as a unique key.
     static func key(_ text: String) -> Data { key(Digest.hash128(text)) }
 
-    /// A 128-bit digest as 16 bytes, high word first (as ``EventInsert`` binds it).
-    static func key(_ digest: (UInt64, UInt64)) -> Data {
+    /// A 128-bit digest as 16 bytes, high word first (as ``EventInsert`` binds it), as the
+    /// store keeps an event's deduplication key.
+    public static func key(_ digest: (UInt64, UInt64)) -> Data {
         withUnsafeBytes(of: (digest.0.bigEndian, digest.1.bigEndian)) { Data($0) }
     }
 

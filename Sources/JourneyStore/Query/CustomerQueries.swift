@@ -71,12 +71,7 @@ extension WorkspaceData {
     }
 
     func counts(_ db: Database) throws -> Counts {
-        let workspace: StatementArguments = [rowID]
-        return Counts(
-            events: try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE workspace_id = ?", arguments: workspace) ?? 0,
-            customers: try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE workspace_id = ? AND merged_into IS NULL", arguments: workspace) ?? 0,
-            identifiers: try Int.fetchOne(db, sql: "SELECT count(*) FROM identities WHERE workspace_id = ?", arguments: workspace) ?? 0,
-            feedback: try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: workspace) ?? 0)
+        try CustomerQuery.counts(SQLiteTransaction(db: db), workspace: rowID)
     }
 
     /// The customer number for a customer id (`cus_42`) or any identifier (`maya@example.com`,

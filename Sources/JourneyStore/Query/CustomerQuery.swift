@@ -70,6 +70,16 @@ public enum CustomerQuery {
     }
 
     /// Whether customer `number` is one of the workspace's.
+    /// What the workspace's customer data holds.
+    public static func counts(_ db: any StoreTransaction, workspace: Int64) throws -> WorkspaceData.Counts {
+        let arguments: SQLArguments = [workspace]
+        return WorkspaceData.Counts(
+            events: try db.value(Int.self, sql: "SELECT count(*) FROM events WHERE workspace_id = ?", arguments: arguments) ?? 0,
+            customers: try db.value(Int.self, sql: "SELECT count(*) FROM customers WHERE workspace_id = ? AND merged_into IS NULL", arguments: arguments) ?? 0,
+            identifiers: try db.value(Int.self, sql: "SELECT count(*) FROM identities WHERE workspace_id = ?", arguments: arguments) ?? 0,
+            feedback: try db.value(Int.self, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: arguments) ?? 0)
+    }
+
     static func owns(_ db: any StoreTransaction, workspace: Int64, _ number: Int64) throws -> Bool {
         try db.value(Int64.self, sql: "SELECT 1 FROM customers WHERE id = ? AND workspace_id = ?", arguments: [number, workspace]) != nil
     }
@@ -93,6 +103,9 @@ public enum CustomerQuery {
     /// it; returns what went, with the identifier values (to scrub a quarantine with), or nil when
     /// the workspace has no such customer (another workspace's customer is never touched).
     public static func erase(_ db: any StoreTransaction, workspace: Int64, _ number: Int64) throws -> (CustomerErasure, [String])? {
+        // Writers of customer data take this row's lock first; so does an erasure, so that the two
+        // never wait for each other in opposite orders.
+        try db.execute(sql: "UPDATE identity_generation SET value = value WHERE id = 1")
         guard try owns(db, workspace: workspace, number) else { return nil }
         let values = try db.values(String.self, sql: "SELECT value FROM identities WHERE customer_id IN \(mergedInto)", arguments: [number])
         let feedback = try db.execute(sql: "DELETE FROM feedback WHERE customer_id IN \(mergedInto)", arguments: [number])

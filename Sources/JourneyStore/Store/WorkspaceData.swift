@@ -24,6 +24,9 @@ public struct WorkspaceData: Sendable {
     public var quarantinePath: String { store.quarantinePath(workspace: workspace) }
 
     var database: DatabasePool { store.database }
+
+    /// The workspace customer data goes to when a store has none to name: its id and its name.
+    public static let defaultWorkspace = (id: Schema.defaultWorkspace, name: Schema.defaultWorkspaceName)
 }
 
 extension WorkspaceData: Hashable {

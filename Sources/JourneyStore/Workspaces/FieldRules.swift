@@ -42,8 +42,10 @@ enum FieldRules {
 }
 
 /// Times as stored: milliseconds since 1970.
-enum StoreTime {
-    static func now() -> Int64 { milliseconds(Date()) }
+/// Times as the store keeps them: milliseconds since 1970.
+public enum StoreTime {
+    /// Now.
+    public static func now() -> Int64 { milliseconds(Date()) }
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 }

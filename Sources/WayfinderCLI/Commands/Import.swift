@@ -3,11 +3,12 @@ import CustomerData
 import Foundation
 import JourneyModel
 import JourneyStore
+import PostgresStore
 
 extension RecordReader.Format: ExpressibleByArgument {}
 
 extension Wayfinder {
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
             abstract: "Load customer interaction data (CSV, NDJSON, Segment batch; gzip too) into the store.",
@@ -30,6 +31,9 @@ extension Wayfinder {
               wayfinder import crm.csv --db wayfinder.db --workspace-id b2b --create-workspace
               wayfinder import export.csv.gz --mapping crm-mapping.yaml --db wayfinder.db
               wayfinder import batch-*.json --db wayfinder.db --format json
+              wayfinder import events.csv --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id retail
+
+            With --store, the events go to the team server's PostgreSQL database, with the same rules; several imports and servers may write there at once, and stitch the same people into the same customers. Records set aside go to its quarantine_records table.
             """
         )
 
@@ -38,6 +42,9 @@ extension Wayfinder {
 
         @Option(help: "The store (a SQLite file, created if missing).")
         var db = "wayfinder.db"
+
+        @Option(help: StoreWorkspace.storeHelp)
+        var store: String?
 
         @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help)
         var workspaceID: String?
@@ -63,14 +70,19 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("The country calling code of national phone numbers (such as 44), so 07700 900123 and +44 7700 900123 are one customer.", valueName: "code"))
         var phoneCountry: String?
 
+        @Option(help: "Records stored in one transaction; a smaller batch commits sooner and more often.")
+        var batchSize = 5_000
+
         @Flag(help: "Print a line after every committed batch.")
         var verbose = false
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
+            if !(1...100_000).contains(batchSize) { throw ValidationError("--batch-size takes 1 to 100000 records per transaction; got \(batchSize).") }
             try Self.checkPhoneCountry(phoneCountry)
             try StoreWorkspace.validate(workspaceID)
+            try StoreWorkspace.validate(store: store)
             if createWorkspace, workspaceID == nil { throw ValidationError("--create-workspace creates the workspace --workspace-id names; give --workspace-id ID too.") }
         }
 
@@ -80,7 +92,7 @@ extension Wayfinder {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             for file in files where !FileManager.default.fileExists(atPath: file) {
                 throw CommandFailure(message: "\(file): no such file; check the path")
             }
@@ -93,20 +105,28 @@ extension Wayfinder {
                     throw CommandFailure(message: "the mapping file \(mapping) has \(Console.counts(problems.diagnostics))")
                 }
             }
-            let data = try StoreWorkspace.open(db: db, workspace: workspaceID, creating: true, creatingNamed: createWorkspace)
             var options = Importer.Options()
             options.maximumClusterSize = maxClusterSize
+            options.batchSize = batchSize
             options.phoneCountry = phoneCountry
             if let junk { options.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
+            if let store { return try await importIntoPostgres(store, options: options, mapping: csvMapping) }
+            let data = try StoreWorkspace.open(db: db, workspace: workspaceID, creating: true, creatingNamed: createWorkspace)
             let importer: Importer
             do { importer = try Importer(data: data, options: options) } catch let failure as JourneyStore.Failure {
                 throw CommandFailure(message: failure.description)
             }
+            try importFiles { file, progress in try importer.importFile(file, format: inputFormat, mapping: csvMapping, progress: progress) }
+            try report(importer.summary(), counts: try data.counts(), workspace: data.workspace, store: db)
+        }
+
+        /// Imports every file with `body`, a progress bar for each.
+        private func importFiles(_ body: (String, @escaping (Importer.Progress) -> Void) throws -> Importer.FileSummary) throws {
             for file in files {
                 var bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent)
                 let verbose = self.verbose
                 do {
-                    _ = try importer.importFile(file, format: inputFormat, mapping: csvMapping) { progress in
+                    _ = try body(file) { progress in
                         if progress.indexing { return bar.note("building indexes over \(progress.counts.imported) events…") }
                         bar.update(fraction: progress.bytesTotal > 0 ? Double(progress.bytesRead) / Double(progress.bytesTotal) : 0,
                                    count: progress.counts.records, unit: "records", elapsed: progress.elapsed)
@@ -117,11 +137,60 @@ extension Wayfinder {
                 } catch let failure as ByteSource.Failure {
                     bar.finish()
                     throw CommandFailure(message: "\(file): \(failure.description); nothing of it from there on was imported (what came before is stored, and importing the file again adds only what is missing)")
+                } catch let error as WorkspaceStoreError {
+                    bar.finish()
+                    throw CommandFailure(message: "\(file): \(error.message); the batches committed before stay, and importing the file again adds only what is missing")
                 }
                 bar.finish()
             }
-            let summary = importer.summary()
-            let counts = try data.counts()
+        }
+
+        /// Imports into the workspace of the team server's PostgreSQL store at `store`; `default`
+        /// without --workspace-id, created when the store has no workspace yet.
+        private func importIntoPostgres(_ store: String, options: Importer.Options, mapping: CSVMapping) async throws {
+            let url = try PostgresURL(store)
+            let target: PostgresWorkspaceStore
+            do { target = try await PostgresWorkspaceStore.open(url) } catch { throw CommandFailure(message: error.description) }
+            let workspace = workspaceID ?? WorkspaceData.defaultWorkspace.id
+            do {
+                let present = try await target.workspaces().map(\.id)
+                if !present.contains(workspace) {
+                    guard createWorkspace || (workspaceID == nil && present.isEmpty) else {
+                        target.close()
+                        throw CommandFailure(message: "\(url): there is no workspace '\(workspace)'; \(present.isEmpty ? "the store has none" : "its workspaces are " + present.joined(separator: ", ")); add --create-workspace to create it")
+                    }
+                    try await Self.create(workspace, name: workspaceID == nil ? WorkspaceData.defaultWorkspace.name : workspace, in: target)
+                }
+            } catch let error as WorkspaceStoreError {
+                target.close()
+                throw CommandFailure(message: "\(url): \(error.message)")
+            }
+            target.close()
+            let writer: PostgresCustomerWriter
+            let data: PostgresCustomerData
+            do {
+                writer = try PostgresCustomerWriter(url: url, workspace: workspace, options: options)
+                data = try PostgresCustomerData(url: url, workspace: workspace)
+            } catch let error as WorkspaceStoreError {
+                throw CommandFailure(message: error.message)
+            }
+            let format = inputFormat
+            try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) }
+            let counts: WorkspaceData.Counts
+            do { counts = try data.counts() } catch let error as WorkspaceStoreError { throw CommandFailure(message: error.message) }
+            try report(writer.summary(), counts: counts, workspace: workspace, store: "\(url)")
+        }
+
+        /// Creates a workspace, unless another import or server created it at the same moment.
+        private static func create(_ id: String, name: String, in store: PostgresWorkspaceStore) async throws(WorkspaceStoreError) {
+            do {
+                _ = try await store.createWorkspace(id: id, name: name)
+            } catch {
+                if error.code != .alreadyExists { throw error }
+            }
+        }
+
+        private func report(_ summary: Importer.Summary, counts: WorkspaceData.Counts, workspace: String, store: String) throws {
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -130,7 +199,7 @@ extension Wayfinder {
             case .text:
                 let rate = summary.seconds > 0 ? Int(Double(summary.imported + summary.duplicates + summary.quarantined) / summary.seconds) : 0
                 Console.out("Imported \(summary.imported) events (\(summary.duplicates) duplicates skipped, \(summary.quarantined) quarantined) from \(Console.count(files.count, "file")) in \(String(format: "%.1f", summary.seconds)) s, \(rate) records/s.")
-                Console.out("Workspace '\(data.workspace)' of \(db) holds \(Console.count(counts.events, "event")) of \(Console.count(counts.customers, "customer")) (\(Console.count(counts.identifiers, "identifier")); \(summary.customersMerged) merges this run\(summary.mergesRefused > 0 ? ", \(summary.mergesRefused) refused as too large" : "")).")
+                Console.out("Workspace '\(workspace)' of \(store) holds \(Console.count(counts.events, "event")) of \(Console.count(counts.customers, "customer")) (\(Console.count(counts.identifiers, "identifier")); \(summary.customersMerged) merges this run\(summary.mergesRefused > 0 ? ", \(summary.mergesRefused) refused as too large" : "")).")
                 if summary.quarantined > 0 {
                     Console.out("Quarantined records, with file, line and reason: \(summary.quarantineFile)")
                 }

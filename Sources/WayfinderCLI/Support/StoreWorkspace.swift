@@ -61,7 +61,7 @@ enum StoreWorkspace {
     /// workspace it does not hold is an error naming those it holds and how to copy one there.
     static func postgres(_ store: String, workspace: String?) throws -> PostgresCustomerData {
         do {
-            return try PostgresCustomerData(url: try PostgresURL(store), workspace: workspace ?? "default")
+            return try PostgresCustomerData(url: try PostgresURL(store), workspace: workspace ?? WorkspaceData.defaultWorkspace.id)
         } catch let error as PostgresStoreError {
             throw CommandFailure(message: error.description, code: 2)
         } catch let error as WorkspaceStoreError {

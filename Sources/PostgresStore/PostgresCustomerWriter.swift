@@ -1,0 +1,430 @@
+import CustomerData
+import Foundation
+import JourneyStore
+import Logging
+
+/// Stores records into one workspace's customer data in the team server's PostgreSQL database,
+/// with the rules of the embedded importer: identity stitching, deduplication on `messageId` (or
+/// content), feedback, traits, and quarantine of every record that cannot be used.
+///
+/// Writers of customer data take turns, whatever process they run in: each commit first locks
+/// the store's row of `identity_generation`, as the embedded store's one writer does, so it sees
+/// every customer committed before it. When the workspace's identity generation moved since
+/// this writer last committed (another process stitched or erased customers), the identity
+/// graph is loaded again inside the commit, so two processes receiving events of the same people
+/// give each person one customer.
+///
+/// A commit is one transaction: after it returns, its events are stored; when it throws, none of
+/// them are, and sending them again stores each once. One thread uses a writer at a time.
+public final class PostgresCustomerWriter {
+    /// The workspace written to.
+    public let workspace: String
+    private let rowID: Int64
+    private let connections: PostgresConnections
+    private let options: Importer.Options
+    private var graph: IdentityGraph
+    /// The workspace's identity generation `graph` reflects; -1 before the first commit and
+    /// after a failed one, so the next commit loads the graph.
+    private var generation: Int64 = -1
+    private var files: [Importer.FileSummary] = []
+    private var created = 0, merged = 0, refused = 0
+    private let started = Date()
+
+    /// Rows added by one statement at most, so that its placeholders stay far below PostgreSQL's 65,535.
+    static let rowsPerStatement = 2_000
+
+    /// A writer into `workspace` of the store at `url`; fails when the workspace does not exist
+    /// or the server does not answer.
+    public init(url: PostgresURL, workspace: String, options: Importer.Options = Importer.Options(),
+                logger: Logger = Logger(label: "wayfinder.postgres")) throws {
+        connections = PostgresConnections(url: url, logger: logger)
+        rowID = try connections.workspaceRow(workspace)
+        self.workspace = workspace
+        self.options = options
+        graph = IdentityGraph(maximumClusterSize: options.maximumClusterSize)
+    }
+
+    // MARK: Sources
+
+    /// Opens a source whose records arrive over time (a server's collection) or from a file:
+    /// one row of `sources` whose counts grow with every commit.
+    public func openStream(name: String, format: String) throws -> Int64 {
+        try connections.transaction(begin: "BEGIN") { db in
+            try db.insert(sql: "INSERT INTO sources (workspace_id, path, format, started_at) VALUES (?, ?, ?, ?)",
+                          arguments: [rowID, name, format, StoreTime.now()])
+        }
+    }
+
+    /// Marks a source finished.
+    public func closeStream(_ source: Int64) throws {
+        try connections.transaction(begin: "BEGIN") { db in
+            _ = try db.execute(sql: "UPDATE sources SET finished_at = ? WHERE id = ? AND workspace_id = ?", arguments: [StoreTime.now(), source, rowID])
+        }
+    }
+
+    /// Imports one file in commits of `options.batchSize` records, reporting after each.
+    public func importFile(_ path: String, format: RecordReader.Format? = nil, mapping: CSVMapping = .standard,
+                           progress: ((Importer.Progress) -> Void)? = nil) throws -> Importer.FileSummary {
+        let detected = try RecordReader(path: path, format: format, mapping: mapping).format
+        let source = try openStream(name: path, format: detected.rawValue)
+        let fileStart = Date()
+        var counts = Importer.Counts()
+        let batches = RecordBatches(path: path, format: detected, mapping: mapping, batchSize: options.batchSize, prepareWithJunk: options.junk,
+                                    phoneCountry: options.phoneCountry)
+        reading: while true {
+            switch batches.next() {
+            case .batch(let records, let bytesRead, let size, _):
+                do {
+                    counts = counts + (try store([RecordGroup(origin: path, records: records)], source: source))[0]
+                    batches.recycle(records)
+                } catch {
+                    batches.cancel()
+                    throw error
+                }
+                progress?(Importer.Progress(file: path, bytesRead: bytesRead, bytesTotal: size, counts: counts, elapsed: Date().timeIntervalSince(fileStart)))
+            case .end:
+                break reading
+            case .failure(let failure):
+                throw failure
+            }
+        }
+        try closeStream(source)
+        let summary = Importer.FileSummary(file: path, format: detected.rawValue, counts: counts)
+        files.append(summary)
+        return summary
+    }
+
+    /// What this writer imported from files, and the customers it created, merged and refused
+    /// to merge (in files and streams alike).
+    public func summary() -> Importer.Summary {
+        Importer.Summary(files: files, quarantineFile: "the quarantine_records table of \(connections.url)", customersCreated: created,
+                         customersMerged: merged, mergesRefused: refused, seconds: Date().timeIntervalSince(started))
+    }
+
+    // MARK: Commits
+
+    /// Stores groups of records in one transaction, counted in `source`, and returns the counts
+    /// of each group in order. When it throws, nothing of the groups is stored.
+    public func store(_ groups: [RecordGroup], source: Int64) throws -> [Importer.Counts] {
+        let groups = groups.map { RecordGroup(origin: $0.origin, records: $0.records.map(keepable)) }
+        do {
+            let commit = try connections.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", retrying: { self.generation = -1 }) { db in
+                try self.commit(groups, source: source, db: db)
+            }
+            generation = commit.generation
+            created += commit.created
+            merged += commit.merged
+            refused += commit.refused
+            return commit.counts
+        } catch {
+            generation = -1  // the graph may be ahead of the store now
+            throw error
+        }
+    }
+
+    private struct Commit {
+        var counts: [Importer.Counts]
+        var generation: Int64
+        var created = 0, merged = 0, refused = 0
+    }
+
+    /// An event on its way in, with the customer it arrived as.
+    private struct Arriving {
+        var group: Int
+        var line: Int
+        var customer: Int64
+        var event: Event
+        var prepared: PreparedEvent
+    }
+
+    /// What happened, in order: an event arrived (its index), or a customer was merged into another.
+    private enum Step {
+        case event(Int)
+        case merge(Int64, into: Int64)
+    }
+
+    private func commit(_ groups: [RecordGroup], source: Int64, db: PostgresTransaction) throws -> Commit {
+        // The turn of customer data writers; then, in a new snapshot, what the turn before left.
+        try db.execute(sql: "SELECT last_customer FROM identity_generation WHERE id = 1 FOR UPDATE")
+        guard let state = try db.row(sql: """
+            SELECT w.identity_generation, greatest(g.last_customer, (SELECT coalesce(max(id), 0) FROM customers))
+            FROM workspaces w, identity_generation g WHERE w.id = ? AND g.id = 1
+            """, arguments: [rowID]) else {
+            throw WorkspaceStoreError(.notFound, field: "workspace", "the workspace '\(workspace)' was deleted; nothing was stored")
+        }
+        let current: Int64 = state[0]
+        if current != generation {
+            graph = try loadGraph(db)
+        }
+        graph.reserve(state[1])
+
+        var outcome = Commit(counts: groups.map { Importer.Counts(records: $0.records.count) }, generation: current)
+        var failures = groups.map { group in group.records.filter { if case .failure = $0.result { true } else { false } } }
+        for index in groups.indices { outcome.counts[index].quarantined = failures[index].count }
+        var arriving: [Arriving] = []
+        var steps: [Step] = []
+        var newCustomers: [SQLValue] = []
+        var linked: [(Identifier, customer: Int64, at: Int64)] = []
+        var merges: [(old: Int64, survivor: Int64)] = []
+        var stitched = false
+        for (group, records) in groups.map(\.records).enumerated() {
+            for record in records {
+                guard case .success(let event) = record.result else { continue }
+                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
+                let identifiers = Importer.identifiers(of: event, prepared, graph: graph, junk: options.junk)
+                guard !identifiers.isEmpty else {
+                    failures[group].append(Importer.allJunk(record))
+                    outcome.counts[group].quarantined += 1
+                    continue
+                }
+                let resolution = graph.resolve(identifiers)
+                let customer = resolution.customer
+                if resolution.created {
+                    newCustomers += [.integer(customer), .integer(rowID), .integer(event.timestamp), .integer(event.timestamp)]
+                    outcome.created += 1
+                }
+                if resolution.created || !resolution.linked.isEmpty || !resolution.merged.isEmpty { stitched = true }
+                linked += resolution.linked.map { ($0, customer, event.timestamp) }
+                for old in resolution.merged {
+                    merges.append((old, customer))
+                    steps.append(.merge(old, into: customer))
+                    outcome.merged += 1
+                }
+                if !resolution.refused.isEmpty {
+                    outcome.refused += resolution.refused.count
+                    try db.execute(sql: "INSERT INTO identity_refusals (workspace_id, customers, at) VALUES (?, ?, ?)",
+                                   arguments: [rowID, ([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
+                }
+                steps.append(.event(arriving.count))
+                arriving.append(Arriving(group: group, line: record.line, customer: customer, event: event, prepared: prepared))
+            }
+        }
+
+        try insert(db, "customers (id, workspace_id, first_seen, last_seen)", columns: 4, newCustomers)
+        // Events keep the customer they arrived as; identifiers and feedback follow the survivor.
+        for (old, survivor) in merges {
+            let arguments: SQLArguments = [survivor, old]
+            try db.execute(sql: "UPDATE customers SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", arguments: arguments)
+            try db.execute(sql: "UPDATE identities SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
+            try db.execute(sql: "UPDATE feedback SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
+        }
+        try insert(db, "identities (workspace_id, kind, value, customer_id, first_seen)", columns: 5,
+                   linked.flatMap { identifier, customer, at -> [SQLValue] in
+                       [.integer(rowID), .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .integer(at)]
+                   }, then: "ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+
+        let stored = try insertEvents(arriving, source: source, db: db)
+        var feedback: [SQLValue] = []
+        for (index, id) in stored.enumerated() {
+            guard let id else {
+                outcome.counts[arriving[index].group].duplicates += 1
+                continue
+            }
+            outcome.counts[arriving[index].group].imported += 1
+            let event = arriving[index]
+            if let entry = event.prepared.feedback {
+                feedback += [.integer(id), .integer(rowID), .integer(graph.root(of: event.customer)), .integer(event.event.timestamp),
+                             .text(entry.metric.rawValue), entry.score.map { .real($0) } ?? .null,
+                             entry.text.map { .text($0) } ?? .null, entry.touchpoint.map { .text($0) } ?? .null]
+            }
+        }
+        try insert(db, "feedback (event_id, workspace_id, customer_id, timestamp, metric, score, text, touchpoint)", columns: 8, feedback)
+        try updateCustomers(steps: steps, arriving: arriving, stored: stored, db: db)
+        for (index, group) in groups.enumerated() { try quarantine(failures[index], origin: group.origin, db: db) }
+
+        let total = outcome.counts.reduce(Importer.Counts(), +)
+        try db.execute(sql: """
+            UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
+            WHERE id = ? AND workspace_id = ?
+            """, arguments: [total.records, total.imported, total.duplicates, total.quarantined, source, rowID])
+        if stitched {
+            try db.execute(sql: "UPDATE identity_generation SET last_customer = greatest(last_customer, (SELECT coalesce(max(id), 0) FROM customers)) WHERE id = 1")
+            outcome.generation = try db.value(Int64.self, sql: "UPDATE workspaces SET identity_generation = identity_generation + 1 WHERE id = ? RETURNING identity_generation",
+                                              arguments: [rowID]) ?? -1
+        }
+        return outcome
+    }
+
+    /// The workspace's identity graph as stored, identifier values with every byte.
+    private func loadGraph(_ db: PostgresTransaction) throws -> IdentityGraph {
+        var graph = IdentityGraph(maximumClusterSize: options.maximumClusterSize)
+        for row in try db.rows(sql: "SELECT kind, value, customer_id FROM identities WHERE workspace_id = ?", arguments: [rowID]) {
+            guard let kind = Identifier.Kind(rawValue: row[0]) else { continue }
+            graph.restore(Identifier(kind: kind, value: row[1]), customer: row[2])
+        }
+        for row in try db.rows(sql: "SELECT id, merged_into FROM customers WHERE workspace_id = ?", arguments: [rowID]) {
+            if let into: Int64 = row[1] { graph.restoreMerge(row[0], into: into) } else { graph.reserve(row[0]) }
+        }
+        return graph
+    }
+
+    /// Adds the events, each once per deduplication key in the workspace; the sequence number of
+    /// each event stored, nil for each already there (or earlier in the same commit).
+    private func insertEvents(_ arriving: [Arriving], source: Int64, db: PostgresTransaction) throws -> [Int64?] {
+        var first: [Data: Int] = [:]
+        var values: [SQLValue] = []
+        values.reserveCapacity(arriving.count * 11)
+        for (index, item) in arriving.enumerated() {
+            let key = Importer.key(item.prepared.dedupe)
+            if first[key] == nil { first[key] = index }
+            values += [.integer(rowID), .integer(item.customer), .integer(item.event.timestamp), .text(item.event.type.rawValue),
+                       item.event.name.map { .text($0) } ?? .null, item.prepared.channel.map { .text($0) } ?? .null,
+                       item.event.messageId.map { .text($0) } ?? .null, .text(item.prepared.payload), .blob([UInt8](key)),
+                       .integer(source), .integer(Int64(item.line))]
+        }
+        var stored = [Int64?](repeating: nil, count: arriving.count)
+        let rows = try insert(db, "events (workspace_id, customer_id, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line)",
+                              columns: 11, values, then: "ON CONFLICT (workspace_id, dedupe) DO NOTHING RETURNING id, dedupe")
+        for row in rows {
+            let key: Data = row[1]
+            if let index = first[key] { stored[index] = row[0] }
+        }
+        return stored
+    }
+
+    /// Sets first and last seen and the traits of every customer the commit touched, as the
+    /// embedded importer does step by step: a merge keeps the earliest first and latest last
+    /// seen of both, and the survivor's traits over the merged customer's; then each customer's
+    /// stored events extend its times and apply their traits in order.
+    private func updateCustomers(steps: [Step], arriving: [Arriving], stored: [Int64?], db: PostgresTransaction) throws {
+        var touched = Set<Int64>()
+        for step in steps {
+            switch step {
+            case .event(let index) where stored[index] != nil: touched.insert(arriving[index].customer)
+            case .event: break
+            case .merge(let old, let survivor): touched.formUnion([old, survivor])
+            }
+        }
+        guard !touched.isEmpty else { return }
+        struct Seen: Equatable {
+            var first: Int64?
+            var last: Int64?
+            var traits: String
+        }
+        var before: [Int64: Seen] = [:]
+        let ids = touched.sorted()
+        for start in stride(from: 0, to: ids.count, by: Self.rowsPerStatement) {
+            let part = ids[start..<min(ids.count, start + Self.rowsPerStatement)]
+            let rows = try db.rows(sql: "SELECT id, first_seen, last_seen, traits FROM customers WHERE id IN (\(Array(repeating: "?", count: part.count).joined(separator: ",")))",
+                                   arguments: SQLArguments(part.map { .integer($0) }))
+            for row in rows { before[row[0]] = Seen(first: row[1], last: row[2], traits: row[3]) }
+        }
+        var now = before
+        var traits: [Int64: JSONValue] = [:]
+        func traitsOf(_ id: Int64) -> JSONValue {
+            if let value = traits[id] { return value }
+            return (try? JSONParser.parse(now[id]?.traits ?? "{}")) ?? .object([])
+        }
+        var updates: [Int64: Importer.CustomerUpdate] = [:]
+        for step in steps {
+            switch step {
+            case .event(let index):
+                guard stored[index] != nil else { continue }
+                let item = arriving[index]
+                updates[item.customer, default: Importer.CustomerUpdate(first: item.event.timestamp, last: item.event.timestamp)]
+                    .add(item.event.timestamp, traits: item.prepared.traits)
+            case .merge(let old, let survivor):
+                let gone = now[old], kept = now[survivor]
+                now[survivor]?.first = Self.earliest(kept?.first, gone?.first)
+                now[survivor]?.last = Self.latest(kept?.last, gone?.last)
+                traits[survivor] = traitsOf(old).merged(with: traitsOf(survivor))
+                if let pending = updates.removeValue(forKey: old) {
+                    updates[survivor, default: pending].first = min(updates[survivor]?.first ?? pending.first, pending.first)
+                    updates[survivor]!.last = max(updates[survivor]!.last, pending.last)
+                    for (key, value) in pending.traits { Importer.CustomerUpdate.patch(&updates[survivor]!.traits, key, value) }
+                }
+            }
+        }
+        for (customer, update) in updates {
+            let root = graph.root(of: customer)
+            let seen = now[root]
+            now[root]?.first = Self.earliest(seen?.first, update.first)
+            now[root]?.last = Self.latest(seen?.last, update.last)
+            if !update.traits.isEmpty { traits[root] = traitsOf(root).merged(with: .object(update.traits)) }
+        }
+        for (id, value) in traits { now[id]?.traits = value.json }
+        var changed: [SQLValue] = []
+        for id in ids {
+            guard let seen = now[id], seen != before[id] else { continue }
+            changed += [.integer(id), seen.first.map { .integer($0) } ?? .null, seen.last.map { .integer($0) } ?? .null, .text(seen.traits)]
+        }
+        for start in stride(from: 0, to: changed.count, by: 4 * Self.rowsPerStatement) {
+            let part = changed[start..<min(changed.count, start + 4 * Self.rowsPerStatement)]
+            let rows = Array(repeating: "(?::bigint, ?::bigint, ?::bigint, ?::text)", count: part.count / 4).joined(separator: ",")
+            try db.execute(sql: """
+                UPDATE customers AS c SET first_seen = v.first_seen, last_seen = v.last_seen, traits = v.traits
+                FROM (VALUES \(rows)) AS v(id, first_seen, last_seen, traits) WHERE c.id = v.id
+                """, arguments: SQLArguments(Array(part)))
+        }
+    }
+
+    private static func earliest(_ a: Int64?, _ b: Int64?) -> Int64? { [a, b].compactMap { $0 }.min() }
+    private static func latest(_ a: Int64?, _ b: Int64?) -> Int64? { [a, b].compactMap { $0 }.max() }
+
+    /// Sets aside the records of `origin` that could not be used; one quarantined by an earlier
+    /// run of the same file is counted again but kept once.
+    private func quarantine(_ records: [InputRecord], origin: String, db: PostgresTransaction) throws {
+        guard !records.isEmpty else { return }
+        var byKey: [Data: InputRecord] = [:]
+        for record in records { byKey[Importer.quarantineKey(record, origin: origin)] = record }
+        let fresh = try insert(db, "quarantined (workspace_id, key)", columns: 2,
+                               byKey.keys.flatMap { key -> [SQLValue] in [.integer(rowID), .blob([UInt8](key))] },
+                               then: "ON CONFLICT (workspace_id, key) DO NOTHING RETURNING key")
+            .compactMap { row -> InputRecord? in byKey[row[0]] }
+            .sorted { $0.line < $1.line }
+        let now = StoreTime.now()
+        try insert(db, "quarantine_records (workspace_id, file, line, location, field, reason, text, quarantined_at)", columns: 8,
+                   fresh.flatMap { record -> [SQLValue] in
+                       guard case .failure(let problem) = record.result else { return [] }
+                       return [.integer(rowID), .text(Self.withoutNUL(origin)), .integer(Int64(record.line)), .text(Self.withoutNUL(record.location)),
+                               .text(Self.withoutNUL(problem.field)), .text(Self.withoutNUL(problem.message)), .blob(Array(record.text.utf8)), .integer(now)]
+                   })
+    }
+
+    /// Adds rows given as `columns` values each, a bounded number per statement, followed by
+    /// `then` (a conflict rule, a `RETURNING`); the rows each statement returned.
+    @discardableResult
+    private func insert(_ db: PostgresTransaction, _ target: String, columns: Int, _ values: [SQLValue], then suffix: String = "") throws -> [SQLRow] {
+        var returned: [SQLRow] = []
+        let step = columns * Self.rowsPerStatement
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+        for start in stride(from: 0, to: values.count, by: step) {
+            let part = values[start..<min(values.count, start + step)]
+            let rows = Array(repeating: row, count: part.count / columns).joined(separator: ",")
+            returned += try db.rows(sql: "INSERT INTO \(target) VALUES \(rows) \(suffix)", arguments: SQLArguments(Array(part)))
+        }
+        return returned
+    }
+
+    // MARK: Text PostgreSQL cannot keep
+
+    /// The record, or, when a text it would store holds a NUL character (which PostgreSQL's
+    /// text cannot keep), the record set aside with the field that holds it.
+    func keepable(_ record: InputRecord) -> InputRecord {
+        guard case .success(let event) = record.result else { return record }
+        let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
+        let texts: [(String, String?)] = [("event", event.name), ("messageId", event.messageId), ("userId", event.userId),
+                                          ("anonymousId", event.anonymousId), ("previousId", event.previousId), ("groupId", event.groupId),
+                                          ("context.channel", event.channel)]
+        var field = texts.first { $0.1?.utf8.contains(0) == true }?.0
+        if field == nil {
+            if prepared.identifiers.contains(where: { $0.value.utf8.contains(0) }) {
+                field = "identifier"
+            } else if prepared.feedback?.text?.utf8.contains(0) == true || prepared.feedback?.touchpoint?.utf8.contains(0) == true {
+                field = "feedback"
+            }
+        }
+        var kept = record
+        guard let field else {
+            kept.prepared = prepared
+            return kept
+        }
+        kept.result = .failure(RecordProblem(field: field, message: "holds a NUL character (\\u0000), which the PostgreSQL store cannot keep; remove it and send the record again"))
+        kept.prepared = nil
+        return kept
+    }
+
+    private static func withoutNUL(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+    }
+}

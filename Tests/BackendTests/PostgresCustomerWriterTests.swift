@@ -1,0 +1,144 @@
+import CustomerData
+import Foundation
+import JourneyModel
+import JourneyStore
+import PostgresStore
+import Testing
+import WayfinderTesting
+
+/// Customer data written into PostgreSQL directly (import, and the writer a server's collection
+/// uses) against the embedded importer on the same files, and two processes writing the same
+/// people at once against the truth the generator planted.
+@Suite("Customer data written to PostgreSQL", .serialized, .enabled(if: BackendURLs.postgres != nil, "scripts/cluster.sh up and export its URLs to run the backend matrix"))
+struct PostgresCustomerWriterTests {
+    @Test("an import into PostgreSQL stores the customers, traits, events and feedback the embedded importer stores, and a second import adds nothing")
+    func sameAsEmbedded() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: .saas, customers: 300, seed: 7))
+        try EdgeCases.lines.joined(separator: "\n").write(toFile: directory.path("edge.ndjson"), atomically: true, encoding: .utf8)
+        let files = [directory.path("data/events.csv"), directory.path("edge.ndjson")]
+        try await PostgresTestStore.with(base) { postgres in
+            _ = try await postgres.store.createWorkspace(id: "default", name: "Default")
+            let embedded = try JourneyStore(path: directory.path("store.db"))
+            var options = Importer.Options()
+            options.batchSize = 700  // several commits, with customers merged across them
+            let importer = try Importer(data: embedded.data, options: options)
+            let writer = try PostgresCustomerWriter(url: postgres.url, workspace: "default", options: options)
+            for file in files {
+                let want = try importer.importFile(file)
+                let got = try writer.importFile(file)
+                #expect(got.counts == want.counts, "\(file)")
+            }
+            #expect(importer.summary().imported == truth.events + EdgeCases.lines.count)
+            for (label, value) in [("created", \Importer.Summary.customersCreated), ("merged", \.customersMerged), ("refused", \.mergesRefused)] {
+                #expect(writer.summary()[keyPath: value] == importer.summary()[keyPath: value], "customers \(label)")
+            }
+            let remote = try PostgresCustomerData(url: postgres.url, workspace: "default")
+            let local = try embedded.data
+            #expect(try remote.counts() == local.counts())
+            // Every customer as listed: number, first and last seen, events, identifiers and traits.
+            #expect(try remote.customers(limit: 10_000, offset: 0).customers == local.customers(limit: 10_000, offset: 0).customers)
+            // What the engine reads: events, customers and their merges, traits and feedback.
+            #expect(try CustomerDataDigest.of(remote) == CustomerDataDigest.of(local))
+
+            let again = try writer.importFile(files[0])
+            #expect(again.counts == Importer.Counts(records: truth.events, imported: 0, duplicates: truth.events, quarantined: 0))
+            #expect(try remote.counts() == local.counts())
+        }
+    }
+
+    @Test("records that cannot be used are set aside in the quarantine table with file, line and reason, each once over two imports")
+    func quarantine() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let lines = [
+            EdgeCases.line(1, "ana", "Ad Clicked", at: EdgeCases.start),
+            "{not json",
+            EdgeCases.line(2, "unknown", "Ad Clicked", at: EdgeCases.start),  // a junk identifier only
+            #"{"type":"track","event":"Ad Clicked","userId":"nul\u0000inside","timestamp":"2026-01-05T00:00:00Z","messageId":"n1"}"#,
+            EdgeCases.line(3, "ana", "Product Viewed", at: EdgeCases.start + 1),
+        ]
+        let file = directory.path("mixed.ndjson")
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try await PostgresTestStore.with(base) { postgres in
+            _ = try await postgres.store.createWorkspace(id: "default", name: "Default")
+            let writer = try PostgresCustomerWriter(url: postgres.url, workspace: "default")
+            let first = try writer.importFile(file)
+            #expect(first.counts == Importer.Counts(records: 5, imported: 2, duplicates: 0, quarantined: 3))
+            let second = try writer.importFile(file)
+            #expect(second.counts == Importer.Counts(records: 5, imported: 0, duplicates: 2, quarantined: 3))
+            let rows = try await postgres.store.read { db in
+                try db.rows(sql: "SELECT file, line, field, reason, text FROM quarantine_records ORDER BY line").map { row -> String in
+                    let text: [UInt8] = row[4]
+                    return "\(row[1] as Int64) \(row[2] as String) \((row[3] as String).prefix(40)) \(text.count)"
+                }
+            }
+            #expect(rows.count == 3, "each record once, though imported twice: \(rows)")
+            #expect(rows.first?.hasPrefix("2 ") == true, "\(rows)")
+            #expect(rows.contains { $0.hasPrefix("3 userId every identifier of the record is a junk") }, "\(rows)")
+            #expect(rows.contains { $0.hasPrefix("4 userId holds a NUL character") }, "\(rows)")
+            // The quarantined text is kept byte for byte, the NUL character too.
+            let nul = try await postgres.store.read { db in try db.value([UInt8].self, sql: "SELECT text FROM quarantine_records WHERE line = 4") }
+            #expect(nul.map { String(decoding: $0, as: UTF8.self) } == lines[3])
+        }
+    }
+
+    @Test("two processes importing interleaved events of the same people at once give each planted person exactly one customer")
+    func twoProcesses() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let truth = try ScenarioWriter(directory: directory.path("data"), format: .ndjson).write(ScenarioGenerator(template: .saas, customers: 500, seed: 13))
+        let events = try String(contentsOfFile: directory.path("data/events.ndjson"), encoding: .utf8).split(separator: "\n")
+        // Every other event to each process: each person's events arrive through both, in small commits.
+        for half in 0..<2 {
+            let part = events.enumerated().filter { $0.offset % 2 == half }.map(\.element).joined(separator: "\n")
+            try part.write(toFile: directory.path("half\(half).ndjson"), atomically: true, encoding: .utf8)
+        }
+        try await PostgresTestStore.with(base) { postgres in
+            let url = postgres.url.description
+            async let one = WayfinderProcess.run(["import", "half0.ndjson", "--store", url, "--batch-size", "40"], in: directory.path)
+            async let two = WayfinderProcess.run(["import", "half1.ndjson", "--store", url, "--batch-size", "40"], in: directory.path)
+            let outputs = try await [one, two]
+            for output in outputs { #expect(output.status == 0, "\(output)") }
+
+            let remote = try PostgresCustomerData(url: postgres.url, workspace: "default")
+            #expect(try remote.counts().events == truth.events)
+            #expect(try remote.counts().customers == truth.customers, "as many customers after stitching as were planted")
+            let stored: [String: Int64] = try await postgres.store.read { db in
+                Dictionary(uniqueKeysWithValues: try db.rows(sql: "SELECT kind || ':' || value, customer_id FROM identities").map { ($0[0], $0[1]) })
+            }
+            let planted = try Self.planted(directory.path("data/\(ScenarioWriter.identifiersFile)"))
+            #expect(planted.count == truth.customers)
+            var owner: [Int64: String] = [:]
+            for (label, identifiers) in planted {
+                let customers = Set(identifiers.map { stored[$0] })
+                #expect(customers.count == 1 && !customers.contains(nil), "\(label): every identifier lands on one customer")
+                guard let customer = customers.first ?? nil else { continue }
+                #expect(owner[customer] == nil, "\(label) and \(owner[customer] ?? "") were merged")
+                owner[customer] = label
+            }
+            #expect(stored.count == planted.values.reduce(0) { $0 + $1.count }, "no identifier beyond the planted ones")
+            // Every event belongs to a customer that exists, and feedback to the customer that survived.
+            let orphans = try await postgres.store.read { db in
+                try db.value(Int64.self, sql: """
+                    SELECT (SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = e.customer_id))
+                         + (SELECT count(*) FROM feedback f JOIN customers c ON c.id = f.customer_id WHERE c.merged_into IS NOT NULL)
+                    """)
+            }
+            #expect(orphans == 0)
+        }
+    }
+
+    /// The generator's identifiers of each planted customer.
+    static func planted(_ path: String) throws -> [String: [String]] {
+        var planted: [String: [String]] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst() {
+            let comma = try #require(line.firstIndex(of: ","))
+            var identifier = String(line[line.index(after: comma)...])
+            if identifier.hasPrefix("\"") { identifier = String(identifier.dropFirst().dropLast()).replacing("\"\"", with: "\"") }
+            planted[String(line[..<comma]), default: []].append(identifier)
+        }
+        return planted
+    }
+}
