@@ -1,3 +1,4 @@
+import CustomerData
 import JourneyStore
 import Logging
 import NIOCore
@@ -11,11 +12,13 @@ import Synchronization
 ///
 /// The engine reads synchronously, on its own threads, so each call takes one of the reader's
 /// connections and waits there for its pages; several scans run at once on several connections.
-public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
+public final class PostgresCustomerData: WorkspaceCustomerData {
     /// The workspace's id and row.
     public let workspace: String
     let rowID: Int64
     private let connections: PostgresConnections
+    /// The store whose pool serves the asynchronous reads of a server; nil for a command, which reads synchronously.
+    private let store: PostgresWorkspaceStore?
     private var url: PostgresURL { connections.url }
 
     /// Sequence numbers read in one page.
@@ -27,6 +30,55 @@ public final class PostgresCustomerData: CustomerDataReader, CustomerDirectory {
         connections = PostgresConnections(url: url, logger: logger)
         self.workspace = workspace
         rowID = try connections.workspaceRow(workspace)
+        store = nil
+    }
+
+    /// The customer data of a workspace of a server's store, sharing its connections.
+    init(store: PostgresWorkspaceStore, connections: PostgresConnections, workspace: String, rowID: Int64) {
+        self.store = store
+        self.connections = connections
+        self.workspace = workspace
+        self.rowID = rowID
+    }
+
+    // MARK: WorkspaceCustomerData
+
+    public var workspaceRow: Int64 { rowID }
+
+    public func overview() async throws -> (counts: WorkspaceData.Counts, sources: [SourceRecord]) {
+        let rowID = rowID
+        return try await read { db in (try CustomerQuery.counts(db, workspace: rowID), try CustomerQuery.sources(db, workspace: rowID)) }
+    }
+
+    public func indexWatermark() async throws -> IndexWatermark {
+        let rowID = rowID
+        return try await read { db in try CustomerQuery.indexWatermark(db, workspace: rowID) }
+    }
+
+    public func quarantinedRecords(file: String?, limit: Int) throws -> (records: [WorkspaceData.QuarantinedRecord], total: Int) {
+        guard limit > 0 else { return ([], 0) }
+        return try transaction(writing: false) { db in
+            let filter = file == nil ? "" : " AND file = ?"
+            let arguments: SQLArguments = file.map { [rowID, $0] } ?? [rowID]
+            let total = try db.value(Int.self, sql: "SELECT count(*) FROM quarantine_records WHERE workspace_id = ?" + filter, arguments: arguments) ?? 0
+            let rows = try db.rows(sql: """
+                SELECT file, line, location, field, reason, quarantined_at FROM quarantine_records WHERE workspace_id = ?\(filter) ORDER BY id DESC LIMIT ?
+                """, arguments: arguments + [limit])
+            let records = rows.reversed().map { row in
+                WorkspaceData.QuarantinedRecord(file: row[0], line: row[1], location: row[2], field: row[3], reason: row[4], quarantinedAt: Timestamp.iso8601(row[5]))
+            }
+            return (records, total)
+        }
+    }
+
+    public func writer(options: Importer.Options) throws -> any CustomerDataWriter {
+        PostgresCustomerWriter(connections: connections, workspace: workspace, rowID: rowID, options: options)
+    }
+
+    /// Reads on the store's pool when there is one, else here.
+    private func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        if let store { return try await store.read(body) }
+        return try transaction(writing: false, body)
     }
 
     // MARK: CustomerDataReader

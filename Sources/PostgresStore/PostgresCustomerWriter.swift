@@ -16,7 +16,7 @@ import Logging
 ///
 /// A commit is one transaction: after it returns, its events are stored; when it throws, none of
 /// them are, and sending them again stores each once. One thread uses a writer at a time.
-public final class PostgresCustomerWriter {
+public final class PostgresCustomerWriter: CustomerDataWriter {
     /// The workspace written to.
     public let workspace: String
     private let rowID: Int64
@@ -42,6 +42,26 @@ public final class PostgresCustomerWriter {
         self.workspace = workspace
         self.options = options
         graph = IdentityGraph(maximumClusterSize: options.maximumClusterSize)
+    }
+
+    /// A writer on connections shared with a server's other readers and writers.
+    init(connections: PostgresConnections, workspace: String, rowID: Int64, options: Importer.Options) {
+        self.connections = connections
+        self.rowID = rowID
+        self.workspace = workspace
+        self.options = options
+        graph = IdentityGraph(maximumClusterSize: options.maximumClusterSize)
+    }
+
+    // MARK: CustomerDataWriter
+
+    /// Alert rules are not evaluated on commits into PostgreSQL yet, so no evaluation fails.
+    public var alertEvaluationFailures: Int { 0 }
+
+    public func openStream(name: String, format: String, alerts: Bool) throws -> Int64 { try openStream(name: name, format: format) }
+
+    public func store(_ groups: [RecordGroup], stream: Int64, evaluatingAlerts: Bool) throws -> [Importer.Counts] {
+        try store(groups, source: stream)
     }
 
     // MARK: Sources

@@ -12,13 +12,16 @@ import PostgresNIO
 /// The logic is the embedded store's (``SQLWorkspaceStore``); writes run serializably, and a
 /// write that another process's transaction got in the way of runs again, so two processes saving
 /// the same map at once give one new version and one version conflict, as on one process.
-public final class PostgresWorkspaceStore: SQLWorkspaceStore {
+public final class PostgresWorkspaceStore: ServerStore {
     /// Where the database is (its password never printed).
     public let url: PostgresURL
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let threads: NIOThreadPool
     private let logger: Logger
+    /// Connections for the synchronous readers and writers of customer data (index builds, the
+    /// collection writer), beside the pool of the store's own transactions.
+    private let customerConnections: PostgresConnections
 
     /// The most times a write runs when other processes keep getting in its way.
     static let attempts = 40
@@ -71,6 +74,7 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
         if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
+        customerConnections = PostgresConnections(url: url, logger: logger)
         runner = Task { await client.run() }
         threads = NIOThreadPool(numberOfThreads: max(1, connections))
         threads.start()
@@ -83,6 +87,33 @@ public final class PostgresWorkspaceStore: SQLWorkspaceStore {
     }
 
     deinit { close() }
+
+    // MARK: Serving
+
+    public func customerData(_ id: String) async throws(WorkspaceStoreError) -> any WorkspaceCustomerData {
+        let (found, known) = try await read { db in
+            (try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]),
+             try db.values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug"))
+        }
+        guard let found else {
+            throw WorkspaceStoreError(.notFound, field: "workspace",
+                                      "there is no workspace '\(id)'; \(known.isEmpty ? "the store has no workspace yet" : "the store has " + known.joined(separator: ", "))")
+        }
+        return PostgresCustomerData(store: self, connections: customerConnections, workspace: id, rowID: found)
+    }
+
+    /// Stage-stay alert rules are not evaluated on PostgreSQL yet: nothing is enqueued.
+    public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int { 0 }
+
+    public func startCollecting() throws -> any CollectionCheckpoints { NoCheckpoints() }
+
+    public var writeProblem: String? { nil }
+
+    /// PostgreSQL keeps its own write-ahead log: a writer has nothing to do after a commit.
+    private struct NoCheckpoints: CollectionCheckpoints {
+        func committed() {}
+        func stop() throws {}
+    }
 
     // MARK: Transactions
 

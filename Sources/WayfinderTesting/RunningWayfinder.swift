@@ -9,7 +9,7 @@ import Synchronization
 /// #expect(server.waitFor("server listening", on: .error))
 /// let stopped = server.stop(SIGTERM)
 /// ```
-public final class RunningWayfinder {
+public final class RunningWayfinder: Sendable {
     /// Standard output or standard error.
     public enum Stream: Sendable { case output, error }
 

@@ -52,7 +52,7 @@ public enum MatchPreview {
     }
 
     /// Classifies every stored event with `journey`'s rules and counts those of touchpoint `id`.
-    public static func touchpoint(_ id: String, in journey: JourneyMap, store: WorkspaceData, sampleSize: Int = 10) throws -> Touchpoint {
+    public static func touchpoint(_ id: String, in journey: JourneyMap, store: any CustomerDataReader, sampleSize: Int = 10) throws -> Touchpoint {
         guard let index = journey.touchpoints.firstIndex(where: { $0.id == id }) else {
             throw Failure(description: "touchpoint: the map has no touchpoint '\(id.prefix(80))'")
         }
@@ -87,7 +87,7 @@ public enum MatchPreview {
     }
 
     /// Counts the customers whose traits satisfy `persona`'s rule (none without a rule).
-    public static func persona(_ persona: JourneyModel.Persona, store: WorkspaceData) throws -> Persona {
+    public static func persona(_ persona: JourneyModel.Persona, store: any CustomerDataReader) throws -> Persona {
         let links = try store.customerLinks()
         var preview = Persona(persona: persona.id, customers: 0, of: links.roots.count)
         guard persona.match != nil else { return preview }

@@ -119,16 +119,24 @@ extension SQLWorkspaceStore {
 
     // MARK: For the delivery worker
 
-    /// Pending deliveries due at `now`, earliest first, with their rule's URL and secret.
-    public func dueAlertDeliveries(now: Date, limit: Int) async throws(WorkspaceStoreError) -> [DueAlertDelivery] {
-        try await read { db in
-            try db.rows(sql: """
+    /// Pending deliveries due at `now`, earliest first, with their rule's URL and secret, each
+    /// claimed for `lease`: it is due again only then, so that another server process on the
+    /// same store does not send it too. Recording its attempt sets when it is due next; a process
+    /// that dies mid-delivery leaves it to be sent again once the lease ends.
+    public func dueAlertDeliveries(now: Date, limit: Int, lease: Duration = .seconds(120)) async throws(WorkspaceStoreError) -> [DueAlertDelivery] {
+        let leaseEnd = StoreTime.milliseconds(now.addingTimeInterval(Double(lease.components.seconds)))
+        return try await write { db in
+            let due = try db.rows(sql: """
                 SELECT d.id, d.rule_id, r.url, r.secret, d.payload, d.attempts, d.attempts - d.round_start FROM alert_deliveries d
                 JOIN alert_rules r ON r.id = d.rule_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?
                 """, arguments: [StoreTime.milliseconds(now), limit]).map { row in
                 DueAlertDelivery(id: row[0], rule: row[1], url: row[2], secret: row[3], payload: row[4], attempts: row[5], attemptsThisRound: row[6])
             }
+            for delivery in due {
+                try db.execute(sql: "UPDATE alert_deliveries SET next_attempt_at = ? WHERE id = ?", arguments: [leaseEnd, delivery.id])
+            }
+            return due
         }
     }
 

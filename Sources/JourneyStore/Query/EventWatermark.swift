@@ -18,17 +18,21 @@ extension WorkspaceData {
     /// The watermark of the workspace's events, customers and personas.
     public func indexWatermark() async throws -> IndexWatermark {
         let rowID = rowID
-        return try await database.read { db in
-            var personas = ""
-            let rows = try Row.fetchCursor(db, sql: "SELECT slug, document FROM personas WHERE workspace_id = ? ORDER BY slug", arguments: [rowID])
-            while let row = try rows.next() {
-                let slug: String = row[0], document: String = row[1]
-                personas += "\(slug.utf8.count):\(slug)\(document.utf8.count):\(document)"
-            }
-            let digest = Digest.hash128(personas)
-            return IndexWatermark(lastEvent: try Int64.fetchOne(db, sql: "SELECT max(id) FROM events WHERE workspace_id = ?", arguments: [rowID]) ?? 0,
-                                  identityGeneration: try JourneyStore.identityGeneration(db, workspace: rowID),
-                                  personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16))
+        return try await database.read { db in try CustomerQuery.indexWatermark(SQLiteTransaction(db: db), workspace: rowID) }
+    }
+}
+
+extension CustomerQuery {
+    /// The watermark of a workspace's events, customers and personas, read in one transaction.
+    public static func indexWatermark(_ db: any StoreTransaction, workspace: Int64) throws -> IndexWatermark {
+        var personas = ""
+        for row in try db.rows(sql: "SELECT slug, document FROM personas WHERE workspace_id = ? ORDER BY slug", arguments: [workspace]) {
+            let slug: String = row[0], document: String = row[1]
+            personas += "\(slug.utf8.count):\(slug)\(document.utf8.count):\(document)"
         }
+        let digest = Digest.hash128(personas)
+        return IndexWatermark(lastEvent: try db.value(Int64.self, sql: "SELECT max(id) FROM events WHERE workspace_id = ?", arguments: [workspace]) ?? 0,
+                              identityGeneration: try db.value(Int64.self, sql: "SELECT identity_generation FROM workspaces WHERE id = ?", arguments: [workspace]) ?? 0,
+                              personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16))
     }
 }

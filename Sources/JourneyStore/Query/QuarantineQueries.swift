@@ -11,6 +11,16 @@ extension WorkspaceData {
         public var reason: String
         public var quarantinedAt: String
 
+        /// A record set aside.
+        public init(file: String, line: Int, location: String, field: String, reason: String, quarantinedAt: String) {
+            self.file = file
+            self.line = line
+            self.location = location
+            self.field = field
+            self.reason = reason
+            self.quarantinedAt = quarantinedAt
+        }
+
         enum CodingKeys: String, CodingKey {
             case file, line, location, field, reason
             case quarantinedAt = "quarantined_at"

@@ -37,10 +37,17 @@ extension WorkspaceData {
     }
 
     func sources(_ db: Database) throws -> [SourceRecord] {
-        try Row.fetchAll(db, sql: """
+        try CustomerQuery.sources(SQLiteTransaction(db: db), workspace: rowID)
+    }
+}
+
+extension CustomerQuery {
+    /// Where a workspace's events came from, oldest first.
+    public static func sources(_ db: any StoreTransaction, workspace: Int64) throws -> [SourceRecord] {
+        try db.rows(sql: """
             SELECT id, path, format, started_at, finished_at, records, imported, duplicates, quarantined FROM sources
             WHERE workspace_id = ? ORDER BY id
-            """, arguments: [rowID]).map { row in
+            """, arguments: [workspace]).map { row in
             SourceRecord(id: row[0], path: row[1], format: row[2], startedAt: Timestamp.iso8601(row[3]), finishedAt: (row[4] as Int64?).map(Timestamp.iso8601),
                          records: row[5], imported: row[6], duplicates: row[7], quarantined: row[8])
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JourneyStore
+import PostgresStore
 
 extension APIKey.Kind: ExpressibleByArgument {}
 
@@ -36,6 +37,7 @@ extension Wayfinder.Keys {
         )
 
         @Option(help: "The store (a SQLite file, created if missing).") var db = "wayfinder.db"
+        @Option(help: StoreWorkspace.storeHelp) var store: String?
         @Option(help: ArgumentHelp("What the key may do: write (send events), read, or read-write.", valueName: "kind")) var kind: APIKey.Kind
         @Option(help: ArgumentHelp("A name to tell the key by, such as website or ios-app.", valueName: "name")) var name = ""
         @Option(name: [.customLong("workspace"), .customLong("workspace-id")],
@@ -45,6 +47,7 @@ extension Wayfinder.Keys {
 
         func validate() throws {
             try StoreWorkspace.validate(workspace)
+            try StoreWorkspace.validate(store: store)
             if name.count > 100 { throw ValidationError("--name takes at most 100 characters.") }
             if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 throw ValidationError("--name cannot hold control characters such as newlines.")
@@ -52,13 +55,27 @@ extension Wayfinder.Keys {
         }
 
         func run() async throws {
-            let store: JourneyStore
-            do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
             var workspace = self.workspace
-            if workspace == nil, kind.collects { workspace = try StoreWorkspace.open(db: db, workspace: nil, creating: true).workspace }
+            let location: String
             let created: NewAPIKey
-            do { created = try await store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch {
-                throw CommandFailure(message: error.message)
+            if let url = self.store {
+                let store = try await ServerLauncher.openStore(url: url)
+                defer { store.close() }
+                location = store.url.description
+                do {
+                    if workspace == nil, kind.collects { workspace = try await Self.onlyWorkspace(of: store) }
+                    created = try await store.createAPIKey(kind: kind, name: name, workspace: workspace)
+                } catch {
+                    throw CommandFailure(message: "\(location): \(error.message)")
+                }
+            } else {
+                let store: JourneyStore
+                do { store = try JourneyStore(path: db) } catch { throw CommandFailure(message: error.description) }
+                if workspace == nil, kind.collects { workspace = try StoreWorkspace.open(db: db, workspace: nil, creating: true).workspace }
+                location = db
+                do { created = try await store.createAPIKey(kind: kind, name: name, workspace: workspace) } catch {
+                    throw CommandFailure(message: error.message)
+                }
             }
             let key = created.key
             switch format {
@@ -72,11 +89,11 @@ extension Wayfinder.Keys {
                 let output = Output(id: key.id, kind: key.kind.rawValue, name: key.name, prefix: key.prefix, createdAt: key.createdAt, secret: created.secret, workspace: key.workspace)
                 Console.out(String(decoding: try encoder.encode(output), as: UTF8.self))
             case .text:
-                Console.out("Created \(key.kind.rawValue) key \(key.id)\(key.name.isEmpty ? "" : " (\(key.name))") in \(db)\(key.workspace.map { ", workspace '\($0)'" } ?? ", for every workspace").")
+                Console.out("Created \(key.kind.rawValue) key \(key.id)\(key.name.isEmpty ? "" : " (\(key.name))") in \(location)\(key.workspace.map { ", workspace '\($0)'" } ?? ", for every workspace").")
                 Console.out("Its secret, shown only now (keep it where the SDK's configuration lives):")
                 Console.out("  \(created.secret)")
                 if key.kind.collects {
-                    Console.out("Send an event with it to 'wayfinder serve --db \(db)':")
+                    Console.out("Send an event with it to 'wayfinder serve \(self.store == nil ? "--db" : "--store") \(location)':")
                     Console.out("  curl -u '\(created.secret):' -H 'Content-Type: application/json' \\")
                     Console.out("       -d '{\"userId\": \"user-1\", \"event\": \"Signed Up\"}' http://127.0.0.1:8080/v1/track")
                 }
@@ -141,6 +158,27 @@ extension Wayfinder.Keys {
                     Console.out("Key \(key.id) was already revoked at \(key.revokedAt ?? "-").")
                 }
             }
+        }
+    }
+}
+
+extension Wayfinder.Keys.Create {
+    /// The workspace a write key of a PostgreSQL store goes to without --workspace: the store's
+    /// only one, or `default` created in a store without workspaces.
+    static func onlyWorkspace(of store: PostgresWorkspaceStore) async throws(WorkspaceStoreError) -> String {
+        let present = try await store.workspaces().map(\.id)
+        switch present.count {
+        case 1: return present[0]
+        case 0:
+            let id = WorkspaceData.defaultWorkspace.id
+            do {
+                _ = try await store.createWorkspace(id: id, name: WorkspaceData.defaultWorkspace.name)
+            } catch {
+                if error.code != .alreadyExists { throw error }
+            }
+            return id
+        default:
+            throw WorkspaceStoreError(.invalidInput, field: "workspace", "the store holds several workspaces (\(present.joined(separator: ", "))); name one with --workspace, such as --workspace \(present[0])")
         }
     }
 }

@@ -3,6 +3,7 @@ import CustomerData
 import Foundation
 import JourneyModel
 import JourneyStore
+import PostgresStore
 import Logging
 import WayfinderServer
 
@@ -41,6 +42,8 @@ extension Wayfinder {
 
             SIGTERM or SIGINT (Ctrl-C) stops it gracefully: requests in flight finish and their events are committed first. Logs go to standard error and never carry customer ids, event properties or keys.
 
+            A team server: with --store postgres://USER@HOST:PORT/DATABASE the accounts, workspaces, maps and the customer data live in PostgreSQL instead of the SQLite file, and several 'wayfinder serve' processes (behind one load balancer) share them: sessions, map versions, comments and keys are the same on every process, and events of the same person collected by two processes are stitched into one customer. Create the first write key on the web app's Keys page, or with POST /api/v1/keys.
+
             --workspace loads journey-as-code files into the store first (as workspace --workspace-id), so the maps and personas the server works with are the ones in git; loading them again adds a map version only when a map changed.
 
             Exit status: 0 stopped cleanly, 1 could not start (store, workspace or address), 2 usage error.
@@ -49,6 +52,9 @@ extension Wayfinder {
 
         @Option(help: "The store (a SQLite file, created if missing).")
         var db = "wayfinder.db"
+
+        @Option(help: ArgumentHelp("The team server's PostgreSQL store instead of --db, shared by several server processes: postgres://USER@HOST:PORT/DATABASE[?schema=NAME].", valueName: "url"))
+        var store: String?
 
         @Option(help: ArgumentHelp("A workspace file or folder to load into the store at start, checked like 'wayfinder validate': personas replaced, a new version of each map that changed.", valueName: "path"))
         var workspace: String?
@@ -125,6 +131,7 @@ extension Wayfinder {
             if let workspaceId, !Self.isWorkspaceID(workspaceId) {
                 throw ValidationError("--workspace-id takes lower-case letters, digits and dashes, such as retail-team; got '\(workspaceId)'.")
             }
+            try StoreWorkspace.validate(store: store)
             if workspaceId != nil, workspace == nil { throw ValidationError("--workspace-id names the workspace that --workspace loads; give --workspace PATH too.") }
         }
 
@@ -143,13 +150,15 @@ extension Wayfinder {
 
         func run() async throws {
             let logger = ServerLauncher.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info, json: logFormat == "json")
-            let store = try ServerLauncher.openStore(db)
+            let store: any ServerStore = if let url = self.store { try await ServerLauncher.openStore(url: url) } else { try ServerLauncher.openStore(db) }
+            let storeName = (try? PostgresURL(self.store ?? "").description) ?? db
             if let workspace {
                 try await ServerLauncher.loadWorkspace(workspace, id: workspaceId ?? Self.workspaceID(forPath: workspace), into: store,
                                                        author: "wayfinder serve", logger: logger)
             }
             if try await !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
-                logger.warning("the store has no write key yet, so every event is refused (401); create one with 'wayfinder keys create --db \(db) --kind write'")
+                let create = self.store == nil ? "'wayfinder keys create --db \(db) --kind write'" : "the Keys page of the web app or POST /api/v1/keys"
+                logger.warning("the store has no write key yet, so every event is refused (401); create one with \(create)")
             }
 
             var configuration = ServerConfiguration()
@@ -168,7 +177,7 @@ extension Wayfinder {
             configuration.alerts.allowPrivateAddresses = allowPrivateWebhooks
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 
-            let server = try ServerLauncher.server(configuration: configuration, store: store, database: db, logger: logger)
+            let server = try ServerLauncher.server(configuration: configuration, store: store, database: storeName, logger: logger)
             let password = ProcessInfo.processInfo.environment["WAYFINDER_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             if let password {
                 do {
@@ -179,7 +188,7 @@ extension Wayfinder {
                     throw CommandFailure(message: "cannot create the first admin: \(error)")
                 }
             }
-            try await ServerLauncher.run(server, database: db, logger: logger) { url in
+            try await ServerLauncher.run(server, database: storeName, logger: logger) { url in
                 // A one-time password is made only once the server listens, so that it is never
                 // made for a server that could not start, and printed once to standard output, never logged.
                 guard password == nil else { return }

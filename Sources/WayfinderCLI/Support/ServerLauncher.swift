@@ -3,6 +3,7 @@ import Foundation
 import JourneyModel
 import JourneyStore
 import Logging
+import PostgresStore
 import WayfinderServer
 
 /// What `wayfinder serve` and `wayfinder demo` share: logging, loading journey-as-code into the
@@ -23,9 +24,18 @@ enum ServerLauncher {
         do { return try JourneyStore(path: path, durableCommits: true) } catch { throw CommandFailure(message: error.description) }
     }
 
+    /// Opens the team server's PostgreSQL store at `url`, creating or updating its tables.
+    static func openStore(url text: String) async throws -> PostgresWorkspaceStore {
+        do {
+            return try await PostgresWorkspaceStore.open(try PostgresURL(text))
+        } catch let error as PostgresStoreError {
+            throw CommandFailure(message: error.description)
+        }
+    }
+
     /// Loads the workspace files at `path` into the store as workspace `id`, reporting every
     /// problem; nothing is written when one is an error.
-    static func loadWorkspace(_ path: String, id: String, into store: JourneyStore, author: String, logger: Logger) async throws {
+    static func loadWorkspace(_ path: String, id: String, into store: any SQLWorkspaceStore, author: String, logger: Logger) async throws {
         let loaded = try WorkspaceInput.load([path])
         let result: ImportResult
         do {
@@ -43,7 +53,7 @@ enum ServerLauncher {
     }
 
     /// A server over `store`, with its metrics registered as the process's metrics system.
-    static func server(configuration: ServerConfiguration, store: JourneyStore, database: String, logger: Logger) throws -> WayfinderServer {
+    static func server(configuration: ServerConfiguration, store: any ServerStore, database: String, logger: Logger) throws -> WayfinderServer {
         let metrics = ServerMetrics()
         metrics.bootstrapMetricsSystem()
         do {

@@ -6,7 +6,7 @@ import Logging
 /// What every API handler needs: the store, the authenticator, the settings, the writer, the
 /// analysis cache and the upload jobs.
 struct APIContext: Sendable {
-    let store: JourneyStore
+    let store: any ServerStore
     let auth: Authenticator
     let configuration: ServerConfiguration
     let writer: EventWriter
@@ -17,7 +17,7 @@ struct APIContext: Sendable {
     let rooms: MapRooms
     let trustedProxies: Set<String>
 
-    init(store: JourneyStore, auth: Authenticator, configuration: ServerConfiguration, writer: EventWriter, analyses: AnalysisCache,
+    init(store: any ServerStore, auth: Authenticator, configuration: ServerConfiguration, writer: EventWriter, analyses: AnalysisCache,
          uploads: UploadJobs, signIns: SignInThrottle, rooms: MapRooms) {
         (self.store, self.auth, self.configuration, self.writer, self.analyses, self.uploads, self.signIns, self.rooms) =
             (store, auth, configuration, writer, analyses, uploads, signIns, rooms)

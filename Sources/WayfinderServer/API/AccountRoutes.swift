@@ -142,7 +142,7 @@ enum AccountRoutes {
     }
 
     /// The keys a caller administers: all for a server admin, those of its admin workspaces otherwise.
-    static func visibleKeys(_ caller: Caller, store: JourneyStore) async throws -> [APIKey] {
+    static func visibleKeys(_ caller: Caller, store: any ServerStore) async throws -> [APIKey] {
         guard let user = caller.user else {
             throw APIError(.forbidden, .forbidden, "keys are managed by signed-in admins; an API key cannot manage keys")
         }

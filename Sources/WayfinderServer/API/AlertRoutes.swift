@@ -99,7 +99,7 @@ enum AlertRoutes {
     }
 
     /// A rule of `workspace`; 404 for a rule of another workspace, as for none.
-    static func rule(_ store: JourneyStore, workspace: String, id: Int64) async throws -> AlertRule {
+    static func rule(_ store: any ServerStore, workspace: String, id: Int64) async throws -> AlertRule {
         let found = try await storeCall { () async throws(WorkspaceStoreError) in try await store.alertRule(id: id) }
         guard found.workspace == workspace else {
             throw APIError(.notFound, .notFoundItem, "workspace '\(workspace)' has no alert rule \(id); list them with GET /api/v1/workspaces/\(workspace)/alerts")

@@ -27,9 +27,9 @@ actor AnalysisCache {
     init(capacity: Int = 4) { self.capacity = capacity }
 
     /// The index for a query over a map of a workspace, built or reused.
-    func index(store: JourneyStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
+    func index(store: any ServerStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
         let request = IndexRequest(queries: [query])
-        let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
+        let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
         let data = try await customers.indexWatermark()
         let key = Key(workspace: workspace, map: map.id, version: map.version.number, data: data, traits: request.traitPaths,
                       properties: request.propertyPaths, filters: "\(request.propertyFilters)", measureFuture: request.measureFuture)

@@ -80,7 +80,7 @@ enum MapRoutes {
             guard let map = decoded.workspace?.journeys.first, !decoded.diagnostics.hasErrors else {
                 throw APIError(WorkspaceStoreError.invalidDocument("map '\(id)'", decoded.diagnostics))
             }
-            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
             do {
                 return APIJSON.response(encoding: try MatchPreview.touchpoint(touchpoint, in: map, store: data))
             } catch let failure as MatchPreview.Failure {
@@ -157,7 +157,7 @@ enum MapRoutes {
         }
     }
 
-    static func save(_ store: JourneyStore, _ request: Request, workspace: String, id: String, text: String, author: String, baseVersion: Int?) async throws -> Response {
+    static func save(_ store: any ServerStore, _ request: Request, workspace: String, id: String, text: String, author: String, baseVersion: Int?) async throws -> Response {
         let message = request.uri.queryParameters.get("message")
         let result = try await storeCall { () async throws(WorkspaceStoreError) in
             try await store.saveMap(workspace: workspace, id: id, text: text, syntax: .json, author: author, message: message, baseVersion: baseVersion)

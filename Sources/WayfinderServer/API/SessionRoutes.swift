@@ -100,7 +100,7 @@ enum SessionRoutes {
                         headers: [.retryAfter: String(whole)])
     }
 
-    static func sessionJSON(_ session: SessionRecord, store: JourneyStore) async throws -> JSONValue {
+    static func sessionJSON(_ session: SessionRecord, store: any ServerStore) async throws -> JSONValue {
         let memberships = try await storeCall { () async throws(WorkspaceStoreError) in try await store.memberships(user: session.user.id) }
         return .object([
             ("user", APIJSON.value(session.user)),

@@ -62,8 +62,8 @@ actor UploadJobs {
 
     /// Records the upload in the store and starts storing the file at `path` (deleted when done)
     /// into a workspace's customer data; returns the job.
-    func start(path: String, file: String, format: RecordReader.Format, into data: WorkspaceData, bytes: Int64, writer: EventWriter,
-               store: JourneyStore, options: Importer.Options, logger: Logger) async throws -> Job {
+    func start(path: String, file: String, format: RecordReader.Format, into data: any WorkspaceCustomerData, bytes: Int64, writer: EventWriter,
+               store: any ServerStore, options: Importer.Options, logger: Logger) async throws -> Job {
         let id = "upl_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let record = try await storeCall { () async throws(WorkspaceStoreError) in
             try await store.startUpload(id: id, workspace: data.workspace, file: file, format: format.rawValue, bytes: bytes)
@@ -83,13 +83,13 @@ actor UploadJobs {
     }
 
     /// A job by id, within a workspace: this process's, else as the store recorded it.
-    func job(_ id: String, workspace: String, store: JourneyStore) async throws -> Job? {
+    func job(_ id: String, workspace: String, store: any ServerStore) async throws -> Job? {
         if let job = jobs[id] { return job.workspace == workspace ? job : nil }
         return try await storeCall { () async throws(WorkspaceStoreError) in try await store.upload(id: id, workspace: workspace) }.map { Job($0) }
     }
 
     /// The latest jobs of a workspace, newest first.
-    func list(workspace: String, store: JourneyStore) async throws -> [Job] {
+    func list(workspace: String, store: any ServerStore) async throws -> [Job] {
         let limit = keep
         let stored = try await storeCall { () async throws(WorkspaceStoreError) in try await store.uploads(workspace: workspace, limit: limit) }
         return stored.map { jobs[$0.id] ?? Job($0) }
@@ -115,7 +115,7 @@ actor UploadJobs {
     }
 
     /// Records the end in the store, then in the job (so a waiter sees the store already updated).
-    private func end(_ id: String, status: String, error: String?, store: JourneyStore, logger: Logger) async {
+    private func end(_ id: String, status: String, error: String?, store: any ServerStore, logger: Logger) async {
         do {
             try await store.finishUpload(id: id, status: status, error: error)
         } catch {
@@ -129,8 +129,8 @@ actor UploadJobs {
         }
     }
 
-    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, into data: WorkspaceData,
-                     writer: EventWriter, store: JourneyStore, options: Importer.Options, logger: Logger) async {
+    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, into data: any WorkspaceCustomerData,
+                     writer: EventWriter, store: any ServerStore, options: Importer.Options, logger: Logger) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let batches = RecordBatches(path: path, format: format, mapping: .standard, batchSize: options.batchSize, prepareWithJunk: options.junk,
                                     phoneCountry: options.phoneCountry)

@@ -12,7 +12,7 @@ enum UploadRoutes {
         r.on(.post, "/api/v1/workspaces/{workspace}/uploads") { request, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.editor, in: workspace)
-            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspaceData(workspace) }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.customerData(workspace) }
             let name = request.uri.queryParameters.get("name").map { String($0) } ?? "upload"
             let format = try Self.format(request, name: name)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("wayfinder-upload-\(UUID().uuidString)").path
@@ -55,7 +55,7 @@ enum UploadRoutes {
             let file = request.uri.queryParameters.get("file").map { String($0) }
             let limit = try APIJSON.integer(request.uri.queryParameters.get("limit"), "limit") ?? 100
             guard (1...1_000).contains(limit) else { throw APIError(.badRequest, .invalidRequest, "limit: from 1 to 1000, not \(limit)") }
-            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.workspaceData(workspace) }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.customerData(workspace) }
             let (records, total) = try data.quarantinedRecords(file: file, limit: Int(limit))
             return APIJSON.response(.object([("total", .number(Double(total))), ("records", APIJSON.value(records))]))
         }

@@ -95,7 +95,7 @@ enum WorkspaceRoutes {
             guard let persona = decoded.workspace?.personas.first, !decoded.diagnostics.hasErrors else {
                 throw APIError(WorkspaceStoreError.invalidDocument("persona", decoded.diagnostics))
             }
-            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.workspaceData(workspace) }
+            let data = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
             return APIJSON.response(encoding: try MatchPreview.persona(persona, store: data))
         }
         r.on(.put, "/api/v1/workspaces/{workspace}/personas/{persona}/photo") { request, context, caller in
@@ -134,7 +134,7 @@ enum WorkspaceRoutes {
         }
     }
 
-    static func savePersona(_ store: JourneyStore, workspace: String, id: String, text: String, createOnly: Bool) async throws -> Response {
+    static func savePersona(_ store: any ServerStore, workspace: String, id: String, text: String, createOnly: Bool) async throws -> Response {
         let result = try await storeCall { () async throws(WorkspaceStoreError) in
             try await store.savePersona(workspace: workspace, id: id, text: text, syntax: .json, createOnly: createOnly)
         }

@@ -12,7 +12,7 @@ struct Authenticator: Sendable {
     static let cookieName = "wayfinder_session"
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
-    let store: JourneyStore
+    let store: any ServerStore
 
     /// The caller, or 401 when there is no credential or it is wrong, 403 when a cookie request
     /// changes something without the CSRF token.

@@ -11,7 +11,7 @@ struct Caller: Sendable {
     }
 
     let credential: Credential
-    let store: JourneyStore
+    let store: any ServerStore
 
     /// The name recorded as author of saves and comments: the user's email, or `key:ID (name)`.
     var author: String {

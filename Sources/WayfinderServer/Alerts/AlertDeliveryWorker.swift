@@ -16,7 +16,7 @@ import Synchronization
 /// not delivered stays pending in the store and goes out after the next start. Logs name delivery
 /// and rule numbers, status codes and error kinds, never URLs, secrets, bodies or customers.
 public final class AlertDeliveryWorker: Service, Sendable {
-    private let store: JourneyStore
+    private let store: any ServerStore
     private let options: AlertDeliveryOptions
     private let logger: Logger
     private let userAgent: String
@@ -27,7 +27,7 @@ public final class AlertDeliveryWorker: Service, Sendable {
     private let metrics: ServerMetrics
 
     /// Prepares a worker over a store.
-    public init(store: JourneyStore, options: AlertDeliveryOptions, version: String, metrics: ServerMetrics = ServerMetrics(), logger: Logger) {
+    public init(store: any ServerStore, options: AlertDeliveryOptions, version: String, metrics: ServerMetrics = ServerMetrics(), logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.options = options
@@ -92,7 +92,8 @@ public final class AlertDeliveryWorker: Service, Sendable {
         while !stopping.withLock({ $0 }) {
             let due: [DueAlertDelivery]
             do {
-                due = try await store.dueAlertDeliveries(now: Date(), limit: max(1, options.concurrency))
+                // Claimed long enough for every attempt of the batch to end, several times over.
+                due = try await store.dueAlertDeliveries(now: Date(), limit: max(1, options.concurrency), lease: max(.seconds(120), options.timeout * 6))
             } catch {
                 logger.error("could not read the alert outbox", metadata: ["error.code": "\(error.code)"])
                 return

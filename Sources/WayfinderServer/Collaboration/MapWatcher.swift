@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// (``MapRooms/observeComments(_:state:)``).
 struct MapWatcher: Service {
     let rooms: MapRooms
-    let store: JourneyStore
+    let store: any ServerStore
     let interval: Duration
     let logger: Logger
 

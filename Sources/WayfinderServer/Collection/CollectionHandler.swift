@@ -46,7 +46,7 @@ struct CollectionHandler: Sendable {
         }
     }
 
-    private func store(_ messages: CollectedMessages, route: CollectionRoute, into data: WorkspaceData) async throws(APIError) -> Importer.Counts {
+    private func store(_ messages: CollectedMessages, route: CollectionRoute, into data: any WorkspaceCustomerData) async throws(APIError) -> Importer.Counts {
         guard !messages.records.isEmpty else { return Importer.Counts() }
         do {
             return try await writer.write(RecordGroup(origin: route.origin, records: messages.records), into: data)

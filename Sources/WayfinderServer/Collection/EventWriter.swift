@@ -29,7 +29,7 @@ public final class EventWriter: Service, Sendable {
     private struct Waiting: Sendable {
         var group: RecordGroup
         /// The workspace the records go to.
-        var data: WorkspaceData
+        var data: any WorkspaceCustomerData
         /// The source that counts the group; nil for the writer's own stream.
         var source: Int64?
         var continuation: CheckedContinuation<Importer.Counts, any Error>
@@ -59,9 +59,9 @@ public final class EventWriter: Service, Sendable {
     /// there. With `alerts`, each commit also evaluates the workspace's alert rules on its new
     /// events and enqueues their deliveries in the same transaction; `onCommit` runs after every
     /// commit that stored events (to wake the delivery worker), once they are durable.
-    public init(store: JourneyStore, options: Importer.Options, stream: String, messagesPerCommit: Int, metrics: ServerMetrics, logger: Logger,
+    public init(store: any ServerStore, options: Importer.Options, stream: String, messagesPerCommit: Int, metrics: ServerMetrics, logger: Logger,
                 alerts: Bool = false, onCommit: @escaping @Sendable () -> Void = {}) throws {
-        if let problem = store.indexProblem { throw JourneyStore.Failure(description: problem) }
+        if let problem = store.writeProblem { throw JourneyStore.Failure(description: problem) }
         self.logger = logger
         self.onCommit = onCommit
         self.metrics = metrics
@@ -73,9 +73,9 @@ public final class EventWriter: Service, Sendable {
         let started = Mutex<Result<Void, any Error>?>(nil)
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
-            let checkpoints: StreamCheckpoints
+            let checkpoints: any CollectionCheckpoints
             do {
-                checkpoints = try StreamCheckpoints(store: store)
+                checkpoints = try store.startCollecting()
             } catch {
                 started.withLock { $0 = .failure(error) }
                 ready.signal()
@@ -96,7 +96,7 @@ public final class EventWriter: Service, Sendable {
     ///
     /// With `source` (a row from ``JourneyStore/startUpload(id:workspace:file:format:bytes:)``, such as an uploaded
     /// file), the group is counted there instead of in the writer's stream of the workspace.
-    public func write(_ group: RecordGroup, into data: WorkspaceData, source: Int64? = nil) async throws -> Importer.Counts {
+    public func write(_ group: RecordGroup, into data: any WorkspaceCustomerData, source: Int64? = nil) async throws -> Importer.Counts {
         try await withCheckedThrowingContinuation { continuation in
             let accepted = state.withLock { state in
                 guard state.accepting else { return false }
@@ -131,17 +131,28 @@ public final class EventWriter: Service, Sendable {
 
     // MARK: The writing thread
 
-    /// A workspace's importer and the stream that counts its collected events (opened with the
+    /// A workspace's writer and the stream that counts its collected events (opened with the
     /// first of them).
     private final class Target {
-        let importer: Importer
+        let importer: any CustomerDataWriter
         var stream: Int64?
 
-        init(_ importer: Importer) { self.importer = importer }
+        init(_ importer: any CustomerDataWriter) { self.importer = importer }
     }
 
-    private func run(_ checkpoints: StreamCheckpoints) {
-        var targets: [WorkspaceData: Target] = [:]
+    /// A workspace row: a workspace deleted and created again under the same id is another.
+    private struct TargetKey: Hashable {
+        var workspace: String
+        var row: Int64
+
+        init(_ data: any WorkspaceCustomerData) {
+            workspace = data.workspace
+            row = data.workspaceRow
+        }
+    }
+
+    private func run(_ checkpoints: any CollectionCheckpoints) {
+        var targets: [TargetKey: Target] = [:]
         while true {
             wake.wait()
             let (batch, stopping) = state.withLock { state -> ([Waiting], Bool) in
@@ -176,18 +187,19 @@ public final class EventWriter: Service, Sendable {
 
     /// Commits a batch: per workspace, one transaction for the groups of collection requests,
     /// and one for the groups of each upload, each answered with its own outcome.
-    private func commit(_ batch: [Waiting], targets: inout [WorkspaceData: Target], checkpoints: StreamCheckpoints) {
-        var parts: [(data: WorkspaceData, source: Int64?)] = []
-        for waiting in batch where !parts.contains(where: { $0.data == waiting.data && $0.source == waiting.source }) {
+    private func commit(_ batch: [Waiting], targets: inout [TargetKey: Target], checkpoints: any CollectionCheckpoints) {
+        var parts: [(data: any WorkspaceCustomerData, source: Int64?)] = []
+        for waiting in batch where !parts.contains(where: { TargetKey($0.data) == TargetKey(waiting.data) && $0.source == waiting.source }) {
             parts.append((waiting.data, waiting.source))
         }
         for (data, source) in parts {
-            let part = batch.filter { $0.data == data && $0.source == source }
+            let key = TargetKey(data)
+            let part = batch.filter { TargetKey($0.data) == key && $0.source == source }
             let clock = ContinuousClock()
             let start = clock.now
             do {
-                let target = try targets[data] ?? Target(Importer(data: data, options: options))
-                targets[data] = target
+                let target = try targets[key] ?? Target(data.writer(options: options))
+                targets[key] = target
                 let importer = target.importer
                 let stream: Int64
                 if let source {

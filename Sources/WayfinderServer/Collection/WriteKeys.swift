@@ -6,7 +6,7 @@ import JourneyStore
 /// Finds and checks the write key of a collection request: the HTTP Basic user name with an
 /// empty password (as Segment's and RudderStack's SDKs send it), or `writeKey` in the body.
 struct WriteKeys: Sendable {
-    let store: JourneyStore
+    let store: any ServerStore
 
     /// The key given as the Basic user name; nil when the request has no Authorization header.
     static func basicUser(_ header: String?) throws(APIError) -> String? {
@@ -50,12 +50,12 @@ struct WriteKeys: Sendable {
     }
 
     /// The customer data of the workspace a collecting key belongs to.
-    func workspace(of key: APIKey?) async throws(APIError) -> WorkspaceData {
+    func workspace(of key: APIKey?) async throws(APIError) -> any WorkspaceCustomerData {
         guard let workspace = key?.workspace else {
             throw APIError.unauthorized(.keyNotAllowed, "this key belongs to no workspace, so its events would have nowhere to go")
         }
         do {
-            return try await store.workspaceData(workspace)
+            return try await store.customerData(workspace)
         } catch {
             throw APIError(.serviceUnavailable, .unavailable, "the server cannot find the key's workspace right now; send the events again later")
         }

@@ -8,7 +8,7 @@ import JourneyStore
 /// `"status": "unavailable"` otherwise. It needs no key and tells no data.
 struct HealthRoute: Sendable {
     let version: String
-    let store: JourneyStore
+    let store: any ServerStore
     let writer: EventWriter
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {

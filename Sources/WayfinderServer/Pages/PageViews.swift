@@ -166,9 +166,9 @@ public struct HomeView: Sendable {
     }
 
     /// The home of workspace `id` as the store holds it; links start with `base` (e.g. `/w/retail`).
-    public static func load(_ store: JourneyStore, workspace id: String, base: String) async throws -> HomeView {
+    public static func load(_ store: any ServerStore, workspace id: String, base: String) async throws -> HomeView {
         let info = try await store.workspace(id)
-        let data = try await store.workspaceData(id)
+        let data = try await store.customerData(id)
         let (counts, sources) = try await data.overview()
         let maps = try await store.maps(workspace: id).map { map in
             MapRow(id: map.id, title: map.title, state: map.state, version: map.currentVersion, updated: Self.date(map.updated),

@@ -18,7 +18,7 @@ public struct WayfinderServer: Sendable {
     /// How it runs.
     public let configuration: ServerConfiguration
     /// Where events go.
-    public let store: JourneyStore
+    public let store: any ServerStore
     /// What `/metrics` shows.
     public let metrics: ServerMetrics
     /// The single writer of collected events.
@@ -35,7 +35,7 @@ public struct WayfinderServer: Sendable {
     let rooms = MapRooms()
 
     /// Prepares a server over a store: loads the identity graph and starts the writer.
-    public init(configuration: ServerConfiguration, store: JourneyStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
+    public init(configuration: ServerConfiguration, store: any ServerStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
         self.configuration = configuration
         self.store = store
         self.metrics = metrics
@@ -119,17 +119,19 @@ public struct WayfinderServer: Sendable {
     public func bootstrapAdmin(password: String?, email: String = "admin@localhost", name: String = "Admin") async throws
         -> (email: String, oneTimePassword: String?)? {
         guard !(try await store.hasUsers()) else { return nil }
-        if let password {
-            if let problem = Passwords.problem(password, minimumLength: configuration.accounts.minimumPasswordLength) {
-                throw BootstrapFailure(description: "WAYFINDER_ADMIN_PASSWORD: " + problem.replacingOccurrences(of: "password: ", with: ""))
-            }
-            _ = try await store.createUser(email: email, name: name, passwordHash: await Passwords.hash(password, cost: configuration.accounts.passwordCost), isAdmin: true)
-            return (email, nil)
+        if let password, let problem = Passwords.problem(password, minimumLength: configuration.accounts.minimumPasswordLength) {
+            throw BootstrapFailure(description: "WAYFINDER_ADMIN_PASSWORD: " + problem.replacingOccurrences(of: "password: ", with: ""))
         }
-        let generated = String(StoreSecrets.random(prefix: "").prefix(24))
-        _ = try await store.createUser(email: email, name: name, passwordHash: await Passwords.hash(generated, cost: configuration.accounts.passwordCost),
-                                       isAdmin: true, mustChangePassword: true)
-        return (email, generated)
+        let chosen = password ?? String(StoreSecrets.random(prefix: "").prefix(24))
+        let hash = await Passwords.hash(chosen, cost: configuration.accounts.passwordCost)
+        do {
+            _ = try await store.createUser(email: email, name: name, passwordHash: hash, isAdmin: true, mustChangePassword: password == nil)
+        } catch {
+            // Another server process on the same store created the admin at the same moment.
+            if error.code == .alreadyExists { return nil }
+            throw error
+        }
+        return (email, password == nil ? chosen : nil)
     }
 
     /// Why the first admin could not be created.
