@@ -29,6 +29,9 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     private var files: [Importer.FileSummary] = []
     private var created = 0, merged = 0, refused = 0
     private let started = Date()
+    /// Evaluates the alert rules on each commit's new events inside the commit (streams opened with alerts).
+    private var alerts: AlertEvaluator?
+    public private(set) var alertEvaluationFailures = 0
 
     /// Rows added by one statement at most, so that its placeholders stay far below PostgreSQL's 65,535.
     static let rowsPerStatement = 2_000
@@ -55,13 +58,15 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
 
     // MARK: CustomerDataWriter
 
-    /// Alert rules are not evaluated on commits into PostgreSQL yet, so no evaluation fails.
-    public var alertEvaluationFailures: Int { 0 }
-
-    public func openStream(name: String, format: String, alerts: Bool) throws -> Int64 { try openStream(name: name, format: format) }
+    /// Opens a stream; with `alerts`, its commits evaluate the workspace's alert rules on their
+    /// new events and enqueue the deliveries in the same transaction, as the embedded store's do.
+    public func openStream(name: String, format: String, alerts: Bool) throws -> Int64 {
+        if alerts, self.alerts == nil { self.alerts = AlertEvaluator() }
+        return try openStream(name: name, format: format)
+    }
 
     public func store(_ groups: [RecordGroup], stream: Int64, evaluatingAlerts: Bool) throws -> [Importer.Counts] {
-        try store(groups, source: stream)
+        try store(groups, source: stream, evaluatingAlerts: evaluatingAlerts)
     }
 
     // MARK: Sources
@@ -125,16 +130,18 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
 
     /// Stores groups of records in one transaction, counted in `source`, and returns the counts
     /// of each group in order. When it throws, nothing of the groups is stored.
-    public func store(_ groups: [RecordGroup], source: Int64) throws -> [Importer.Counts] {
+    public func store(_ groups: [RecordGroup], source: Int64, evaluatingAlerts: Bool = false) throws -> [Importer.Counts] {
         let groups = groups.map { RecordGroup(origin: $0.origin, records: $0.records.map(keepable)) }
+        let evaluator = evaluatingAlerts ? alerts : nil
         do {
             let commit = try connections.transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", retrying: { self.generation = -1 }) { db in
-                try self.commit(groups, source: source, db: db)
+                try self.commit(groups, source: source, alerts: evaluator, db: db)
             }
             generation = commit.generation
             created += commit.created
             merged += commit.merged
             refused += commit.refused
+            if commit.alertsFailed { alertEvaluationFailures += 1 }
             return commit.counts
         } catch {
             generation = -1  // the graph may be ahead of the store now
@@ -146,6 +153,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         var counts: [Importer.Counts]
         var generation: Int64
         var created = 0, merged = 0, refused = 0
+        var alertsFailed = false
     }
 
     /// An event on its way in, with the customer it arrived as.
@@ -163,7 +171,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         case merge(Int64, into: Int64)
     }
 
-    private func commit(_ groups: [RecordGroup], source: Int64, db: PostgresTransaction) throws -> Commit {
+    private func commit(_ groups: [RecordGroup], source: Int64, alerts: AlertEvaluator?, db: PostgresTransaction) throws -> Commit {
         // The turn of customer data writers; then, in a new snapshot, what the turn before left.
         try db.execute(sql: "SELECT last_customer FROM identity_generation WHERE id = 1 FOR UPDATE")
         guard let state = try db.row(sql: """
@@ -250,6 +258,21 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         }
         try insert(db, "feedback (event_id, workspace_id, customer_id, timestamp, metric, score, text, touchpoint)", columns: 8, feedback)
         try updateCustomers(steps: steps, arriving: arriving, stored: stored, db: db)
+        if let alerts {
+            let committed = zip(arriving, stored).compactMap { item, id in
+                id.map { CommittedEvent(id: $0, customer: item.customer, event: item.event, feedback: item.prepared.feedback) }
+            }
+            // A rule that cannot be evaluated must not cost the events: its work is rolled back
+            // to a savepoint and counted, and the events are committed.
+            try db.execute(sql: "SAVEPOINT alerts")
+            do {
+                try alerts.evaluate(committed, workspace: rowID, db: db, root: graph.root(of:))
+                try db.execute(sql: "RELEASE SAVEPOINT alerts")
+            } catch {
+                try db.execute(sql: "ROLLBACK TO SAVEPOINT alerts")
+                outcome.alertsFailed = true
+            }
+        }
         for (index, group) in groups.enumerated() { try quarantine(failures[index], origin: group.origin, db: db) }
 
         let total = outcome.counts.reduce(Importer.Counts(), +)

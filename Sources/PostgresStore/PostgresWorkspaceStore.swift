@@ -90,6 +90,8 @@ public final class PostgresWorkspaceStore: ServerStore {
 
     // MARK: Serving
 
+    public var backend: String { "postgresql" }
+
     public func customerData(_ id: String) async throws(WorkspaceStoreError) -> any WorkspaceCustomerData {
         let (found, known) = try await read { db in
             (try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]),
@@ -101,9 +103,6 @@ public final class PostgresWorkspaceStore: ServerStore {
         }
         return PostgresCustomerData(store: self, connections: customerConnections, workspace: id, rowID: found)
     }
-
-    /// Stage-stay alert rules are not evaluated on PostgreSQL yet: nothing is enqueued.
-    public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int { 0 }
 
     public func startCollecting() throws -> any CollectionCheckpoints { NoCheckpoints() }
 

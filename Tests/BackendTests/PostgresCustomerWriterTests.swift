@@ -130,6 +130,51 @@ struct PostgresCustomerWriterTests {
         }
     }
 
+    @Test("alert rules evaluated in the commits of a collection stream enqueue the same deliveries on PostgreSQL as on the embedded store, and so do stage stays")
+    func alertsInCommits() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let template = WorkspaceTemplate.saas
+        _ = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 200, seed: 5))
+        let reader = try RecordReader(path: directory.path("data/events.csv"), format: nil, mapping: .standard)
+        var records: [InputRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        let map = try #require(template.workspace.journeys.first)
+        let drafts = [
+            AlertRuleDraft(workspace: "default", map: map.id, kind: .negativeFeedback, url: "https://example.com/hook"),
+            AlertRuleDraft(workspace: "default", map: map.id, kind: .frictionTouchpoint, url: "https://example.com/hook", touchpoints: [try #require(map.touchpoints.last?.id)]),
+            AlertRuleDraft(workspace: "default", map: map.id, kind: .stageStay, url: "https://example.com/hook", stage: try #require(map.stages.first?.id), days: 3),
+        ]
+        try await PostgresTestStore.with(base) { postgres in
+            let embedded = try JourneyStore(path: directory.path("store.db"))
+            var answers: [[String]] = []
+            for store in [embedded, postgres.store] as [any ServerStore] {
+                _ = try await store.importWorkspace("default", workspace: template.workspace, author: "ana", createIfMissing: true)
+                for draft in drafts { _ = try await store.addAlertRule(draft) }
+                let writer = try await store.customerData("default").writer(options: Importer.Options())
+                let stream = try writer.openStream(name: "http collection", format: "http", alerts: true)
+                for start in stride(from: 0, to: records.count, by: 300) {
+                    _ = try writer.store([RecordGroup(origin: "POST /v1/batch", records: Array(records[start..<min(records.count, start + 300)]))], stream: stream,
+                                         evaluatingAlerts: true)
+                }
+                #expect(writer.alertEvaluationFailures == 0)
+                var lines = try await store.alertDeliveries(limit: 100_000).map { "\($0.rule) \($0.status) \($0.payload)" }.sorted()
+                let stays = try await store.enqueueStageStays(now: Date(timeIntervalSince1970: 1_900_000_000))
+                lines.append("\(stays) stage stays")
+                lines += try await store.alertDeliveries(limit: 100_000).map { "\($0.rule) \($0.status) \($0.payload)" }.sorted()
+                answers.append(lines.map(WorkspaceStoreContractTests.mask))
+            }
+            let kinds = answers[0].map { $0.split(separator: " ").first.map(String.init) ?? "" }
+            #expect(Set(kinds).isSuperset(of: ["1", "2", "3"]), "every rule fired: \(Set(kinds))")
+            #expect(answers[0].count > 10)
+            #expect(answers[0].count == answers[1].count)
+            for (index, (want, got)) in zip(answers[0], answers[1]).enumerated() where want != got {
+                Issue.record("line \(index): SQLite\n\(want.prefix(400))\nPostgreSQL\n\(got.prefix(400))")
+                break
+            }
+        }
+    }
+
     /// The generator's identifiers of each planted customer.
     static func planted(_ path: String) throws -> [String: [String]] {
         var planted: [String: [String]] = [:]

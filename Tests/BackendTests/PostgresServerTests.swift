@@ -66,7 +66,9 @@ struct PostgresServerTests {
             #expect(identities.count == planted.values.reduce(0) { $0 + $1.count })
             // The living server answers its health check and reads the customers the other stored.
             let health = try LoopbackHTTP.request("GET", second.url + "/health")
-            #expect(health.status == 200 && health.body.contains(#""store":{"ok":true}"#), "\(health)")
+            #expect(health.status == 200 && health.body.contains(#""store":{"ok":true,"backend":"postgresql"}"#), "\(health)")
+            let metrics = try LoopbackHTTP.request("GET", second.url + "/metrics")
+            #expect(metrics.body.contains(#"wayfinder_store_up{backend="postgresql"} 1"#), "\(metrics.body.suffix(300))")
         }
     }
 

@@ -16,7 +16,10 @@ struct HealthAndMetricsTests {
         #expect(answer.json["status"] as? String == "ok")
         #expect(answer.json["version"] as? String == "9.9.9-test")
         #expect((answer.json["store"] as? [String: Any])?["ok"] as? Bool == true)
+        #expect((answer.json["store"] as? [String: Any])?["backend"] as? String == "sqlite")
         #expect((answer.json["collection"] as? [String: Any])?["accepting"] as? Bool == true)
+        let metrics = try await harness.test { client in try await client.get("/metrics") }
+        #expect(metrics.text.contains("wayfinder_store_up{backend=\"sqlite\"} 1\n"), "\(metrics.text.suffix(300))")
     }
 
     @Test("/health is 503 once the writer has stopped taking events")

@@ -5,6 +5,8 @@
 -- done() prints one JSON line: requests answered 200 and otherwise, and latency percentiles.
 
 local events = tonumber(os.getenv("WF_EVENTS") or "100")
+-- Several wrk processes (one per server process) keep their messageIds apart with WF_PREFIX.
+local prefix = os.getenv("WF_PREFIX") or "t"
 local pool = tonumber(os.getenv("WF_CUSTOMERS") or "50000")
 local names = { "Product Viewed", "Product List Filtered", "Checkout Step Viewed", "Order Completed", "Social Post Clicked" }
 local threads = {}
@@ -29,8 +31,8 @@ function request()
     for i = 1, events do
         local customer = (counter * 7919 + i * 104729 + id * 13) % pool
         parts[i] = string.format(
-            '{"type":"track","event":"%s","anonymousId":"anon-%d","messageId":"t%d-r%d-e%d","timestamp":"2026-05-01T12:%02d:%02dZ","context":{"channel":"web"},"properties":{"url":"/products/p%d","step":%d}}',
-            names[(i % #names) + 1], customer, id, counter, i, counter % 60, i % 60, i, i % 4)
+            '{"type":"track","event":"%s","anonymousId":"anon-%d","messageId":"%s%d-r%d-e%d","timestamp":"2026-05-01T12:%02d:%02dZ","context":{"channel":"web"},"properties":{"url":"/products/p%d","step":%d}}',
+            names[(i % #names) + 1], customer, prefix, id, counter, i, counter % 60, i % 60, i, i % 4)
     end
     return wrk.format(nil, "/v1/batch", nil, '{"batch":[' .. table.concat(parts, ",") .. ']}')
 end

@@ -1,14 +1,21 @@
 import CustomerData
 import Foundation
-import GRDB
 import JourneyModel
 
 /// An event just inserted by a commit, as the alert rules see it.
-struct CommittedEvent {
+public struct CommittedEvent {
     var id: Int64
     var customer: Int64
     var event: Event
     var feedback: Feedback?
+
+    /// Event `id`, stored for customer number `customer` (before stitching), with its answer.
+    public init(id: Int64, customer: Int64, event: Event, feedback: Feedback?) {
+        self.id = id
+        self.customer = customer
+        self.event = event
+        self.feedback = feedback
+    }
 }
 
 /// Evaluates the alert rules on the events of one commit, inside that commit's transaction, and
@@ -18,8 +25,9 @@ struct CommittedEvent {
 /// semantics: the first touchpoint in map order). Where each customer stands on a map with rules
 /// (stage, touchpoint, when the stage was entered) is kept in `alert_positions`, which the
 /// stage-stay check reads. Rules and maps are read again whenever a rule or a map version changes.
-/// One evaluator serves one thread (the collection writer's).
-final class AlertEvaluator {
+/// One evaluator serves one thread (the collection writer's). It runs on every store's
+/// transactions: the embedded store's and PostgreSQL's.
+public final class AlertEvaluator {
     struct CompiledRule {
         var id: Int64
         var kind: AlertRule.Kind
@@ -42,22 +50,24 @@ final class AlertEvaluator {
     private var fingerprint: String?
     private var maps: [CompiledMap] = []
 
+    /// An evaluator that reads the rules with the first commit.
+    public init() {}
+
     /// Reloads rules and maps when they changed since the last commit.
-    private func refresh(_ db: Database) throws {
-        let current = try String.fetchOne(db, sql: """
-            SELECT coalesce(group_concat(r.id || ':' || r.updated_at || ':' || m.current_version, ','), '')
-            FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id WHERE r.enabled
-            """) ?? ""
+    private func refresh(_ db: any StoreTransaction) throws {
+        let current = try db.rows(sql: """
+            SELECT r.id, r.updated_at, m.current_version FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id WHERE r.enabled <> 0 ORDER BY r.id
+            """).map { "\($0[0] as Int64):\($0[1] as Int64):\($0[2] as Int64)" }.joined(separator: ",")
         guard current != fingerprint else { return }
         fingerprint = current
         var byMap: [Int64: CompiledMap] = [:]
         var order: [Int64] = []
-        for row in try Row.fetchAll(db, sql: """
+        for row in try db.rows(sql: """
             SELECT r.id, r.kind, r.name, r.touchpoints, r.after_event, m.id, m.slug, m.current_version, v.document, w.slug, w.id
             FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id
             JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
             JOIN workspaces w ON w.id = m.workspace_id
-            WHERE r.enabled ORDER BY r.id
+            WHERE r.enabled <> 0 ORDER BY r.id
             """) {
             let mapRow: Int64 = row[5]
             if byMap[mapRow] == nil {
@@ -78,23 +88,31 @@ final class AlertEvaluator {
     /// Classifies the committed events, all of the workspace with row `workspace`, against every
     /// map of that workspace with enabled rules, moves customers' positions, and enqueues the
     /// deliveries the event rules call for.
-    func evaluate(_ events: [CommittedEvent], workspace: Int64, db: Database, root: (Int64) -> Int64) throws {
+    public func evaluate(_ events: [CommittedEvent], workspace: Int64, db: any StoreTransaction, root: (Int64) -> Int64) throws {
         try refresh(db)
         guard !maps.isEmpty, !events.isEmpty else { return }
         let now = StoreTime.now()
-        let readPosition = try db.cachedStatement(sql: "SELECT stage, touchpoint, last_event_at FROM alert_positions WHERE map_id = ? AND customer_id = ?")
-        let enter = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO alert_positions (map_id, customer_id, stage, touchpoint, entered_at, entry_event, last_event_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let move = try db.cachedStatement(sql: "UPDATE alert_positions SET touchpoint = ?, last_event_at = ? WHERE map_id = ? AND customer_id = ?")
+        func readPosition(_ arguments: SQLArguments) throws -> SQLRow? {
+            try db.row(sql: "SELECT stage, touchpoint, last_event_at FROM alert_positions WHERE map_id = ? AND customer_id = ?", arguments: arguments)
+        }
+        func enter(_ arguments: SQLArguments) throws {
+            try db.execute(sql: """
+                INSERT INTO alert_positions (map_id, customer_id, stage, touchpoint, entered_at, entry_event, last_event_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (map_id, customer_id) DO UPDATE SET stage = excluded.stage, touchpoint = excluded.touchpoint, entered_at = excluded.entered_at,
+                    entry_event = excluded.entry_event, last_event_at = excluded.last_event_at
+                """, arguments: arguments)
+        }
+        func move(_ arguments: SQLArguments) throws {
+            try db.execute(sql: "UPDATE alert_positions SET touchpoint = ?, last_event_at = ? WHERE map_id = ? AND customer_id = ?", arguments: arguments)
+        }
         for map in maps where map.workspaceRow == workspace {
             for committed in events {
                 let customer = root(committed.customer)
                 let classified = map.matcher.classify(committed.event)
                 // Only a classified event moves the customer, and only an answer needs where they stood.
                 guard classified != nil || committed.feedback != nil else { continue }
-                let position = try Row.fetchOne(readPosition, arguments: [map.rowID, customer])
-                let previousTouchpoint: String? = position?[1]
+                let position = try readPosition([map.rowID, customer])
+                let previousTouchpoint: String? = position.map { $0[1] }
                 if let classified {
                     let touchpoint = map.map.touchpoints[classified]
                     let timestamp = committed.event.timestamp
@@ -104,13 +122,13 @@ final class AlertEvaluator {
                         // An event older than the customer's latest is history: it moves no one.
                         if timestamp >= last {
                             if stage == touchpoint.stage {
-                                try move.execute(arguments: [touchpoint.id, timestamp, map.rowID, customer])
+                                try move([touchpoint.id, timestamp, map.rowID, customer])
                             } else {
-                                try enter.execute(arguments: [map.rowID, customer, touchpoint.stage, touchpoint.id, timestamp, committed.id, timestamp])
+                                try enter([map.rowID, customer, touchpoint.stage, touchpoint.id, timestamp, committed.id, timestamp])
                             }
                         }
                     } else {
-                        try enter.execute(arguments: [map.rowID, customer, touchpoint.stage, touchpoint.id, timestamp, committed.id, timestamp])
+                        try enter([map.rowID, customer, touchpoint.stage, touchpoint.id, timestamp, committed.id, timestamp])
                     }
                 }
                 for rule in map.rules where committed.id > rule.afterEvent {

@@ -1,5 +1,4 @@
 import CustomerData
-import GRDB
 import JourneyModel
 
 /// The JSON body of an alert, built when it is enqueued and posted byte for byte on every attempt.
@@ -17,18 +16,21 @@ import JourneyModel
 /// `feedback` is present for negative-feedback rules; a stage-stay alert has `days_in_stage`
 /// and its `event` is the one that entered the stage; `stage` and `touchpoint` are null when unknown.
 enum AlertPayload {
-    static func enqueue(_ db: Database, rule: AlertEvaluator.CompiledRule, map: AlertEvaluator.CompiledMap, trigger: String, customer: Int64,
-                        touchpoint: Touchpoint?, event: CommittedEvent, feedback: Feedback?, days: Double?, now: Int64) throws {
+    @discardableResult
+    static func enqueue(_ db: any StoreTransaction, rule: AlertEvaluator.CompiledRule, map: AlertEvaluator.CompiledMap, trigger: String, customer: Int64,
+                        touchpoint: Touchpoint?, event: CommittedEvent, feedback: Feedback?, days: Double?, now: Int64) throws -> Int {
         let stageID = touchpoint?.stage
-        try enqueue(db, ruleID: rule.id, kind: rule.kind, name: rule.name, workspace: map.workspace, map: map.map, trigger: trigger, customer: customer,
+        return try enqueue(db, ruleID: rule.id, kind: rule.kind, name: rule.name, workspace: map.workspace, map: map.map, trigger: trigger, customer: customer,
                     stage: stageID, touchpoint: touchpoint, event: (event.id, event.event.type.rawValue, event.event.name, event.event.timestamp),
                     feedback: feedback, days: days, now: now)
     }
 
-    static func enqueue(_ db: Database, ruleID: Int64, kind: AlertRule.Kind, name: String, workspace: String, map: JourneyMap, trigger: String,
+    /// Adds the delivery unless its trigger was enqueued already; 1 when it was added, else 0.
+    @discardableResult
+    static func enqueue(_ db: any StoreTransaction, ruleID: Int64, kind: AlertRule.Kind, name: String, workspace: String, map: JourneyMap, trigger: String,
                         customer: Int64, stage stageID: String?, touchpoint: Touchpoint?, event: (id: Int64, type: String, name: String?, timestamp: Int64),
-                        feedback: Feedback?, days: Double?, now: Int64) throws {
-        let identifiers = try CustomerQuery.identifiers(SQLiteTransaction(db: db), of: customer)
+                        feedback: Feedback?, days: Double?, now: Int64) throws -> Int {
+        let identifiers = try CustomerQuery.identifiers(db, of: customer)
         let stage = stageID.flatMap { id in map.stages.first { $0.id == id } }
         var body: [(String, JSONValue)] = [
             ("type", .string("wayfinder.alert")),
@@ -49,9 +51,9 @@ enum AlertPayload {
         body.append(("triggered_at", .string(Timestamp.iso8601(now))))
         // Due at once by the wall clock, whatever clock `now` (the trigger's time) was read from.
         let queued = StoreTime.now()
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO alert_deliveries (rule_id, trigger, customer_id, payload, status, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, 'pending', ?, ?)
-            """).execute(arguments: [ruleID, trigger, customer, JSONValue.object(body).json, queued, queued])
+        return try db.execute(sql: """
+            INSERT INTO alert_deliveries (rule_id, trigger, customer_id, payload, status, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING
+            """, arguments: [ruleID, trigger, customer, JSONValue.object(body).json, queued, queued])
     }
 }

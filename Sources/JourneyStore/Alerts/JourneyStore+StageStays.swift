@@ -1,9 +1,8 @@
 import CustomerData
 import Foundation
-import GRDB
 import JourneyModel
 
-extension JourneyStore {
+extension SQLWorkspaceStore {
     /// Enqueues a delivery for every customer who entered a stage more than a stage-stay rule's
     /// days before `now` and has not moved to another stage since; once per stage entry. Returns
     /// how many were enqueued. A position held by a customer since merged into another is skipped
@@ -13,36 +12,35 @@ extension JourneyStore {
     @discardableResult
     public func enqueueStageStays(now: Date) async throws(WorkspaceStoreError) -> Int {
         let nowMilliseconds = StoreTime.milliseconds(now)
-        return try await writeTransaction { db in
+        return try await write { db in
             var enqueued = 0
-            let rules = try Row.fetchAll(db, sql: """
+            let rules = try db.rows(sql: """
                 SELECT r.id, r.name, r.stage, r.days, r.after_event, m.id, m.slug, m.current_version, v.document, w.slug
                 FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id
                 JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
                 JOIN workspaces w ON w.id = m.workspace_id
-                WHERE r.enabled AND r.kind = 'stage-stay' ORDER BY r.id
+                WHERE r.enabled <> 0 AND r.kind = 'stage-stay' ORDER BY r.id
                 """)
             for rule in rules {
                 let ruleID: Int64 = rule[0]
-                guard let days = Double.fromDatabaseValue(rule[3] as DatabaseValue), AlertRule.acceptsStageStay(days: days) else { continue }
+                guard let days = rule[3] as Double?, AlertRule.acceptsStageStay(days: days) else { continue }
                 let map = try StoredDocument.map(rule[8], id: rule[6], version: rule[7])
                 let cutoff = nowMilliseconds - Int64(days * 86_400_000)
-                let stays = try Row.fetchAll(db, sql: """
+                let stays = try db.rows(sql: """
                     SELECT p.customer_id, p.stage, p.touchpoint, p.entered_at, p.entry_event, e.type, e.name, e.timestamp
                     FROM alert_positions p JOIN events e ON e.id = p.entry_event
                     JOIN customers c ON c.id = p.customer_id AND c.merged_into IS NULL
-                    WHERE p.map_id = ?1 AND (?2 IS NULL OR p.stage = ?2) AND p.entered_at <= ?3 AND p.entry_event > ?4
-                      AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.trigger = 'r' || ?5 || ':s' || p.entry_event)
-                    """, arguments: [rule[5], rule[2] as String?, cutoff, rule[4], ruleID])
+                    WHERE p.map_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR p.stage = CAST(?2 AS TEXT)) AND p.entered_at <= ?3 AND p.entry_event > ?4
+                      AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.trigger = 'r' || CAST(?5 AS TEXT) || ':s' || CAST(p.entry_event AS TEXT))
+                    """, arguments: [rule[5] as Int64, rule[2] as String?, cutoff, rule[4] as Int64, ruleID])
                 for stay in stays {
                     let enteredAt: Int64 = stay[3]
                     let entry: Int64 = stay[4]
                     let touchpointID: String = stay[2]
-                    try AlertPayload.enqueue(db, ruleID: ruleID, kind: .stageStay, name: rule[1], workspace: rule[9], map: map, trigger: "r\(ruleID):s\(entry)",
+                    enqueued += try AlertPayload.enqueue(db, ruleID: ruleID, kind: .stageStay, name: rule[1], workspace: rule[9], map: map, trigger: "r\(ruleID):s\(entry)",
                                              customer: stay[0], stage: stay[1], touchpoint: map.touchpoints.first { $0.id == touchpointID },
                                              event: (entry, stay[5], stay[6], stay[7]), feedback: nil,
                                              days: Double(nowMilliseconds - enteredAt) / 86_400_000, now: nowMilliseconds)
-                    enqueued += db.changesCount
                 }
             }
             return enqueued

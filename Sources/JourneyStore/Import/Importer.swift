@@ -448,7 +448,7 @@ public final class Importer {
             // to a savepoint and counted, and the events are committed.
             do {
                 try db.inSavepoint {
-                    try alerts.evaluate(committed, workspace: workspace, db: db, root: graph.root(of:))
+                    try alerts.evaluate(committed, workspace: workspace, db: SQLiteTransaction(db: db, cached: true), root: graph.root(of:))
                     return .commit
                 }
             } catch {

@@ -9,15 +9,18 @@ import GRDBSQLite
 /// are few next to the time a statement takes to prepare.
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
+    /// Whether statements stay prepared in the connection's cache: for the few fixed statements
+    /// run once per event (alert evaluation), not for those built per call.
+    var cached = false
 
     @discardableResult
     func execute(sql: String, arguments: SQLArguments) throws -> Int {
-        try Self.constraints { try ExactStatement(db, sql, cached: false).execute(arguments.values.map(Self.value)) }
+        try Self.constraints { try ExactStatement(db, sql, cached: cached).execute(arguments.values.map(Self.value)) }
     }
 
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         try Self.constraints {
-            let statement = try ExactStatement(db, sql, cached: false)
+            let statement = try ExactStatement(db, sql, cached: cached)
             var columns: [String]?
             var rows: [SQLRow] = []
             try statement.forEachRow(arguments.values.map(Self.value)) { handle in

@@ -6,6 +6,9 @@ import Foundation
 ///
 /// The embedded ``JourneyStore`` is one; the team server's PostgreSQL store is another.
 public protocol ServerStore: SQLWorkspaceStore {
+    /// The database, as `/health` and `/metrics` name it: `sqlite` or `postgresql`.
+    var backend: String { get }
+
     /// The customer data of workspace `id`; a not-found error naming the workspaces there are otherwise.
     func customerData(_ id: String) async throws(WorkspaceStoreError) -> any WorkspaceCustomerData
 
@@ -69,6 +72,8 @@ public protocol CustomerDataWriter: AnyObject {
 }
 
 extension JourneyStore: ServerStore {
+    public var backend: String { "sqlite" }
+
     public func customerData(_ id: String) async throws(WorkspaceStoreError) -> any WorkspaceCustomerData {
         try await workspaceData(id)
     }

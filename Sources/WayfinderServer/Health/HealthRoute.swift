@@ -18,7 +18,7 @@ struct HealthRoute: Sendable {
         let fields: [(String, JSONValue)] = [
             ("status", .string(ok ? "ok" : "unavailable")),
             ("version", .string(version)),
-            ("store", .object([("ok", .bool(storeOK))])),
+            ("store", .object([("ok", .bool(storeOK)), ("backend", .string(store.backend))])),
             ("collection", .object([("accepting", .bool(accepting))])),
         ]
         return Response.json(.object(fields), status: ok ? .ok : .serviceUnavailable)

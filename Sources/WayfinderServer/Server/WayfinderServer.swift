@@ -64,9 +64,18 @@ public struct WayfinderServer: Sendable {
         let health = HealthRoute(version: configuration.version, store: store, writer: writer)
         router.on("/health", method: .get, table: routes) { request, context in try await health.handle(request, context: context) }
         let metrics = self.metrics
+        let store = self.store
         router.on("/metrics", method: .get, table: routes) { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+            // Whether the store answers, asked at each scrape, named by its backend.
+            let up = await store.isReadable() ? 1 : 0
+            let storeUp = """
+                # HELP wayfinder_store_up Whether the store answered a read when the metrics were scraped.
+                # TYPE wayfinder_store_up gauge
+                wayfinder_store_up{backend="\(store.backend)"} \(up)
+
+                """
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition() + Array(storeUp.utf8))))
         }
         let collection = CollectionHandler(writer: writer, keys: WriteKeys(store: store), metrics: metrics, limits: configuration.limits,
                                            options: configuration.importOptions)
