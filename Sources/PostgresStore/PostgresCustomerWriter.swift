@@ -32,6 +32,9 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     /// Evaluates the alert rules on each commit's new events inside the commit (streams opened with alerts).
     private var alerts: AlertEvaluator?
     public private(set) var alertEvaluationFailures = 0
+    /// How many times the identity graph was read whole (at the first commit, after an erasure);
+    /// the changes of other processes' writers are otherwise replayed from the identity log.
+    public private(set) var graphReads = 0
 
     /// Rows added by one statement at most, so that its placeholders stay far below PostgreSQL's 65,535.
     static let rowsPerStatement = 2_000
@@ -142,6 +145,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             merged += commit.merged
             refused += commit.refused
             if commit.alertsFailed { alertEvaluationFailures += 1 }
+            if commit.graphRead { graphReads += 1 }
             return commit.counts
         } catch {
             generation = -1  // the graph may be ahead of the store now
@@ -154,6 +158,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         var generation: Int64
         var created = 0, merged = 0, refused = 0
         var alertsFailed = false
+        var graphRead = false
     }
 
     /// An event on its way in, with the customer it arrived as.
@@ -181,12 +186,18 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             throw WorkspaceStoreError(.notFound, field: "workspace", "the workspace '\(workspace)' was deleted; nothing was stored")
         }
         let current: Int64 = state[0]
+        var graphRead = false
         if current != generation {
-            graph = try loadGraph(db)
+            let replayed = generation >= 0 && current > generation ? try replayLog(db, to: current) : false
+            if !replayed {
+                graph = try loadGraph(db)
+                graphRead = true
+            }
         }
         graph.reserve(state[1])
 
         var outcome = Commit(counts: groups.map { Importer.Counts(records: $0.records.count) }, generation: current)
+        outcome.graphRead = graphRead
         var failures = groups.map { group in group.records.filter { if case .failure = $0.result { true } else { false } } }
         for index in groups.indices { outcome.counts[index].quarantined = failures[index].count }
         var arriving: [Arriving] = []
@@ -284,8 +295,49 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             try db.execute(sql: "UPDATE identity_generation SET last_customer = greatest(last_customer, (SELECT coalesce(max(id), 0) FROM customers)) WHERE id = 1")
             outcome.generation = try db.value(Int64.self, sql: "UPDATE workspaces SET identity_generation = identity_generation + 1 WHERE id = ? RETURNING identity_generation",
                                               arguments: [rowID]) ?? -1
+            // What changed, for the writers of other processes: created, merged, then linked (to
+            // the customers the identifiers belong to once the merges are done).
+            let generation = SQLValue.integer(outcome.generation)
+            var log: [SQLValue] = []
+            for index in stride(from: 0, to: newCustomers.count, by: 4) {
+                log += [.integer(rowID), generation, .null, .null, newCustomers[index], .null]
+            }
+            for (old, survivor) in merges { log += [.integer(rowID), generation, .null, .null, .integer(old), .integer(survivor)] }
+            for (identifier, customer, _) in linked {
+                log += [.integer(rowID), generation, .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .null]
+            }
+            try insert(db, "identity_log (workspace_id, generation, kind, value, customer_id, merged_into)", columns: 6, log)
+            // Entries every writer has read long since go; a writer further behind reads the graph whole.
+            if outcome.generation % 1_000 == 0 {
+                try db.execute(sql: "DELETE FROM identity_log WHERE workspace_id = ? AND generation < ?", arguments: [rowID, outcome.generation - Self.logKept])
+            }
         }
         return outcome
+    }
+
+    /// Generations of identity changes kept in the log.
+    static let logKept: Int64 = 10_000
+
+    /// Brings the graph from `generation` to `current` with the log the writers of other
+    /// processes left; false, with the graph untouched, when the log lacks a generation between
+    /// (an erasure, or entries pruned), and the graph must be read whole.
+    private func replayLog(_ db: PostgresTransaction, to current: Int64) throws -> Bool {
+        guard current - generation <= Self.logKept else { return false }
+        let rows = try db.rows(sql: """
+            SELECT generation, kind, value, customer_id, merged_into FROM identity_log WHERE workspace_id = ? AND generation > ? AND generation <= ? ORDER BY id
+            """, arguments: [rowID, generation, current])
+        guard Set(rows.map { $0[0] as Int64 }).count == Int(current - generation) else { return false }
+        for row in rows {
+            let customer: Int64 = row[3]
+            if let survivor = row[4] as Int64? {
+                graph.replayMerge(customer, into: survivor)
+            } else if let kindText = row[1] as String?, let kind = Identifier.Kind(rawValue: kindText), let value = row[2] as String? {
+                graph.restore(Identifier(kind: kind, value: value), customer: customer)
+            } else {
+                graph.reserve(customer)
+            }
+        }
+        return true
     }
 
     /// The workspace's identity graph as stored, identifier values with every byte.

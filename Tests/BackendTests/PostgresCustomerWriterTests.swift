@@ -175,6 +175,46 @@ struct PostgresCustomerWriterTests {
         }
     }
 
+    @Test("writers taking turns replay each other's identity changes from the log instead of reading the graph again, and read it whole after an erasure")
+    func identityLog() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: .saas, customers: 250, seed: 23))
+        let reader = try RecordReader(path: directory.path("data/events.csv"), format: nil, mapping: .standard)
+        var records: [InputRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        try await PostgresTestStore.with(base) { postgres in
+            _ = try await postgres.store.createWorkspace(id: "default", name: "Default")
+            let writers = try (0..<2).map { _ in try PostgresCustomerWriter(url: postgres.url, workspace: "default") }
+            let streams = try writers.map { try $0.openStream(name: "http collection", format: "http") }
+            // Every other slice of 50 events to each writer, as two processes would take them.
+            for (turn, start) in stride(from: 0, to: records.count, by: 50).enumerated() {
+                _ = try writers[turn % 2].store([RecordGroup(origin: "POST /v1/batch", records: Array(records[start..<min(records.count, start + 50)]))],
+                                                 source: streams[turn % 2])
+            }
+            #expect(writers.map(\.graphReads) == [1, 1], "each read the graph once, at its first commit")
+            let remote = try PostgresCustomerData(url: postgres.url, workspace: "default")
+            #expect(try remote.counts().customers == truth.customers)
+            #expect(try remote.counts().events == truth.events)
+
+            // An erasure leaves no log entry: the next commit reads the graph whole, and the
+            // forgotten customer's identifiers make a new customer.
+            let someone = try #require(try remote.customers(limit: 1, offset: 0).customers.first)
+            let number = try #require(CustomerID.number(someone.id))
+            _ = try #require(try remote.forget(number))
+            let again = records.filter { record in
+                guard case .success(let event) = record.result else { return false }
+                return someone.identifiers.contains("user:" + (event.userId ?? "")) || someone.identifiers.contains("anonymous:" + (event.anonymousId ?? ""))
+            }
+            try #require(!again.isEmpty)
+            let counts = try writers[0].store([RecordGroup(origin: "POST /v1/batch", records: again)], source: streams[0])
+            #expect(writers[0].graphReads == 2)
+            #expect(counts[0].imported == again.count, "the erased events are stored again, as new")
+            #expect(try remote.counts().customers == truth.customers, "one new customer for the forgotten one")
+            #expect(try remote.findCustomer(try #require(someone.identifiers.first)) != number)
+        }
+    }
+
     /// The generator's identifiers of each planted customer.
     static func planted(_ path: String) throws -> [String: [String]] {
         var planted: [String: [String]] = [:]

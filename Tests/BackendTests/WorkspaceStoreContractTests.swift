@@ -158,9 +158,10 @@ struct WorkspaceStoreContractTests {
                 return "\(row[0] as String).\(row[1] as String) \(kind)"
             }
         }
-        // The embedded store keeps quarantined records in a file beside its database, PostgreSQL in a table.
+        // The embedded store keeps quarantined records in a file beside its database, PostgreSQL in
+        // a table; only writers in several processes need the identity log.
         let postgresColumns = try await postgres.store.read { db in
-            try db.rows(sql: "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name NOT IN ('wayfinder_migrations', 'quarantine_records')",
+            try db.rows(sql: "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name NOT IN ('wayfinder_migrations', 'quarantine_records', 'identity_log')",
                         arguments: [schema]).map { row -> String in
                 let type: String = row[2]
                 let kind = type == "bigint" ? "integer" : type == "double precision" ? "real" : type == "bytea" ? "blob" : "text"

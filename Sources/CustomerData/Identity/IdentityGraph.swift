@@ -49,6 +49,15 @@ public struct IdentityGraph: Sendable {
         nextCustomer = max(nextCustomer, customer + 1, survivor + 1)
     }
 
+    /// Replays a merge another writer made since this graph was loaded: the customer's
+    /// identifiers count towards the survivor's size from then on, as after ``resolve(_:)``.
+    public mutating func replayMerge(_ customer: Int64, into survivor: Int64) {
+        parent[customer] = survivor
+        sizes[survivor, default: 0] += sizes[customer, default: 0]
+        sizes[customer] = nil
+        nextCustomer = max(nextCustomer, customer + 1, survivor + 1)
+    }
+
     /// Restores a customer that holds no identifier (all were erased) so its number is not reused.
     public mutating func reserve(_ customer: Int64) {
         nextCustomer = max(nextCustomer, customer + 1)
