@@ -443,6 +443,14 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             guard let seen = now[id], seen != before[id] else { continue }
             changed += [.integer(id), seen.first.map { .integer($0) } ?? .null, seen.last.map { .integer($0) } ?? .null, .text(seen.traits)]
         }
+        // Joined to the customers by their key, never by scanning them all: the planner, counting
+        // the rows given, would otherwise hash them and read the whole table.
+        try db.execute(sql: "SET LOCAL enable_hashjoin = off")
+        try db.execute(sql: "SET LOCAL enable_mergejoin = off")
+        defer {
+            _ = try? db.execute(sql: "SET LOCAL enable_hashjoin = on")
+            _ = try? db.execute(sql: "SET LOCAL enable_mergejoin = on")
+        }
         for start in stride(from: 0, to: changed.count, by: 4 * Self.rowsPerStatement) {
             let part = changed[start..<min(changed.count, start + 4 * Self.rowsPerStatement)]
             let rows = Array(repeating: "(?::bigint, ?::bigint, ?::bigint, ?::text)", count: part.count / 4).joined(separator: ",")
