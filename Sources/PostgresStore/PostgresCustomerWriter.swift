@@ -239,7 +239,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             }
         }
 
-        try insert(db, "customers (id, workspace_id, first_seen, last_seen)", columns: 4, newCustomers)
+        try copy(db, "customers", ["id", "workspace_id", "first_seen", "last_seen"], newCustomers)
         // Events keep the customer they arrived as; identifiers and feedback follow the survivor.
         for (old, survivor) in merges {
             let arguments: SQLArguments = [survivor, old]
@@ -247,10 +247,11 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             try db.execute(sql: "UPDATE identities SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
             try db.execute(sql: "UPDATE feedback SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
         }
-        try insert(db, "identities (workspace_id, kind, value, customer_id, first_seen)", columns: 5,
-                   linked.flatMap { identifier, customer, at -> [SQLValue] in
-                       [.integer(rowID), .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .integer(at)]
-                   }, then: "ON CONFLICT (workspace_id, kind, value) DO NOTHING")
+        // Identifiers the graph did not know, each once: the graph is the store's, read under the writers' turn.
+        try copy(db, "identities", ["workspace_id", "kind", "value", "customer_id", "first_seen"],
+                 linked.flatMap { identifier, customer, at -> [SQLValue] in
+                     [.integer(rowID), .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .integer(at)]
+                 })
 
         let stored = try insertEvents(arriving, source: source, db: db)
         var feedback: [SQLValue] = []
@@ -267,7 +268,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
                              entry.text.map { .text($0) } ?? .null, entry.touchpoint.map { .text($0) } ?? .null]
             }
         }
-        try insert(db, "feedback (event_id, workspace_id, customer_id, timestamp, metric, score, text, touchpoint)", columns: 8, feedback)
+        try copy(db, "feedback", ["event_id", "workspace_id", "customer_id", "timestamp", "metric", "score", "text", "touchpoint"], feedback)
         try updateCustomers(steps: steps, arriving: arriving, stored: stored, db: db)
         if let alerts {
             let committed = zip(arriving, stored).compactMap { item, id in
@@ -306,7 +307,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             for (identifier, customer, _) in linked {
                 log += [.integer(rowID), generation, .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .null]
             }
-            try insert(db, "identity_log (workspace_id, generation, kind, value, customer_id, merged_into)", columns: 6, log)
+            try copy(db, "identity_log", ["workspace_id", "generation", "kind", "value", "customer_id", "merged_into"], log)
             // Entries every writer has read long since go; a writer further behind reads the graph whole.
             if outcome.generation % 1_000 == 0 {
                 try db.execute(sql: "DELETE FROM identity_log WHERE workspace_id = ? AND generation < ?", arguments: [rowID, outcome.generation - Self.logKept])
@@ -358,18 +359,27 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     private func insertEvents(_ arriving: [Arriving], source: Int64, db: PostgresTransaction) throws -> [Int64?] {
         var first: [Data: Int] = [:]
         var values: [SQLValue] = []
-        values.reserveCapacity(arriving.count * 11)
+        values.reserveCapacity(arriving.count * 12)
         for (index, item) in arriving.enumerated() {
             let key = Importer.key(item.prepared.dedupe)
             if first[key] == nil { first[key] = index }
-            values += [.integer(rowID), .integer(item.customer), .integer(item.event.timestamp), .text(item.event.type.rawValue),
+            values += [.integer(Int64(index)), .integer(rowID), .integer(item.customer), .integer(item.event.timestamp), .text(item.event.type.rawValue),
                        item.event.name.map { .text($0) } ?? .null, item.prepared.channel.map { .text($0) } ?? .null,
                        item.event.messageId.map { .text($0) } ?? .null, .text(item.prepared.payload), .blob([UInt8](key)),
                        .integer(source), .integer(Int64(item.line))]
         }
         var stored = [Int64?](repeating: nil, count: arriving.count)
-        let rows = try insert(db, "events (workspace_id, customer_id, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line)",
-                              columns: 11, values, then: "ON CONFLICT (workspace_id, dedupe) DO NOTHING RETURNING id, dedupe")
+        // Copied into a table of the connection's own, then added in arrival order, each once.
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS incoming_events (ord BIGINT, workspace_id BIGINT, customer_id BIGINT, timestamp BIGINT, type TEXT, name TEXT,
+                channel TEXT, message_id TEXT, message TEXT, dedupe BYTEA, source_id BIGINT, source_line BIGINT) ON COMMIT DELETE ROWS
+            """)
+        let columns = ["workspace_id", "customer_id", "timestamp", "type", "name", "channel", "message_id", "message", "dedupe", "source_id", "source_line"]
+        try copy(db, "incoming_events", ["ord"] + columns, values)
+        let rows = try db.rows(sql: """
+            INSERT INTO events (\(columns.joined(separator: ", "))) SELECT \(columns.joined(separator: ", ")) FROM incoming_events ORDER BY ord
+            ON CONFLICT (workspace_id, dedupe) DO NOTHING RETURNING id, dedupe
+            """)
         for row in rows {
             let key: Data = row[1]
             if let index = first[key] { stored[index] = row[0] }
@@ -476,12 +486,19 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             .compactMap { row -> InputRecord? in byKey[row[0]] }
             .sorted { $0.line < $1.line }
         let now = StoreTime.now()
-        try insert(db, "quarantine_records (workspace_id, file, line, location, field, reason, text, quarantined_at)", columns: 8,
+        try copy(db, "quarantine_records", ["workspace_id", "file", "line", "location", "field", "reason", "text", "quarantined_at"],
                    fresh.flatMap { record -> [SQLValue] in
                        guard case .failure(let problem) = record.result else { return [] }
                        return [.integer(rowID), .text(Self.withoutNUL(origin)), .integer(Int64(record.line)), .text(Self.withoutNUL(record.location)),
                                .text(Self.withoutNUL(problem.field)), .text(Self.withoutNUL(problem.message)), .blob(Array(record.text.utf8)), .integer(now)]
                    })
+    }
+
+    /// Adds rows given as one value per column each, in one `COPY`.
+    private func copy(_ db: PostgresTransaction, _ table: String, _ columns: [String], _ values: [SQLValue]) throws {
+        guard !values.isEmpty else { return }
+        let rows = stride(from: 0, to: values.count, by: columns.count).map { SQLRow(columns: [], values: Array(values[$0..<$0 + columns.count])) }
+        try db.insertRows(table: table, columns: columns, rows: rows[...])
     }
 
     /// Adds rows given as `columns` values each, a bounded number per statement, followed by
