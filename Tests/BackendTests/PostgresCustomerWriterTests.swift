@@ -215,6 +215,27 @@ struct PostgresCustomerWriterTests {
         }
     }
 
+    @Test("import --store says what is wrong: a server that does not answer, a workspace the store lacks, and creates it when asked")
+    func importCommandRefusals() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        try [EdgeCases.line(1, "ana", "Ad Clicked", at: EdgeCases.start)].joined(separator: "\n").write(toFile: directory.path("one.ndjson"), atomically: true, encoding: .utf8)
+        let down = try await WayfinderProcess.run(["import", "one.ndjson", "--store", "postgres://wayfinder@127.0.0.1:1/wayfinder"], in: directory.path)
+        #expect(down.status == 1 && down.stderr.contains("no PostgreSQL server answers at 127.0.0.1:1"), "\(down)")
+        try await PostgresTestStore.with(base) { postgres in
+            _ = try await postgres.store.createWorkspace(id: "retail", name: "Retail")
+            let url = postgres.url.description
+            let missing = try await WayfinderProcess.run(["import", "one.ndjson", "--store", url, "--workspace-id", "shop"], in: directory.path)
+            #expect(missing.status == 1 && missing.stderr.contains("no workspace 'shop'") && missing.stderr.contains("retail")
+                    && missing.stderr.contains("--create-workspace"), "\(missing)")
+            let created = try await WayfinderProcess.run(["import", "one.ndjson", "--store", url, "--workspace-id", "shop", "--create-workspace", "--format", "json"],
+                                                         in: directory.path)
+            #expect(created.status == 0, "\(created)")
+            #expect(created.stdout.contains(#""imported" : 1"#), "\(created.stdout)")
+            #expect(try PostgresCustomerData(url: postgres.url, workspace: "shop").counts().events == 1)
+        }
+    }
+
     /// The generator's identifiers of each planted customer.
     static func planted(_ path: String) throws -> [String: [String]] {
         var planted: [String: [String]] = [:]
