@@ -21,8 +21,14 @@ final class PostgresConnections: Sendable {
         self.logger = logger
     }
 
-    deinit {
-        for connection in idle.withLock({ $0 }) { Self.release(connection) }
+    /// Idle connections kept for the next calls; more are closed when given back.
+    static let idleKept = 8
+
+    deinit { close() }
+
+    /// Closes the idle connections (those in use close when given back after this).
+    func close() {
+        for connection in idle.withLock({ connections in defer { connections = [] }; return connections }) { Self.release(connection) }
     }
 
     /// Runs `body` on an idle connection, or a new one, and keeps it for the next call; a
@@ -31,7 +37,12 @@ final class PostgresConnections: Sendable {
         let connection = try idle.withLock { $0.popLast() } ?? connect()
         do {
             let value = try body(connection)
-            idle.withLock { $0.append(connection) }
+            let kept = idle.withLock { connections in
+                guard connections.count < Self.idleKept else { return false }
+                connections.append(connection)
+                return true
+            }
+            if !kept { Self.release(connection) }
             return value
         } catch {
             Self.release(connection)
@@ -91,6 +102,7 @@ final class PostgresConnections: Sendable {
         var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
                                                              database: url.database, tls: .disable)
         if let schema = url.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.connectTimeout = .seconds(10)
         let loop = MultiThreadedEventLoopGroup.singleton.any()
         do {
             return try PostgresConnection.connect(on: loop, configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger).wait()

@@ -55,9 +55,10 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         return try await read { db in try CustomerQuery.indexWatermark(db, workspace: rowID) }
     }
 
-    public func quarantinedRecords(file: String?, limit: Int) throws -> (records: [WorkspaceData.QuarantinedRecord], total: Int) {
+    public func quarantinedRecords(file: String?, limit: Int) async throws -> (records: [WorkspaceData.QuarantinedRecord], total: Int) {
         guard limit > 0 else { return ([], 0) }
-        return try transaction(writing: false) { db in
+        let rowID = rowID
+        return try await read { db in
             let filter = file == nil ? "" : " AND file = ?"
             let arguments: SQLArguments = file.map { [rowID, $0] } ?? [rowID]
             let total = try db.value(Int.self, sql: "SELECT count(*) FROM quarantine_records WHERE workspace_id = ?" + filter, arguments: arguments) ?? 0
@@ -188,10 +189,32 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         try transaction(writing: false) { try CustomerQuery.timeline($0, workspace: rowID, of: number, limit: limit) }
     }
 
-    /// Erases a customer in one transaction. The PostgreSQL store keeps no quarantine file, so
-    /// ``CustomerErasure/quarantined`` is 0.
+    /// Erases a customer in one transaction, with what the identity log and the quarantined
+    /// records of the workspace hold of it (records whose text mentions one of its identifiers,
+    /// compared without case, as the embedded store scrubs its quarantine file).
     public func forget(_ number: Int64) throws -> CustomerErasure? {
-        try transaction(writing: true) { try CustomerQuery.erase($0, workspace: rowID, number)?.0 }
+        let rowID = rowID
+        return try transaction(writing: true) { db -> CustomerErasure? in
+            let ids = try db.values(Int64.self, sql: "SELECT id FROM customers WHERE workspace_id = ? AND (id = ? OR merged_into = ?)",
+                                    arguments: [rowID, number, number])
+            guard let (erasure, values) = try CustomerQuery.erase(db, workspace: rowID, number) else { return nil }
+            var result = erasure
+            for start in stride(from: 0, to: ids.count, by: 1_000) {
+                let part = ids[start..<min(ids.count, start + 1_000)].map { SQLValue.integer($0) }
+                let list = Array(repeating: "?", count: part.count).joined(separator: ",")
+                try db.execute(sql: "DELETE FROM identity_log WHERE workspace_id = ? AND (customer_id IN (\(list)) OR merged_into IN (\(list)))",
+                               arguments: SQLArguments([.integer(rowID)] + part + part))
+            }
+            let lowered = values.filter { !$0.isEmpty }.map { $0.lowercased() }
+            guard !lowered.isEmpty else { return result }
+            let mentioning = try db.rows(sql: "SELECT id, text FROM quarantine_records WHERE workspace_id = ?", arguments: [rowID]).compactMap { row -> Int64? in
+                let text = String(decoding: row[1] as [UInt8], as: UTF8.self).lowercased()
+                return lowered.contains { text.contains($0) } ? row[0] : nil
+            }
+            for id in mentioning { try db.execute(sql: "DELETE FROM quarantine_records WHERE id = ?", arguments: [id]) }
+            result.quarantined = mentioning.count
+            return result
+        }
     }
 
     /// Runs `body` in one transaction (serializable when writing), again when another process's

@@ -177,8 +177,13 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     }
 
     private func commit(_ groups: [RecordGroup], source: Int64, alerts: AlertEvaluator?, db: PostgresTransaction) throws -> Commit {
-        // The turn of customer data writers; then, in a new snapshot, what the turn before left.
-        try db.execute(sql: "SELECT last_customer FROM identity_generation WHERE id = 1 FOR UPDATE")
+        // The turn of customer data writers: an update of the row, not only a lock, so that an
+        // erasure or a workspace deletion waiting for it (serializable, its snapshot taken before
+        // the wait) fails with a serialization error and runs again, seeing this commit. A turn
+        // not given within the lock timeout fails the commit (503 to collection) rather than
+        // holding requests. Then, in a new snapshot, what the turn before left.
+        try db.execute(sql: "SET LOCAL lock_timeout = '\(Self.turnTimeout)s'")
+        try db.execute(sql: "UPDATE identity_generation SET value = value WHERE id = 1")
         guard let state = try db.row(sql: """
             SELECT w.identity_generation, greatest(g.last_customer, (SELECT coalesce(max(id), 0) FROM customers))
             FROM workspaces w, identity_generation g WHERE w.id = ? AND g.id = 1
@@ -204,6 +209,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         var steps: [Step] = []
         var newCustomers: [SQLValue] = []
         var linked: [(Identifier, customer: Int64, at: Int64)] = []
+        var linkedOnce = Set<Identifier>()
         var merges: [(old: Int64, survivor: Int64)] = []
         var stitched = false
         for (group, records) in groups.map(\.records).enumerated() {
@@ -223,7 +229,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
                     outcome.created += 1
                 }
                 if resolution.created || !resolution.linked.isEmpty || !resolution.merged.isEmpty { stitched = true }
-                linked += resolution.linked.map { ($0, customer, event.timestamp) }
+                for identifier in resolution.linked where linkedOnce.insert(identifier).inserted { linked.append((identifier, customer, event.timestamp)) }
                 for old in resolution.merged {
                     merges.append((old, customer))
                     steps.append(.merge(old, into: customer))
@@ -315,6 +321,9 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         }
         return outcome
     }
+
+    /// Seconds a commit waits for the writers' turn.
+    static let turnTimeout = 30
 
     /// Generations of identity changes kept in the log.
     static let logKept: Int64 = 10_000

@@ -82,6 +82,7 @@ public final class PostgresWorkspaceStore: ServerStore {
 
     /// Closes every connection; the store cannot be used after.
     public func close() {
+        customerConnections.close()
         runner.cancel()
         threads.shutdownGracefully { _ in }
     }

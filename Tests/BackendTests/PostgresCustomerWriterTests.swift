@@ -215,6 +215,39 @@ struct PostgresCustomerWriterTests {
         }
     }
 
+    @Test("an alias naming the id it carries stores; forgetting a customer removes what the identity log and the quarantine hold of it; deleting the workspace removes the rest")
+    func erasureReachesLogAndQuarantine() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let lines = [
+            // First of its person, so its identifiers are new: the anonymous id twice, as itself and as previousId.
+            #"{"type":"alias","userId":"maya","anonymousId":"dev-9","previousId":"dev-9","timestamp":"2026-01-05T00:00:01Z","messageId":"al1"}"#,
+            EdgeCases.line(1, "maya", "Ad Clicked", at: EdgeCases.start, extra: #","anonymousId":"dev-9""#),
+            #"{"type":"track","event":"Broken","userId":"maya","timestamp":"not a time","messageId":"b1"}"#,
+            EdgeCases.line(2, "other", "Ad Clicked", at: EdgeCases.start + 5),
+        ]
+        let file = directory.path("few.ndjson")
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try await PostgresTestStore.with(base) { postgres in
+            _ = try await postgres.store.createWorkspace(id: "default", name: "Default")
+            let writer = try PostgresCustomerWriter(url: postgres.url, workspace: "default")
+            let counts = try writer.importFile(file).counts
+            #expect(counts == Importer.Counts(records: 4, imported: 3, duplicates: 0, quarantined: 1), "\(counts)")
+            func count(_ sql: String) async throws -> Int64 { try await postgres.store.read { db in try db.value(Int64.self, sql: sql) ?? -1 } }
+            #expect(try await count("SELECT count(*) FROM identity_log WHERE value = 'maya'") == 1)
+            #expect(try await count("SELECT count(*) FROM quarantine_records") == 1)
+            let data = try PostgresCustomerData(url: postgres.url, workspace: "default")
+            let maya = try #require(try data.findCustomer("maya"))
+            let erasure = try #require(try data.forget(maya))
+            #expect(erasure.events == 2 && erasure.quarantined == 1, "\(erasure)")
+            #expect(try await count("SELECT count(*) FROM identity_log WHERE value IN ('maya', 'dev-9')") == 0)
+            #expect(try await count("SELECT count(*) FROM quarantine_records") == 0)
+            #expect(try await count("SELECT count(*) FROM identity_log") > 0, "the other customer's entries stay")
+            try await postgres.store.deleteWorkspace("default")
+            #expect(try await count("SELECT count(*) FROM identity_log") == 0)
+        }
+    }
+
     @Test("import --store says what is wrong: a server that does not answer, a workspace the store lacks, and creates it when asked")
     func importCommandRefusals() async throws {
         let base = try #require(BackendURLs.postgres)

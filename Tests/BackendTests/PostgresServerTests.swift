@@ -109,6 +109,10 @@ struct PostgresServerTests {
             let all = claimed.flatMap { $0 }
             #expect(all.count == 40 && Set(all).count == 40, "each delivery claimed once: \(claimed.map(\.count))")
             #expect(claimed.filter { !$0.isEmpty }.count > 1, "several processes took part")
+            // Asking to send a claimed delivery again leaves it with the process that holds it.
+            let claimedOne = try #require(all.first)
+            #expect(try await postgres.store.redeliverAlert(id: claimedOne).status == .pending)
+            #expect(try await postgres.store.dueAlertDeliveries(now: now, limit: 100).isEmpty)
             // Once its lease ends, a delivery no process finished is due again.
             #expect(try await postgres.store.dueAlertDeliveries(now: now.addingTimeInterval(3600), limit: 100).count == 40)
         }

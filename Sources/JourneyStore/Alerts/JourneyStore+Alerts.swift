@@ -110,8 +110,13 @@ extension SQLWorkspaceStore {
     /// Sends a delivery again (the same body): it becomes pending, due now, with a new round of attempts.
     public func redeliverAlert(id: Int64) async throws(WorkspaceStoreError) -> AlertDelivery {
         let found = try await write { db -> Bool in
-            try db.execute(sql: "UPDATE alert_deliveries SET status = 'pending', round_start = attempts, next_attempt_at = ?, delivered_at = NULL WHERE id = ?",
-                           arguments: [StoreTime.now(), id]) > 0
+            guard try db.value(Int64.self, sql: "SELECT id FROM alert_deliveries WHERE id = ?", arguments: [id]) != nil else { return false }
+            // A pending delivery is due already, or being sent by a server process that claimed
+            // it: it keeps its time, so that it is not sent twice.
+            try db.execute(sql: """
+                UPDATE alert_deliveries SET status = 'pending', round_start = attempts, next_attempt_at = ?, delivered_at = NULL WHERE id = ? AND status <> 'pending'
+                """, arguments: [StoreTime.now(), id])
+            return true
         }
         guard found else { throw .notFound("id", "id: there is no alert delivery \(id); list the deliveries to find its number") }
         return try await alertDelivery(id: id)

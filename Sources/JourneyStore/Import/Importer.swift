@@ -470,7 +470,9 @@ public final class Importer {
         if let previous = event.previousId {
             let asUser = Identifier.make(.user, previous, junk: junk)
             let asAnonymous = Identifier.make(.anonymous, previous, junk: junk)
-            if let asUser, graph.customer(of: asUser) != nil { identifiers.append(asUser) } else if let asAnonymous { identifiers.append(asAnonymous) }
+            let previous = asUser.flatMap { graph.customer(of: $0) != nil ? $0 : nil } ?? asAnonymous
+            // An alias naming the id it already carries (previousId equal to anonymousId) links nothing new.
+            if let previous, !identifiers.contains(previous) { identifiers.append(previous) }
         }
         return identifiers
     }

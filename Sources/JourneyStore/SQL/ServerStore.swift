@@ -48,7 +48,7 @@ public protocol WorkspaceCustomerData: CustomerDataReader, CustomerDirectory {
     func indexWatermark() async throws -> IndexWatermark
 
     /// The last `limit` records set aside from `file` (every file when nil), newest last, and how many there are in all.
-    func quarantinedRecords(file: String?, limit: Int) throws -> (records: [WorkspaceData.QuarantinedRecord], total: Int)
+    func quarantinedRecords(file: String?, limit: Int) async throws -> (records: [WorkspaceData.QuarantinedRecord], total: Int)
 
     /// A writer of the workspace's customer data, for one thread.
     func writer(options: Importer.Options) throws -> any CustomerDataWriter

@@ -48,6 +48,8 @@ extension SQLWorkspaceStore {
     /// uploads and quarantine.
     public func deleteWorkspace(_ id: String) async throws(WorkspaceStoreError) {
         try await write { db in
+            // The writers of customer data take this row's turn first; so does a deletion of their data.
+            try db.execute(sql: "UPDATE identity_generation SET value = value WHERE id = 1")
             let header = try WorkspaceState.header(db, id, field: "id")
             // Uploads refer to sources: the workspace row (and its uploads) go first.
             try db.execute(sql: "DELETE FROM workspaces WHERE id = ?", arguments: [header.rowID])

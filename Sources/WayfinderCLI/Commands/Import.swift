@@ -175,7 +175,9 @@ extension Wayfinder {
                 throw CommandFailure(message: error.message)
             }
             let format = inputFormat
-            try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) }
+            // On a thread of its own: the writer waits for PostgreSQL there, and its COPY runs as
+            // a task of the cooperative pool, which a waiting thread of that pool could starve.
+            try await OwnThread.run { try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) } }
             let counts: WorkspaceData.Counts
             do { counts = try data.counts() } catch let error as WorkspaceStoreError { throw CommandFailure(message: error.message) }
             try report(writer.summary(), counts: counts, workspace: workspace, store: "\(url)")

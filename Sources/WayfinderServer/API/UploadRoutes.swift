@@ -56,7 +56,7 @@ enum UploadRoutes {
             let limit = try APIJSON.integer(request.uri.queryParameters.get("limit"), "limit") ?? 100
             guard (1...1_000).contains(limit) else { throw APIError(.badRequest, .invalidRequest, "limit: from 1 to 1000, not \(limit)") }
             let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.customerData(workspace) }
-            let (records, total) = try data.quarantinedRecords(file: file, limit: Int(limit))
+            let (records, total) = try await data.quarantinedRecords(file: file, limit: Int(limit))
             return APIJSON.response(.object([("total", .number(Double(total))), ("records", APIJSON.value(records))]))
         }
         r.on(.get, "/api/v1/workspaces/{workspace}/uploads") { _, context, caller in
