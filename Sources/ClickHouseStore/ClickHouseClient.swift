@@ -80,11 +80,11 @@ public struct ClickHouseClient: Sendable {
         let started = NIODeadline.now()
         if Self.logsStatements {
             let text = query ?? String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-            FileHandle.standardError.write(Data("clickhouse \(where_): \(text)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("clickhouse \(where_): \(text)\n".utf8))
         }
         defer {
             if Self.logsStatements {
-                FileHandle.standardError.write(Data("clickhouse \(where_): answered in \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms\n".utf8))
+                try? FileHandle.standardError.write(contentsOf: Data("clickhouse \(where_): answered in \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms\n".utf8))
             }
         }
         do {

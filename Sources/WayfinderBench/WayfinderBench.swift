@@ -14,10 +14,10 @@ struct WayfinderBench {
             }
             print(Analyzer.json(try run(options)), terminator: "")
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("wayfinder-bench: \(error)\n\n\(BenchOptions.usage)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("wayfinder-bench: \(error)\n\n\(BenchOptions.usage)\n".utf8))
             exit(2)
         } catch {
-            FileHandle.standardError.write(Data("wayfinder-bench: \(error)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("wayfinder-bench: \(error)\n".utf8))
             exit(1)
         }
     }

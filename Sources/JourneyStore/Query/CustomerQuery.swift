@@ -69,7 +69,6 @@ public enum CustomerQuery {
         }
     }
 
-    /// Whether customer `number` is one of the workspace's.
     /// What the workspace's customer data holds.
     public static func counts(_ db: any StoreTransaction, workspace: Int64) throws -> WorkspaceData.Counts {
         let arguments: SQLArguments = [workspace]
@@ -80,6 +79,7 @@ public enum CustomerQuery {
             feedback: try db.value(Int.self, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: arguments) ?? 0)
     }
 
+    /// Whether customer `number` is one of the workspace's.
     static func owns(_ db: any StoreTransaction, workspace: Int64, _ number: Int64) throws -> Bool {
         try db.value(Int64.self, sql: "SELECT 1 FROM customers WHERE id = ? AND workspace_id = ?", arguments: [number, workspace]) != nil
     }

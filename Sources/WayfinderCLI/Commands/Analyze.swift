@@ -272,7 +272,7 @@ extension Wayfinder {
         private func write(_ output: AnalysisOutput) {
             switch format {
             case .json: Console.out(Analyzer.json(output))
-            case .csv: FileHandle.standardOutput.write(Data(AnalysisTable.csv(output).utf8))
+            case .csv: Console.write(Data(AnalysisTable.csv(output).utf8))
             case .text: Console.out(AnalysisTable.text(output))
             }
         }
@@ -288,7 +288,7 @@ enum EventLog {
         var out = Data()
         out.reserveCapacity(index.eventCount * 80)
         func flush() {
-            FileHandle.standardOutput.write(out)
+            Console.write(out)
             out.removeAll(keepingCapacity: true)
         }
         let encoder = JSONEncoder()

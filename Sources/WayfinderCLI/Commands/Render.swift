@@ -79,7 +79,7 @@ enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
 enum Output {
     static func write(_ text: String, to path: String?) throws {
         guard let path, path != "-" else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Console.write(Data(text.utf8))
             return
         }
         do {

@@ -67,7 +67,7 @@ struct SentimentWriter {
 
     private mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer.utf8))
+        Console.write(Data(buffer.utf8))
         buffer = ""
     }
 

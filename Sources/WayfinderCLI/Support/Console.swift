@@ -12,12 +12,30 @@ enum Console {
     static let colours = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
+    /// Writes a line of data. When the reader has gone (`wayfinder customers | head -1`), the
+    /// command ends at once, quietly, with the status of a process ended by SIGPIPE, as other
+    /// command-line tools do.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        } catch {
+            exit(128 + SIGPIPE)
+        }
     }
 
+    /// Writes bytes of data as they are (a rendered file, a CSV), ending as ``out(_:)`` does when the reader has gone.
+    static func write(_ data: Data) {
+        do { try FileHandle.standardOutput.write(contentsOf: data) } catch { exit(128 + SIGPIPE) }
+    }
+
+    /// Writes text to standard error as it is (a progress bar's line); lost when nobody reads it.
+    static func status(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Writes a line of a message; a standard error nobody reads loses it.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
     static func paint(_ text: String, _ code: String) -> String {

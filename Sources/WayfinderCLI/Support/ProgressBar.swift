@@ -22,19 +22,19 @@ struct ProgressBar {
         let rate = elapsed > 0 ? Double(count) / elapsed : 0
         let left = clamped > 0.01 ? elapsed * (1 - clamped) / clamped : 0
         let text = "\r\(label) \(bar) \(String(format: "%3.0f%%", clamped * 100))  \(Self.short(count)) \(unit)  \(Self.short(Int(rate)))/s  \(clamped > 0.01 ? Self.duration(left) + " left" : "")   "
-        FileHandle.standardError.write(Data(text.utf8))
+        Console.status(text)
     }
 
     /// Replaces the bar with a line saying what happens now (a step without a measurable fraction).
     func note(_ text: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(text)".utf8))
+        Console.status("\r\u{1B}[2K\(label) \(text)")
     }
 
     /// Clears the bar's line.
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        Console.status("\r\u{1B}[2K")
     }
 
     static func short(_ value: Int) -> String {

@@ -35,7 +35,8 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let more = event.metadata { merged.merge(more) { $1 } }
         let line = Self.line(time: Date(), level: event.level, label: label, message: event.message.description, metadata: merged)
-        FileHandle.standardError.write(Data(line.utf8))
+        // A standard error nobody reads any more loses the line; the server goes on.
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 
     /// One record as a line of JSON; metadata keys are sorted, and never replace the fixed fields.
