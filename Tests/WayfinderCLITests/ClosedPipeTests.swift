@@ -13,7 +13,7 @@ struct ClosedPipeTests {
     func headOfOutput(_ command: String) async throws {
         let directory = try TemporaryDirectory()
         let wayfinder = try WayfinderProcess.executableURL().path
-        let prepare = "\(wayfinder) init --template saas maps && \(wayfinder) generate -s saas -c 400 -o data && \(wayfinder) import data/events.csv --db s.db"
+        let prepare = "\(wayfinder) init --template saas maps && \(wayfinder) generate -s saas -c 60 -o data && \(wayfinder) import data/events.csv --db s.db"
         // The reader is gone before the first line is written (`true` reads nothing).
         let script = "set -e; \(prepare) >/dev/null 2>&1; set +e; \(wayfinder) \(command) 2>err.txt | true; echo \"status ${PIPESTATUS[0]}\""
         let process = Process()

@@ -42,7 +42,7 @@ extension Wayfinder {
 
             SIGTERM or SIGINT (Ctrl-C) stops it gracefully: requests in flight finish and their events are committed first. Logs go to standard error and never carry customer ids, event properties or keys.
 
-            A team server: with --store postgres://USER@HOST:PORT/DATABASE the accounts, workspaces, maps and the customer data live in PostgreSQL instead of the SQLite file, and several 'wayfinder serve' processes (behind one load balancer) share them: sessions, map versions, comments and keys are the same on every process, and events of the same person collected by two processes are stitched into one customer. Create the first write key on the web app's Keys page, or with POST /api/v1/keys.
+            A team server: with --store postgres://USER@HOST:PORT/DATABASE the accounts, workspaces, maps and the customer data live in PostgreSQL instead of the SQLite file, and several 'wayfinder serve' processes (behind one load balancer) share them: sessions, map versions, comments and keys are the same on every process, and events of the same person collected by two processes are stitched into one customer. Create its write keys with 'wayfinder keys create --store URL --kind write', on the web app's Keys page, or with POST /api/v1/keys.
 
             --workspace loads journey-as-code files into the store first (as workspace --workspace-id), so the maps and personas the server works with are the ones in git; loading them again adds a map version only when a map changed.
 
@@ -157,7 +157,7 @@ extension Wayfinder {
                                                        author: "wayfinder serve", logger: logger)
             }
             if try await !store.apiKeys().contains(where: { $0.isActive && $0.kind.collects }) {
-                let create = self.store == nil ? "'wayfinder keys create --db \(db) --kind write'" : "the Keys page of the web app or POST /api/v1/keys"
+                let create = self.store == nil ? "'wayfinder keys create --db \(db) --kind write'" : "'wayfinder keys create --store URL --kind write'"
                 logger.warning("the store has no write key yet, so every event is refused (401); create one with \(create)")
             }
 
