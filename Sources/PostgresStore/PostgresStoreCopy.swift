@@ -1,3 +1,5 @@
+import CustomerData
+import Foundation
 import JourneyStore
 
 /// Copies a whole embedded store (accounts, workspaces, maps and versions, comments, keys,
@@ -66,6 +68,8 @@ public struct PostgresStoreCopy {
                 let copied = try Self.copy(table, from: source, to: db, progress: progress)
                 summary.rows.append((table, copied))
             }
+            // The records the embedded store set aside live in a file beside it, one per workspace.
+            summary.rows.append(("quarantine_records", try Self.copyQuarantine(from: source, to: db)))
             // Numbers given from now on follow the copied ones.
             for (table, key) in Self.pagedBy where key == "id" {
                 try db.execute(sql: "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM \(table)")
@@ -88,6 +92,52 @@ public struct PostgresStoreCopy {
             }
         }
         return summary
+    }
+
+    /// Copies each workspace's quarantine file into `quarantine_records`, a block of the file at a
+    /// time; returns how many records were copied. A line that is not a record the store wrote
+    /// is skipped, as the quarantine listing skips it.
+    static func copyQuarantine(from source: JourneyStore, to db: PostgresTransaction) throws -> Int {
+        let workspaces = try source.readNow { sqlite in try sqlite.rows(sql: "SELECT id, slug FROM workspaces ORDER BY id") }
+        let columns = ["workspace_id", "file", "line", "location", "field", "reason", "text", "quarantined_at"]
+        var copied = 0
+        for workspace in workspaces {
+            let row: Int64 = workspace[0], slug: String = workspace[1]
+            guard let handle = FileHandle(forReadingAtPath: source.quarantinePath(workspace: slug)) else { continue }
+            defer { try? handle.close() }
+            var pending: [UInt8] = []
+            var rows: [SQLRow] = []
+            func take(_ line: ArraySlice<UInt8>) {
+                guard !line.isEmpty, let value = try? JSONParser.parse(String(decoding: line, as: UTF8.self)) else { return }
+                var number: Int64 = 0
+                if case .number(let figure)? = value["line"], figure.isFinite, figure >= 0, figure < 1e15 { number = Int64(figure) }
+                let at = (value["quarantined_at"]?.text).flatMap { try? Timestamp.parse($0) } ?? 0
+                func text(_ key: String) -> SQLValue { .text((value[key]?.text ?? "").replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")) }
+                rows.append(SQLRow(columns: [], values: [.integer(row), text("file"), .integer(number), text("location"), text("field"), text("reason"),
+                                                         .blob(Array((value["text"]?.text ?? "").utf8)), .integer(at)]))
+            }
+            func flush() throws {
+                guard !rows.isEmpty else { return }
+                try db.insertRows(table: "quarantine_records", columns: columns, rows: rows[...])
+                copied += rows.count
+                rows = []
+            }
+            while true {
+                let block = try handle.read(upToCount: 1 << 20) ?? Data()
+                if block.isEmpty { break }
+                pending.append(contentsOf: block)
+                var start = pending.startIndex
+                while let newline = pending[start...].firstIndex(of: 0x0A) {
+                    take(pending[start..<newline])
+                    start = newline + 1
+                }
+                pending.removeSubrange(..<start)
+                if rows.count >= page { try flush() }
+            }
+            take(pending[...])
+            try flush()
+        }
+        return copied
     }
 
     /// Copies one table and checks that the target has as many rows as the source.

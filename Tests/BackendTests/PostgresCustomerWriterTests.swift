@@ -248,6 +248,25 @@ struct PostgresCustomerWriterTests {
         }
     }
 
+    @Test("migrate brings the embedded store's quarantine files into the quarantine table, listed as the embedded store lists them")
+    func migrateQuarantine() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let file = directory.path("mixed.ndjson")
+        try [EdgeCases.line(1, "ana", "Ad Clicked", at: EdgeCases.start), "{not json", #"{"type":"track","event":"X","userId":"bo","timestamp":"later"}"#]
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let embedded = try JourneyStore(path: directory.path("store.db"))
+        _ = try Importer(data: embedded.data).importFile(file)
+        try await PostgresTestStore.with(base) { postgres in
+            let summary = try await PostgresStoreCopy(source: embedded, target: postgres.store).copy()
+            #expect(summary.rows.first { $0.table == "quarantine_records" }?.count == 2)
+            let local = try embedded.data.quarantinedRecords(file: nil, limit: 10)
+            let remote = try await PostgresCustomerData(url: postgres.url, workspace: "default").quarantinedRecords(file: nil, limit: 10)
+            #expect(local.total == 2 && remote.total == local.total)
+            #expect(remote.records == local.records)
+        }
+    }
+
     @Test("import --store says what is wrong: a server that does not answer, a workspace the store lacks, and creates it when asked")
     func importCommandRefusals() async throws {
         let base = try #require(BackendURLs.postgres)
