@@ -109,8 +109,9 @@ struct PostgresTransaction: StoreTransaction {
         let connection = connection
         let outcome = CopyOutcome()
         let done = DispatchSemaphore(value: 0)
-        // This thread is one of the store's own, so it may wait for the copy's task.
-        Task {
+        // The copy's task runs on threads of its own, never on the cooperative pool, whose
+        // threads the caller (which waits here) may be one of.
+        Task(executorPreference: Self.copyExecutor) {
             do {
                 try await connection.copyFrom(table: table, columns: columns, logger: Logger(label: "wayfinder.postgres")) { writer in
                     try await writer.write(data)
@@ -123,6 +124,9 @@ struct PostgresTransaction: StoreTransaction {
         done.wait()
         if let error = outcome.error { throw error }
     }
+
+    /// Where the tasks of copies run.
+    static let copyExecutor = QueueTaskExecutor(label: "wayfinder.postgres.copy")
 
     /// The error a copy's task ended with, read after it signalled.
     private final class CopyOutcome: @unchecked Sendable {
@@ -176,5 +180,19 @@ struct PostgresTransaction: StoreTransaction {
         guard answer == "COMMIT" else {
             throw WorkspaceStoreError(.storage, "PostgreSQL rolled the transaction back instead of committing it; nothing was written, try again")
         }
+    }
+}
+
+/// A task executor on a dispatch queue: tasks preferring it run on the queue's threads.
+final class QueueTaskExecutor: TaskExecutor {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label, attributes: .concurrent)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

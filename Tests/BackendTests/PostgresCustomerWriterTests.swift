@@ -289,15 +289,7 @@ struct PostgresCustomerWriterTests {
             // A reader that has gone (`| head -1`): the PostgreSQL client ignores SIGPIPE, so
             // the command meets a closed pipe as an error, and ends quietly on it.
             let wayfinder = try WayfinderProcess.executableURL().path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", "'\(wayfinder)' customers --store '\(url)' --workspace-id shop 2>err.txt | true; echo \"status ${PIPESTATUS[0]}\""]
-            process.currentDirectoryURL = directory.url
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let text = try await Shell.run("'\(wayfinder)' customers --store '\(url)' --workspace-id shop 2>err.txt | true; echo \"status ${PIPESTATUS[0]}\"", in: directory.path)
             let errors = directory.read("err.txt") ?? ""
             #expect(text.contains("status 141") && !errors.contains("crashed"), "\(text) \(errors.prefix(300))")
         }

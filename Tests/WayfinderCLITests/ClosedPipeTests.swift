@@ -16,15 +16,7 @@ struct ClosedPipeTests {
         let prepare = "\(wayfinder) init --template saas maps && \(wayfinder) generate -s saas -c 60 -o data && \(wayfinder) import data/events.csv --db s.db"
         // The reader is gone before the first line is written (`true` reads nothing).
         let script = "set -e; \(prepare) >/dev/null 2>&1; set +e; \(wayfinder) \(command) 2>err.txt | true; echo \"status ${PIPESTATUS[0]}\""
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = directory.url
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try await Shell.run(script, in: directory.path)
         let errors = directory.read("err.txt") ?? ""
         #expect(!errors.contains("crashed") && !errors.contains("Fatal error"), "\(errors.prefix(400))")
         #expect(text.contains("status 141"), "\(text)")
