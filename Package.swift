@@ -153,7 +153,7 @@ let package = Package(
         ),
         .target(
             name: "WayfinderTesting",
-            dependencies: ["JourneyModel", "JourneyStore", "CZlib"],
+            dependencies: ["CustomerData", "JourneyModel", "JourneyStore", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

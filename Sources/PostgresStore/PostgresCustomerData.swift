@@ -72,7 +72,10 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         }
     }
 
-    public func writer(options: Importer.Options) throws -> any CustomerDataWriter {
+    public func writer(options: Importer.Options) throws -> any CustomerDataWriter { postgresWriter(options: options) }
+
+    /// A writer of this workspace's customer data on the same connections, as its own type.
+    public func postgresWriter(options: Importer.Options) -> PostgresCustomerWriter {
         PostgresCustomerWriter(connections: connections, workspace: workspace, rowID: rowID, options: options)
     }
 

@@ -276,10 +276,11 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         }
         try copy(db, "feedback", ["event_id", "workspace_id", "customer_id", "timestamp", "metric", "score", "text", "touchpoint"], feedback)
         try updateCustomers(steps: steps, arriving: arriving, stored: stored, db: db)
-        if let alerts {
-            let committed = zip(arriving, stored).compactMap { item, id in
-                id.map { CommittedEvent(id: $0, customer: item.customer, event: item.event, feedback: item.prepared.feedback) }
-            }
+        let committed = alerts == nil ? [] : zip(arriving, stored).compactMap { item, id in
+            id.map { CommittedEvent(id: $0, customer: item.customer, event: item.event, feedback: item.prepared.feedback) }
+        }
+        // As on the embedded store, rules are looked at only when the commit stored events.
+        if let alerts, !committed.isEmpty {
             // A rule that cannot be evaluated must not cost the events: its work is rolled back
             // to a savepoint and counted, and the events are committed.
             try db.execute(sql: "SAVEPOINT alerts")
@@ -553,7 +554,8 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         return kept
     }
 
-    private static func withoutNUL(_ text: String) -> String {
+    /// The text with each NUL character (which PostgreSQL's text cannot keep) shown as U+FFFD.
+    static func withoutNUL(_ text: String) -> String {
         text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
     }
 }

@@ -1,5 +1,4 @@
 import CustomerData
-import Foundation
 import JourneyStore
 
 /// Copies a whole embedded store (accounts, workspaces, maps and versions, comments, keys,
@@ -103,38 +102,20 @@ public struct PostgresStoreCopy {
         var copied = 0
         for workspace in workspaces {
             let row: Int64 = workspace[0], slug: String = workspace[1]
-            guard let handle = FileHandle(forReadingAtPath: source.quarantinePath(workspace: slug)) else { continue }
-            defer { try? handle.close() }
-            var pending: [UInt8] = []
             var rows: [SQLRow] = []
-            func take(_ line: ArraySlice<UInt8>) {
-                guard !line.isEmpty, let value = try? JSONParser.parse(String(decoding: line, as: UTF8.self)) else { return }
-                var number: Int64 = 0
-                if case .number(let figure)? = value["line"], figure.isFinite, figure >= 0, figure < 1e15 { number = Int64(figure) }
-                let at = (value["quarantined_at"]?.text).flatMap { try? Timestamp.parse($0) } ?? 0
-                func text(_ key: String) -> SQLValue { .text((value[key]?.text ?? "").replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")) }
-                rows.append(SQLRow(columns: [], values: [.integer(row), text("file"), .integer(number), text("location"), text("field"), text("reason"),
-                                                         .blob(Array((value["text"]?.text ?? "").utf8)), .integer(at)]))
-            }
             func flush() throws {
                 guard !rows.isEmpty else { return }
                 try db.insertRows(table: "quarantine_records", columns: columns, rows: rows[...])
                 copied += rows.count
                 rows = []
             }
-            while true {
-                let block = try handle.read(upToCount: 1 << 20) ?? Data()
-                if block.isEmpty { break }
-                pending.append(contentsOf: block)
-                var start = pending.startIndex
-                while let newline = pending[start...].firstIndex(of: 0x0A) {
-                    take(pending[start..<newline])
-                    start = newline + 1
-                }
-                pending.removeSubrange(..<start)
+            try WorkspaceData.readQuarantine(at: source.quarantinePath(workspace: slug)) { record, text in
+                let at = (try? Timestamp.parse(record.quarantinedAt)) ?? 0
+                let texts = [record.file, record.location, record.field, record.reason].map { SQLValue.text(PostgresCustomerWriter.withoutNUL($0)) }
+                rows.append(SQLRow(columns: [], values: [.integer(row), texts[0], .integer(Int64(record.line)), texts[1], texts[2], texts[3],
+                                                         .blob(Array(text.utf8)), .integer(at)]))
                 if rows.count >= page { try flush() }
             }
-            take(pending[...])
             try flush()
         }
         return copied

@@ -94,6 +94,12 @@ public final class PostgresWorkspaceStore: ServerStore {
     public var backend: String { "postgresql" }
 
     public func customerData(_ id: String) async throws(WorkspaceStoreError) -> any WorkspaceCustomerData {
+        try await postgresCustomerData(id)
+    }
+
+    /// The customer data of workspace `id`, on the store's connections, as its own type (with
+    /// its writer's file import and summary).
+    public func postgresCustomerData(_ id: String) async throws(WorkspaceStoreError) -> PostgresCustomerData {
         let (found, known) = try await read { db in
             (try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]),
              try db.values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug"))

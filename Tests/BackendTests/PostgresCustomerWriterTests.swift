@@ -108,17 +108,11 @@ struct PostgresCustomerWriterTests {
             let stored: [String: Int64] = try await postgres.store.read { db in
                 Dictionary(uniqueKeysWithValues: try db.rows(sql: "SELECT kind || ':' || value, customer_id FROM identities").map { ($0[0], $0[1]) })
             }
-            let planted = try Self.planted(directory.path("data/\(ScenarioWriter.identifiersFile)"))
-            #expect(planted.count == truth.customers)
-            var owner: [Int64: String] = [:]
-            for (label, identifiers) in planted {
-                let customers = Set(identifiers.map { stored[$0] })
-                #expect(customers.count == 1 && !customers.contains(nil), "\(label): every identifier lands on one customer")
-                guard let customer = customers.first ?? nil else { continue }
-                #expect(owner[customer] == nil, "\(label) and \(owner[customer] ?? "") were merged")
-                owner[customer] = label
-            }
-            #expect(stored.count == planted.values.reduce(0) { $0 + $1.count }, "no identifier beyond the planted ones")
+            let planted = try PlantedCustomers(file: directory.path("data/\(ScenarioWriter.identifiersFile)"))
+            #expect(planted.identifiers.count == truth.customers)
+            // Every planted person's identifiers on one customer, no two people merged, no identifier beyond the planted ones.
+            let differences = planted.differences(from: stored)
+            #expect(differences.isEmpty, "\(differences.prefix(10))")
             // Every event belongs to a customer that exists, and feedback to the customer that survived.
             let orphans = try await postgres.store.read { db in
                 try db.value(Int64.self, sql: """
@@ -136,9 +130,7 @@ struct PostgresCustomerWriterTests {
         let directory = try TemporaryDirectory()
         let template = WorkspaceTemplate.saas
         _ = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: template, customers: 200, seed: 5))
-        let reader = try RecordReader(path: directory.path("data/events.csv"), format: nil, mapping: .standard)
-        var records: [InputRecord] = []
-        while let record = try reader.next() { records.append(record) }
+        let records = try Self.records(directory.path("data/events.csv"))
         let map = try #require(template.workspace.journeys.first)
         let drafts = [
             AlertRuleDraft(workspace: "default", map: map.id, kind: .negativeFeedback, url: "https://example.com/hook"),
@@ -180,9 +172,7 @@ struct PostgresCustomerWriterTests {
         let base = try #require(BackendURLs.postgres)
         let directory = try TemporaryDirectory()
         let truth = try ScenarioWriter(directory: directory.path("data"), format: .csv).write(ScenarioGenerator(template: .saas, customers: 250, seed: 23))
-        let reader = try RecordReader(path: directory.path("data/events.csv"), format: nil, mapping: .standard)
-        var records: [InputRecord] = []
-        while let record = try reader.next() { records.append(record) }
+        let records = try Self.records(directory.path("data/events.csv"))
         try await PostgresTestStore.with(base) { postgres in
             _ = try await postgres.store.createWorkspace(id: "default", name: "Default")
             let writers = try (0..<2).map { _ in try PostgresCustomerWriter(url: postgres.url, workspace: "default") }
@@ -295,15 +285,11 @@ struct PostgresCustomerWriterTests {
         }
     }
 
-    /// The generator's identifiers of each planted customer.
-    static func planted(_ path: String) throws -> [String: [String]] {
-        var planted: [String: [String]] = [:]
-        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst() {
-            let comma = try #require(line.firstIndex(of: ","))
-            var identifier = String(line[line.index(after: comma)...])
-            if identifier.hasPrefix("\"") { identifier = String(identifier.dropFirst().dropLast()).replacing("\"\"", with: "\"") }
-            planted[String(line[..<comma]), default: []].append(identifier)
-        }
-        return planted
+    /// Every record of a file, as an import reads them.
+    static func records(_ path: String) throws -> [InputRecord] {
+        let reader = try RecordReader(path: path, format: nil, mapping: .standard)
+        var records: [InputRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return records
     }
 }

@@ -151,32 +151,24 @@ extension Wayfinder {
             let url = try PostgresURL(store)
             let target: PostgresWorkspaceStore
             do { target = try await PostgresWorkspaceStore.open(url) } catch { throw CommandFailure(message: error.description) }
+            defer { target.close() }
             let workspace = workspaceID ?? WorkspaceData.defaultWorkspace.id
+            let data: PostgresCustomerData
             do {
                 let present = try await target.workspaces().map(\.id)
                 if !present.contains(workspace) {
                     guard createWorkspace || (workspaceID == nil && present.isEmpty) else {
-                        target.close()
                         throw CommandFailure(message: "\(url): there is no workspace '\(workspace)'; \(present.isEmpty ? "the store has none" : "its workspaces are " + present.joined(separator: ", ")); add --create-workspace to create it")
                     }
                     try await Self.create(workspace, name: workspaceID == nil ? WorkspaceData.defaultWorkspace.name : workspace, in: target)
                 }
+                data = try await target.postgresCustomerData(workspace)
             } catch let error as WorkspaceStoreError {
-                target.close()
                 throw CommandFailure(message: "\(url): \(error.message)")
             }
-            target.close()
-            let writer: PostgresCustomerWriter
-            let data: PostgresCustomerData
-            do {
-                writer = try PostgresCustomerWriter(url: url, workspace: workspace, options: options)
-                data = try PostgresCustomerData(url: url, workspace: workspace)
-            } catch let error as WorkspaceStoreError {
-                throw CommandFailure(message: error.message)
-            }
+            let writer = data.postgresWriter(options: options)
             let format = inputFormat
-            // On a thread of its own: the writer waits for PostgreSQL there, and its COPY runs as
-            // a task of the cooperative pool, which a waiting thread of that pool could starve.
+            // On a thread of its own: the writer waits for PostgreSQL there, not on the cooperative pool.
             try await OwnThread.run { try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) } }
             let counts: WorkspaceData.Counts
             do { counts = try data.counts() } catch let error as WorkspaceStoreError { throw CommandFailure(message: error.message) }
