@@ -64,6 +64,10 @@ public enum DocumentReader {
             if let deep = NestingCheck.firstTooDeep(text, limit: 4 * maximumDepth) {
                 return fail("values are nested more than \(maximumDepth) levels deep", line: deep.line, column: deep.column, code: "too-deep")
             }
+            if let key = AliasKeyCheck.firstAliasKey(text) {
+                return fail("an alias (*name) is used as a mapping key; a key must be a name written out", line: key.line, column: key.column,
+                            code: "alias-key", suggestion: "write the key itself, or use the alias as a value")
+            }
             do {
                 guard let node = try Yams.compose(yaml: text) else {
                     return fail("the file holds no YAML document", code: "empty-file")

@@ -107,3 +107,48 @@ enum NestingCheck {
         return nil
     }
 }
+
+/// Aliases used as mapping keys, found before the YAML parser runs: the parser compares the keys
+/// of each mapping by hashing them whole, and an alias key stands for everything its anchor
+/// expands to, so a few lines of nested aliases would take it minutes. A key of a workspace
+/// file is a name, never an alias, so such a document is refused at once.
+enum AliasKeyCheck {
+    /// The position of the first alias in a key position (`*name:` or `? *name`), outside quotes and comments.
+    static func firstAliasKey(_ text: String) -> (line: Int, column: Int)? {
+        var line = 1
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let characters = Array(rawLine)
+            var quote: Character?
+            // The last character that is not a space: an alias starts a token only after one of
+            // these (or at the start of the line); elsewhere `*` is part of a plain scalar.
+            var lastMark: Character? = nil
+            var index = 0
+            while index < characters.count {
+                let character = characters[index]
+                if let open = quote {
+                    if character == open, index == 0 || characters[index - 1] != "\\" || open == "'" { quote = nil }
+                    index += 1
+                    continue
+                }
+                if character == "#", index == 0 || characters[index - 1] == " " { break }
+                if character == "\"" || character == "'" {
+                    quote = character
+                } else if character == "*", lastMark == nil || "-?,[{:".contains(lastMark!) {
+                    var end = index + 1
+                    while end < characters.count, characters[end].isASCII, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" || characters[end] == "-" {
+                        end += 1
+                    }
+                    var after = end
+                    while after < characters.count, characters[after] == " " { after += 1 }
+                    let isKey = after < characters.count && characters[after] == ":"
+                        && (after + 1 == characters.count || " ,]}".contains(characters[after + 1]))
+                    if end > index + 1, isKey || lastMark == "?" { return (line, index + 1) }
+                }
+                if character != " " { lastMark = character }
+                index += 1
+            }
+            line += 1
+        }
+        return nil
+    }
+}
