@@ -96,7 +96,7 @@ let package = Package(
         ),
         .target(
             name: "JourneyAnalytics",
-            dependencies: ["JourneyModel", "CustomerData", "JourneyStore"],
+            dependencies: ["JourneyModel", "CustomerData", "JourneyStore", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -175,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JourneyAnalyticsTests",
-            dependencies: ["JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting"],
+            dependencies: ["JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting", "CZlib"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

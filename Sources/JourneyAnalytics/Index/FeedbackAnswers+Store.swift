@@ -8,6 +8,9 @@ extension FeedbackAnswers {
         var scores: [Double] = [], flags: [UInt8] = [], textEnds: [Int] = [], text: [UInt8] = []
         var metricNames: [String] = []
 
+        /// No answers.
+        init() {}
+
         /// Reads the answers (given at or after `since`) of the customers in `links`, each tied to the
         /// touchpoint it names when it names one.
         init(from store: any CustomerDataReader, links: CustomerLinks, touchpointIDs: [String], since: Int64 = .min) throws {

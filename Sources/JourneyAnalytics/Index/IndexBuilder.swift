@@ -87,13 +87,49 @@ public struct IndexBuilder: Sendable {
 
     /// Reads the store and builds the index; `progress` receives events read so far and the number expected.
     public func build(from store: any CustomerDataReader, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> JourneyIndex {
-        let index = try assemble(from: store, progress: progress)
+        let index = try assemble(from: store, over: nil, through: nil, keep: false, progress: progress).index
         // The scan's chunks and the layout are gone now; give their memory back.
         FreeMemory.returnToSystem()
         return index
     }
 
-    private func assemble(from store: any CustomerDataReader, progress: (@Sendable (Int, Int) -> Void)?) throws -> JourneyIndex {
+    /// Brings `previous` up to date with the store and returns the index with the new state.
+    ///
+    /// The events after the state's last one (up to `lastEvent`, or the store's last when nil)
+    /// are read and classified and laid out with the state's rows; the customers (stitching and
+    /// merges), their traits and the survey answers are read again whole. The result is the one a
+    /// build from scratch gives. Without a state, or with one of another map, personas or request,
+    /// or when a customer the state holds was erased since, everything is read.
+    public func update(_ previous: IndexState?, from store: any CustomerDataReader, through lastEvent: Int64? = nil,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (index: JourneyIndex, state: IndexState, carried: Bool, read: Int) {
+        let result = try assemble(from: store, over: previous, through: lastEvent, keep: true, progress: progress)
+        FreeMemory.returnToSystem()
+        return (result.index, result.state!, result.carried, result.read)
+    }
+
+    /// The index a state holds, without reading the store: for a state whose watermark is still
+    /// the store's. Nil when the state was built for another map, personas or request.
+    public func index(from state: IndexState) -> JourneyIndex? {
+        guard state.key == stateKey else { return nil }
+        let started = DispatchTime.now()
+        var layout = Layout(state)
+        layout.dropOffMap()
+        return index(layout: layout, roots: state.roots, personas: state.personas, traits: state.traits, answers: state.answers,
+                     keys: state.keys, events: state.events, started: started)
+    }
+
+    /// What a state must have been built for to be reused by this builder: the map, the personas
+    /// and the request, as a digest.
+    public var stateKey: String {
+        var text = "wayfinder-index-\(IndexState.format)\u{1F}" + WorkspaceCodec.text(journey, syntax: .json)
+        for persona in workspace.personas { text += "\u{1F}" + WorkspaceCodec.text(persona, syntax: .json) }
+        text += "\u{1F}\(request.traitPaths)\u{1F}\(request.propertyPaths)\u{1F}\(request.propertyFilters)\u{1F}\(request.measureFuture)"
+        let digest = Digest.hash128(text)
+        return String(format: "%016llx%016llx", digest.0, digest.1)
+    }
+
+    private func assemble(from store: any CustomerDataReader, over previous: IndexState?, through lastEvent: Int64?, keep: Bool,
+                          progress: (@Sendable (Int, Int) -> Void)?) throws -> (index: JourneyIndex, state: IndexState?, carried: Bool, read: Int) {
         let started = DispatchTime.now()
         // Touchpoints and personas are held as small integers, with their top values reserved.
         guard journey.touchpoints.count < Int(Self.offMap) else {
@@ -108,17 +144,58 @@ public struct IndexBuilder: Sendable {
         let liveness = Liveness(journey, measureFuture: request.measureFuture)
         guard liveness.isMeasured else { throw Failure(description: Liveness.notLiveMessage(journey)) }
         let links = try store.customerLinks()
-        let (chunks, (personas, traits), answers) = try read(store, links: links, since: liveness.from ?? .min, progress: progress)
-        var layout = Layout(customers: links.roots.count, chunks: chunks)
+        let stored = try store.eventIDRange()
+        let last = min(lastEvent ?? .max, stored?.upperBound ?? .min)
+        // The rows of a state carry over when every customer it holds is still there and no event
+        // it read is gone (an erasure removes customers and their events, and may free sequence
+        // numbers for new events).
+        let carried = previous.flatMap { previous in
+            previous.key == stateKey && previous.lastEvent <= last ? previous.chunk(links: links) : nil
+        }
+        // The events after the state's last one, or all of them.
+        let ids: ClosedRange<Int64>? = stored.flatMap { stored in
+            let first = carried == nil ? stored.lowerBound : max(stored.lowerBound, previous!.lastEvent == .max ? .max : previous!.lastEvent + 1)
+            return first <= last && (carried == nil || previous!.lastEvent < last) ? first...last : nil
+        }
+        let (chunks, (personas, traits), answers) = try read(store, ids: ids, links: links, since: liveness.from ?? .min, progress: progress)
+        var layout = Layout(customers: links.roots.count, chunks: (carried.map { [$0] } ?? []) + chunks)
         layout.orderByTime()
+        var keys = carried.map { _ in previous?.keys ?? [] } ?? []
+        Self.add(chunks.flatMap(\.keys), to: &keys)
+        let events = (carried == nil ? 0 : previous?.events ?? 0) + chunks.reduce(0) { $0 + $1.events }
+        let state = keep ? IndexState(key: stateKey, lastEvent: last, roots: links.roots,
+                                      layout: layout, keys: keys, events: events, personas: personas, traits: traits, answers: answers) : nil
+        layout.dropOffMap()
+        return (index(layout: layout, roots: links.roots, personas: personas, traits: traits, answers: answers, keys: keys, events: events,
+                      started: started), state, carried != nil, chunks.reduce(0) { $0 + $1.scanned })
+    }
+
+    private func index(layout: Layout, roots: [Int64], personas: [UInt8], traits: [String: ValueColumn], answers: FeedbackAnswers.Arrivals,
+                       keys: [KeyCount], events: Int, started: DispatchTime) -> JourneyIndex {
         let feedback = FeedbackAnswers(answers, layout: layout)
-        let summary = summarize(chunks, layout: layout, customers: links.roots.count,
+        let summary = summarize(keys: keys, events: events, layout: layout, customers: roots.count,
                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         return JourneyIndex(
-            journey: journey, channelNames: layout.channelNames, personaIDs: workspace.personas.map(\.id), customers: links.roots,
+            journey: journey, channelNames: layout.channelNames, personaIDs: workspace.personas.map(\.id), customers: roots,
             offsets: layout.offsets, timestamps: layout.timestamps, touchpoints: layout.touchpoints, channels: layout.channels,
             personas: personas, offMapEvents: layout.offMapEvents, traits: traits, properties: layout.propertyColumns(request.propertyPaths),
-            propertyFlags: layout.flags, propertyFilters: request.propertyFilters, feedback: feedback, summary: summary, liveness: liveness)
+            propertyFlags: layout.flags, propertyFilters: request.propertyFilters, feedback: feedback, summary: summary,
+            liveness: Liveness(journey, measureFuture: request.measureFuture))
+    }
+
+    /// Adds counts of (type, name, channel) keys to `keys`, keeping the order keys were first seen.
+    static func add(_ counts: [KeyCount], to keys: inout [KeyCount]) {
+        var position: [String: Int] = [:]
+        for (index, key) in keys.enumerated() { position[key.id] = index }
+        for count in counts {
+            if let known = position[count.id] {
+                keys[known].events += count.events
+                keys[known].unclassified += count.unclassified
+            } else {
+                position[count.id] = keys.count
+                keys.append(count)
+            }
+        }
     }
 
     // MARK: Reading events
@@ -126,27 +203,38 @@ public struct IndexBuilder: Sendable {
     /// What one thread read from its share of the rows, in row id order.
     struct Chunk: Sendable {
         var customer: [Int32] = []
+        var sequence: [Int64] = []
         var timestamp: [Int64] = []
         var touchpoint: [UInt16] = []
         var channel: [UInt8] = []
         var flags: [UInt8] = []
-        /// Per property path, the first (earliest, then first read) value per customer position.
-        var firstValues: [[Int32: (Int64, String)]] = []
+        /// Per property path, the first (earliest, then first to arrive) value per customer position.
+        var firstValues: [[Int32: FirstValue]] = []
         var keys: [KeyCount] = []
         var channelNames: [String] = []
-        var events = 0
+        /// Events read, and of those at or after the map's live day.
+        var scanned = 0, events = 0
     }
 
-    struct KeyCount: Sendable {
+    /// Events read of one (type, name, channel), and how many of them no rule selected.
+    struct KeyCount: Sendable, Equatable {
         var type: String, name: String, channel: String
         var events: Int, unclassified: Int
+
+        var id: String { type + "\u{1F}" + name + "\u{1F}" + channel }
     }
 
-    /// Reads the events (in parts of the row ids), the customers' traits and the survey answers
-    /// (those at or after `since`), on ``threads`` threads that each take the next piece of work when done with one.
-    private func read(_ store: any CustomerDataReader, links: CustomerLinks, since: Int64, progress: (@Sendable (Int, Int) -> Void)?) throws
+    /// A property value of a customer's event: the one of the earliest event, of equal times the first to arrive, is kept.
+    struct FirstValue: Sendable, Equatable {
+        var timestamp: Int64, sequence: Int64, text: String
+
+        func precedes(_ other: FirstValue) -> Bool { (timestamp, sequence) < (other.timestamp, other.sequence) }
+    }
+
+    /// Reads the events of `ids` (in parts), the customers' traits and the survey answers (those
+    /// at or after `since`), on ``threads`` threads that each take the next piece of work when done with one.
+    private func read(_ store: any CustomerDataReader, ids: ClosedRange<Int64>?, links: CustomerLinks, since: Int64, progress: (@Sendable (Int, Int) -> Void)?) throws
         -> ([Chunk], ([UInt8], [String: ValueColumn]), FeedbackAnswers.Arrivals) {
-        let ids = try store.eventIDRange()
         // Several parts a thread, so that a thread done early takes on more.
         let parts = ids == nil ? 0 : max(1, threads) * 8
         let span = ids.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
@@ -204,12 +292,14 @@ public struct IndexBuilder: Sendable {
         chunk.firstValues = Array(repeating: [:], count: propertyPaths.count)
         let estimate = Int(ids.upperBound - ids.lowerBound + 1)
         chunk.customer.reserveCapacity(estimate)
+        chunk.sequence.reserveCapacity(estimate)
         chunk.timestamp.reserveCapacity(estimate)
         chunk.touchpoint.reserveCapacity(estimate)
         chunk.channel.reserveCapacity(estimate)
         var key = 0, sinceReport = 0
         let positions = links.rootPosition
         try store.scanEvents(ids: ids) { row in
+            chunk.scanned += 1
             sinceReport += 1
             if sinceReport == 65_536 { reported(sinceReport); sinceReport = 0 }
             // Events before the map's live day do not count at all.
@@ -224,6 +314,7 @@ public struct IndexBuilder: Sendable {
             }
             let customer = positions[number]
             chunk.customer.append(customer)
+            chunk.sequence.append(row.sequence)
             chunk.timestamp.append(row.timestamp)
             chunk.touchpoint.append(touchpoint < 0 ? Self.offMap : UInt16(truncatingIfNeeded: touchpoint))
             chunk.channel.append(classifier.keys[key].channelID)
@@ -239,9 +330,10 @@ public struct IndexBuilder: Sendable {
                 chunk.flags.append(bits)
             }
             for (index, path) in propertyPaths.enumerated() {
+                // Rows arrive in sequence order: a value of the same time as the known one came later.
+                if let known = chunk.firstValues[index][customer], known.timestamp <= row.timestamp { continue }
                 guard let text = classifier.value(path, row: row, key: key)?.text else { continue }
-                if let known = chunk.firstValues[index][customer], known.0 <= row.timestamp { continue }
-                chunk.firstValues[index][customer] = (row.timestamp, text)
+                chunk.firstValues[index][customer] = FirstValue(timestamp: row.timestamp, sequence: row.sequence, text: text)
             }
         }
         reported(sinceReport)
@@ -309,24 +401,20 @@ public struct IndexBuilder: Sendable {
         return (assigned, Dictionary(zip(request.traitPaths, columns), uniquingKeysWith: { first, _ in first }))
     }
 
-    private func summarize(_ chunks: [Chunk], layout: Layout, customers: Int, seconds: Double) -> IndexSummary {
+    private func summarize(keys counts: [KeyCount], events: Int, layout: Layout, customers: Int, seconds: Double) -> IndexSummary {
         var keys: [String: IndexSummary.Unclassified] = [:]
-        var events = 0, unclassified = 0, interactions = 0
+        var unclassified = 0, interactions = 0
         var notJourney: [String: Int] = [:]
-        for chunk in chunks {
-            events += chunk.events
-            for key in chunk.keys {
-                unclassified += key.unclassified
-                guard key.unclassified > 0 else { continue }
-                // Identify, alias, group and survey answers are no steps a touchpoint could describe.
-                guard Self.interactionTypes.contains(key.type) else {
-                    notJourney[key.type, default: 0] += key.unclassified
-                    continue
-                }
-                interactions += key.unclassified
-                let id = key.type + "\u{1F}" + key.name + "\u{1F}" + key.channel
-                keys[id, default: IndexSummary.Unclassified(type: key.type, name: key.name, channel: key.channel, events: 0)].events += key.unclassified
+        for key in counts {
+            unclassified += key.unclassified
+            guard key.unclassified > 0 else { continue }
+            // Identify, alias, group and survey answers are no steps a touchpoint could describe.
+            guard Self.interactionTypes.contains(key.type) else {
+                notJourney[key.type, default: 0] += key.unclassified
+                continue
             }
+            interactions += key.unclassified
+            keys[key.id, default: IndexSummary.Unclassified(type: key.type, name: key.name, channel: key.channel, events: 0)].events += key.unclassified
         }
         var perTouchpoint = [Int](repeating: 0, count: journey.touchpoints.count)
         for touchpoint in layout.touchpoints { perTouchpoint[Int(touchpoint)] += 1 }

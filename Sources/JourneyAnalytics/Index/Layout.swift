@@ -1,18 +1,23 @@
 import Dispatch
 
 /// Lays the rows the threads read out by customer: a counting sort on the customer position
-/// (stable, so arrival order survives), then each customer's events ordered by time, then
-/// unclassified events counted and removed.
+/// (stable, so arrival order survives), then each customer's events ordered by time and sequence
+/// number, then unclassified events counted and removed.
+///
+/// Before the unclassified events are removed, the layout is what an ``IndexState`` keeps: the
+/// rows of a saved state and the rows read since lay out into the same order a build from
+/// scratch gives, merged customers included.
 struct Layout {
     var offsets: [Int]
+    var sequences: [Int64]
     var timestamps: [Int64]
     var touchpoints: [UInt16]
     var channels: [UInt8]
     var flags: [UInt8]
     var offMapEvents: [UInt32]
     var channelNames: [String] = []
-    private var firstValues: [[Int32: (Int64, String)]] = []
-    private let customerCount: Int
+    var firstValues: [[Int32: IndexBuilder.FirstValue]] = []
+    let customerCount: Int
 
     init(customers: Int, chunks: [IndexBuilder.Chunk]) {
         customerCount = customers
@@ -35,6 +40,7 @@ struct Layout {
         let total = counts[customers]
         let withFlags = chunks.contains { !$0.flags.isEmpty }
         var next = counts
+        sequences = [Int64](repeating: 0, count: total)
         timestamps = [Int64](repeating: 0, count: total)
         touchpoints = [UInt16](repeating: 0, count: total)
         channels = [UInt8](repeating: 0, count: total)
@@ -46,6 +52,7 @@ struct Layout {
                 let customer = Int(chunk.customer[row])
                 let slot = next[customer]
                 next[customer] = slot + 1
+                sequences[slot] = chunk.sequence[row]
                 timestamps[slot] = chunk.timestamp[row]
                 touchpoints[slot] = chunk.touchpoint[row]
                 let channel = chunk.channel[row]
@@ -53,12 +60,12 @@ struct Layout {
                 if withFlags { flags[slot] = chunk.flags[row] }
             }
         }
-        // Per property, the earliest value of each customer across chunks (the first chunk wins ties: it arrived first).
+        // Per property, the earliest value of each customer across chunks (of equal times, the first to arrive).
         if let first = chunks.first {
             firstValues = first.firstValues
             for chunk in chunks.dropFirst() {
                 for (index, values) in chunk.firstValues.enumerated() {
-                    for (customer, value) in values where (firstValues[index][customer]?.0 ?? .max) > value.0 {
+                    for (customer, value) in values where firstValues[index][customer].map({ value.precedes($0) }) ?? true {
                         firstValues[index][customer] = value
                     }
                 }
@@ -66,29 +73,45 @@ struct Layout {
         }
     }
 
+    /// The layout a saved state holds: its rows already ordered, off-map events still in.
+    init(_ state: IndexState) {
+        customerCount = state.roots.count
+        offsets = state.offsets
+        sequences = state.sequences
+        timestamps = state.timestamps
+        touchpoints = state.touchpoints
+        channels = state.channels
+        flags = state.flags
+        channelNames = state.channelNames
+        firstValues = state.firstValues
+        offMapEvents = [UInt32](repeating: 0, count: customerCount)
+    }
+
     func events(of customer: Int) -> Range<Int> { offsets[customer] ..< offsets[customer + 1] }
 
-    /// Orders each customer's events by time (stably, keeping arrival order for equal times), then
-    /// counts the unclassified events inside each customer's classified span and drops them.
+    /// Orders each customer's events by time, and events of one time by sequence number (the order
+    /// they arrived in).
     mutating func orderByTime() {
         let halves = [0 ..< customerCount / 2, customerCount / 2 ..< customerCount]
-        timestamps.withUnsafeMutableBufferPointer { timestamps in
-            touchpoints.withUnsafeMutableBufferPointer { touchpoints in
-                channels.withUnsafeMutableBufferPointer { channels in
-                    flags.withUnsafeMutableBufferPointer { flags in
-                        let columns = Columns(timestamps: timestamps, touchpoints: touchpoints, channels: channels, flags: flags)
-                        let offsets = self.offsets
-                        DispatchQueue.concurrentPerform(iterations: halves.count) { part in
-                            for customer in halves[part] { columns.sort(offsets[customer] ..< offsets[customer + 1]) }
+        sequences.withUnsafeMutableBufferPointer { sequences in
+            timestamps.withUnsafeMutableBufferPointer { timestamps in
+                touchpoints.withUnsafeMutableBufferPointer { touchpoints in
+                    channels.withUnsafeMutableBufferPointer { channels in
+                        flags.withUnsafeMutableBufferPointer { flags in
+                            let columns = Columns(sequences: sequences, timestamps: timestamps, touchpoints: touchpoints, channels: channels, flags: flags)
+                            let offsets = self.offsets
+                            DispatchQueue.concurrentPerform(iterations: halves.count) { part in
+                                for customer in halves[part] { columns.sort(offsets[customer] ..< offsets[customer + 1]) }
+                            }
                         }
                     }
                 }
             }
         }
-        dropOffMap()
     }
 
-    private mutating func dropOffMap() {
+    /// Counts the unclassified events inside each customer's classified span and drops them all.
+    mutating func dropOffMap() {
         var write = 0
         var newOffsets = offsets
         for customer in 0..<customerCount {
@@ -116,6 +139,7 @@ struct Layout {
         newOffsets[customerCount] = write
         offsets = newOffsets
         // Fresh arrays of the exact size: removing elements would keep the capacity the off-map events took.
+        sequences = []
         timestamps = Array(timestamps[..<write])
         touchpoints = Array(touchpoints[..<write])
         channels = Array(channels[..<write])
@@ -130,12 +154,12 @@ struct Layout {
             var codes: [String: UInt32] = [:]
             for (customer, value) in firstValues[index].sorted(by: { $0.key < $1.key }) {
                 let code: UInt32
-                if let known = codes[value.1] {
+                if let known = codes[value.text] {
                     code = known
                 } else {
                     code = UInt32(column.values.count)
-                    codes[value.1] = code
-                    column.values.append(value.1)
+                    codes[value.text] = code
+                    column.values.append(value.text)
                 }
                 column.codes[Int(customer)] = code
             }
@@ -148,6 +172,7 @@ struct Layout {
 /// The event columns of a layout, sorted per customer from several threads at once; each thread
 /// touches only its own customers' disjoint ranges.
 private struct Columns: @unchecked Sendable {
+    let sequences: UnsafeMutableBufferPointer<Int64>
     let timestamps: UnsafeMutableBufferPointer<Int64>
     let touchpoints: UnsafeMutableBufferPointer<UInt16>
     let channels: UnsafeMutableBufferPointer<UInt8>
@@ -156,15 +181,17 @@ private struct Columns: @unchecked Sendable {
     func sort(_ range: Range<Int>) {
         guard range.count > 1 else { return }
         var sorted = true
-        for event in range.dropFirst() where timestamps[event] < timestamps[event - 1] {
+        for event in range.dropFirst() where (timestamps[event], sequences[event]) < (timestamps[event - 1], sequences[event - 1]) {
             sorted = false
             break
         }
         guard !sorted else { return }
-        let order = range.sorted { (timestamps[$0], $0) < (timestamps[$1], $1) }
-        let times = order.map { timestamps[$0] }, points = order.map { touchpoints[$0] }, ways = order.map { channels[$0] }
+        let order = range.sorted { (timestamps[$0], sequences[$0]) < (timestamps[$1], sequences[$1]) }
+        let numbers = order.map { sequences[$0] }, times = order.map { timestamps[$0] }, points = order.map { touchpoints[$0] }
+        let ways = order.map { channels[$0] }
         let marks = flags.isEmpty ? [] : order.map { flags[$0] }
         for (offset, event) in range.enumerated() {
+            sequences[event] = numbers[offset]
             timestamps[event] = times[offset]
             touchpoints[event] = points[offset]
             channels[event] = ways[offset]

@@ -127,6 +127,8 @@ extension WorkspaceData {
         let erased = try database.write { db in try CustomerQuery.erase(SQLiteTransaction(db: db), workspace: rowID, number) }
         guard let (erasure, values) = erased else { return nil }
         var result = erasure
+        // The saved analytics indexes hold the customer's events, traits and answers: they go, and are built again.
+        store.removeIndexes(workspace: workspace)
         result.quarantined = try scrubQuarantine(values: values)
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         return result

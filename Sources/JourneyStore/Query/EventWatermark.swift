@@ -12,6 +12,16 @@ public struct IndexWatermark: Hashable, Sendable {
     public var identityGeneration: Int64
     /// A 128-bit digest (hex) of the workspace's personas as stored, ids and documents, so that any edit changes it.
     public var personas: String
+    /// The workspace's row in the store: a workspace deleted and created again under its id has another.
+    public var workspace: Int64
+
+    /// A watermark as a store read it.
+    public init(lastEvent: Int64, identityGeneration: Int64, personas: String, workspace: Int64) {
+        self.lastEvent = lastEvent
+        self.identityGeneration = identityGeneration
+        self.personas = personas
+        self.workspace = workspace
+    }
 }
 
 extension WorkspaceData {
@@ -20,6 +30,14 @@ extension WorkspaceData {
         let rowID = rowID
         return try await database.read { db in try CustomerQuery.indexWatermark(SQLiteTransaction(db: db), workspace: rowID) }
     }
+
+    /// The watermark, read on the calling thread (for commands, which own theirs).
+    public func currentIndexWatermark() throws -> IndexWatermark {
+        try database.read { db in try CustomerQuery.indexWatermark(SQLiteTransaction(db: db), workspace: rowID) }
+    }
+
+    /// The folder beside the store that keeps the workspace's analytics indexes.
+    public var indexFolder: String { store.indexFolder(workspace: workspace) }
 }
 
 extension CustomerQuery {
@@ -33,6 +51,6 @@ extension CustomerQuery {
         let digest = Digest.hash128(personas)
         return IndexWatermark(lastEvent: try db.value(Int64.self, sql: "SELECT max(id) FROM events WHERE workspace_id = ?", arguments: [workspace]) ?? 0,
                               identityGeneration: try db.value(Int64.self, sql: "SELECT identity_generation FROM workspaces WHERE id = ?", arguments: [workspace]) ?? 0,
-                              personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16))
+                              personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16), workspace: workspace)
     }
 }

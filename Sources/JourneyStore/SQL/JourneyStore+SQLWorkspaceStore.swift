@@ -11,6 +11,9 @@ extension JourneyStore: SQLWorkspaceStore {
     }
 
     public func removeFiles(ofDeletedWorkspace id: String) throws(WorkspaceStoreError) {
+        guard removeIndexes(workspace: id) else {
+            throw WorkspaceStoreError(.storage, "the workspace '\(id)' is deleted, but its analytics indexes in \(indexFolder(workspace: id)) could not be removed; remove them by hand")
+        }
         let quarantine = quarantinePath(workspace: id)
         guard FileManager.default.fileExists(atPath: quarantine) else { return }
         do { try FileManager.default.removeItem(atPath: quarantine) } catch {

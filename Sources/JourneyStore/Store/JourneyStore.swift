@@ -31,6 +31,18 @@ public final class JourneyStore: Sendable {
     /// `workspace` could not use.
     public func quarantinePath(workspace: String) -> String { path + ".quarantine." + workspace + ".ndjson" }
 
+    /// The folder next to the database that keeps the analytics indexes of workspace `workspace`
+    /// (what they hold comes from the store, so erasing a customer or deleting the workspace removes it).
+    public func indexFolder(workspace: String) -> String { path + ".index." + workspace }
+
+    /// Removes the analytics indexes kept of a workspace; true when none is left.
+    @discardableResult
+    public func removeIndexes(workspace: String) -> Bool {
+        let folder = indexFolder(workspace: workspace)
+        guard FileManager.default.fileExists(atPath: folder) else { return true }
+        return (try? FileManager.default.removeItem(atPath: folder)) != nil
+    }
+
     /// Why the indexes an interrupted bulk load left missing could not be built when the store
     /// was opened, or nil when the store is whole. Reads work either way; imports and collection
     /// refuse to start until opening the store again builds them.

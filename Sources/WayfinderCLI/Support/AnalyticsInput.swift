@@ -48,6 +48,9 @@ struct AnalyticsInput: ParsableArguments {
     @Flag(help: "Measure a future-state map against all the data, as if it had always been live (a future map is measured only from its live_from day otherwise, and not at all without one).")
     var measureFuture = false
 
+    @Flag(help: "Build the analytics index from the whole --db store instead of bringing the one saved beside it (in STORE.index.WORKSPACE) up to date; the new one is saved.")
+    var rebuildIndex = false
+
     func validate() throws {
         try StoreWorkspace.validate(workspaceID)
         if let events {
@@ -81,23 +84,36 @@ struct AnalyticsInput: ParsableArguments {
     /// index the queries need, with a progress bar.
     func buildIndex(workspace: Workspace, journey: JourneyMap, queries: [AnalysisQuery]) throws -> JourneyIndex {
         let store: any CustomerDataReader
+        var embedded: WorkspaceData?
         if let cluster = try clusterData() {
             store = cluster
         } else if let postgres = try postgresData() {
             store = postgres
         } else {
-            store = try StoreWorkspace.open(db: db, workspace: workspaceID)
+            let data = try StoreWorkspace.open(db: db, workspace: workspaceID)
+            store = data
+            embedded = data
         }
         let bar = Mutex(ProgressBar(label: "reading events"))
         let started = Date()
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
-        do {
-            let index = try builder.build(from: store) { read, total in
-                bar.withLock {
-                    $0.update(fraction: Double(read) / Double(max(total, 1)), count: read, unit: "events", elapsed: Date().timeIntervalSince(started))
-                }
+        let progress: @Sendable (Int, Int) -> Void = { read, total in
+            bar.withLock {
+                $0.update(fraction: Double(read) / Double(max(total, 1)), count: read, unit: "events", elapsed: Date().timeIntervalSince(started))
             }
+        }
+        do {
+            guard let embedded else {
+                let index = try builder.build(from: store, progress: progress)
+                bar.withLock { $0.finish() }
+                return index
+            }
+            // The embedded store keeps the index beside it and reads only what arrived since.
+            let saved = SavedIndexes(embedded)
+            if rebuildIndex { embedded.store.removeIndexes(workspace: embedded.workspace) }
+            let (index, _, warning) = try saved.index(builder, progress: progress)
             bar.withLock { $0.finish() }
+            if let warning { Console.error("warning: " + warning) }
             return index
         } catch let failure as IndexBuilder.Failure {
             bar.withLock { $0.finish() }

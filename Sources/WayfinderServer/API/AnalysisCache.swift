@@ -6,7 +6,12 @@ import JourneyStore
 
 /// Built journey indexes, kept per (workspace, map, map version, the store's watermark, what the
 /// query needs), so repeated queries reuse one; a new map version, new or forgotten events,
-/// stitched customers or edited personas build a new one.
+/// stitched customers or edited personas make a new one.
+///
+/// A new one is not built from scratch: on the embedded store the index saved beside it
+/// (``SavedIndexes``) is brought up to date, which also serves the first query after a restart;
+/// on another store the last state of the same map and request is kept in memory and brought up
+/// to date with the events that arrived since.
 actor AnalysisCache {
     struct Key: Hashable, Sendable {
         var workspace: String
@@ -20,6 +25,8 @@ actor AnalysisCache {
     }
 
     private var entries: [(key: Key, task: Task<JourneyIndex, any Error>)] = []
+    /// The last index state per (workspace, map, version, request), for stores without saved indexes.
+    private var states: [(key: Key, state: IndexState)] = []
     private let capacity: Int
     /// How many indexes were built (for tests and logs).
     private(set) var builds = 0
@@ -41,12 +48,23 @@ actor AnalysisCache {
         builds += 1
         let exported = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
         let builder = IndexBuilder(workspace: exported, journey: map.map, request: request)
+        var stateKey = key
+        stateKey.data = IndexWatermark(lastEvent: 0, identityGeneration: 0, personas: "", workspace: 0)
+        let previous = states.first { $0.key == stateKey }?.state
         let task = Task<JourneyIndex, any Error> {
-            try await withCheckedThrowingContinuation { continuation in
+            let built = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(JourneyIndex, IndexState?), any Error>) in
                 DispatchQueue.global(qos: .userInitiated).async {
-                    continuation.resume(with: Result { try builder.build(from: customers) })
+                    continuation.resume(with: Result {
+                        if let embedded = customers as? WorkspaceData {
+                            return (try SavedIndexes(embedded).index(builder).index, nil)
+                        }
+                        let (index, state, _, _) = try builder.update(previous, from: customers, through: data.lastEvent)
+                        return (index, state)
+                    })
                 }
             }
+            if let state = built.1 { self.keep(state, as: stateKey) }
+            return built.0
         }
         entries.append((key, task))
         if entries.count > capacity { entries.removeFirst() }
@@ -60,4 +78,10 @@ actor AnalysisCache {
 
     /// Indexes built so far.
     func buildCount() -> Int { builds }
+
+    private func keep(_ state: IndexState, as key: Key) {
+        states.removeAll { $0.key == key }
+        states.append((key, state))
+        if states.count > 2 { states.removeFirst() }
+    }
 }
