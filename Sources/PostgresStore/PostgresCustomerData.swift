@@ -146,13 +146,30 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         }
     }
 
+    public func scanTraits(of customers: [Int64], _ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        for start in stride(from: 0, to: customers.count, by: 500) {
+            let part = Array(customers[start ..< min(customers.count, start + 500)])
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+            let rows = try query("SELECT id, traits FROM customers WHERE workspace_id = ? AND merged_into IS NULL AND id IN (\(marks)) ORDER BY id",
+                                 [rowID] + part)
+            for row in rows {
+                let id = Self.integer(row, 0) ?? 0
+                try Self.bytes(row, 1) { try body(id, $0) }
+            }
+        }
+    }
+
     public func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws {
-        var after: Int64 = -1
+        try scanFeedback(ids: .min ... .max, body)
+    }
+
+    public func scanFeedback(ids: ClosedRange<Int64>, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        var after: Int64 = ids.lowerBound == .min ? .min : ids.lowerBound - 1
         while true {
             let rows = try query("""
                 SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
-                WHERE workspace_id = ? AND event_id > ? ORDER BY event_id LIMIT ?
-                """, [rowID, after, Self.page])
+                WHERE workspace_id = ? AND event_id > ? AND event_id <= ? ORDER BY event_id LIMIT ?
+                """, [rowID, after, ids.upperBound, Self.page])
             for row in rows {
                 let score: Double? = row[3].bytes == nil ? nil : try row[3].decode(Double.self)
                 try Self.bytes(row, 2) { metric in

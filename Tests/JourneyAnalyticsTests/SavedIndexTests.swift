@@ -33,6 +33,8 @@ struct SavedIndexTests {
         let builder = IndexBuilder(workspace: workspace, journey: journey, request: Self.request)
         let saved = SavedIndexes(try store.data)
         var firstCustomers: [Int64] = []
+        // Saved first while the store is empty: no property value yet, and no event.
+        #expect(try saved.index(builder).outcome == .built(reason: "no index was saved for this map and these options"))
         for part in 0..<3 {
             let slice = rows[rows.startIndex + rows.count * part / 3 ..< rows.startIndex + rows.count * (part + 1) / 3]
             let path = try directory.write(([header] + slice).joined(separator: "\n") + "\n", to: "part\(part).csv")
@@ -40,7 +42,7 @@ struct SavedIndexTests {
             let (index, outcome, warning) = try saved.index(builder)
             if part == 0 { firstCustomers = index.customers }
             #expect(warning == nil)
-            #expect(outcome == (part == 0 ? .built(reason: "no index was saved for this map and these options") : .updated(events: slice.count)))
+            #expect(outcome == .updated(events: slice.count))
             try Self.expectEqual(index, try builder.build(from: store.data))
             // Nothing changed: the saved file is used as it is.
             let again = try saved.index(builder)
@@ -162,6 +164,45 @@ struct SavedIndexTests {
             // It was saved again whole.
             #expect(try saved.index(builder).outcome == .reused)
         }
+    }
+
+    @Test("a link, a pipe or a folder in place of a saved index is refused without reading it, and the index built")
+    func specialFilesAreRefused() throws {
+        let fixture = try StoreFixture.generated(.saas, customers: 100, seed: 8)
+        let builder = IndexBuilder(workspace: fixture.workspace, journey: fixture.journey)
+        let saved = SavedIndexes(try fixture.store.data)
+        let path = saved.path(of: builder)
+        _ = try saved.index(builder)
+        let elsewhere = fixture.directory.path("elsewhere.index")
+        try FileManager.default.moveItem(atPath: path, toPath: elsewhere)
+        let makers: [(String, () throws -> Void)] = [
+            ("cannot be opened", { try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: elsewhere) }),
+            ("it is not a regular file", { #expect(mkfifo(path, 0o600) == 0) }),
+            ("it is not a regular file", { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) }),
+        ]
+        for (reason, make) in makers {
+            try? FileManager.default.removeItem(atPath: path)
+            try make()
+            let (index, outcome, warning) = try saved.index(builder)
+            #expect(warning?.contains(reason) == true, "\(warning ?? "no warning")")
+            #expect(index.eventCount == fixture.index.eventCount)
+            guard case .built = outcome else {
+                Issue.record("\(outcome)")
+                continue
+            }
+        }
+    }
+
+    @Test("an index read while its folder is removed (as an erasure removes it) is not saved")
+    func removedFolderIsNotWrittenAgain() throws {
+        let fixture = try StoreFixture.generated(.saas, customers: 200, seed: 9)
+        let builder = IndexBuilder(workspace: fixture.workspace, journey: fixture.journey)
+        let saved = SavedIndexes(try fixture.store.data)
+        let folder = try fixture.store.data.indexFolder
+        let (index, _, warning) = try saved.index(builder) { _, _ in try? FileManager.default.removeItem(atPath: folder) }
+        #expect(warning == nil)
+        #expect(index.eventCount == fixture.index.eventCount)
+        #expect(!FileManager.default.fileExists(atPath: saved.path(of: builder)))
     }
 
     @Test("another map, other personas or another request are saved apart; the oldest files beyond the limit go")

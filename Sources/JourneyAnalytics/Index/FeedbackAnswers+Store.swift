@@ -13,11 +13,12 @@ extension FeedbackAnswers {
 
         /// Reads the answers (given at or after `since`) of the customers in `links`, each tied to the
         /// touchpoint it names when it names one.
-        init(from store: any CustomerDataReader, links: CustomerLinks, touchpointIDs: [String], since: Int64 = .min) throws {
+        init(from store: any CustomerDataReader, ids: ClosedRange<Int64> = .min ... .max, links: CustomerLinks, touchpointIDs: [String],
+             since: Int64 = .min) throws {
             let lookup = TouchpointLookup(touchpointIDs)
             var metricBytes: [[UInt8]] = []
             var failure: IndexBuilder.Failure?
-            try store.scanFeedback { answer in
+            try store.scanFeedback(ids: ids) { answer in
                 let number = Int(answer.customer)
                 guard failure == nil, answer.timestamp >= since, number >= 0, number < links.rootPosition.count, links.rootPosition[number] >= 0 else { return }
                 var touchpoint = FeedbackAnswers.noTouchpoint, flag: UInt8 = 0
@@ -50,6 +51,33 @@ extension FeedbackAnswers {
                 textEnds.append(text.count)
             }
             if let failure { throw failure }
+        }
+
+        /// The same answers, each of the customer at position `positions[customer]`.
+        func moved(to positions: [Int32]) -> Arrivals {
+            var result = self
+            result.customers = customers.map { positions[Int($0)] }
+            return result
+        }
+
+        /// These answers, then those of `later` (which arrived after them).
+        func appending(_ later: Arrivals) -> Arrivals {
+            var result = self
+            let codes = later.metricNames.map { name -> UInt8 in
+                if let known = result.metricNames.firstIndex(of: name) { return UInt8(known) }
+                result.metricNames.append(name)
+                return UInt8(truncatingIfNeeded: result.metricNames.count - 1)
+            }
+            result.customers += later.customers
+            result.timestamps += later.timestamps
+            result.metricCodes += later.metricCodes.map { codes[Int($0)] }
+            result.touchpoints += later.touchpoints
+            result.scores += later.scores
+            result.flags += later.flags
+            let base = text.count
+            result.textEnds += later.textEnds.map { $0 + base }
+            result.text += later.text
+            return result
         }
     }
 

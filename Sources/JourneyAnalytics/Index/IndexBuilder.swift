@@ -110,7 +110,7 @@ public struct IndexBuilder: Sendable {
     /// The index a state holds, without reading the store: for a state whose watermark is still
     /// the store's. Nil when the state was built for another map, personas or request.
     public func index(from state: IndexState) -> JourneyIndex? {
-        guard state.key == stateKey else { return nil }
+        guard state.key == stateKey, state.fits(request) else { return nil }
         let started = DispatchTime.now()
         var layout = Layout(state)
         layout.dropOffMap()
@@ -121,7 +121,7 @@ public struct IndexBuilder: Sendable {
     /// What a state must have been built for to be reused by this builder: the map, the personas
     /// and the request, as a digest.
     public var stateKey: String {
-        var text = "wayfinder-index-\(IndexState.format)\u{1F}" + WorkspaceCodec.text(journey, syntax: .json)
+        var text = "wayfinder-index-\(IndexState.format)-\(IndexState.engine)\u{1F}" + WorkspaceCodec.text(journey, syntax: .json)
         for persona in workspace.personas { text += "\u{1F}" + WorkspaceCodec.text(persona, syntax: .json) }
         text += "\u{1F}\(request.traitPaths)\u{1F}\(request.propertyPaths)\u{1F}\(request.propertyFilters)\u{1F}\(request.measureFuture)"
         let digest = Digest.hash128(text)
@@ -149,16 +149,30 @@ public struct IndexBuilder: Sendable {
         // The rows of a state carry over when every customer it holds is still there and no event
         // it read is gone (an erasure removes customers and their events, and may free sequence
         // numbers for new events).
-        let carried = previous.flatMap { previous in
-            previous.key == stateKey && previous.lastEvent <= last ? previous.chunk(links: links) : nil
+        let moved = previous.flatMap { previous in
+            previous.key == stateKey && previous.lastEvent <= last && previous.fits(request) ? previous.positions(in: links) : nil
         }
+        let carried = moved.map { previous!.chunk(positions: $0) }
         // The events after the state's last one, or all of them.
         let ids: ClosedRange<Int64>? = stored.flatMap { stored in
             let first = carried == nil ? stored.lowerBound : max(stored.lowerBound, previous!.lastEvent == .max ? .max : previous!.lastEvent + 1)
             return first <= last && (carried == nil || previous!.lastEvent < last) ? first...last : nil
         }
-        let (chunks, (personas, traits), answers) = try read(store, ids: ids, links: links, since: liveness.from ?? .min, progress: progress)
-        var layout = Layout(customers: links.roots.count, chunks: (carried.map { [$0] } ?? []) + chunks)
+        let since = liveness.from ?? .min
+        let chunks: [Chunk], personas: [UInt8], traits: [String: ValueColumn], answers: FeedbackAnswers.Arrivals
+        if let previous, let moved {
+            // The new events first: the customers they arrived for are those whose traits may have changed.
+            let answerIDs: ClosedRange<Int64>? = ids.map { $0.lowerBound ... last }
+            let read = try read(store, ids: ids, links: links, since: since, traits: false, answers: answerIDs, tracking: true, progress: progress)
+            chunks = read.chunks
+            (personas, traits) = try readTraits(store, links: links, carrying: previous, moved: moved, touched: chunks.map(\.touched))
+            answers = previous.answers.moved(to: moved).appending(read.answers)
+        } else {
+            let read = try read(store, ids: ids, links: links, since: since, traits: true, answers: ids.map { .min ... $0.upperBound }, tracking: false,
+                                progress: progress)
+            (chunks, (personas, traits), answers) = (read.chunks, read.customers, read.answers)
+        }
+        var layout = Layout(customers: links.roots.count, properties: request.propertyPaths.count, chunks: (carried.map { [$0] } ?? []) + chunks)
         layout.orderByTime()
         var keys = carried.map { _ in previous?.keys ?? [] } ?? []
         Self.add(chunks.flatMap(\.keys), to: &keys)
@@ -214,6 +228,8 @@ public struct IndexBuilder: Sendable {
         var channelNames: [String] = []
         /// Events read, and of those at or after the map's live day.
         var scanned = 0, events = 0
+        /// The customer positions events arrived for, when tracked.
+        var touched: [Int32] = []
     }
 
     /// Events read of one (type, name, channel), and how many of them no rule selected.
@@ -233,8 +249,9 @@ public struct IndexBuilder: Sendable {
 
     /// Reads the events of `ids` (in parts), the customers' traits and the survey answers (those
     /// at or after `since`), on ``threads`` threads that each take the next piece of work when done with one.
-    private func read(_ store: any CustomerDataReader, ids: ClosedRange<Int64>?, links: CustomerLinks, since: Int64, progress: (@Sendable (Int, Int) -> Void)?) throws
-        -> ([Chunk], ([UInt8], [String: ValueColumn]), FeedbackAnswers.Arrivals) {
+    private func read(_ store: any CustomerDataReader, ids: ClosedRange<Int64>?, links: CustomerLinks, since: Int64, traits readsTraits: Bool,
+                      answers answerIDs: ClosedRange<Int64>?, tracking: Bool, progress: (@Sendable (Int, Int) -> Void)?) throws
+        -> (chunks: [Chunk], customers: ([UInt8], [String: ValueColumn]), answers: FeedbackAnswers.Arrivals) {
         // Several parts a thread, so that a thread done early takes on more.
         let parts = ids == nil ? 0 : max(1, threads) * 8
         let span = ids.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
@@ -257,15 +274,18 @@ public struct IndexBuilder: Sendable {
                 let work = next.add(1, ordering: .relaxed).oldValue
                 switch work {
                 case 0:
-                    let result = Result { try readTraits(store, links: links) }
+                    let result = Result { readsTraits ? try readTraits(store, links: links) : ([], [:]) }
                     customers.withLock { $0 = result }
                 case 1:
-                    let result = Result { try FeedbackAnswers.Arrivals(from: store, links: links, touchpointIDs: touchpointIDs, since: since) }
+                    let result = Result {
+                        try answerIDs.map { try FeedbackAnswers.Arrivals(from: store, ids: $0, links: links, touchpointIDs: touchpointIDs, since: since) }
+                            ?? FeedbackAnswers.Arrivals()
+                    }
                     answers.withLock { $0 = result }
                 case 2 ..< ranges.count + 2:
                     let part = work - 2
                     let result = Result { () throws -> Chunk in
-                        try Self.scan(store, ids: ranges[part], links: links, journey: journey, request: request, since: since) { read in
+                        try Self.scan(store, ids: ranges[part], links: links, journey: journey, request: request, since: since, tracking: tracking) { read in
                             done.withLock { sum in
                                 sum += read
                                 progress?(sum, total)
@@ -282,8 +302,10 @@ public struct IndexBuilder: Sendable {
                 try customers.withLock { try $0!.get() }, try answers.withLock { try $0!.get() })
     }
 
+    /// Reads and classifies the events of `ids`; with `tracking`, also notes every customer an
+    /// event arrived for (whatever its type or time), whose traits it may have changed.
     private static func scan(_ store: any CustomerDataReader, ids: ClosedRange<Int64>, links: CustomerLinks, journey: JourneyMap, request: IndexRequest,
-                             since: Int64, reported: (Int) -> Void) throws -> Chunk {
+                             since: Int64, tracking: Bool, reported: (Int) -> Void) throws -> Chunk {
         let propertyPaths = request.propertyPaths.map(FieldPath.init)
         let filterPaths = request.propertyFilters.map { FieldPath($0.path) }
         var classifier = EventClassifier(journey: journey, extraPaths: propertyPaths + filterPaths)
@@ -302,11 +324,13 @@ public struct IndexBuilder: Sendable {
             chunk.scanned += 1
             sinceReport += 1
             if sinceReport == 65_536 { reported(sinceReport); sinceReport = 0 }
+            let number = Int(row.customer)
+            let known = number >= 0 && number < positions.count && positions[number] >= 0
+            if tracking, known { chunk.touched.append(positions[number]) }
             // Events before the map's live day do not count at all.
             guard row.timestamp >= since else { return }
             chunk.events += 1
-            let number = Int(row.customer)
-            guard number >= 0, number < positions.count, positions[number] >= 0 else { return }
+            guard known else { return }
             let touchpoint = classifier.classify(row, key: &key)
             if touchpoint < 0 {
                 // Unclassified track, page and screen events are kept to count off-map steps.
@@ -351,31 +375,102 @@ public struct IndexBuilder: Sendable {
     // MARK: Customers
 
     private func readTraits(_ store: any CustomerDataReader, links: CustomerLinks) throws -> ([UInt8], [String: ValueColumn]) {
-        let personas = workspace.personas
-        var paths: [[String]] = []
-        func slot(_ path: String) -> Int {
-            let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            if let index = paths.firstIndex(of: keys) { return index }
-            paths.append(keys)
-            return paths.count - 1
-        }
-        var rules: [[(slot: Int, test: ValueBytesTest)]] = personas.map { persona in
-            guard let match = persona.match else { return [] }
-            return match.traits.map { (slot($0.path), ValueBytesTest($0.condition)) }
-        }
-        let hasRule = personas.map { $0.match != nil }
-        let traitSlots = request.traitPaths.map(slot)
-        let reader = JSONFieldReader(paths: paths)
-        var assigned = [UInt8](repeating: JourneyIndex.noPersona, count: links.roots.count)
-        var columns = request.traitPaths.map { _ in ValueColumn(codes: [UInt32](repeating: 0, count: links.roots.count)) }
-        var codes = request.traitPaths.map { _ in [String: UInt32]() }
-        var spans = JSONFieldReader.Spans()
+        var reader = TraitReader(personas: workspace.personas, traitPaths: request.traitPaths, customers: links.roots.count)
+        guard reader.reads else { return reader.result() }
         var position = 0
-        guard !paths.isEmpty else { return (assigned, [:]) }
         try store.scanTraits { id, traits in
             while position < links.roots.count, links.roots[position] < id { position += 1 }
             guard position < links.roots.count, links.roots[position] == id else { return }
-            reader.read(traits, into: &spans)
+            reader.read(traits, at: position)
+        }
+        return reader.result()
+    }
+
+    /// The personas and trait values of a state carried to the customers of `links`, read again
+    /// for the customers events arrived for since (`touched`), those two saved customers merged
+    /// into and those the state did not have.
+    private func readTraits(_ store: any CustomerDataReader, links: CustomerLinks, carrying previous: IndexState, moved: [Int32],
+                            touched: [[Int32]]) throws -> ([UInt8], [String: ValueColumn]) {
+        var reader = TraitReader(personas: workspace.personas, traitPaths: request.traitPaths, customers: links.roots.count)
+        guard reader.reads else { return reader.result() }
+        var source = [Int32](repeating: -1, count: links.roots.count)
+        var reread = [Bool](repeating: true, count: links.roots.count)
+        for (old, new) in moved.enumerated() {
+            reread[Int(new)] = source[Int(new)] >= 0
+            source[Int(new)] = Int32(old)
+        }
+        for positions in touched { for position in positions { reread[Int(position)] = true } }
+        let columns = request.traitPaths.map { previous.traits[$0] }
+        for position in 0..<links.roots.count where !reread[position] {
+            let old = Int(source[position])
+            reader.assigned[position] = previous.personas[old]
+            for (column, carried) in columns.enumerated() {
+                guard let carried, carried.codes[old] != 0 else { continue }
+                reader.set(column, position, carried.values[Int(carried.codes[old])])
+            }
+        }
+        let numbers = (0..<links.roots.count).filter { reread[$0] }.map { links.roots[$0] }
+        try store.scanTraits(of: numbers) { id, traits in
+            guard id >= 0, id < Int64(links.rootPosition.count), links.rootPosition[Int(id)] >= 0 else { return }
+            reader.read(traits, at: Int(links.rootPosition[Int(id)]))
+        }
+        return reader.result()
+    }
+
+    /// Assigns personas and keeps the requested trait values of customers from their traits JSON.
+    private struct TraitReader {
+        var rules: [[(slot: Int, test: ValueBytesTest)]]
+        let hasRule: [Bool]
+        let traitSlots: [Int]
+        let traitPaths: [String]
+        let json: JSONFieldReader
+        var spans = JSONFieldReader.Spans()
+        var assigned: [UInt8]
+        var columns: [ValueColumn]
+        var codes: [[String: UInt32]]
+
+        init(personas: [Persona], traitPaths: [String], customers: Int) {
+            var paths: [[String]] = []
+            func slot(_ path: String) -> Int {
+                let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                if let index = paths.firstIndex(of: keys) { return index }
+                paths.append(keys)
+                return paths.count - 1
+            }
+            rules = personas.map { persona in
+                guard let match = persona.match else { return [] }
+                return match.traits.map { (slot($0.path), ValueBytesTest($0.condition)) }
+            }
+            hasRule = personas.map { $0.match != nil }
+            traitSlots = traitPaths.map(slot)
+            self.traitPaths = traitPaths
+            json = JSONFieldReader(paths: paths)
+            assigned = [UInt8](repeating: JourneyIndex.noPersona, count: customers)
+            columns = traitPaths.map { _ in ValueColumn(codes: [UInt32](repeating: 0, count: customers)) }
+            codes = traitPaths.map { _ in [:] }
+            reads = !paths.isEmpty
+        }
+
+        /// Whether anything is read from traits at all: a trait path a rule or the request names.
+        let reads: Bool
+
+        /// Sets the value of a trait column for a customer.
+        mutating func set(_ column: Int, _ position: Int, _ text: String) {
+            let code: UInt32
+            if let known = codes[column][text] {
+                code = known
+            } else {
+                code = UInt32(columns[column].values.count)
+                codes[column][text] = code
+                columns[column].values.append(text)
+            }
+            columns[column].codes[position] = code
+        }
+
+        /// The persona and trait values of the customer at `position`, from its traits alone.
+        mutating func read(_ traits: UnsafeBufferPointer<UInt8>, at position: Int) {
+            json.read(traits, into: &spans)
+            assigned[position] = JourneyIndex.noPersona
             persona: for index in rules.indices where hasRule[index] {
                 for condition in rules[index].indices {
                     let value = spans.value(rules[index][condition].slot, in: traits)
@@ -386,19 +481,31 @@ public struct IndexBuilder: Sendable {
                 break
             }
             for (column, traitSlot) in traitSlots.enumerated() {
+                columns[column].codes[position] = 0
                 guard let value = spans.value(traitSlot, in: traits), let text = (try? JSONParser.parse(value))?.text else { continue }
-                let code: UInt32
-                if let known = codes[column][text] {
-                    code = known
-                } else {
-                    code = UInt32(columns[column].values.count)
-                    codes[column][text] = code
-                    columns[column].values.append(text)
-                }
-                columns[column].codes[position] = code
+                set(column, position, text)
             }
         }
-        return (assigned, Dictionary(zip(request.traitPaths, columns), uniquingKeysWith: { first, _ in first }))
+
+        /// The personas and the columns, each column's values numbered in the order customers
+        /// first have them (as reading every customer in order numbers them).
+        func result() -> ([UInt8], [String: ValueColumn]) {
+            let ordered = columns.map { column in
+                var renumbered = [UInt32](repeating: UInt32.max, count: column.values.count)
+                renumbered[0] = 0
+                var result = ValueColumn(codes: column.codes)
+                for position in result.codes.indices {
+                    let code = Int(result.codes[position])
+                    if renumbered[code] == UInt32.max {
+                        renumbered[code] = UInt32(result.values.count)
+                        result.values.append(column.values[code])
+                    }
+                    result.codes[position] = renumbered[code]
+                }
+                return result
+            }
+            return (assigned, Dictionary(zip(traitPaths, ordered), uniquingKeysWith: { first, _ in first }))
+        }
     }
 
     private func summarize(keys counts: [KeyCount], events: Int, layout: Layout, customers: Int, seconds: Double) -> IndexSummary {

@@ -25,6 +25,7 @@ enum IndexFile {
         var key: String
         var lastEvent: Int64
         var workspace: Int64?
+        var created: Int64?
         var identityGeneration: Int64?
         var personas: String?
         var watermarkEvent: Int64?
@@ -46,20 +47,24 @@ enum IndexFile {
     /// Writes `state` to `path` through a temporary file renamed over it, so a reader sees the old
     /// file or the new one whole.
     static func write(_ state: IndexState, to path: String) throws {
-        let temporary = path + ".\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A name of this writer's own: another thread or process may be saving the same index.
+        let temporary = path + ".\(getpid()).\(UInt64.random(in: 0 ... .max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw Refusal(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
         var writer = Writer(descriptor: descriptor)
         do {
+            defer { close(descriptor) }
             try encode(state, into: &writer)
             try writer.finish()
-            guard fsync(descriptor) == 0 else { throw Refusal(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-            close(descriptor)
-            guard rename(temporary, path) == 0 else { throw Refusal(description: "cannot rename \(temporary): \(String(cString: strerror(errno)))") }
         } catch {
-            close(descriptor)
             unlink(temporary)
             throw error
+        }
+        // No fsync: a file a crash left half written fails its checksum and is built again.
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw Refusal(description: "cannot rename \(temporary): \(reason)")
         }
     }
 
@@ -67,7 +72,7 @@ enum IndexFile {
         let traitPaths = state.traits.keys.sorted()
         let propertyCounts = state.firstValues.map(\.count)
         let header = Header(
-            format: IndexState.format, littleEndian: 1.littleEndian == 1, key: state.key, lastEvent: state.lastEvent, workspace: state.watermark?.workspace,
+            format: IndexState.format, littleEndian: 1.littleEndian == 1, key: state.key, lastEvent: state.lastEvent, workspace: state.watermark?.workspace, created: state.watermark?.created,
             identityGeneration: state.watermark?.identityGeneration, personas: state.watermark?.personas, watermarkEvent: state.watermark?.lastEvent,
             customers: state.roots.count, rows: state.rowCount, hasFlags: !state.flags.isEmpty, events: state.events, channelNames: state.channelNames,
             keys: state.keys.map { [$0.type, $0.name, $0.channel] }, keyCounts: state.keys.map { [$0.events, $0.unclassified] },
@@ -189,10 +194,30 @@ enum IndexFile {
 
     // MARK: Reading
 
+    /// The largest file read: far beyond what a billion events take.
+    static let largest = 1 << 40
+
     /// The state in the file at `path`, checked whole; a refusal says why it cannot be used.
+    /// Only a regular file is read (never through a link, never a pipe or a device).
     static func read(_ path: String, touchpoints: Int, personas: Int) throws -> IndexState {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Refusal(description: "cannot read \(path)") }
-        return try data.withUnsafeBytes { bytes in try decode(bytes, touchpoints: touchpoints, personas: personas) }
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Refusal(description: "cannot be opened (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw Refusal(description: "it is not a regular file") }
+        guard status.st_size >= 0, status.st_size <= largest else { throw Refusal(description: "it is larger than any index") }
+        let size = Int(status.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        try bytes.withUnsafeMutableBytes { buffer in
+            while filled < size {
+                let count = Foundation.read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { throw Refusal(description: "it is cut short") }
+                filled += count
+            }
+        }
+        return try bytes.withUnsafeBytes { try decode($0, touchpoints: touchpoints, personas: personas) }
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer, touchpoints touchpointCount: Int, personas personaCount: Int) throws -> IndexState {
@@ -214,7 +239,11 @@ enum IndexFile {
         }
         guard header.format == IndexState.format else { throw Refusal(description: "it has format \(header.format), not \(IndexState.format)") }
         guard header.littleEndian == (1.littleEndian == 1) else { throw Refusal(description: "it was written on a machine of another byte order") }
-        guard header.keys.count == header.keyCounts.count, header.keys.allSatisfy({ $0.count == 3 }), header.keyCounts.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 }),
+        // Counts are added to as events arrive: each must leave room, as real counts do.
+        let most = 1 << 53
+        guard header.keys.count == header.keyCounts.count, header.keys.allSatisfy({ $0.count == 3 }),
+              header.keyCounts.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 && $0[1] <= $0[0] && $0[0] <= most }),
+              header.events <= most, header.keyCounts.reduce(0, { min(most + 1, $0 + $1[0]) }) <= most,
               header.customers >= 0, header.rows >= 0, header.events >= 0, header.answers >= 0, header.channelNames.count <= 255,
               header.metricNames.count <= 256, header.propertyCounts.allSatisfy({ $0 >= 0 && $0 <= header.customers }) else {
             throw Refusal(description: "its header holds impossible counts")
@@ -289,8 +318,9 @@ enum IndexFile {
         }
         answers.textEnds = textEnds.map { Int($0) }
         var watermark: IndexWatermark?
-        if let workspace = header.workspace, let generation = header.identityGeneration, let personas = header.personas, let last = header.watermarkEvent {
-            watermark = IndexWatermark(lastEvent: last, identityGeneration: generation, personas: personas, workspace: workspace)
+        if let workspace = header.workspace, let created = header.created, let generation = header.identityGeneration, let personas = header.personas,
+           let last = header.watermarkEvent {
+            watermark = IndexWatermark(lastEvent: last, identityGeneration: generation, personas: personas, workspace: workspace, created: created)
         }
         let keys = zip(header.keys, header.keyCounts).map {
             IndexBuilder.KeyCount(type: $0[0], name: $0[1], channel: $0[2], events: $1[0], unclassified: $1[1])

@@ -8,8 +8,11 @@ import JourneyStore
 /// events after ``lastEvent``; ``IndexBuilder/index(from:)`` gives the index of a state whose
 /// store has not changed; ``IndexFile`` keeps a state on disk.
 public struct IndexState: Sendable {
-    /// The version of the layout; a state of another version is built again.
+    /// The version of the file layout; a file of another version is built again.
     static let format = 1
+    /// The version of the rules a build follows (classification, liveness, layout): part of
+    /// every state's key, so a release that changes them never reuses a state of an older one.
+    static let engine = "2026-12-06"
 
     /// The digest of the map, personas and request the state was built for (``IndexBuilder/stateKey``).
     public let key: String
@@ -71,20 +74,33 @@ public struct IndexState: Sendable {
                   firstValues: layout.firstValues, keys: keys, events: events, personas: personas, traits: traits, answers: answers)
     }
 
+    /// Whether the state holds the columns `request` asks for: its trait paths, a first value
+    /// per property path, and filter bits when it filters properties.
+    func fits(_ request: IndexRequest) -> Bool {
+        Set(traits.keys) == Set(request.traitPaths) && firstValues.count == request.propertyPaths.count
+            && flags.count == (request.propertyFilters.isEmpty ? 0 : rowCount)
+            && flags.allSatisfy { Int($0) >> request.propertyFilters.count == 0 }
+            && traits.values.allSatisfy { $0.codes.count == roots.count } && personas.count == roots.count
+    }
+
     /// Stitched customers.
     public var customerCount: Int { roots.count }
     /// Rows kept: classified events and the unclassified interactions between them.
     public var rowCount: Int { timestamps.count }
 
-    /// The state's rows as one chunk of a build whose customers are `links`: each row goes to the
-    /// stitched customer its customer belongs to now (two merged since go to one). Nil when a
-    /// customer of the state is no longer in the store.
-    func chunk(links: CustomerLinks) -> IndexBuilder.Chunk? {
+    /// Where each customer of the state is among the stitched customers of `links` (two merged
+    /// since are at one place); nil when a customer of the state is no longer in the store.
+    func positions(in links: CustomerLinks) -> [Int32]? {
         var position = [Int32](repeating: -1, count: roots.count)
         for (index, root) in roots.enumerated() {
             guard root >= 0, root < Int64(links.rootPosition.count), links.rootPosition[Int(root)] >= 0 else { return nil }
             position[index] = links.rootPosition[Int(root)]
         }
+        return position
+    }
+
+    /// The state's rows as one chunk of a build, each at the customer position `positions` gives.
+    func chunk(positions position: [Int32]) -> IndexBuilder.Chunk {
         var chunk = IndexBuilder.Chunk()
         chunk.customer = [Int32](unsafeUninitializedCapacity: rowCount) { buffer, count in
             for customer in roots.indices {

@@ -19,7 +19,8 @@ struct Layout {
     var firstValues: [[Int32: IndexBuilder.FirstValue]] = []
     let customerCount: Int
 
-    init(customers: Int, chunks: [IndexBuilder.Chunk]) {
+    /// The rows of `chunks` by customer; `properties` is the number of property paths whose first values are kept.
+    init(customers: Int, properties: Int, chunks: [IndexBuilder.Chunk]) {
         customerCount = customers
         // One channel numbering: the first chunk's, then names the others add.
         var names: [String] = []
@@ -61,13 +62,15 @@ struct Layout {
             }
         }
         // Per property, the earliest value of each customer across chunks (of equal times, the first to arrive).
-        if let first = chunks.first {
-            firstValues = first.firstValues
-            for chunk in chunks.dropFirst() {
-                for (index, values) in chunk.firstValues.enumerated() {
-                    for (customer, value) in values where firstValues[index][customer].map({ value.precedes($0) }) ?? true {
-                        firstValues[index][customer] = value
-                    }
+        firstValues = Array(repeating: [:], count: properties)
+        for chunk in chunks {
+            for (index, values) in chunk.firstValues.enumerated() where index < properties {
+                guard !firstValues[index].isEmpty else {
+                    firstValues[index] = values
+                    continue
+                }
+                for (customer, value) in values where firstValues[index][customer].map({ value.precedes($0) }) ?? true {
+                    firstValues[index][customer] = value
                 }
             }
         }

@@ -50,6 +50,9 @@ public struct SavedIndexes: Sendable {
     /// a warning.
     public func index(_ builder: IndexBuilder, progress: (@Sendable (Int, Int) -> Void)? = nil) throws
         -> (index: JourneyIndex, outcome: Outcome, warning: String?) {
+        // The folder first, then the watermark: an erasure committed after this reading removes
+        // the folder, and a state read before it is then not saved (see save).
+        let folder = try self.folder()
         let watermark = try data.currentIndexWatermark()
         let path = path(of: builder)
         var saved: IndexState?
@@ -63,6 +66,11 @@ public struct SavedIndexes: Sendable {
                 warnings.append(reason + "; it was built again from the store")
             }
         }
+        // A state of another store or workspace at this path is not this one's.
+        if let state = saved, let kept = state.watermark, kept.workspace != watermark.workspace || kept.created != watermark.created {
+            saved = nil
+            reason = "the saved index \(path) is of another store or workspace"
+        }
         if let saved, saved.watermark == watermark, let index = builder.index(from: saved) {
             // Used now: the last to be pruned.
             utimes(path, nil)
@@ -75,23 +83,40 @@ public struct SavedIndexes: Sendable {
         if carried {
             outcome = .updated(events: read)
         } else {
-            if saved != nil { reason = "customers were erased since the index was saved" }
+            if saved != nil { reason = "events or customers were removed from the store since the index was saved" }
             outcome = .built(reason: reason)
         }
-        if let failure = save(kept, to: path) { warnings.append(failure) }
+        if let failure = save(kept, to: path, in: folder) { warnings.append(failure) }
         return (index, outcome, warnings.isEmpty ? nil : warnings.joined(separator: "\n"))
     }
 
-    /// Writes the state and prunes the folder; the reason when it cannot.
-    private func save(_ state: IndexState, to path: String) -> String? {
-        let folder = data.indexFolder
+    /// The folder, made when missing (readable by its owner only: it holds customer data), with
+    /// what tells it apart from a folder made again at its path.
+    private func folder() throws -> (path: String, device: UInt64, inode: UInt64)? {
+        let path = data.indexFolder
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return nil
+        }
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        return (path, UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    /// Writes the state and prunes the folder; the reason when it cannot. Nothing is written when
+    /// the folder was removed since the index was read (an erasure removes it, and the state may
+    /// hold the erased customer).
+    private func save(_ state: IndexState, to path: String, in folder: (path: String, device: UInt64, inode: UInt64)?) -> String? {
+        guard let folder else { return "the folder \(data.indexFolder) for saved indexes could not be made; the next analysis builds the index again" }
+        var status = stat()
+        guard lstat(folder.path, &status) == 0, UInt64(status.st_dev) == folder.device, UInt64(status.st_ino) == folder.inode else { return nil }
+        do {
             try IndexFile.write(state, to: path)
         } catch {
-            return "the index could not be saved in \(folder) (\(error)); the next analysis builds it again"
+            return "the index could not be saved in \(folder.path) (\(error)); the next analysis builds it again"
         }
-        prune(folder)
+        prune(folder.path)
         return nil
     }
 

@@ -177,12 +177,33 @@ extension WorkspaceData {
         }
     }
 
+    /// Calls `body` with the traits JSON of those of `customers` (ascending) that are stitched customers of the workspace, in number order.
+    public func scanTraits(of customers: [Int64], _ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try database.read { db in
+            // A few hundred numbers a statement, each found through the primary key.
+            for start in stride(from: 0, to: customers.count, by: 500) {
+                let part = customers[start ..< min(customers.count, start + 500)]
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                try ExactStatement(db, "SELECT id, traits FROM customers WHERE id IN (\(marks)) AND workspace_id = ? AND merged_into IS NULL ORDER BY id")
+                    .forEachRow(part.map { .integer($0) } + [.integer(rowID)]) { handle in
+                        try body(sqlite3_column_int64(handle, 0), ExactStatement.bytes(handle, 1))
+                    }
+            }
+        }
+    }
+
     /// Calls `body` for every survey answer of the workspace, in arrival order, straight from SQLite's buffers.
     public func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        try scanFeedback(ids: .min ... .max, body)
+    }
+
+    /// Calls `body` for every survey answer of the workspace whose event's sequence number is in `ids`, in arrival order.
+    public func scanFeedback(ids: ClosedRange<Int64>, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
         try sequentialRead { db in
             try ExactStatement(db, """
-                SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback WHERE +workspace_id = ? ORDER BY event_id
-                """).forEachRow([.integer(rowID)]) { handle in
+                SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
+                WHERE event_id BETWEEN ? AND ? AND +workspace_id = ? ORDER BY event_id
+                """).forEachRow([.integer(ids.lowerBound), .integer(ids.upperBound), .integer(rowID)]) { handle in
                 let scoreType = sqlite3_column_type(handle, 3)
                 let row = RawFeedbackRow(
                     sequence: sqlite3_column_int64(handle, 6),

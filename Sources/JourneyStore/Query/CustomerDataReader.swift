@@ -23,6 +23,33 @@ public protocol CustomerDataReader: Sendable {
 
     /// Calls `body` for every survey answer, in arrival order.
     func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws
+
+    /// Calls `body` with the traits JSON of those of `customers` (ascending numbers) that are
+    /// stitched customers, in customer number order: what an index brought up to date reads of
+    /// the customers that events arrived for since (traits change only with a customer's events).
+    func scanTraits(of customers: [Int64], _ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws
+
+    /// Calls `body` for every survey answer whose event's sequence number is in `ids`, in arrival order.
+    func scanFeedback(ids: ClosedRange<Int64>, _ body: (borrowing RawFeedbackRow) throws -> Void) throws
+}
+
+extension CustomerDataReader {
+    /// Reads every stitched customer's traits and keeps those asked for: for a backend without a
+    /// look-up by number.
+    public func scanTraits(of customers: [Int64], _ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var next = 0
+        try scanTraits { id, traits in
+            while next < customers.count, customers[next] < id { next += 1 }
+            if next < customers.count, customers[next] == id { try body(id, traits) }
+        }
+    }
+
+    /// Reads every survey answer and keeps those of `ids`: for a backend without a range read.
+    public func scanFeedback(ids: ClosedRange<Int64>, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        try scanFeedback { row in
+            if ids.contains(row.sequence) { try body(row) }
+        }
+    }
 }
 
 extension WorkspaceData: CustomerDataReader {}

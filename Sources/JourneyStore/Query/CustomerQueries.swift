@@ -127,9 +127,11 @@ extension WorkspaceData {
         let erased = try database.write { db in try CustomerQuery.erase(SQLiteTransaction(db: db), workspace: rowID, number) }
         guard let (erasure, values) = erased else { return nil }
         var result = erasure
-        // The saved analytics indexes hold the customer's events, traits and answers: they go, and are built again.
-        store.removeIndexes(workspace: workspace)
         result.quarantined = try scrubQuarantine(values: values)
+        // The saved analytics indexes hold the customer's events, traits and answers: they go, and are built again.
+        guard store.removeIndexes(workspace: workspace) else {
+            throw WorkspaceStoreError(.storage, "the customer is erased from the store, but the saved analytics indexes in \(indexFolder) that hold its events could not be removed; remove that folder by hand")
+        }
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         return result
     }

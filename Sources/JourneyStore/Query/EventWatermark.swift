@@ -14,13 +14,16 @@ public struct IndexWatermark: Hashable, Sendable {
     public var personas: String
     /// The workspace's row in the store: a workspace deleted and created again under its id has another.
     public var workspace: Int64
+    /// When the workspace was created: a store made again at the same path has other times.
+    public var created: Int64
 
     /// A watermark as a store read it.
-    public init(lastEvent: Int64, identityGeneration: Int64, personas: String, workspace: Int64) {
+    public init(lastEvent: Int64, identityGeneration: Int64, personas: String, workspace: Int64, created: Int64) {
         self.lastEvent = lastEvent
         self.identityGeneration = identityGeneration
         self.personas = personas
         self.workspace = workspace
+        self.created = created
     }
 }
 
@@ -51,6 +54,7 @@ extension CustomerQuery {
         let digest = Digest.hash128(personas)
         return IndexWatermark(lastEvent: try db.value(Int64.self, sql: "SELECT max(id) FROM events WHERE workspace_id = ?", arguments: [workspace]) ?? 0,
                               identityGeneration: try db.value(Int64.self, sql: "SELECT identity_generation FROM workspaces WHERE id = ?", arguments: [workspace]) ?? 0,
-                              personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16), workspace: workspace)
+                              personas: String(digest.0, radix: 16) + ":" + String(digest.1, radix: 16), workspace: workspace,
+                              created: try db.value(Int64.self, sql: "SELECT created_at FROM workspaces WHERE id = ?", arguments: [workspace]) ?? 0)
     }
 }

@@ -148,7 +148,14 @@ public final class JourneyStore: Sendable {
                 try db.execute(sql: """
                     DELETE FROM events WHERE id NOT IN (SELECT min(id) FROM events GROUP BY workspace_id, dedupe);
                     DELETE FROM identities WHERE id NOT IN (SELECT min(id) FROM identities GROUP BY workspace_id, kind, value);
+                    UPDATE workspaces SET identity_generation = identity_generation + 1;
                     """)
+            }
+            // Saved analytics indexes may hold the removed events.
+            let folder = URL(fileURLWithPath: database.path).deletingLastPathComponent().path
+            let prefix = URL(fileURLWithPath: database.path).lastPathComponent + ".index."
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+                try? FileManager.default.removeItem(atPath: folder + "/" + name)
             }
             try buildDeferredIndexes(database, finish)
         }

@@ -49,7 +49,7 @@ actor AnalysisCache {
         let exported = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
         let builder = IndexBuilder(workspace: exported, journey: map.map, request: request)
         var stateKey = key
-        stateKey.data = IndexWatermark(lastEvent: 0, identityGeneration: 0, personas: "", workspace: 0)
+        stateKey.data = IndexWatermark(lastEvent: 0, identityGeneration: 0, personas: "", workspace: 0, created: 0)
         let previous = states.first { $0.key == stateKey }?.state
         let task = Task<JourneyIndex, any Error> {
             let built = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(JourneyIndex, IndexState?), any Error>) in
