@@ -3,6 +3,7 @@ import Foundation
 import JourneyAnalytics
 import JourneyModel
 import JourneyStore
+import Logging
 
 /// Built journey indexes, kept per (workspace, map, map version, the store's watermark, what the
 /// query needs), so repeated queries reuse one; a new map version, new or forgotten events,
@@ -31,7 +32,13 @@ actor AnalysisCache {
     /// How many indexes were built (for tests and logs).
     private(set) var builds = 0
 
-    init(capacity: Int = 4) { self.capacity = capacity }
+    /// Where a saved index that was refused, or could not be saved, is said.
+    private let logger: Logger
+
+    init(capacity: Int = 4, logger: Logger = Logger(label: "wayfinder.analyses")) {
+        self.capacity = capacity
+        self.logger = logger
+    }
 
     /// The index for a query over a map of a workspace, built or reused.
     func index(store: any ServerStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
@@ -51,12 +58,15 @@ actor AnalysisCache {
         var stateKey = key
         stateKey.data = IndexWatermark(lastEvent: 0, identityGeneration: 0, personas: "", workspace: 0, created: 0)
         let previous = states.first { $0.key == stateKey }?.state
+        let logger = logger
         let task = Task<JourneyIndex, any Error> {
             let built = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(JourneyIndex, IndexState?), any Error>) in
                 DispatchQueue.global(qos: .userInitiated).async {
                     continuation.resume(with: Result {
                         if let embedded = customers as? WorkspaceData {
-                            return (try SavedIndexes(embedded).index(builder).index, nil)
+                            let saved = try SavedIndexes(embedded).index(builder)
+                            if let warning = saved.warning { logger.warning("analytics index of workspace \(embedded.workspace): \(warning)") }
+                            return (saved.index, nil)
                         }
                         let (index, state, _, _) = try builder.update(previous, from: customers, through: data.lastEvent)
                         return (index, state)

@@ -26,7 +26,7 @@ public struct WayfinderServer: Sendable {
     /// Posts alerts from the outbox; nil when alerts are off.
     public let alertWorker: AlertDeliveryWorker?
     let logger: Logger
-    let analyses = AnalysisCache()
+    let analyses: AnalysisCache
     let uploads = UploadJobs()
     let pages: Pages
     let newKeys = NewKeyNotes()
@@ -40,6 +40,7 @@ public struct WayfinderServer: Sendable {
         self.store = store
         self.metrics = metrics
         self.logger = logger
+        analyses = AnalysisCache(logger: logger)
         pages = try Pages()
         let accounts = configuration.accounts
         signIns = SignInThrottle(policy: .init(addressAllowance: accounts.failuresPerAddress, emailAllowance: accounts.failuresPerEmail,
