@@ -65,8 +65,8 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
             let rows = try db.rows(sql: """
                 SELECT file, line, location, field, reason, quarantined_at FROM quarantine_records WHERE workspace_id = ?\(filter) ORDER BY id DESC LIMIT ?
                 """, arguments: arguments + [limit])
-            let records = rows.reversed().map { row in
-                WorkspaceData.QuarantinedRecord(file: row[0], line: row[1], location: row[2], field: row[3], reason: row[4], quarantinedAt: Timestamp.iso8601(row[5]))
+            let records = try rows.reversed().map { row in
+                WorkspaceData.QuarantinedRecord(file: try row[0], line: try row[1], location: try row[2], field: try row[3], reason: try row[4], quarantinedAt: Timestamp.iso8601(try row[5]))
             }
             return (records, total)
         }
@@ -228,8 +228,8 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
             let lowered = values.filter { !$0.isEmpty }.map { $0.lowercased() }
             guard !lowered.isEmpty else { return result }
             let mentioning = try db.rows(sql: "SELECT id, text FROM quarantine_records WHERE workspace_id = ?", arguments: [rowID]).compactMap { row -> Int64? in
-                let text = String(decoding: row[1] as [UInt8], as: UTF8.self).lowercased()
-                return lowered.contains { text.contains($0) } ? row[0] : nil
+                let text = String(decoding: try row[1] as [UInt8], as: UTF8.self).lowercased()
+                return lowered.contains { text.contains($0) } ? try row[0] : nil
             }
             for id in mentioning { try db.execute(sql: "DELETE FROM quarantine_records WHERE id = ?", arguments: [id]) }
             result.quarantined = mentioning.count

@@ -190,7 +190,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             """, arguments: [rowID]) else {
             throw WorkspaceStoreError(.notFound, field: "workspace", "the workspace '\(workspace)' was deleted; nothing was stored")
         }
-        let current: Int64 = state[0]
+        let current: Int64 = try state[0]
         var graphRead = false
         if current != generation {
             let replayed = generation >= 0 && current > generation ? try replayLog(db, to: current) : false
@@ -199,7 +199,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
                 graphRead = true
             }
         }
-        graph.reserve(state[1])
+        graph.reserve(try state[1])
 
         var outcome = Commit(counts: groups.map { Importer.Counts(records: $0.records.count) }, generation: current)
         outcome.graphRead = graphRead
@@ -337,12 +337,12 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         let rows = try db.rows(sql: """
             SELECT generation, kind, value, customer_id, merged_into FROM identity_log WHERE workspace_id = ? AND generation > ? AND generation <= ? ORDER BY id
             """, arguments: [rowID, generation, current])
-        guard Set(rows.map { $0[0] as Int64 }).count == Int(current - generation) else { return false }
+        guard Set(try rows.map { try $0[0] as Int64 }).count == Int(current - generation) else { return false }
         for row in rows {
-            let customer: Int64 = row[3]
-            if let survivor = row[4] as Int64? {
+            let customer: Int64 = try row[3]
+            if let survivor = try row[4] as Int64? {
                 graph.replayMerge(customer, into: survivor)
-            } else if let kindText = row[1] as String?, let kind = Identifier.Kind(rawValue: kindText), let value = row[2] as String? {
+            } else if let kindText = try row[1] as String?, let kind = Identifier.Kind(rawValue: kindText), let value = try row[2] as String? {
                 graph.restore(Identifier(kind: kind, value: value), customer: customer)
             } else {
                 graph.reserve(customer)
@@ -355,11 +355,11 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     private func loadGraph(_ db: PostgresTransaction) throws -> IdentityGraph {
         var graph = IdentityGraph(maximumClusterSize: options.maximumClusterSize)
         for row in try db.rows(sql: "SELECT kind, value, customer_id FROM identities WHERE workspace_id = ?", arguments: [rowID]) {
-            guard let kind = Identifier.Kind(rawValue: row[0]) else { continue }
-            graph.restore(Identifier(kind: kind, value: row[1]), customer: row[2])
+            guard let kind = Identifier.Kind(rawValue: try row[0]) else { continue }
+            graph.restore(Identifier(kind: kind, value: try row[1]), customer: try row[2])
         }
         for row in try db.rows(sql: "SELECT id, merged_into FROM customers WHERE workspace_id = ?", arguments: [rowID]) {
-            if let into: Int64 = row[1] { graph.restoreMerge(row[0], into: into) } else { graph.reserve(row[0]) }
+            if let into: Int64 = try row[1] { graph.restoreMerge(try row[0], into: into) } else { graph.reserve(try row[0]) }
         }
         return graph
     }
@@ -391,8 +391,8 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             ON CONFLICT (workspace_id, dedupe) DO NOTHING RETURNING id, dedupe
             """)
         for row in rows {
-            let key: Data = row[1]
-            if let index = first[key] { stored[index] = row[0] }
+            let key: Data = try row[1]
+            if let index = first[key] { stored[index] = try row[0] }
         }
         return stored
     }
@@ -422,7 +422,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             let part = ids[start..<min(ids.count, start + Self.rowsPerStatement)]
             let rows = try db.rows(sql: "SELECT id, first_seen, last_seen, traits FROM customers WHERE id IN (\(Array(repeating: "?", count: part.count).joined(separator: ",")))",
                                    arguments: SQLArguments(part.map { .integer($0) }))
-            for row in rows { before[row[0]] = Seen(first: row[1], last: row[2], traits: row[3]) }
+            for row in rows { before[try row[0]] = Seen(first: try row[1], last: try row[2], traits: try row[3]) }
         }
         var now = before
         var traits: [Int64: JSONValue] = [:]
@@ -493,7 +493,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         let fresh = try insert(db, "quarantined (workspace_id, key)", columns: 2,
                                byKey.keys.flatMap { key -> [SQLValue] in [.integer(rowID), .blob([UInt8](key))] },
                                then: "ON CONFLICT (workspace_id, key) DO NOTHING RETURNING key")
-            .compactMap { row -> InputRecord? in byKey[row[0]] }
+            .compactMap { row -> InputRecord? in byKey[try row[0]] }
             .sorted { $0.line < $1.line }
         let now = StoreTime.now()
         try copy(db, "quarantine_records", ["workspace_id", "file", "line", "location", "field", "reason", "text", "quarantined_at"],

@@ -101,7 +101,7 @@ public struct PostgresStoreCopy {
         let columns = ["workspace_id", "file", "line", "location", "field", "reason", "text", "quarantined_at"]
         var copied = 0
         for workspace in workspaces {
-            let row: Int64 = workspace[0], slug: String = workspace[1]
+            let row: Int64 = try workspace[0], slug: String = try workspace[1]
             var rows: [SQLRow] = []
             func flush() throws {
                 guard !rows.isEmpty else { return }
@@ -143,7 +143,7 @@ public struct PostgresStoreCopy {
                     try sqlite.rows(sql: "SELECT \(list) FROM \(table) WHERE \(key) > ? ORDER BY \(key) LIMIT ?", arguments: [after, page])
                 }
                 try insertAll(rows)
-                guard rows.count == page, let last: Int64 = rows.last?[key] else { break }
+                guard rows.count == page, let last: Int64 = try rows.last?[key] else { break }
                 after = last
             }
         } else {

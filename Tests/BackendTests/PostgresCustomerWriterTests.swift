@@ -70,8 +70,8 @@ struct PostgresCustomerWriterTests {
             #expect(second.counts == Importer.Counts(records: 5, imported: 0, duplicates: 2, quarantined: 3))
             let rows = try await postgres.store.read { db in
                 try db.rows(sql: "SELECT file, line, field, reason, text FROM quarantine_records ORDER BY line").map { row -> String in
-                    let text: [UInt8] = row[4]
-                    return "\(row[1] as Int64) \(row[2] as String) \((row[3] as String).prefix(40)) \(text.count)"
+                    let text: [UInt8] = try row[4]
+                    return "\(try row[1] as Int64) \(try row[2] as String) \((try row[3] as String).prefix(40)) \(text.count)"
                 }
             }
             #expect(rows.count == 3, "each record once, though imported twice: \(rows)")
@@ -106,7 +106,7 @@ struct PostgresCustomerWriterTests {
             #expect(try remote.counts().events == truth.events)
             #expect(try remote.counts().customers == truth.customers, "as many customers after stitching as were planted")
             let stored: [String: Int64] = try await postgres.store.read { db in
-                Dictionary(uniqueKeysWithValues: try db.rows(sql: "SELECT kind || ':' || value, customer_id FROM identities").map { ($0[0], $0[1]) })
+                Dictionary(uniqueKeysWithValues: try db.rows(sql: "SELECT kind || ':' || value, customer_id FROM identities").map { (try $0[0], try $0[1]) })
             }
             let planted = try PlantedCustomers(file: directory.path("data/\(ScenarioWriter.identifiersFile)"))
             #expect(planted.identifiers.count == truth.customers)

@@ -59,7 +59,7 @@ struct PostgresServerTests {
             #expect(try await Self.messageIDs(postgres.store).count == truth.events)
             #expect(try remote.counts().customers == truth.customers, "as many customers after stitching as were planted")
             let identities: [String: Int64] = try await postgres.store.read { db in
-                Dictionary(uniqueKeysWithValues: try db.rows(sql: "SELECT kind || ':' || value, customer_id FROM identities").map { ($0[0], $0[1]) })
+                Dictionary(uniqueKeysWithValues: try db.rows(sql: "SELECT kind || ':' || value, customer_id FROM identities").map { (try $0[0], try $0[1]) })
             }
             let planted = try PlantedCustomers(file: directory.path("data/\(ScenarioWriter.identifiersFile)"))
             // Every planted person's identifiers on one customer, no two people merged, no identifier beyond the planted ones.

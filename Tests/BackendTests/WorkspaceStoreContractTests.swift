@@ -153,9 +153,9 @@ struct WorkspaceStoreContractTests {
                 SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p
                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'grdb_migrations'
                 """).map { row -> String in
-                let type: String = row[2]
+                let type: String = try row[2]
                 let kind = type == "INTEGER" ? "integer" : type == "REAL" ? "real" : type == "BLOB" ? "blob" : "text"
-                return "\(row[0] as String).\(row[1] as String) \(kind)"
+                return "\(try row[0] as String).\(try row[1] as String) \(kind)"
             }
         }
         // The embedded store keeps quarantined records in a file beside its database, PostgreSQL in
@@ -163,9 +163,9 @@ struct WorkspaceStoreContractTests {
         let postgresColumns = try await postgres.store.read { db in
             try db.rows(sql: "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name NOT IN ('wayfinder_migrations', 'quarantine_records', 'identity_log')",
                         arguments: [schema]).map { row -> String in
-                let type: String = row[2]
+                let type: String = try row[2]
                 let kind = type == "bigint" ? "integer" : type == "double precision" ? "real" : type == "bytea" ? "blob" : "text"
-                return "\(row[0] as String).\(row[1] as String) \(kind)"
+                return "\(try row[0] as String).\(try row[1] as String) \(kind)"
             }
         }
         #expect(sqliteColumns.count > 100)

@@ -33,7 +33,7 @@ extension SQLWorkspaceStore {
                                              arguments: [digest, now]) else { return nil }
             let user = try Self.user(db, row[1])
             if user.disabled { return nil }
-            return SessionRecord(id: row[0], user: user, csrfToken: row[2], expires: StoreTime.date(row[3]))
+            return SessionRecord(id: try row[0], user: user, csrfToken: try row[2], expires: StoreTime.date(try row[3]))
         }
     }
 

@@ -55,8 +55,8 @@ extension SQLWorkspaceStore {
             FROM share_links s JOIN journey_maps m ON m.id = s.map_id JOIN workspaces w ON w.id = m.workspace_id
             WHERE \(condition) ORDER BY s.id
             """, arguments: arguments).map { row in
-            ShareLink(id: row[0], workspace: row[1], map: row[2], prefix: row[3], createdBy: row[4], created: StoreTime.date(row[5]),
-                      expires: (row[6] as Int64?).map(StoreTime.date), revoked: (row[7] as Int64?).map(StoreTime.date))
+            ShareLink(id: try row[0], workspace: try row[1], map: try row[2], prefix: try row[3], createdBy: try row[4], created: StoreTime.date(try row[5]),
+                      expires: (try row[6] as Int64?).map(StoreTime.date), revoked: (try row[7] as Int64?).map(StoreTime.date))
         }
     }
 }

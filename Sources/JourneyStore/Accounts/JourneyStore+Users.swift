@@ -36,7 +36,7 @@ extension SQLWorkspaceStore {
         try await read { db in
             guard let row = try db.row(sql: Self.userQuery + " WHERE lower(email) = lower(?)", arguments: [email]) else { return nil }
             let hash = try db.value(String.self, sql: "SELECT password_hash FROM users WHERE id = ?", arguments: [row["id"] as Int64]) ?? ""
-            return (Self.user(row), hash)
+            return (try Self.user(row), hash)
         }
     }
 
@@ -149,7 +149,7 @@ extension SQLWorkspaceStore {
             SELECT w.slug, m.user_id, u.email, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id JOIN users u ON u.id = m.user_id
             WHERE \(condition) ORDER BY w.slug, lower(u.email)
             """, arguments: arguments).map { row in
-            Membership(workspace: row[0], userID: row[1], email: row[2], role: Role(rawValue: row[3]) ?? .viewer)
+            Membership(workspace: try row[0], userID: try row[1], email: try row[2], role: Role(rawValue: try row[3]) ?? .viewer)
         }
     }
 
@@ -161,12 +161,12 @@ extension SQLWorkspaceStore {
         guard let row = try db.row(sql: userQuery + " WHERE id = ?", arguments: [id]) else {
             throw WorkspaceStoreError.notFound("id", "there is no user \(id); list users with GET /api/v1/users")
         }
-        return user(row)
+        return try user(row)
     }
 
-    static func user(_ row: SQLRow) -> UserAccount {
-        UserAccount(id: row["id"], email: row["email"], name: row["name"], isAdmin: row["is_admin"], mustChangePassword: row["must_change_password"],
-                    created: StoreTime.date(row["created_at"]), disabled: (row["disabled_at"] as Int64?) != nil)
+    static func user(_ row: SQLRow) throws -> UserAccount {
+        UserAccount(id: try row["id"], email: try row["email"], name: try row["name"], isAdmin: try row["is_admin"], mustChangePassword: try row["must_change_password"],
+                    created: StoreTime.date(try row["created_at"]), disabled: (try row["disabled_at"] as Int64?) != nil)
     }
 
     static func keepOneAdmin(_ db: any StoreTransaction) throws {

@@ -57,7 +57,7 @@ public final class AlertEvaluator {
     private func refresh(_ db: any StoreTransaction) throws {
         let current = try db.rows(sql: """
             SELECT r.id, r.updated_at, m.current_version FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id WHERE r.enabled <> 0 ORDER BY r.id
-            """).map { "\($0[0] as Int64):\($0[1] as Int64):\($0[2] as Int64)" }.joined(separator: ",")
+            """).map { "\(try $0[0] as Int64):\(try $0[1] as Int64):\(try $0[2] as Int64)" }.joined(separator: ",")
         guard current != fingerprint else { return }
         fingerprint = current
         var byMap: [Int64: CompiledMap] = [:]
@@ -69,18 +69,18 @@ public final class AlertEvaluator {
             JOIN workspaces w ON w.id = m.workspace_id
             WHERE r.enabled <> 0 ORDER BY r.id
             """) {
-            let mapRow: Int64 = row[5]
+            let mapRow: Int64 = try row[5]
             if byMap[mapRow] == nil {
                 let map = try StoredDocument.map(row[8], id: row[6], version: row[7])
-                byMap[mapRow] = CompiledMap(rowID: mapRow, workspace: row[9], workspaceRow: row[10], map: map, matcher: EventMatcher(journey: map),
+                byMap[mapRow] = CompiledMap(rowID: mapRow, workspace: try row[9], workspaceRow: try row[10], map: map, matcher: EventMatcher(journey: map),
                                             touchpointIndex: Dictionary(map.touchpoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a }),
                                             rules: [])
                 order.append(mapRow)
             }
-            let ruleID: Int64 = row[0]
+            let ruleID: Int64 = try row[0]
             let kind = try JourneyStore.storedKind(row[1], rule: ruleID)
             let touchpoints = try JourneyStore.storedTouchpoints(row[3], rule: ruleID)
-            byMap[mapRow]!.rules.append(CompiledRule(id: ruleID, kind: kind, name: row[2], touchpoints: Set(touchpoints), afterEvent: row[4]))
+            byMap[mapRow]!.rules.append(CompiledRule(id: ruleID, kind: kind, name: try row[2], touchpoints: Set(touchpoints), afterEvent: try row[4]))
         }
         maps = order.compactMap { byMap[$0] }
     }
@@ -112,13 +112,13 @@ public final class AlertEvaluator {
                 // Only a classified event moves the customer, and only an answer needs where they stood.
                 guard classified != nil || committed.feedback != nil else { continue }
                 let position = try readPosition([map.rowID, customer])
-                let previousTouchpoint: String? = position.map { $0[1] }
+                let previousTouchpoint: String? = try position.map { try $0[1] }
                 if let classified {
                     let touchpoint = map.map.touchpoints[classified]
                     let timestamp = committed.event.timestamp
                     if let position {
-                        let stage: String = position[0]
-                        let last: Int64 = position[2]
+                        let stage: String = try position[0]
+                        let last: Int64 = try position[2]
                         // An event older than the customer's latest is history: it moves no one.
                         if timestamp >= last {
                             if stage == touchpoint.stage {

@@ -100,8 +100,8 @@ extension SQLWorkspaceStore {
                 WHERE delivery_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", "))) ORDER BY delivery_id, number
                 """, arguments: SQLArguments(ids))
             for row in rows {
-                attempts[row[0], default: []].append(AlertAttempt(number: row[1], startedAt: Timestamp.iso8601(row[2]), durationMilliseconds: row[3],
-                                                                  statusCode: row[4], error: row[5]))
+                attempts[try row[0], default: []].append(AlertAttempt(number: try row[1], startedAt: Timestamp.iso8601(try row[2]), durationMilliseconds: try row[3],
+                                                                  statusCode: try row[4], error: try row[5]))
             }
             return attempts
         }
@@ -136,7 +136,7 @@ extension SQLWorkspaceStore {
                 JOIN alert_rules r ON r.id = d.rule_id
                 WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?
                 """, arguments: [StoreTime.milliseconds(now), limit]).map { row in
-                DueAlertDelivery(id: row[0], rule: row[1], url: row[2], secret: row[3], payload: row[4], attempts: row[5], attemptsThisRound: row[6])
+                DueAlertDelivery(id: try row[0], rule: try row[1], url: try row[2], secret: try row[3], payload: try row[4], attempts: try row[5], attemptsThisRound: try row[6])
             }
             for delivery in due {
                 try db.execute(sql: "UPDATE alert_deliveries SET next_attempt_at = ? WHERE id = ?", arguments: [leaseEnd, delivery.id])
@@ -189,10 +189,10 @@ extension SQLWorkspaceStore {
         """ }
 
     static func rule(_ row: SQLRow) throws -> AlertRule {
-        let id: Int64 = row[0]
-        return AlertRule(id: id, workspace: row[1], map: row[2], kind: try storedKind(row[3], rule: id), name: row[4],
-                         touchpoints: try storedTouchpoints(row[5], rule: id), stage: row[6], days: row[7] as Double?, url: row[8], enabled: row[9],
-                         createdAt: Timestamp.iso8601(row[10]))
+        let id: Int64 = try row[0]
+        return AlertRule(id: id, workspace: try row[1], map: try row[2], kind: try storedKind(row[3], rule: id), name: try row[4],
+                         touchpoints: try storedTouchpoints(row[5], rule: id), stage: try row[6], days: row.readable(7) as Double?, url: try row[8], enabled: try row[9],
+                         createdAt: Timestamp.iso8601(try row[10]))
     }
 
     /// A rule's stored kind; an error for a kind this version does not know, rather than another kind.
@@ -218,13 +218,13 @@ extension SQLWorkspaceStore {
     static var deliverySelect: String { "SELECT id, rule_id, status, attempts, next_attempt_at, created_at, delivered_at, payload FROM alert_deliveries" }
 
     static func delivery(_ row: SQLRow) throws -> AlertDelivery {
-        let id: Int64 = row[0], text: String = row[2]
+        let id: Int64 = try row[0], text: String = try row[2]
         guard let status = AlertDelivery.Status(rawValue: text) else {
             throw WorkspaceStoreError(.storage, field: "id", "alert delivery \(id) cannot be read: its status '\(text.prefix(40))' is not one of \(AlertDelivery.Status.allCases.map(\.rawValue).quotedList())")
         }
-        return AlertDelivery(id: id, rule: row[1], status: status, attempts: row[3],
-                      nextAttemptAt: (row[4] as Int64?).map(Timestamp.iso8601), createdAt: Timestamp.iso8601(row[5]),
-                      deliveredAt: (row[6] as Int64?).map(Timestamp.iso8601), payload: row[7])
+        return AlertDelivery(id: id, rule: try row[1], status: status, attempts: try row[3],
+                      nextAttemptAt: (try row[4] as Int64?).map(Timestamp.iso8601), createdAt: Timestamp.iso8601(try row[5]),
+                      deliveredAt: (try row[6] as Int64?).map(Timestamp.iso8601), payload: try row[7])
     }
 
     static func checkURL(_ text: String) throws(WorkspaceStoreError) {

@@ -22,8 +22,8 @@ extension SQLWorkspaceStore {
                 WHERE r.enabled <> 0 AND r.kind = 'stage-stay' ORDER BY r.id
                 """)
             for rule in rules {
-                let ruleID: Int64 = rule[0]
-                guard let days = rule[3] as Double?, AlertRule.acceptsStageStay(days: days) else { continue }
+                let ruleID: Int64 = try rule[0]
+                guard let days: Double = rule.readable(3), AlertRule.acceptsStageStay(days: days) else { continue }
                 let map = try StoredDocument.map(rule[8], id: rule[6], version: rule[7])
                 let cutoff = nowMilliseconds - Int64(days * 86_400_000)
                 let stays = try db.rows(sql: """
@@ -34,9 +34,9 @@ extension SQLWorkspaceStore {
                       AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.trigger = 'r' || CAST(?5 AS TEXT) || ':s' || CAST(p.entry_event AS TEXT))
                     """, arguments: [rule[5] as Int64, rule[2] as String?, cutoff, rule[4] as Int64, ruleID])
                 for stay in stays {
-                    let enteredAt: Int64 = stay[3]
-                    let entry: Int64 = stay[4]
-                    let touchpointID: String = stay[2]
+                    let enteredAt: Int64 = try stay[3]
+                    let entry: Int64 = try stay[4]
+                    let touchpointID: String = try stay[2]
                     enqueued += try AlertPayload.enqueue(db, ruleID: ruleID, kind: .stageStay, name: rule[1], workspace: rule[9], map: map, trigger: "r\(ruleID):s\(entry)",
                                              customer: stay[0], stage: stay[1], touchpoint: map.touchpoints.first { $0.id == touchpointID },
                                              event: (entry, stay[5], stay[6], stay[7]), feedback: nil,

@@ -25,9 +25,9 @@ public enum StoreSecrets {
 
     static let keyQuery = "SELECT k.id, k.kind, k.name, k.prefix, k.created_at, k.revoked_at, w.slug AS workspace FROM api_keys k LEFT JOIN workspaces w ON w.id = k.workspace_id"
 
-    static func key(_ row: SQLRow) -> APIKey {
-        let kindText: String = row["kind"]
-        return APIKey(id: row["id"], kind: APIKey.Kind(rawValue: kindText) ?? .read, name: row["name"], prefix: row["prefix"],
-                      createdAt: Timestamp.iso8601(row["created_at"]), revokedAt: (row["revoked_at"] as Int64?).map(Timestamp.iso8601), workspace: row["workspace"])
+    static func key(_ row: SQLRow) throws -> APIKey {
+        let kindText: String = try row["kind"]
+        return APIKey(id: try row["id"], kind: APIKey.Kind(rawValue: kindText) ?? .read, name: try row["name"], prefix: try row["prefix"],
+                      createdAt: Timestamp.iso8601(try row["created_at"]), revokedAt: (try row["revoked_at"] as Int64?).map(Timestamp.iso8601), workspace: try row["workspace"])
     }
 }

@@ -15,8 +15,8 @@ public enum CustomerQuery {
     public static func find(_ db: any StoreTransaction, workspace: Int64, _ text: String, phoneCountry: String? = nil) throws -> Int64? {
         if let number = CustomerID.number(text),
            let row = try db.row(sql: "SELECT id, merged_into FROM customers WHERE id = ? AND workspace_id = ?", arguments: [number, workspace]) {
-            let merged: Int64? = row[1]
-            return merged ?? row[0]
+            let merged: Int64? = try row[1]
+            return try merged ?? row[0]
         }
         var candidates: [Identifier] = []
         if let colon = text.firstIndex(of: ":"), let kind = Identifier.Kind(rawValue: String(text[..<colon])),
@@ -60,12 +60,12 @@ public enum CustomerQuery {
             SELECT timestamp, type, name, channel, message, message_id FROM events
             WHERE workspace_id = ?2 AND customer_id IN \(mergedInto) ORDER BY timestamp, id LIMIT ?3
             """, arguments: [number, workspace, Int64(max(0, limit))]).map { row in
-            let timestamp: Int64 = row[0]
-            let type: String = row[1]
-            let name: String? = row[2]
+            let timestamp: Int64 = try row[0]
+            let type: String = try row[1]
+            let name: String? = try row[2]
             let payload = (try? JSONParser.parse(row[4] as String)) ?? .object([])
-            let event = Event(type: Event.Kind(rawValue: type) ?? .track, name: name, messageId: row[5], timestamp: timestamp, payload: payload)
-            return TimelineEntry(timestamp: Timestamp.iso8601(timestamp), type: type, name: name, channel: row[3], message: event.json.json)
+            let event = Event(type: Event.Kind(rawValue: type) ?? .track, name: name, messageId: try row[5], timestamp: timestamp, payload: payload)
+            return TimelineEntry(timestamp: Timestamp.iso8601(timestamp), type: type, name: name, channel: try row[3], message: event.json.json)
         }
     }
 
@@ -87,15 +87,15 @@ public enum CustomerQuery {
     /// A customer's identifiers as `kind:value`, sorted, with every byte of their values.
     static func identifiers(_ db: any StoreTransaction, of number: Int64) throws -> [String] {
         try db.rows(sql: "SELECT kind, value FROM identities WHERE customer_id IN \(mergedInto) ORDER BY kind, value", arguments: [number])
-            .map { ($0[0] as String) + ":" + ($0[1] as String) }
+            .map { (try $0[0] as String) + ":" + (try $0[1] as String) }
     }
 
     static func record(_ db: any StoreTransaction, of number: Int64) throws -> CustomerRecord {
         let row = try db.row(sql: "SELECT first_seen, last_seen, traits FROM customers WHERE id = ?", arguments: [number])
         let events = try db.value(Int.self, sql: "SELECT count(*) FROM events WHERE customer_id IN \(mergedInto)", arguments: [number]) ?? 0
-        return CustomerRecord(id: CustomerID.text(number), firstSeen: (row?[0] as Int64?).map(Timestamp.iso8601),
-                              lastSeen: (row?[1] as Int64?).map(Timestamp.iso8601), events: events, identifiers: try identifiers(db, of: number),
-                              traits: row?[2] ?? "{}")
+        return CustomerRecord(id: CustomerID.text(number), firstSeen: (try row?[0] as Int64?).map(Timestamp.iso8601),
+                              lastSeen: (try row?[1] as Int64?).map(Timestamp.iso8601), events: events, identifiers: try identifiers(db, of: number),
+                              traits: try row?[2] ?? "{}")
     }
 
     /// Erases a customer of the workspace inside the caller's write transaction: events, feedback,

@@ -48,7 +48,7 @@ extension CustomerQuery {
     public static func indexWatermark(_ db: any StoreTransaction, workspace: Int64) throws -> IndexWatermark {
         var personas = ""
         for row in try db.rows(sql: "SELECT slug, document FROM personas WHERE workspace_id = ? ORDER BY slug", arguments: [workspace]) {
-            let slug: String = row[0], document: String = row[1]
+            let slug: String = try row[0], document: String = try row[1]
             personas += "\(slug.utf8.count):\(slug)\(document.utf8.count):\(document)"
         }
         let digest = Digest.hash128(personas)

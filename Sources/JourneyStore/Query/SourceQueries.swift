@@ -48,8 +48,8 @@ extension CustomerQuery {
             SELECT id, path, format, started_at, finished_at, records, imported, duplicates, quarantined FROM sources
             WHERE workspace_id = ? ORDER BY id
             """, arguments: [workspace]).map { row in
-            SourceRecord(id: row[0], path: row[1], format: row[2], startedAt: Timestamp.iso8601(row[3]), finishedAt: (row[4] as Int64?).map(Timestamp.iso8601),
-                         records: row[5], imported: row[6], duplicates: row[7], quarantined: row[8])
+            SourceRecord(id: try row[0], path: try row[1], format: try row[2], startedAt: Timestamp.iso8601(try row[3]), finishedAt: (try row[4] as Int64?).map(Timestamp.iso8601),
+                         records: try row[5], imported: try row[6], duplicates: try row[7], quarantined: try row[8])
         }
     }
 }

@@ -102,23 +102,48 @@ public struct SQLRow: Sendable {
     }
 
     /// The column at `index` as `T`; a stored value of another type (which only a database
-    /// changed outside Wayfinder holds) reads as the type's zero rather than stopping the server.
+    /// changed outside Wayfinder holds) is an error that names the column, never a zero read in its place.
     public subscript<T: SQLColumnValue>(_ index: Int) -> T {
-        guard values.indices.contains(index) else { return Self.fallback() }
-        return T.from(values[index]) ?? Self.fallback()
+        get throws(WorkspaceStoreError) {
+            guard values.indices.contains(index) else {
+                throw WorkspaceStoreError(.storage, "the store's answer has no column \(index + 1); the database may be of another release")
+            }
+            guard let value = T.from(values[index]) else {
+                let name = index < columns.count ? "'\(columns[index])'" : "\(index + 1)"
+                throw WorkspaceStoreError(.storage, "the store's column \(name) holds \(values[index].kind) where \(T.self) was expected; the database was changed outside Wayfinder")
+            }
+            return value
+        }
+    }
+
+    /// The column at `index` as `T`, or nil when it holds NULL or a value of another type: for a
+    /// value a reader can do without (a rule's day count stored by hand as text reads as absent,
+    /// and the rule is skipped, not every rule with it).
+    public func readable<T: SQLColumnValue>(_ index: Int) -> T? {
+        values.indices.contains(index) ? T.from(values[index]) : nil
     }
 
     /// The column named `name` as `T`.
     public subscript<T: SQLColumnValue>(_ name: String) -> T {
-        guard let index = columns.firstIndex(of: name) else { return Self.fallback() }
-        return self[index]
-    }
-
-    private static func fallback<T: SQLColumnValue>() -> T {
-        for value in [SQLValue.null, .integer(0), .real(0), .text(""), .blob([])] {
-            if let fallback = T.from(value) { return fallback }
+        get throws(WorkspaceStoreError) {
+            guard let index = columns.firstIndex(of: name) else {
+                throw WorkspaceStoreError(.storage, "the store's answer has no column '\(name)'; the database may be of another release")
+            }
+            return try self[index]
         }
-        preconditionFailure("every column type reads one of the fallback values")
+    }
+}
+
+extension SQLValue {
+    /// What kind of value this is, as an error names it.
+    var kind: String {
+        switch self {
+        case .null: "NULL"
+        case .integer: "a whole number"
+        case .real: "a real number"
+        case .text: "text"
+        case .blob: "bytes"
+        }
     }
 }
 
@@ -151,12 +176,12 @@ extension StoreTransaction {
     /// The first column of the first row, or nil when there is no row or it holds NULL.
     public func value<T: SQLColumnValue>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> T? {
         guard let row = try row(sql: sql, arguments: arguments), let first = row.values.first, first != .null else { return nil }
-        return T.from(first)
+        return try row[0] as T
     }
 
     /// The first column of every row.
     public func values<T: SQLColumnValue>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> [T] {
-        try rows(sql: sql, arguments: arguments).compactMap { row in row.values.first.flatMap(T.from) }
+        try rows(sql: sql, arguments: arguments).map { row in try row[0] as T }
     }
 
     /// Runs an `INSERT` and returns the `id` of the row it added.

@@ -215,7 +215,7 @@ extension SQLWorkspaceStore {
                 if let index = position[parent] { threads[index].replies.append(comment) }
             } else {
                 position[comment.id] = threads.count
-                threads.append(CommentThread(comment: comment, replies: [], resolved: mark(row, 7), reopened: mark(row, 9),
+                threads.append(CommentThread(comment: comment, replies: [], resolved: try mark(row, 7), reopened: try mark(row, 9),
                                              targetExists: comment.target.problem(in: context.map) == nil))
             }
         }
@@ -223,15 +223,15 @@ extension SQLWorkspaceStore {
     }
 
     static func comment(_ row: SQLRow) throws -> Comment {
-        let address: String = row[2]
+        let address: String = try row[2]
         guard let target = try? CommentTarget(address: address) else {
             throw WorkspaceStoreError(.storage, "a stored comment has the unreadable target '\(address)'; the database was changed outside Wayfinder")
         }
-        return Comment(id: row[0], parent: row[1], target: target, author: row[3], body: row[4], created: StoreTime.date(row[5]), mapVersion: row[6])
+        return Comment(id: try row[0], parent: try row[1], target: target, author: try row[3], body: try row[4], created: StoreTime.date(try row[5]), mapVersion: try row[6])
     }
 
-    static func mark(_ row: SQLRow, _ column: Int) -> CommentMark? {
-        guard let by: String = row[column], let at: Int64 = row[column + 1] else { return nil }
+    static func mark(_ row: SQLRow, _ column: Int) throws -> CommentMark? {
+        guard let by: String = try row[column], let at: Int64 = try row[column + 1] else { return nil }
         return CommentMark(by: by, at: StoreTime.date(at))
     }
 }
@@ -251,12 +251,12 @@ extension SQLWorkspaceStore {
                 SELECT m.slug, c.id, c.target, c.resolved_at, c.reopened_at FROM comments c JOIN journey_maps m ON m.id = c.map_id
                 WHERE m.workspace_id = ? AND m.slug IN (\(marks)) ORDER BY c.id
                 """, arguments: [header.rowID] + SQLArguments(maps)) {
-                let slug: String = row[0]
+                let slug: String = try row[0]
                 var state = states[slug] ?? Hasher()
-                state.combine(row[1] as Int64)
-                state.combine(row[2] as String)
-                state.combine(row[3] as Int64?)
-                state.combine(row[4] as Int64?)
+                state.combine(try row[1] as Int64)
+                state.combine(try row[2] as String)
+                state.combine(try row[3] as Int64?)
+                state.combine(try row[4] as Int64?)
                 states[slug] = state
             }
             return states.mapValues { $0.finalize() }

@@ -22,8 +22,8 @@ extension SQLWorkspaceStore {
                 FROM journey_maps m JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
                 WHERE m.workspace_id = ? ORDER BY m.id
                 """, arguments: [header.rowID]).map { row in
-                MapSummary(id: row[0], title: row[1], state: row[2], currentVersion: row[3], created: StoreTime.date(row[4]),
-                           updated: StoreTime.date(row[5]), updatedBy: row[6])
+                MapSummary(id: try row[0], title: try row[1], state: try row[2], currentVersion: try row[3], created: StoreTime.date(try row[4]),
+                           updated: StoreTime.date(try row[5]), updatedBy: try row[6])
             }
         }
     }
@@ -55,7 +55,7 @@ extension SQLWorkspaceStore {
                                          arguments: [header.rowID, id]) else {
             throw try missingMap(db, header, id)
         }
-        return MapHeader(rowID: row[0], currentVersion: row[1], created: row[2])
+        return MapHeader(rowID: try row[0], currentVersion: try row[1], created: try row[2])
     }
 
     static func missingMap(_ db: any StoreTransaction, _ header: WorkspaceState.Header, _ id: String, field: String = "id") throws -> WorkspaceStoreError {
@@ -80,12 +80,12 @@ extension SQLWorkspaceStore {
         guard let row = try db.row(sql: versionQuery + " WHERE map_id = ? AND number = ?", arguments: [mapRowID, number]) else {
             throw WorkspaceStoreError(.storage, "version \(number) of a map is missing from the store; restore the database from a backup")
         }
-        return version(row)
+        return try version(row)
     }
 
-    static func version(_ row: SQLRow) -> MapVersion {
-        MapVersion(number: row[0], author: row[1], message: row[2], created: StoreTime.date(row[3]), restoredFrom: row[4],
-                   changes: ChangeCounts(added: row[5], removed: row[6], moved: row[7], edited: row[8]))
+    static func version(_ row: SQLRow) throws -> MapVersion {
+        MapVersion(number: try row[0], author: try row[1], message: try row[2], created: StoreTime.date(try row[3]), restoredFrom: try row[4],
+                   changes: ChangeCounts(added: try row[5], removed: try row[6], moved: try row[7], edited: try row[8]))
     }
 }
 

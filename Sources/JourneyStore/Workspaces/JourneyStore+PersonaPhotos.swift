@@ -31,8 +31,8 @@ extension SQLWorkspaceStore {
             let header = try WorkspaceState.header(db, workspace)
             guard let row = try db.row(sql: "SELECT media_type, bytes FROM persona_photos WHERE workspace_id = ? AND slug = ?",
                                              arguments: [header.rowID, id]) else { return nil }
-            let data: Data = row[1]
-            return (row[0], [UInt8](data))
+            let data: Data = try row[1]
+            return (try row[0], [UInt8](data))
         }
     }
 

@@ -98,8 +98,8 @@ extension SQLWorkspaceStore {
     }
 
     static func storedPersona(_ row: SQLRow) throws -> StoredPersona {
-        let id: String = row[0]
-        return StoredPersona(id: id, persona: try StoredDocument.persona(row[1], id: id), created: StoreTime.date(row[2]), updated: StoreTime.date(row[3]))
+        let id: String = try row[0]
+        return StoredPersona(id: id, persona: try StoredDocument.persona(row[1], id: id), created: StoreTime.date(try row[2]), updated: StoreTime.date(try row[3]))
     }
 
     static func missingPersona(_ db: any StoreTransaction, _ header: WorkspaceState.Header, _ id: String) throws -> WorkspaceStoreError {

@@ -85,9 +85,9 @@ extension SQLWorkspaceStore {
             WHERE w.slug = ?1 AND (CAST(?2 AS TEXT) IS NULL OR u.id = ?2)
             ORDER BY u.started_at DESC, u.source_id DESC LIMIT ?3
             """, arguments: [workspace, id, limit]).map { row in
-            var record = UploadRecord(id: row[0], workspace: workspace, file: row[1], format: row[2], bytes: row[3], status: row[4], error: row[5],
-                                      startedAt: row[6], finishedAt: row[7], source: row[8])
-            (record.records, record.imported, record.duplicates, record.quarantined) = (row[9], row[10], row[11], row[12])
+            var record = UploadRecord(id: try row[0], workspace: workspace, file: try row[1], format: try row[2], bytes: try row[3], status: try row[4], error: try row[5],
+                                      startedAt: try row[6], finishedAt: try row[7], source: try row[8])
+            (record.records, record.imported, record.duplicates, record.quarantined) = (try row[9], try row[10], try row[11], try row[12])
             return record
         }
     }

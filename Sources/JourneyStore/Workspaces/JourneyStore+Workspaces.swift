@@ -79,11 +79,11 @@ extension SQLWorkspaceStore {
         guard let row = try db.row(sql: workspaceInfoQuery + " WHERE w.slug = ?", arguments: [id]) else {
             throw WorkspaceState.missing(id, field: "id")
         }
-        return workspaceInfo(row)
+        return try workspaceInfo(row)
     }
 
-    static func workspaceInfo(_ row: SQLRow) -> WorkspaceInfo {
-        WorkspaceInfo(id: row[0], name: row[1], description: row[2], created: StoreTime.date(row[3]), updated: StoreTime.date(row[4]),
-                      personas: row[5], maps: row[6])
+    static func workspaceInfo(_ row: SQLRow) throws -> WorkspaceInfo {
+        WorkspaceInfo(id: try row[0], name: try row[1], description: try row[2], created: StoreTime.date(try row[3]), updated: StoreTime.date(try row[4]),
+                      personas: try row[5], maps: try row[6])
     }
 }

@@ -48,7 +48,7 @@ struct WorkspaceState {
                                          arguments: [slug]) else {
             throw missing(slug, field: field)
         }
-        return Header(rowID: row[0], slug: row[1], name: row[2], description: row[3], created: row[4], updated: row[5])
+        return Header(rowID: try row[0], slug: try row[1], name: try row[2], description: try row[3], created: try row[4], updated: try row[5])
     }
 
     /// The workspace `slug` with every persona and the current version of every map.
@@ -56,8 +56,8 @@ struct WorkspaceState {
         let header = try header(db, slug)
         var personas: [PersonaRow] = []
         for row in try db.rows(sql: "SELECT id, slug, document FROM personas WHERE workspace_id = ? ORDER BY id", arguments: [header.rowID]) {
-            let document: String = row[2]
-            personas.append(PersonaRow(rowID: row[0], persona: try StoredDocument.persona(document, id: row[1]), document: document))
+            let document: String = try row[2]
+            personas.append(PersonaRow(rowID: try row[0], persona: try StoredDocument.persona(document, id: row[1]), document: document))
         }
         var maps: [MapRow] = []
         for row in try db.rows(sql: """
@@ -65,8 +65,8 @@ struct WorkspaceState {
             JOIN journey_map_versions v ON v.map_id = m.id AND v.number = m.current_version
             WHERE m.workspace_id = ? ORDER BY m.id
             """, arguments: [header.rowID]) {
-            let document: String = row[3]
-            maps.append(MapRow(rowID: row[0], slug: row[1], currentVersion: row[2],
+            let document: String = try row[3]
+            maps.append(MapRow(rowID: try row[0], slug: try row[1], currentVersion: try row[2],
                                map: try StoredDocument.map(document, id: row[1], version: row[2]), document: document))
         }
         return WorkspaceState(header: header, personas: personas, maps: maps)
