@@ -162,9 +162,14 @@ def main(binary):
             page.shot("problem-at-element")
             show.click()
             assert page.by_role("textbox", "Name").get_attribute("value") == "Reads a comparison blog post"
-            for _ in range(3):
+            # One undo at a time, each waited out: right after a click the status still says the
+            # change is unsaved, and a second click then would undo an edit made before the rule.
+            status = lambda: driver.find_element(By.ID, "save-status").text
+            for _ in range(4):
+                driver.execute_script("document.getElementById('save-status').textContent = ''")
                 page.by_role("button", "Undo").click()
-                if "Saved" in driver.find_element(By.ID, "save-status").text:
+                page.wait(lambda: status().startswith("Saved") or status().startswith("Not saved"), "the save after an undo", timeout=15)
+                if status().startswith("Saved"):
                     break
             page.wait(lambda: driver.find_element(By.ID, "problems").get_attribute("hidden") is not None, "the problem gone after undo", timeout=10)
             stored = touchpoint(stored_map(page, state["map"])["map"], tid)
