@@ -22,6 +22,22 @@ struct RoundTripTests {
         }
     }
 
+    @Test("text with asterisks and commas, folded over lines when written as YAML, reads back (a line of it is no alias key)")
+    func asterisksInFoldedText() throws {
+        let quote = "Just let me re" + String(repeating: "e", count: 90) + String(repeating: "*", count: 37) + "," + String(repeating: "*", count: 45)
+            + "eee" + String(repeating: "Y", count: 60) + "order."
+        var persona = Persona(id: "sam", name: "Sam, returning customer")
+        persona.quote = quote
+        persona.demographics = [("age", .string("83-44")), ("l-*1e-999", .string("Cardiff"))]
+        persona.goals = ["Reord)er quickly"]
+        let workspace = Workspace(personas: [persona])
+        for written in [WorkspaceCodec.yaml(workspace), WorkspaceCodec.json(workspace)] {
+            let reread = WorkspaceCodec.decode(written, file: written.hasPrefix("{") ? "a.json" : "a.yaml")
+            #expect(reread.diagnostics.isEmpty, "\(reread.diagnostics.map(\.formatted))\n\(written)")
+            #expect(reread.workspace == workspace)
+        }
+    }
+
     @Test("YAML and JSON round trips keep every value and its order", arguments: WorkspaceTemplate.allCases)
     func codecRoundTrip(template: WorkspaceTemplate) throws {
         let original = template.workspace

@@ -119,9 +119,10 @@ enum AliasKeyCheck {
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let characters = Array(rawLine)
             var quote: Character?
-            // The last character that is not a space: an alias starts a token only after one of
-            // these (or at the start of the line); elsewhere `*` is part of a plain scalar.
+            // The last character that is not a space (an explicit key `? *a` is a key whatever follows it).
             var lastMark: Character? = nil
+            // Open flow collections on this line: inside one, a comma also ends a token.
+            var flowDepth = 0
             var index = 0
             while index < characters.count {
                 let character = characters[index]
@@ -131,9 +132,16 @@ enum AliasKeyCheck {
                     continue
                 }
                 if character == "#", index == 0 || characters[index - 1] == " " { break }
+                // An alias starts a token: at the start of the line, after a space, after `[` or
+                // `{`, or after a comma inside them; elsewhere `*` is part of a plain scalar (`l-*1`).
+                let previous: Character? = index > 0 ? characters[index - 1] : nil
+                let startsToken = previous == nil || previous == " " || previous == "\t" || previous == "[" || previous == "{"
+                    || (previous == "," && flowDepth > 0)
+                if character == "[" || character == "{" { flowDepth += 1 }
+                if character == "]" || character == "}" { flowDepth = max(0, flowDepth - 1) }
                 if character == "\"" || character == "'" {
                     quote = character
-                } else if character == "*", lastMark == nil || "-?,[{:".contains(lastMark!) {
+                } else if character == "*", startsToken {
                     var end = index + 1
                     while end < characters.count, characters[end].isASCII, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" || characters[end] == "-" {
                         end += 1
