@@ -121,10 +121,22 @@ class Page:
         try:
             # The page draws its panels again as edits arrive: an element found a moment ago may be gone.
             waiting = WebDriverWait(self.driver, timeout, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
-            return waiting.until(lambda _: condition())
+            return waiting.until(lambda _: self._settled(condition))
         except Exception as error:
             self.shot("failed-" + re.sub(r"[^a-z0-9]+", "-", what.lower())[:40])
             raise AssertionError(f"timed out waiting for {what}") from error
+
+    @staticmethod
+    def _settled(condition):
+        # Chromium reports an element replaced between finding and reading it either as stale or,
+        # when it read its node id first, as a node that "does not belong to the document": both
+        # mean look again.
+        try:
+            return condition()
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return False
+            raise
 
     def shot(self, what):
         self.step += 1
