@@ -139,12 +139,8 @@ enum IndexFile {
 
         mutating func integer(_ value: UInt64) throws { try withUnsafeBytes(of: value.littleEndian) { try bytes($0) } }
 
-        mutating func array<T: FixedWidthInteger>(_ values: [T]) throws {
-            try integer(UInt64(values.count))
-            try values.withUnsafeBytes { try bytes($0) }
-        }
-
-        mutating func array(_ values: [Double]) throws {
+        /// A count, then the values' bytes as they lie in memory (what ``Reader/array(_:)`` reads back).
+        mutating func array<T: BitwiseCopyable>(_ values: [T]) throws {
             try integer(UInt64(values.count))
             try values.withUnsafeBytes { try bytes($0) }
         }
