@@ -19,8 +19,14 @@ import JourneyModel
 /// ``ClickHouseWorkspaceData``.
 public struct ClickHouseAnalytics: Sendable {
     public let data: ClickHouseWorkspaceData
+    /// Most signatures of message-decided keys the cluster is asked to send back; past it the
+    /// in-process engine classifies the events itself.
+    public let maximumSignatures: Int
 
-    public init(_ data: ClickHouseWorkspaceData) { self.data = data }
+    public init(_ data: ClickHouseWorkspaceData, maximumSignatures: Int = 20_000) {
+        self.data = data
+        self.maximumSignatures = max(1, maximumSignatures)
+    }
 
     var client: ClickHouseClient { data.client }
     var table: String { "\(data.database).events" }
@@ -133,13 +139,13 @@ public struct ClickHouseAnalytics: Sendable {
         }
         // The events of keys the message decides, by the values their rules read.
         let valuePaths = read.sorted()
-        let values = valuePaths.map { "prop_values[indexOf(prop_paths, \(ClickHouseSQL.string(MessageLeaves.path(paths[$0]))))]" }
+        let values = valuePaths.map { Self.signatureValue(paths[$0], use: classifier.pathUses[$0]) }
         let signatureHash = "cityHash64(\((["type", "name", "channel"] + values).joined(separator: ", ")))"
         let undecidedKeys = "has(\(Self.list(undecided.sorted().map { String($0) }, as: "UInt64")), \(keyHash))"
         let answer = try client.execute("""
             SELECT type, name, channel\(values.enumerated().map { ", \($0.element) AS v\($0.offset)" }.joined()), count(), \(signatureHash)
             FROM \(table) WHERE \(scope) AND \(undecidedKeys)
-            GROUP BY type, name, channel\(values.indices.map { ", v\($0)" }.joined()) LIMIT \(Self.maximumSignatures + 1) FORMAT RowBinary
+            GROUP BY type, name, channel\(values.indices.map { ", v\($0)" }.joined()) LIMIT \(maximumSignatures + 1) FORMAT RowBinary
             """, settings: Self.settings)
         var codes: [UInt64: Int64] = [:]
         var collided = false, tooMany = false
@@ -155,7 +161,7 @@ public struct ClickHouseAnalytics: Sendable {
                 let events = Int(try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
                 // Values with as many variants as ids (an order id tested for presence) make too
                 // many signatures to send back; the engine classifies those events itself then.
-                guard codes.count < Self.maximumSignatures else { tooMany = true; return }
+                guard codes.count < maximumSignatures else { tooMany = true; return }
                 let touchpoint = classifier.classify(type: type, name: name, channel: channel, values: texts)
                 let value = code(touchpoint)
                 if let known = codes[hash], known != value { collided = true }
@@ -169,8 +175,35 @@ public struct ClickHouseAnalytics: Sendable {
         return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
     }
 
-    /// Most signatures of message-decided keys the cluster is sent back.
-    static let maximumSignatures = 20_000
+    /// The SQL of the text an event's signature carries for the message path `keys`: the JSON
+    /// text of the value there, `{}` where an object with values lies (the table stores its
+    /// values, not it), or empty where there is none. Where the rules use less of the value
+    /// (``MessagePathUse``), a stand-in the rules answer alike for replaces it: `true` for any
+    /// value but null on a path only tested for presence; on a path only compared with bounds, the
+    /// stand-in of the number's range for a plain number that is not within a billionth of a
+    /// bound (a number that near one is sent as it is, so ClickHouse's parse never decides).
+    static func signatureValue(_ keys: [String], use: MessagePathUse) -> String {
+        let path = MessageLeaves.path(keys)
+        let literal = ClickHouseSQL.string(path)
+        let value = "prop_values[indexOf(prop_paths, \(literal))]"
+        let within = path + String(UnicodeScalar(MessageLeaves.separator))
+        let object = "arrayExists(p -> substring(p, 1, \(within.utf8.count)) = \(ClickHouseSQL.string(within)), prop_paths)"
+        let present: String
+        switch use {
+        case .presence:
+            present = "if(\(value) = 'null', 'null', 'true')"
+        case .bounds(let bounds):
+            let numbers = bounds.map { "toFloat64(\(ClickHouseSQL.string("\($0)")))" }
+            let standIns = use.standIns.map(ClickHouseSQL.string)
+            let near = numbers.map { "abs(x - \($0)) <= abs(\($0)) * 1e-9" }.joined(separator: " OR ")
+            let range = "multiIf(" + zip(numbers, standIns).map { "x < \($0), \($1), " }.joined() + standIns[standIns.count - 1] + ")"
+            let plain = ClickHouseSQL.string("^-?[0-9]{1,15}(\\.[0-9]{1,15})?$")
+            present = bind("v", value, "if(match(v, \(plain)), \(bind("x", "toFloat64OrZero(v)", "if(\(near), v, \(range))")), v)")
+        case .text:
+            present = value
+        }
+        return "multiIf(has(prop_paths, \(literal)), \(present), \(object), '{}', '')"
+    }
 
     /// Settings of the analyses' statements: room for the lists of signatures.
     static let settings = ["max_query_size": "67108864"]

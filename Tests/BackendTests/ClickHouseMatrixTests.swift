@@ -139,7 +139,10 @@ struct ClickHouseMatrixTests {
     @Test("funnels counted on the cluster in all three modes, with and without step times, equal the engine's, on generated data and on edge cases", arguments: BackendURLs.clickHouse)
     func pushdown(url: String) throws {
         let (scenario, workspace, journey, _) = try Self.scenario(url: url)
-        try Self.comparePushdown(scenario, workspace: workspace, journey: journey, queries: Self.funnels(journey))
+        // The retail map tests order ids for presence and revenues against bounds: the cluster
+        // sends back a stand-in's signature for those: 98 signatures here, against 440 with
+        // the values themselves (one per order).
+        try Self.comparePushdown(scenario, workspace: workspace, journey: journey, queries: Self.funnels(journey), maximumSignatures: 150)
 
         let directory = try TemporaryDirectory()
         try EdgeCases.lines.joined(separator: "\n").write(toFile: directory.path("edge.ndjson"), atomically: true, encoding: .utf8)
@@ -151,8 +154,8 @@ struct ClickHouseMatrixTests {
         try Self.comparePushdown(edges, workspace: edgeWorkspace, journey: edgeJourney, queries: Self.forJourney(edgeJourney, EdgeCases.funnels))
     }
 
-    static func comparePushdown(_ copy: ClusterCopy, workspace: Workspace, journey: JourneyMap, queries: [String]) throws {
-        let analytics = ClickHouseAnalytics(copy.remote)
+    static func comparePushdown(_ copy: ClusterCopy, workspace: Workspace, journey: JourneyMap, queries: [String], maximumSignatures: Int = 20_000) throws {
+        let analytics = ClickHouseAnalytics(copy.remote, maximumSignatures: maximumSignatures)
         let index = try IndexBuilder(workspace: workspace, journey: journey).build(from: copy.embedded)
         for text in queries {
             let query = try Analyzer.query(json: Data(text.utf8))

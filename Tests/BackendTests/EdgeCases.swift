@@ -3,8 +3,9 @@ import Foundation
 
 /// A small map and hand-written events at the edges the backends must agree on: ties at one
 /// timestamp, chains exactly at and just past the window, customers merged after their events,
-/// customers with one event, rules on nested and escaped property values, and a touchpoint
-/// that is several steps of a funnel.
+/// customers with one event, rules on nested and escaped property values, values a backend
+/// stands in for (presence, numbers against bounds, objects), and a touchpoint that is several
+/// steps of a funnel.
 enum EdgeCases {
     static let yaml = """
         version: 1
@@ -23,6 +24,11 @@ enum EdgeCases {
               - { id: browse, name: Browse, stage: consideration, channel: web, match: { event: "Product *" } }
               - { id: quote, name: Quote, stage: consideration, channel: web, match: { event: Quote, properties: { note: "say \\"hi\\"" } } }
               - { id: buy, name: Buy, stage: decision, channel: web, match: { event: Order Completed, properties: { total: { gte: 10 } } } }
+              - { id: big, name: Big basket, stage: consideration, channel: web, match: { event: Basket Viewed, properties: { value: { gte: 40 }, items: { lt: 3.5 } } } }
+              - { id: small, name: Small basket, stage: consideration, channel: web, match: { event: Basket Viewed, properties: { value: { lt: 0.1 } } } }
+              - { id: receipt, name: Receipt, stage: decision, channel: email, match: { event: Receipt Sent, properties: { order_id: { exists: true } } } }
+              - { id: unsent, name: Receipt without order, stage: decision, channel: email, match: { event: Receipt Sent, properties: { order_id: { exists: false } } } }
+              - { id: wrapped, name: Wrapped, stage: decision, channel: web, match: { event: Gift Wrapped, properties: { wrap: { ne: none } } } }
 
         """
 
@@ -76,6 +82,26 @@ enum EdgeCases {
         add("strict", "Ad Clicked", start + 1, #","properties":{"utm_source":"instagram"}"#)
         add("strict", "Product Viewed", start + 2)
         add("strict", "Order Completed", start + 3, #","properties":{"total":10}"#)
+        // Values a backend may replace by a stand-in: ids tested only for presence (null, objects,
+        // empty objects and arrays among them), numbers compared with bounds (at, near and
+        // between the bounds, written other ways, as strings), and objects tested for inequality.
+        let orderIDs = [#""o-1""#, #""o-2""#, #""""#, "0", "null", "{}", #"{"n":1}"#, "[1]", #"{"n":{}}"#]
+        for (index, id) in orderIDs.enumerated() {
+            add("receipt\(index)", "Ad Clicked", start + Int64(index))
+            add("receipt\(index)", "Receipt Sent", start + day + Int64(index), #","properties":{"order_id":\#(id)}"#)
+        }
+        add("receipt-none", "Receipt Sent", start + day, #","properties":{"order":"o-3"}"#)
+        let baskets = ["40", "40.0", "39.99", "40.000000001", "39.9999999999", "1e2", #""45""#, "0.1", "0.09999999999", "0.05", "-3",
+                       "1000000", "null", "{}", #"{"a":1}"#, "0", "-0.0", "123456789012345.5"]
+        for (index, value) in baskets.enumerated() {
+            add("basket\(index)", "Basket Viewed", start + Int64(index), #","properties":{"value":\#(value),"items":\#(index % 3 == 0 ? "3.5" : "2")}"#)
+            add("basket\(index)", "Receipt Sent", start + day, #","properties":{"order_id":"b\#(index)"}"#)
+        }
+        for (index, wrap) in [#"{"paper":"red"}"#, "{}", #""none""#, #""red""#, "null", "[]"].enumerated() {
+            add("gift\(index)", "Product Viewed", start)
+            add("gift\(index)", "Gift Wrapped", start + 1, #","properties":{"wrap":\#(wrap)}"#)
+        }
+        add("gift-none", "Gift Wrapped", start + 1, #","properties":{"paper":"none"}"#)
         // Repeats, for a touchpoint that is several steps.
         for index in 0..<6 { add("loop", index % 2 == 0 ? "Ad Clicked" : "Product Viewed", start + Int64(index) * day) }
         return lines
@@ -99,5 +125,10 @@ enum EdgeCases {
         #"{"kind":"funnel","options":{"steps":["ad","browse","ad","browse"]}}"#,
         #"{"kind":"funnel","options":{"steps":["promo","browse","buy"],"mode":"strict"}}"#,
         #"{"kind":"funnel","options":{"steps":["decision","awareness"]}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["ad","receipt"]}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["ad","unsent"]}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["big","receipt"],"mode":"any_order"}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["small","receipt"],"mode":"any_order"}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["browse","wrapped"]}}"#,
     ]
 }

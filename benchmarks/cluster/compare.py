@@ -17,7 +17,7 @@ def statement(binary, url, workspace, workspace_id, mode):
                          capture_output=True, text=True, env=env, check=True)
     seconds = time.time() - started
     for line in run.stderr.splitlines():
-        found = re.match(r"clickhouse \S+ \d+ ms: (SELECT level, count\(\).*)", line)
+        found = re.match(r"clickhouse \S+: (SELECT x\.1, x\.2, count\(\).*)", line)
         if found:
             return found.group(1), json.loads(run.stdout), seconds
     raise SystemExit("no funnel statement in the log: " + run.stderr[-2000:])
@@ -35,7 +35,7 @@ def balanced(text, start):
     raise SystemExit("unbalanced statement")
 
 
-def query(host, sql, settings="distributed_group_by_no_merge=1"):
+def query(host, sql, settings="distributed_group_by_no_merge=1&max_query_size=67108864"):
     started = time.time()
     request = urllib.request.Request(f"http://{host}/?{settings}", data=sql.encode())
     with urllib.request.urlopen(request, timeout=3600) as answer:
@@ -44,9 +44,14 @@ def query(host, sql, settings="distributed_group_by_no_merge=1"):
 
 
 def levels(body):
+    """Customers by furthest level: windowFunnel's (level, count) rows, or Wayfinder's
+    (kind, value, count) rows, whose kind 0 gives the level."""
     counts = {}
     for line in body.strip().splitlines():
-        level, count = line.split("\t")
+        fields = line.split("\t")
+        if len(fields) == 3 and fields[0] != "0":
+            continue
+        level, count = fields[-2], fields[-1]
         counts[int(level)] = counts.get(int(level), 0) + int(count)
     return dict(sorted(counts.items()))
 
@@ -64,7 +69,9 @@ def main():
         sql, output, command_seconds = statement(options.bin, options.url, options.workspace, options.workspace_id, mode)
         steps = len(output["funnel"]["steps"])
         window = int(output["funnel"]["window_days"] * 86400)
-        code = balanced(sql, sql.index("transform("))
+        # The code of an event: a transform of its key's hash, inside an if() when some keys'
+        # events are told apart by their values' signatures.
+        code = balanced(sql, min(i for i in (sql.find("if(has(CAST("), sql.find("transform(")) if i >= 0))
         database = re.search(r"FROM (\w+)\.events WHERE", sql).group(1)
         workspace = re.search(r"WHERE (workspace = '[^']*')", sql).group(1)
         conditions = ", ".join(f"bitTest(code, {k})" for k in range(steps))

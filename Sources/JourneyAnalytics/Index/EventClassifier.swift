@@ -74,6 +74,8 @@ struct EventClassifier {
     private let paths: [[String]]
     /// The message paths the rules read (and the extra fields), as key lists from the root.
     var messagePaths: [[String]] { paths }
+    /// For each of ``messagePaths``, what of a value there the conditions that read it use.
+    let pathUses: [MessagePathUse]
     /// Reads every path, for the extra fields.
     private let reader: JSONFieldReader
     private var slotOf: [[String]: Int]
@@ -92,11 +94,13 @@ struct EventClassifier {
         var paths: [[String]] = []
         var slotOf: [[String]: Int] = [:]
         var tests: [ValueBytesTest] = []
+        var uses: [MessagePathUse] = []
         func slots(_ path: FieldPath) -> [Int] {
             path.messagePaths.map { keys in
                 if let slot = slotOf[keys] { return slot }
                 slotOf[keys] = paths.count
                 paths.append(keys)
+                uses.append(.presence)
                 return paths.count - 1
             }
         }
@@ -111,10 +115,15 @@ struct EventClassifier {
                     case .message, .traits: nil
                     }
                     tests.append(ValueBytesTest(condition.condition))
-                    return Condition(column: column, slots: slots(path), test: tests.count - 1)
+                    let slots = slots(path)
+                    for slot in slots { uses[slot] = uses[slot].adding(condition.condition) }
+                    return Condition(column: column, slots: slots, test: tests.count - 1)
                 })
         }
-        for path in extraPaths { _ = slots(path) }
+        for path in extraPaths {
+            for slot in slots(path) { uses[slot] = .text }
+        }
+        pathUses = uses
         self.tests = tests
         self.paths = paths
         self.slotOf = slotOf

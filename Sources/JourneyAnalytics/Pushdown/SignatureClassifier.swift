@@ -15,11 +15,17 @@ public struct SignatureClassifier {
     /// The message paths a signature carries values of, each a list of object keys from the root
     /// (keys as the stored message writes them).
     public let messagePaths: [[String]]
+    /// For each of ``messagePaths``, what of a value there the rules use: a backend may send a
+    /// stand-in that every rule answers alike for (``MessagePathUse``), so values with as many
+    /// variants as ids (an order id that must exist, an order's revenue) make a few signatures,
+    /// not one per order.
+    public let pathUses: [MessagePathUse]
     private var key = 0
 
     public init(journey: JourneyMap) {
         classifier = EventClassifier(journey: journey)
         messagePaths = classifier.messagePaths
+        pathUses = classifier.pathUses
     }
 
     /// What a (type, name, channel) key alone says: the index of the touchpoint its events go to
@@ -93,6 +99,46 @@ public struct SignatureClassifier {
         }
         write(root)
         return bytes
+    }
+}
+
+/// What the conditions reading a message path use of the value there.
+public enum MessagePathUse: Sendable, Equatable {
+    /// Only whether a value is there and is not null (`exists` conditions).
+    case presence
+    /// Only the number a plain JSON number is, against these bounds (`gt`, `gte`, `lt`, `lte`
+    /// and `exists` conditions): any two numbers on one side of each bound, and equal to none,
+    /// get the same answers. Other values (strings, null) are tested as they are.
+    case bounds([Double])
+    /// The value itself.
+    case text
+
+    /// The use once `condition` reads the path too.
+    func adding(_ condition: Condition) -> MessagePathUse {
+        switch (self, condition) {
+        case (.text, _): return .text
+        case (_, .exists): return self
+        case (.presence, .comparison(let op, .number(let bound))) where [.gt, .gte, .lt, .lte].contains(op) && bound.isFinite:
+            return .bounds([bound])
+        case (.bounds(let bounds), .comparison(let op, .number(let bound))) where [.gt, .gte, .lt, .lte].contains(op) && bound.isFinite:
+            return .bounds(bounds.contains(bound) ? bounds : (bounds + [bound]).sorted())
+        default: return .text
+        }
+    }
+
+    /// For ``bounds``, a plain JSON number text of each range the bounds cut the numbers into, in
+    /// order: below the first bound, between each two, above the last. Every number strictly
+    /// inside a range gets the answers its stand-in gets.
+    public var standIns: [String] {
+        guard case .bounds(let bounds) = self, let first = bounds.first, let last = bounds.last else { return [] }
+        func text(_ number: Double) -> String {
+            let finite = number.isFinite ? number : (number < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude)
+            return "\(finite)"
+        }
+        var texts = [text(first - max(1, abs(first)))]
+        for (low, high) in zip(bounds, bounds.dropFirst()) { texts.append(text(low / 2 + high / 2)) }
+        texts.append(text(last + max(1, abs(last))))
+        return texts
     }
 }
 
