@@ -176,33 +176,27 @@ public struct ClickHouseAnalytics: Sendable {
     }
 
     /// The SQL of the text an event's signature carries for the message path `keys`: the JSON
-    /// text of the value there, `{}` where an object with values lies (the table stores its
-    /// values, not it), or empty where there is none. Where the rules use less of the value
-    /// (``MessagePathUse``), a stand-in the rules answer alike for replaces it: `true` for any
-    /// value but null on a path only tested for presence; on a path only compared with bounds, the
-    /// stand-in of the number's range for a plain number that is not within a billionth of a
-    /// bound (a number that near one is sent as it is, so ClickHouse's parse never decides).
+    /// text of the value there (`{}` for an object), or empty where there is none. Where the
+    /// rules use less of the value (``MessagePathUse``), a stand-in the rules answer alike for
+    /// replaces it: `true` for any value but null on a path only tested for presence; on a path
+    /// only compared with bounds, the stand-in of the number's range for a plain number that is
+    /// not within a billionth of a bound (a number that near one is sent as it is, so
+    /// ClickHouse's parse never decides).
     static func signatureValue(_ keys: [String], use: MessagePathUse) -> String {
-        let path = MessageLeaves.path(keys)
-        let literal = ClickHouseSQL.string(path)
-        let value = "prop_values[indexOf(prop_paths, \(literal))]"
-        let within = path + String(UnicodeScalar(MessageLeaves.separator))
-        let object = "arrayExists(p -> substring(p, 1, \(within.utf8.count)) = \(ClickHouseSQL.string(within)), prop_paths)"
-        let present: String
+        let value = "prop_values[indexOf(prop_paths, \(ClickHouseSQL.string(MessageLeaves.path(keys))))]"
         switch use {
         case .presence:
-            present = "if(\(value) = 'null', 'null', 'true')"
+            return "multiIf(\(value) = '', '', \(value) = 'null', 'null', 'true')"
         case .bounds(let bounds):
             let numbers = bounds.map { "toFloat64(\(ClickHouseSQL.string("\($0)")))" }
             let standIns = use.standIns.map(ClickHouseSQL.string)
             let near = numbers.map { "abs(x - \($0)) <= abs(\($0)) * 1e-9" }.joined(separator: " OR ")
             let range = "multiIf(" + zip(numbers, standIns).map { "x < \($0), \($1), " }.joined() + standIns[standIns.count - 1] + ")"
             let plain = ClickHouseSQL.string("^-?[0-9]{1,15}(\\.[0-9]{1,15})?$")
-            present = bind("v", value, "if(match(v, \(plain)), \(bind("x", "toFloat64OrZero(v)", "if(\(near), v, \(range))")), v)")
+            return bind("v", value, "if(match(v, \(plain)), \(bind("x", "toFloat64OrZero(v)", "if(\(near), v, \(range))")), v)")
         case .text:
-            present = value
+            return value
         }
-        return "multiIf(has(prop_paths, \(literal)), \(present), \(object), '{}', '')"
     }
 
     /// Settings of the analyses' statements: room for the lists of signatures.

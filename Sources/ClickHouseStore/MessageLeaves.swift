@@ -1,8 +1,7 @@
 /// The values of a stored message by path, for ClickHouse's `prop_paths` and `prop_values`
-/// columns: every value that is not an object (strings, numbers, booleans, null, arrays) and
-/// every empty object (`{}`; an object with values is found by its values' paths), with
-/// the keys leading to it as the message writes them (escapes and all) joined by ``separator``,
-/// and its JSON text. A query finds the values at a path with
+/// columns: every value (strings, numbers, booleans, null, arrays, and `{}` for an object,
+/// whose values follow under its path), with the keys leading to it as the message writes them
+/// (escapes and all) joined by ``separator``, and its JSON text. A query finds the values at a path with
 /// `prop_values[indexOf(prop_paths, 'key␟key')]` (a path given twice is stored once, with its
 /// last value, as the engine's field reader takes it).
 ///
@@ -17,10 +16,12 @@ enum MessageLeaves {
         keys.joined(separator: String(UnicodeScalar(separator)))
     }
 
+    /// The value stored for an object: every rule answers alike for any two objects.
+    static let emptyObject: [UInt8] = Array("{}".utf8)
+
     /// Calls `leaf` with each path and value of `message`.
     static func forEach(_ message: UnsafeBufferPointer<UInt8>, _ leaf: (ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
         var index = 0
-        var leaves = 0
         var path: [UInt8] = []
         func skipSpace() {
             while index < message.count, message[index] == 0x20 || message[index] == 0x0A || message[index] == 0x0D || message[index] == 0x09 { index += 1 }
@@ -84,17 +85,13 @@ enum MessageLeaves {
                 path += message[keyStart..<keyEnd]
                 guard index < message.count else { return false }
                 if message[index] == UInt8(ascii: "{") {
-                    let start = index, before = leaves
+                    // An object is a value too (a rule may ask whether it is there): `{}` stands
+                    // for it, before the values inside it.
+                    emptyObject.withUnsafeBufferPointer { leaf(path[...], $0) }
                     guard object(level: level + 1) else { return false }
-                    // An empty object is a value of its own: without it the path would read as absent.
-                    if leaves == before {
-                        leaves += 1
-                        leaf(path[...], UnsafeBufferPointer(rebasing: message[start..<index]))
-                    }
                 } else {
                     let start = index
                     guard skipValue() else { return false }
-                    leaves += 1
                     leaf(path[...], UnsafeBufferPointer(rebasing: message[start..<index]))
                 }
                 path.removeSubrange(depth...)

@@ -28,6 +28,7 @@ enum EdgeCases {
               - { id: small, name: Small basket, stage: consideration, channel: web, match: { event: Basket Viewed, properties: { value: { lt: 0.1 } } } }
               - { id: receipt, name: Receipt, stage: decision, channel: email, match: { event: Receipt Sent, properties: { order_id: { exists: true } } } }
               - { id: unsent, name: Receipt without order, stage: decision, channel: email, match: { event: Receipt Sent, properties: { order_id: { exists: false } } } }
+              - { id: red, name: Red paper, stage: decision, channel: web, match: { event: Gift Wrapped, properties: { wrap.paper: red } } }
               - { id: wrapped, name: Wrapped, stage: decision, channel: web, match: { event: Gift Wrapped, properties: { wrap: { ne: none } } } }
 
         """
@@ -85,7 +86,8 @@ enum EdgeCases {
         // Values a backend may replace by a stand-in: ids tested only for presence (null, objects,
         // empty objects and arrays among them), numbers compared with bounds (at, near and
         // between the bounds, written other ways, as strings), and objects tested for inequality.
-        let orderIDs = [#""o-1""#, #""o-2""#, #""""#, "0", "null", "{}", #"{"n":1}"#, "[1]", #"{"n":{}}"#]
+        let orderIDs = [#""o-1""#, #""o-2""#, #""""#, "0", "null", "{}", #"{"n":1}"#, "[1]", #"{"n":{}}"#,
+                        #"null,"order_id":{"n":1}"#, #"{"n":1},"order_id":null"#]
         for (index, id) in orderIDs.enumerated() {
             add("receipt\(index)", "Ad Clicked", start + Int64(index))
             add("receipt\(index)", "Receipt Sent", start + day + Int64(index), #","properties":{"order_id":\#(id)}"#)
@@ -97,7 +99,7 @@ enum EdgeCases {
             add("basket\(index)", "Basket Viewed", start + Int64(index), #","properties":{"value":\#(value),"items":\#(index % 3 == 0 ? "3.5" : "2")}"#)
             add("basket\(index)", "Receipt Sent", start + day, #","properties":{"order_id":"b\#(index)"}"#)
         }
-        for (index, wrap) in [#"{"paper":"red"}"#, "{}", #""none""#, #""red""#, "null", "[]"].enumerated() {
+        for (index, wrap) in [#"{"paper":"red"}"#, #"{"paper":"blue"}"#, "{}", #""none""#, #""red""#, "null", "[]"].enumerated() {
             add("gift\(index)", "Product Viewed", start)
             add("gift\(index)", "Gift Wrapped", start + 1, #","properties":{"wrap":\#(wrap)}"#)
         }
@@ -130,5 +132,6 @@ enum EdgeCases {
         #"{"kind":"funnel","options":{"step_times":false,"steps":["big","receipt"],"mode":"any_order"}}"#,
         #"{"kind":"funnel","options":{"step_times":false,"steps":["small","receipt"],"mode":"any_order"}}"#,
         #"{"kind":"funnel","options":{"step_times":false,"steps":["browse","wrapped"]}}"#,
+        #"{"kind":"funnel","options":{"step_times":false,"steps":["browse","red"]}}"#,
     ]
 }

@@ -87,7 +87,8 @@ public struct SignatureClassifier {
                 bytes += Array(key.utf8)
                 bytes += Array("\":".utf8)
             }
-            for leaf in node.leaves {
+            // An object's stand-in goes only where none of its values is read: the values make it.
+            for leaf in node.leaves where leaf.value.first != UInt8(ascii: "{") || !node.children.contains(where: { $0.key == leaf.key }) {
                 key(leaf.key)
                 bytes += leaf.value
             }
