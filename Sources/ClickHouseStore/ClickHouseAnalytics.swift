@@ -51,20 +51,21 @@ public struct ClickHouseAnalytics: Sendable {
         var total: [Int64] = []
         if !classes.signatures.isEmpty {
             // The inner query runs on every shard whole (each customer's rows are on one shard) and
-            // sends one array per customer: the furthest step (-1 with no classified event), then
-            // with step times the milliseconds between the steps of the customer's chain. The
+            // sends one array per customer with a classified event: the furthest step, then with
+            // step times the milliseconds between the steps of the customer's chain. The
             // initiator counts (kind, value) pairs: 0 the step, k the time into step k, -1 the time
-            // from the first to the furthest step.
-            let trace = "arrayFilter(x -> x.3 >= 0, arraySort(x -> (x.1, x.2), groupArray((timestamp, seq, \(classes.code)))))"
-            let customer = Self.bind("tr", trace, Self.bind("t", "arrayMap(x -> x.1, tr)", Self.bind("c", "arrayMap(x -> x.3, tr)",
-                Self.bind("ix", "arrayEnumerate(tr)", "if(empty(tr), [toInt64(-1)], \(Self.customer(funnel)))"))))
+            // from the first to the furthest step. (The code in the filter and in the array is one
+            // expression, which ClickHouse computes once.)
+            let trace = "arraySort(x -> (x.1, x.2), groupArray((timestamp, seq, \(classes.code))))"
+            let customer = Self.bind("tr", trace, Self.bind("t", Self.relativeTimes("tr"), Self.bind("c", "arrayMap(x -> x.3, tr)",
+                Self.bind("ix", "arrayEnumerate(tr)", Self.customer(funnel)))))
             let answer = try client.execute("""
                 SELECT x.1, x.2, count() FROM (
-                    SELECT \(customer) AS r FROM \(table) WHERE \(scope) GROUP BY root
+                    SELECT \(customer) AS r FROM \(table) WHERE \(scope) AND \(classes.classified) GROUP BY root
                 ) ARRAY JOIN arrayConcat([(toInt64(0), r[1])],
                     arrayMap((g, k) -> (toInt64(k), g), arrayPopFront(r), arrayEnumerate(arrayPopFront(r))),
                     [(if(length(r) > 1, toInt64(-1), toInt64(-2)), arraySum(arrayPopFront(r)))]) AS x
-                WHERE r[1] >= 0 GROUP BY x.1, x.2 FORMAT TabSeparated
+                GROUP BY x.1, x.2 FORMAT TabSeparated
                 """, settings: Self.settings.merging(["distributed_group_by_no_merge": "1"]) { $1 })
             for line in String(decoding: answer, as: UTF8.self).split(separator: "\n") {
                 let fields = line.split(separator: "\t")
@@ -115,8 +116,8 @@ public struct ClickHouseAnalytics: Sendable {
             """, settings: Self.settings)
         var signatures: [SignatureCount] = []
         var decided: [UInt64: Int64] = [:]
-        var undecided: [UInt64] = []
-        var read: Set<Int> = []
+        // The keys the message decides, each with the paths its rules read.
+        var undecided: [(hash: UInt64, paths: [Int])] = []
         try keys.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
             var reader = RowBinaryReader(bytes)
             while !reader.isAtEnd {
@@ -124,8 +125,7 @@ public struct ClickHouseAnalytics: Sendable {
                 let events = Int(try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
                 let decision = classifier.decision(type: type, name: name, channel: channel)
                 guard let touchpoint = decision.touchpoint else {
-                    undecided.append(hash)
-                    read.formUnion(decision.paths)
+                    undecided.append((hash, Array(Set(decision.paths)).sorted()))
                     continue
                 }
                 decided[hash] = code(touchpoint)
@@ -137,15 +137,20 @@ public struct ClickHouseAnalytics: Sendable {
         guard !undecided.isEmpty else {
             return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
         }
-        // The events of keys the message decides, by the values their rules read.
-        let valuePaths = read.sorted()
-        let values = valuePaths.map { Self.signatureValue(paths[$0], use: classifier.pathUses[$0]) }
-        let signatureHash = "cityHash64(\((["type", "name", "channel"] + values).joined(separator: ", ")))"
-        let undecidedKeys = "has(\(Self.list(undecided.sorted().map { String($0) }, as: "UInt64")), \(keyHash))"
+        // The events of keys the message decides, by the values their own rules read: each
+        // event's key gives the list of its paths, and only those values are looked up (an event
+        // of a key decided alone looks up none).
+        // A path holding a separator cannot be listed (no key a message writes does).
+        let separators: Set<UInt8> = [Self.valueSeparator, Self.listSeparator]
+        guard paths.allSatisfy({ !MessageLeaves.path($0).utf8.contains(where: separators.contains) }) else { return nil }
+        let pathsOfKey = Dictionary(undecided.map { ($0.hash, $0.paths) }, uniquingKeysWith: { first, _ in first })
+        let values = Self.signatureValues(keyHash: keyHash, undecided: undecided, paths: paths, uses: classifier.pathUses)
+        let signatureHash = "cityHash64(type, name, channel, \(values))"
+        let undecidedKeys = "has(\(Self.list(undecided.map { String($0.hash) }.sorted(), as: "UInt64")), \(keyHash))"
         let answer = try client.execute("""
-            SELECT type, name, channel\(values.enumerated().map { ", \($0.element) AS v\($0.offset)" }.joined()), count(), \(signatureHash)
+            SELECT type, name, channel, \(values) AS vs, count(), \(keyHash), \(signatureHash)
             FROM \(table) WHERE \(scope) AND \(undecidedKeys)
-            GROUP BY type, name, channel\(values.indices.map { ", v\($0)" }.joined()) LIMIT \(maximumSignatures + 1) FORMAT RowBinary
+            GROUP BY type, name, channel, vs LIMIT \(maximumSignatures + 1) FORMAT RowBinary
             """, settings: Self.settings)
         var codes: [UInt64: Int64] = [:]
         var collided = false, tooMany = false
@@ -153,15 +158,16 @@ public struct ClickHouseAnalytics: Sendable {
             var reader = RowBinaryReader(bytes)
             while !reader.isAtEnd {
                 let type = Array(try reader.string()), name = Array(try reader.string()), channel = Array(try reader.string())
-                var texts = [[[UInt8]]](repeating: [], count: paths.count)
-                for path in valuePaths {
-                    let text = Array(try reader.string())
-                    if !text.isEmpty { texts[path] = [text] }
-                }
-                let events = Int(try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
-                // Values with as many variants as ids (an order id tested for presence) make too
-                // many signatures to send back; the engine classifies those events itself then.
+                let joined = try reader.string()
+                let events = Int(try reader.int64()), key = UInt64(bitPattern: try reader.int64()), hash = UInt64(bitPattern: try reader.int64())
+                // Values with as many variants as ids make too many signatures to send back; the
+                // engine classifies those events itself then.
                 guard codes.count < maximumSignatures else { tooMany = true; return }
+                let read = pathsOfKey[key] ?? []
+                let parts = joined.split(separator: Self.valueSeparator, omittingEmptySubsequences: false)
+                guard parts.count >= read.count else { collided = true; return }
+                var texts = [[[UInt8]]](repeating: [], count: paths.count)
+                for (path, text) in zip(read, parts) where !text.isEmpty { texts[path] = [Array(text)] }
                 let touchpoint = classifier.classify(type: type, name: name, channel: channel, values: texts)
                 let value = code(touchpoint)
                 if let known = codes[hash], known != value { collided = true }
@@ -175,25 +181,58 @@ public struct ClickHouseAnalytics: Sendable {
         return Classes(code: expression, classified: "\(expression) >= 0", signatures: signatures)
     }
 
-    /// The SQL of the text an event's signature carries for the message path `keys`: the JSON
-    /// text of the value there (`{}` for an object), or empty where there is none. Where the
-    /// rules use less of the value (``MessagePathUse``), a stand-in the rules answer alike for
-    /// replaces it: `true` for any value but null on a path only tested for presence; on a path
-    /// only compared with bounds, the stand-in of the number's range for a plain number that is
-    /// not within a billionth of a bound (a number that near one is sent as it is, so
-    /// ClickHouse's parse never decides).
-    static func signatureValue(_ keys: [String], use: MessagePathUse) -> String {
-        let value = "prop_values[indexOf(prop_paths, \(ClickHouseSQL.string(MessageLeaves.path(keys))))]"
+    /// Between the values of one event's signature: a control character, which the JSON text of
+    /// a stored value never holds unescaped.
+    static let valueSeparator: UInt8 = 0x1E
+    /// Between the path lists of the keys in a statement.
+    static let listSeparator: UInt8 = 0x1D
+
+    /// The SQL of an event's signature values, joined by ``valueSeparator``: for an event of an
+    /// `undecided` key, the values at the paths that key's rules read, in the key's order (and
+    /// empty texts up to the longest list); for the other events empty texts.
+    ///
+    /// The k-th path of the event's key is a `transform` of the key's hash, so an event looks up
+    /// only as many paths as a key reads at most, not every path of every key. (ClickHouse 18.16
+    /// does not let a lambda name a column of the row, so the lists cannot be mapped.)
+    static func signatureValues(keyHash: String, undecided: [(hash: UInt64, paths: [Int])], paths: [[String]], uses: [MessagePathUse]) -> String {
+        let sorted = undecided.sorted { $0.hash < $1.hash }
+        let hashes = list(sorted.map { String($0.hash) }, as: "UInt64")
+        let longest = max(1, sorted.map(\.paths.count).max() ?? 1)
+        let listSeparator = String(UnicodeScalar(Self.listSeparator))
+        let values = (0..<longest).map { position in
+            let names = sorted.map { $0.paths.count > position ? MessageLeaves.path(paths[$0.paths[position]]) : "" }
+            let path = "transform(\(keyHash), \(hashes), splitByChar(\(ClickHouseSQL.string(listSeparator)), "
+                + "\(ClickHouseSQL.string(names.joined(separator: listSeparator)))), '')"
+            let value = "prop_values[indexOf(prop_paths, \(path))]"
+            // Its stand-in where the path's rules use less of it.
+            let special = Set(sorted.compactMap { $0.paths.count > position ? $0.paths[position] : nil }).sorted().filter { uses[$0] != .text }
+            guard !special.isEmpty else { return value }
+            let cases = special.map { "\(path) = \(ClickHouseSQL.string(MessageLeaves.path(paths[$0]))), \(signatureValue(uses[$0], of: value))" }
+            return "multiIf(\(cases.joined(separator: ", ")), \(value))"
+        }
+        return "arrayStringConcat([\(values.joined(separator: ", "))], \(ClickHouseSQL.string(String(UnicodeScalar(valueSeparator)))))"
+    }
+
+    /// The SQL of the stand-in for `value`, the JSON text at a message path (empty where there
+    /// is none, `{}` for an object), that the rules answer alike for (``MessagePathUse``): `true`
+    /// for any value but null on a path only tested for presence; on a path only compared with
+    /// bounds, the stand-in of the number's range for a plain number that is not within a
+    /// billionth of a bound (a number that near one is sent as it is, so ClickHouse's parse never
+    /// decides); the value itself otherwise.
+    static func signatureValue(_ use: MessagePathUse, of value: String) -> String {
         switch use {
         case .presence:
             return "multiIf(\(value) = '', '', \(value) = 'null', 'null', 'true')"
         case .bounds(let bounds):
-            let numbers = bounds.map { "toFloat64(\(ClickHouseSQL.string("\($0)")))" }
+            // The number is written out at each use: ClickHouse computes an expression written
+            // twice once, and a lambda cannot name the row's columns the value is read from.
+            let number = "toFloat64OrZero(\(value))"
+            let bounds = bounds.map { "toFloat64(\(ClickHouseSQL.string("\($0)")))" }
             let standIns = use.standIns.map(ClickHouseSQL.string)
-            let near = numbers.map { "abs(x - \($0)) <= abs(\($0)) * 1e-9" }.joined(separator: " OR ")
-            let range = "multiIf(" + zip(numbers, standIns).map { "x < \($0), \($1), " }.joined() + standIns[standIns.count - 1] + ")"
+            let near = bounds.map { "abs(\(number) - \($0)) <= abs(\($0)) * 1e-9" }.joined(separator: " OR ")
+            let range = "multiIf(" + zip(bounds, standIns).map { "\(number) < \($0), \($1), " }.joined() + standIns[standIns.count - 1] + ")"
             let plain = ClickHouseSQL.string("^-?[0-9]{1,15}(\\.[0-9]{1,15})?$")
-            return bind("v", value, "if(match(v, \(plain)), \(bind("x", "toFloat64OrZero(v)", "if(\(near), v, \(range))")), v)")
+            return "if(match(\(value), \(plain)) AND NOT (\(near)), \(range), \(value))"
         case .text:
             return value
         }
@@ -227,21 +266,29 @@ public struct ClickHouseAnalytics: Sendable {
     /// Lambdas here take array elements only: a lambda that names a whole array of the row
     /// makes ClickHouse copy that array once per element, which is quadratic in a customer's
     /// events. So the masked values' increments are merged with one placeholder per event in
-    /// position order, and a running sum read at the placeholders fills them forward.
+    /// position order, and a running sum read at the placeholders fills them forward. The merge
+    /// sorts numbers by numbers (position × 2 + kind, unique), which ClickHouse does much faster
+    /// than tuples.
     static func forwardFill(_ values: String, mask: String, inclusive: Bool) -> String {
         let (valueKind, placeholderKind) = inclusive ? (0, 1) : (1, 0)
         let increments = "arrayPopFront(arrayDifference(arrayPushFront(arrayFilter((v, m) -> m, \(values), \(mask)), toInt64(0))))"
-        let positions = "arrayFilter((i, m) -> m, ix, \(mask))"
-        let merged = """
-            arraySort(x -> (x.1, x.2), arrayConcat(arrayMap((p, d) -> (p, toUInt8(\(valueKind)), d), \(positions), \(increments)), \
-            arrayMap(i -> (i, toUInt8(\(placeholderKind)), toInt64(0)), ix)))
-            """
-        return bind("merged", merged, "arrayFilter((s, x) -> x.2 = \(placeholderKind), arrayCumSum(arrayMap(x -> x.3, merged)), merged)")
+        let keys = "arrayConcat(arrayMap(p -> toUInt64(p) * 2 + \(valueKind), arrayFilter((i, m) -> m, ix, \(mask))), arrayMap(i -> toUInt64(i) * 2 + \(placeholderKind), ix))"
+        let amounts = "arrayConcat(\(increments), arrayMap(i -> toInt64(0), ix))"
+        return bind("keys", keys, """
+            arrayFilter((s, k) -> k % 2 = \(placeholderKind), arrayCumSum(arraySort((d, k) -> k, \(amounts), keys)), arraySort(keys))
+            """)
+    }
+
+    /// The times of the customer's events `trace` (sorted (time, sequence, code) tuples) counted
+    /// from 1 at the first: only differences of times matter, and a time filled forward is 0
+    /// exactly where no event was there to fill it.
+    static func relativeTimes(_ trace: String) -> String {
+        "arrayMap(d -> d + 1, arrayCumSum(arrayDifference(arrayMap(x -> x.1, \(trace)))))"
     }
 
     /// A customer's furthest step and, with step times, the milliseconds between the steps of
-    /// their chain, as an `Array(Int64)`; the customer's classified events are `t` (times), `c`
-    /// (codes) and `ix` (1…n), in order.
+    /// their chain, as an `Array(Int64)`; the customer's classified events are `t` (times from 1
+    /// at the first, ``relativeTimes(_:)``), `c` (codes) and `ix` (1…n), in order.
     static func customer(_ funnel: FunnelPushdown) -> String {
         let steps = funnel.steps, window = funnel.window
         var bindings: [(String, String)] = []
@@ -250,14 +297,13 @@ public struct ClickHouseAnalytics: Sendable {
         case .ordered:
             // s_k[j]: the latest start of a chain of steps 0…k ending at event j (valid when ok_k[j]).
             // For an event of step k it is the start of the last valid chain of steps 0…k − 1 before
-            // it; those starts never decrease, so they fill forward.
+            // it; those starts never decrease, so they fill forward (0 where no chain ends before).
             bindings.append(("ok0", "arrayMap(x -> bitTest(x, 0), c)"))
             bindings.append(("s0", "t"))
             for k in 1..<max(1, steps) where steps > 1 {
                 let previous = k - 1
-                bindings.append(("b\(k)", "arrayMap((n, o) -> n - o, arrayCumSum(arrayMap(o -> toUInt64(o), ok\(previous))), ok\(previous))"))
                 bindings.append(("s\(k)", forwardFill("s\(previous)", mask: "ok\(previous)", inclusive: false)))
-                bindings.append(("ok\(k)", "arrayMap((x, time, before, start) -> bitTest(x, \(k)) AND before > 0 AND time - start <= \(window), c, t, b\(k), s\(k))"))
+                bindings.append(("ok\(k)", "arrayMap((x, time, start) -> bitTest(x, \(k)) AND start > 0 AND time - start <= \(window), c, t, s\(k))"))
             }
             var level = "0"
             for k in 0..<steps { level = "if(has(ok\(k), 1), \(k + 1), \(level))" }
@@ -299,9 +345,8 @@ public struct ClickHouseAnalytics: Sendable {
         case .anyOrder:
             // Step k is in the window ending at event j when its last event up to j is within it.
             for k in 0..<steps {
-                bindings.append(("n\(k)", "arrayCumSum(arrayMap(x -> toUInt64(bitTest(x, \(k))), c))"))
                 bindings.append(("last\(k)", forwardFill("t", mask: "arrayMap(x -> bitTest(x, \(k)), c)", inclusive: true)))
-                bindings.append(("in\(k)", "arrayMap((n, last, time) -> n > 0 AND time - last <= \(window), n\(k), last\(k), t)"))
+                bindings.append(("in\(k)", "arrayMap((last, time) -> last > 0 AND time - last <= \(window), last\(k), t)"))
             }
             var covered = "0"
             for k in stride(from: steps - 1, through: 0, by: -1) { covered = "i\(k) * (1 + \(covered))" }
