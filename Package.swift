@@ -175,7 +175,8 @@ let package = Package(
         ),
         .testTarget(
             name: "JourneyAnalyticsTests",
-            dependencies: ["JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting", "CZlib"],
+            dependencies: ["JourneyAnalytics", "JourneyStore", "CustomerData", "JourneyModel", "WayfinderTesting", "CZlib",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,9 +1,10 @@
 import CustomerData
 import CZlib
 import Foundation
+import GRDB
 import JourneyAnalytics
 import JourneyModel
-import JourneyStore
+@testable import JourneyStore
 import Testing
 import WayfinderTesting
 
@@ -150,6 +151,9 @@ struct SavedIndexTests {
             ("its checksum does not match its contents", good.prefix(good.count - 100)),
             // A valid checksum over a touchpoint the map does not have.
             ("it names touchpoints the map does not have", try Self.withTouchpoint(900, in: good, state: try builder.update(nil, from: fixture.store.data).state)),
+            // A valid checksum over the last event at a time no event can have (the funnel
+            // trapped on the difference of times; FuzzIndexFile found it).
+            ("it holds a time no event can have", try Self.withLastTimestamp(.max - 1, in: good, state: try builder.update(nil, from: fixture.store.data).state)),
         ]
         for (reason, bytes) in damaged {
             try bytes.write(to: URL(fileURLWithPath: path))
@@ -163,6 +167,21 @@ struct SavedIndexTests {
             try Self.expectEqual(index, expected)
             // It was saved again whole.
             #expect(try saved.index(builder).outcome == .reused)
+        }
+    }
+
+    @Test("an event whose time was set by hand to one no event can have is an error naming the event, not a trap")
+    func eventTimeOutOfRangeIsRefused() async throws {
+        let fixture = try StoreFixture.generated(.saas, customers: 50, seed: 7)
+        let last = try await fixture.store.database.write { db in
+            try db.execute(sql: "UPDATE events SET timestamp = 9223372036854775806 WHERE id = (SELECT max(id) FROM events)")
+            return try Int64.fetchOne(db, sql: "SELECT max(id) FROM events") ?? 0
+        }
+        let builder = IndexBuilder(workspace: fixture.workspace, journey: fixture.journey)
+        #expect {
+            try builder.build(from: fixture.store.data)
+        } throws: { error in
+            "\(error)".contains("event \(last) has the time 9223372036854775806")
         }
     }
 
@@ -229,19 +248,32 @@ struct SavedIndexTests {
 
     /// The file of `state` with the first event's touchpoint set to `touchpoint` and the checksum made right again.
     static func withTouchpoint(_ touchpoint: UInt16, in file: Data, state: IndexState) throws -> Data {
-        // The header's length follows the magic; the columns follow it in order: roots, offsets, sequences, timestamps, touchpoints.
+        try patched(file, column: 4, state: state) { bytes, start in
+            bytes[start] = UInt8(touchpoint & 0xFF)
+            bytes[start + 1] = UInt8(touchpoint >> 8)
+        }
+    }
+
+    /// The file of `state` with the last event's time set to `time` and the checksum made right again.
+    static func withLastTimestamp(_ time: Int64, in file: Data, state: IndexState) throws -> Data {
+        try patched(file, column: 3, state: state) { bytes, start in
+            let last = start + (state.rowCount - 1) * 8
+            for index in 0..<8 { bytes[last + index] = UInt8(truncatingIfNeeded: UInt64(bitPattern: time) >> (8 * UInt64(index))) }
+        }
+    }
+
+    /// The file with `change` made to the event column `column` (its first element at the index
+    /// given) and the checksum made right again.
+    static func patched(_ file: Data, column: Int, state: IndexState, _ change: (inout [UInt8], Int) -> Void) throws -> Data {
+        // The header's length follows the magic; the columns follow it in order: roots, offsets,
+        // sequences, timestamps (8 bytes an element), touchpoints.
         var bytes = [UInt8](file)
         let magic = 16
-        let headerLength = Int(bytes[magic ..< magic + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) })
-        var offset = magic + 8 + headerLength
-        for size in [8, 8, 8, 8] {
-            let count = Int(bytes[offset ..< offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) })
-            offset += 8 + count * size
-        }
-        #expect(Int(bytes[offset ..< offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }) == state.rowCount)
-        offset += 8
-        bytes[offset] = UInt8(touchpoint & 0xFF)
-        bytes[offset + 1] = UInt8(touchpoint >> 8)
+        func count(at offset: Int) -> Int { Int(bytes[offset ..< offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }) }
+        var offset = magic + 8 + count(at: magic)
+        for _ in 0..<column { offset += 8 + count(at: offset) * 8 }
+        #expect(count(at: offset) == state.rowCount)
+        change(&bytes, offset + 8)
         let crc = UInt32(truncatingIfNeeded: bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count - 4)) })
         for index in 0..<4 { bytes[bytes.count - 4 + index] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(index))) }
         return Data(bytes)

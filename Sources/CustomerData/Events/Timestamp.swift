@@ -13,6 +13,11 @@ public enum Timestamp {
     /// Epoch values above this are milliseconds (in seconds it would be after the year 5138).
     static let millisecondThreshold: Int64 = 100_000_000_000
 
+    /// Every time an event can have, in milliseconds: what `parse(_:)` gives
+    /// (four-digit years, epoch values of at most 16 digits). A stored time outside it was
+    /// written by hand, and the differences of times inside it never overflow.
+    public static let range: ClosedRange<Int64> = -9_999_999_999_999_999 ... 9_999_999_999_999_999
+
     /// Milliseconds since the epoch for `text`.
     public static func parse(_ text: String) throws(Invalid) -> Int64 {
         var utf8 = Array(text.utf8)

@@ -327,6 +327,9 @@ public struct IndexBuilder: Sendable {
             let number = Int(row.customer)
             let known = number >= 0 && number < positions.count && positions[number] >= 0
             if tracking, known { chunk.touched.append(positions[number]) }
+            guard Timestamp.range.contains(row.timestamp) else {
+                throw Failure(description: "event \(row.sequence) has the time \(row.timestamp), which no event can have (the store was changed by hand); correct or delete that event")
+            }
             // Events before the map's live day do not count at all.
             guard row.timestamp >= since else { return }
             chunk.events += 1

@@ -1,4 +1,5 @@
 import CZlib
+import CustomerData
 import Foundation
 import JourneyStore
 
@@ -216,6 +217,12 @@ enum IndexFile {
         return try bytes.withUnsafeBytes { try decode($0, touchpoints: touchpoints, personas: personas) }
     }
 
+    /// The CRC-32 a file ends with, of the bytes before it.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress else { return 0 }
+        return UInt32(truncatingIfNeeded: Writer.update(crc32(0, nil, 0), base, bytes.count))
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer, touchpoints touchpointCount: Int, personas personaCount: Int) throws -> IndexState {
         guard bytes.count >= magic.count + 12, bytes.prefix(magic.count).elementsEqual(magic) else {
             throw Refusal(description: "not an index file")
@@ -223,8 +230,7 @@ enum IndexFile {
         let body = bytes.count - 4
         var stored: UInt32 = 0
         withUnsafeMutableBytes(of: &stored) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[body...])) }
-        let computed = UInt32(truncatingIfNeeded: Writer.update(crc32(0, nil, 0), bytes.baseAddress!, body))
-        guard UInt32(littleEndian: stored) == computed else { throw Refusal(description: "its checksum does not match its contents") }
+        guard UInt32(littleEndian: stored) == checksum(UnsafeRawBufferPointer(rebasing: bytes[..<body])) else { throw Refusal(description: "its checksum does not match its contents") }
         var reader = Reader(bytes: UnsafeRawBufferPointer(rebasing: bytes[magic.count ..< body]))
         let headerLength = try reader.count(of: 1)
         let header: Header
@@ -285,6 +291,11 @@ enum IndexFile {
         answers.text = try reader.array(try reader.peekCount(of: 1))
         guard reader.isAtEnd else { throw Refusal(description: "it holds more than its header says") }
 
+        // Every time must be one an event can have: differences of times are taken unchecked.
+        guard timestamps.allSatisfy(Timestamp.range.contains), answers.timestamps.allSatisfy(Timestamp.range.contains),
+              firstValues.allSatisfy({ $0.values.allSatisfy { Timestamp.range.contains($0.timestamp) } }) else {
+            throw Refusal(description: "it holds a time no event can have")
+        }
         // Every value the index reads as a position or a count must be in range.
         guard offsets.first == 0, offsets.last == Int64(rows), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw Refusal(description: "its customer offsets are out of order")
