@@ -21,6 +21,7 @@ let harnesses: [(name: String, libraries: [String])] = [
     ("FuzzAnalysisQuery", ["JourneyAnalytics"]),
     ("FuzzAlertRule", ["CustomerData", "JourneyStore", "WayfinderServer"]),
     ("FuzzCollectionBody", ["CustomerData", "JourneyStore", "WayfinderServer"]),
+    ("FuzzIndexFile", ["JourneyAnalytics", "JourneyModel"]),
 ]
 
 let package = Package(

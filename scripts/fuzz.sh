@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer) of every parser that reads outside input: the map reader
-# (YAML and JSON), CSV, NDJSON and Segment batch files, analysis queries, alert rules and
-# collection request bodies. The harnesses are the package in Fuzz/; their seed corpora are
-# Fuzz/Corpus/<harness>/.
+# (YAML and JSON), CSV, NDJSON and Segment batch files, analysis queries, alert rules,
+# collection request bodies and saved analytics index files. The harnesses are the package in
+# Fuzz/; their seed corpora are Fuzz/Corpus/<harness>/.
 #
 # Usage: scripts/fuzz.sh [options] [HARNESS...]
 #   --seconds N     run each harness for N seconds (default 60; 3600 or more for a long run)
@@ -37,11 +37,11 @@ rss_limit="${FUZZ_RSS_LIMIT_MB:-2048}"
 
 # Each harness and the longest input it is given (bytes): big enough for a small map or file,
 # small enough that the fuzzer runs many inputs a second.
-harnesses=(FuzzMapYAML FuzzMapJSON FuzzCSV FuzzNDJSON FuzzSegmentBatch FuzzAnalysisQuery FuzzAlertRule FuzzCollectionBody)
+harnesses=(FuzzMapYAML FuzzMapJSON FuzzCSV FuzzNDJSON FuzzSegmentBatch FuzzAnalysisQuery FuzzAlertRule FuzzCollectionBody FuzzIndexFile)
 max_len() {
     case "$1" in
         FuzzMapYAML | FuzzMapJSON | FuzzSegmentBatch | FuzzCollectionBody) echo 16384 ;;
-        FuzzCSV | FuzzNDJSON) echo 8192 ;;
+        FuzzCSV | FuzzNDJSON | FuzzIndexFile) echo 8192 ;;
         *) echo 4096 ;;
     esac
 }
