@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -97,6 +98,36 @@ public struct ChildProcess: Sendable {
 
     /// Sends `signal` to the process.
     public func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// What a process run to its end wrote, and how it ended.
+    public struct Run: Sendable {
+        public var ending: Ending
+        public var output: Data
+        public var error: Data
+
+        /// Standard output as text.
+        public var text: String { String(decoding: output, as: UTF8.self) }
+    }
+
+    /// Runs `executable` with `arguments` to its end, blocking this thread; both pipes are read
+    /// on dispatch threads meanwhile, so a child that writes much never waits on a full pipe.
+    /// The environment is this process's unless given.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                           directory: String? = nil) throws -> Run {
+        let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
+        let group = DispatchGroup()
+        let read = Mutex<(Data, Data)>((Data(), Data()))
+        for (index, handle) in [child.output, child.error].enumerated() {
+            DispatchQueue.global().async(group: group) {
+                let data = PipeReading.readToEnd(handle)
+                try? handle.close()
+                read.withLock { if index == 0 { $0.0 = data } else { $0.1 = data } }
+            }
+        }
+        group.wait()
+        let (output, error) = read.withLock { $0 }
+        return Run(ending: child.wait(), output: output, error: error)
+    }
 
     private static func failure(_ call: String) -> Failure {
         Failure(description: "\(call): \(String(cString: strerror(errno)))")

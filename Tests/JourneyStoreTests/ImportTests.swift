@@ -134,11 +134,8 @@ struct ImportTests {
     }
 
     static func gzip(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-k", "-f", path]
-        try process.run()
-        process.waitUntilExit()
+        let run = try ChildProcess.run("/bin/gzip", ["-k", "-f", path])
+        #expect(run.ending.status == 0 && !run.ending.signalled, "gzip: \(String(decoding: run.error, as: UTF8.self))")
         return path + ".gz"
     }
 

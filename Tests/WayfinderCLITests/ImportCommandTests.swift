@@ -60,18 +60,12 @@ struct ImportCommandTests {
         let directory = try TemporaryDirectory()
         let count = 150_000
         try directory.write(Self.bigCSV(count: count), to: "big.csv")
-        let process = Process()
-        process.executableURL = try WayfinderProcess.executableURL()
-        process.arguments = ["import", "big.csv", "--db", "k.db", "--verbose"]
-        process.currentDirectoryURL = directory.url
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(try WayfinderProcess.executableURL().path, ["import", "big.csv", "--db", "k.db", "--verbose"],
+                                       environment: ProcessInfo.processInfo.environment, directory: directory.path)
         // Read acknowledgements until two batches are committed, then kill without warning.
         var acknowledged = 0
         var buffer = ""
-        let handle = errors.fileHandleForReading
+        let handle = process.error
         while acknowledged == 0 || buffer.components(separatedBy: "committed").count < 3 {
             let data = handle.availableData
             if data.isEmpty { break }
@@ -80,22 +74,17 @@ struct ImportCommandTests {
                 acknowledged = max(acknowledged, Int(line.split(separator: " ")[1]) ?? 0)
             }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "the import finished before it could be killed; make the input larger")
+        process.send(SIGKILL)
+        let ending = process.wait()
+        try? process.output.close()
+        try? process.error.close()
+        #expect(ending.signalled, "the import finished before it could be killed; make the input larger")
         #expect(acknowledged > 0)
 
         let check = try await WayfinderProcess.run(["customers", "--db", "k.db", "--format", "json"], in: directory.path)
         #expect(check.status == 0, "the store opens after a kill: \(check)")
         let sqlite = { (sql: String) throws -> String in
-            let query = Process()
-            query.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            query.arguments = [directory.path("k.db"), sql]
-            let out = Pipe()
-            query.standardOutput = out
-            try query.run()
-            query.waitUntilExit()
-            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            try ChildProcess.run("/usr/bin/sqlite3", [directory.path("k.db"), sql]).text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(try sqlite("PRAGMA integrity_check") == "ok")
         let stored = Int(try sqlite("SELECT count(*) FROM events")) ?? -1

@@ -185,15 +185,8 @@ setTimeout(() => {
 """#
 
     func runNode(_ program: String, arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nodePath!)
-        process.arguments = ["-e", program, "--"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+        let run = try ChildProcess.run(nodePath!, ["-e", program, "--"] + arguments)
+        #expect(run.ending.status == 0 && !run.ending.signalled, "\(String(decoding: run.error, as: UTF8.self))")
+        return run.text
     }
 }
