@@ -144,7 +144,7 @@ public struct ClickHouseAnalytics: Sendable {
         let separators: Set<UInt8> = [Self.valueSeparator, Self.listSeparator]
         guard paths.allSatisfy({ !MessageLeaves.path($0).utf8.contains(where: separators.contains) }) else { return nil }
         let pathsOfKey = Dictionary(undecided.map { ($0.hash, $0.paths) }, uniquingKeysWith: { first, _ in first })
-        let values = Self.signatureValues(keyHash: keyHash, undecided: undecided, paths: paths, uses: classifier.pathUses)
+        let (values, valueCount) = Self.signatureValues(keyHash: keyHash, undecided: undecided, paths: paths, uses: classifier.pathUses)
         let signatureHash = "cityHash64(type, name, channel, \(values))"
         let undecidedKeys = "has(\(Self.list(undecided.map { String($0.hash) }.sorted(), as: "UInt64")), \(keyHash))"
         let answer = try client.execute("""
@@ -165,7 +165,8 @@ public struct ClickHouseAnalytics: Sendable {
                 guard codes.count < maximumSignatures else { tooMany = true; return }
                 let read = pathsOfKey[key] ?? []
                 let parts = joined.split(separator: Self.valueSeparator, omittingEmptySubsequences: false)
-                guard parts.count >= read.count else { collided = true; return }
+                // Every event carries as many values; any other count is no answer to trust.
+                guard parts.count == valueCount else { collided = true; return }
                 var texts = [[[UInt8]]](repeating: [], count: paths.count)
                 for (path, text) in zip(read, parts) where !text.isEmpty { texts[path] = [Array(text)] }
                 let touchpoint = classifier.classify(type: type, name: name, channel: channel, values: texts)
@@ -187,14 +188,14 @@ public struct ClickHouseAnalytics: Sendable {
     /// Between the path lists of the keys in a statement.
     static let listSeparator: UInt8 = 0x1D
 
-    /// The SQL of an event's signature values, joined by ``valueSeparator``: for an event of an
-    /// `undecided` key, the values at the paths that key's rules read, in the key's order (and
-    /// empty texts up to the longest list); for the other events empty texts.
+    /// The SQL of an event's signature values, joined by ``valueSeparator``, and how many there
+    /// are: for an event of an `undecided` key, the values at the paths that key's rules read, in
+    /// the key's order (and empty texts up to the longest list); for the other events empty texts.
     ///
     /// The k-th path of the event's key is a `transform` of the key's hash, so an event looks up
     /// only as many paths as a key reads at most, not every path of every key. (ClickHouse 18.16
     /// does not let a lambda name a column of the row, so the lists cannot be mapped.)
-    static func signatureValues(keyHash: String, undecided: [(hash: UInt64, paths: [Int])], paths: [[String]], uses: [MessagePathUse]) -> String {
+    static func signatureValues(keyHash: String, undecided: [(hash: UInt64, paths: [Int])], paths: [[String]], uses: [MessagePathUse]) -> (sql: String, count: Int) {
         let sorted = undecided.sorted { $0.hash < $1.hash }
         let hashes = list(sorted.map { String($0.hash) }, as: "UInt64")
         let longest = max(1, sorted.map(\.paths.count).max() ?? 1)
@@ -210,7 +211,7 @@ public struct ClickHouseAnalytics: Sendable {
             let cases = special.map { "\(path) = \(ClickHouseSQL.string(MessageLeaves.path(paths[$0]))), \(signatureValue(uses[$0], of: value))" }
             return "multiIf(\(cases.joined(separator: ", ")), \(value))"
         }
-        return "arrayStringConcat([\(values.joined(separator: ", "))], \(ClickHouseSQL.string(String(UnicodeScalar(valueSeparator)))))"
+        return ("arrayStringConcat([\(values.joined(separator: ", "))], \(ClickHouseSQL.string(String(UnicodeScalar(valueSeparator)))))", longest)
     }
 
     /// The SQL of the stand-in for `value`, the JSON text at a message path (empty where there

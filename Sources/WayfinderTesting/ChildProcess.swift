@@ -129,6 +129,17 @@ public struct ChildProcess: Sendable {
         return Run(ending: child.wait(), output: output, error: error)
     }
 
+    /// ``run(_:_:environment:directory:)`` on a dispatch thread, for async callers: the waits
+    /// block that thread, never one of the Swift concurrency pool's few threads.
+    public static func runOffPool(_ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  directory: String? = nil) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(executable, arguments, environment: environment, directory: directory) })
+            }
+        }
+    }
+
     private static func failure(_ call: String) -> Failure {
         Failure(description: "\(call): \(String(cString: strerror(errno)))")
     }

@@ -6,10 +6,6 @@ public enum Shell {
     /// What the script printed on standard output, once it has ended.
     public static func run(_ script: String, in directory: String) async throws -> String {
         // Foundation's `Process` crashes now and then in `run()` (see ``ChildProcess``).
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ChildProcess.run("/bin/bash", ["-c", script], directory: directory).text })
-            }
-        }
+        try await ChildProcess.runOffPool("/bin/bash", ["-c", script], directory: directory).text
     }
 }

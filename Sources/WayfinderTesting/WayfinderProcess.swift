@@ -59,30 +59,12 @@ public enum WayfinderProcess {
         variables["NO_COLOR"] = "1"
         variables["TERM"] = "dumb"
         variables.merge(environment) { _, new in new }
-        let child = try ChildProcess(try executableURL().path, arguments, environment: variables, directory: directory)
-        async let out = drain(child.output)
-        async let err = drain(child.error)
-        let (stdout, stderr) = await (out, err)
-        // Waiting blocks a thread: a dispatch thread, not one of the Swift concurrency pool.
-        let ending = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: child.wait()) }
-        }
+        let run = try await ChildProcess.runOffPool(try executableURL().path, arguments, environment: variables, directory: directory)
         return Output(
-            status: ending.status + (ending.signalled ? 128 : 0),
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self),
-            wasSignalled: ending.signalled)
-    }
-
-    /// Reads a pipe to its end on a dispatch thread, keeping the blocking read off the Swift concurrency pool.
-    private static func drain(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = PipeReading.readToEnd(handle)
-                try? handle.close()
-                continuation.resume(returning: data)
-            }
-        }
+            status: run.ending.status + (run.ending.signalled ? 128 : 0),
+            stdout: String(decoding: run.output, as: UTF8.self),
+            stderr: String(decoding: run.error, as: UTF8.self),
+            wasSignalled: run.ending.signalled)
     }
 
     /// The `wayfinder` executable: `WAYFINDER_BINARY`, else beside the test runner, else `<package>/.build/debug/wayfinder`.

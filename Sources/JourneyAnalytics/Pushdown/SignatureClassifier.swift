@@ -116,14 +116,12 @@ public enum MessagePathUse: Sendable, Equatable {
 
     /// The use once `condition` reads the path too.
     func adding(_ condition: Condition) -> MessagePathUse {
-        switch (self, condition) {
-        case (.text, _): return .text
-        case (_, .exists): return self
-        case (.presence, .comparison(let op, .number(let bound))) where [.gt, .gte, .lt, .lte].contains(op) && bound.isFinite:
-            return .bounds([bound])
-        case (.bounds(let bounds), .comparison(let op, .number(let bound))) where [.gt, .gte, .lt, .lte].contains(op) && bound.isFinite:
-            return .bounds(bounds.contains(bound) ? bounds : (bounds + [bound]).sorted())
-        default: return .text
+        if case .exists = condition { return self }
+        guard case .comparison(let op, .number(let bound)) = condition, op.takesNumber, bound.isFinite else { return .text }
+        switch self {
+        case .presence: return .bounds([bound])
+        case .bounds(let bounds): return .bounds(bounds.contains(bound) ? bounds : (bounds + [bound]).sorted())
+        case .text: return .text
         }
     }
 
