@@ -79,8 +79,8 @@ final class PostgresConnections: Sendable {
     /// The row of workspace `id`; a not-found error naming the workspaces there are otherwise.
     func workspaceRow(_ id: String) throws -> Int64 {
         let (found, known) = try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { db in
-            (try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]),
-             try db.values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug"))
+            let found = try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id])
+            return (found, found == nil ? try db.values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug") : [])
         }
         guard let found else {
             throw WorkspaceStoreError(.notFound, field: "workspace",

@@ -35,6 +35,9 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     /// How many times the identity graph was read whole (at the first commit, after an erasure);
     /// the changes of other processes' writers are otherwise replayed from the identity log.
     public private(set) var graphReads = 0
+    /// Commits whose customers' first and last seen were extended in one statement, without
+    /// reading the customers first (no merge and no traits in them).
+    public private(set) var timesOnlyUpdates = 0
 
     /// Rows added by one statement at most, so that its placeholders stay far below PostgreSQL's 65,535.
     static let rowsPerStatement = 2_000
@@ -161,13 +164,20 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         var graphRead = false
     }
 
-    /// An event on its way in, with the customer it arrived as.
-    private struct Arriving {
+    /// A usable record of the commit, staged before the writers' turn: its payload waits in the
+    /// connection's `incoming_events` at row `ord` (its index among the candidates).
+    private struct Candidate {
         var group: Int
-        var line: Int
-        var customer: Int64
+        var record: InputRecord
         var event: Event
         var prepared: PreparedEvent
+        var dedupe: Data
+    }
+
+    /// An event on its way in, with the candidate it is and the customer it arrived as.
+    private struct Arriving {
+        var candidate: Int
+        var customer: Int64
     }
 
     /// What happened, in order: an event arrived (its index), or a customer was merged into another.
@@ -176,13 +186,32 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         case merge(Int64, into: Int64)
     }
 
+    /// The writers' turn is the one thing two processes wait on, so a commit does before it all
+    /// that needs no customer number: its settings, the events' payloads copied into the
+    /// connection's own table, and the alert rules read. Under the turn, it resolves customers
+    /// and sends few statements: the identity changes in one, the events in one (their customer
+    /// numbers bound as one list), the customers' times and traits, the source's counts.
     private func commit(_ groups: [RecordGroup], source: Int64, alerts: AlertEvaluator?, db: PostgresTransaction) throws -> Commit {
+        // Every statement of a commit reaches rows by key: joins by hash or merge would read
+        // whole tables (the planner, counting the rows given, would otherwise choose them).
+        try db.execute(sql: "SELECT set_config('lock_timeout', ?, true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)",
+                       arguments: ["\(Self.turnTimeout)s"])
+        var candidates: [Candidate] = []
+        for (group, records) in groups.map(\.records).enumerated() {
+            for record in records {
+                guard case .success(let event) = record.result else { continue }
+                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
+                candidates.append(Candidate(group: group, record: record, event: event, prepared: prepared, dedupe: Importer.key(prepared.dedupe)))
+            }
+        }
+        try stage(candidates, source: source, db: db)
+        if let alerts { try alerts.refresh(db) }
+
         // The turn of customer data writers: an update of the row, not only a lock, so that an
         // erasure or a workspace deletion waiting for it (serializable, its snapshot taken before
         // the wait) fails with a serialization error and runs again, seeing this commit. A turn
         // not given within the lock timeout fails the commit (503 to collection) rather than
         // holding requests. Then, in a new snapshot, what the turn before left.
-        try db.execute(sql: "SET LOCAL lock_timeout = '\(Self.turnTimeout)s'")
         try db.execute(sql: "UPDATE identity_generation SET value = value WHERE id = 1")
         guard let state = try db.row(sql: """
             SELECT w.identity_generation, greatest(g.last_customer, (SELECT coalesce(max(id), 0) FROM customers))
@@ -207,85 +236,66 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         for index in groups.indices { outcome.counts[index].quarantined = failures[index].count }
         var arriving: [Arriving] = []
         var steps: [Step] = []
-        var newCustomers: [SQLValue] = []
-        var linked: [(Identifier, customer: Int64, at: Int64)] = []
+        var changes = IdentityChanges()
         var linkedOnce = Set<Identifier>()
-        var merges: [(old: Int64, survivor: Int64)] = []
-        var stitched = false
-        for (group, records) in groups.map(\.records).enumerated() {
-            for record in records {
-                guard case .success(let event) = record.result else { continue }
-                let prepared = record.prepared ?? PreparedEvent(event, junk: options.junk, phoneCountry: options.phoneCountry)
-                let identifiers = Importer.identifiers(of: event, prepared, graph: graph, junk: options.junk)
-                guard !identifiers.isEmpty else {
-                    failures[group].append(Importer.allJunk(record))
-                    outcome.counts[group].quarantined += 1
-                    continue
-                }
-                let resolution = graph.resolve(identifiers)
-                let customer = resolution.customer
-                if resolution.created {
-                    newCustomers += [.integer(customer), .integer(rowID), .integer(event.timestamp), .integer(event.timestamp)]
-                    outcome.created += 1
-                }
-                if resolution.created || !resolution.linked.isEmpty || !resolution.merged.isEmpty { stitched = true }
-                for identifier in resolution.linked where linkedOnce.insert(identifier).inserted { linked.append((identifier, customer, event.timestamp)) }
-                for old in resolution.merged {
-                    merges.append((old, customer))
-                    steps.append(.merge(old, into: customer))
-                    outcome.merged += 1
-                }
-                if !resolution.refused.isEmpty {
-                    outcome.refused += resolution.refused.count
-                    try db.execute(sql: "INSERT INTO identity_refusals (workspace_id, customers, at) VALUES (?, ?, ?)",
-                                   arguments: [rowID, ([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
-                }
-                steps.append(.event(arriving.count))
-                arriving.append(Arriving(group: group, line: record.line, customer: customer, event: event, prepared: prepared))
-            }
-        }
-
-        try copy(db, "customers", ["id", "workspace_id", "first_seen", "last_seen"], newCustomers)
-        // Events keep the customer they arrived as; identifiers and feedback follow the survivor.
-        for (old, survivor) in merges {
-            let arguments: SQLArguments = [survivor, old]
-            try db.execute(sql: "UPDATE customers SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", arguments: arguments)
-            try db.execute(sql: "UPDATE identities SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
-            try db.execute(sql: "UPDATE feedback SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
-        }
-        // Identifiers the graph did not know, each once: the graph is the store's, read under the writers' turn.
-        try copy(db, "identities", ["workspace_id", "kind", "value", "customer_id", "first_seen"],
-                 linked.flatMap { identifier, customer, at -> [SQLValue] in
-                     [.integer(rowID), .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .integer(at)]
-                 })
-
-        let stored = try insertEvents(arriving, source: source, db: db)
-        var feedback: [SQLValue] = []
-        for (index, id) in stored.enumerated() {
-            guard let id else {
-                outcome.counts[arriving[index].group].duplicates += 1
+        for (index, candidate) in candidates.enumerated() {
+            let event = candidate.event
+            let identifiers = Importer.identifiers(of: event, candidate.prepared, graph: graph, junk: options.junk)
+            guard !identifiers.isEmpty else {
+                failures[candidate.group].append(Importer.allJunk(candidate.record))
+                outcome.counts[candidate.group].quarantined += 1
                 continue
             }
-            outcome.counts[arriving[index].group].imported += 1
-            let event = arriving[index]
-            if let entry = event.prepared.feedback {
-                feedback += [.integer(id), .integer(rowID), .integer(graph.root(of: event.customer)), .integer(event.event.timestamp),
+            let resolution = graph.resolve(identifiers)
+            let customer = resolution.customer
+            if resolution.created {
+                changes.created.append((customer, event.timestamp))
+                outcome.created += 1
+            }
+            for identifier in resolution.linked where linkedOnce.insert(identifier).inserted { changes.linked.append((identifier, customer, event.timestamp)) }
+            for old in resolution.merged {
+                changes.merges.append((old, customer))
+                steps.append(.merge(old, into: customer))
+                outcome.merged += 1
+            }
+            if !resolution.refused.isEmpty {
+                outcome.refused += resolution.refused.count
+                try db.execute(sql: "INSERT INTO identity_refusals (workspace_id, customers, at) VALUES (?, ?, ?)",
+                               arguments: [rowID, ([customer] + resolution.refused).map(CustomerID.text).joined(separator: ","), event.timestamp])
+            }
+            steps.append(.event(arriving.count))
+            arriving.append(Arriving(candidate: index, customer: customer))
+        }
+        if let generation = try recordIdentityChanges(changes, db: db) { outcome.generation = generation }
+
+        let stored = try insertEvents(arriving, of: candidates, db: db)
+        var feedback: [SQLValue] = []
+        for (index, id) in stored.enumerated() {
+            let item = arriving[index], candidate = candidates[item.candidate]
+            guard let id else {
+                outcome.counts[candidate.group].duplicates += 1
+                continue
+            }
+            outcome.counts[candidate.group].imported += 1
+            if let entry = candidate.prepared.feedback {
+                feedback += [.integer(id), .integer(rowID), .integer(graph.root(of: item.customer)), .integer(candidate.event.timestamp),
                              .text(entry.metric.rawValue), entry.score.map { .real($0) } ?? .null,
                              entry.text.map { .text($0) } ?? .null, entry.touchpoint.map { .text($0) } ?? .null]
             }
         }
         try copy(db, "feedback", ["event_id", "workspace_id", "customer_id", "timestamp", "metric", "score", "text", "touchpoint"], feedback)
-        try updateCustomers(steps: steps, arriving: arriving, stored: stored, db: db)
-        let committed = alerts == nil ? [] : zip(arriving, stored).compactMap { item, id in
-            id.map { CommittedEvent(id: $0, customer: item.customer, event: item.event, feedback: item.prepared.feedback) }
+        try updateCustomers(steps: steps, arriving: arriving, candidates: candidates, stored: stored, db: db)
+        let committed: [CommittedEvent] = alerts == nil ? [] : zip(arriving, stored).compactMap { item, id in
+            let candidate = candidates[item.candidate]
+            return id.map { CommittedEvent(id: $0, customer: item.customer, event: candidate.event, feedback: candidate.prepared.feedback) }
         }
         // As on the embedded store, rules are looked at only when the commit stored events.
-        if let alerts, !committed.isEmpty {
+        if let alerts, alerts.hasRules, !committed.isEmpty {
             // A rule that cannot be evaluated must not cost the events: its work is rolled back
             // to a savepoint and counted, and the events are committed.
             try db.execute(sql: "SAVEPOINT alerts")
             do {
-                try alerts.evaluate(committed, workspace: rowID, db: db, root: graph.root(of:))
+                try alerts.evaluate(committed, workspace: rowID, db: db, rulesRead: true, root: graph.root(of:))
                 try db.execute(sql: "RELEASE SAVEPOINT alerts")
             } catch {
                 try db.execute(sql: "ROLLBACK TO SAVEPOINT alerts")
@@ -299,26 +309,9 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             UPDATE sources SET records = records + ?, imported = imported + ?, duplicates = duplicates + ?, quarantined = quarantined + ?
             WHERE id = ? AND workspace_id = ?
             """, arguments: [total.records, total.imported, total.duplicates, total.quarantined, source, rowID])
-        if stitched {
-            try db.execute(sql: "UPDATE identity_generation SET last_customer = greatest(last_customer, (SELECT coalesce(max(id), 0) FROM customers)) WHERE id = 1")
-            outcome.generation = try db.value(Int64.self, sql: "UPDATE workspaces SET identity_generation = identity_generation + 1 WHERE id = ? RETURNING identity_generation",
-                                              arguments: [rowID]) ?? -1
-            // What changed, for the writers of other processes: created, merged, then linked (to
-            // the customers the identifiers belong to once the merges are done).
-            let generation = SQLValue.integer(outcome.generation)
-            var log: [SQLValue] = []
-            for index in stride(from: 0, to: newCustomers.count, by: 4) {
-                log += [.integer(rowID), generation, .null, .null, newCustomers[index], .null]
-            }
-            for (old, survivor) in merges { log += [.integer(rowID), generation, .null, .null, .integer(old), .integer(survivor)] }
-            for (identifier, customer, _) in linked {
-                log += [.integer(rowID), generation, .text(identifier.kind.rawValue), .text(identifier.value), .integer(graph.root(of: customer)), .null]
-            }
-            try copy(db, "identity_log", ["workspace_id", "generation", "kind", "value", "customer_id", "merged_into"], log)
-            // Entries every writer has read long since go; a writer further behind reads the graph whole.
-            if outcome.generation % 1_000 == 0 {
-                try db.execute(sql: "DELETE FROM identity_log WHERE workspace_id = ? AND generation < ?", arguments: [rowID, outcome.generation - Self.logKept])
-            }
+        // Entries every writer has read long since go; a writer further behind reads the graph whole.
+        if outcome.generation != current, outcome.generation % 1_000 == 0 {
+            try db.execute(sql: "DELETE FROM identity_log WHERE workspace_id = ? AND generation < ?", arguments: [rowID, outcome.generation - Self.logKept])
         }
         return outcome
     }
@@ -364,32 +357,97 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
         return graph
     }
 
-    /// Adds the events, each once per deduplication key in the workspace; the sequence number of
-    /// each event stored, nil for each already there (or earlier in the same commit).
-    private func insertEvents(_ arriving: [Arriving], source: Int64, db: PostgresTransaction) throws -> [Int64?] {
-        var first: [Data: Int] = [:]
-        var values: [SQLValue] = []
-        values.reserveCapacity(arriving.count * 12)
-        for (index, item) in arriving.enumerated() {
-            let key = Importer.key(item.prepared.dedupe)
-            if first[key] == nil { first[key] = index }
-            values += [.integer(Int64(index)), .integer(rowID), .integer(item.customer), .integer(item.event.timestamp), .text(item.event.type.rawValue),
-                       item.event.name.map { .text($0) } ?? .null, item.prepared.channel.map { .text($0) } ?? .null,
-                       item.event.messageId.map { .text($0) } ?? .null, .text(item.prepared.payload), .blob([UInt8](key)),
-                       .integer(source), .integer(Int64(item.line))]
+    /// What a commit changed in the identity graph, in order.
+    private struct IdentityChanges {
+        var created: [(customer: Int64, at: Int64)] = []
+        var merges: [(old: Int64, survivor: Int64)] = []
+        /// Identifiers the graph did not know, each once: the graph is the store's, read under the writers' turn.
+        var linked: [(Identifier, customer: Int64, at: Int64)] = []
+
+        var isEmpty: Bool { created.isEmpty && merges.isEmpty && linked.isEmpty }
+    }
+
+    /// Stores the identity changes and moves the workspace's identity generation on; the new
+    /// generation, or nil when nothing changed. The new customers, the identifiers, the log for
+    /// the writers of other processes and both generations go in one statement, the rows given
+    /// as JSON; then each merge (rare) in its own.
+    private func recordIdentityChanges(_ changes: IdentityChanges, db: PostgresTransaction) throws -> Int64? {
+        guard !changes.isEmpty else { return nil }
+        func text(_ number: Int64) -> JSONValue { .string(String(number)) }
+        let created = JSONValue.array(changes.created.map { .array([text($0.customer), text($0.at)]) })
+        // Identifiers and feedback follow the survivor of every merge, so they are stored with
+        // the customer they belong to once the commit's merges are done.
+        let identities = JSONValue.array(changes.linked.map { identifier, customer, at in
+            .array([.string(identifier.kind.rawValue), .string(identifier.value), text(graph.root(of: customer)), text(at)])
+        })
+        // What changed, for the writers of other processes: created, merged, then linked.
+        var log = changes.created.map { JSONValue.array([.null, .null, text($0.customer), .null]) }
+        log += changes.merges.map { .array([.null, .null, text($0.old), text($0.survivor)]) }
+        log += changes.linked.map { identifier, customer, _ in .array([.string(identifier.kind.rawValue), .string(identifier.value), text(graph.root(of: customer)), .null]) }
+        let newest = changes.created.map(\.customer).max() ?? 0
+        let generation = try db.value(Int64.self, sql: """
+            WITH generation AS (UPDATE workspaces SET identity_generation = identity_generation + 1 WHERE id = ?1 RETURNING identity_generation),
+            numbered AS (UPDATE identity_generation SET last_customer = greatest(last_customer, ?2) WHERE id = 1),
+            customers_added AS (
+                INSERT INTO customers (id, workspace_id, first_seen, last_seen)
+                SELECT (r->>0)::bigint, ?1, (r->>1)::bigint, (r->>1)::bigint FROM json_array_elements(?3::json) AS r),
+            identities_added AS (
+                INSERT INTO identities (workspace_id, kind, value, customer_id, first_seen)
+                SELECT ?1, r->>0, r->>1, (r->>2)::bigint, (r->>3)::bigint FROM json_array_elements(?4::json) AS r),
+            logged AS (
+                INSERT INTO identity_log (workspace_id, generation, kind, value, customer_id, merged_into)
+                SELECT ?1, (SELECT identity_generation FROM generation), r->>0, r->>1, (r->>2)::bigint, (r->>3)::bigint
+                FROM json_array_elements(?5::json) WITH ORDINALITY AS e(r, n) ORDER BY n)
+            SELECT identity_generation FROM generation
+            """, arguments: [rowID, newest, created.json, identities.json, JSONValue.array(log).json]) ?? -1
+        // Events keep the customer they arrived as; identifiers and feedback follow the survivor.
+        for (old, survivor) in changes.merges {
+            let arguments: SQLArguments = [survivor, old]
+            try db.execute(sql: "UPDATE customers SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", arguments: arguments)
+            try db.execute(sql: "UPDATE identities SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
+            try db.execute(sql: "UPDATE feedback SET customer_id = ?1 WHERE customer_id = ?2", arguments: arguments)
         }
-        var stored = [Int64?](repeating: nil, count: arriving.count)
-        // Copied into a table of the connection's own, then added in arrival order, each once.
+        return generation
+    }
+
+    /// Copies the candidates' payloads into the connection's own table, before the turn: all
+    /// but the customer, which only the turn can tell.
+    private func stage(_ candidates: [Candidate], source: Int64, db: PostgresTransaction) throws {
         try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS incoming_events (ord BIGINT, workspace_id BIGINT, customer_id BIGINT, timestamp BIGINT, type TEXT, name TEXT,
+            CREATE TEMP TABLE IF NOT EXISTS incoming_events (ord BIGINT, timestamp BIGINT, type TEXT, name TEXT,
                 channel TEXT, message_id TEXT, message TEXT, dedupe BYTEA, source_id BIGINT, source_line BIGINT) ON COMMIT DELETE ROWS
             """)
-        let columns = ["workspace_id", "customer_id", "timestamp", "type", "name", "channel", "message_id", "message", "dedupe", "source_id", "source_line"]
-        try copy(db, "incoming_events", ["ord"] + columns, values)
+        var values: [SQLValue] = []
+        values.reserveCapacity(candidates.count * 10)
+        for (index, item) in candidates.enumerated() {
+            values += [.integer(Int64(index)), .integer(item.event.timestamp), .text(item.event.type.rawValue),
+                       item.event.name.map { .text($0) } ?? .null, item.prepared.channel.map { .text($0) } ?? .null,
+                       item.event.messageId.map { .text($0) } ?? .null, .text(item.prepared.payload), .blob([UInt8](item.dedupe)),
+                       .integer(source), .integer(Int64(item.record.line))]
+        }
+        try copy(db, "incoming_events", ["ord", "timestamp", "type", "name", "channel", "message_id", "message", "dedupe", "source_id", "source_line"], values)
+    }
+
+    /// Adds the arriving events, each once per deduplication key in the workspace, from the
+    /// staged payloads in arrival order; the sequence number of each event stored, nil for each
+    /// already there (or earlier in the same commit).
+    private func insertEvents(_ arriving: [Arriving], of candidates: [Candidate], db: PostgresTransaction) throws -> [Int64?] {
+        var stored = [Int64?](repeating: nil, count: arriving.count)
+        guard !arriving.isEmpty else { return stored }
+        var first: [Data: Int] = [:]
+        // The customer of each candidate by its `ord`, empty (null) for one set aside.
+        var customers = [String](repeating: "", count: candidates.count)
+        for (index, item) in arriving.enumerated() {
+            if first[candidates[item.candidate].dedupe] == nil { first[candidates[item.candidate].dedupe] = index }
+            customers[item.candidate] = String(item.customer)
+        }
         let rows = try db.rows(sql: """
-            INSERT INTO events (\(columns.joined(separator: ", "))) SELECT \(columns.joined(separator: ", ")) FROM incoming_events ORDER BY ord
+            INSERT INTO events (workspace_id, customer_id, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line)
+            SELECT ?, customer, timestamp, type, name, channel, message_id, message, dedupe, source_id, source_line
+            FROM (SELECT i.*, (string_to_array(?, ',', '')::bigint[])[i.ord + 1] AS customer FROM incoming_events i) AS i
+            WHERE customer IS NOT NULL ORDER BY ord
             ON CONFLICT (workspace_id, dedupe) DO NOTHING RETURNING id, dedupe
-            """)
+            """, arguments: [rowID, customers.joined(separator: ",")])
         for row in rows {
             let key: Data = try row[1]
             if let index = first[key] { stored[index] = try row[0] }
@@ -401,7 +459,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
     /// embedded importer does step by step: a merge keeps the earliest first and latest last
     /// seen of both, and the survivor's traits over the merged customer's; then each customer's
     /// stored events extend its times and apply their traits in order.
-    private func updateCustomers(steps: [Step], arriving: [Arriving], stored: [Int64?], db: PostgresTransaction) throws {
+    private func updateCustomers(steps: [Step], arriving: [Arriving], candidates: [Candidate], stored: [Int64?], db: PostgresTransaction) throws {
         var touched = Set<Int64>()
         for step in steps {
             switch step {
@@ -411,6 +469,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             }
         }
         guard !touched.isEmpty else { return }
+        if try updateTimesOnly(steps: steps, arriving: arriving, candidates: candidates, stored: stored, db: db) { return }
         struct Seen: Equatable {
             var first: Int64?
             var last: Int64?
@@ -435,9 +494,9 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             switch step {
             case .event(let index):
                 guard stored[index] != nil else { continue }
-                let item = arriving[index]
-                updates[item.customer, default: Importer.CustomerUpdate(first: item.event.timestamp, last: item.event.timestamp)]
-                    .add(item.event.timestamp, traits: item.prepared.traits)
+                let item = arriving[index], candidate = candidates[item.candidate]
+                updates[item.customer, default: Importer.CustomerUpdate(first: candidate.event.timestamp, last: candidate.event.timestamp)]
+                    .add(candidate.event.timestamp, traits: candidate.prepared.traits)
             case .merge(let old, let survivor):
                 let gone = now[old], kept = now[survivor]
                 now[survivor]?.first = Self.earliest(kept?.first, gone?.first)
@@ -463,14 +522,7 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
             guard let seen = now[id], seen != before[id] else { continue }
             changed += [.integer(id), seen.first.map { .integer($0) } ?? .null, seen.last.map { .integer($0) } ?? .null, .text(seen.traits)]
         }
-        // Joined to the customers by their key, never by scanning them all: the planner, counting
-        // the rows given, would otherwise hash them and read the whole table.
-        try db.execute(sql: "SET LOCAL enable_hashjoin = off")
-        try db.execute(sql: "SET LOCAL enable_mergejoin = off")
-        defer {
-            _ = try? db.execute(sql: "SET LOCAL enable_hashjoin = on")
-            _ = try? db.execute(sql: "SET LOCAL enable_mergejoin = on")
-        }
+        // Joined to the customers by their key (the commit turned joins by hash and merge off).
         for start in stride(from: 0, to: changed.count, by: 4 * Self.rowsPerStatement) {
             let part = changed[start..<min(changed.count, start + 4 * Self.rowsPerStatement)]
             let rows = Array(repeating: "(?::bigint, ?::bigint, ?::bigint, ?::text)", count: part.count / 4).joined(separator: ",")
@@ -479,6 +531,34 @@ public final class PostgresCustomerWriter: CustomerDataWriter {
                 FROM (VALUES \(rows)) AS v(id, first_seen, last_seen, traits) WHERE c.id = v.id
                 """, arguments: SQLArguments(Array(part)))
         }
+    }
+
+    /// The common commit of collection, with no merge and no traits, in one statement: each
+    /// customer's first and last seen extended by its stored events, no row read first. False,
+    /// with nothing done, for a commit that needs the customers read.
+    private func updateTimesOnly(steps: [Step], arriving: [Arriving], candidates: [Candidate], stored: [Int64?], db: PostgresTransaction) throws -> Bool {
+        var times: [Int64: (first: Int64, last: Int64)] = [:]
+        for step in steps {
+            guard case .event(let index) = step else { return false }
+            guard stored[index] != nil else { continue }
+            let candidate = candidates[arriving[index].candidate]
+            guard candidate.prepared.traits.isEmpty else { return false }
+            let at = candidate.event.timestamp
+            let root = graph.root(of: arriving[index].customer)
+            let seen = times[root] ?? (at, at)
+            times[root] = (min(seen.first, at), max(seen.last, at))
+        }
+        let rows = JSONValue.array(times.sorted { $0.key < $1.key }.map { id, seen in
+            .array([.string(String(id)), .string(String(seen.first)), .string(String(seen.last))])
+        })
+        // Rows the events do not move are left as they are.
+        try db.execute(sql: """
+            UPDATE customers AS c SET first_seen = least(c.first_seen, v.first_seen), last_seen = greatest(c.last_seen, v.last_seen)
+            FROM (SELECT (r->>0)::bigint AS id, (r->>1)::bigint AS first_seen, (r->>2)::bigint AS last_seen FROM json_array_elements(?::json) AS r) AS v
+            WHERE c.id = v.id AND (c.first_seen IS NULL OR c.last_seen IS NULL OR v.first_seen < c.first_seen OR v.last_seen > c.last_seen)
+            """, arguments: [rows.json])
+        timesOnlyUpdates += 1
+        return true
     }
 
     private static func earliest(_ a: Int64?, _ b: Int64?) -> Int64? { [a, b].compactMap { $0 }.min() }

@@ -100,9 +100,10 @@ public final class PostgresWorkspaceStore: ServerStore {
     /// The customer data of workspace `id`, on the store's connections, as its own type (with
     /// its writer's file import and summary).
     public func postgresCustomerData(_ id: String) async throws(WorkspaceStoreError) -> PostgresCustomerData {
+        // Every collection request looks its workspace up: the names of the others are read only when it is missing.
         let (found, known) = try await read { db in
-            (try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id]),
-             try db.values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug"))
+            let found = try db.value(Int64.self, sql: "SELECT id FROM workspaces WHERE slug = ?", arguments: [id])
+            return (found, found == nil ? try db.values(String.self, sql: "SELECT slug FROM workspaces ORDER BY slug") : [])
         }
         guard let found else {
             throw WorkspaceStoreError(.notFound, field: "workspace",

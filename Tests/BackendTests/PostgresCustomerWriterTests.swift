@@ -48,6 +48,43 @@ struct PostgresCustomerWriterTests {
         }
     }
 
+    @Test("commits of events without traits or merges extend first and last seen in one statement, as the embedded importer does, earlier and later events alike")
+    func timesOnlyCommits() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        func line(_ fields: String, _ day: String) -> String { "{\(fields),\"timestamp\":\"2026-\(day)T10:00:00Z\"}" }
+        // Two records a commit: traits first (customers read), then events alone, some before a
+        // customer's first seen, some after its last, some within, one customer new in a later commit.
+        let lines = [
+            line(#""type":"identify","userId":"u1","traits":{"plan":"pro"}"#, "01-05"),
+            line(#""type":"identify","userId":"u2","traits":{"plan":"free"}"#, "01-05"),
+            line(#""type":"track","event":"Viewed","userId":"u1""#, "01-01"),
+            line(#""type":"track","event":"Viewed","userId":"u2""#, "01-05"),
+            line(#""type":"track","event":"Viewed","anonymousId":"a3""#, "03-01"),
+            line(#""type":"track","event":"Viewed","anonymousId":"a3""#, "02-01"),
+            line(#""type":"track","event":"Viewed","anonymousId":"a3""#, "01-15"),
+            line(#""type":"track","event":"Viewed","userId":"u1""#, "02-01"),
+            line(#""type":"track","event":"Viewed","userId":"u2""#, "01-03"),
+            line(#""type":"track","event":"Viewed","userId":"u2""#, "03-10"),
+        ]
+        try lines.joined(separator: "\n").write(toFile: directory.path("events.ndjson"), atomically: true, encoding: .utf8)
+        try await PostgresTestStore.with(base) { postgres in
+            _ = try await postgres.store.createWorkspace(id: "default", name: "Default")
+            let embedded = try JourneyStore(path: directory.path("store.db"))
+            var options = Importer.Options()
+            options.batchSize = 2
+            _ = try Importer(data: embedded.data, options: options).importFile(directory.path("events.ndjson"))
+            let writer = try PostgresCustomerWriter(url: postgres.url, workspace: "default", options: options)
+            _ = try writer.importFile(directory.path("events.ndjson"))
+            #expect(writer.timesOnlyUpdates == 4)
+            let remote = try PostgresCustomerData(url: postgres.url, workspace: "default")
+            let customers = try remote.customers(limit: 100, offset: 0).customers
+            #expect(customers == (try embedded.data.customers(limit: 100, offset: 0).customers))
+            #expect(customers.count == 3)
+            #expect(try CustomerDataDigest.of(remote) == CustomerDataDigest.of(embedded.data))
+        }
+    }
+
     @Test("records that cannot be used are set aside in the quarantine table with file, line and reason, each once over two imports")
     func quarantine() async throws {
         let base = try #require(BackendURLs.postgres)

@@ -54,6 +54,8 @@ while (($#)); do
         *) echo "load: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
 done
+[[ "$connections" =~ ^[0-9]+$ && "$servers" =~ ^[0-9]+$ && "$servers" -ge 1 && "$connections" -ge "$servers" ]] \
+    || { echo "load: --connections ($connections) must be a whole number of at least --servers ($servers), each server taking one or more" >&2; exit 2; }
 
 say() { printf '\n-- %s\n' "$*"; }
 
@@ -99,10 +101,11 @@ for index in $(seq 1 "$servers"); do
     curl -fsS "$url/health" >/dev/null || { echo "load: the server did not start" >&2; cat "$work/server$index.log" >&2; exit 1; }
 done
 
-share=$(( (connections + servers - 1) / servers ))
+# The connections are shared out exactly: the first servers take one more when they do not divide.
 say "wrk: $connections connections over $servers server(s) for ${duration}s"
 wrks=()
 for index in $(seq 1 "$servers"); do
+    share=$(( connections / servers + (index <= connections % servers ? 1 : 0) ))
     WF_PREFIX="s$index-" WF_BASIC="$(printf '%s:' "$secret" | base64 -w0)" wrk -t1 -c"$share" -d"${duration}s" --timeout 10s --latency \
         -s "$here/batch.lua" "${urls[$((index - 1))]}" >"$work/wrk$index.out" &
     wrks+=($!)

@@ -53,8 +53,11 @@ public final class AlertEvaluator {
     /// An evaluator that reads the rules with the first commit.
     public init() {}
 
+    /// Whether the rules last read hold any enabled rule; false before the first read.
+    public var hasRules: Bool { !maps.isEmpty }
+
     /// Reloads rules and maps when they changed since the last commit.
-    private func refresh(_ db: any StoreTransaction) throws {
+    public func refresh(_ db: any StoreTransaction) throws {
         let current = try db.rows(sql: """
             SELECT r.id, r.updated_at, m.current_version FROM alert_rules r JOIN journey_maps m ON m.id = r.map_id WHERE r.enabled <> 0 ORDER BY r.id
             """).map { "\(try $0[0] as Int64):\(try $0[1] as Int64):\(try $0[2] as Int64)" }.joined(separator: ",")
@@ -87,9 +90,11 @@ public final class AlertEvaluator {
 
     /// Classifies the committed events, all of the workspace with row `workspace`, against every
     /// map of that workspace with enabled rules, moves customers' positions, and enqueues the
-    /// deliveries the event rules call for.
-    public func evaluate(_ events: [CommittedEvent], workspace: Int64, db: any StoreTransaction, root: (Int64) -> Int64) throws {
-        try refresh(db)
+    /// deliveries the event rules call for. With `rulesRead`, the rules are those of the last
+    /// ``refresh(_:)`` (a writer that reads them before its turn to write).
+    public func evaluate(_ events: [CommittedEvent], workspace: Int64, db: any StoreTransaction, rulesRead: Bool = false,
+                         root: (Int64) -> Int64) throws {
+        if !rulesRead { try refresh(db) }
         guard !maps.isEmpty, !events.isEmpty else { return }
         let now = StoreTime.now()
         func readPosition(_ arguments: SQLArguments) throws -> SQLRow? {
