@@ -1,3 +1,4 @@
+import ClickHouseStore
 import Foundation
 import JourneyStore
 import PostgresStore
@@ -39,6 +40,67 @@ struct MigrateCommandTests {
         #expect(missing.status == 1 && missing.stderr.contains("wayfinder migrate"), "\(missing)")
         let postgres = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", "postgres://localhost/db"], in: folder)
         #expect(postgres.status == 2 && postgres.stderr.contains("names no user"), "\(postgres)")
+    }
+
+    @Test("forget --events erases the customer and those merged into it on every shard, then in the store; the cluster then analyses as the store does; a cluster that fails erases nothing")
+    func forgetOnCluster() async throws {
+        let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)
+        let directory = try TemporaryDirectory()
+        let folder = directory.path("")
+        let workspace = "cli-forget"
+        try await Self.prepare(folder, workspace: workspace)
+        defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
+        _ = try? ClusterCleanup.delete(workspace: workspace, url: url)
+        let copied = try await WayfinderProcess.run(["migrate", "--from", "store.db", "--to", url], in: folder)
+        try #require(copied.status == 0, "\(copied)")
+
+        // The customer with the most identifiers: the one most likely stitched from several.
+        let listed = try await WayfinderProcess.run(["customers", "--db", "store.db", "--limit", "1000", "--format", "json"], in: folder)
+        struct Page: Decodable { var customers: [CustomerRecord] }
+        let customers = try JSONDecoder().decode(Page.self, from: Data(listed.stdout.utf8)).customers
+        let chosen = try #require(customers.max { ($0.identifiers.count, $0.events) < ($1.identifiers.count, $1.events) })
+        let other = try #require(customers.first { $0.id != chosen.id && $0.events > 0 })
+        let cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
+        let before = try cluster.counts(workspace: workspace)
+
+        let erased = try await WayfinderProcess.run(["forget", chosen.id, "--db", "store.db", "--events", url, "--format", "json"], in: folder)
+        try #require(erased.status == 0, "\(erased)")
+        struct Erased: Decodable {
+            struct Cluster: Decodable { var events: Int; var feedback: Int; var customers: Int }
+            var events: Int
+            var feedback: Int
+            var customers: Int
+            var cluster: Cluster
+        }
+        let erasure = try JSONDecoder().decode(Erased.self, from: Data(erased.stdout.utf8))
+        #expect(erasure.events == chosen.events && erasure.cluster.events == chosen.events, "\(erased.stdout)")
+        #expect(erasure.cluster.feedback == erasure.feedback)
+        // The stitched customer and those merged into it, as many as the store erased.
+        #expect(erasure.cluster.customers == erasure.customers && erasure.customers >= 2, "\(erased.stdout)")
+        let after = try cluster.counts(workspace: workspace)
+        #expect(after.events == before.events - chosen.events && after.customers == before.customers - erasure.cluster.customers)
+        #expect(after.feedback == before.feedback - erasure.feedback)
+        // The cluster and the store hold the same customer data again: every analysis agrees.
+        for arguments in [["funnel"], ["paths", "--top", "5"], ["emotions"]] {
+            let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--db", "store.db", "--format", "json"], in: folder)
+            let remote = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--events", url, "--workspace-id", workspace, "--format", "json"], in: folder)
+            #expect(local.status == 0 && remote.status == 0, "\(local) \(remote)")
+            // All but how long the index build took.
+            func answer(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.contains(#""seconds" :"#) } }
+            #expect(answer(remote.stdout) == answer(local.stdout), "\(arguments)")
+        }
+        let again = try await WayfinderProcess.run(["forget", chosen.id, "--db", "store.db", "--events", url], in: folder)
+        #expect(again.status == 1 && again.stderr.contains("nothing was erased"), "\(again)")
+
+        // A cluster that does not answer: the store keeps the customer, so the command can run again.
+        let down = try await WayfinderProcess.run(["forget", other.id, "--db", "store.db", "--events", "clickhouse://127.0.0.1:1/wayfinder?cluster=one"], in: folder)
+        #expect(down.status == 1 && down.stderr.contains("nothing was erased from the store"), "\(down)")
+        let kept = try await WayfinderProcess.run(["customers", other.id, "--db", "store.db"], in: folder)
+        #expect(kept.status == 0, "\(kept)")
+        let text = try await WayfinderProcess.run(["forget", other.id, "--db", "store.db", "--events", url], in: folder)
+        #expect(text.status == 0 && text.stdout.contains("Erased on the cluster: \(other.events) event"), "\(text)")
+        let wrong = try await WayfinderProcess.run(["forget", other.id, "--db", "store.db", "--events", "clickhouse://127.0.0.1:8123/db"], in: folder)
+        #expect(wrong.status == 2 && wrong.stderr.contains("cluster=NAME is missing"), "\(wrong)")
     }
 
     @Test("a store copied to PostgreSQL gives the same analyses through --store; a second copy into it is refused; mistakes say what to do")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClickHouseStore
 import CustomerData
 import Foundation
 import JourneyModel
@@ -278,9 +279,12 @@ extension Wayfinder {
             discussion: """
             ID may be the customer id or any of its identifiers, in one workspace of the store (--workspace-id; default: the store's only workspace); customers of other workspaces are never touched. Quarantined records of the workspace that mention one of its identifiers are removed from its quarantine file too.
 
+            With --events, the customer's rows are first erased on the ClickHouse cluster the workspace was copied to ('wayfinder migrate'): its events, survey answers and customer rows, and those of the customers merged into it, on every shard. The command waits until the shards have removed them and checks that none is left; if the cluster fails, nothing is erased from the store, so the same command can run again.
+
             Example:
               wayfinder forget maya.okafor@example.com --db wayfinder.db
               wayfinder forget maya.okafor@example.com --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id shop
+              wayfinder forget cus_42 --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id shop --events 'clickhouse://ch1:8123,ch2:8123/wayfinder?cluster=events'
             """
         )
 
@@ -288,6 +292,8 @@ extension Wayfinder {
         @Option(help: "The store.") var db = "wayfinder.db"
         @Option(help: StoreWorkspace.storeHelp) var store: String?
         @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help) var workspaceID: String?
+        @Option(help: ArgumentHelp("Also erase the customer on the ClickHouse cluster the workspace was copied to: clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME.", valueName: "url"))
+        var events: String?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
         @Option(help: ArgumentHelp("The country calling code the import used for national phone numbers (such as 44), so 07700 900123 finds +447700900123.", valueName: "code"))
         var phoneCountry: String?
@@ -296,19 +302,60 @@ extension Wayfinder {
             try Import.checkPhoneCountry(phoneCountry)
             try StoreWorkspace.validate(workspaceID)
             try StoreWorkspace.validate(store: store)
+            if let events {
+                do { _ = try ClickHouseURL(events) } catch { throw ValidationError("--events: \(error.description)") }
+            }
+        }
+
+        /// What the JSON output holds: the store's erasure, and the cluster's with --events.
+        private struct Erased: Encodable {
+            var store: CustomerErasure
+            var cluster: ClickHouseErasure?
+
+            func encode(to encoder: any Encoder) throws {
+                try store.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encodeIfPresent(cluster, forKey: .cluster)
+            }
+
+            enum Key: String, CodingKey { case cluster }
         }
 
         func run() throws {
             let store = try StoreWorkspace.directory(db: db, store: self.store, workspace: workspaceID)
-            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let erasure = try store.forget(number) else {
+            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry) else {
+                throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased")
+            }
+            // The cluster first: when it fails, the store still finds the customer for the next try.
+            let cluster = try events.map { url in try forgetOnCluster(number, url: url, store: store) }
+            guard let erasure = try store.forget(number) else {
                 throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased")
             }
             if format == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                Console.out(String(decoding: try encoder.encode(erasure), as: UTF8.self))
+                Console.out(String(decoding: try encoder.encode(Erased(store: erasure, cluster: cluster)), as: UTF8.self))
             } else {
                 Console.out("Erased \(erasure.customer): \(Console.count(erasure.events, "event")), \(Console.count(erasure.identifiers, "identifier")), \(erasure.feedback) feedback answers, \(Console.count(erasure.customers, "customer record")), \(Console.count(erasure.quarantined, "quarantined record")).")
+                if let cluster {
+                    Console.out("Erased on the cluster: \(Console.count(cluster.events, "event")), \(cluster.feedback) feedback answers, \(Console.count(cluster.customers, "customer record")).")
+                }
+            }
+        }
+
+        /// Erases customer `number`, with the customers the store merged into it, on the cluster at `url`.
+        private func forgetOnCluster(_ number: Int64, url: String, store: any CustomerDirectory) throws -> ClickHouseErasure {
+            var numbers = [number]
+            if let reader = store as? any CustomerDataReader {
+                let links = try reader.customerLinks()
+                if let root = links.roots.firstIndex(of: number) {
+                    numbers += links.rootPosition.enumerated().filter { Int($0.element) == root }.map { Int64($0.offset) }
+                }
+            }
+            do {
+                return try ClickHouseCustomerData(url: try ClickHouseURL(url)).forget(workspace: store.workspace, customers: numbers)
+            } catch {
+                throw CommandFailure(message: "\(error); nothing was erased from the store")
             }
         }
     }
