@@ -57,7 +57,7 @@ extension ClickHouseCustomerData {
     }
 
     /// Waits until no mutation of the database's tables is left to run on any shard.
-    private func waitForMutations() throws(ClickHouseError) {
+    public func waitForMutations() throws(ClickHouseError) {
         let started = Date()
         let pending = "SELECT count() FROM system.mutations WHERE database = \(ClickHouseSQL.string(database)) AND is_done = 0"
         for host in client.url.hosts {

@@ -11,6 +11,10 @@ public struct CustomerDataCopy: Sendable {
     /// Bytes of rows sent in one insert.
     static let batchBytes = 16 << 20
 
+    static let customerColumns = ["workspace", "id", "merged_into", "traits"]
+    static let eventColumns = ["workspace", "seq", "customer", "root", "timestamp", "type", "name", "channel", "message", "prop_paths", "prop_values"]
+    static let feedbackColumns = ["workspace", "seq", "customer", "root", "timestamp", "metric", "score", "text", "touchpoint"]
+
     public let target: ClickHouseCustomerData
 
     public init(target: ClickHouseCustomerData) { self.target = target }
@@ -43,7 +47,6 @@ public struct CustomerDataCopy: Sendable {
             batch.bytes.removeAll(keepingCapacity: true)
         }
 
-        let customerColumns = ["workspace", "id", "merged_into", "traits"]
         var traits: [Int64: [UInt8]] = [:]
         try source.scanTraits { id, text in traits[id] = Array(text) }
         for (id, position) in links.rootPosition.enumerated() where position >= 0 {
@@ -52,12 +55,11 @@ public struct CustomerDataCopy: Sendable {
             batch.int64(Int64(id))
             batch.int64(root == Int64(id) ? 0 : root)
             (traits[Int64(id)] ?? []).withUnsafeBufferPointer { batch.string($0) }
-            if batch.bytes.count >= Self.batchBytes { try flush("customers", customerColumns) }
+            if batch.bytes.count >= Self.batchBytes { try flush("customers", Self.customerColumns) }
         }
-        try flush("customers", customerColumns)
+        try flush("customers", Self.customerColumns)
         traits = [:]
 
-        let eventColumns = ["workspace", "seq", "customer", "root", "timestamp", "type", "name", "channel", "message", "prop_paths", "prop_values"]
         var copied = 0
         var leaves: [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)] = []
         if let ids = try source.eventIDRange() {
@@ -76,19 +78,18 @@ public struct CustomerDataCopy: Sendable {
                     copied += 1
                     if batch.bytes.count >= Self.batchBytes {
                         swap(&rows, &batch.bytes)
-                        try target.client.insert(into: "\(database).events", columns: eventColumns, rows: rows)
+                        try target.client.insert(into: "\(database).events", columns: Self.eventColumns, rows: rows)
                         rows.removeAll(keepingCapacity: true)
                         progress?(copied, expected.events)
                     }
                 }
-                try flush("events", eventColumns)
+                try flush("events", Self.eventColumns)
                 progress?(copied, expected.events)
                 guard high < ids.upperBound else { break }
                 low = high + 1
             }
         }
 
-        let feedbackColumns = ["workspace", "seq", "customer", "root", "timestamp", "metric", "score", "text", "touchpoint"]
         try source.scanFeedback { row in
             batch.string(workspace)
             batch.int64(row.sequence)
@@ -100,7 +101,7 @@ public struct CustomerDataCopy: Sendable {
             batch.nullableString(row.text)
             batch.nullableString(row.touchpoint)
         }
-        try flush("feedback", feedbackColumns)
+        try flush("feedback", Self.feedbackColumns)
 
         let written = try CustomerDataDigest.of(target.workspace(workspace))
         guard written == expected else {

@@ -103,6 +103,80 @@ struct MigrateCommandTests {
         #expect(wrong.status == 2 && wrong.stderr.contains("cluster=NAME is missing"), "\(wrong)")
     }
 
+    @Test("import --events brings the cluster's copy up to date: new events, two customers already there merged (their rows move shard), a customer erased in the store only, rows lost on a shard; each time the cluster analyses as the store does")
+    func importUpdatesCluster() async throws {
+        let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)
+        let directory = try TemporaryDirectory()
+        let folder = directory.path("")
+        let workspace = "cli-update"
+        defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
+        _ = try? ClusterCleanup.delete(workspace: workspace, url: url)
+        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "200", "--out", "data"],
+                     ["generate", "--scenario", "saas", "--customers", "200", "--seed", "2", "--out", "more"]] {
+            let output = try await WayfinderProcess.run(step, in: folder)
+            try #require(output.status == 0, "\(step): \(output)")
+        }
+        struct Cluster: Decodable { var written: Int; var rewritten_customers: Int; var copied_whole: Bool }
+        struct Summary: Decodable { var imported: Int; var cluster: Cluster }
+        func importing(_ file: String) async throws -> Cluster {
+            let output = try await WayfinderProcess.run(["import", file, "--db", "store.db", "--workspace-id", workspace, "--create-workspace", "--events", url, "--format", "json"], in: folder)
+            try #require(output.status == 0, "\(output)")
+            return try JSONDecoder().decode(Summary.self, from: Data(output.stdout.utf8)).cluster
+        }
+        func expectSameAnalyses(_ label: String) async throws {
+            for arguments in [["funnel"], ["funnel", "--mode", "strict"], ["paths", "--top", "5"], ["emotions"]] {
+                let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--db", "store.db", "--format", "csv"], in: folder)
+                let remote = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--events", url, "--workspace-id", workspace, "--format", "csv"], in: folder)
+                #expect(local.status == 0 && remote.status == 0, "\(label): \(local) \(remote)")
+                #expect(remote.stdout == local.stdout, "\(label): \(arguments)")
+            }
+        }
+        let cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
+        func rows(_ condition: String) throws -> Int {
+            Int(try cluster.client.value("SELECT count() FROM \(cluster.client.url.database).events WHERE workspace = '\(workspace)' AND \(condition)")) ?? -1
+        }
+
+        let first = try await importing("data/events.csv")
+        #expect(first.copied_whole, "the cluster held nothing of the workspace: a whole copy")
+        let second = try await importing("more/events.csv")
+        #expect(!second.copied_whole && second.written > 0)
+        try await expectSameAnalyses("new events")
+
+        // One event naming an anonymous id of one customer and the user id of another: the store merges them.
+        let listed = try await WayfinderProcess.run(["customers", "--db", "store.db", "--workspace-id", workspace, "--limit", "1000", "--format", "json"], in: folder)
+        struct Page: Decodable { var customers: [CustomerRecord] }
+        let customers = try JSONDecoder().decode(Page.self, from: Data(listed.stdout.utf8)).customers
+        let anonymous = try #require(customers.first { $0.events > 2 && $0.identifiers.count == 1 && $0.identifiers[0].hasPrefix("anonymous:") })
+        let known = try #require(customers.first { $0.id != anonymous.id && $0.events > 2 && $0.identifiers.contains { $0.hasPrefix("user:") } })
+        let anonymousID = String(anonymous.identifiers[0].dropFirst("anonymous:".count))
+        let userID = String(try #require(known.identifiers.first { $0.hasPrefix("user:") }).dropFirst("user:".count))
+        try #"{"type":"track","event":"Linked","anonymousId":"\#(anonymousID)","userId":"\#(userID)","timestamp":"2026-06-01T00:00:00Z"}"#
+            .write(toFile: directory.path("link.ndjson"), atomically: true, encoding: .utf8)
+        let numbers = [anonymous.id, known.id].map { Int64($0.dropFirst("cus_".count))! }
+        let merged = try await importing("link.ndjson")
+        #expect(!merged.copied_whole && merged.written > 1 && merged.rewritten_customers >= 1, "\(merged)")
+        // Every event of the two now carries one stitched customer: the copy moved the merged one's rows.
+        let roots = try cluster.client.value("SELECT uniqExact(root) FROM \(cluster.client.url.database).events WHERE workspace = '\(workspace)' AND customer IN (\(numbers[0]), \(numbers[1]))")
+        #expect(roots == "1")
+        try await expectSameAnalyses("merge")
+
+        // Erased in the store without --events, then rows lost on a shard (an update cut short):
+        // the next import --events repairs both.
+        let erased = try await WayfinderProcess.run(["forget", known.id, "--db", "store.db", "--workspace-id", workspace], in: folder)
+        try #require(erased.status == 0, "\(erased)")
+        let victim = try #require(customers.first { $0.events > 3 && $0.id != anonymous.id && $0.id != known.id })
+        let victimNumber = Int64(victim.id.dropFirst("cus_".count))!
+        try cluster.client.executeOnEveryHost("ALTER TABLE \(cluster.client.url.database).events_local DELETE WHERE workspace = '\(workspace)' AND customer = \(victimNumber) AND seq % 2 = 0")
+        try cluster.waitForMutations()
+        #expect(try rows("customer IN (\(numbers[0]), \(numbers[1]))") > 0)
+        try #"{"type":"track","event":"Late","userId":"late-1","timestamp":"2026-06-02T00:00:00Z"}"#.write(toFile: directory.path("late.ndjson"), atomically: true, encoding: .utf8)
+        let repaired = try await importing("late.ndjson")
+        #expect(!repaired.copied_whole && repaired.written >= 1 + victim.events && repaired.rewritten_customers >= 2, "\(repaired)")
+        #expect(try rows("customer IN (\(numbers[0]), \(numbers[1]))") == 0, "the erased customer's rows are gone from the cluster")
+        #expect(try rows("root = \(victimNumber)") == victim.events)
+        try await expectSameAnalyses("repair")
+    }
+
     @Test("a store copied to PostgreSQL gives the same analyses through --store; a second copy into it is refused; mistakes say what to do")
     func migrateToPostgres() async throws {
         let base = try #require(BackendURLs.postgres)

@@ -35,6 +35,9 @@ extension Wayfinder {
               wayfinder import events.csv --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id retail
 
             With --store, the events go to the team server's PostgreSQL database, with the same rules; several imports and servers may write there at once, and stitch the same people into the same customers. Records set aside go to its quarantine_records table.
+
+            With --events, the workspace's copy on a ClickHouse cluster is brought up to date after the import: the new events and survey answers are added, customers merged since are written again under the customer they belong to now, and the copy is checked against the store by digest (a cluster that holds nothing of the workspace yet gets a whole copy, as 'wayfinder migrate' makes). Analyse it with 'wayfinder analyze --events URL'.
+              wayfinder import events.csv --db wayfinder.db --events 'clickhouse://ch1:8123,ch2:8123/wayfinder?cluster=events'
             """
         )
 
@@ -52,6 +55,9 @@ extension Wayfinder {
 
         @Flag(help: "Create the workspace --workspace-id names when the store lacks it.")
         var createWorkspace = false
+
+        @Option(help: ArgumentHelp("After the import, bring the workspace's copy on this ClickHouse cluster up to date: clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME.", valueName: "url"))
+        var events: String?
 
         @Option(help: "A YAML file mapping CSV columns to event fields.")
         var mapping: String?
@@ -85,6 +91,9 @@ extension Wayfinder {
             try StoreWorkspace.validate(workspaceID)
             try StoreWorkspace.validate(store: store)
             if createWorkspace, workspaceID == nil { throw ValidationError("--create-workspace creates the workspace --workspace-id names; give --workspace-id ID too.") }
+            if let events {
+                do { _ = try ClickHouseURL(events) } catch { throw ValidationError("--events: \(error.description)") }
+            }
         }
 
         static func checkPhoneCountry(_ code: String?) throws {
@@ -118,7 +127,73 @@ extension Wayfinder {
                 throw CommandFailure(message: failure.description)
             }
             try importFiles { file, progress in try importer.importFile(file, format: inputFormat, mapping: csvMapping, progress: progress) }
-            try report(importer.summary(), counts: try data.counts(), workspace: data.workspace, store: db)
+            let cluster = try await updateCluster(from: data, workspace: data.workspace)
+            try report(importer.summary(), counts: try data.counts(), workspace: data.workspace, store: db, cluster: cluster)
+        }
+
+        /// Brings the workspace's copy on the `--events` cluster up to what `source` holds; nil without `--events`.
+        private func updateCluster(from source: any CustomerDataReader, workspace: String) async throws -> ClusterUpdate? {
+            guard let events else { return nil }
+            let url = try ClickHouseURL(events)
+            let update = try await OwnThread.run { () throws -> CustomerDataCopy.Update in
+                var bar = ProgressBar(label: "cluster")
+                bar.note("bringing the copy on the cluster up to date…")
+                defer { bar.finish() }
+                do {
+                    return try CustomerDataCopy(target: ClickHouseCustomerData(url: url)).update(source, workspace: workspace) { copied, total in
+                        bar.update(fraction: Double(copied) / Double(max(total, 1)), count: copied, unit: "events", elapsed: 0)
+                    }
+                } catch let error as ClickHouseError {
+                    throw CommandFailure(message: "\(error.description); the events are imported into the store, so run the import again (it adds nothing twice) or 'wayfinder migrate --replace' to bring the cluster up to date")
+                }
+            }
+            return ClusterUpdate(url: url.description, update)
+        }
+
+        /// What the summary says of the cluster.
+        struct ClusterUpdate: Encodable {
+            var url: String
+            var written: Int
+            var rewrittenCustomers: Int
+            var customerRows: Int
+            var copiedWhole: Bool
+            var reason: String?
+            var digest: String
+
+            init(url: String, _ update: CustomerDataCopy.Update) {
+                self.url = url
+                written = update.written
+                rewrittenCustomers = update.rewritten
+                customerRows = update.customerRows
+                copiedWhole = update.copiedWhole
+                reason = update.reason
+                digest = update.digest.description
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case url, written, reason, digest
+                case rewrittenCustomers = "rewritten_customers", customerRows = "customer_rows", copiedWhole = "copied_whole"
+            }
+
+            var line: String {
+                copiedWhole
+                    ? "Copied the workspace whole to \(url) (\(reason ?? "")) and checked it: \(digest)."
+                    : "Brought the copy on \(url) up to date: \(Console.count(written, "row")) of events and answers written (the new ones, and those of \(Console.count(rewrittenCustomers, "customer")) merged, erased or found incomplete there), \(Console.count(customerRows, "customer row")) written again; checked: \(digest)."
+            }
+        }
+
+        /// The summary with what was done on the cluster.
+        private struct Summarized: Encodable {
+            var summary: Importer.Summary
+            var cluster: ClusterUpdate?
+
+            func encode(to encoder: any Encoder) throws {
+                try summary.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encodeIfPresent(cluster, forKey: .cluster)
+            }
+
+            enum Key: String, CodingKey { case cluster }
         }
 
         /// Imports every file with `body`, a progress bar for each.
@@ -173,7 +248,8 @@ extension Wayfinder {
             try await OwnThread.run { try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) } }
             let counts: WorkspaceData.Counts
             do { counts = try data.counts() } catch let error as WorkspaceStoreError { throw CommandFailure(message: error.message) }
-            try report(writer.summary(), counts: counts, workspace: workspace, store: "\(url)")
+            let cluster = try await updateCluster(from: data, workspace: workspace)
+            try report(writer.summary(), counts: counts, workspace: workspace, store: "\(url)", cluster: cluster)
         }
 
         /// Creates a workspace, unless another import or server created it at the same moment.
@@ -185,16 +261,17 @@ extension Wayfinder {
             }
         }
 
-        private func report(_ summary: Importer.Summary, counts: WorkspaceData.Counts, workspace: String, store: String) throws {
+        private func report(_ summary: Importer.Summary, counts: WorkspaceData.Counts, workspace: String, store: String, cluster: ClusterUpdate?) throws {
             switch format {
             case .json:
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                Console.out(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                Console.out(String(decoding: try encoder.encode(Summarized(summary: summary, cluster: cluster)), as: UTF8.self))
             case .text:
                 let rate = summary.seconds > 0 ? Int(Double(summary.imported + summary.duplicates + summary.quarantined) / summary.seconds) : 0
                 Console.out("Imported \(summary.imported) events (\(summary.duplicates) duplicates skipped, \(summary.quarantined) quarantined) from \(Console.count(files.count, "file")) in \(String(format: "%.1f", summary.seconds)) s, \(rate) records/s.")
                 Console.out("Workspace '\(workspace)' of \(store) holds \(Console.count(counts.events, "event")) of \(Console.count(counts.customers, "customer")) (\(Console.count(counts.identifiers, "identifier")); \(summary.customersMerged) merges this run\(summary.mergesRefused > 0 ? ", \(summary.mergesRefused) refused as too large" : "")).")
+                if let cluster { Console.out(cluster.line) }
                 if summary.quarantined > 0 {
                     Console.out("Quarantined records, with file, line and reason: \(summary.quarantineFile)")
                 }

@@ -1,0 +1,239 @@
+import JourneyStore
+
+extension CustomerDataCopy {
+    /// What bringing a workspace's copy on the cluster up to date did.
+    public struct Update: Sendable {
+        /// Events and survey answers written: those that arrived in the store after the copy's
+        /// last, and those of the customers written again.
+        public var written: Int
+        /// Customers whose rows were written again: merged since, erased from the store, or
+        /// found partly written by an update that failed.
+        public var rewritten: Int
+        /// Customer rows written again: new customers, customers merged since, customers whose
+        /// traits the new events may have changed.
+        public var customerRows: Int
+        /// True when the workspace was copied whole: the cluster held nothing of it, the change
+        /// was too large to make in place, or the copy brought up to date did not match its source.
+        public var copiedWhole: Bool
+        /// Why it was copied whole; nil when it was not.
+        public var reason: String?
+        /// The digest the cluster and the store share afterwards.
+        public var digest: CustomerDataDigest
+    }
+
+    /// Customers an update changes in place at most; more, and copying the workspace whole is
+    /// cheaper (ClickHouse removes rows by rewriting the parts that hold them).
+    public static let customersChangedInPlace = 20_000
+
+    /// Brings the copy of `workspace` on the cluster up to what `source` (the store, where
+    /// customers are stitched) holds, reading the store but writing only what changed:
+    ///
+    /// 1. The cluster's watermarks (its last event and survey answer) and, per customer, the
+    ///    stitched customers its rows were written under and how many there are of each.
+    /// 2. The store up to those watermarks, counted per customer the same way. A customer whose
+    ///    rows differ (merged into another since, erased from the store, or partly written by an
+    ///    update that failed) has its rows removed on every shard and written again.
+    /// 3. Customer rows of new customers, of customers merged since, and of the customers the new
+    ///    events arrived for (traits change only with a customer's events) are written again.
+    /// 4. The events and survey answers after the watermarks are added.
+    ///
+    /// Every step can run again: an update that fails leaves a copy the next one repairs. The
+    /// result is checked by digest against the store, as a whole copy is; a copy that does not
+    /// match, a cluster that holds nothing of the workspace, or a change of more than
+    /// ``customersChangedInPlace`` customers is copied whole instead.
+    public func update(_ source: any CustomerDataReader, workspace: String, progress: ((Int, Int) -> Void)? = nil) throws -> Update {
+        try target.prepare()
+        let present = try target.counts(workspace: workspace)
+        func whole(_ reason: String) throws -> Update {
+            let summary = try copy(source, workspace: workspace, replace: true, progress: progress)
+            return Update(written: summary.copied.events + summary.copied.feedback, rewritten: 0, customerRows: summary.copied.customers,
+                          copiedWhole: true, reason: reason, digest: summary.copied)
+        }
+        guard present.events + present.customers + present.feedback > 0 else { return try whole("the cluster held nothing of the workspace") }
+
+        let cluster = ClusterState(target: target, workspace: workspace)
+        let links = try source.customerLinks()
+        func root(_ customer: Int64) -> Int64? {
+            guard customer >= 0, customer < Int64(links.rootPosition.count) else { return nil }
+            let position = links.rootPosition[Int(customer)]
+            return position >= 0 ? links.roots[Int(position)] : nil
+        }
+
+        // 1 and 2: what each customer's rows should be up to the watermarks, and what they are.
+        let eventMark = try cluster.watermark("events"), feedbackMark = try cluster.watermark("feedback")
+        var stale = Set<Int64>()
+        var arrived = Set<Int64>()
+        var storeEvents: [Int64: Int] = [:], storeFeedback: [Int64: Int] = [:]
+        if let ids = try source.eventIDRange() {
+            var low = ids.lowerBound
+            while low <= ids.upperBound {
+                let high = min(ids.upperBound, low &+ CustomerDataDigest.piece - 1)
+                try source.scanEvents(ids: low...high) { row in
+                    if row.sequence <= eventMark { storeEvents[row.customer, default: 0] += 1 } else { arrived.insert(row.customer) }
+                }
+                guard high < ids.upperBound else { break }
+                low = high + 1
+            }
+        }
+        try source.scanFeedback { row in
+            if row.sequence <= feedbackMark { storeFeedback[row.customer, default: 0] += 1 } else { arrived.insert(row.customer) }
+        }
+        for (table, want) in [("events", storeEvents), ("feedback", storeFeedback)] {
+            let have = try cluster.rowsPerCustomer(table)
+            for (customer, roots) in have {
+                guard let count = want[customer], let root = root(customer), roots == [root: count] else {
+                    stale.insert(customer)
+                    continue
+                }
+            }
+            for customer in want.keys where have[customer] == nil { stale.insert(customer) }
+        }
+
+        // 3: the customer rows to write again.
+        let customerRows = try cluster.customers()
+        var rows = Set<Int64>()
+        for (id, position) in links.rootPosition.enumerated() where position >= 0 {
+            let root = links.roots[Int(position)]
+            if customerRows[Int64(id)] != (root == Int64(id) ? 0 : root) { rows.insert(Int64(id)) }
+        }
+        for id in customerRows.keys where root(id) == nil { rows.insert(id) }
+        for customer in arrived.union(stale) {
+            rows.insert(customer)
+            if let root = root(customer) { rows.insert(root) }
+        }
+        if stale.count + rows.count > Self.customersChangedInPlace {
+            return try whole("\(stale.count + rows.count) customers changed, more than \(Self.customersChangedInPlace)")
+        }
+
+        try cluster.remove(rowsOf: stale, customerRows: rows)
+        let database = target.database
+        var batch = RowBinaryWriter()
+        func flush(_ table: String, _ columns: [String]) throws {
+            guard !batch.bytes.isEmpty else { return }
+            try target.client.insert(into: "\(database).\(table)", columns: columns, rows: batch.bytes)
+            batch.bytes.removeAll(keepingCapacity: true)
+        }
+        var traits: [Int64: [UInt8]] = [:]
+        try source.scanTraits(of: rows.sorted()) { id, text in traits[id] = Array(text) }
+        for id in rows.sorted() {
+            guard let root = root(id) else { continue }  // erased from the store
+            batch.string(workspace)
+            batch.int64(id)
+            batch.int64(root == id ? 0 : root)
+            (traits[id] ?? []).withUnsafeBufferPointer { batch.string($0) }
+        }
+        try flush("customers", Self.customerColumns)
+
+        // 4, with the rows of the stale customers written again.
+        var written = 0
+        var leaves: [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)] = []
+        if let ids = try source.eventIDRange() {
+            var low = stale.isEmpty ? max(ids.lowerBound, eventMark &+ 1) : ids.lowerBound
+            while low <= ids.upperBound {
+                let high = min(ids.upperBound, low &+ CustomerDataDigest.piece - 1)
+                try source.scanEvents(ids: low...high) { row in
+                    guard row.sequence > eventMark || stale.contains(row.customer), let root = root(row.customer) else { return }
+                    batch.string(workspace)
+                    batch.int64(row.sequence)
+                    batch.int64(row.customer)
+                    batch.int64(root)
+                    batch.int64(row.timestamp)
+                    batch.string(row.type); batch.string(row.name); batch.string(row.channel); batch.string(row.message)
+                    batch.messageLeaves(row.message, scratch: &leaves)
+                    written += 1
+                    if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
+                }
+                try flush("events", Self.eventColumns)
+                guard high < ids.upperBound else { break }
+                low = high + 1
+            }
+        }
+        try source.scanFeedback { row in
+            guard row.sequence > feedbackMark || stale.contains(row.customer), let root = root(row.customer) else { return }
+            batch.string(workspace)
+            batch.int64(row.sequence)
+            batch.int64(row.customer)
+            batch.int64(root)
+            batch.int64(row.timestamp)
+            batch.string(row.metric)
+            batch.nullableFloat64(row.score)
+            batch.nullableString(row.text)
+            batch.nullableString(row.touchpoint)
+            written += 1
+        }
+        try flush("feedback", Self.feedbackColumns)
+
+        let expected = try CustomerDataDigest.of(source)
+        let copied = try CustomerDataDigest.of(target.workspace(workspace))
+        guard copied == expected else {
+            return try whole("the copy brought up to date did not match the store (store: \(expected); copy: \(copied))")
+        }
+        return Update(written: written, rewritten: stale.count, customerRows: rows.count, copiedWhole: false, reason: nil, digest: copied)
+    }
+}
+
+/// What the cluster holds of one workspace, as an update reads and changes it.
+private struct ClusterState {
+    let target: ClickHouseCustomerData
+    let workspace: String
+
+    var database: String { target.database }
+    var literal: String { ClickHouseSQL.string(workspace) }
+    var client: ClickHouseClient { target.client }
+
+    /// The highest sequence number in `table`, or 0.
+    func watermark(_ table: String) throws(ClickHouseError) -> Int64 {
+        let text = try client.value("SELECT max(seq) FROM \(database).\(table) WHERE workspace = \(literal)")
+        guard let value = Int64(text) else { throw .unexpected("\(client.url): cannot read the last row of \(table) of workspace '\(workspace)' (the answer was '\(text.prefix(80))')") }
+        return value
+    }
+
+    /// Per customer, the stitched customers its rows in `table` were written under, with how many rows each.
+    func rowsPerCustomer(_ table: String) throws(ClickHouseError) -> [Int64: [Int64: Int]] {
+        let answer = try client.execute("SELECT customer, root, count() FROM \(database).\(table) WHERE workspace = \(literal) GROUP BY customer, root FORMAT RowBinary")
+        return try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) -> [Int64: [Int64: Int]] in
+            var reader = RowBinaryReader(bytes)
+            var rows: [Int64: [Int64: Int]] = [:]
+            // count() is a UInt64, as wide as an Int64.
+            while !reader.isAtEnd { rows[try reader.int64(), default: [:]][try reader.int64()] = Int(try reader.int64()) }
+            return rows
+        }
+    }
+
+    /// Every customer row: its number and the customer it was merged into (0 for none).
+    func customers() throws(ClickHouseError) -> [Int64: Int64] {
+        let answer = try client.execute("SELECT id, merged_into FROM \(database).customers WHERE workspace = \(literal) FORMAT RowBinary")
+        return try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) -> [Int64: Int64] in
+            var reader = RowBinaryReader(bytes)
+            var rows: [Int64: Int64] = [:]
+            while !reader.isAtEnd { rows[try reader.int64()] = try reader.int64() }
+            return rows
+        }
+    }
+
+    /// Removes, on every shard, the events and survey answers of `customers` and the customer
+    /// rows `customerRows`, and waits until the shards have done it.
+    func remove(rowsOf customers: Set<Int64>, customerRows: Set<Int64>) throws(ClickHouseError) {
+        var statements: [String] = []
+        for part in Self.parts(customers) {
+            statements.append("ALTER TABLE \(database).events_local DELETE WHERE workspace = \(literal) AND customer IN (\(part))")
+            statements.append("ALTER TABLE \(database).feedback_local DELETE WHERE workspace = \(literal) AND customer IN (\(part))")
+        }
+        for part in Self.parts(customerRows) {
+            statements.append("ALTER TABLE \(database).customers_local DELETE WHERE workspace = \(literal) AND id IN (\(part))")
+        }
+        guard !statements.isEmpty else { return }
+        for host in client.url.hosts {
+            for statement in statements { try client.execute(statement, on: host) }
+        }
+        try target.waitForMutations()
+    }
+
+    /// Customer numbers as lists short enough for one statement (ClickHouse reads 256 KiB of a statement at most).
+    static func parts(_ numbers: Set<Int64>) -> [String] {
+        let sorted = numbers.sorted()
+        return stride(from: 0, to: sorted.count, by: 10_000).map { start in
+            sorted[start..<min(sorted.count, start + 10_000)].map(String.init).joined(separator: ",")
+        }
+    }
+}
