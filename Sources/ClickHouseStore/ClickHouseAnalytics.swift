@@ -15,8 +15,8 @@ import JourneyModel
 ///
 /// What is pushed down (``FunnelPushdown`` says when): the stage and touchpoint funnel in all
 /// three modes, with the times between steps, without filters, breakdowns or date ranges.
-/// Everything else runs in the in-process engine over the same cluster through
-/// ``ClickHouseWorkspaceData``.
+/// Everything else runs in the in-process engine, whose index is built from the events the
+/// shards classify with the same signatures (``ClickHouseWorkspaceData/classifiedEvents(journey:since:)``).
 public struct ClickHouseAnalytics: Sendable {
     public let data: ClickHouseWorkspaceData
     /// Most signatures of message-decided keys the cluster is asked to send back; past it the

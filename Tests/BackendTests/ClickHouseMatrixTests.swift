@@ -154,6 +154,63 @@ struct ClickHouseMatrixTests {
         try Self.comparePushdown(edges, workspace: edgeWorkspace, journey: edgeJourney, queries: Self.forJourney(edgeJourney, EdgeCases.funnels))
     }
 
+    @Test("an index built from the events the shards classified equals the one built from their rows and the embedded store's, on generated data and edge cases; property filters read the rows", arguments: BackendURLs.clickHouse)
+    func classifiedOnShards(url: String) throws {
+        let (scenario, workspace, journey, _) = try Self.scenario(url: url)
+        try Self.compareClassified(scenario, workspace: workspace, journey: journey, queries: Self.queries(journey))
+
+        let directory = try TemporaryDirectory()
+        try EdgeCases.lines.joined(separator: "\n").write(toFile: directory.path("edge.ndjson"), atomically: true, encoding: .utf8)
+        let edges = try ClusterCopy(url: url, directory: directory, file: directory.path("edge.ndjson"))
+        let decoded = WorkspaceCodec.decode(EdgeCases.yaml, file: "edge.yaml")
+        let edgeWorkspace = try #require(decoded.workspace, "\(decoded.diagnostics)")
+        let edgeJourney = try #require(edgeWorkspace.journey("edge"))
+        try Self.compareClassified(edges, workspace: edgeWorkspace, journey: edgeJourney,
+                                   queries: Self.forJourney(edgeJourney, EdgeCases.funnels + [#"{"kind":"paths"}"#, #"{"kind":"friction"}"#, #"{"kind":"touchpoints"}"#]))
+
+        // What the shards send: a few numbers per kept event, every key with its counts.
+        let classified = try #require(try scenario.remote.classifiedEvents(journey: journey, since: .min))
+        #expect(classified.keys.reduce(0) { $0 + $1.events } == scenario.events)
+        #expect(classified.keys.reduce(0) { $0 + $1.unclassified } > 0)
+        #expect(Set(classified.sequences).count == classified.sequences.count && classified.sequences == classified.sequences.sorted())
+
+        // A breakdown by a property reads each event's value: the rows are read and classified here.
+        let byProperty = try Analyzer.query(json: Data(#"{"journey":"\#(journey.id)","kind":"funnel","breakdown":{"kind":"property","path":"revenue"}}"#.utf8))
+        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: [byProperty]))
+        #expect(!builder.request.propertyPaths.isEmpty)
+        #expect(Self.json(try Analyzer.run(byProperty, on: try builder.build(from: scenario.remote)))
+                == Self.json(try Analyzer.run(byProperty, on: try builder.build(from: scenario.embedded))))
+    }
+
+    /// Builds the index of `queries` three ways (the embedded store; the cluster's rows, read and
+    /// classified here; the cluster's classified events) and requires equal answers.
+    static func compareClassified(_ copy: ClusterCopy, workspace: Workspace, journey: JourneyMap, queries texts: [String]) throws {
+        let queries = try texts.map { try Analyzer.query(json: Data($0.utf8)) }
+        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
+        #expect(builder.request.propertyFilters.isEmpty && builder.request.propertyPaths.isEmpty)
+        let reference = try builder.build(from: copy.embedded)
+        let rows = try builder.build(from: RowsOnly(data: copy.remote))
+        let classified = try builder.build(from: copy.remote)
+        #expect(classified.channelNames == rows.channelNames && classified.summary.topUnclassified == reference.summary.topUnclassified)
+        for query in queries {
+            let expected = Self.json(try Analyzer.run(query, on: reference))
+            let options = String(decoding: try JSONEncoder().encode(query.options), as: UTF8.self)
+            #expect(Self.json(try Analyzer.run(query, on: rows)) == expected, "rows: \(query.kind) \(options)")
+            #expect(Self.json(try Analyzer.run(query, on: classified)) == expected, "classified: \(query.kind) \(options)")
+        }
+    }
+
+    /// The cluster's customer data read as rows only, as a backend that cannot classify.
+    struct RowsOnly: CustomerDataReader {
+        let data: ClickHouseWorkspaceData
+
+        func eventIDRange() throws -> ClosedRange<Int64>? { try data.eventIDRange() }
+        func scanEvents(ids: ClosedRange<Int64>, _ body: (borrowing RawEventRow) throws -> Void) throws { try data.scanEvents(ids: ids, body) }
+        func customerLinks() throws -> CustomerLinks { try data.customerLinks() }
+        func scanTraits(_ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws { try data.scanTraits(body) }
+        func scanFeedback(_ body: (borrowing RawFeedbackRow) throws -> Void) throws { try data.scanFeedback(body) }
+    }
+
     static func comparePushdown(_ copy: ClusterCopy, workspace: Workspace, journey: JourneyMap, queries: [String], maximumSignatures: Int = 20_000) throws {
         let analytics = ClickHouseAnalytics(copy.remote, maximumSignatures: maximumSignatures)
         let index = try IndexBuilder(workspace: workspace, journey: journey).build(from: copy.embedded)

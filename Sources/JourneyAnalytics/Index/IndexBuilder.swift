@@ -60,6 +60,8 @@ public struct IndexBuilder: Sendable {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         /// What went wrong and what to do.
         public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// The workspace (its personas assign customers).
@@ -167,6 +169,13 @@ public struct IndexBuilder: Sendable {
             chunks = read.chunks
             (personas, traits) = try readTraits(store, links: links, carrying: previous, moved: moved, touched: chunks.map(\.touched))
             answers = previous.answers.moved(to: moved).appending(read.answers)
+        } else if let classified = try classifiedElsewhere(store, through: lastEvent, since: since) {
+            // The backend classified the events: only the customers and the answers are read here.
+            let read = try read(store, ids: nil, links: links, since: since, traits: true, answers: stored.map { .min ... $0.upperBound }, tracking: false,
+                                progress: nil)
+            chunks = [Self.chunk(classified, links: links)]
+            (personas, traits, answers) = (read.customers.0, read.customers.1, read.answers)
+            progress?(chunks[0].events, chunks[0].events)
         } else {
             let read = try read(store, ids: ids, links: links, since: since, traits: true, answers: ids.map { .min ... $0.upperBound }, tracking: false,
                                 progress: progress)
@@ -182,6 +191,14 @@ public struct IndexBuilder: Sendable {
         layout.dropOffMap()
         return (index(layout: layout, roots: links.roots, personas: personas, traits: traits, answers: answers, keys: keys, events: events,
                       started: started), state, carried != nil, chunks.reduce(0) { $0 + $1.scanned })
+    }
+
+    /// The events as the backend classified them, when it can and the request needs no message
+    /// values (property filters and breakdowns read them); nil to read and classify the events here.
+    private func classifiedElsewhere(_ store: any CustomerDataReader, through lastEvent: Int64?, since: Int64) throws -> ClassifiedEvents? {
+        guard lastEvent == nil, request.propertyPaths.isEmpty, request.propertyFilters.isEmpty,
+              let classifying = store as? any ClassifyingCustomerData else { return nil }
+        return try classifying.classifiedEvents(journey: journey, since: since)
     }
 
     private func index(layout: Layout, roots: [Int64], personas: [UInt8], traits: [String: ValueColumn], answers: FeedbackAnswers.Arrivals,

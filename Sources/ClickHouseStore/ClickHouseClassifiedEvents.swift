@@ -1,0 +1,76 @@
+import CustomerData
+import JourneyAnalytics
+import JourneyModel
+
+extension ClickHouseWorkspaceData: ClassifyingCustomerData {
+    /// The events classified on the shards (``ClickHouseAnalytics``'s signatures): each classified
+    /// event and each unclassified track, page and screen event comes back as its customer,
+    /// sequence number, time, touchpoint and channel, and every (type, name, channel) key as its
+    /// counts, instead of every event with its message. Nil when the rules test values with
+    /// more variants than the cluster is asked to send back.
+    public func classifiedEvents(journey: JourneyMap, since: Int64) throws -> ClassifiedEvents? {
+        // A time no event can have is refused, as the engine's own scan refuses it.
+        let range = try client.execute("""
+            SELECT count(), min(timestamp), max(timestamp), argMin(seq, timestamp), argMax(seq, timestamp) FROM \(database).events
+            WHERE workspace = \(literal) FORMAT RowBinary
+            """)
+        try range.withUnsafeBufferPointer { bytes throws in
+            var reader = RowBinaryReader(bytes)
+            let count = try reader.int64(), low = try reader.int64(), high = try reader.int64(), lowEvent = try reader.int64(), highEvent = try reader.int64()
+            guard count == 0 || (Timestamp.range.contains(low) && Timestamp.range.contains(high)) else {
+                let (event, time) = Timestamp.range.contains(low) ? (highEvent, high) : (lowEvent, low)
+                throw IndexBuilder.Failure(description: "event \(event) has the time \(time), which no event can have (the store was changed by hand); correct or delete that event")
+            }
+        }
+        let analytics = ClickHouseAnalytics(self)
+        var scope = "workspace = \(literal)"
+        if since != .min { scope += " AND timestamp >= \(since)" }
+        guard let classes = try analytics.classify(journey: journey, scope: scope, code: { Int64($0) }) else { return nil }
+        var classified = ClassifiedEvents()
+
+        // The keys in the order of their first events, with their unclassified events.
+        var unclassified: [String: Int] = [:]
+        for signature in classes.signatures where signature.touchpoint < 0 {
+            unclassified[signature.type + "\u{1F}" + signature.name + "\u{1F}" + signature.channel, default: 0] += signature.events
+        }
+        let keys = try client.execute("""
+            SELECT type, name, channel, count() FROM \(database).events WHERE \(scope)
+            GROUP BY type, name, channel ORDER BY min(seq) FORMAT RowBinary
+            """, settings: ClickHouseAnalytics.settings)
+        try keys.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
+            var reader = RowBinaryReader(bytes)
+            while !reader.isAtEnd {
+                let type = String(decoding: try reader.string(), as: UTF8.self), name = String(decoding: try reader.string(), as: UTF8.self)
+                let channel = String(decoding: try reader.string(), as: UTF8.self)
+                let events = Int(try reader.int64())
+                classified.keys.append(ClassifiedEvents.Key(type: type, name: name, channel: channel, events: events,
+                                                            unclassified: unclassified[type + "\u{1F}" + name + "\u{1F}" + channel] ?? 0))
+            }
+        }
+
+        let touchpoints = Int64(journey.touchpoints.count)
+        let rows = try client.execute("""
+            SELECT customer, seq, timestamp, toInt64(\(classes.code)) AS code, channel FROM \(database).events
+            WHERE \(scope) AND (code >= 0 OR type IN ('track', 'page', 'screen')) ORDER BY seq FORMAT RowBinary
+            """, settings: ClickHouseAnalytics.settings)
+        try rows.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
+            var reader = RowBinaryReader(bytes)
+            var channels: [String] = []
+            while !reader.isAtEnd {
+                let customer = try reader.int64(), sequence = try reader.int64(), timestamp = try reader.int64(), code = try reader.int64()
+                let channelBytes = try reader.string()
+                guard code >= -1, code < touchpoints else {
+                    throw .unexpected("\(client.url): event \(sequence) was classified as touchpoint \(code) of \(touchpoints)")
+                }
+                // Channels are few: one string each, not one per row.
+                let channel = channels.first { $0.utf8.elementsEqual(channelBytes) } ?? {
+                    let text = String(decoding: channelBytes, as: UTF8.self)
+                    channels.append(text)
+                    return text
+                }()
+                classified.append(customer: customer, sequence: sequence, timestamp: timestamp, touchpoint: Int32(code), channel: channel)
+            }
+        }
+        return classified
+    }
+}

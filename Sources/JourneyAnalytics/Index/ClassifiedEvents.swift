@@ -1,0 +1,80 @@
+import JourneyModel
+import JourneyStore
+
+/// A workspace's events classified where they are stored, as the index build classifies them
+/// itself: a backend that can classify (a ClickHouse cluster, ``ClassifyingCustomerData``) sends
+/// these rows, a few numbers an event, instead of every event's message.
+public struct ClassifiedEvents: Sendable {
+    /// Events of one (type, name, channel), and how many of them no rule selected.
+    public struct Key: Sendable, Equatable {
+        public var type: String, name: String, channel: String
+        public var events: Int, unclassified: Int
+
+        public init(type: String, name: String, channel: String, events: Int, unclassified: Int) {
+            self.type = type
+            self.name = name
+            self.channel = channel
+            self.events = events
+            self.unclassified = unclassified
+        }
+    }
+
+    /// Every key of the events at or after the map's live day, in the order of its first event.
+    public var keys: [Key] = []
+    /// The rows kept, in sequence order: classified events, and unclassified track, page and
+    /// screen events (which count off-map steps). The customer each arrived with.
+    public var customers: [Int64] = []
+    public var sequences: [Int64] = []
+    public var timestamps: [Int64] = []
+    /// The touchpoint of each row (an index into the map's touchpoints), -1 for an unclassified interaction.
+    public var touchpoints: [Int32] = []
+    /// The channel of each row; empty when absent.
+    public var channels: [String] = []
+
+    public init() {}
+
+    /// Adds a row.
+    public mutating func append(customer: Int64, sequence: Int64, timestamp: Int64, touchpoint: Int32, channel: String) {
+        customers.append(customer)
+        sequences.append(sequence)
+        timestamps.append(timestamp)
+        touchpoints.append(touchpoint)
+        channels.append(channel)
+    }
+}
+
+/// Customer data whose backend classifies events itself.
+public protocol ClassifyingCustomerData: CustomerDataReader {
+    /// The workspace's events at or after `since` classified by `journey`'s rules, or nil when
+    /// the backend cannot classify them (the index build then reads the events).
+    func classifiedEvents(journey: JourneyMap, since: Int64) throws -> ClassifiedEvents?
+}
+
+extension IndexBuilder {
+    /// The rows of `classified` as one chunk of a build, each at its stitched customer's position
+    /// in `links`, channels numbered in the order of their keys' first events (as a scan numbers
+    /// them); rows of customers `links` does not have are left out, as a scan leaves them.
+    static func chunk(_ classified: ClassifiedEvents, links: CustomerLinks) -> Chunk {
+        var chunk = Chunk()
+        var numbers: [String: UInt8] = [:]
+        for key in classified.keys where numbers[key.channel] == nil {
+            let number = UInt8(truncatingIfNeeded: min(chunk.channelNames.count, 255))
+            if chunk.channelNames.count < 255 { numbers[key.channel] = number; chunk.channelNames.append(key.channel) }
+        }
+        chunk.keys = classified.keys.map { KeyCount(type: $0.type, name: $0.name, channel: $0.channel, events: $0.events, unclassified: $0.unclassified) }
+        chunk.events = classified.keys.reduce(0) { $0 + $1.events }
+        chunk.scanned = chunk.events
+        let positions = links.rootPosition
+        for row in classified.customers.indices {
+            let number = classified.customers[row]
+            guard number >= 0, number < Int64(positions.count), positions[Int(number)] >= 0 else { continue }
+            let touchpoint = classified.touchpoints[row]
+            chunk.customer.append(positions[Int(number)])
+            chunk.sequence.append(classified.sequences[row])
+            chunk.timestamp.append(classified.timestamps[row])
+            chunk.touchpoint.append(touchpoint < 0 ? offMap : UInt16(truncatingIfNeeded: touchpoint))
+            chunk.channel.append(numbers[classified.channels[row]] ?? 255)
+        }
+        return chunk
+    }
+}
