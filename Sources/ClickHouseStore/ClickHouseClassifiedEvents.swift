@@ -51,7 +51,7 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
         let touchpoints = Int64(journey.touchpoints.count)
         let rows = try client.execute("""
             SELECT customer, seq, timestamp, toInt64(\(classes.code)) AS code, channel FROM \(database).events
-            WHERE \(scope) AND (code >= 0 OR type IN ('track', 'page', 'screen')) ORDER BY seq FORMAT RowBinary
+            WHERE \(scope) AND (code >= 0 OR type IN ('track', 'page', 'screen')) FORMAT RowBinary
             """, settings: ClickHouseAnalytics.settings)
         try rows.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
             var reader = RowBinaryReader(bytes)

@@ -21,8 +21,9 @@ public struct ClassifiedEvents: Sendable {
 
     /// Every key of the events at or after the map's live day, in the order of its first event.
     public var keys: [Key] = []
-    /// The rows kept, in sequence order: classified events, and unclassified track, page and
-    /// screen events (which count off-map steps). The customer each arrived with.
+    /// The rows kept, in any order (the build orders each customer's by time, then sequence
+    /// number): classified events, and unclassified track, page and screen events (which count
+    /// off-map steps). The customer each arrived with.
     public var customers: [Int64] = []
     public var sequences: [Int64] = []
     public var timestamps: [Int64] = []

@@ -127,14 +127,16 @@ extension Wayfinder {
                 throw CommandFailure(message: failure.description)
             }
             try importFiles { file, progress in try importer.importFile(file, format: inputFormat, mapping: csvMapping, progress: progress) }
+            let summary = importer.summary()
             let cluster = try await updateCluster(from: data, workspace: data.workspace)
-            try report(importer.summary(), counts: try data.counts(), workspace: data.workspace, store: db, cluster: cluster)
+            try report(summary, counts: try data.counts(), workspace: data.workspace, store: db, cluster: cluster)
         }
 
         /// Brings the workspace's copy on the `--events` cluster up to what `source` holds; nil without `--events`.
         private func updateCluster(from source: any CustomerDataReader, workspace: String) async throws -> ClusterUpdate? {
             guard let events else { return nil }
             let url = try ClickHouseURL(events)
+            let started = Date()
             let update = try await OwnThread.run { () throws -> CustomerDataCopy.Update in
                 var bar = ProgressBar(label: "cluster")
                 bar.note("bringing the copy on the cluster up to date…")
@@ -147,7 +149,7 @@ extension Wayfinder {
                     throw CommandFailure(message: "\(error.description); the events are imported into the store, so run the import again (it adds nothing twice) or 'wayfinder migrate --replace' to bring the cluster up to date")
                 }
             }
-            return ClusterUpdate(url: url.description, update)
+            return ClusterUpdate(url: url.description, update, seconds: Date().timeIntervalSince(started))
         }
 
         /// What the summary says of the cluster.
@@ -159,9 +161,11 @@ extension Wayfinder {
             var copiedWhole: Bool
             var reason: String?
             var digest: String
+            var seconds: Double
 
-            init(url: String, _ update: CustomerDataCopy.Update) {
+            init(url: String, _ update: CustomerDataCopy.Update, seconds: Double) {
                 self.url = url
+                self.seconds = seconds
                 written = update.written
                 rewrittenCustomers = update.rewritten
                 customerRows = update.customerRows
@@ -171,14 +175,15 @@ extension Wayfinder {
             }
 
             enum CodingKeys: String, CodingKey {
-                case url, written, reason, digest
+                case url, written, reason, digest, seconds
                 case rewrittenCustomers = "rewritten_customers", customerRows = "customer_rows", copiedWhole = "copied_whole"
             }
 
             var line: String {
-                copiedWhole
-                    ? "Copied the workspace whole to \(url) (\(reason ?? "")) and checked it: \(digest)."
-                    : "Brought the copy on \(url) up to date: \(Console.count(written, "row")) of events and answers written (the new ones, and those of \(Console.count(rewrittenCustomers, "customer")) merged, erased or found incomplete there), \(Console.count(customerRows, "customer row")) written again; checked: \(digest)."
+                let time = String(format: "%.1f", seconds)
+                return copiedWhole
+                    ? "Copied the workspace whole to \(url) (\(reason ?? "")) and checked it in \(time) s: \(digest)."
+                    : "Brought the copy on \(url) up to date in \(time) s: \(Console.count(written, "row")) of events and answers written (the new ones, and those of \(Console.count(rewrittenCustomers, "customer")) merged, erased or found incomplete there), \(Console.count(customerRows, "customer row")) written again; checked: \(digest)."
             }
         }
 
@@ -248,8 +253,9 @@ extension Wayfinder {
             try await OwnThread.run { try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) } }
             let counts: WorkspaceData.Counts
             do { counts = try data.counts() } catch let error as WorkspaceStoreError { throw CommandFailure(message: error.message) }
+            let summary = writer.summary()
             let cluster = try await updateCluster(from: data, workspace: workspace)
-            try report(writer.summary(), counts: counts, workspace: workspace, store: "\(url)", cluster: cluster)
+            try report(summary, counts: counts, workspace: workspace, store: "\(url)", cluster: cluster)
         }
 
         /// Creates a workspace, unless another import or server created it at the same moment.
