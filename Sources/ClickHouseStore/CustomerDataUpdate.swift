@@ -17,8 +17,9 @@ extension CustomerDataCopy {
         public var copiedWhole: Bool
         /// Why it was copied whole; nil when it was not.
         public var reason: String?
-        /// The digest the cluster and the store share afterwards.
-        public var digest: CustomerDataDigest
+        /// What the copy was checked by: for a whole copy, the digest it shares with the store;
+        /// for an update, the rows of each kind, counted per customer.
+        public var checked: String
     }
 
     /// Customers an update changes in place at most; more, and copying the workspace whole is
@@ -38,8 +39,10 @@ extension CustomerDataCopy {
     /// 4. The events and survey answers after the watermarks are added.
     ///
     /// Every step can run again: an update that fails leaves a copy the next one repairs. The
-    /// result is checked by digest against the store, as a whole copy is; a copy that does not
-    /// match, a cluster that holds nothing of the workspace, or a change of more than
+    /// result is checked against the store: per customer, the events and survey answers and the
+    /// stitched customer they are written under, and every customer row's merge (the rows an
+    /// update did not write were checked, by digest, when written). A copy that does not match,
+    /// a cluster that holds nothing of the workspace, or a change of more than
     /// ``customersChangedInPlace`` customers is copied whole instead.
     public func update(_ source: any CustomerDataReader, workspace: String, progress: ((Int, Int) -> Void)? = nil) throws -> Update {
         try target.prepare()
@@ -47,7 +50,7 @@ extension CustomerDataCopy {
         func whole(_ reason: String) throws -> Update {
             let summary = try copy(source, workspace: workspace, replace: true, progress: progress)
             return Update(written: summary.copied.events + summary.copied.feedback, rewritten: 0, customerRows: summary.copied.customers,
-                          copiedWhole: true, reason: reason, digest: summary.copied)
+                          copiedWhole: true, reason: reason, checked: summary.copied.description)
         }
         guard present.events + present.customers + present.feedback > 0 else { return try whole("the cluster held nothing of the workspace") }
 
@@ -141,6 +144,7 @@ extension CustomerDataCopy {
                     batch.string(row.type); batch.string(row.name); batch.string(row.channel); batch.string(row.message)
                     batch.messageLeaves(row.message, scratch: &leaves)
                     written += 1
+                    if row.sequence > eventMark { storeEvents[row.customer, default: 0] += 1 }
                     if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
                 }
                 try flush("events", Self.eventColumns)
@@ -160,15 +164,36 @@ extension CustomerDataCopy {
             batch.nullableString(row.text)
             batch.nullableString(row.touchpoint)
             written += 1
+            if row.sequence > feedbackMark { storeFeedback[row.customer, default: 0] += 1 }
         }
         try flush("feedback", Self.feedbackColumns)
 
-        let expected = try CustomerDataDigest.of(source)
-        let copied = try CustomerDataDigest.of(target.workspace(workspace))
-        guard copied == expected else {
-            return try whole("the copy brought up to date did not match the store (store: \(expected); copy: \(copied))")
+        // The check: every customer's rows of each kind under the customer it belongs to now,
+        // as many as the store holds, and every customer row's merge as the store has it.
+        var counts = (events: 0, feedback: 0)
+        for (table, want) in [("events", storeEvents), ("feedback", storeFeedback)] {
+            var expected: [Int64: [Int64: Int]] = [:]
+            for (customer, count) in want {
+                guard let root = root(customer) else { continue }
+                expected[customer] = [root: count]
+                if table == "events" { counts.events += count } else { counts.feedback += count }
+            }
+            let have = try cluster.rowsPerCustomer(table)
+            guard have == expected else {
+                let differing = Set(have.keys).union(expected.keys).filter { have[$0] != expected[$0] }.count
+                return try whole("the copy brought up to date differs from the store in the \(table) of \(differing) customers")
+            }
         }
-        return Update(written: written, rewritten: stale.count, customerRows: rows.count, copiedWhole: false, reason: nil, digest: copied)
+        var merges: [Int64: Int64] = [:]
+        for (id, position) in links.rootPosition.enumerated() where position >= 0 {
+            let root = links.roots[Int(position)]
+            merges[Int64(id)] = root == Int64(id) ? 0 : root
+        }
+        guard try cluster.customers() == merges else {
+            return try whole("the customers of the copy brought up to date differ from the store's")
+        }
+        let checked = "\(counts.events) events, \(merges.count) customers and \(counts.feedback) survey answers, per customer"
+        return Update(written: written, rewritten: stale.count, customerRows: rows.count, copiedWhole: false, reason: nil, checked: checked)
     }
 }
 

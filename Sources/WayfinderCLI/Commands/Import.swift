@@ -36,7 +36,7 @@ extension Wayfinder {
 
             With --store, the events go to the team server's PostgreSQL database, with the same rules; several imports and servers may write there at once, and stitch the same people into the same customers. Records set aside go to its quarantine_records table.
 
-            With --events, the workspace's copy on a ClickHouse cluster is brought up to date after the import: the new events and survey answers are added, customers merged since are written again under the customer they belong to now, and the copy is checked against the store by digest (a cluster that holds nothing of the workspace yet gets a whole copy, as 'wayfinder migrate' makes). Analyse it with 'wayfinder analyze --events URL'.
+            With --events, the workspace's copy on a ClickHouse cluster is brought up to date after the import: the new events and survey answers are added, customers merged since are written again under the customer they belong to now, and the copy is checked against the store, customer by customer (a cluster that holds nothing of the workspace yet gets a whole copy, as 'wayfinder migrate' makes). Analyse it with 'wayfinder analyze --events URL'.
               wayfinder import events.csv --db wayfinder.db --events 'clickhouse://ch1:8123,ch2:8123/wayfinder?cluster=events'
             """
         )
@@ -160,7 +160,7 @@ extension Wayfinder {
             var customerRows: Int
             var copiedWhole: Bool
             var reason: String?
-            var digest: String
+            var checked: String
             var seconds: Double
 
             init(url: String, _ update: CustomerDataCopy.Update, seconds: Double) {
@@ -171,19 +171,19 @@ extension Wayfinder {
                 customerRows = update.customerRows
                 copiedWhole = update.copiedWhole
                 reason = update.reason
-                digest = update.digest.description
+                checked = update.checked
             }
 
             enum CodingKeys: String, CodingKey {
-                case url, written, reason, digest, seconds
+                case url, written, reason, checked, seconds
                 case rewrittenCustomers = "rewritten_customers", customerRows = "customer_rows", copiedWhole = "copied_whole"
             }
 
             var line: String {
                 let time = String(format: "%.1f", seconds)
                 return copiedWhole
-                    ? "Copied the workspace whole to \(url) (\(reason ?? "")) and checked it in \(time) s: \(digest)."
-                    : "Brought the copy on \(url) up to date in \(time) s: \(Console.count(written, "row")) of events and answers written (the new ones, and those of \(Console.count(rewrittenCustomers, "customer")) merged, erased or found incomplete there), \(Console.count(customerRows, "customer row")) written again; checked: \(digest)."
+                    ? "Copied the workspace whole to \(url) (\(reason ?? "")) and checked it in \(time) s: \(checked)."
+                    : "Brought the copy on \(url) up to date in \(time) s: \(Console.count(written, "row")) of events and answers written (the new ones, and those of \(Console.count(rewrittenCustomers, "customer")) merged, erased or found incomplete there), \(Console.count(customerRows, "customer row")) written again; checked: \(checked)."
             }
         }
 
