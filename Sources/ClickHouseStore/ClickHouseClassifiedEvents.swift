@@ -48,6 +48,8 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
             }
         }
 
+        // Past 255 channels the engine's own scan numbers them chunk by chunk: it reads the rows then.
+        guard Set(classified.keys.map(\.channel)).count < 255 else { return nil }
         let touchpoints = Int64(journey.touchpoints.count)
         let rows = try client.execute("""
             SELECT customer, seq, timestamp, toInt64(\(classes.code)) AS code, channel FROM \(database).events
@@ -62,12 +64,16 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
                 guard code >= -1, code < touchpoints else {
                     throw .unexpected("\(client.url): event \(sequence) was classified as touchpoint \(code) of \(touchpoints)")
                 }
-                // Channels are few: one string each, not one per row.
-                let channel = channels.first { $0.utf8.elementsEqual(channelBytes) } ?? {
-                    let text = String(decoding: channelBytes, as: UTF8.self)
-                    channels.append(text)
-                    return text
-                }()
+                // Fewer than 255 channels (the keys said so, and a row of another is refused):
+                // one string each, not one per row.
+                let channel: String
+                if let known = channels.first(where: { $0.utf8.elementsEqual(channelBytes) }) {
+                    channel = known
+                } else {
+                    guard channels.count < 255 else { throw .unexpected("\(client.url): the events changed while they were read (more than 255 channels); analyse again") }
+                    channel = String(decoding: channelBytes, as: UTF8.self)
+                    channels.append(channel)
+                }
                 classified.append(customer: customer, sequence: sequence, timestamp: timestamp, touchpoint: Int32(code), channel: channel)
             }
         }

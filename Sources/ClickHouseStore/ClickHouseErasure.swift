@@ -23,6 +23,10 @@ extension ClickHouseCustomerData {
     /// Running it again after a failure removes what is left.
     public func forget(workspace id: String, customers: [Int64]) throws(ClickHouseError) -> ClickHouseErasure {
         guard !customers.isEmpty else { return ClickHouseErasure(events: 0, feedback: 0, customers: 0) }
+        // Every shard must be named (the rows are removed on each), and removals a run that
+        // stopped midway left running must be done before the rows are counted.
+        try prepare()
+        try waitForMutations()
         let list = Set(customers).sorted().map(String.init).joined(separator: ",")
         let workspace = ClickHouseSQL.string(id)
         let conditions = [
@@ -31,9 +35,11 @@ extension ClickHouseCustomerData {
             ("customers", "workspace = \(workspace) AND (id IN (\(list)) OR merged_into IN (\(list)))"),
         ]
         func count() throws(ClickHouseError) -> [Int] {
-            let text = try client.value("SELECT concat(" + conditions.map { table, condition in
+            // A stitched customer of many numbers makes long lists: room for them (ClickHouse reads 256 KiB of a statement by default).
+            let answer = try client.execute("SELECT concat(" + conditions.map { table, condition in
                 "toString((SELECT count() FROM \(database).\(table) WHERE \(condition)))"
-            }.joined(separator: ", ',', ") + ")")
+            }.joined(separator: ", ',', ") + ") FORMAT TabSeparated", settings: ClickHouseAnalytics.settings)
+            let text = String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let numbers = text.split(separator: ",").compactMap { Int($0) }
             guard numbers.count == conditions.count else {
                 throw .unexpected("\(client.url): cannot count the customer's rows (the answer was '\(text.prefix(80))')")
@@ -44,7 +50,7 @@ extension ClickHouseCustomerData {
         if before.contains(where: { $0 > 0 }) {
             for host in client.url.hosts {
                 for (table, condition) in conditions {
-                    _ = try client.execute("ALTER TABLE \(database).\(table)_local DELETE WHERE \(condition)", on: host)
+                    _ = try client.execute("ALTER TABLE \(database).\(table)_local DELETE WHERE \(condition)", on: host, settings: ClickHouseAnalytics.settings)
                 }
             }
             try waitForMutations()

@@ -39,9 +39,9 @@ extension CustomerDataCopy {
     /// 4. The events and survey answers after the watermarks are added.
     ///
     /// Every step can run again: an update that fails leaves a copy the next one repairs. The
-    /// result is checked against the store: per customer, the events and survey answers and the
-    /// stitched customer they are written under, and every customer row's merge (the rows an
-    /// update did not write were checked, by digest, when written). A copy that does not match,
+    /// result is checked against the store: per customer, how many events and survey answers
+    /// there are under which stitched customer, and each customer row, once, with its merge. The
+    /// contents of rows are not compared (a whole copy compares them by digest). A copy that does not match,
     /// a cluster that holds nothing of the workspace, or a change of more than
     /// ``customersChangedInPlace`` customers is copied whole instead.
     public func update(_ source: any CustomerDataReader, workspace: String, progress: ((Int, Int) -> Void)? = nil) throws -> Update {
@@ -53,6 +53,8 @@ extension CustomerDataCopy {
                           copiedWhole: true, reason: reason, checked: summary.copied.description)
         }
         guard present.events + present.customers + present.feedback > 0 else { return try whole("the cluster held nothing of the workspace") }
+        // Removals an update or erasure that stopped midway left running finish before anything is read.
+        try target.waitForMutations()
 
         let cluster = ClusterState(target: target, workspace: workspace)
         let links = try source.customerLinks()
@@ -225,13 +227,17 @@ private struct ClusterState {
         }
     }
 
-    /// Every customer row: its number and the customer it was merged into (0 for none).
+    /// Every customer row: its number and the customer it was merged into (0 for none); a
+    /// number with two rows (two updates at once) is -1, which no store's merge equals.
     func customers() throws(ClickHouseError) -> [Int64: Int64] {
         let answer = try client.execute("SELECT id, merged_into FROM \(database).customers WHERE workspace = \(literal) FORMAT RowBinary")
         return try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) -> [Int64: Int64] in
             var reader = RowBinaryReader(bytes)
             var rows: [Int64: Int64] = [:]
-            while !reader.isAtEnd { rows[try reader.int64()] = try reader.int64() }
+            while !reader.isAtEnd {
+                let id = try reader.int64(), into = try reader.int64()
+                rows[id] = rows[id] == nil ? into : -1
+            }
             return rows
         }
     }

@@ -175,6 +175,15 @@ struct MigrateCommandTests {
         #expect(try rows("customer IN (\(numbers[0]), \(numbers[1]))") == 0, "the erased customer's rows are gone from the cluster")
         #expect(try rows("root = \(victimNumber)") == victim.events)
         try await expectSameAnalyses("repair")
+
+        // A customer row written twice (two updates at once) is written again, once.
+        try cluster.client.execute("INSERT INTO \(cluster.client.url.database).customers (workspace, id, merged_into, traits) VALUES ('\(workspace)', \(victimNumber), 0, '{}')",
+                                   settings: ["insert_distributed_sync": "1"])
+        try #"{"type":"track","event":"Late","userId":"late-2","timestamp":"2026-06-03T00:00:00Z"}"#.write(toFile: directory.path("late2.ndjson"), atomically: true, encoding: .utf8)
+        let duplicated = try await importing("late2.ndjson")
+        #expect(!duplicated.copied_whole, "\(duplicated)")
+        #expect(try cluster.client.value("SELECT count() FROM \(cluster.client.url.database).customers WHERE workspace = '\(workspace)' AND id = \(victimNumber)") == "1")
+        try await expectSameAnalyses("duplicate customer row")
     }
 
     @Test("a store copied to PostgreSQL gives the same analyses through --store; a second copy into it is refused; mistakes say what to do")

@@ -412,7 +412,9 @@ extension Wayfinder {
             // The cluster first: when it fails, the store still finds the customer for the next try.
             let cluster = try events.map { url in try forgetOnCluster(number, url: url, store: store) }
             guard let erasure = try store.forget(number) else {
-                throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased")
+                throw CommandFailure(message: cluster == nil
+                    ? "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased"
+                    : "the customer's rows were erased on the cluster, but the store no longer has the customer (merged or erased meanwhile); run the command again with the id it has now")
             }
             if format == .json {
                 let encoder = JSONEncoder()
