@@ -279,3 +279,20 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         return try bytes(row, column) { try body($0) }
     }
 }
+
+extension PostgresCustomerData {
+    /// Runs `body` holding the lock that updates and erasures of this workspace's copy on a
+    /// ClickHouse cluster take (a transaction-scoped advisory lock, held by a transaction open
+    /// while `body` runs), so two of them never interleave, from any process. `waiting` is
+    /// called once when another holds it.
+    public func holdingClusterCopyLock<T>(waiting: () -> Void, _ body: () throws -> T) throws -> T {
+        let key = Int64(bitPattern: Digest.hash128("wayfinder-cluster-copy\u{1F}\(rowID)").0)
+        return try connections.transaction(begin: "BEGIN") { db in
+            if try db.value(Bool.self, sql: "SELECT pg_try_advisory_xact_lock(?)", arguments: [key]) != true {
+                waiting()
+                _ = try db.rows(sql: "SELECT 1 FROM pg_advisory_xact_lock(?)", arguments: [key])
+            }
+            return try body()
+        }
+    }
+}

@@ -184,6 +184,56 @@ struct MigrateCommandTests {
         #expect(!duplicated.copied_whole, "\(duplicated)")
         #expect(try cluster.client.value("SELECT count() FROM \(cluster.client.url.database).customers WHERE workspace = '\(workspace)' AND id = \(victimNumber)") == "1")
         try await expectSameAnalyses("duplicate customer row")
+
+        // While another holds the lock of the cluster's copy, an update waits for it, and says so.
+        let lock = open(directory.path("store.db.cluster-lock"), O_RDWR | O_CREAT, 0o644)
+        try #require(lock >= 0 && flock(lock, LOCK_EX) == 0)
+        let held = Date()
+        let release = Task.detached {
+            try await Task.sleep(for: .seconds(2))
+            flock(lock, LOCK_UN)
+            close(lock)
+        }
+        try #"{"type":"track","event":"Late","userId":"late-3","timestamp":"2026-06-04T00:00:00Z"}"#.write(toFile: directory.path("late3.ndjson"), atomically: true, encoding: .utf8)
+        let waited = try await WayfinderProcess.run(["import", "late3.ndjson", "--db", "store.db", "--workspace-id", workspace, "--events", url], in: folder)
+        try await release.value
+        #expect(waited.status == 0 && waited.stderr.contains("waiting for another update or erasure"), "\(waited)")
+        #expect(Date().timeIntervalSince(held) >= 2)
+        try await expectSameAnalyses("after waiting for the lock")
+    }
+
+    @Test("import --events from a PostgreSQL store waits while another process holds the lock of the cluster's copy, then brings it up to date")
+    func postgresClusterLock() async throws {
+        let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        let folder = directory.path("")
+        let workspace = "cli-pg-lock"
+        defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
+        _ = try? ClusterCleanup.delete(workspace: workspace, url: url)
+        try #"{"type":"track","event":"First","userId":"u-1","timestamp":"2026-06-01T00:00:00Z"}"#.write(toFile: directory.path("one.ndjson"), atomically: true, encoding: .utf8)
+        try #"{"type":"track","event":"Second","userId":"u-2","timestamp":"2026-06-02T00:00:00Z"}"#.write(toFile: directory.path("two.ndjson"), atomically: true, encoding: .utf8)
+        try await PostgresTestStore.with(base) { postgres in
+            let store = postgres.url.description
+            let first = try await WayfinderProcess.run(["import", "one.ndjson", "--store", store, "--workspace-id", workspace, "--create-workspace", "--events", url], in: folder)
+            try #require(first.status == 0, "\(first)")
+            // Another process's lock, held for 2 s on a thread of its own.
+            let data = try PostgresCustomerData(url: postgres.url, workspace: workspace)
+            let acquired = DispatchSemaphore(value: 0)
+            let held = Date()
+            DispatchQueue.global().async {
+                _ = try? data.holdingClusterCopyLock(waiting: {}) {
+                    acquired.signal()
+                    Thread.sleep(forTimeInterval: 2)
+                }
+            }
+            await withCheckedContinuation { continuation in DispatchQueue.global().async { acquired.wait(); continuation.resume() } }
+            let second = try await WayfinderProcess.run(["import", "two.ndjson", "--store", store, "--workspace-id", workspace, "--events", url], in: folder)
+            #expect(second.status == 0 && second.stderr.contains("waiting for another update or erasure") && second.stdout.contains("Brought the copy"), "\(second)")
+            #expect(Date().timeIntervalSince(held) >= 2)
+            let cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
+            #expect(try cluster.counts(workspace: workspace).events == 2)
+        }
     }
 
     @Test("a store copied to PostgreSQL gives the same analyses through --store; a second copy into it is refused; mistakes say what to do")

@@ -133,17 +133,20 @@ extension Wayfinder {
         }
 
         /// Brings the workspace's copy on the `--events` cluster up to what `source` holds; nil without `--events`.
-        private func updateCluster(from source: any CustomerDataReader, workspace: String) async throws -> ClusterUpdate? {
+        private func updateCluster(from source: any CustomerDataReader & CustomerDirectory, workspace: String) async throws -> ClusterUpdate? {
             guard let events else { return nil }
             let url = try ClickHouseURL(events)
             let started = Date()
+            let db = self.db
             let update = try await OwnThread.run { () throws -> CustomerDataCopy.Update in
-                var bar = ProgressBar(label: "cluster")
-                bar.note("bringing the copy on the cluster up to date…")
-                defer { bar.finish() }
                 do {
-                    return try CustomerDataCopy(target: ClickHouseCustomerData(url: url)).update(source, workspace: workspace) { copied, total in
-                        bar.update(fraction: Double(copied) / Double(max(total, 1)), count: copied, unit: "events", elapsed: 0)
+                    return try ClusterCopyLock.holding(source, db: db) {
+                        var bar = ProgressBar(label: "cluster")
+                        bar.note("bringing the copy on the cluster up to date…")
+                        defer { bar.finish() }
+                        return try CustomerDataCopy(target: ClickHouseCustomerData(url: url)).update(source, workspace: workspace) { copied, total in
+                            bar.update(fraction: Double(copied) / Double(max(total, 1)), count: copied, unit: "events", elapsed: 0)
+                        }
                     }
                 } catch let error as ClickHouseError {
                     throw CommandFailure(message: "\(error.description); the events are imported into the store, so run the import again (it adds nothing twice) or 'wayfinder migrate --replace' to bring the cluster up to date")
@@ -410,8 +413,11 @@ extension Wayfinder {
                 throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased")
             }
             // The cluster first: when it fails, the store still finds the customer for the next try.
-            let cluster = try events.map { url in try forgetOnCluster(number, url: url, store: store) }
-            guard let erasure = try store.forget(number) else {
+            // Both under the lock of the cluster's copy, so no update writes the customer back between.
+            let (cluster, erased) = try events.map { url in
+                try ClusterCopyLock.holding(store, db: db) { (try forgetOnCluster(number, url: url, store: store), try store.forget(number)) }
+            } ?? (nil, try store.forget(number))
+            guard let erasure = erased else {
                 throw CommandFailure(message: cluster == nil
                     ? "no customer of workspace '\(store.workspace)' has the id or identifier given; nothing was erased"
                     : "the customer's rows were erased on the cluster, but the store no longer has the customer (merged or erased meanwhile); run the command again with the id it has now")
