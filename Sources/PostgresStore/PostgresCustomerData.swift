@@ -286,7 +286,7 @@ extension PostgresCustomerData {
     /// while `body` runs), so two of them never interleave, from any process. `waiting` is
     /// called once when another holds it.
     public func holdingClusterCopyLock<T>(waiting: () -> Void, _ body: () throws -> T) throws -> T {
-        let key = Int64(bitPattern: Digest.hash128("wayfinder-cluster-copy\u{1F}\(rowID)").0)
+        let key = clusterCopyLockKey
         return try connections.transaction(begin: "BEGIN") { db in
             if try db.value(Bool.self, sql: "SELECT pg_try_advisory_xact_lock(?)", arguments: [key]) != true {
                 waiting()
@@ -295,4 +295,7 @@ extension PostgresCustomerData {
             return try body()
         }
     }
+
+    /// The key of that advisory lock (in `pg_locks`, its high 32 bits are `classid`, its low ones `objid`).
+    public var clusterCopyLockKey: Int64 { Int64(bitPattern: Digest.hash128("wayfinder-cluster-copy\u{1F}\(rowID)").0) }
 }

@@ -185,20 +185,27 @@ struct MigrateCommandTests {
         #expect(try cluster.client.value("SELECT count() FROM \(cluster.client.url.database).customers WHERE workspace = '\(workspace)' AND id = \(victimNumber)") == "1")
         try await expectSameAnalyses("duplicate customer row")
 
-        // While another holds the lock of the cluster's copy, an update waits for it, and says so.
-        let lock = open(directory.path("store.db.cluster-lock"), O_RDWR | O_CREAT, 0o644)
+        // While another holds the lock of the cluster's copy, an update waits for it, and says so:
+        // the lock is let go once the kernel lists the command as waiting for it (/proc/locks).
+        let lockPath = directory.path("store.db.cluster-lock")
+        let lock = open(lockPath, O_RDWR | O_CREAT, 0o644)
         try #require(lock >= 0 && flock(lock, LOCK_EX) == 0)
-        let held = Date()
-        let release = Task.detached {
-            try await Task.sleep(for: .seconds(2))
-            flock(lock, LOCK_UN)
-            close(lock)
-        }
+        var status = stat()
+        try #require(fstat(lock, &status) == 0)
         try #"{"type":"track","event":"Late","userId":"late-3","timestamp":"2026-06-04T00:00:00Z"}"#.write(toFile: directory.path("late3.ndjson"), atomically: true, encoding: .utf8)
-        let waited = try await WayfinderProcess.run(["import", "late3.ndjson", "--db", "store.db", "--workspace-id", workspace, "--events", url], in: folder)
-        try await release.value
+        async let late = WayfinderProcess.run(["import", "late3.ndjson", "--db", "store.db", "--workspace-id", workspace, "--events", url], in: folder)
+        var blocked = false
+        for _ in 0..<600 where !blocked {
+            // A waiter's line: "N: -> FLOCK ADVISORY WRITE PID MAJOR:MINOR:INODE 0 EOF".
+            let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
+            blocked = locks.split(separator: "\n").contains { $0.contains("->") && $0.contains(":\(status.st_ino) ") }
+            if !blocked { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        flock(lock, LOCK_UN)
+        close(lock)
+        let waited = try await late
+        #expect(blocked, "the command never waited for the lock")
         #expect(waited.status == 0 && waited.stderr.contains("waiting for another update or erasure"), "\(waited)")
-        #expect(Date().timeIntervalSince(held) >= 2)
         try await expectSameAnalyses("after waiting for the lock")
     }
 
@@ -217,20 +224,30 @@ struct MigrateCommandTests {
             let store = postgres.url.description
             let first = try await WayfinderProcess.run(["import", "one.ndjson", "--store", store, "--workspace-id", workspace, "--create-workspace", "--events", url], in: folder)
             try #require(first.status == 0, "\(first)")
-            // Another process's lock, held for 2 s on a thread of its own.
+            // Another process's lock, held on a thread of its own until the command waits for it.
             let data = try PostgresCustomerData(url: postgres.url, workspace: workspace)
-            let acquired = DispatchSemaphore(value: 0)
-            let held = Date()
+            let acquired = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
                 _ = try? data.holdingClusterCopyLock(waiting: {}) {
                     acquired.signal()
-                    Thread.sleep(forTimeInterval: 2)
+                    _ = release.wait(timeout: .now() + 120)
                 }
             }
             await withCheckedContinuation { continuation in DispatchQueue.global().async { acquired.wait(); continuation.resume() } }
-            let second = try await WayfinderProcess.run(["import", "two.ndjson", "--store", store, "--workspace-id", workspace, "--events", url], in: folder)
-            #expect(second.status == 0 && second.stderr.contains("waiting for another update or erasure") && second.stdout.contains("Brought the copy"), "\(second)")
-            #expect(Date().timeIntervalSince(held) >= 2)
+            async let second = WayfinderProcess.run(["import", "two.ndjson", "--store", store, "--workspace-id", workspace, "--events", url], in: folder)
+            let key = data.clusterCopyLockKey
+            let (classID, objectID) = (UInt32(truncatingIfNeeded: key >> 32), UInt32(truncatingIfNeeded: key))
+            var waited = false
+            for _ in 0..<600 where !waited {
+                waited = try await postgres.store.read { db in
+                    try db.value(Int64.self, sql: "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = \(classID) AND objid = \(objectID)") ?? 0
+                } > 0
+                if !waited { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            release.signal()
+            let output = try await second
+            #expect(waited, "the command never waited for the lock")
+            #expect(output.status == 0 && output.stderr.contains("waiting for another update or erasure") && output.stdout.contains("Brought the copy"), "\(output)")
             let cluster = ClickHouseCustomerData(url: try ClickHouseURL(url))
             #expect(try cluster.counts(workspace: workspace).events == 2)
         }
