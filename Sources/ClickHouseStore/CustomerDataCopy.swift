@@ -39,22 +39,13 @@ public struct CustomerDataCopy: Sendable {
             let position = links.rootPosition[Int(customer)]
             return position >= 0 ? links.roots[Int(position)] : customer
         }
-        let database = target.database
         var batch = RowBinaryWriter()
-        func flush(_ table: String, _ columns: [String]) throws {
-            guard !batch.bytes.isEmpty else { return }
-            try target.client.insert(into: "\(database).\(table)", columns: columns, rows: batch.bytes)
-            batch.bytes.removeAll(keepingCapacity: true)
-        }
+        func flush(_ table: String, _ columns: [String]) throws { try self.flush(&batch, into: table, columns) }
 
         var traits: [Int64: [UInt8]] = [:]
         try source.scanTraits { id, text in traits[id] = Array(text) }
         for (id, position) in links.rootPosition.enumerated() where position >= 0 {
-            let root = links.roots[Int(position)]
-            batch.string(workspace)
-            batch.int64(Int64(id))
-            batch.int64(root == Int64(id) ? 0 : root)
-            (traits[Int64(id)] ?? []).withUnsafeBufferPointer { batch.string($0) }
+            batch.customer(workspace: workspace, id: Int64(id), root: links.roots[Int(position)], traits: traits[Int64(id)])
             if batch.bytes.count >= Self.batchBytes { try flush("customers", Self.customerColumns) }
         }
         try flush("customers", Self.customerColumns)
@@ -68,17 +59,11 @@ public struct CustomerDataCopy: Sendable {
                 let high = min(ids.upperBound, low &+ CustomerDataDigest.piece - 1)
                 var rows: [UInt8] = []
                 try source.scanEvents(ids: low...high) { row in
-                    batch.string(workspace)
-                    batch.int64(row.sequence)
-                    batch.int64(row.customer)
-                    batch.int64(root(row.customer))
-                    batch.int64(row.timestamp)
-                    batch.string(row.type); batch.string(row.name); batch.string(row.channel); batch.string(row.message)
-                    batch.messageLeaves(row.message, scratch: &leaves)
+                    batch.event(row, workspace: workspace, root: root(row.customer), leaves: &leaves)
                     copied += 1
                     if batch.bytes.count >= Self.batchBytes {
                         swap(&rows, &batch.bytes)
-                        try target.client.insert(into: "\(database).events", columns: Self.eventColumns, rows: rows)
+                        try target.client.insert(into: "\(target.database).events", columns: Self.eventColumns, rows: rows)
                         rows.removeAll(keepingCapacity: true)
                         progress?(copied, expected.events)
                     }
@@ -90,17 +75,7 @@ public struct CustomerDataCopy: Sendable {
             }
         }
 
-        try source.scanFeedback { row in
-            batch.string(workspace)
-            batch.int64(row.sequence)
-            batch.int64(row.customer)
-            batch.int64(root(row.customer))
-            batch.int64(row.timestamp)
-            batch.string(row.metric)
-            batch.nullableFloat64(row.score)
-            batch.nullableString(row.text)
-            batch.nullableString(row.touchpoint)
-        }
+        try source.scanFeedback { row in batch.answer(row, workspace: workspace, root: root(row.customer)) }
         try flush("feedback", Self.feedbackColumns)
 
         let written = try CustomerDataDigest.of(target.workspace(workspace))
@@ -108,5 +83,49 @@ public struct CustomerDataCopy: Sendable {
             throw ClickHouseError.unexpected("\(target.client.url): the copy of workspace '\(workspace)' does not match its source (source: \(expected); copy: \(written)); run the copy again with --replace")
         }
         return Summary(copied: written)
+    }
+}
+
+extension CustomerDataCopy {
+    /// Sends the rows in `batch` to `table` (of the columns given) and empties it.
+    func flush(_ batch: inout RowBinaryWriter, into table: String, _ columns: [String]) throws {
+        guard !batch.bytes.isEmpty else { return }
+        try target.client.insert(into: "\(target.database).\(table)", columns: columns, rows: batch.bytes)
+        batch.bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The rows of the cluster's tables, in the order of ``CustomerDataCopy``'s column lists.
+extension RowBinaryWriter {
+    /// A row of `customers`: `root` is the stitched customer (`merged_into` 0 when it is `id` itself).
+    mutating func customer(workspace: String, id: Int64, root: Int64, traits: [UInt8]?) {
+        string(workspace)
+        int64(id)
+        int64(root == id ? 0 : root)
+        (traits ?? []).withUnsafeBufferPointer { string($0) }
+    }
+
+    /// A row of `events`, with the message's values by path.
+    mutating func event(_ row: borrowing RawEventRow, workspace: String, root: Int64, leaves: inout [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)]) {
+        string(workspace)
+        int64(row.sequence)
+        int64(row.customer)
+        int64(root)
+        int64(row.timestamp)
+        string(row.type); string(row.name); string(row.channel); string(row.message)
+        messageLeaves(row.message, scratch: &leaves)
+    }
+
+    /// A row of `feedback`.
+    mutating func answer(_ row: borrowing RawFeedbackRow, workspace: String, root: Int64) {
+        string(workspace)
+        int64(row.sequence)
+        int64(row.customer)
+        int64(root)
+        int64(row.timestamp)
+        string(row.metric)
+        nullableFloat64(row.score)
+        nullableString(row.text)
+        nullableString(row.touchpoint)
     }
 }

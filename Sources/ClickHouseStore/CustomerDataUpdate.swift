@@ -111,21 +111,13 @@ extension CustomerDataCopy {
         }
 
         try cluster.remove(rowsOf: stale, customerRows: rows)
-        let database = target.database
         var batch = RowBinaryWriter()
-        func flush(_ table: String, _ columns: [String]) throws {
-            guard !batch.bytes.isEmpty else { return }
-            try target.client.insert(into: "\(database).\(table)", columns: columns, rows: batch.bytes)
-            batch.bytes.removeAll(keepingCapacity: true)
-        }
+        func flush(_ table: String, _ columns: [String]) throws { try self.flush(&batch, into: table, columns) }
         var traits: [Int64: [UInt8]] = [:]
         try source.scanTraits(of: rows.sorted()) { id, text in traits[id] = Array(text) }
         for id in rows.sorted() {
             guard let root = root(id) else { continue }  // erased from the store
-            batch.string(workspace)
-            batch.int64(id)
-            batch.int64(root == id ? 0 : root)
-            (traits[id] ?? []).withUnsafeBufferPointer { batch.string($0) }
+            batch.customer(workspace: workspace, id: id, root: root, traits: traits[id])
         }
         try flush("customers", Self.customerColumns)
 
@@ -138,13 +130,7 @@ extension CustomerDataCopy {
                 let high = min(ids.upperBound, low &+ CustomerDataDigest.piece - 1)
                 try source.scanEvents(ids: low...high) { row in
                     guard row.sequence > eventMark || stale.contains(row.customer), let root = root(row.customer) else { return }
-                    batch.string(workspace)
-                    batch.int64(row.sequence)
-                    batch.int64(row.customer)
-                    batch.int64(root)
-                    batch.int64(row.timestamp)
-                    batch.string(row.type); batch.string(row.name); batch.string(row.channel); batch.string(row.message)
-                    batch.messageLeaves(row.message, scratch: &leaves)
+                    batch.event(row, workspace: workspace, root: root, leaves: &leaves)
                     written += 1
                     if row.sequence > eventMark { storeEvents[row.customer, default: 0] += 1 }
                     if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
@@ -156,15 +142,7 @@ extension CustomerDataCopy {
         }
         try source.scanFeedback { row in
             guard row.sequence > feedbackMark || stale.contains(row.customer), let root = root(row.customer) else { return }
-            batch.string(workspace)
-            batch.int64(row.sequence)
-            batch.int64(row.customer)
-            batch.int64(root)
-            batch.int64(row.timestamp)
-            batch.string(row.metric)
-            batch.nullableFloat64(row.score)
-            batch.nullableString(row.text)
-            batch.nullableString(row.touchpoint)
+            batch.answer(row, workspace: workspace, root: root)
             written += 1
             if row.sequence > feedbackMark { storeFeedback[row.customer, default: 0] += 1 }
         }
