@@ -117,6 +117,14 @@ class Page:
                 raise AssertionError(f"no {role} named {name!r}; there are: {names}")
             time.sleep(0.1)
 
+    def act(self, role, name, action, timeout=10):
+        """Finds the visible element of `role` named `name` and does `action` with it, finding it
+        again when the page drew its panel anew between the finding and the action."""
+        def attempt():
+            action(self.by_role(role, name, timeout=timeout))
+            return True
+        return self.wait(attempt, f"the {role} named {name!r} to stay long enough to use", timeout)
+
     def wait(self, condition, what, timeout=10):
         try:
             # The page draws its panels again as edits arrive: an element found a moment ago may be gone.

@@ -125,15 +125,17 @@ def main(binary):
         check("a pain point removed above the card and inserted again by undo, with a second editor open: the thread stays on its card", follows_card)
 
         def reply_resolve_reopen():
-            page.by_role("tab", "Comments").click()
-            page.by_role("textbox", f"Reply to {demo.account}").send_keys("Yes, on Android.")
-            page.by_role("button", "Reply").click()
+            # The second editor has just left: the panel may be drawn again under the hand.
+            click = lambda element: element.click()
+            page.act("tab", "Comments", click)
+            page.act("textbox", f"Reply to {demo.account}", lambda element: element.send_keys("Yes, on Android."))
+            page.act("button", "Reply", click)
             page.wait(lambda: len(threads(page)[0]["replies"]) == 1, "the reply")
-            page.by_role("button", f"Resolve the thread of {demo.account}").click()
+            page.act("button", f"Resolve the thread of {demo.account}", click)
             page.wait(lambda: threads(page)[0].get("resolved") is not None, "the thread resolved")
             page.wait(lambda: not page.all_by_role("button", f"1 open comment on {name}"), "the marker to go")
-            page.by_role("checkbox", "Resolved too").click()
-            page.by_role("button", f"Reopen the thread of {demo.account}").click()
+            page.act("checkbox", "Resolved too", click)
+            page.act("button", f"Reopen the thread of {demo.account}", click)
             page.wait(lambda: threads(page)[0].get("resolved") is None, "the thread reopened")
             page.by_role("button", f"1 open comment on {name}")
             page.shot("replied-and-reopened")
