@@ -53,6 +53,14 @@ public struct ClickHouseClient: Sendable {
         return String(text.prefix { $0 != "\n" && $0 != "\t" })
     }
 
+    /// Whether the first server answers a trivial statement within five seconds (for health
+    /// checks); never throws.
+    public func isReachable() -> Bool {
+        var client = self
+        client.timeout = .seconds(5)
+        return (try? client.value("SELECT 1")) == "1"
+    }
+
     private func send(_ host: ClickHouseURL.Host, query: String?, body: [UInt8], settings: [String: String]) throws(ClickHouseError) -> [UInt8] {
         var components = URLComponents()
         components.scheme = "http"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClickHouseStore
 import CustomerData
 import Foundation
 import JourneyModel
@@ -44,6 +45,8 @@ extension Wayfinder {
 
             A team server: with --store postgres://USER@HOST:PORT/DATABASE the accounts, workspaces, maps and the customer data live in PostgreSQL instead of the SQLite file, and several 'wayfinder serve' processes (behind one load balancer) share them: sessions, map versions, comments and keys are the same on every process, and events of the same person collected by two processes are stitched into one customer. Create its write keys with 'wayfinder keys create --store URL --kind write', on the web app's Keys page, or with POST /api/v1/keys.
 
+            Analytics on a cluster: with --events clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME the analyses (the API's, the map and report pages') run on a ClickHouse cluster, on a copy of each workspace's customer data. Events are still collected into the store, where customers are stitched; before an analysis, the server brings the workspace's copy up to what the store holds (as 'wayfinder import --events' does), so an answer counts every event acknowledged before it was asked. Funnels are counted on the shards; the other analyses read the events classified there. /health and /metrics say whether the cluster answers; a cluster that does not makes analyses answer 503 with Retry-After, and collection goes on.
+
             --workspace loads journey-as-code files into the store first (as workspace --workspace-id), so the maps and personas the server works with are the ones in git; loading them again adds a map version only when a map changed.
 
             Exit status: 0 stopped cleanly, 1 could not start (store, workspace or address), 2 usage error.
@@ -55,6 +58,9 @@ extension Wayfinder {
 
         @Option(help: ArgumentHelp("The team server's PostgreSQL store instead of --db, shared by several server processes: postgres://USER@HOST:PORT/DATABASE[?schema=NAME].", valueName: "url"))
         var store: String?
+
+        @Option(help: ArgumentHelp("Run analyses on a ClickHouse cluster, on a copy of each workspace brought up to date before each analysis: clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME.", valueName: "url"))
+        var events: String?
 
         @Option(help: ArgumentHelp("A workspace file or folder to load into the store at start, checked like 'wayfinder validate': personas replaced, a new version of each map that changed.", valueName: "path"))
         var workspace: String?
@@ -132,6 +138,9 @@ extension Wayfinder {
                 throw ValidationError("--workspace-id takes lower-case letters, digits and dashes, such as retail-team; got '\(workspaceId)'.")
             }
             try StoreWorkspace.validate(store: store)
+            if let events {
+                do { _ = try ClickHouseURL(events) } catch { throw ValidationError("--events: \(error.description)") }
+            }
             if workspaceId != nil, workspace == nil { throw ValidationError("--workspace-id names the workspace that --workspace loads; give --workspace PATH too.") }
         }
 
@@ -177,7 +186,13 @@ extension Wayfinder {
             configuration.alerts.allowPrivateAddresses = allowPrivateWebhooks
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 
-            let server = try ServerLauncher.server(configuration: configuration, store: store, database: storeName, logger: logger)
+            let cluster = try events.map { try ClickHouseAnalyticsCluster(url: ClickHouseURL($0), db: db, logger: logger) }
+            if let cluster {
+                do { try cluster.data.prepare() } catch {
+                    throw CommandFailure(message: "\(error.description); start the cluster, or serve without --events to analyse on the store")
+                }
+            }
+            let server = try ServerLauncher.server(configuration: configuration, store: store, cluster: cluster, database: storeName, logger: logger)
             let password = ProcessInfo.processInfo.environment["WAYFINDER_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             if let password {
                 do {

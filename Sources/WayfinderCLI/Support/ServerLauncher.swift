@@ -53,11 +53,12 @@ enum ServerLauncher {
     }
 
     /// A server over `store`, with its metrics registered as the process's metrics system.
-    static func server(configuration: ServerConfiguration, store: any ServerStore, database: String, logger: Logger) throws -> WayfinderServer {
+    static func server(configuration: ServerConfiguration, store: any ServerStore, cluster: (any AnalyticsCluster)? = nil, database: String,
+                       logger: Logger) throws -> WayfinderServer {
         let metrics = ServerMetrics()
         metrics.bootstrapMetricsSystem()
         do {
-            return try WayfinderServer(configuration: configuration, store: store, metrics: metrics, logger: logger)
+            return try WayfinderServer(configuration: configuration, store: store, cluster: cluster, metrics: metrics, logger: logger)
         } catch {
             throw CommandFailure(message: "\(database): cannot start collecting into the store (\(error)); check that it is a Wayfinder database")
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPTypes
 import JourneyAnalytics
 import JourneyModel
 import JourneyStore
@@ -12,7 +13,8 @@ import Logging
 /// A new one is not built from scratch: on the embedded store the index saved beside it
 /// (``SavedIndexes``) is brought up to date, which also serves the first query after a restart;
 /// on another store the last state of the same map and request is kept in memory and brought up
-/// to date with the events that arrived since.
+/// to date with the events that arrived since. With a cluster (``AnalyticsCluster``), the
+/// workspace's copy there is brought up to date first and the index is built from it.
 actor AnalysisCache {
     struct Key: Hashable, Sendable {
         var workspace: String
@@ -35,9 +37,49 @@ actor AnalysisCache {
     /// Where a saved index that was refused, or could not be saved, is said.
     private let logger: Logger
 
-    init(capacity: Int = 4, logger: Logger = Logger(label: "wayfinder.analyses")) {
+    /// The cluster analyses run on, with the copies it keeps (`serve --events`); nil when they run on the store.
+    let copies: ClusterCopies?
+
+    init(capacity: Int = 4, cluster: (any AnalyticsCluster)? = nil, logger: Logger = Logger(label: "wayfinder.analyses")) {
         self.capacity = capacity
         self.logger = logger
+        copies = cluster.map { ClusterCopies(cluster: $0, logger: logger) }
+    }
+
+    /// With a cluster: the answer to `query` counted on the cluster itself, once the workspace's
+    /// copy there is as current as the store; nil when the cluster cannot count it (the caller
+    /// then asks for an index), or there is no cluster.
+    func counted(store: any ServerStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> AnalysisOutput? {
+        guard let copies else { return nil }
+        let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
+        let cluster = copies.cluster
+        do {
+            try await copies.bringUpToDate(workspace, data: customers, mark: try await customers.indexWatermark())
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AnalysisOutput?, any Error>) in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    continuation.resume(with: Result { () throws(AnalyticsClusterError) -> AnalysisOutput? in
+                        try cluster.analyze(query, journey: map.map, workspace: workspace)
+                    })
+                }
+            }
+        } catch {
+            throw Self.clusterFailure(error)
+        }
+    }
+
+    /// The API's answer to a failure of the cluster: 422 for a query it refuses, 503 with
+    /// `Retry-After` when it is down or slow; the store's and the index's own errors as they are.
+    static func clusterFailure(_ error: any Error) -> any Error {
+        switch error {
+        case let error as AnalyticsClusterError where error.isQueryProblem:
+            return APIError(.unprocessableContent, .invalidQuery, error.description)
+        case let error as AnalyticsClusterError:
+            return APIError(.serviceUnavailable, .unavailable, error.description, headers: [.retryAfter: "5"])
+        case is APIError, is IndexBuilder.Failure, is WorkspaceStoreError:
+            return error
+        default:
+            return APIError(.serviceUnavailable, .unavailable, "the analytics cluster cannot answer now (\(error)); try again in a moment", headers: [.retryAfter: "5"])
+        }
     }
 
     /// The index for a query over a map of a workspace, built or reused.
@@ -45,6 +87,9 @@ actor AnalysisCache {
         let request = IndexRequest(queries: [query])
         let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
         let data = try await customers.indexWatermark()
+        if let copies {
+            do { try await copies.bringUpToDate(workspace, data: customers, mark: data) } catch { throw Self.clusterFailure(error) }
+        }
         let key = Key(workspace: workspace, map: map.id, version: map.version.number, data: data, traits: request.traitPaths,
                       properties: request.propertyPaths, filters: "\(request.propertyFilters)", measureFuture: request.measureFuture)
         if let found = entries.firstIndex(where: { $0.key == key }) {
@@ -58,11 +103,15 @@ actor AnalysisCache {
         var stateKey = key
         stateKey.data = IndexWatermark(lastEvent: 0, identityGeneration: 0, personas: "", workspace: 0, created: 0)
         let previous = states.first { $0.key == stateKey }?.state
-        let logger = logger
+        let logger = logger, copies = copies
         let task = Task<JourneyIndex, any Error> {
             let built = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(JourneyIndex, IndexState?), any Error>) in
                 DispatchQueue.global(qos: .userInitiated).async {
                     continuation.resume(with: Result {
+                        if let cluster = copies?.cluster {
+                            // The copy is rebuilt from, not brought up to date: its events are not numbered as the store's.
+                            do { return (try builder.build(from: cluster.customerData(workspace: workspace)), nil) } catch { throw AnalysisCache.clusterFailure(error) }
+                        }
                         if let embedded = customers as? WorkspaceData {
                             let saved = try SavedIndexes(embedded).index(builder)
                             if let warning = saved.warning { logger.warning("analytics index of workspace \(embedded.workspace): \(warning)") }

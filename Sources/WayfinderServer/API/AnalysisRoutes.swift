@@ -107,6 +107,17 @@ enum AnalysisRoutes {
         // there are); the CSV download holds them all.
         if query.kind.listsCustomers, !csv, query.options.limit == nil { query.options.limit = Self.defaultListPage }
         let map = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.map(workspace: workspace, id: query.journey) }
+        func answer(_ output: AnalysisOutput) -> Response {
+            var output = output
+            // Names of events no touchpoint describes come from the customers' data (a page's name
+            // may hold anything): a share link shows their count only.
+            if onlyMap != nil { output.index.topUnclassified = [] }
+            if csv { return csvResponse(output) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: Analyzer.json(output))))
+        }
+        // On a cluster, what it can count itself is counted there.
+        if let counted = try await api.analyses.counted(store: api.store, workspace: workspace, map: map, query: query) { return answer(counted) }
         let index: JourneyIndex
         do {
             index = try await api.analyses.index(store: api.store, workspace: workspace, map: map, query: query)
@@ -115,15 +126,8 @@ enum AnalysisRoutes {
         } catch let failure as IndexBuilder.Failure {
             throw APIError(.unprocessableContent, .invalidQuery, failure.description)
         }
-        var output: AnalysisOutput
-        do { output = try Analyzer.run(query, on: index) } catch {
+        do { return answer(try Analyzer.run(query, on: index)) } catch {
             throw APIError(.unprocessableContent, .invalidQuery, error.description)
         }
-        // Names of events no touchpoint describes come from the customers' data (a page's name
-        // may hold anything): a share link shows their count only.
-        if onlyMap != nil { output.index.topUnclassified = [] }
-        if csv { return csvResponse(output) }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: Analyzer.json(output))))
     }
 }

@@ -1,4 +1,5 @@
 import CustomerData
+import Dispatch
 import Hummingbird
 import JourneyStore
 
@@ -9,18 +10,30 @@ import JourneyStore
 struct HealthRoute: Sendable {
     let version: String
     let store: any ServerStore
+    /// The cluster analyses run on: reported, but collection does not need it, so it does not make the status.
+    let cluster: (any AnalyticsCluster)?
     let writer: EventWriter
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let storeOK = await store.isReadable()
         let accepting = writer.isAccepting
         let ok = storeOK && accepting
-        let fields: [(String, JSONValue)] = [
+        var fields: [(String, JSONValue)] = [
             ("status", .string(ok ? "ok" : "unavailable")),
             ("version", .string(version)),
             ("store", .object([("ok", .bool(storeOK)), ("backend", .string(store.backend))])),
             ("collection", .object([("accepting", .bool(accepting))])),
         ]
+        if let cluster {
+            fields.append(("analytics", .object([("ok", .bool(await Self.reachable(cluster))), ("backend", .string(cluster.backend))])))
+        }
         return Response.json(.object(fields), status: ok ? .ok : .serviceUnavailable)
+    }
+
+    /// Whether `cluster` answers, asked off the cooperative threads (the question blocks).
+    static func reachable(_ cluster: any AnalyticsCluster) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: cluster.isReachable()) }
+        }
     }
 }

@@ -34,13 +34,19 @@ public struct WayfinderServer: Sendable {
     /// The people editing each map together (``LiveMaps``).
     let rooms = MapRooms()
 
-    /// Prepares a server over a store: loads the identity graph and starts the writer.
-    public init(configuration: ServerConfiguration, store: any ServerStore, metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
+    /// Where analyses run when not on the store (`serve --events`), or nil.
+    public let cluster: (any AnalyticsCluster)?
+
+    /// Prepares a server over a store: loads the identity graph and starts the writer. With a
+    /// `cluster`, analyses run there, on a copy of each workspace brought up to date as they ask.
+    public init(configuration: ServerConfiguration, store: any ServerStore, cluster: (any AnalyticsCluster)? = nil,
+                metrics: ServerMetrics = ServerMetrics(), logger: Logger) throws {
         self.configuration = configuration
         self.store = store
+        self.cluster = cluster
         self.metrics = metrics
         self.logger = logger
-        analyses = AnalysisCache(logger: logger)
+        analyses = AnalysisCache(cluster: cluster, logger: logger)
         pages = try Pages()
         let accounts = configuration.accounts
         signIns = SignInThrottle(policy: .init(addressAllowance: accounts.failuresPerAddress, emailAllowance: accounts.failuresPerEmail,
@@ -62,19 +68,27 @@ public struct WayfinderServer: Sendable {
         router.add(middleware: CollectionCORSMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes, requestLimit: configuration.limits.requestBytes))
 
-        let health = HealthRoute(version: configuration.version, store: store, writer: writer)
+        let health = HealthRoute(version: configuration.version, store: store, cluster: cluster, writer: writer)
         router.on("/health", method: .get, table: routes) { request, context in try await health.handle(request, context: context) }
         let metrics = self.metrics
-        let store = self.store
+        let store = self.store, cluster = self.cluster
         router.on("/metrics", method: .get, table: routes) { _, _ in
-            // Whether the store answers, asked at each scrape, named by its backend.
+            // Whether the store (and the cluster analyses run on) answers, asked at each scrape, named by its backend.
             let up = await store.isReadable() ? 1 : 0
-            let storeUp = """
+            var storeUp = """
                 # HELP wayfinder_store_up Whether the store answered a read when the metrics were scraped.
                 # TYPE wayfinder_store_up gauge
                 wayfinder_store_up{backend="\(store.backend)"} \(up)
 
                 """
+            if let cluster {
+                storeUp += """
+                    # HELP wayfinder_analytics_cluster_up Whether the cluster analyses run on answered when the metrics were scraped.
+                    # TYPE wayfinder_analytics_cluster_up gauge
+                    wayfinder_analytics_cluster_up{backend="\(cluster.backend)"} \(await HealthRoute.reachable(cluster) ? 1 : 0)
+
+                    """
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition() + Array(storeUp.utf8))))
         }
