@@ -57,6 +57,7 @@ public struct ClickHouseCustomerData: Sendable {
                 ENGINE = Distributed(\(url.cluster), \(database), \(table.name)_local, \(table.shard))
                 """)
         }
+        try create("CREATE TABLE IF NOT EXISTS \(database).\(Self.marksTable) (\(Self.marksColumns)) ENGINE = MergeTree() ORDER BY (workspace, at)")
     }
 
     /// Runs `statement` on every server; another process making the same table at the same moment
@@ -91,6 +92,7 @@ public struct ClickHouseCustomerData: Sendable {
 
     /// Deletes everything of workspace `id` on every shard (its partitions go at once).
     public func deleteWorkspace(_ id: String) throws(ClickHouseError) {
+        try recordMark(nil, workspace: id)
         for table in Self.tables {
             try client.executeOnEveryHost("ALTER TABLE \(database).\(table.name)_local DROP PARTITION \(ClickHouseSQL.string(id))")
         }

@@ -32,6 +32,7 @@ public struct CustomerDataCopy: Sendable {
             }
             try target.deleteWorkspace(workspace)
         }
+        try target.recordMark(nil, workspace: workspace)
         let expected = try CustomerDataDigest.of(source)
         let links = try source.customerLinks()
         func root(_ customer: Int64) -> Int64 {
@@ -82,6 +83,7 @@ public struct CustomerDataCopy: Sendable {
         guard written == expected else {
             throw ClickHouseError.unexpected("\(target.client.url): the copy of workspace '\(workspace)' does not match its source (source: \(expected); copy: \(written)); run the copy again with --replace")
         }
+        try target.recordMark(target.currentMark(workspace: workspace), workspace: workspace)
         return Summary(copied: written)
     }
 }

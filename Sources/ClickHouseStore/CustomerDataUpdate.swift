@@ -1,3 +1,4 @@
+import Foundation
 import JourneyStore
 
 extension CustomerDataCopy {
@@ -18,8 +19,11 @@ extension CustomerDataCopy {
         /// Why it was copied whole; nil when it was not.
         public var reason: String?
         /// What the copy was checked by: for a whole copy, the digest it shares with the store;
-        /// for an update, the rows of each kind, counted per customer.
+        /// for an update, the rows of each kind, counted per customer or in all.
         public var checked: String
+        /// True when every customer's rows were counted on both sides (the cluster was not as
+        /// the last passing check left it); false when only what changed since was read.
+        public var comparedEveryCustomer = true
     }
 
     /// Customers an update changes in place at most; more, and copying the workspace whole is
@@ -57,6 +61,11 @@ extension CustomerDataCopy {
         try target.waitForMutations()
 
         let cluster = ClusterState(target: target, workspace: workspace)
+        // What the update reads of the store: its events up to the last there is now, and the
+        // survey answers of those; events that arrive meanwhile wait for the next update. Read
+        // before the customers, so that every customer of those events is among them.
+        let ids = try source.eventIDRange()
+        let last = ids?.upperBound ?? 0
         let links = try source.customerLinks()
         func root(_ customer: Int64) -> Int64? {
             guard customer >= 0, customer < Int64(links.rootPosition.count) else { return nil }
@@ -64,38 +73,51 @@ extension CustomerDataCopy {
             return position >= 0 ? links.roots[Int(position)] : nil
         }
 
-        // 1 and 2: what each customer's rows should be up to the watermarks, and what they are.
-        let eventMark = try cluster.watermark("events"), feedbackMark = try cluster.watermark("feedback")
+        // 1 and 2: which customers' rows differ from what the store says they should be up to
+        // the watermarks. After a passing check, and no change since, those merged or erased
+        // since (their customer rows say so); otherwise, every customer's rows counted on both sides.
+        let before = try target.currentMark(workspace: workspace)
+        let eventMark = before.events, feedbackMark = before.feedback
+        let trusted = try target.lastCheckedMark(workspace: workspace) == before
+        let customerRows = try cluster.customers()
         var stale = Set<Int64>()
         var arrived = Set<Int64>()
         var storeEvents: [Int64: Int] = [:], storeFeedback: [Int64: Int] = [:]
-        if let ids = try source.eventIDRange() {
-            var low = ids.lowerBound
-            while low <= ids.upperBound {
-                let high = min(ids.upperBound, low &+ CustomerDataDigest.piece - 1)
-                try source.scanEvents(ids: low...high) { row in
-                    if row.sequence <= eventMark { storeEvents[row.customer, default: 0] += 1 } else { arrived.insert(row.customer) }
-                }
-                guard high < ids.upperBound else { break }
-                low = high + 1
-            }
-        }
-        try source.scanFeedback { row in
-            if row.sequence <= feedbackMark { storeFeedback[row.customer, default: 0] += 1 } else { arrived.insert(row.customer) }
-        }
-        for (table, want) in [("events", storeEvents), ("feedback", storeFeedback)] {
-            let have = try cluster.rowsPerCustomer(table)
-            for (customer, roots) in have {
-                guard let count = want[customer], let root = root(customer), roots == [root: count] else {
-                    stale.insert(customer)
+        if trusted {
+            for (id, into) in customerRows {
+                guard let root = root(id), into == (root == id ? 0 : root) else {
+                    stale.insert(id)
+                    // The store moves a merged customer's survey answers to the customer it is merged into.
+                    if let root = root(id) { stale.insert(root) }
                     continue
                 }
             }
-            for customer in want.keys where have[customer] == nil { stale.insert(customer) }
+            if let ids, ids.upperBound > eventMark {
+                try scanEvents(source, from: max(ids.lowerBound, eventMark &+ 1), to: ids.upperBound) { row in arrived.insert(row.customer) }
+            }
+            if feedbackMark < last { try source.scanFeedback(ids: (feedbackMark + 1)...last) { row in arrived.insert(row.customer) } }
+        } else {
+            if let ids {
+                try scanEvents(source, from: ids.lowerBound, to: ids.upperBound) { row in
+                    if row.sequence <= eventMark { storeEvents[row.customer, default: 0] += 1 } else { arrived.insert(row.customer) }
+                }
+            }
+            try source.scanFeedback(ids: .min...last) { row in
+                if row.sequence <= feedbackMark { storeFeedback[row.customer, default: 0] += 1 } else { arrived.insert(row.customer) }
+            }
+            for (table, want) in [("events", storeEvents), ("feedback", storeFeedback)] {
+                let have = try cluster.rowsPerCustomer(table)
+                for (customer, roots) in have {
+                    guard let count = want[customer], let root = root(customer), roots == [root: count] else {
+                        stale.insert(customer)
+                        continue
+                    }
+                }
+                for customer in want.keys where have[customer] == nil { stale.insert(customer) }
+            }
         }
 
         // 3: the customer rows to write again.
-        let customerRows = try cluster.customers()
         var rows = Set<Int64>()
         for (id, position) in links.rootPosition.enumerated() where position >= 0 {
             let root = links.roots[Int(position)]
@@ -110,6 +132,8 @@ extension CustomerDataCopy {
             return try whole("\(stale.count + rows.count) customers changed, more than \(Self.customersChangedInPlace)")
         }
 
+        // Until the check below passes, no update trusts the last one.
+        try target.recordMark(nil, workspace: workspace)
         try cluster.remove(rowsOf: stale, customerRows: rows)
         var batch = RowBinaryWriter()
         func flush(_ table: String, _ columns: [String]) throws { try self.flush(&batch, into: table, columns) }
@@ -122,58 +146,84 @@ extension CustomerDataCopy {
         try flush("customers", Self.customerColumns)
 
         // 4, with the rows of the stale customers written again.
-        var written = 0
+        var written = (events: 0, feedback: 0)
         var leaves: [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)] = []
-        if let ids = try source.eventIDRange() {
-            var low = stale.isEmpty ? max(ids.lowerBound, eventMark &+ 1) : ids.lowerBound
-            while low <= ids.upperBound {
-                let high = min(ids.upperBound, low &+ CustomerDataDigest.piece - 1)
-                try source.scanEvents(ids: low...high) { row in
-                    guard row.sequence > eventMark || stale.contains(row.customer), let root = root(row.customer) else { return }
-                    batch.event(row, workspace: workspace, root: root, leaves: &leaves)
-                    written += 1
-                    if row.sequence > eventMark { storeEvents[row.customer, default: 0] += 1 }
-                    if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
-                }
+        if let ids {
+            try scanEvents(source, from: stale.isEmpty ? max(ids.lowerBound, eventMark &+ 1) : ids.lowerBound, to: ids.upperBound, piece: {
                 try flush("events", Self.eventColumns)
-                guard high < ids.upperBound else { break }
-                low = high + 1
+            }) { row in
+                guard row.sequence > eventMark || stale.contains(row.customer), let root = root(row.customer) else { return }
+                batch.event(row, workspace: workspace, root: root, leaves: &leaves)
+                written.events += 1
+                if row.sequence > eventMark { storeEvents[row.customer, default: 0] += 1 }
+                if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
             }
         }
-        try source.scanFeedback { row in
-            guard row.sequence > feedbackMark || stale.contains(row.customer), let root = root(row.customer) else { return }
-            batch.answer(row, workspace: workspace, root: root)
-            written += 1
-            if row.sequence > feedbackMark { storeFeedback[row.customer, default: 0] += 1 }
+        let feedbackFrom: Int64? = stale.isEmpty ? (feedbackMark < last ? feedbackMark + 1 : nil) : .min
+        if let feedbackFrom {
+            try source.scanFeedback(ids: feedbackFrom...last) { row in
+                guard row.sequence > feedbackMark || stale.contains(row.customer), let root = root(row.customer) else { return }
+                batch.answer(row, workspace: workspace, root: root)
+                written.feedback += 1
+                if row.sequence > feedbackMark { storeFeedback[row.customer, default: 0] += 1 }
+            }
         }
         try flush("feedback", Self.feedbackColumns)
 
-        // The check: every customer's rows of each kind under the customer it belongs to now,
-        // as many as the store holds, and every customer row's merge as the store has it.
-        var counts = (events: 0, feedback: 0)
-        for (table, want) in [("events", storeEvents), ("feedback", storeFeedback)] {
-            var expected: [Int64: [Int64: Int]] = [:]
-            for (customer, count) in want {
-                guard let root = root(customer) else { continue }
-                expected[customer] = [root: count]
-                if table == "events" { counts.events += count } else { counts.feedback += count }
-            }
-            let have = try cluster.rowsPerCustomer(table)
-            guard have == expected else {
-                let differing = Set(have.keys).union(expected.keys).filter { have[$0] != expected[$0] }.count
-                return try whole("the copy brought up to date differs from the store in the \(table) of \(differing) customers")
-            }
-        }
+        // The check. After a passing check: as many rows as there were, less those removed, plus
+        // those written. Otherwise: every customer's rows of each kind under the customer it
+        // belongs to now, as many as the store holds. Either way, every customer row's merge as
+        // the store has it.
         var merges: [Int64: Int64] = [:]
         for (id, position) in links.rootPosition.enumerated() where position >= 0 {
             let root = links.roots[Int(position)]
             merges[Int64(id)] = root == Int64(id) ? 0 : root
         }
+        let after = try target.currentMark(workspace: workspace)
+        let checked: String
+        if trusted {
+            let held = try source.rowCounts(through: last)
+            guard after.eventRows == held.events, after.feedbackRows == held.feedback else {
+                return try whole("the copy brought up to date holds \(after.eventRows) events and \(after.feedbackRows) survey answers, the store \(held.events) and \(held.feedback)")
+            }
+            checked = "\(held.events) events and \(held.feedback) survey answers in all, \(merges.count) customers with their merges"
+        } else {
+            var counts = (events: 0, feedback: 0)
+            for (table, want) in [("events", storeEvents), ("feedback", storeFeedback)] {
+                var expected: [Int64: [Int64: Int]] = [:]
+                for (customer, count) in want {
+                    guard let root = root(customer) else { continue }
+                    expected[customer] = [root: count]
+                    if table == "events" { counts.events += count } else { counts.feedback += count }
+                }
+                let have = try cluster.rowsPerCustomer(table)
+                guard have == expected else {
+                    let differing = Set(have.keys).union(expected.keys).filter { have[$0] != expected[$0] }.count
+                    return try whole("the copy brought up to date differs from the store in the \(table) of \(differing) customers")
+                }
+            }
+            checked = "\(counts.events) events, \(merges.count) customers and \(counts.feedback) survey answers, per customer"
+        }
         guard try cluster.customers() == merges else {
             return try whole("the customers of the copy brought up to date differ from the store's")
         }
-        let checked = "\(counts.events) events, \(merges.count) customers and \(counts.feedback) survey answers, per customer"
-        return Update(written: written, rewritten: stale.count, customerRows: rows.count, copiedWhole: false, reason: nil, checked: checked)
+        try target.recordMark(after, workspace: workspace)
+        return Update(written: written.events + written.feedback, rewritten: stale.count, customerRows: rows.count, copiedWhole: false, reason: nil,
+                      checked: checked, comparedEveryCustomer: !trusted)
+    }
+
+    /// Scans the events of `source` with ids from `low` to `high` a piece at a time, calling
+    /// `piece` after each.
+    private func scanEvents(_ source: any CustomerDataReader, from low: Int64, to high: Int64, piece: () throws -> Void = {},
+                            _ body: (borrowing RawEventRow) throws -> Void) throws {
+        var low = low
+        while low <= high {
+            let end = min(high, low &+ CustomerDataDigest.piece - 1)
+            try source.scanEvents(ids: low...end, body)
+            try piece()
+            guard end < high else { break }
+            low = end + 1
+        }
     }
 }
 

@@ -186,6 +186,10 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         }
     }
 
+    public func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int) {
+        try transaction(writing: false) { try CustomerQuery.rowCounts($0, workspace: rowID, through: lastEvent) }
+    }
+
     // MARK: Customers
 
     /// What the workspace's customer data holds.

@@ -99,6 +99,18 @@ struct MigrateCommandTests {
         #expect(kept.status == 0, "\(kept)")
         let text = try await WayfinderProcess.run(["forget", other.id, "--db", "store.db", "--events", url], in: folder)
         #expect(text.status == 0 && text.stdout.contains("Erased on the cluster: \(other.events) event"), "\(text)")
+
+        // After an erasure the next update compares every customer (the store erases after the
+        // cluster, and may not have); the one after it reads only what arrived.
+        struct Summary: Decodable { struct Cluster: Decodable { var copied_whole: Bool; var compared_every_customer: Bool }; var cluster: Cluster }
+        var updates: [Summary.Cluster] = []
+        for (index, user) in ["after-1", "after-2"].enumerated() {
+            try #"{"type":"track","event":"Later","userId":"\#(user)","timestamp":"2026-06-0\#(index + 1)T00:00:00Z"}"#.write(toFile: directory.path("\(user).ndjson"), atomically: true, encoding: .utf8)
+            let output = try await WayfinderProcess.run(["import", "\(user).ndjson", "--db", "store.db", "--workspace-id", workspace, "--events", url, "--format", "json"], in: folder)
+            try #require(output.status == 0, "\(output)")
+            updates.append(try JSONDecoder().decode(Summary.self, from: Data(output.stdout.utf8)).cluster)
+        }
+        #expect(updates.map(\.copied_whole) == [false, false] && updates.map(\.compared_every_customer) == [true, false], "\(updates)")
         let wrong = try await WayfinderProcess.run(["forget", other.id, "--db", "store.db", "--events", "clickhouse://127.0.0.1:8123/db"], in: folder)
         #expect(wrong.status == 2 && wrong.stderr.contains("cluster=NAME is missing"), "\(wrong)")
     }
@@ -116,7 +128,7 @@ struct MigrateCommandTests {
             let output = try await WayfinderProcess.run(step, in: folder)
             try #require(output.status == 0, "\(step): \(output)")
         }
-        struct Cluster: Decodable { var written: Int; var rewritten_customers: Int; var copied_whole: Bool }
+        struct Cluster: Decodable { var written: Int; var rewritten_customers: Int; var copied_whole: Bool; var compared_every_customer: Bool }
         struct Summary: Decodable { var imported: Int; var cluster: Cluster }
         func importing(_ file: String) async throws -> Cluster {
             let output = try await WayfinderProcess.run(["import", file, "--db", "store.db", "--workspace-id", workspace, "--create-workspace", "--events", url, "--format", "json"], in: folder)
@@ -140,6 +152,7 @@ struct MigrateCommandTests {
         #expect(first.copied_whole, "the cluster held nothing of the workspace: a whole copy")
         let second = try await importing("more/events.csv")
         #expect(!second.copied_whole && second.written > 0)
+        #expect(!second.compared_every_customer, "the whole copy was checked: the update reads only what arrived since")
         try await expectSameAnalyses("new events")
 
         // One event naming an anonymous id of one customer and the user id of another: the store merges them.
@@ -155,6 +168,7 @@ struct MigrateCommandTests {
         let numbers = [anonymous.id, known.id].map { Int64($0.dropFirst("cus_".count))! }
         let merged = try await importing("link.ndjson")
         #expect(!merged.copied_whole && merged.written > 1 && merged.rewritten_customers >= 1, "\(merged)")
+        #expect(!merged.compared_every_customer, "a merge since the last check is seen in the customer rows")
         // Every event of the two now carries one stitched customer: the copy moved the merged one's rows.
         let roots = try cluster.client.value("SELECT uniqExact(root) FROM \(cluster.client.url.database).events WHERE workspace = '\(workspace)' AND customer IN (\(numbers[0]), \(numbers[1]))")
         #expect(roots == "1")
@@ -172,6 +186,7 @@ struct MigrateCommandTests {
         try #"{"type":"track","event":"Late","userId":"late-1","timestamp":"2026-06-02T00:00:00Z"}"#.write(toFile: directory.path("late.ndjson"), atomically: true, encoding: .utf8)
         let repaired = try await importing("late.ndjson")
         #expect(!repaired.copied_whole && repaired.written >= 1 + victim.events && repaired.rewritten_customers >= 2, "\(repaired)")
+        #expect(repaired.compared_every_customer, "rows lost on a shard since the last check: every customer compared")
         #expect(try rows("customer IN (\(numbers[0]), \(numbers[1]))") == 0, "the erased customer's rows are gone from the cluster")
         #expect(try rows("root = \(victimNumber)") == victim.events)
         try await expectSameAnalyses("repair")

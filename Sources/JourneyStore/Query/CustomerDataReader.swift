@@ -31,6 +31,9 @@ public protocol CustomerDataReader: Sendable {
 
     /// Calls `body` for every survey answer whose event's sequence number is in `ids`, in arrival order.
     func scanFeedback(ids: ClosedRange<Int64>, _ body: (borrowing RawFeedbackRow) throws -> Void) throws
+
+    /// How many events, and survey answers of events, have sequence numbers up to `lastEvent`.
+    func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int)
 }
 
 extension CustomerDataReader {
@@ -42,6 +45,16 @@ extension CustomerDataReader {
             while next < customers.count, customers[next] < id { next += 1 }
             if next < customers.count, customers[next] == id { try body(id, traits) }
         }
+    }
+
+    /// Counts by reading every row: for a backend without a count.
+    public func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int) {
+        var counts = (events: 0, feedback: 0)
+        if let ids = try eventIDRange(), ids.lowerBound <= lastEvent {
+            try scanEvents(ids: ids.lowerBound...min(ids.upperBound, lastEvent)) { _ in counts.events += 1 }
+        }
+        try scanFeedback(ids: .min...lastEvent) { _ in counts.feedback += 1 }
+        return counts
     }
 
     /// Reads every survey answer and keeps those of `ids`: for a backend without a range read.

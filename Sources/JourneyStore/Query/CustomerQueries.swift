@@ -70,6 +70,11 @@ extension WorkspaceData {
         try await database.read { db in (try counts(db), try sources(db)) }
     }
 
+    /// How many events, and survey answers of events, the workspace holds with sequence numbers up to `lastEvent`.
+    public func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int) {
+        try database.read { db in try CustomerQuery.rowCounts(SQLiteTransaction(db: db), workspace: rowID, through: lastEvent) }
+    }
+
     func counts(_ db: Database) throws -> Counts {
         try CustomerQuery.counts(SQLiteTransaction(db: db), workspace: rowID)
     }

@@ -79,6 +79,13 @@ public enum CustomerQuery {
             feedback: try db.value(Int.self, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ?", arguments: arguments) ?? 0)
     }
 
+    /// How many events, and survey answers of events, the workspace holds with sequence numbers up to `lastEvent`.
+    public static func rowCounts(_ db: any StoreTransaction, workspace: Int64, through lastEvent: Int64) throws -> (events: Int, feedback: Int) {
+        let arguments: SQLArguments = [workspace, lastEvent]
+        return (try db.value(Int.self, sql: "SELECT count(*) FROM events WHERE workspace_id = ? AND id <= ?", arguments: arguments) ?? 0,
+                try db.value(Int.self, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ? AND event_id <= ?", arguments: arguments) ?? 0)
+    }
+
     /// Whether customer `number` is one of the workspace's.
     static func owns(_ db: any StoreTransaction, workspace: Int64, _ number: Int64) throws -> Bool {
         try db.value(Int64.self, sql: "SELECT 1 FROM customers WHERE id = ? AND workspace_id = ?", arguments: [number, workspace]) != nil

@@ -164,6 +164,8 @@ extension Wayfinder {
             var copiedWhole: Bool
             var reason: String?
             var checked: String
+            /// Whether every customer's rows were compared (the cluster was not as the last check left it).
+            var comparedEveryCustomer: Bool
             var seconds: Double
 
             init(url: String, _ update: CustomerDataCopy.Update, seconds: Double) {
@@ -175,11 +177,13 @@ extension Wayfinder {
                 copiedWhole = update.copiedWhole
                 reason = update.reason
                 checked = update.checked
+                comparedEveryCustomer = update.copiedWhole || update.comparedEveryCustomer
             }
 
             enum CodingKeys: String, CodingKey {
                 case url, written, reason, checked, seconds
                 case rewrittenCustomers = "rewritten_customers", customerRows = "customer_rows", copiedWhole = "copied_whole"
+                case comparedEveryCustomer = "compared_every_customer"
             }
 
             var line: String {

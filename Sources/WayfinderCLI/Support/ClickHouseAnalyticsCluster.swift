@@ -56,7 +56,7 @@ struct ClickHouseAnalyticsCluster: AnalyticsCluster {
     private static func reason(_ error: any Error) -> String {
         switch error {
         case let failure as CommandFailure: failure.message
-        case let error as CustomStringConvertible: error.description
+        case let error as any CustomStringConvertible: error.description
         default: "\(error)"
         }
     }

@@ -28,7 +28,7 @@ enum ServerLauncher {
     static func openStore(url text: String) async throws -> PostgresWorkspaceStore {
         do {
             return try await PostgresWorkspaceStore.open(try PostgresURL(text))
-        } catch let error as PostgresStoreError {
+        } catch {
             throw CommandFailure(message: error.description)
         }
     }
