@@ -183,6 +183,10 @@ struct MigrateCommandTests {
         try cluster.client.executeOnEveryHost("ALTER TABLE \(cluster.client.url.database).events_local DELETE WHERE workspace = '\(workspace)' AND customer = \(victimNumber) AND seq % 2 = 0")
         try cluster.waitForMutations()
         #expect(try rows("customer IN (\(numbers[0]), \(numbers[1]))") > 0)
+        // customers --events shows the copy of the customer short of the store's.
+        let lost = try rows("root = \(victimNumber)")
+        let shown = try await WayfinderProcess.run(["customers", victim.id, "--db", "store.db", "--workspace-id", workspace, "--events", url], in: folder)
+        #expect(shown.status == 0 && shown.stdout.contains("On the cluster: \(lost) event") && shown.stdout.contains("not the events of the store"), "\(shown)")
         try #"{"type":"track","event":"Late","userId":"late-1","timestamp":"2026-06-02T00:00:00Z"}"#.write(toFile: directory.path("late.ndjson"), atomically: true, encoding: .utf8)
         let repaired = try await importing("late.ndjson")
         #expect(!repaired.copied_whole && repaired.written >= 1 + victim.events && repaired.rewritten_customers >= 2, "\(repaired)")
@@ -190,6 +194,19 @@ struct MigrateCommandTests {
         #expect(try rows("customer IN (\(numbers[0]), \(numbers[1]))") == 0, "the erased customer's rows are gone from the cluster")
         #expect(try rows("root = \(victimNumber)") == victim.events)
         try await expectSameAnalyses("repair")
+        // Every customer of the store as the copy holds it: the same events, first and last seen.
+        struct Shown: Decodable {
+            struct Copy: Decodable { var events: Int; var first_seen: String?; var last_seen: String? }
+            var id: String; var events: Int; var first_seen: String?; var last_seen: String?; var cluster: Copy
+        }
+        struct ShownPage: Decodable { var total: Int; var customers: [Shown] }
+        let all = try await WayfinderProcess.run(["customers", "--db", "store.db", "--workspace-id", workspace, "--events", url, "--limit", "5000", "--format", "json"], in: folder)
+        try #require(all.status == 0, "\(all)")
+        let page = try JSONDecoder().decode(ShownPage.self, from: Data(all.stdout.utf8))
+        #expect(page.customers.count == page.total && page.total > 300)
+        let differing = page.customers.filter { $0.cluster.events != $0.events || $0.cluster.first_seen != $0.first_seen || $0.cluster.last_seen != $0.last_seen }
+        #expect(differing.isEmpty, "\(differing.prefix(3))")
+        #expect(page.customers.contains { $0.id == victim.id && $0.cluster.events == victim.events })
 
         // A customer row written twice (two updates at once) is written again, once.
         try cluster.client.execute("INSERT INTO \(cluster.client.url.database).customers (workspace, id, merged_into, traits) VALUES ('\(workspace)', \(victimNumber), 0, '{}')",

@@ -299,12 +299,13 @@ extension Wayfinder {
             discussion: """
             ID may be a customer id (cus_42) or any of its identifiers: a user id, an anonymous id, an email address, a phone number, or kind:value (email:maya@example.com).
 
-            The customers are those of one workspace of the store (--workspace-id; default: the store's only workspace).
+            The customers are those of one workspace of the store (--workspace-id; default: the store's only workspace). Customers and their identifiers live in the store, where they are stitched; with --events, each is shown beside what the workspace's copy on a ClickHouse cluster holds of it (events, survey answers, first and last seen), to check that the copy is current or that an erasure reached it.
 
             Examples:
               wayfinder customers --db wayfinder.db --limit 20
               wayfinder customers maya.okafor@example.com --db wayfinder.db --format json
               wayfinder customers --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id shop
+              wayfinder customers cus_42 --db wayfinder.db --events 'clickhouse://ch1:8123,ch2:8123/wayfinder?cluster=events'
             """
         )
 
@@ -312,6 +313,8 @@ extension Wayfinder {
         @Option(help: "The store.") var db = "wayfinder.db"
         @Option(help: StoreWorkspace.storeHelp) var store: String?
         @Option(name: .customLong("workspace-id"), help: StoreWorkspace.help) var workspaceID: String?
+        @Option(help: ArgumentHelp("Show beside each customer what the workspace's copy on this ClickHouse cluster holds of it: clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME.", valueName: "url"))
+        var events: String?
         @Option(help: "Customers per page.") var limit = 20
         @Option(help: "Customers to skip.") var offset = 0
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
@@ -324,6 +327,38 @@ extension Wayfinder {
             if offset < 0 { throw ValidationError("--offset cannot be negative.") }
             try StoreWorkspace.validate(workspaceID)
             try StoreWorkspace.validate(store: store)
+            if let events {
+                do { _ = try ClickHouseURL(events) } catch { throw ValidationError("--events: \(error.description)") }
+            }
+        }
+
+        /// A customer as the store holds it, with what the cluster's copy holds of it (with --events).
+        struct Shown: Encodable {
+            var customer: CustomerRecord
+            var cluster: ClusterCustomer?
+
+            func encode(to encoder: any Encoder) throws {
+                try customer.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encodeIfPresent(cluster, forKey: .cluster)
+            }
+
+            enum Key: String, CodingKey { case cluster }
+
+            /// Whether the copy holds as many events, over the same times, as the store.
+            var copyMatches: Bool? {
+                cluster.map { $0.events == customer.events && $0.firstSeen == customer.firstSeen && $0.lastSeen == customer.lastSeen }
+            }
+        }
+
+        /// The customers with what the cluster holds of each, or without it when there is no --events.
+        private func shown(_ customers: [CustomerRecord], workspace: String) throws -> [Shown] {
+            guard let events else { return customers.map { Shown(customer: $0) } }
+            let cluster = ClickHouseCustomerData(url: try ClickHouseURL(events)).workspace(workspace)
+            let numbers = customers.compactMap { CustomerID.number($0.id) }
+            let held: [Int64: ClusterCustomer]
+            do { held = try cluster.customers(numbers) } catch { throw CommandFailure(message: error.description) }
+            return customers.map { Shown(customer: $0, cluster: CustomerID.number($0.id).flatMap { held[$0] }) }
         }
 
         func run() throws {
@@ -333,26 +368,40 @@ extension Wayfinder {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let id else {
                 let page = try store.customers(limit: limit, offset: offset)
+                let customers = try shown(page.customers, workspace: store.workspace)
                 if format == .json {
-                    struct Page: Encodable { var total: Int; var offset: Int; var customers: [CustomerRecord] }
-                    Console.out(String(decoding: try encoder.encode(Page(total: page.total, offset: offset, customers: page.customers)), as: UTF8.self))
+                    struct Page: Encodable { var total: Int; var offset: Int; var customers: [Shown] }
+                    Console.out(String(decoding: try encoder.encode(Page(total: page.total, offset: offset, customers: customers)), as: UTF8.self))
                 } else {
-                    Console.out("\(Console.count(page.total, "customer")); showing \(page.customers.count) from \(offset + 1):")
-                    for customer in page.customers {
-                        Console.out("  \(customer.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(customer.events).padding(toLength: 6, withPad: " ", startingAt: 0)) events  last seen \(customer.lastSeen ?? "-")  \(customer.identifiers.prefix(3).joined(separator: ", "))\(customer.identifiers.count > 3 ? ", …" : "")")
+                    Console.out("\(Console.count(page.total, "customer")); showing \(customers.count) from \(offset + 1)\(events == nil ? "" : ", with the events the cluster's copy holds of each"):")
+                    for shown in customers {
+                        let customer = shown.customer
+                        let copy = shown.cluster.map { "  cluster \(String($0.events).padding(toLength: 6, withPad: " ", startingAt: 0))\(shown.copyMatches == true ? "" : " (differs)")" } ?? ""
+                        Console.out("  \(customer.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(customer.events).padding(toLength: 6, withPad: " ", startingAt: 0)) events\(copy)  last seen \(customer.lastSeen ?? "-")  \(customer.identifiers.prefix(3).joined(separator: ", "))\(customer.identifiers.count > 3 ? ", …" : "")")
+                    }
+                    let differing = customers.filter { $0.copyMatches == false }.count
+                    if differing > 0 {
+                        Console.out("The cluster's copy differs for \(Console.count(differing, "customer")) shown; bring it up to date with 'wayfinder import FILES \(where_) --events URL', or copy it again with 'wayfinder migrate --replace'.")
                     }
                 }
                 return
             }
-            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let customer = try store.customer(number) else {
+            guard let number = try store.findCustomer(id, phoneCountry: phoneCountry), let record = try store.customer(number) else {
                 throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; list them with 'wayfinder customers \(where_)'")
             }
+            let shown = try shown([record], workspace: store.workspace)[0]
+            let customer = shown.customer
             let timeline = try store.timeline(of: number, limit: 1_000)
             if format == .json {
-                struct Detail: Encodable { var customer: CustomerRecord; var timeline: [TimelineEntry] }
-                Console.out(String(decoding: try encoder.encode(Detail(customer: customer, timeline: timeline)), as: UTF8.self))
+                struct Detail: Encodable { var customer: Shown; var timeline: [TimelineEntry] }
+                Console.out(String(decoding: try encoder.encode(Detail(customer: shown, timeline: timeline)), as: UTF8.self))
             } else {
                 Console.out("\(customer.id): \(customer.events) events, first seen \(customer.firstSeen ?? "-"), last seen \(customer.lastSeen ?? "-")")
+                if let copy = shown.cluster {
+                    let verdict = shown.copyMatches == true ? "the same events as in the store"
+                        : "not the events of the store; bring the copy up to date with 'wayfinder import FILES \(where_) --events URL'"
+                    Console.out("On the cluster: \(Console.count(copy.events, "event")) and \(Console.count(copy.feedback, "survey answer")), first seen \(copy.firstSeen ?? "-"), last seen \(copy.lastSeen ?? "-"): \(verdict)")
+                }
                 Console.out("Identifiers: \(customer.identifiers.joined(separator: ", "))")
                 Console.out("Traits: \(customer.traits)")
                 Console.out("Time line:")
