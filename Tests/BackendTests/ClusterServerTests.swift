@@ -1,34 +1,58 @@
 import ClickHouseStore
 import Foundation
 import JourneyStore
+import PostgresStore
 import Testing
 import WayfinderTesting
 
 /// `wayfinder serve --events`: the server collects into its store and analyses on the cluster.
 @Suite("wayfinder serve --events", .serialized, .enabled(if: BackendURLs.clickHouseOne != nil, "scripts/cluster.sh up and export its URLs"))
 struct ClusterServerTests {
-    @Test("a server analysing on the cluster answers as the store's own engine does, before and after events collected through it; the copy holds every event of the store; health and metrics name the cluster")
+    @Test("a server on the embedded store analysing on the cluster answers as the store's own engine does, before and after events collected through it; the copy holds every event of the store; health and metrics name the cluster")
     func analysesFollowCollection() async throws {
-        let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)
         let directory = try TemporaryDirectory()
+        try await Self.serveAndCompare(in: directory, store: ["--db", "store.db"], workspace: "serve-events") {
+            let data = try JourneyStore(path: directory.path("store.db")).resolveWorkspace("serve-events")
+            let counts = try data.counts()
+            return (counts.events, counts.customers, counts.feedback)
+        }
+    }
+
+    @Test("a team server on PostgreSQL analysing on the cluster answers as the store's own engine does, before and after events collected through it")
+    func postgresAnalysesFollowCollection() async throws {
+        let base = try #require(BackendURLs.postgres)
+        let directory = try TemporaryDirectory()
+        try await PostgresTestStore.with(base) { postgres in
+            try await Self.serveAndCompare(in: directory, store: ["--store", postgres.url.description], workspace: "serve-events-pg") {
+                let counts = try PostgresCustomerData(url: postgres.url, workspace: "serve-events-pg").counts()
+                return (counts.events, counts.customers, counts.feedback)
+            }
+        }
+    }
+
+    /// Imports a generated scenario into the store `store` names, serves it with `--events`,
+    /// and compares the server's answers with the CLI's on the store, before and after sending
+    /// more events through the server; `held` counts the store's events, customers and answers.
+    static func serveAndCompare(in directory: TemporaryDirectory, store: [String], workspace: String,
+                                held: @escaping () throws -> (events: Int, customers: Int, feedback: Int)) async throws {
+        let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)
         let folder = directory.path("")
-        let workspace = "serve-events"
         defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
         _ = try? ClusterCleanup.delete(workspace: workspace, url: url)
         for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "200", "--out", "data"],
                      ["generate", "--scenario", "saas", "--customers", "120", "--seed", "5", "--format", "ndjson", "--out", "more"],
-                     ["import", "data/events.csv", "--db", "store.db", "--workspace-id", workspace, "--create-workspace"]] {
+                     ["import", "data/events.csv"] + store + ["--workspace-id", workspace, "--create-workspace"]] {
             let output = try await WayfinderProcess.run(step, in: folder)
             try #require(output.status == 0, "\(step): \(output)")
         }
         func secret(_ kind: String) async throws -> String {
-            let output = try await WayfinderProcess.run(["keys", "create", "--db", "store.db", "--kind", kind, "--workspace", workspace, "--format", "json"], in: folder)
+            let output = try await WayfinderProcess.run(["keys", "create"] + store + ["--kind", kind, "--workspace", workspace, "--format", "json"], in: folder)
             try #require(output.status == 0, "\(output)")
             return try #require((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["secret"] as? String)
         }
         let write = try await secret("write"), read = try await secret("read")
-        let server = try RunningWayfinder(["serve", "--db", "store.db", "--workspace", "maps", "--workspace-id", workspace, "--events", url,
-                                           "--port", "0", "--log-format", "json"], in: folder)
+        let server = try RunningWayfinder(["serve"] + store + ["--workspace", "maps", "--workspace-id", workspace, "--events", url,
+                                                               "--port", "0", "--log-format", "json"], in: folder)
         defer { _ = server.stop(SIGKILL) }
         let base = try await Self.listening(server)
 
@@ -38,7 +62,7 @@ struct ClusterServerTests {
             for arguments in queries {
                 let shown = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--show-query"], in: folder)
                 try #require(shown.status == 0, "\(shown)")
-                let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--db", "store.db", "--workspace-id", workspace, "--format", "json"], in: folder)
+                let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps"] + store + ["--workspace-id", workspace, "--format", "json"], in: folder)
                 try #require(local.status == 0, "\(local)")
                 let answer = try await Self.offPool {
                     try LoopbackHTTP.request("POST", base + "/api/v1/workspaces/\(workspace)/analyses",
@@ -64,12 +88,11 @@ struct ClusterServerTests {
             try #require(sent.status == 200, "\(sent)")
         }
         try await expectSameAnswers("collected")
-        let store = try JourneyStore(path: directory.path("store.db")).resolveWorkspace(workspace)
-        let (copied, held) = (try cluster.counts(workspace: workspace), try store.counts())
+        let (copied, stored) = (try cluster.counts(workspace: workspace), try held())
         // The cluster keeps a row for every customer, merged ones too; the store counts those merged into none.
         let unmerged = try cluster.client.value("SELECT count() FROM \(cluster.client.url.database).customers WHERE workspace = '\(workspace)' AND merged_into = 0")
-        #expect(copied.events == held.events && unmerged == String(held.customers) && copied.feedback == held.feedback,
-                "the copy holds what the store holds: \(copied) (\(unmerged) merged into none) against \(held)")
+        #expect(copied.events == stored.events && unmerged == String(stored.customers) && copied.feedback == stored.feedback,
+                "the copy holds what the store holds: \(copied) (\(unmerged) merged into none) against \(stored)")
         #expect(server.text(.error).contains("cluster copy brought up to date"), "the server logs its updates")
 
         let health = try await Self.offPool { try LoopbackHTTP.request("GET", base + "/health") }
