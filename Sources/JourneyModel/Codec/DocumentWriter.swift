@@ -172,6 +172,9 @@ enum YAMLQuoting {
         if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
         if Double(text) != nil || text.first!.isNumber && text.allSatisfy({ $0.isNumber || "-:._+eE".contains($0) }) { return true }
         if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
+        // Within a plain scalar these are text, but a reader that looks for aliases, anchors
+        // and tags token by token may take them for one.
+        if text.contains(" *") || text.contains(" &") || text.contains(" !") || text.contains("\t*") { return true }
         if inFlow, text.contains(where: { ",[]{}?:#".contains($0) }) { return true }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)

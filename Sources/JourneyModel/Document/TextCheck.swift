@@ -123,6 +123,10 @@ enum AliasKeyCheck {
             var lastMark: Character? = nil
             // Open flow collections on this line: inside one, a comma also ends a token.
             var flowDepth = 0
+            // Whether the last character that is not a space ended an indicator (`- `, `? `, `: `,
+            // `[`, `{`, a comma in flow) rather than text: after text, a space and `*` continue a
+            // plain scalar (`l-  *1: x` is the key "l-  *1").
+            var afterIndicator = true
             var index = 0
             while index < characters.count {
                 let character = characters[index]
@@ -135,7 +139,8 @@ enum AliasKeyCheck {
                 // An alias starts a token: at the start of the line, after a space, after `[` or
                 // `{`, or after a comma inside them; elsewhere `*` is part of a plain scalar (`l-*1`).
                 let previous: Character? = index > 0 ? characters[index - 1] : nil
-                let startsToken = previous == nil || previous == " " || previous == "\t" || previous == "[" || previous == "{"
+                let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
+                let startsToken = previous == nil || ((previous == " " || previous == "\t") && afterIndicator) || previous == "[" || previous == "{"
                     || (previous == "," && flowDepth > 0)
                 if character == "[" || character == "{" { flowDepth += 1 }
                 if character == "]" || character == "}" { flowDepth = max(0, flowDepth - 1) }
@@ -152,7 +157,18 @@ enum AliasKeyCheck {
                         && (after + 1 == characters.count || " ,]}".contains(characters[after + 1]))
                     if end > index + 1, isKey || lastMark == "?" { return (line, index + 1) }
                 }
-                if character != " " { lastMark = character }
+                if character != " " && character != "\t" {
+                    lastMark = character
+                    let spaced = next == nil || next == " " || next == "\t"
+                    switch character {
+                    // A sequence entry or explicit key only where a node starts (`- - *a`), not within text (`a - *b`).
+                    case "-", "?": afterIndicator = afterIndicator && spaced && (previous == nil || previous == " " || previous == "\t")
+                    case ":": afterIndicator = spaced
+                    case "[", "{": afterIndicator = true
+                    case ",": afterIndicator = flowDepth > 0
+                    default: afterIndicator = false
+                    }
+                }
                 index += 1
             }
             line += 1
