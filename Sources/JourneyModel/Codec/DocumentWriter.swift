@@ -174,7 +174,10 @@ enum YAMLQuoting {
         if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
         // Within a plain scalar these are text, but a reader that looks for aliases, anchors
         // and tags token by token may take them for one.
-        if text.contains(" *") || text.contains(" &") || text.contains(" !") || text.contains("\t*") { return true }
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated().dropFirst() where "*&!".unicodeScalars.contains(scalar) {
+            if " \t,[{".unicodeScalars.contains(scalars[index - 1]) { return true }
+        }
         if inFlow, text.contains(where: { ",[]{}?:#".contains($0) }) { return true }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)

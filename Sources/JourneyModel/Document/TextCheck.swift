@@ -127,6 +127,8 @@ enum AliasKeyCheck {
             // `[`, `{`, a comma in flow) rather than text: after text, a space and `*` continue a
             // plain scalar (`l-  *1: x` is the key "l-  *1").
             var afterIndicator = true
+            // Within an anchor or tag (`&a`, `!t`) where a node starts: a node still starts after it.
+            var inProperty = false
             var index = 0
             while index < characters.count {
                 let character = characters[index]
@@ -136,14 +138,16 @@ enum AliasKeyCheck {
                     continue
                 }
                 if character == "#", index == 0 || characters[index - 1] == " " { break }
-                // An alias starts a token: at the start of the line, after a space, after `[` or
-                // `{`, or after a comma inside them; elsewhere `*` is part of a plain scalar (`l-*1`).
+                // An alias starts a token: at the start of the line, after a space that follows an
+                // indicator or node property, or after `[`, `{` or a comma inside a flow collection;
+                // elsewhere `*` is part of a plain scalar (`l-*1`, `l-  *1`, `a[*b`).
                 let previous: Character? = index > 0 ? characters[index - 1] : nil
                 let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
-                let startsToken = previous == nil || ((previous == " " || previous == "\t") && afterIndicator) || previous == "[" || previous == "{"
-                    || (previous == "," && flowDepth > 0)
-                if character == "[" || character == "{" { flowDepth += 1 }
-                if character == "]" || character == "}" { flowDepth = max(0, flowDepth - 1) }
+                let startsToken = previous == nil || ((previous == " " || previous == "\t") && afterIndicator)
+                    || ((previous == "[" || previous == "{" || previous == ",") && flowDepth > 0)
+                // A bracket opens a flow collection only where a node starts; within text (`a[*b`) it is text.
+                if character == "[" || character == "{", startsToken { flowDepth += 1 }
+                if character == "]" || character == "}", flowDepth > 0 { flowDepth -= 1 }
                 if character == "\"" || character == "'" {
                     quote = character
                 } else if character == "*", startsToken {
@@ -157,16 +161,19 @@ enum AliasKeyCheck {
                         && (after + 1 == characters.count || " ,]}".contains(characters[after + 1]))
                     if end > index + 1, isKey || lastMark == "?" { return (line, index + 1) }
                 }
-                if character != " " && character != "\t" {
+                if character == " " || character == "\t" {
+                    inProperty = false
+                } else {
+                    if startsToken, character == "&" || character == "!" { inProperty = true }
                     lastMark = character
                     let spaced = next == nil || next == " " || next == "\t"
                     switch character {
                     // A sequence entry or explicit key only where a node starts (`- - *a`), not within text (`a - *b`).
                     case "-", "?": afterIndicator = afterIndicator && spaced && (previous == nil || previous == " " || previous == "\t")
                     case ":": afterIndicator = spaced
-                    case "[", "{": afterIndicator = true
+                    case "[", "{": afterIndicator = startsToken || flowDepth > 0
                     case ",": afterIndicator = flowDepth > 0
-                    default: afterIndicator = false
+                    default: afterIndicator = inProperty
                     }
                 }
                 index += 1

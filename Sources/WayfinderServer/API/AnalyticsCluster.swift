@@ -47,8 +47,6 @@ actor ClusterCopies {
     /// The store's state each workspace's copy was last brought up to (events, stitching, erasures).
     private var current: [String: CopyMark] = [:]
     private var running: [String: Task<Void, any Error>] = [:]
-    /// Updates run so far (for tests and logs).
-    private(set) var updates = 0
 
     /// The parts of a store's watermark that the copy follows (persona edits do not change it).
     struct CopyMark: Hashable {
@@ -78,7 +76,6 @@ actor ClusterCopies {
                 _ = try? await update.value
                 continue
             }
-            updates += 1
             let cluster = self.cluster, logger = self.logger
             let task = Task<Void, any Error> {
                 let line = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
@@ -100,7 +97,4 @@ actor ClusterCopies {
             if current[workspace]?.covers(wanted) != true { current[workspace] = wanted }
         }
     }
-
-    /// How many updates ran.
-    func updateCount() -> Int { updates }
 }
