@@ -139,6 +139,7 @@ struct RoundTripTests {
         "line\nbreak", "tab\there", "quote \" and \\ backslash", "[flow]", "{map}", "*alias", "&anchor", "!tag", "%", "@at", "`tick",
         "emoji 🎉 and 中文", "עברית", "", "…", "\u{7}bell", "NaN", ".inf", "0123", "+1", "1e5", "=SUM(A1)",
         "l-  *1e-999", "a *b", "x &y", "x !z", "- *a", "e****[***,*eee99", "a[b, *c", "a{*b", "a]b, *c",
+        "journeys[\u{322}.touchpoints", "a:\u{322} b", "a: \u{322}b", "a #\u{322}", "x\t#y", "a:\tb",
     ])
     func awkwardStrings(text: String) throws {
         var workspace = Workspace(personas: [Persona(id: "p", name: text.isEmpty ? "x" : text, quote: text, goals: [text])])

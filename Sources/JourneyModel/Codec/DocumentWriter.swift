@@ -171,14 +171,20 @@ enum YAMLQuoting {
         if first == " " || last == " " || first == "\t" { return true }
         if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
         if Double(text) != nil || text.first!.isNumber && text.allSatisfy({ $0.isNumber || "-:._+eE".contains($0) }) { return true }
-        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
+        // By code points, not characters: a combining mark after `[` or a space makes one
+        // character of the two, which a YAML reader still reads as the indicator and a space.
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            if scalar == ":", next == nil || next == " " || next == "\t" { return true }
+            if scalar == "#", index > 0, scalars[index - 1] == " " || scalars[index - 1] == "\t" { return true }
+            if inFlow, ",[]{}?:#".unicodeScalars.contains(scalar) { return true }
+        }
         // Within a plain scalar these are text, but a reader that looks for aliases, anchors
         // and tags token by token may take them for one.
-        let scalars = Array(text.unicodeScalars)
         for (index, scalar) in scalars.enumerated().dropFirst() where "*&!".unicodeScalars.contains(scalar) {
             if " \t,[{".unicodeScalars.contains(scalars[index - 1]) { return true }
         }
-        if inFlow, text.contains(where: { ",[]{}?:#".contains($0) }) { return true }
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
                 || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x85
