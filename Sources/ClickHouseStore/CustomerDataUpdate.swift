@@ -33,21 +33,27 @@ extension CustomerDataCopy {
     /// Brings the copy of `workspace` on the cluster up to what `source` (the store, where
     /// customers are stitched) holds, reading the store but writing only what changed:
     ///
-    /// 1. The cluster's watermarks (its last event and survey answer) and, per customer, the
-    ///    stitched customers its rows were written under and how many there are of each.
-    /// 2. The store up to those watermarks, counted per customer the same way. A customer whose
-    ///    rows differ (merged into another since, erased from the store, or partly written by an
-    ///    update that failed) has its rows removed on every shard and written again.
+    /// 1. The cluster's watermarks (its last event and survey answer), its row counts, and the
+    ///    mark of its last passing check (``CopyMark``).
+    /// 2. The customers whose rows differ from what the store says they should be up to the
+    ///    watermarks. When the cluster is as its last check left it: those whose customer rows
+    ///    differ (merged into another since, erased from the store) and those they were merged
+    ///    into. Otherwise: the store and the cluster counted per customer and stitched customer
+    ///    (which also finds customers partly written by an update that failed). Their rows are
+    ///    removed on every shard and written again.
     /// 3. Customer rows of new customers, of customers merged since, and of the customers the new
     ///    events arrived for (traits change only with a customer's events) are written again.
-    /// 4. The events and survey answers after the watermarks are added.
+    /// 4. The events and survey answers after the watermarks are added, with every row of the
+    ///    customers of step 2 (read through the store's customer index).
     ///
-    /// Every step can run again: an update that fails leaves a copy the next one repairs. The
-    /// result is checked against the store: per customer, how many events and survey answers
-    /// there are under which stitched customer, and each customer row, once, with its merge. The
-    /// contents of rows are not compared (a whole copy compares them by digest). A copy that does not match,
-    /// a cluster that holds nothing of the workspace, or a change of more than
-    /// ``customersChangedInPlace`` customers is copied whole instead.
+    /// The store is read up to its last event when the update begins; what arrives meanwhile
+    /// waits for the next update. Every step can run again: an update that fails leaves a copy
+    /// the next one repairs. The result is checked against the store (after a trusted mark, how
+    /// many events and survey answers there are in all; otherwise per customer under which
+    /// stitched customer) and each customer row, once, with its merge, and a new mark records a
+    /// check that passed. The contents of rows are not compared (a whole copy compares them by
+    /// digest). A copy that does not match, a cluster that holds nothing of the workspace, or a
+    /// change of more than ``customersChangedInPlace`` customers is copied whole instead.
     public func update(_ source: any CustomerDataReader, workspace: String, progress: ((Int, Int) -> Void)? = nil) throws -> Update {
         try target.prepare()
         let present = try target.counts(workspace: workspace)
@@ -145,29 +151,38 @@ extension CustomerDataCopy {
         }
         try flush("customers", Self.customerColumns)
 
-        // 4, with the rows of the stale customers written again.
+        // 4: the events and survey answers after the watermarks, and every row of the customers
+        // whose rows were removed (found through the store's customer index, so a few merged
+        // customers cost a few look-ups, not a pass over the store).
         var written = (events: 0, feedback: 0)
         var leaves: [(ArraySlice<UInt8>, UnsafeBufferPointer<UInt8>)] = []
-        if let ids {
-            try scanEvents(source, from: stale.isEmpty ? max(ids.lowerBound, eventMark &+ 1) : ids.lowerBound, to: ids.upperBound, piece: {
-                try flush("events", Self.eventColumns)
-            }) { row in
-                guard row.sequence > eventMark || stale.contains(row.customer), let root = root(row.customer) else { return }
-                batch.event(row, workspace: workspace, root: root, leaves: &leaves)
-                written.events += 1
-                if row.sequence > eventMark { storeEvents[row.customer, default: 0] += 1 }
-                if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
+        let rewritten = stale.sorted()
+        func addEvent(_ row: borrowing RawEventRow) throws {
+            guard let root = root(row.customer) else { return }  // erased from the store
+            batch.event(row, workspace: workspace, root: root, leaves: &leaves)
+            written.events += 1
+            if row.sequence > eventMark { storeEvents[row.customer, default: 0] += 1 }
+            if batch.bytes.count >= Self.batchBytes { try flush("events", Self.eventColumns) }
+        }
+        if let ids, ids.upperBound > eventMark {
+            try scanEvents(source, from: max(ids.lowerBound, eventMark + 1), to: ids.upperBound) { row in
+                if !stale.contains(row.customer) { try addEvent(row) }
             }
         }
-        let feedbackFrom: Int64? = stale.isEmpty ? (feedbackMark < last ? feedbackMark + 1 : nil) : .min
-        if let feedbackFrom {
-            try source.scanFeedback(ids: feedbackFrom...last) { row in
-                guard row.sequence > feedbackMark || stale.contains(row.customer), let root = root(row.customer) else { return }
-                batch.answer(row, workspace: workspace, root: root)
-                written.feedback += 1
-                if row.sequence > feedbackMark { storeFeedback[row.customer, default: 0] += 1 }
+        try source.scanEvents(customers: rewritten, through: last) { row in try addEvent(row) }
+        try flush("events", Self.eventColumns)
+        func addAnswer(_ row: borrowing RawFeedbackRow) {
+            guard let root = root(row.customer) else { return }
+            batch.answer(row, workspace: workspace, root: root)
+            written.feedback += 1
+            if row.sequence > feedbackMark { storeFeedback[row.customer, default: 0] += 1 }
+        }
+        if feedbackMark < last {
+            try source.scanFeedback(ids: (feedbackMark + 1)...last) { row in
+                if !stale.contains(row.customer) { addAnswer(row) }
             }
         }
+        try source.scanFeedback(customers: rewritten, through: last) { row in addAnswer(row) }
         try flush("feedback", Self.feedbackColumns)
 
         // The check. After a passing check: as many rows as there were, less those removed, plus
@@ -212,15 +227,13 @@ extension CustomerDataCopy {
                       checked: checked, comparedEveryCustomer: !trusted)
     }
 
-    /// Scans the events of `source` with ids from `low` to `high` a piece at a time, calling
-    /// `piece` after each.
-    private func scanEvents(_ source: any CustomerDataReader, from low: Int64, to high: Int64, piece: () throws -> Void = {},
+    /// Scans the events of `source` with ids from `low` to `high`, a piece at a time.
+    private func scanEvents(_ source: any CustomerDataReader, from low: Int64, to high: Int64,
                             _ body: (borrowing RawEventRow) throws -> Void) throws {
         var low = low
         while low <= high {
             let end = min(high, low &+ CustomerDataDigest.piece - 1)
             try source.scanEvents(ids: low...end, body)
-            try piece()
             guard end < high else { break }
             low = end + 1
         }

@@ -118,6 +118,29 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         }
     }
 
+    public func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        for start in stride(from: 0, to: customers.count, by: 500) {
+            let part = Array(customers[start ..< min(customers.count, start + 500)])
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+            let rows = try query("""
+                SELECT customer_id, timestamp, type, name, channel, message, id FROM events
+                WHERE workspace_id = ? AND id <= ? AND customer_id IN (\(marks))
+                """, [rowID, lastEvent] + part)
+            for row in rows {
+                try Self.bytes(row, 2) { type in
+                    try Self.bytes(row, 3) { name in
+                        try Self.bytes(row, 4) { channel in
+                            try Self.bytes(row, 5) { message in
+                                try body(RawEventRow(sequence: Self.integer(row, 6) ?? 0, customer: Self.integer(row, 0) ?? 0, timestamp: Self.integer(row, 1) ?? 0,
+                                                     type: type, name: name, channel: channel, message: message))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public func customerLinks() throws -> CustomerLinks {
         let rows = try query("SELECT id, merged_into FROM customers WHERE workspace_id = ? ORDER BY id", [rowID])
         let largest = rows.last.flatMap { Self.integer($0, 0) } ?? 0
@@ -171,18 +194,35 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
                 WHERE workspace_id = ? AND event_id > ? AND event_id <= ? ORDER BY event_id LIMIT ?
                 """, [rowID, after, ids.upperBound, Self.page])
             for row in rows {
-                let score: Double? = row[3].bytes == nil ? nil : try row[3].decode(Double.self)
-                try Self.bytes(row, 2) { metric in
-                    try Self.optionalBytes(row, 4) { text in
-                        try Self.optionalBytes(row, 5) { touchpoint in
-                            try body(RawFeedbackRow(sequence: Self.integer(row, 6) ?? 0, customer: Self.integer(row, 0) ?? 0, timestamp: Self.integer(row, 1) ?? 0,
-                                                    metric: metric, score: score, text: text, touchpoint: touchpoint))
-                        }
-                    }
-                }
+                try Self.feedbackRow(row, body)
                 after = Self.integer(row, 6) ?? after
             }
             if rows.count < Int(Self.page) { return }
+        }
+    }
+
+    public func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        for start in stride(from: 0, to: customers.count, by: 500) {
+            let part = Array(customers[start ..< min(customers.count, start + 500)])
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+            let rows = try query("""
+                SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
+                WHERE workspace_id = ? AND event_id <= ? AND customer_id IN (\(marks))
+                """, [rowID, lastEvent] + part)
+            for row in rows { try Self.feedbackRow(row, body) }
+        }
+    }
+
+    /// Calls `body` with a row of `SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback`.
+    private static func feedbackRow(_ row: PostgresRandomAccessRow, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        let score: Double? = row[3].bytes == nil ? nil : try row[3].decode(Double.self)
+        try bytes(row, 2) { metric in
+            try optionalBytes(row, 4) { text in
+                try optionalBytes(row, 5) { touchpoint in
+                    try body(RawFeedbackRow(sequence: integer(row, 6) ?? 0, customer: integer(row, 0) ?? 0, timestamp: integer(row, 1) ?? 0,
+                                            metric: metric, score: score, text: text, touchpoint: touchpoint))
+                }
+            }
         }
     }
 

@@ -145,6 +145,29 @@ extension WorkspaceData {
         }
     }
 
+    /// Calls `body` for every event of the workspace that arrived with one of `customers` and has
+    /// a row id up to `lastEvent`, found through the customer index, in no particular order.
+    public func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        try database.read { db in
+            for start in stride(from: 0, to: customers.count, by: 500) {
+                let part = customers[start ..< min(customers.count, start + 500)]
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                try ExactStatement(db, """
+                    SELECT customer_id, timestamp, type, name, channel, message, id FROM events
+                    WHERE customer_id IN (\(marks)) AND id <= ? AND workspace_id = ?
+                    """).forEachRow(part.map { .integer($0) } + [.integer(lastEvent), .integer(rowID)]) { handle in
+                    let row = RawEventRow(
+                        sequence: sqlite3_column_int64(handle, 6),
+                        customer: sqlite3_column_int64(handle, 0),
+                        timestamp: sqlite3_column_int64(handle, 1),
+                        type: ExactStatement.bytes(handle, 2), name: ExactStatement.bytes(handle, 3), channel: ExactStatement.bytes(handle, 4),
+                        message: ExactStatement.bytes(handle, 5))
+                    try body(row)
+                }
+            }
+        }
+    }
+
     /// A read that passes over a whole table once: a large page cache gains it nothing, so the
     /// connection keeps a small one and gives its pages back when done (the pool keeps readers open).
     func sequentialRead<T>(_ body: (Database) throws -> T) throws -> T {
@@ -197,6 +220,23 @@ extension WorkspaceData {
         try scanFeedback(ids: .min ... .max, body)
     }
 
+    /// Calls `body` for every survey answer of the workspace of one of `customers` whose event's
+    /// sequence number is up to `lastEvent`, found through the customer index, in no particular order.
+    public func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        try database.read { db in
+            for start in stride(from: 0, to: customers.count, by: 500) {
+                let part = customers[start ..< min(customers.count, start + 500)]
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                try ExactStatement(db, """
+                    SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
+                    WHERE customer_id IN (\(marks)) AND event_id <= ? AND workspace_id = ?
+                    """).forEachRow(part.map { .integer($0) } + [.integer(lastEvent), .integer(rowID)]) { handle in
+                    try body(Self.feedbackRow(handle))
+                }
+            }
+        }
+    }
+
     /// Calls `body` for every survey answer of the workspace whose event's sequence number is in `ids`, in arrival order.
     public func scanFeedback(ids: ClosedRange<Int64>, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
         try sequentialRead { db in
@@ -204,17 +244,21 @@ extension WorkspaceData {
                 SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
                 WHERE event_id BETWEEN ? AND ? AND +workspace_id = ? ORDER BY event_id
                 """).forEachRow([.integer(ids.lowerBound), .integer(ids.upperBound), .integer(rowID)]) { handle in
-                let scoreType = sqlite3_column_type(handle, 3)
-                let row = RawFeedbackRow(
-                    sequence: sqlite3_column_int64(handle, 6),
-                    customer: sqlite3_column_int64(handle, 0),
-                    timestamp: sqlite3_column_int64(handle, 1),
-                    metric: ExactStatement.bytes(handle, 2),
-                    score: scoreType == SQLITE_INTEGER || scoreType == SQLITE_FLOAT ? sqlite3_column_double(handle, 3) : nil,
-                    text: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : ExactStatement.bytes(handle, 4),
-                    touchpoint: sqlite3_column_type(handle, 5) == SQLITE_NULL ? nil : ExactStatement.bytes(handle, 5))
-                try body(row)
+                try body(Self.feedbackRow(handle))
             }
         }
+    }
+
+    /// A row of `SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback`.
+    private static func feedbackRow(_ handle: OpaquePointer) -> RawFeedbackRow {
+        let scoreType = sqlite3_column_type(handle, 3)
+        return RawFeedbackRow(
+            sequence: sqlite3_column_int64(handle, 6),
+            customer: sqlite3_column_int64(handle, 0),
+            timestamp: sqlite3_column_int64(handle, 1),
+            metric: ExactStatement.bytes(handle, 2),
+            score: scoreType == SQLITE_INTEGER || scoreType == SQLITE_FLOAT ? sqlite3_column_double(handle, 3) : nil,
+            text: sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : ExactStatement.bytes(handle, 4),
+            touchpoint: sqlite3_column_type(handle, 5) == SQLITE_NULL ? nil : ExactStatement.bytes(handle, 5))
     }
 }

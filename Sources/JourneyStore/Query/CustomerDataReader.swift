@@ -34,6 +34,14 @@ public protocol CustomerDataReader: Sendable {
 
     /// How many events, and survey answers of events, have sequence numbers up to `lastEvent`.
     func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int)
+
+    /// Calls `body` for every event that arrived with one of `customers` (ascending numbers)
+    /// and has a sequence number up to `lastEvent`, in no particular order.
+    func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws
+
+    /// Calls `body` for every survey answer of one of `customers` (ascending numbers) whose
+    /// event's sequence number is up to `lastEvent`, in no particular order.
+    func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws
 }
 
 extension CustomerDataReader {
@@ -55,6 +63,24 @@ extension CustomerDataReader {
         }
         try scanFeedback(ids: .min...lastEvent) { _ in counts.feedback += 1 }
         return counts
+    }
+
+    /// Reads every event up to `lastEvent` and keeps those of `customers`: for a backend without a look-up by customer.
+    public func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        let wanted = Set(customers)
+        guard !wanted.isEmpty, let ids = try eventIDRange(), ids.lowerBound <= lastEvent else { return }
+        try scanEvents(ids: ids.lowerBound...min(ids.upperBound, lastEvent)) { row in
+            if wanted.contains(row.customer) { try body(row) }
+        }
+    }
+
+    /// Reads every survey answer up to `lastEvent` and keeps those of `customers`: for a backend without a look-up by customer.
+    public func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
+        let wanted = Set(customers)
+        guard !wanted.isEmpty else { return }
+        try scanFeedback(ids: .min...lastEvent) { row in
+            if wanted.contains(row.customer) { try body(row) }
+        }
     }
 
     /// Reads every survey answer and keeps those of `ids`: for a backend without a range read.
