@@ -101,40 +101,38 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
                 SELECT customer_id, timestamp, type, name, channel, message, id FROM events
                 WHERE workspace_id = ? AND id BETWEEN ? AND ? ORDER BY id
                 """, [rowID, low, high])
-            for row in rows {
-                try Self.bytes(row, 2) { type in
-                    try Self.bytes(row, 3) { name in
-                        try Self.bytes(row, 4) { channel in
-                            try Self.bytes(row, 5) { message in
-                                try body(RawEventRow(sequence: Self.integer(row, 6) ?? 0, customer: Self.integer(row, 0) ?? 0, timestamp: Self.integer(row, 1) ?? 0,
-                                                     type: type, name: name, channel: channel, message: message))
-                            }
-                        }
-                    }
-                }
-            }
+            for row in rows { try Self.eventRow(row, body) }
             guard high < ids.upperBound else { break }
             low = high + 1
         }
     }
 
     public func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        try forEachRow(ofCustomers: customers, through: lastEvent) { marks in
+            "SELECT customer_id, timestamp, type, name, channel, message, id FROM events WHERE workspace_id = ? AND id <= ? AND customer_id IN (\(marks))"
+        } _: { row in
+            try Self.eventRow(row, body)
+        }
+    }
+
+    /// Runs the query `sql` makes of a list of `?` for a part of `customers` (500 at a time),
+    /// bound to the workspace, `lastEvent`, then that part.
+    private func forEachRow(ofCustomers customers: [Int64], through lastEvent: Int64, _ sql: (String) -> String,
+                            _ body: (PostgresRandomAccessRow) throws -> Void) throws {
         for start in stride(from: 0, to: customers.count, by: 500) {
             let part = Array(customers[start ..< min(customers.count, start + 500)])
-            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-            let rows = try query("""
-                SELECT customer_id, timestamp, type, name, channel, message, id FROM events
-                WHERE workspace_id = ? AND id <= ? AND customer_id IN (\(marks))
-                """, [rowID, lastEvent] + part)
-            for row in rows {
-                try Self.bytes(row, 2) { type in
-                    try Self.bytes(row, 3) { name in
-                        try Self.bytes(row, 4) { channel in
-                            try Self.bytes(row, 5) { message in
-                                try body(RawEventRow(sequence: Self.integer(row, 6) ?? 0, customer: Self.integer(row, 0) ?? 0, timestamp: Self.integer(row, 1) ?? 0,
-                                                     type: type, name: name, channel: channel, message: message))
-                            }
-                        }
+            for row in try query(sql(Array(repeating: "?", count: part.count).joined(separator: ",")), [rowID, lastEvent] + part) { try body(row) }
+        }
+    }
+
+    /// Calls `body` with a row of `SELECT customer_id, timestamp, type, name, channel, message, id FROM events`.
+    private static func eventRow(_ row: PostgresRandomAccessRow, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        try bytes(row, 2) { type in
+            try bytes(row, 3) { name in
+                try bytes(row, 4) { channel in
+                    try bytes(row, 5) { message in
+                        try body(RawEventRow(sequence: integer(row, 6) ?? 0, customer: integer(row, 0) ?? 0, timestamp: integer(row, 1) ?? 0,
+                                             type: type, name: name, channel: channel, message: message))
                     }
                 }
             }
@@ -202,14 +200,10 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
     }
 
     public func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
-        for start in stride(from: 0, to: customers.count, by: 500) {
-            let part = Array(customers[start ..< min(customers.count, start + 500)])
-            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-            let rows = try query("""
-                SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
-                WHERE workspace_id = ? AND event_id <= ? AND customer_id IN (\(marks))
-                """, [rowID, lastEvent] + part)
-            for row in rows { try Self.feedbackRow(row, body) }
+        try forEachRow(ofCustomers: customers, through: lastEvent) { marks in
+            "SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback WHERE workspace_id = ? AND event_id <= ? AND customer_id IN (\(marks))"
+        } _: { row in
+            try Self.feedbackRow(row, body)
         }
     }
 

@@ -134,36 +134,40 @@ extension WorkspaceData {
             try ExactStatement(db, """
                 SELECT customer_id, timestamp, type, name, channel, message, id FROM events WHERE id BETWEEN ? AND ? AND +workspace_id = ?
                 """).forEachRow([.integer(ids.lowerBound), .integer(ids.upperBound), .integer(rowID)]) { handle in
-                let row = RawEventRow(
-                    sequence: sqlite3_column_int64(handle, 6),
-                    customer: sqlite3_column_int64(handle, 0),
-                    timestamp: sqlite3_column_int64(handle, 1),
-                    type: ExactStatement.bytes(handle, 2), name: ExactStatement.bytes(handle, 3), channel: ExactStatement.bytes(handle, 4),
-                    message: ExactStatement.bytes(handle, 5))
-                try body(row)
+                try body(Self.eventRow(handle))
             }
         }
+    }
+
+    /// A row of `SELECT customer_id, timestamp, type, name, channel, message, id FROM events`.
+    private static func eventRow(_ handle: OpaquePointer) -> RawEventRow {
+        RawEventRow(
+            sequence: sqlite3_column_int64(handle, 6),
+            customer: sqlite3_column_int64(handle, 0),
+            timestamp: sqlite3_column_int64(handle, 1),
+            type: ExactStatement.bytes(handle, 2), name: ExactStatement.bytes(handle, 3), channel: ExactStatement.bytes(handle, 4),
+            message: ExactStatement.bytes(handle, 5))
     }
 
     /// Calls `body` for every event of the workspace that arrived with one of `customers` and has
     /// a row id up to `lastEvent`, found through the customer index, in no particular order.
     public func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws {
+        try forEachRow(ofCustomers: customers, through: lastEvent) { marks in
+            "SELECT customer_id, timestamp, type, name, channel, message, id FROM events WHERE customer_id IN (\(marks)) AND id <= ? AND workspace_id = ?"
+        } _: { handle in
+            try body(Self.eventRow(handle))
+        }
+    }
+
+    /// Runs the statement `sql` makes of a list of `?` for a part of `customers` (500 at a
+    /// time), bound to that part, then to `lastEvent` and the workspace.
+    private func forEachRow(ofCustomers customers: [Int64], through lastEvent: Int64, _ sql: (String) -> String,
+                            _ row: (OpaquePointer) throws -> Void) throws {
         try database.read { db in
             for start in stride(from: 0, to: customers.count, by: 500) {
                 let part = customers[start ..< min(customers.count, start + 500)]
                 let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                try ExactStatement(db, """
-                    SELECT customer_id, timestamp, type, name, channel, message, id FROM events
-                    WHERE customer_id IN (\(marks)) AND id <= ? AND workspace_id = ?
-                    """).forEachRow(part.map { .integer($0) } + [.integer(lastEvent), .integer(rowID)]) { handle in
-                    let row = RawEventRow(
-                        sequence: sqlite3_column_int64(handle, 6),
-                        customer: sqlite3_column_int64(handle, 0),
-                        timestamp: sqlite3_column_int64(handle, 1),
-                        type: ExactStatement.bytes(handle, 2), name: ExactStatement.bytes(handle, 3), channel: ExactStatement.bytes(handle, 4),
-                        message: ExactStatement.bytes(handle, 5))
-                    try body(row)
-                }
+                try ExactStatement(db, sql(marks)).forEachRow(part.map { .integer($0) } + [.integer(lastEvent), .integer(rowID)], row)
             }
         }
     }
@@ -223,17 +227,10 @@ extension WorkspaceData {
     /// Calls `body` for every survey answer of the workspace of one of `customers` whose event's
     /// sequence number is up to `lastEvent`, found through the customer index, in no particular order.
     public func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
-        try database.read { db in
-            for start in stride(from: 0, to: customers.count, by: 500) {
-                let part = customers[start ..< min(customers.count, start + 500)]
-                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                try ExactStatement(db, """
-                    SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback
-                    WHERE customer_id IN (\(marks)) AND event_id <= ? AND workspace_id = ?
-                    """).forEachRow(part.map { .integer($0) } + [.integer(lastEvent), .integer(rowID)]) { handle in
-                    try body(Self.feedbackRow(handle))
-                }
-            }
+        try forEachRow(ofCustomers: customers, through: lastEvent) { marks in
+            "SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback WHERE customer_id IN (\(marks)) AND event_id <= ? AND workspace_id = ?"
+        } _: { handle in
+            try body(Self.feedbackRow(handle))
         }
     }
 

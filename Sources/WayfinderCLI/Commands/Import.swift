@@ -194,19 +194,6 @@ extension Wayfinder {
             }
         }
 
-        /// The summary with what was done on the cluster.
-        private struct Summarized: Encodable {
-            var summary: Importer.Summary
-            var cluster: ClusterUpdate?
-
-            func encode(to encoder: any Encoder) throws {
-                try summary.encode(to: encoder)
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encodeIfPresent(cluster, forKey: .cluster)
-            }
-
-            enum Key: String, CodingKey { case cluster }
-        }
 
         /// Imports every file with `body`, a progress bar for each.
         private func importFiles(_ body: (String, @escaping (Importer.Progress) -> Void) throws -> Importer.FileSummary) throws {
@@ -279,7 +266,7 @@ extension Wayfinder {
             case .json:
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                Console.out(String(decoding: try encoder.encode(Summarized(summary: summary, cluster: cluster)), as: UTF8.self))
+                Console.out(String(decoding: try encoder.encode(WithCluster(summary, cluster: cluster)), as: UTF8.self))
             case .text:
                 let rate = summary.seconds > 0 ? Int(Double(summary.imported + summary.duplicates + summary.quarantined) / summary.seconds) : 0
                 Console.out("Imported \(summary.imported) events (\(summary.duplicates) duplicates skipped, \(summary.quarantined) quarantined) from \(Console.count(files.count, "file")) in \(String(format: "%.1f", summary.seconds)) s, \(rate) records/s.")
@@ -333,32 +320,16 @@ extension Wayfinder {
         }
 
         /// A customer as the store holds it, with what the cluster's copy holds of it (with --events).
-        struct Shown: Encodable {
-            var customer: CustomerRecord
-            var cluster: ClusterCustomer?
-
-            func encode(to encoder: any Encoder) throws {
-                try customer.encode(to: encoder)
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encodeIfPresent(cluster, forKey: .cluster)
-            }
-
-            enum Key: String, CodingKey { case cluster }
-
-            /// Whether the copy holds as many events, over the same times, as the store.
-            var copyMatches: Bool? {
-                cluster.map { $0.events == customer.events && $0.firstSeen == customer.firstSeen && $0.lastSeen == customer.lastSeen }
-            }
-        }
+        typealias Shown = WithCluster<CustomerRecord, ClusterCustomer>
 
         /// The customers with what the cluster holds of each, or without it when there is no --events.
         private func shown(_ customers: [CustomerRecord], workspace: String) throws -> [Shown] {
-            guard let events else { return customers.map { Shown(customer: $0) } }
+            guard let events else { return customers.map { Shown($0) } }
             let cluster = ClickHouseCustomerData(url: try ClickHouseURL(events)).workspace(workspace)
             let numbers = customers.compactMap { CustomerID.number($0.id) }
             let held: [Int64: ClusterCustomer]
             do { held = try cluster.customers(numbers) } catch { throw CommandFailure(message: error.description) }
-            return customers.map { Shown(customer: $0, cluster: CustomerID.number($0.id).flatMap { held[$0] }) }
+            return customers.map { Shown($0, cluster: CustomerID.number($0.id).flatMap { held[$0] }) }
         }
 
         func run() throws {
@@ -375,7 +346,7 @@ extension Wayfinder {
                 } else {
                     Console.out("\(Console.count(page.total, "customer")); showing \(customers.count) from \(offset + 1)\(events == nil ? "" : ", with the events the cluster's copy holds of each"):")
                     for shown in customers {
-                        let customer = shown.customer
+                        let customer = shown.store
                         let copy = shown.cluster.map { "  cluster \(String($0.events).padding(toLength: 6, withPad: " ", startingAt: 0))\(shown.copyMatches == true ? "" : " (differs)")" } ?? ""
                         Console.out("  \(customer.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(customer.events).padding(toLength: 6, withPad: " ", startingAt: 0)) events\(copy)  last seen \(customer.lastSeen ?? "-")  \(customer.identifiers.prefix(3).joined(separator: ", "))\(customer.identifiers.count > 3 ? ", …" : "")")
                     }
@@ -390,7 +361,7 @@ extension Wayfinder {
                 throw CommandFailure(message: "no customer of workspace '\(store.workspace)' has the id or identifier given; list them with 'wayfinder customers \(where_)'")
             }
             let shown = try shown([record], workspace: store.workspace)[0]
-            let customer = shown.customer
+            let customer = shown.store
             let timeline = try store.timeline(of: number, limit: 1_000)
             if format == .json {
                 struct Detail: Encodable { var customer: Shown; var timeline: [TimelineEntry] }
@@ -446,19 +417,6 @@ extension Wayfinder {
             }
         }
 
-        /// What the JSON output holds: the store's erasure, and the cluster's with --events.
-        private struct Erased: Encodable {
-            var store: CustomerErasure
-            var cluster: ClickHouseErasure?
-
-            func encode(to encoder: any Encoder) throws {
-                try store.encode(to: encoder)
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encodeIfPresent(cluster, forKey: .cluster)
-            }
-
-            enum Key: String, CodingKey { case cluster }
-        }
 
         func run() throws {
             let store = try StoreWorkspace.directory(db: db, store: self.store, workspace: workspaceID)
@@ -478,7 +436,7 @@ extension Wayfinder {
             if format == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                Console.out(String(decoding: try encoder.encode(Erased(store: erasure, cluster: cluster)), as: UTF8.self))
+                Console.out(String(decoding: try encoder.encode(WithCluster(erasure, cluster: cluster)), as: UTF8.self))
             } else {
                 Console.out("Erased \(erasure.customer): \(Console.count(erasure.events, "event")), \(Console.count(erasure.identifiers, "identifier")), \(erasure.feedback) feedback answers, \(Console.count(erasure.customers, "customer record")), \(Console.count(erasure.quarantined, "quarantined record")).")
                 if let cluster {
@@ -502,5 +460,12 @@ extension Wayfinder {
                 throw CommandFailure(message: "\(error); nothing was erased from the store")
             }
         }
+    }
+}
+
+extension WithCluster where Store == CustomerRecord, Cluster == ClusterCustomer {
+    /// Whether the cluster's copy holds as many events of the customer, over the same times, as the store.
+    var copyMatches: Bool? {
+        cluster.map { $0.events == store.events && $0.firstSeen == store.firstSeen && $0.lastSeen == store.lastSeen }
     }
 }
