@@ -7,19 +7,21 @@
 /// every customer's rows on both sides. Anything else (a change that stopped midway, an erasure,
 /// rows lost on a shard) makes the next update compare every customer.
 ///
-/// Marks are rows of `copy_marks`, a table on every server (not sharded), newest last; a change
+/// Marks are rows of `copy_checks`, a table on every server (not sharded), newest last; a change
 /// begins by adding a mark that says so, and a check that passes adds the new state.
 struct CopyMark: Equatable, Sendable {
     var events: Int64
     var feedback: Int64
     var eventRows: Int
     var feedbackRows: Int
+    /// The store's ``CustomerDataReader/storeIdentity()`` (empty when it cannot say).
+    var store = ""
 }
 
 extension ClickHouseCustomerData {
-    static let marksTable = "copy_marks"
+    static let marksTable = "copy_checks"
 
-    static let marksColumns = "workspace String, at Int64, events Int64, feedback Int64, event_rows Int64, feedback_rows Int64"
+    static let marksColumns = "workspace String, at Int64, events Int64, feedback Int64, event_rows Int64, feedback_rows Int64, store String"
 
     /// The cluster's state of `workspace` now: its watermarks and row counts.
     func currentMark(workspace id: String) throws(ClickHouseError) -> CopyMark {
@@ -41,12 +43,17 @@ extension ClickHouseCustomerData {
     /// change began after it.
     func lastCheckedMark(workspace id: String) throws(ClickHouseError) -> CopyMark? {
         let answer = try client.execute("""
-            SELECT events, feedback, event_rows, feedback_rows FROM \(database).\(Self.marksTable)
-            WHERE workspace = \(ClickHouseSQL.string(id)) ORDER BY at DESC LIMIT 1 FORMAT TabSeparated
+            SELECT events, feedback, event_rows, feedback_rows, store FROM \(database).\(Self.marksTable)
+            WHERE workspace = \(ClickHouseSQL.string(id)) ORDER BY at DESC LIMIT 1 FORMAT RowBinary
             """)
-        let fields = String(decoding: answer, as: UTF8.self).split(whereSeparator: { $0 == "\t" || $0 == "\n" }).compactMap { Int64($0) }
-        guard fields.count == 4, fields[0] >= 0, let eventRows = Int(exactly: fields[2]), let feedbackRows = Int(exactly: fields[3]) else { return nil }
-        return CopyMark(events: fields[0], feedback: fields[1], eventRows: eventRows, feedbackRows: feedbackRows)
+        return try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) -> CopyMark? in
+            var reader = RowBinaryReader(bytes)
+            guard !reader.isAtEnd else { return nil }
+            let events = try reader.int64(), feedback = try reader.int64(), eventRows = try reader.int64(), feedbackRows = try reader.int64()
+            let store = String(decoding: try reader.string(), as: UTF8.self)
+            guard events >= 0, let eventRows = Int(exactly: eventRows), let feedbackRows = Int(exactly: feedbackRows) else { return nil }
+            return CopyMark(events: events, feedback: feedback, eventRows: eventRows, feedbackRows: feedbackRows, store: store)
+        }
     }
 
     /// Records, on every server, that a check of `workspace` passed with the cluster in state
@@ -57,7 +64,7 @@ extension ClickHouseCustomerData {
         // Updates and erasures of a workspace take turns (their lock), so the next number is free.
         let last = try client.value("SELECT max(at) FROM \(database).\(Self.marksTable) WHERE workspace = \(literal)")
         guard let at = Int64(last) else { throw .unexpected("\(client.url): cannot read the marks of workspace '\(id)' (the answer was '\(last.prefix(80))')") }
-        let values = mark.map { "\($0.events), \($0.feedback), \($0.eventRows), \($0.feedbackRows)" } ?? "-1, -1, -1, -1"
+        let values = mark.map { "\($0.events), \($0.feedback), \($0.eventRows), \($0.feedbackRows), \(ClickHouseSQL.string($0.store))" } ?? "-1, -1, -1, -1, ''"
         try client.executeOnEveryHost("INSERT INTO \(database).\(Self.marksTable) VALUES (\(literal), \(at + 1), \(values))")
     }
 }

@@ -83,7 +83,9 @@ public struct CustomerDataCopy: Sendable {
         guard written == expected else {
             throw ClickHouseError.unexpected("\(target.client.url): the copy of workspace '\(workspace)' does not match its source (source: \(expected); copy: \(written)); run the copy again with --replace")
         }
-        try target.recordMark(target.currentMark(workspace: workspace), workspace: workspace)
+        var mark = try target.currentMark(workspace: workspace)
+        mark.store = try source.storeIdentity() ?? ""
+        try target.recordMark(mark, workspace: workspace)
         return Summary(copied: written)
     }
 }

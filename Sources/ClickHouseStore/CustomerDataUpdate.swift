@@ -82,9 +82,21 @@ extension CustomerDataCopy {
         // 1 and 2: which customers' rows differ from what the store says they should be up to
         // the watermarks. After a passing check, and no change since, those merged or erased
         // since (their customer rows say so); otherwise, every customer's rows counted on both sides.
-        let before = try target.currentMark(workspace: workspace)
+        let identity = try source.storeIdentity() ?? ""
+        var before = try target.currentMark(workspace: workspace)
+        before.store = identity
         let eventMark = before.events, feedbackMark = before.feedback
-        let trusted = try target.lastCheckedMark(workspace: workspace) == before
+        let lastCheck = try target.lastCheckedMark(workspace: workspace)
+        // A copy of another store (one made again, or restored elsewhere) is copied whole: its
+        // customers may have the same numbers and as many events as the store's, yet other ones.
+        if let lastCheck, !lastCheck.store.isEmpty, !identity.isEmpty, lastCheck.store != identity {
+            return try whole("the copy was made from another store (the workspace was made again or restored)")
+        }
+        let lastEvent = try lastEventMatches(source, cluster: cluster, at: eventMark)
+        if lastEvent == false {
+            return try whole("the store's event \(eventMark) is not the one the copy holds under that number")
+        }
+        let trusted = lastCheck == before && lastEvent == true
         let customerRows = try cluster.customers()
         var stale = Set<Int64>()
         var arrived = Set<Int64>()
@@ -166,10 +178,12 @@ extension CustomerDataCopy {
         }
         if let ids, ids.upperBound > eventMark {
             try scanEvents(source, from: max(ids.lowerBound, eventMark + 1), to: ids.upperBound) { row in
-                if !stale.contains(row.customer) { try addEvent(row) }
+                try addEvent(row)
             }
         }
-        try source.scanEvents(customers: rewritten, through: last) { row in try addEvent(row) }
+        // Split by sequence number, which never changes, so that no row is read twice even when
+        // a merge moves a survey answer between customers while this runs.
+        try source.scanEvents(customers: rewritten, through: min(eventMark, last)) { row in try addEvent(row) }
         try flush("events", Self.eventColumns)
         func addAnswer(_ row: borrowing RawFeedbackRow) {
             guard let root = root(row.customer) else { return }
@@ -179,16 +193,16 @@ extension CustomerDataCopy {
         }
         if feedbackMark < last {
             try source.scanFeedback(ids: (feedbackMark + 1)...last) { row in
-                if !stale.contains(row.customer) { addAnswer(row) }
+                addAnswer(row)
             }
         }
-        try source.scanFeedback(customers: rewritten, through: last) { row in addAnswer(row) }
+        try source.scanFeedback(customers: rewritten, through: min(feedbackMark, last)) { row in addAnswer(row) }
         try flush("feedback", Self.feedbackColumns)
 
-        // The check. After a passing check: as many rows as there were, less those removed, plus
-        // those written. Otherwise: every customer's rows of each kind under the customer it
-        // belongs to now, as many as the store holds. Either way, every customer row's merge as
-        // the store has it.
+        // The check. After a passing check: as many events and survey answers in all as the store
+        // holds up to its last event. Otherwise: every customer's rows of each kind under the
+        // customer it belongs to now, as many as the store holds. Either way, every customer
+        // row's merge as the store has it.
         var merges: [Int64: Int64] = [:]
         for (id, position) in links.rootPosition.enumerated() where position >= 0 {
             let root = links.roots[Int(position)]
@@ -222,9 +236,22 @@ extension CustomerDataCopy {
         guard try cluster.customers() == merges else {
             return try whole("the customers of the copy brought up to date differ from the store's")
         }
-        try target.recordMark(after, workspace: workspace)
+        var mark = after
+        mark.store = identity
+        try target.recordMark(mark, workspace: workspace)
         return Update(written: written.events + written.feedback, rewritten: stale.count, customerRows: rows.count, copiedWhole: false, reason: nil,
                       checked: checked, comparedEveryCustomer: !trusted)
+    }
+
+    /// Whether the store's event `sequence` is the one the cluster holds under that number (same
+    /// customer and time); nil when the store has no such event (erased since) or the cluster
+    /// holds none. A store restored from a backup older than the copy numbers other events alike.
+    private func lastEventMatches(_ source: any CustomerDataReader, cluster: ClusterState, at sequence: Int64) throws -> Bool? {
+        guard sequence > 0 else { return true }
+        var stored: (Int64, Int64)?
+        try source.scanEvents(ids: sequence...sequence) { row in stored = (row.customer, row.timestamp) }
+        guard let stored, let held = try cluster.event(sequence) else { return nil }
+        return held == stored
     }
 
     /// Scans the events of `source` with ids from `low` to `high`, a piece at a time.
@@ -254,6 +281,16 @@ private struct ClusterState {
         let text = try client.value("SELECT max(seq) FROM \(database).\(table) WHERE workspace = \(literal)")
         guard let value = Int64(text) else { throw .unexpected("\(client.url): cannot read the last row of \(table) of workspace '\(workspace)' (the answer was '\(text.prefix(80))')") }
         return value
+    }
+
+    /// The customer and time of the event numbered `sequence`, or nil when the cluster holds none.
+    func event(_ sequence: Int64) throws(ClickHouseError) -> (Int64, Int64)? {
+        let answer = try client.execute("SELECT customer, timestamp FROM \(database).events WHERE workspace = \(literal) AND seq = \(sequence) LIMIT 1 FORMAT RowBinary")
+        return try answer.withUnsafeBufferPointer { bytes throws(ClickHouseError) -> (Int64, Int64)? in
+            var reader = RowBinaryReader(bytes)
+            guard !reader.isAtEnd else { return nil }
+            return (try reader.int64(), try reader.int64())
+        }
     }
 
     /// Per customer, the stitched customers its rows in `table` were written under, with how many rows each.

@@ -224,6 +224,10 @@ public final class PostgresCustomerData: WorkspaceCustomerData {
         try transaction(writing: false) { try CustomerQuery.rowCounts($0, workspace: rowID, through: lastEvent) }
     }
 
+    public func storeIdentity() throws -> String? {
+        try transaction(writing: false) { try CustomerQuery.storeIdentity($0, workspace: rowID) }
+    }
+
     // MARK: Customers
 
     /// What the workspace's customer data holds.

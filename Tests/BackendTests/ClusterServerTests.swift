@@ -101,13 +101,42 @@ struct ClusterServerTests {
         #expect(metrics.body.contains(#"wayfinder_analytics_cluster_up{backend="clickhouse"} 1"#), "\(metrics.body.suffix(400))")
     }
 
-    @Test("serve --events with a cluster that does not answer does not start, and says what to do")
+    @Test("serve --events with a cluster that does not answer starts and collects; analyses answer 503 with Retry-After, health says the cluster is down; a URL without cluster= is a usage error")
     func clusterDown() async throws {
         let directory = try TemporaryDirectory()
-        let output = try await WayfinderProcess.run(["serve", "--db", "store.db", "--port", "0", "--events", "clickhouse://127.0.0.1:9/wayfinder?cluster=one"],
-                                                    in: directory.path(""))
-        #expect(output.status == 1 && output.stderr.contains("127.0.0.1:9") && output.stderr.contains("serve without --events"), "\(output)")
-        let wrong = try await WayfinderProcess.run(["serve", "--db", "store.db", "--events", "clickhouse://127.0.0.1:8123/db"], in: directory.path(""))
+        let folder = directory.path("")
+        try #"{"type":"track","event":"Signed Up","userId":"u-0","timestamp":"2026-06-01T00:00:00Z"}"#.write(toFile: directory.path("one.ndjson"), atomically: true, encoding: .utf8)
+        for step in [["init", "--template", "saas", "maps"], ["import", "one.ndjson", "--db", "store.db", "--workspace-id", "maps", "--create-workspace"]] {
+            let output = try await WayfinderProcess.run(step, in: folder)
+            try #require(output.status == 0, "\(step): \(output)")
+        }
+        func secret(_ kind: String) async throws -> String {
+            let output = try await WayfinderProcess.run(["keys", "create", "--db", "store.db", "--kind", kind, "--workspace", "maps", "--format", "json"], in: folder)
+            try #require(output.status == 0, "\(output)")
+            return try #require((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["secret"] as? String)
+        }
+        let write = try await secret("write"), read = try await secret("read")
+        let server = try RunningWayfinder(["serve", "--db", "store.db", "--workspace", "maps", "--events", "clickhouse://127.0.0.1:9/wayfinder?cluster=one",
+                                           "--port", "0", "--log-format", "json"], in: folder)
+        defer { _ = server.stop(SIGKILL) }
+        let base = try await Self.listening(server)
+        #expect(server.text(.error).contains("the analytics cluster does not answer"), "\(server.text(.error))")
+        let sent = try await Self.offPool {
+            try LoopbackHTTP.request("POST", base + "/v1/track", headers: ["Authorization": "Basic " + Data("\(write):".utf8).base64EncodedString(),
+                                                                           "Content-Type": "application/json"],
+                                     body: #"{"userId":"u-1","event":"Signed Up","timestamp":"2026-06-01T00:00:00Z"}"#)
+        }
+        #expect(sent.status == 200, "collection goes on: \(sent)")
+        let shown = try await WayfinderProcess.run(["analyze", "funnel", "--workspace", "maps", "--show-query"], in: folder)
+        let answer = try await Self.offPool {
+            try LoopbackHTTP.request("POST", base + "/api/v1/workspaces/maps/analyses",
+                                     headers: ["Authorization": "Bearer \(read)", "Content-Type": "application/json"], body: shown.stdout)
+        }
+        #expect(answer.status == 503 && answer.header("Retry-After") != nil && answer.body.contains("127.0.0.1:9"), "\(answer)")
+        let health = try await Self.offPool { try LoopbackHTTP.request("GET", base + "/health") }
+        #expect(health.status == 200 && health.body.contains(#""analytics":{"ok":false,"backend":"clickhouse"}"#), "\(health)")
+
+        let wrong = try await WayfinderProcess.run(["serve", "--db", "store.db", "--events", "clickhouse://127.0.0.1:8123/db"], in: folder)
         #expect(wrong.status == 2 && wrong.stderr.contains("cluster=NAME is missing"), "\(wrong)")
     }
 

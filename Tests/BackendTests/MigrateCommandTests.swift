@@ -241,6 +241,33 @@ struct MigrateCommandTests {
         try await expectSameAnalyses("after waiting for the lock")
     }
 
+    @Test("a store made again under the same workspace, its events numbered alike, is not taken for the one the cluster's copy was checked against: the update compares every customer, and the cluster then analyses as the new store does")
+    func storeMadeAgain() async throws {
+        let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)
+        let directory = try TemporaryDirectory()
+        let folder = directory.path("")
+        let workspace = "cli-made-again"
+        defer { _ = try? ClusterCleanup.delete(workspace: workspace, url: url) }
+        _ = try? ClusterCleanup.delete(workspace: workspace, url: url)
+        try #"{"type":"track","event":"Later","userId":"later-1","timestamp":"2026-06-01T00:00:00Z"}"#.write(toFile: directory.path("later.ndjson"), atomically: true, encoding: .utf8)
+        for step in [["init", "--template", "saas", "maps"], ["generate", "--scenario", "saas", "--customers", "150", "--out", "first"],
+                     ["generate", "--scenario", "saas", "--customers", "150", "--seed", "3", "--out", "second"],
+                     ["import", "first/events.csv", "--db", "one.db", "--workspace-id", workspace, "--create-workspace", "--events", url],
+                     ["import", "second/events.csv", "--db", "two.db", "--workspace-id", workspace, "--create-workspace"]] {
+            let output = try await WayfinderProcess.run(step, in: folder)
+            try #require(output.status == 0, "\(step): \(output)")
+        }
+        let output = try await WayfinderProcess.run(["import", "later.ndjson", "--db", "two.db", "--workspace-id", workspace, "--events", url, "--format", "json"], in: folder)
+        try #require(output.status == 0, "\(output)")
+        struct Summary: Decodable { struct Cluster: Decodable { var compared_every_customer: Bool }; var cluster: Cluster }
+        #expect(try JSONDecoder().decode(Summary.self, from: Data(output.stdout.utf8)).cluster.compared_every_customer, "\(output.stdout)")
+        for arguments in [["funnel"], ["paths", "--top", "5"], ["emotions"]] {
+            let local = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--db", "two.db", "--format", "csv"], in: folder)
+            let remote = try await WayfinderProcess.run(["analyze"] + arguments + ["--workspace", "maps", "--events", url, "--workspace-id", workspace, "--format", "csv"], in: folder)
+            #expect(local.status == 0 && remote.status == 0 && remote.stdout == local.stdout, "\(arguments)")
+        }
+    }
+
     @Test("import --events from a PostgreSQL store waits while another process holds the lock of the cluster's copy, then brings it up to date")
     func postgresClusterLock() async throws {
         let url = try #require(BackendURLs.clickHouseThree ?? BackendURLs.clickHouseOne)

@@ -44,7 +44,9 @@ struct RoundTripTests {
         let read = WorkspaceCodec.decode(text, file: "a.yaml")
         #expect(read.diagnostics.isEmpty, "\(read.diagnostics.map(\.formatted))")
         #expect(read.workspace?.personas.first?.demographics.map(\.key) == ["l-  *1e-999", "a - *b", "e****[***,*eee99"])
-        for aliasKey in ["x: &a y\n*a: z\n", "- &a y\n- *a: z\n", "x: &a y\n? *a\n: z\n", "x: &a y\nm: {*a: z}\n", "x: &a y\nm: [{b: c, *a: z}]\n"] {
+        for aliasKey in ["x: &a y\n*a: z\n", "- &a y\n- *a: z\n", "x: &a y\n? *a\n: z\n", "x: &a y\nm: {*a: z}\n", "x: &a y\nm: [{b: c, *a: z}]\n",
+                         "x: &a y\nm: {k: 1,\n  j: 2, *a : v}\n", "x: &a y\nm: {? *a : v}\n", "x: &a y\nm: [a,? *a : c]\n",
+                         "--- [&a [x, x], {*a : v}]\n", "x: &a y\n*a\t: z\n"] {
             let refused = DocumentReader.read(Array(aliasKey.utf8), file: "b.yaml", syntax: .yaml)
             #expect(refused.diagnostics.contains { $0.code == "alias-key" }, "\(aliasKey): \(refused.diagnostics.map(\.formatted))")
         }

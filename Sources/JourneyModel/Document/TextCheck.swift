@@ -116,13 +116,13 @@ enum AliasKeyCheck {
     /// The position of the first alias in a key position (`*name:` or `? *name`), outside quotes and comments.
     static func firstAliasKey(_ text: String) -> (line: Int, column: Int)? {
         var line = 1
+        // Open flow collections, which may span lines: inside one, a comma also ends a token.
+        var flowDepth = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let characters = Array(rawLine)
             var quote: Character?
             // The last character that is not a space (an explicit key `? *a` is a key whatever follows it).
             var lastMark: Character? = nil
-            // Open flow collections on this line: inside one, a comma also ends a token.
-            var flowDepth = 0
             // Whether the last character that is not a space ended an indicator (`- `, `? `, `: `,
             // `[`, `{`, a comma in flow) rather than text: after text, a space and `*` continue a
             // plain scalar (`l-  *1: x` is the key "l-  *1").
@@ -130,6 +130,10 @@ enum AliasKeyCheck {
             // Within an anchor or tag (`&a`, `!t`) where a node starts: a node still starts after it.
             var inProperty = false
             var index = 0
+            // A document marker (`--- `, `... `) at the start of a line: a node may start after it.
+            if characters.count >= 3, ["---", "..."].contains(String(characters[0..<3])), characters.count == 3 || characters[3] == " " || characters[3] == "\t" {
+                index = 3
+            }
             while index < characters.count {
                 let character = characters[index]
                 if let open = quote {
@@ -143,7 +147,8 @@ enum AliasKeyCheck {
                 // elsewhere `*` is part of a plain scalar (`l-*1`, `l-  *1`, `a[*b`).
                 let previous: Character? = index > 0 ? characters[index - 1] : nil
                 let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
-                let startsToken = previous == nil || ((previous == " " || previous == "\t") && afterIndicator)
+                // Inside a flow collection any space ends a token, as before plain text was told apart.
+                let startsToken = previous == nil || ((previous == " " || previous == "\t") && (afterIndicator || flowDepth > 0))
                     || ((previous == "[" || previous == "{" || previous == ",") && flowDepth > 0)
                 // A bracket opens a flow collection only where a node starts; within text (`a[*b`) it is text.
                 if character == "[" || character == "{", startsToken { flowDepth += 1 }
@@ -156,7 +161,7 @@ enum AliasKeyCheck {
                         end += 1
                     }
                     var after = end
-                    while after < characters.count, characters[after] == " " { after += 1 }
+                    while after < characters.count, characters[after] == " " || characters[after] == "\t" { after += 1 }
                     let isKey = after < characters.count && characters[after] == ":"
                         && (after + 1 == characters.count || " ,]}".contains(characters[after + 1]))
                     if end > index + 1, isKey || lastMark == "?" { return (line, index + 1) }
@@ -169,7 +174,9 @@ enum AliasKeyCheck {
                     let spaced = next == nil || next == " " || next == "\t"
                     switch character {
                     // A sequence entry or explicit key only where a node starts (`- - *a`), not within text (`a - *b`).
-                    case "-", "?": afterIndicator = afterIndicator && spaced && (previous == nil || previous == " " || previous == "\t")
+                    case "-": afterIndicator = afterIndicator && spaced && (previous == nil || previous == " " || previous == "\t")
+                    // An explicit key wherever a token starts, in flow too (`{? *a : v}`).
+                    case "?": afterIndicator = spaced && startsToken
                     case ":": afterIndicator = spaced
                     case "[", "{": afterIndicator = startsToken || flowDepth > 0
                     case ",": afterIndicator = flowDepth > 0

@@ -153,7 +153,8 @@ extension WorkspaceData {
     /// a row id up to `lastEvent`, found through the customer index, in no particular order.
     public func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws {
         try forEachRow(ofCustomers: customers, through: lastEvent) { marks in
-            "SELECT customer_id, timestamp, type, name, channel, message, id FROM events WHERE customer_id IN (\(marks)) AND id <= ? AND workspace_id = ?"
+            // `+id` and `+workspace_id` keep SQLite on the customer index rather than a pass over the workspace's rows.
+            "SELECT customer_id, timestamp, type, name, channel, message, id FROM events WHERE customer_id IN (\(marks)) AND +id <= ? AND +workspace_id = ?"
         } _: { handle in
             try body(Self.eventRow(handle))
         }
@@ -228,7 +229,7 @@ extension WorkspaceData {
     /// sequence number is up to `lastEvent`, found through the customer index, in no particular order.
     public func scanFeedback(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawFeedbackRow) throws -> Void) throws {
         try forEachRow(ofCustomers: customers, through: lastEvent) { marks in
-            "SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback WHERE customer_id IN (\(marks)) AND event_id <= ? AND workspace_id = ?"
+            "SELECT customer_id, timestamp, metric, score, text, touchpoint, event_id FROM feedback WHERE customer_id IN (\(marks)) AND +event_id <= ? AND +workspace_id = ?"
         } _: { handle in
             try body(Self.feedbackRow(handle))
         }

@@ -35,6 +35,10 @@ public protocol CustomerDataReader: Sendable {
     /// How many events, and survey answers of events, have sequence numbers up to `lastEvent`.
     func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int)
 
+    /// What tells this workspace of this store apart from one of the same id in a store made
+    /// again (its row and creation time); nil when the backend cannot say.
+    func storeIdentity() throws -> String?
+
     /// Calls `body` for every event that arrived with one of `customers` (ascending numbers)
     /// and has a sequence number up to `lastEvent`, in no particular order.
     func scanEvents(customers: [Int64], through lastEvent: Int64, _ body: (borrowing RawEventRow) throws -> Void) throws
@@ -54,6 +58,9 @@ extension CustomerDataReader {
             if next < customers.count, customers[next] == id { try body(id, traits) }
         }
     }
+
+    /// None: a backend that cannot tell.
+    public func storeIdentity() throws -> String? { nil }
 
     /// Counts by reading every row: for a backend without a count.
     public func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int) {

@@ -75,6 +75,11 @@ extension WorkspaceData {
         try database.read { db in try CustomerQuery.rowCounts(SQLiteTransaction(db: db), workspace: rowID, through: lastEvent) }
     }
 
+    /// The workspace's row and creation time, which a store made again does not share.
+    public func storeIdentity() throws -> String? {
+        try database.read { db in try CustomerQuery.storeIdentity(SQLiteTransaction(db: db), workspace: rowID) }
+    }
+
     func counts(_ db: Database) throws -> Counts {
         try CustomerQuery.counts(SQLiteTransaction(db: db), workspace: rowID)
     }

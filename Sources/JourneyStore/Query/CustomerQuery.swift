@@ -86,6 +86,11 @@ public enum CustomerQuery {
                 try db.value(Int.self, sql: "SELECT count(*) FROM feedback WHERE workspace_id = ? AND event_id <= ?", arguments: arguments) ?? 0)
     }
 
+    /// The workspace's row and creation time, which a store made again does not share.
+    public static func storeIdentity(_ db: any StoreTransaction, workspace: Int64) throws -> String {
+        "\(workspace):\(try db.value(Int64.self, sql: "SELECT created_at FROM workspaces WHERE id = ?", arguments: [workspace]) ?? 0)"
+    }
+
     /// Whether customer `number` is one of the workspace's.
     static func owns(_ db: any StoreTransaction, workspace: Int64, _ number: Int64) throws -> Bool {
         try db.value(Int64.self, sql: "SELECT 1 FROM customers WHERE id = ? AND workspace_id = ?", arguments: [number, workspace]) != nil

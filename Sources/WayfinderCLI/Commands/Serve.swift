@@ -45,7 +45,7 @@ extension Wayfinder {
 
             A team server: with --store postgres://USER@HOST:PORT/DATABASE the accounts, workspaces, maps and the customer data live in PostgreSQL instead of the SQLite file, and several 'wayfinder serve' processes (behind one load balancer) share them: sessions, map versions, comments and keys are the same on every process, and events of the same person collected by two processes are stitched into one customer. Create its write keys with 'wayfinder keys create --store URL --kind write', on the web app's Keys page, or with POST /api/v1/keys.
 
-            Analytics on a cluster: with --events clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME the analyses (the API's, the map and report pages') run on a ClickHouse cluster, on a copy of each workspace's customer data. Events are still collected into the store, where customers are stitched; before an analysis, the server brings the workspace's copy up to what the store holds (as 'wayfinder import --events' does), so an answer counts every event acknowledged before it was asked. Funnels are counted on the shards; the other analyses read the events classified there. /health and /metrics say whether the cluster answers; a cluster that does not makes analyses answer 503 with Retry-After, and collection goes on.
+            Analytics on a cluster: with --events clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME the analyses (the API's, the map and report pages') run on a ClickHouse cluster, on a copy of each workspace's customer data. Events are still collected into the store, where customers are stitched; before an analysis, the server brings the workspace's copy up to what the store holds (as 'wayfinder import --events' does), so an answer counts every event acknowledged before it was asked. Funnels are counted on the shards; the other analyses read the events classified there. /health and /metrics say whether the cluster answers; a cluster that does not (at start too) makes analyses answer 503 with Retry-After, and collection goes on.
 
             --workspace loads journey-as-code files into the store first (as workspace --workspace-id), so the maps and personas the server works with are the ones in git; loading them again adds a map version only when a map changed.
 
@@ -188,8 +188,11 @@ extension Wayfinder {
 
             let cluster = try events.map { try ClickHouseAnalyticsCluster(url: ClickHouseURL($0), db: db, logger: logger) }
             if let cluster {
+                // Collection does not need the cluster: a server that starts while it is down
+                // collects, and its analyses answer 503 until it answers (each update prepares it).
                 do { try cluster.data.prepare() } catch {
-                    throw CommandFailure(message: "\(error.description); start the cluster, or serve without --events to analyse on the store")
+                    logger.warning("the analytics cluster does not answer; events are collected, and analyses answer 503 until it does",
+                                   metadata: ["error": "\(error.description)"])
                 }
             }
             let server = try ServerLauncher.server(configuration: configuration, store: store, cluster: cluster, database: storeName, logger: logger)

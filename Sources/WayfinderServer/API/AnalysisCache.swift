@@ -50,7 +50,8 @@ actor AnalysisCache {
     /// copy there is as current as the store; nil when the cluster cannot count it (the caller
     /// then asks for an index), or there is no cluster.
     func counted(store: any ServerStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> AnalysisOutput? {
-        guard let copies else { return nil }
+        // Only funnels are counted on the shards; other kinds bring the copy up to date for their index.
+        guard let copies, query.kind == .funnel else { return nil }
         let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
         let cluster = copies.cluster
         do {

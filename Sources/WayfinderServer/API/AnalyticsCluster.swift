@@ -72,8 +72,9 @@ actor ClusterCopies {
         let wanted = CopyMark(mark)
         while current[workspace]?.covers(wanted) != true {
             if let update = running[workspace] {
-                // Another request's update may reach this mark, or fail: look again after it.
-                _ = try? await update.value
+                // Another request's update may reach this mark; when it fails, so does this
+                // request (the cluster is down or slow), rather than trying again in turn.
+                try await update.value
                 continue
             }
             let cluster = self.cluster, logger = self.logger
