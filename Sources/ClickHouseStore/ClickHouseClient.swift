@@ -53,6 +53,19 @@ public struct ClickHouseClient: Sendable {
         return String(text.prefix { $0 != "\n" && $0 != "\t" })
     }
 
+    /// The values of the scalar subqueries `queries` (counts, maxima), read in one statement, in
+    /// order; `what` names them in the error when the answer is not that many integers.
+    public func integers(_ queries: [String], settings: [String: String] = [:], what: String) throws(ClickHouseError) -> [Int] {
+        let answer = try execute("SELECT concat(" + queries.map { "toString((\($0)))" }.joined(separator: ", ',', ") + ") FORMAT TabSeparated",
+                                 settings: settings)
+        let text = String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard numbers.count == queries.count, !numbers.contains(nil) else {
+            throw .unexpected("\(url): cannot read \(what) (the answer was '\(text.prefix(80))')")
+        }
+        return numbers.compactMap { $0 }
+    }
+
     /// Whether the first server answers a trivial statement within a second (for health checks,
     /// which load balancers give little time); never throws.
     public func isReachable() -> Bool {

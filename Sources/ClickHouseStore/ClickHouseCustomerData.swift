@@ -80,13 +80,8 @@ public struct ClickHouseCustomerData: Sendable {
     /// Rows of each table for workspace `id`.
     public func counts(workspace id: String) throws(ClickHouseError) -> (events: Int, customers: Int, feedback: Int) {
         let literal = ClickHouseSQL.string(id)
-        let text = try client.value("""
-            SELECT concat(toString((SELECT count() FROM \(database).events WHERE workspace = \(literal))), ',',
-                          toString((SELECT count() FROM \(database).customers WHERE workspace = \(literal))), ',',
-                          toString((SELECT count() FROM \(database).feedback WHERE workspace = \(literal))))
-            """)
-        let numbers = text.split(separator: ",").compactMap { Int($0) }
-        guard numbers.count == 3 else { throw .unexpected("\(client.url): cannot count the rows of workspace '\(id)' (the answer was '\(text.prefix(80))')") }
+        let numbers = try client.integers(["events", "customers", "feedback"].map { "SELECT count() FROM \(database).\($0) WHERE workspace = \(literal)" },
+                                          what: "the rows of workspace '\(id)'")
         return (numbers[0], numbers[1], numbers[2])
     }
 

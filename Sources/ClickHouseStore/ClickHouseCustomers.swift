@@ -23,30 +23,34 @@ extension ClickHouseWorkspaceData {
     public func customers(_ numbers: [Int64]) throws(ClickHouseError) -> [Int64: ClusterCustomer] {
         var found: [Int64: ClusterCustomer] = [:]
         for number in numbers { found[number] = ClusterCustomer(events: 0, feedback: 0) }
-        guard !numbers.isEmpty else { return found }
-        let list = Set(numbers).sorted().map(String.init).joined(separator: ",")
-        let events = try client.execute("""
-            SELECT root, count(), min(timestamp), max(timestamp) FROM \(database).events
-            WHERE workspace = \(literal) AND root IN (\(list)) GROUP BY root FORMAT RowBinary
-            """, settings: ClickHouseAnalytics.settings)
-        try events.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
-            var reader = RowBinaryReader(bytes)
-            while !reader.isAtEnd {
-                // count() is a UInt64, as wide as an Int64.
-                let root = try reader.int64(), count = try reader.int64(), first = try reader.int64(), last = try reader.int64()
-                found[root]?.events = Int(count)
-                found[root]?.firstSeen = Timestamp.iso8601(first)
-                found[root]?.lastSeen = Timestamp.iso8601(last)
+        // Parts short enough for one statement, however many customers a page lists.
+        let sorted = Set(numbers).sorted()
+        for start in stride(from: 0, to: sorted.count, by: 10_000) {
+            let list = sorted[start ..< min(sorted.count, start + 10_000)].map(String.init).joined(separator: ",")
+            let events = try client.execute("""
+                SELECT root, count(), min(timestamp), max(timestamp) FROM \(database).events
+                WHERE workspace = \(literal) AND root IN (\(list)) GROUP BY root FORMAT RowBinary
+                """, settings: ClickHouseAnalytics.settings)
+            try events.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
+                var reader = RowBinaryReader(bytes)
+                while !reader.isAtEnd {
+                    // count() is a UInt64, as wide as an Int64.
+                    let root = try reader.int64(), count = try reader.int64(), first = try reader.int64(), last = try reader.int64()
+                    found[root]?.events = Int(count)
+                    // A time no event can have (a table changed by hand) is shown as none.
+                    found[root]?.firstSeen = Timestamp.range.contains(first) ? Timestamp.iso8601(first) : nil
+                    found[root]?.lastSeen = Timestamp.range.contains(last) ? Timestamp.iso8601(last) : nil
+                }
             }
-        }
-        let answers = try client.execute("""
-            SELECT root, count() FROM \(database).feedback WHERE workspace = \(literal) AND root IN (\(list)) GROUP BY root FORMAT RowBinary
-            """, settings: ClickHouseAnalytics.settings)
-        try answers.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
-            var reader = RowBinaryReader(bytes)
-            while !reader.isAtEnd {
-                let root = try reader.int64(), count = try reader.int64()
-                found[root]?.feedback = Int(count)
+            let answers = try client.execute("""
+                SELECT root, count() FROM \(database).feedback WHERE workspace = \(literal) AND root IN (\(list)) GROUP BY root FORMAT RowBinary
+                """, settings: ClickHouseAnalytics.settings)
+            try answers.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
+                var reader = RowBinaryReader(bytes)
+                while !reader.isAtEnd {
+                    let root = try reader.int64(), count = try reader.int64()
+                    found[root]?.feedback = Int(count)
+                }
             }
         }
         return found
@@ -54,12 +58,8 @@ extension ClickHouseWorkspaceData {
 
     /// Counts on the cluster instead of reading every row.
     public func rowCounts(through lastEvent: Int64) throws -> (events: Int, feedback: Int) {
-        let text = try client.value("""
-            SELECT concat(toString((SELECT count() FROM \(database).events WHERE workspace = \(literal) AND seq <= \(lastEvent))), ',',
-                          toString((SELECT count() FROM \(database).feedback WHERE workspace = \(literal) AND seq <= \(lastEvent))))
-            """)
-        let numbers = text.split(separator: ",").compactMap { Int($0) }
-        guard numbers.count == 2 else { throw ClickHouseError.unexpected("\(client.url): cannot count the rows of workspace '\(workspace)' (the answer was '\(text.prefix(80))')") }
+        let numbers = try client.integers(["events", "feedback"].map { "SELECT count() FROM \(database).\($0) WHERE workspace = \(literal) AND seq <= \(lastEvent)" },
+                                          what: "the rows of workspace '\(workspace)'")
         return (numbers[0], numbers[1])
     }
 }

@@ -36,15 +36,8 @@ extension ClickHouseCustomerData {
         ]
         func count() throws(ClickHouseError) -> [Int] {
             // A stitched customer of many numbers makes long lists: room for them (ClickHouse reads 256 KiB of a statement by default).
-            let answer = try client.execute("SELECT concat(" + conditions.map { table, condition in
-                "toString((SELECT count() FROM \(database).\(table) WHERE \(condition)))"
-            }.joined(separator: ", ',', ") + ") FORMAT TabSeparated", settings: ClickHouseAnalytics.settings)
-            let text = String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let numbers = text.split(separator: ",").compactMap { Int($0) }
-            guard numbers.count == conditions.count else {
-                throw .unexpected("\(client.url): cannot count the customer's rows (the answer was '\(text.prefix(80))')")
-            }
-            return numbers
+            try client.integers(conditions.map { table, condition in "SELECT count() FROM \(database).\(table) WHERE \(condition)" },
+                                settings: ClickHouseAnalytics.settings, what: "the customer's rows")
         }
         let before = try count()
         if before.contains(where: { $0 > 0 }) {

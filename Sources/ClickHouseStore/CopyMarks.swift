@@ -26,17 +26,10 @@ extension ClickHouseCustomerData {
     /// The cluster's state of `workspace` now: its watermarks and row counts.
     func currentMark(workspace id: String) throws(ClickHouseError) -> CopyMark {
         let literal = ClickHouseSQL.string(id)
-        let text = try client.value("""
-            SELECT concat(toString((SELECT max(seq) FROM \(database).events WHERE workspace = \(literal))), ',',
-                          toString((SELECT max(seq) FROM \(database).feedback WHERE workspace = \(literal))), ',',
-                          toString((SELECT count() FROM \(database).events WHERE workspace = \(literal))), ',',
-                          toString((SELECT count() FROM \(database).feedback WHERE workspace = \(literal))))
-            """)
-        let numbers = text.split(separator: ",").compactMap { Int64($0) }
-        guard numbers.count == 4, let eventRows = Int(exactly: numbers[2]), let feedbackRows = Int(exactly: numbers[3]) else {
-            throw .unexpected("\(client.url): cannot read the state of workspace '\(id)' (the answer was '\(text.prefix(80))')")
-        }
-        return CopyMark(events: numbers[0], feedback: numbers[1], eventRows: eventRows, feedbackRows: feedbackRows)
+        let events = "\(database).events WHERE workspace = \(literal)", feedback = "\(database).feedback WHERE workspace = \(literal)"
+        let numbers = try client.integers(["SELECT max(seq) FROM \(events)", "SELECT max(seq) FROM \(feedback)", "SELECT count() FROM \(events)",
+                                           "SELECT count() FROM \(feedback)"], what: "the state of workspace '\(id)'")
+        return CopyMark(events: Int64(numbers[0]), feedback: Int64(numbers[1]), eventRows: numbers[2], feedbackRows: numbers[3])
     }
 
     /// The state the last passing check of `workspace` left, or nil when there was none or a

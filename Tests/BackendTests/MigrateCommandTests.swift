@@ -196,7 +196,7 @@ struct MigrateCommandTests {
         try await expectSameAnalyses("repair")
         // Every customer of the store as the copy holds it: the same events, first and last seen.
         struct Shown: Decodable {
-            struct Copy: Decodable { var events: Int; var first_seen: String?; var last_seen: String? }
+            struct Copy: Decodable { var events: Int; var feedback: Int; var first_seen: String?; var last_seen: String? }
             var id: String; var events: Int; var first_seen: String?; var last_seen: String?; var cluster: Copy
         }
         struct ShownPage: Decodable { var total: Int; var customers: [Shown] }
@@ -207,6 +207,17 @@ struct MigrateCommandTests {
         let differing = page.customers.filter { $0.cluster.events != $0.events || $0.cluster.first_seen != $0.first_seen || $0.cluster.last_seen != $0.last_seen }
         #expect(differing.isEmpty, "\(differing.prefix(3))")
         #expect(page.customers.contains { $0.id == victim.id && $0.cluster.events == victim.events })
+        // The survey answers shown for the copy, against the store's counted by stitched customer here.
+        let data = try JourneyStore(path: directory.path("store.db")).resolveWorkspace(workspace)
+        let links = try data.customerLinks()
+        var answers: [String: Int] = [:]
+        try data.scanFeedback { row in
+            let position = links.rootPosition[Int(row.customer)]
+            if position >= 0 { answers[CustomerID.text(links.roots[Int(position)]), default: 0] += 1 }
+        }
+        #expect(answers.values.reduce(0, +) > 0)
+        let wrongAnswers = page.customers.filter { $0.cluster.feedback != answers[$0.id, default: 0] }
+        #expect(wrongAnswers.isEmpty, "\(wrongAnswers.prefix(3).map(\.id))")
 
         // A customer row written twice (two updates at once) is written again, once.
         try cluster.client.execute("INSERT INTO \(cluster.client.url.database).customers (workspace, id, merged_into, traits) VALUES ('\(workspace)', \(victimNumber), 0, '{}')",

@@ -45,11 +45,11 @@ actor ClusterCopies {
     let cluster: any AnalyticsCluster
     private let logger: Logger
     /// The store's state each workspace's copy was last brought up to (events, stitching, erasures).
-    private var current: [String: CopyMark] = [:]
+    private var current: [String: StoreState] = [:]
     private var running: [String: Task<Void, any Error>] = [:]
 
     /// The parts of a store's watermark that the copy follows (persona edits do not change it).
-    struct CopyMark: Hashable {
+    struct StoreState: Hashable {
         var lastEvent: Int64, identityGeneration: Int64, workspace: Int64, created: Int64
         init(_ mark: IndexWatermark) {
             (lastEvent, identityGeneration, workspace, created) = (mark.lastEvent, mark.identityGeneration, mark.workspace, mark.created)
@@ -57,7 +57,7 @@ actor ClusterCopies {
 
         /// Whether a copy brought up to `self` holds what the store held at `other` (event ids
         /// and the identity generation only grow within one workspace).
-        func covers(_ other: CopyMark) -> Bool {
+        func covers(_ other: StoreState) -> Bool {
             workspace == other.workspace && created == other.created && lastEvent >= other.lastEvent && identityGeneration >= other.identityGeneration
         }
     }
@@ -69,7 +69,7 @@ actor ClusterCopies {
 
     /// Returns once the copy of `workspace` holds at least what the store held at `mark`.
     func bringUpToDate(_ workspace: String, data: any WorkspaceCustomerData, mark: IndexWatermark) async throws {
-        let wanted = CopyMark(mark)
+        let wanted = StoreState(mark)
         while current[workspace]?.covers(wanted) != true {
             if let update = running[workspace] {
                 // Another request's update may reach this mark; when it fails, so does this
