@@ -16,7 +16,8 @@ import JourneyModel
 /// What is pushed down (``FunnelPushdown`` says when): the stage and touchpoint funnel in all
 /// three modes, with the times between steps, without filters, breakdowns or date ranges.
 /// Everything else runs in the in-process engine, whose index is built from the events the
-/// shards classify with the same signatures (``ClickHouseWorkspaceData/classifiedEvents(journey:since:)``).
+/// shards classify with the same signatures, with the values property filters and breakdowns
+/// read (``ClickHouseWorkspaceData/classifiedEvents(journey:since:properties:)``).
 public struct ClickHouseAnalytics: Sendable {
     public let data: ClickHouseWorkspaceData
     /// Most signatures of message-decided keys the cluster is asked to send back; past it the

@@ -6,9 +6,11 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
     /// The events classified on the shards (``ClickHouseAnalytics``'s signatures): each classified
     /// event and each unclassified track, page and screen event comes back as its customer,
     /// sequence number, time, touchpoint and channel, and every (type, name, channel) key as its
-    /// counts, instead of every event with its message. Nil when the rules test values with
-    /// more variants than the cluster is asked to send back.
-    public func classifiedEvents(journey: JourneyMap, since: Int64) throws -> ClassifiedEvents? {
+    /// counts, instead of every event with its message. With `properties` (property filters and
+    /// breakdowns), a classified event also brings the JSON texts at the paths they read, which
+    /// ``PropertyValues`` evaluates here. Nil when the rules test values with more variants than
+    /// the cluster is asked to send back.
+    public func classifiedEvents(journey: JourneyMap, since: Int64, properties: PropertyValues?) throws -> ClassifiedEvents? {
         // A time no event can have is refused, as the engine's own scan refuses it.
         let range = try client.execute("""
             SELECT count(), min(timestamp), max(timestamp), argMin(seq, timestamp), argMax(seq, timestamp) FROM \(database).events
@@ -51,8 +53,13 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
         // Past 255 channels the engine's own scan numbers them chunk by chunk: it reads the rows then.
         guard Set(classified.keys.map(\.channel)).count < 255 else { return nil }
         let touchpoints = Int64(journey.touchpoints.count)
+        // The values the property filters and breakdowns read, of classified events only (a JSON
+        // text is never empty: empty is none); the type and name when a path names a column.
+        var properties = properties
+        let texts = properties?.messagePaths.map { "if(code >= 0, prop_values[indexOf(prop_paths, \(ClickHouseSQL.string(MessageLeaves.path($0))))], '')" } ?? []
+        let columns = properties?.readsColumns == true ? ["type", "name"] : []
         let rows = try client.execute("""
-            SELECT customer, seq, timestamp, toInt64(\(classes.code)) AS code, channel FROM \(database).events
+            SELECT customer, seq, timestamp, toInt64(\(classes.code)) AS code, channel\((texts + columns).map { ", " + $0 }.joined()) FROM \(database).events
             WHERE \(scope) AND (code >= 0 OR type IN ('track', 'page', 'screen')) FORMAT RowBinary
             """, settings: ClickHouseAnalytics.settings)
         try rows.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
@@ -75,6 +82,16 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
                     channels.append(channel)
                 }
                 classified.append(customer: customer, sequence: sequence, timestamp: timestamp, touchpoint: Int32(code), channel: channel)
+                guard properties != nil else { continue }
+                var values: [[UInt8]?] = []
+                for _ in texts {
+                    let text = try reader.string()
+                    values.append(text.isEmpty ? nil : Array(text))
+                }
+                let type = columns.isEmpty ? [] : Array(try reader.string()), name = columns.isEmpty ? [] : Array(try reader.string())
+                // Evaluated in place: the evaluator keeps the answers of the values seen.
+                let answer = code < 0 ? nil : properties?.evaluate(type: type, name: name, channel: Array(channelBytes), texts: values)
+                classified.append(answer, of: properties!)
             }
         }
         return classified

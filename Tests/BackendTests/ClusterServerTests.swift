@@ -52,7 +52,8 @@ struct ClusterServerTests {
         }
         let write = try await secret("write"), read = try await secret("read")
         let server = try RunningWayfinder(["serve"] + store + ["--workspace", "maps", "--workspace-id", workspace, "--events", url,
-                                                               "--port", "0", "--log-format", "json"], in: folder)
+                                                               "--port", "0", "--log-format", "json"], in: folder,
+                                          environment: ["WAYFINDER_ADMIN_PASSWORD": Self.adminPassword])
         defer { _ = server.stop(SIGKILL) }
         let base = try await Self.listening(server)
 
@@ -99,6 +100,29 @@ struct ClusterServerTests {
         #expect(health.status == 200 && health.body.contains(#""analytics":{"ok":true,"backend":"clickhouse"}"#), "\(health)")
         let metrics = try await Self.offPool { try LoopbackHTTP.request("GET", base + "/metrics") }
         #expect(metrics.body.contains(#"wayfinder_analytics_cluster_up{backend="clickhouse"} 1"#), "\(metrics.body.suffix(400))")
+
+        // Deleting the workspace deletes its copy on the cluster too.
+        let admin = try await Self.signIn(base)
+        let deleted = try await Self.offPool { try LoopbackHTTP.request("DELETE", base + "/api/v1/workspaces/\(workspace)", headers: admin) }
+        #expect(deleted.status == 204, "\(deleted)")
+        let left = try cluster.counts(workspace: workspace)
+        #expect(left.events == 0 && left.customers == 0 && left.feedback == 0, "the deleted workspace's copy is gone: \(left)")
+        let gone = try await Self.offPool { try LoopbackHTTP.request("GET", base + "/api/v1/workspaces/\(workspace)", headers: admin) }
+        #expect(gone.status == 404, "the store's workspace is gone: \(gone)")
+    }
+
+    static let adminPassword = "cluster-admin-password-2026"
+
+    /// The headers of a request from the server admin's session (cookie and CSRF token).
+    static func signIn(_ base: String) async throws -> [String: String] {
+        let session = try await Self.offPool {
+            try LoopbackHTTP.request("POST", base + "/api/v1/session", headers: ["Content-Type": "application/json"],
+                                     body: #"{"email":"admin@localhost","password":"\#(Self.adminPassword)"}"#)
+        }
+        try #require(session.status == 201, "\(session)")
+        let token = try #require(session.cookies["wayfinder_session"])
+        let csrf = try #require((try JSONSerialization.jsonObject(with: Data(session.body.utf8)) as? [String: Any])?["csrf_token"] as? String)
+        return ["Cookie": "wayfinder_session=\(token)", "X-CSRF-Token": csrf]
     }
 
     @Test("serve --events with a cluster that does not answer starts and collects; analyses answer 503 with Retry-After, health says the cluster is down; a URL without cluster= is a usage error")
@@ -117,7 +141,7 @@ struct ClusterServerTests {
         }
         let write = try await secret("write"), read = try await secret("read")
         let server = try RunningWayfinder(["serve", "--db", "store.db", "--workspace", "maps", "--events", "clickhouse://127.0.0.1:9/wayfinder?cluster=one",
-                                           "--port", "0", "--log-format", "json"], in: folder)
+                                           "--port", "0", "--log-format", "json"], in: folder, environment: ["WAYFINDER_ADMIN_PASSWORD": Self.adminPassword])
         defer { _ = server.stop(SIGKILL) }
         let base = try await Self.listening(server)
         #expect(server.text(.error).contains("the analytics cluster does not answer"), "\(server.text(.error))")
@@ -135,6 +159,12 @@ struct ClusterServerTests {
         #expect(answer.status == 503 && answer.header("Retry-After") != nil && answer.body.contains("127.0.0.1:9"), "\(answer)")
         let health = try await Self.offPool { try LoopbackHTTP.request("GET", base + "/health") }
         #expect(health.status == 200 && health.body.contains(#""analytics":{"ok":false,"backend":"clickhouse"}"#), "\(health)")
+        // A workspace is not deleted while its copy on the cluster cannot be.
+        let admin = try await Self.signIn(base)
+        let refused = try await Self.offPool { try LoopbackHTTP.request("DELETE", base + "/api/v1/workspaces/maps", headers: admin) }
+        #expect(refused.status == 503 && refused.header("Retry-After") != nil && refused.body.contains("nothing was deleted"), "\(refused)")
+        let still = try await Self.offPool { try LoopbackHTTP.request("GET", base + "/api/v1/workspaces/maps", headers: admin) }
+        #expect(still.status == 200, "\(still)")
 
         let wrong = try await WayfinderProcess.run(["serve", "--db", "store.db", "--events", "clickhouse://127.0.0.1:8123/db"], in: folder)
         #expect(wrong.status == 2 && wrong.stderr.contains("cluster=NAME is missing"), "\(wrong)")

@@ -31,8 +31,33 @@ public struct ClassifiedEvents: Sendable {
     public var touchpoints: [Int32] = []
     /// The channel of each row; empty when absent.
     public var channels: [String] = []
+    /// With property filters (``PropertyValues``), each row's answers (0 for an unclassified row);
+    /// empty otherwise.
+    public var flags: [UInt8] = []
+    /// Per property path, each row's value: an index into ``texts``, or -1 for none.
+    public var values: [[Int32]] = []
+    /// The property values, each once.
+    public var texts: [String] = []
+    private var textNumbers: [String: Int32] = [:]
 
     public init() {}
+
+    /// Adds the answers of `properties` for the row added last (nil for an unclassified row).
+    public mutating func append(_ answer: PropertyValues.Answer?, of properties: PropertyValues) {
+        if properties.filterCount > 0 { flags.append(answer?.flags ?? 0) }
+        if values.count < properties.pathCount { values = Array(repeating: [], count: properties.pathCount) }
+        for path in 0..<properties.pathCount {
+            guard let text = answer?.values[path] else { values[path].append(-1); continue }
+            if let number = textNumbers[text] {
+                values[path].append(number)
+            } else {
+                let number = Int32(texts.count)
+                texts.append(text)
+                textNumbers[text] = number
+                values[path].append(number)
+            }
+        }
+    }
 
     /// Adds a row.
     public mutating func append(customer: Int64, sequence: Int64, timestamp: Int64, touchpoint: Int32, channel: String) {
@@ -48,15 +73,25 @@ public struct ClassifiedEvents: Sendable {
 public protocol ClassifyingCustomerData: CustomerDataReader {
     /// The workspace's events at or after `since` classified by `journey`'s rules, or nil when
     /// the backend cannot classify them (the index build then reads the events).
-    func classifiedEvents(journey: JourneyMap, since: Int64) throws -> ClassifiedEvents?
+    /// With `properties`, each classified row also carries its answers (``ClassifiedEvents/flags``
+    /// and ``ClassifiedEvents/values``).
+    func classifiedEvents(journey: JourneyMap, since: Int64, properties: PropertyValues?) throws -> ClassifiedEvents?
+}
+
+extension ClassifyingCustomerData {
+    /// The classified events without property answers.
+    public func classifiedEvents(journey: JourneyMap, since: Int64) throws -> ClassifiedEvents? {
+        try classifiedEvents(journey: journey, since: since, properties: nil)
+    }
 }
 
 extension IndexBuilder {
     /// The rows of `classified` as one chunk of a build, each at its stitched customer's position
     /// in `links`, channels numbered in the order of their keys' first events (as a scan numbers
     /// them); rows of customers `links` does not have are left out, as a scan leaves them.
-    static func chunk(_ classified: ClassifiedEvents, links: CustomerLinks) -> Chunk {
+    static func chunk(_ classified: ClassifiedEvents, links: CustomerLinks, properties: Int) -> Chunk {
         var chunk = Chunk()
+        chunk.firstValues = Array(repeating: [:], count: properties)
         var numbers: [String: UInt8] = [:]
         for key in classified.keys where numbers[key.channel] == nil {
             let number = UInt8(truncatingIfNeeded: min(chunk.channelNames.count, 255))
@@ -75,6 +110,15 @@ extension IndexBuilder {
             chunk.timestamp.append(classified.timestamps[row])
             chunk.touchpoint.append(touchpoint < 0 ? offMap : UInt16(truncatingIfNeeded: touchpoint))
             chunk.channel.append(numbers[classified.channels[row]] ?? 255)
+            if !classified.flags.isEmpty { chunk.flags.append(classified.flags[row]) }
+            // Of a customer's classified events with a value, the earliest's (then the first to arrive) is kept.
+            for path in 0..<min(properties, classified.values.count) where classified.values[path][row] >= 0 {
+                let customer = positions[Int(number)]
+                let value = FirstValue(timestamp: classified.timestamps[row], sequence: classified.sequences[row],
+                                       text: classified.texts[Int(classified.values[path][row])])
+                if let known = chunk.firstValues[path][customer], !value.precedes(known) { continue }
+                chunk.firstValues[path][customer] = value
+            }
         }
         return chunk
     }

@@ -173,7 +173,7 @@ public struct IndexBuilder: Sendable {
             // The backend classified the events: only the customers and the answers are read here.
             let read = try read(store, ids: nil, links: links, since: since, traits: true, answers: stored.map { .min ... $0.upperBound }, tracking: false,
                                 progress: nil)
-            chunks = [Self.chunk(classified, links: links)]
+            chunks = [Self.chunk(classified, links: links, properties: request.propertyPaths.count)]
             (personas, traits, answers) = (read.customers.0, read.customers.1, read.answers)
             progress?(chunks[0].events, chunks[0].events)
         } else {
@@ -193,12 +193,11 @@ public struct IndexBuilder: Sendable {
                       started: started), state, carried != nil, chunks.reduce(0) { $0 + $1.scanned })
     }
 
-    /// The events as the backend classified them, when it can and the request needs no message
-    /// values (property filters and breakdowns read them); nil to read and classify the events here.
+    /// The events as the backend classified them (with the answers of the property filters and
+    /// the values at the property paths), when it can; nil to read and classify the events here.
     private func classifiedElsewhere(_ store: any CustomerDataReader, through lastEvent: Int64?, since: Int64) throws -> ClassifiedEvents? {
-        guard lastEvent == nil, request.propertyPaths.isEmpty, request.propertyFilters.isEmpty,
-              let classifying = store as? any ClassifyingCustomerData else { return nil }
-        return try classifying.classifiedEvents(journey: journey, since: since)
+        guard lastEvent == nil, let classifying = store as? any ClassifyingCustomerData else { return nil }
+        return try classifying.classifiedEvents(journey: journey, since: since, properties: PropertyValues(journey: journey, request: request))
     }
 
     private func index(layout: Layout, roots: [Int64], personas: [UInt8], traits: [String: ValueColumn], answers: FeedbackAnswers.Arrivals,

@@ -51,6 +51,17 @@ struct ClickHouseAnalyticsCluster: AnalyticsCluster {
         }
     }
 
+    func deleteCopy(workspace: String, of source: any WorkspaceCustomerData) throws(AnalyticsClusterError) {
+        do {
+            let logger = logger
+            try ClusterCopyLock.holding(source, db: db, waiting: {
+                logger.notice("waiting for another update or erasure of the cluster's copy to finish", metadata: ["workspace": "\(workspace)"])
+            }) { try data.deleteWorkspace(workspace) }
+        } catch {
+            throw AnalyticsClusterError("cannot delete the copy of workspace '\(workspace)' on \(data.client.url): \(Self.reason(error)); nothing was deleted, so try again when the cluster answers")
+        }
+    }
+
     func isReachable() -> Bool { data.client.isReachable() }
 
     private static func reason(_ error: any Error) -> String {

@@ -22,6 +22,10 @@ public protocol AnalyticsCluster: Sendable {
     /// analysis is then run on an index built from ``customerData(workspace:)``). Blocks.
     func analyze(_ query: AnalysisQuery, journey: JourneyMap, workspace: String) throws(AnalyticsClusterError) -> AnalysisOutput?
 
+    /// Deletes the copy of `workspace` (its store's customer data is `data`, whose lock the
+    /// copy's changes take). Blocks.
+    func deleteCopy(workspace: String, of data: any WorkspaceCustomerData) throws(AnalyticsClusterError)
+
     /// Whether the cluster answers now (for health checks). Blocks briefly; never throws.
     func isReachable() -> Bool
 }
@@ -47,6 +51,8 @@ actor ClusterCopies {
     /// The store's state each workspace's copy was last brought up to (events, stitching, erasures).
     private var current: [String: StoreState] = [:]
     private var running: [String: Task<Void, any Error>] = [:]
+    /// Workspaces being deleted: no update of their copy starts.
+    private var deleting: Set<String> = []
 
     /// The parts of a store's watermark that the copy follows (persona edits do not change it).
     struct StoreState: Hashable {
@@ -71,6 +77,9 @@ actor ClusterCopies {
     func bringUpToDate(_ workspace: String, data: any WorkspaceCustomerData, mark: IndexWatermark) async throws {
         let wanted = StoreState(mark)
         while current[workspace]?.covers(wanted) != true {
+            guard !deleting.contains(workspace) else {
+                throw AnalyticsClusterError("workspace '\(workspace)' is being deleted")
+            }
             if let update = running[workspace] {
                 // Another request's update may reach this mark; when it fails, so does this
                 // request (the cluster is down or slow), rather than trying again in turn.
@@ -97,5 +106,26 @@ actor ClusterCopies {
             // The update read the store after `mark` was taken, so the copy holds at least that.
             if current[workspace]?.covers(wanted) != true { current[workspace] = wanted }
         }
+    }
+
+    /// Deletes the copy of `workspace` from the cluster, then runs `remove` (the store's deletion
+    /// of the workspace), so a deleted workspace leaves nothing on the cluster: an update
+    /// running is waited for, and none starts until both are done. When the cluster cannot
+    /// delete the copy, nothing is removed.
+    func delete(_ workspace: String, data: any WorkspaceCustomerData, then remove: () async throws -> Void) async throws {
+        deleting.insert(workspace)
+        defer {
+            deleting.remove(workspace)
+            current[workspace] = nil
+        }
+        if let update = running[workspace] { _ = try? await update.value }
+        let cluster = self.cluster
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { () throws(AnalyticsClusterError) in try cluster.deleteCopy(workspace: workspace, of: data) })
+            }
+        }
+        logger.info("cluster copy deleted with its workspace", metadata: ["workspace": "\(workspace)"])
+        try await remove()
     }
 }

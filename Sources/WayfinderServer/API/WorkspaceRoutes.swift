@@ -45,7 +45,14 @@ enum WorkspaceRoutes {
         r.on(.delete, "/api/v1/workspaces/{workspace}") { _, context, caller in
             let workspace = try context.parameter("workspace")
             try await caller.require(.admin, in: workspace)
-            try await storeCall { () async throws(WorkspaceStoreError) in try await store.deleteWorkspace(workspace) }
+            let remove = { () async throws in try await storeCall { () async throws(WorkspaceStoreError) in try await store.deleteWorkspace(workspace) } }
+            if let copies = api.analyses.copies {
+                // With a cluster (`serve --events`), its copy of the customer data goes first.
+                let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
+                do { try await copies.delete(workspace, data: customers, then: remove) } catch { throw AnalysisCache.clusterFailure(error) }
+            } else {
+                try await remove()
+            }
             return APIJSON.noContent()
         }
         r.on(.post, "/api/v1/workspaces/{workspace}/import") { request, context, caller in
