@@ -26,6 +26,7 @@ public enum Analyzer {
         case .conformance: output.conformance = try ConformanceAnalysis.run(query, on: index)
         case .customers: output.customers = try CustomerListAnalysis.run(query, on: index)
         case .verbatims: output.verbatims = try VerbatimsAnalysis.run(query, on: index)
+        case .attribution: output.attribution = try AttributionAnalysis.run(query, on: index)
         }
         return output
     }
@@ -100,6 +101,8 @@ public struct AnalysisOutput: Codable, Sendable {
     public var customers: CustomerListResult?
     /// The free-text survey answers given at a touchpoint.
     public var verbatims: VerbatimsResult?
+    /// Credit for the goal by channel or touchpoint.
+    public var attribution: AttributionResult?
 
     /// An output with nothing filled yet.
     public init(query: AnalysisQuery, index: IndexSummary) {

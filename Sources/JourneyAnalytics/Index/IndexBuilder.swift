@@ -32,6 +32,7 @@ public struct IndexRequest: Sendable, Equatable {
             add(query.options.before?.filters)
             add(query.options.after?.filters)
             if query.kind.listsCustomers { traits += CustomerNames.traitPaths }
+            if query.kind == .attribution, let value = query.options.value { properties.append(value) }
             if let breakdown = query.breakdown, let path = breakdown.path {
                 if breakdown.kind == .trait { traits.append(path) }
                 if breakdown.kind == .property { properties.append(path) }

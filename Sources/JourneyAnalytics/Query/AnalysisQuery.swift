@@ -12,6 +12,8 @@ public struct AnalysisQuery: Codable, Sendable, Equatable {
         case customers
         /// The free-text survey answers given at one touchpoint (`options.touchpoint`), newest first.
         case verbatims
+        /// Credit for the map's goal by channel or touchpoint (`options.model`).
+        case attribution
 
         /// Whether the analysis lists customers one by one (with their ids, names and answers),
         /// which a share link may not show.

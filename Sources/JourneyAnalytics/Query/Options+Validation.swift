@@ -26,10 +26,17 @@ extension Options {
     /// `offset`: rows of a customer or verbatim list skipped.
     public static let offsetRange = OptionRange("offset", 0...100_000_000)
 
+    /// `markov_order`: the last 1 to 4 channels or touchpoints make a state of the attribution's Markov chain.
+    public static let markovOrderRange = OptionRange("markov_order", 1...4)
+    /// `lookback_days`: more than 0 and at most ten years.
+    public static let lookbackDaysRange = OptionRange("lookback_days", above: 0, atMost: 3650)
+    /// `half_life_days`: more than 0 and at most ten years.
+    public static let halfLifeDaysRange = OptionRange("half_life_days", above: 0, atMost: 3650)
+
     /// Every numeric option's range, in the order the options are documented.
     public static let numericRanges: [OptionRange] = [
         windowDaysRange, topRange, sankeyStepsRange, sankeyWidthRange, gapDaysRange, repeatContactDaysRange, slowFactorRange,
-        minimumCustomersRange, examplesRange, limitRange, offsetRange,
+        minimumCustomersRange, examplesRange, limitRange, offsetRange, markovOrderRange, lookbackDaysRange, halfLifeDaysRange,
     ]
 
     /// Checks every numeric option against its range (``numericRanges``); the error names the
@@ -47,6 +54,9 @@ extension Options {
         try Self.examplesRange.check(examples)
         if let limit { try Self.limitRange.check(limit) }
         if let offset { try Self.offsetRange.check(offset) }
+        try Self.markovOrderRange.check(markovOrder)
+        if let lookbackDays { try Self.lookbackDaysRange.check(lookbackDays) }
+        try Self.halfLifeDaysRange.check(halfLifeDays)
     }
 
     /// Checks the numeric options of a query's JSON `options` object before it is decoded, with
@@ -76,6 +86,12 @@ extension AnalysisQuery {
     /// the HTTP API, share links and ``Analyzer/run(_:on:)`` all call this before any work.
     public func validate() throws(AnalysisError) {
         try options.validate()
+        if kind == .attribution, breakdown != nil {
+            throw AnalysisError(field: "breakdown", problem: "is not taken by attribution: filter by persona, trait or channel to compare groups")
+        }
+        if let value = options.value, value.isEmpty || value.utf8.count > 1_000 {
+            throw AnalysisError(field: "options.value", problem: "must be a property path such as 'revenue' or 'properties.revenue'")
+        }
         if kind.listsCustomers, (options.touchpoint ?? "").isEmpty {
             throw AnalysisError(field: "options.touchpoint", problem: "is required by the \(kind.rawValue) analysis: the id of a touchpoint of the map")
         }

@@ -78,6 +78,19 @@ public struct Options: Codable, Sendable, Equatable {
     public var order: CustomerOrder = .lastVisit
     /// Customers: largest (latest) first; customers without a value (no goal, no name) come last either way.
     public var descending: Bool = true
+    /// Attribution: the model that shares the credit.
+    public var model: AttributionModel = .markov
+    /// Attribution: what gets the credit, the channels or the touchpoints.
+    public var by: AttributionUnit = .channel
+    /// Attribution: the order of the Markov chain (its states are the last k channels or touchpoints).
+    public var markovOrder: Int = 1
+    /// Attribution: a property path whose number is a customer's conversion value (read on their
+    /// earliest classified event that has it); nil to credit conversions only.
+    public var value: String?
+    /// Attribution: only events this many days before a customer's conversion count (nil: all).
+    public var lookbackDays: Double?
+    /// Attribution: time decay's half-life in days.
+    public var halfLifeDays: Double = 7
 
     /// Default options.
     public init() {}
@@ -89,6 +102,8 @@ public struct Options: Codable, Sendable, Equatable {
         case serviceChannels = "service_channels", slowFactor = "slow_factor", minimumCustomers = "minimum_customers", compareKind = "compare_kind"
         case measureFuture = "measure_future"
         case touchpoint, limit, offset, order, descending
+        case model, by, value
+        case markovOrder = "markov_order", lookbackDays = "lookback_days", halfLifeDays = "half_life_days"
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -121,6 +136,17 @@ public struct Options: Codable, Sendable, Equatable {
         offset = try container.decodeIfPresent(Int.self, forKey: .offset)
         order = try container.decodeIfPresent(CustomerOrder.self, forKey: .order) ?? defaults.order
         descending = try container.decodeIfPresent(Bool.self, forKey: .descending) ?? defaults.descending
+        model = try container.decodeIfPresent(AttributionModel.self, forKey: .model) ?? defaults.model
+        by = try container.decodeIfPresent(AttributionUnit.self, forKey: .by) ?? defaults.by
+        markovOrder = try container.decodeIfPresent(Int.self, forKey: .markovOrder) ?? defaults.markovOrder
+        value = try container.decodeIfPresent(String.self, forKey: .value)
+        lookbackDays = try container.decodeIfPresent(Double.self, forKey: .lookbackDays)
+        halfLifeDays = try container.decodeIfPresent(Double.self, forKey: .halfLifeDays) ?? defaults.halfLifeDays
+    }
+
+    /// What attribution credits.
+    public enum AttributionUnit: String, Codable, Sendable, CaseIterable {
+        case channel, touchpoint
     }
 
     /// How the customers of a touchpoint are ordered (ties by customer id, ascending).

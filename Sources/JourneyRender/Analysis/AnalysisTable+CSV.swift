@@ -16,6 +16,7 @@ extension AnalysisTable {
     /// - compare: the compared rates, or for emotions the compared means;
     /// - personas: one row a persona;
     /// - touchpoints: the map's live numbers, one row a touchpoint;
+    /// - attribution: one row a channel or touchpoint, most credit first;
     /// - customers: the customers who passed the touchpoint (``customerColumns``);
     /// - verbatims: the answers with text at the touchpoint (``verbatimColumns``).
     public static func csv(_ output: AnalysisOutput) -> String {
@@ -29,7 +30,16 @@ extension AnalysisTable {
         if let compare = output.compare { return csv(compare) }
         if let personas = output.personas { return csv(personas) }
         if let touchpoints = output.touchpoints { return csv(touchpoints) }
+        if let attribution = output.attribution { return csv(attribution) }
         return ""
+    }
+
+    static func csv(_ attribution: AttributionResult) -> String {
+        var writer = CSVWriter(header: [attribution.by.rawValue, "name", "credit_conversions", "share_ratio", "value", "removal_effect"])
+        for row in attribution.rows {
+            writer.row([.text(row.id), .text(row.name), .number(row.credit), .number(row.share), .optional(row.value), .optional(row.removalEffect)])
+        }
+        return writer.output
     }
 
     static func csv(_ touchpoints: TouchpointResult) -> String {

@@ -115,6 +115,19 @@ public enum AnalysisTable {
                 header: ["from", "to", "customers"],
                 rows: conformance.histogram.map { [String(format: "%.1f", $0.from), String(format: "%.1f", $0.to), String($0.customers)] })))
         }
+        if let attribution = output.attribution {
+            let model = attribution.model.rawValue.replacingOccurrences(of: "_", with: " ")
+                + (attribution.markovOrder.map { " of order \($0)" } ?? "") + (attribution.halfLifeDays.map { ", half-life \(number($0)) days" } ?? "")
+            let probability = attribution.conversionProbability.map { "; conversion probability \(percent($0))" } ?? ""
+            let value = attribution.value.map { ", value \(String(format: "%.2f", $0))" } ?? ""
+            tables.append(("Attribution of '\(attribution.goal)' by \(attribution.by.rawValue), \(model) (\(attribution.conversions) conversions of \(attribution.journeys) journeys\(value)\(probability))", Table(
+                header: [attribution.by.rawValue, "credit", "share"] + (attribution.value == nil ? [] : ["value"])
+                    + (attribution.conversionProbability == nil ? [] : ["removal effect"]),
+                rows: attribution.rows.map { row in
+                    [row.name, String(format: "%.2f", row.credit), percent(row.share)] + (row.value.map { [String(format: "%.2f", $0)] } ?? [])
+                        + (row.removalEffect.map { [ratio($0)] } ?? [])
+                })))
+        }
         return tables + listTables(output)
     }
 

@@ -11,7 +11,7 @@ extension Wayfinder {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "analyze",
-            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, customers, verbatims.",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims.",
             discussion: """
             Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
 
@@ -24,6 +24,7 @@ extension Wayfinder {
               compare      an analysis (--compare funnel|paths|...) for two date ranges or two personas, with significance
               personas     customers per persona, those matching none, and their conversion (share reaching the map's goal)
               touchpoints  the map's live numbers: visitors and events per touchpoint, and the share of visitors who reach the goal
+              attribution  which channels (--by channel) or touchpoints (--by touchpoint) earn the map's goal: --model first-touch, last-touch, linear, time-decay (--half-life-days), position (40/20/40), markov (--order 1 to 4, removal effects) or shapley; --value PATH credits a property's value too; --lookback-days N counts only events that many days before the conversion
               customers    the customers who passed --touchpoint: id, name (from the traits name, first_name and last_name, or email), persona, first and last visit, visits, whether and when they reached the goal; --order, --limit, --offset
               verbatims    the survey answers with text given at --touchpoint, newest first: time, customer, metric (nps, csat, ces, text), score, sentiment; --limit, --offset
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
@@ -45,18 +46,20 @@ extension Wayfinder {
               wayfinder analyze events --workspace shop --format csv > events.csv
               wayfinder analyze customers --workspace shop --touchpoint size-guide --order visits --format csv > size-guide.csv
               wayfinder analyze verbatims --workspace shop --touchpoint checkout --limit 20
+              wayfinder analyze attribution --workspace shop --model markov --order 2 --value revenue --format csv
+              wayfinder analyze attribution --workspace shop --model time-decay --half-life-days 3 --lookback-days 30 --by touchpoint
             """
         )
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, customers, verbatims, events
+            case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims, events
         }
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
         }
 
-        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, customers, verbatims or events.")
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims or events.")
         var kind: Kind
 
         @OptionGroup var input: AnalyticsInput
@@ -124,8 +127,23 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Customers and verbatims: the touchpoint id.", valueName: "id"))
         var touchpoint: String?
 
-        @Option(help: ArgumentHelp("Customers: order by last_visit, first_visit, visits, goal_at, name or customer (latest or largest first; see --ascending).", valueName: "key"))
-        var order: String = Options().order.rawValue
+        @Option(help: ArgumentHelp("Customers: order by last_visit (the default), first_visit, visits, goal_at, name or customer (latest or largest first; see --ascending). Attribution: the Markov chain's order, 1 (the default) to 4.", valueName: "key|k"))
+        var order: String?
+
+        @Option(help: ArgumentHelp("Attribution: first-touch, last-touch, linear, time-decay, position, markov (the default) or shapley.", valueName: "model"))
+        var model: String = Options().model.rawValue
+
+        @Option(help: ArgumentHelp("Attribution: credit channel (the default) or touchpoint.", valueName: "channel|touchpoint"))
+        var by: String = Options().by.rawValue
+
+        @Option(help: ArgumentHelp("Attribution: credit the value at this property path too (the number on the customer's earliest classified event that has it, such as revenue).", valueName: "path"))
+        var value: String?
+
+        @Option(help: ArgumentHelp("Attribution: only events this many days before the conversion count (default: all).", valueName: "days"))
+        var lookbackDays: Double?
+
+        @Option(help: ArgumentHelp("Attribution, time decay: the credit of an event halves with every this many days before the conversion.", valueName: "days"))
+        var halfLifeDays: Double = Options().halfLifeDays
 
         @Flag(help: "Customers: smallest (earliest, A to Z) first.")
         var ascending = false
@@ -165,8 +183,17 @@ extension Wayfinder {
             for side in [before, after].compactMap({ $0 }) where Self.segment(side, label: side) == nil {
                 throw ValidationError("--before and --after take FROM..TO (2026-01-01..2026-02-01, either end may be empty) or persona:ID; got '\(side)'.")
             }
-            if Options.CustomerOrder(rawValue: order) == nil {
-                throw ValidationError("--order takes \(Options.CustomerOrder.allCases.map(\.rawValue).joined(separator: ", ")); got '\(order)'.")
+            if let order, kind == .attribution, Int(order) == nil {
+                throw ValidationError("attribution's --order takes the Markov chain's order, 1 to 4; got '\(order)'.")
+            }
+            if let order, kind != .attribution, Options.CustomerOrder(rawValue: order) == nil {
+                throw ValidationError("--order takes \(Options.CustomerOrder.allCases.map(\.rawValue).joined(separator: ", ")) (or, for attribution, 1 to 4); got '\(order)'.")
+            }
+            if AttributionModel(rawValue: model.replacingOccurrences(of: "-", with: "_")) == nil {
+                throw ValidationError("--model takes \(AttributionModel.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }.joined(separator: ", ")); got '\(model)'.")
+            }
+            if Options.AttributionUnit(rawValue: by) == nil {
+                throw ValidationError("--by takes channel or touchpoint; got '\(by)'.")
             }
             if kind == .customers || kind == .verbatims, query == nil, (touchpoint ?? "").isEmpty {
                 throw ValidationError("\(kind.rawValue) needs --touchpoint ID, the id of a touchpoint of the map, for example --touchpoint checkout.")
@@ -233,7 +260,13 @@ extension Wayfinder {
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }
             options.touchpoint = touchpoint
-            options.order = Options.CustomerOrder(rawValue: order) ?? .lastVisit
+            options.order = order.flatMap(Options.CustomerOrder.init(rawValue:)) ?? .lastVisit
+            options.model = AttributionModel(rawValue: model.replacingOccurrences(of: "-", with: "_")) ?? .markov
+            options.by = Options.AttributionUnit(rawValue: by) ?? .channel
+            if kind == .attribution, let order, let k = Int(order) { options.markovOrder = k }
+            options.value = value
+            options.lookbackDays = lookbackDays
+            options.halfLifeDays = halfLifeDays
             options.descending = !ascending
             options.limit = limit
             options.offset = offset

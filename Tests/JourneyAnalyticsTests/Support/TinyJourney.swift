@@ -46,6 +46,7 @@ enum TinyJourney {
         var second: Int
         var channel = "web"
         var traits: [String: String]? = nil
+        var properties: [String: Double]? = nil
     }
 
     static let epoch: Int64 = 1_767_225_600_000
@@ -68,6 +69,9 @@ enum TinyJourney {
                 message.append(("traits", .object(traits.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
             } else {
                 message.append(("event", .string(event.name)))
+            }
+            if let properties = event.properties {
+                message.append(("properties", .object(properties.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })))
             }
             lines += JSONValue.object(message).json + "\n"
         }
