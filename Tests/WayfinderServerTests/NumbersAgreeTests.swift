@@ -12,7 +12,7 @@ import WayfinderTesting
 /// `wayfinder analyze KIND --format json` prints and the JSON API returns for the same analysis.
 @Suite("One number everywhere")
 struct NumbersAgreeTests {
-    static let kinds = ["funnel", "friction", "emotions", "conformance", "personas", "touchpoints"]
+    static let kinds = ["funnel", "friction", "emotions", "conformance", "personas", "touchpoints", "attribution"]
 
     /// A share as the headlines write it: `29.9%`, `70%`.
     static func percent(_ value: Double) -> String {
@@ -108,6 +108,8 @@ struct NumbersAgreeTests {
             let lowRow = try #require((emotions["touchpoints"] as? [[String: Any]])?.first { $0["id"] as? String == lowPoint })
             let lowMeasured = try #require(lowRow["measured"] as? [String: Any])
             let conformance = try #require(api["conformance"]?["conformance"] as? [String: Any])
+            let attribution = try #require(api["attribution"]?["attribution"] as? [String: Any])
+            let earners = try #require(attribution["rows"] as? [[String: Any]]).prefix(2)
             let index = try #require(api["personas"]?["index"] as? [String: Any])
             let rows = try #require(personas["personas"] as? [[String: Any]])
             let worst = try #require(steps.dropFirst().filter { $0["from_previous"] is Double }.min { ($0["from_previous"] as! Double) < ($1["from_previous"] as! Double) })
@@ -129,6 +131,8 @@ struct NumbersAgreeTests {
                 ("Emotional low point: ", ["measured \(signed(try #require(lowMeasured["mean"] as? Double)))", "from \(try #require(lowMeasured["count"] as? Int)) answers"]),
                 ("follow the map's stage order", [Self.percent(try #require(conformance["share"] as? Double)),
                                                   "mean fitness \(Self.number(((try #require(conformance["mean_fitness"] as? Double)) * 100).rounded() / 100))"]),
+                ("Channels that earn the goal (Markov attribution): ", earners.map { "\($0["name"] as? String ?? "?") \(Self.percent($0["share"] as? Double ?? -1))" }
+                    + ["of the \(try #require(attribution["conversions"] as? Int)) customers who reached it"]),
                 ("Personas describe ", [Self.percent(Double(try #require(personas["matched"] as? Int)) / Double(try #require(personas["customers"] as? Int))),
                                         "\(try #require(rows.first { $0["id"] as? String == "none" }?["customers"] as? Int)) match none"]),
                 ("fall on the map", [Self.percent(Double(classified) / Double(classified + interactions)),

@@ -9,6 +9,10 @@
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json
+#   ChannelAttribution 2.2.5
+#             attribution's first, last and linear touch equal to heuristic_models, Markov
+#             within 0.02 of markov_model's shares (it simulates) and equal to an exact solve;
+#             time decay, position and Shapley equal to their definitions computed in Python
 #
 # Exit status: 0 all equal, 1 a mismatch (named, with both numbers) or a failed command, 2 usage.
 set -euo pipefail
@@ -24,8 +28,9 @@ Usage: benchmarks/peers/check.sh [--customers N] [--seed S] [--keep] WAYFINDER
 
 Generates the retail scenario (--customers $customers, --seed $seed: about 49,000 events),
 imports it with WAYFINDER (a built wayfinder binary, e.g. .build/debug/wayfinder), and checks
-its funnel, paths, friction, personas and index counts against pm4py, DuckDB and the planted truth.
-Installs Python's pm4py and duckdb with pip when they are missing.
+its funnel, paths, friction, personas and index counts against pm4py, DuckDB and the planted truth,
+and its attribution against ChannelAttribution. Installs Python's pm4py, duckdb and
+ChannelAttribution with pip when they are missing.
 
   --customers N   customers to generate
   --seed S        generator seed
@@ -51,12 +56,14 @@ binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 started=$SECONDS
 step() { printf '\n-- %s (%ds)\n' "$*" $((SECONDS - started)); }
 
-python_ready() { python3 -c 'import pm4py, duckdb' 2>/dev/null; }
+python_ready() { python3 -c 'import pm4py, duckdb, pandas, matplotlib, ChannelAttribution' 2>/dev/null; }
 if ! python_ready; then
-    step "installing pm4py and duckdb"
-    python3 -m pip install --quiet --disable-pip-version-check pm4py duckdb \
-        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages pm4py duckdb
-    python_ready || { echo "check: could not install Python's pm4py and duckdb" >&2; exit 1; }
+    # ChannelAttribution is built from its source (C++) on the first install.
+    step "installing pm4py, duckdb and ChannelAttribution 2.2.5"
+    packages=(pm4py duckdb pandas matplotlib ChannelAttribution==2.2.5)
+    python3 -m pip install --quiet --disable-pip-version-check "${packages[@]}" \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${packages[@]}"
+    python_ready || { echo "check: could not install Python's pm4py, duckdb and ChannelAttribution" >&2; exit 1; }
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/wayfinder-peers.XXXXXX")"
@@ -126,5 +133,18 @@ python3 "$here/check_truth.py" "$work/data/truth.json" "$work/funnel-ordered-30.
 step "planted truth: friction"
 analyze "$work/friction.json" friction --format json
 python3 "$here/check_truth.py" --friction "$work/data/truth.json" "$work/friction.json"
+
+step "ChannelAttribution and direct computations: attribution"
+attribution=()
+running=()
+for model in first_touch last_touch linear time_decay position shapley markov; do
+    in_background "$work/attribution-$model.json" attribution --format json --model "$model"
+    attribution+=("$model=$work/attribution-$model.json")
+done
+in_background "$work/attribution-markov2.json" attribution --format json --model markov --order 2
+attribution+=("markov2=$work/attribution-markov2.json")
+for pid in "${running[@]}"; do wait "$pid" || exit 1; done
+running=()
+python3 "$here/check_attribution.py" "$work/events.csv" order-completed "${attribution[@]}"
 
 printf '\npeers: all checks passed in %ds\n' $((SECONDS - started))

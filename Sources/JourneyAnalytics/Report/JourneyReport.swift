@@ -24,6 +24,8 @@ public struct JourneyReport: Sendable {
     public var friction: FrictionResult
     /// How closely journeys follow the map.
     public var conformance: ConformanceResult
+    /// Which channels earn the goal (Markov attribution of order 1 by channel).
+    public var attribution: AttributionResult
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
@@ -48,6 +50,10 @@ public struct JourneyReport: Sendable {
         friction = try FrictionAnalysis.run(query, on: index)
         query.kind = .conformance
         conformance = try ConformanceAnalysis.run(query, on: index)
+        query.kind = .attribution
+        query.options.model = .markov
+        query.options.by = .channel
+        attribution = try AttributionAnalysis.run(query, on: index)
         headlines = []
         headlines = (Liveness.note(index.journey, measureFuture: base.options.measureFuture).map { [$0] } ?? []) + makeHeadlines(index)
     }
@@ -82,6 +88,11 @@ public struct JourneyReport: Sendable {
         if let low = emotions.lowPoint, let row = emotions.touchpoints.first(where: { $0.id == low }), let measured = row.measured {
             let designed = row.designed.map { ", designed \(Self.signed($0))" } ?? ""
             lines.append("Emotional low point: \(row.name), measured \(Self.signed(measured.mean)) on \(Self.number(emotions.min))…\(Self.number(emotions.max)) from \(measured.count) answers\(designed).")
+        }
+        let earners = attribution.rows.prefix(2).filter { $0.credit > 0 }
+        if attribution.conversions > 0, !earners.isEmpty {
+            let named = earners.map { "\($0.name) \(Self.percent($0.share))" }.joined(separator: ", then ")
+            lines.append("Channels that earn the goal (Markov attribution): \(named) of the \(attribution.conversions) customers who reached it.")
         }
         if let share = conformance.share {
             lines.append("\(Self.percent(share)) of customers follow the map's stage order\(conformance.meanFitness.map { " (mean fitness \(Self.number(($0 * 100).rounded() / 100)))" } ?? "").")

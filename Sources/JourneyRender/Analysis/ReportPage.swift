@@ -57,6 +57,14 @@ public enum ReportPage {
                              detail: row.conversion.map { "\(ChartFormat.percent($0)) convert" }, role: row.id == "none" ? .neutral : .standard)
         })
         html += section("Persona coverage", coverage.svg())
+        if report.attribution.conversions > 0 {
+            let credit = RankingChart(title: "Conversions earned per channel (Markov attribution, removal effects)", rows: report.attribution.rows.map { row in
+                RankingChart.Row(label: row.name, value: row.credit,
+                                 valueText: "\(ChartFormat.decimal(row.credit, digits: 1)) (\(ChartFormat.percent(row.share)))",
+                                 detail: row.removalEffect.map { "removal effect \(ChartFormat.decimal($0, digits: 2))" })
+            })
+            html += section("Attribution", credit.svg())
+        }
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
         return html

@@ -32,7 +32,7 @@ extension OpenAPIDocument {
     })
 
     /// What the query's options hold beyond the numbers.
-    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true). See docs/analytics.md."
+    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path). See docs/analytics.md."
 
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
@@ -125,7 +125,16 @@ extension OpenAPIDocument {
             ("kind", obj(("type", s("string")), ("enum", .array(AnalysisQuery.Kind.allCases.map { s($0.rawValue) })))), ("journey", string),
             ("options", queryOptions),
         ])))),
-        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims"))])),
+        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution"))])),
+        ("Attribution", object(["model", "by", "goal", "journeys", "conversions", "left_out", "rows"], [
+            ("model", obj(("enum", .array(AttributionModel.allCases.map { s($0.rawValue) })))),
+            ("by", obj(("enum", .array(Options.AttributionUnit.allCases.map { s($0.rawValue) })))), ("goal", string),
+            ("journeys", integer), ("conversions", integer), ("value", number), ("value_path", string), ("markov_order", integer),
+            ("half_life_days", number), ("lookback_days", number), ("left_out", integer), ("conversion_probability", number),
+            ("rows", array(object(["id", "name", "credit", "share"], [
+                ("id", string), ("name", string), ("credit", number), ("share", number), ("value", number), ("removal_effect", number),
+            ]))),
+        ])),
         ("CustomerList", object(["touchpoint", "total", "converted", "offset", "order", "descending", "customers"], [
             ("touchpoint", string), ("total", integer), ("converted", integer), ("offset", integer), ("limit", integer),
             ("order", obj(("enum", .array(Options.CustomerOrder.allCases.map { s($0.rawValue) })))), ("descending", boolean),
