@@ -27,6 +27,7 @@ public enum Analyzer {
         case .customers: output.customers = try CustomerListAnalysis.run(query, on: index)
         case .verbatims: output.verbatims = try VerbatimsAnalysis.run(query, on: index)
         case .attribution: output.attribution = try AttributionAnalysis.run(query, on: index)
+        case .nextBest: output.nextBest = try NextBestAnalysis.run(query, on: index)
         }
         return output
     }
@@ -103,6 +104,13 @@ public struct AnalysisOutput: Codable, Sendable {
     public var verbatims: VerbatimsResult?
     /// Credit for the goal by channel or touchpoint.
     public var attribution: AttributionResult?
+    /// Odds of reaching the goal, the best next touchpoints and the customers at risk.
+    public var nextBest: NextBestResult?
+
+    enum CodingKeys: String, CodingKey {
+        case query, index, funnel, dfg, variants, sankey, personas, touchpoints, emotions, compare, friction, conformance, customers, verbatims, attribution
+        case nextBest = "next_best"
+    }
 
     /// An output with nothing filled yet.
     public init(query: AnalysisQuery, index: IndexSummary) {

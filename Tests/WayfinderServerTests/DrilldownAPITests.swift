@@ -111,6 +111,33 @@ struct DrilldownAPITests {
         }
     }
 
+    @Test("next best through the API: the customers at risk with their names, one customer by id, and as CSV with the formula guard")
+    func nextBest() async throws {
+        let harness = try await APIHarness()
+        try await Self.plant(harness)
+        try await harness.test { client in
+            let viewer = try await client.signIn("viewer@example.com")
+            let path = "/api/v1/workspaces/shop/analyses"
+            let everyone = json(["kind": "next_best", "journey": harness.mapID, "options": ["risk_below": 1, "minimum_transitions": 1]])
+            let answer = try await client.call(.post, path, everyone, as: viewer)
+            #expect(answer.status == 200, "\(answer)")
+            let result = try #require(answer.json["next_best"] as? [String: any Sendable])
+            let rows = try #require(result["customers"] as? [[String: any Sendable]])
+            // No one converted: every planted customer waits at the size guide, at odds 0.
+            #expect(result["at_risk"] as? Int == 4 && rows.allSatisfy { $0["touchpoint"] as? String == Self.touchpoint && $0["odds"] as? Double == 0 })
+            #expect(Set(rows.compactMap { $0["name"] as? String }) == ["=HYPERLINK(\"http://x\")", "Ann, Jo Lee", "e3@example.com"])
+            let id = try #require(rows.first { $0["name"] as? String == "Ann, Jo Lee" }?["id"] as? String)
+            let one = try await client.call(.post, path, json(["kind": "next_best", "journey": harness.mapID, "options": ["customer": id]]), as: viewer)
+            let only = try #require((one.json["next_best"] as? [String: any Sendable])?["customers"] as? [[String: any Sendable]])
+            #expect(one.status == 200 && only.count == 1 && only.first?["id"] as? String == id && only.first?["name"] as? String == "Ann, Jo Lee", "\(one)")
+            let unknown = try await client.call(.post, path, json(["kind": "next_best", "journey": harness.mapID, "options": ["customer": "cus_999999"]]), as: viewer)
+            #expect(unknown.status == 422 && unknown.errorMessage?.hasPrefix("options.customer") == true, "\(unknown)")
+            let csv = try await client.call(.post, path + "?format=csv", everyone, as: viewer)
+            #expect(csv.status == 200 && csv.text.hasPrefix("customer,name,persona,touchpoint,stage,odds,"), "\(csv)")
+            #expect(csv.text.contains("'=HYPERLINK") && csv.text.split(whereSeparator: \.isNewline).count == 5)
+        }
+    }
+
     @Test("a share link gets 403 for customers, verbatims and a comparison of them, and sees no name")
     func shareLinkRefused() async throws {
         let harness = try await APIHarness()
@@ -120,7 +147,7 @@ struct DrilldownAPITests {
             let compare = json(["kind": "compare", "journey": harness.mapID, "options": ["compare_kind": "customers", "touchpoint": Self.touchpoint,
                                                                                         "before": ["label": "a"], "after": ["label": "b"]]])
             for (field, body) in [("kind", Self.query("customers", [:], map: harness.mapID)), ("kind", Self.query("verbatims", [:], map: harness.mapID)),
-                                  ("options.compare_kind", compare)] {
+                                  ("kind", json(["kind": "next_best", "journey": harness.mapID])), ("options.compare_kind", compare)] {
                 for suffix in ["", "?format=csv"] {
                     let answer = try await client.call(.post, "/api/v1/shared/\(link.token)/analyses\(suffix)", body, as: .none)
                     #expect(answer.status == 403 && answer.errorMessage?.hasPrefix(field + ":") == true, "\(answer)")

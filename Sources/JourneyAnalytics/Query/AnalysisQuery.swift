@@ -14,10 +14,12 @@ public struct AnalysisQuery: Codable, Sendable, Equatable {
         case verbatims
         /// Credit for the map's goal by channel or touchpoint (`options.model`).
         case attribution
+        /// Each touchpoint's odds of reaching the goal, its best next touchpoint, and the customers at risk.
+        case nextBest = "next_best"
 
         /// Whether the analysis lists customers one by one (with their ids, names and answers),
         /// which a share link may not show.
-        public var listsCustomers: Bool { self == .customers || self == .verbatims }
+        public var listsCustomers: Bool { self == .customers || self == .verbatims || self == .nextBest }
     }
 
     /// The analysis.

@@ -33,10 +33,16 @@ extension Options {
     /// `half_life_days`: more than 0 and at most ten years.
     public static let halfLifeDaysRange = OptionRange("half_life_days", above: 0, atMost: 3650)
 
+    /// `risk_below`: odds from 0 to 1.
+    public static let riskBelowRange = OptionRange("risk_below", above: 0, includesLower: true, atMost: 1)
+    /// `minimum_transitions`: transitions a suggestion needs.
+    public static let minimumTransitionsRange = OptionRange("minimum_transitions", 1...1_000_000_000)
+
     /// Every numeric option's range, in the order the options are documented.
     public static let numericRanges: [OptionRange] = [
         windowDaysRange, topRange, sankeyStepsRange, sankeyWidthRange, gapDaysRange, repeatContactDaysRange, slowFactorRange,
         minimumCustomersRange, examplesRange, limitRange, offsetRange, markovOrderRange, lookbackDaysRange, halfLifeDaysRange,
+        riskBelowRange, minimumTransitionsRange,
     ]
 
     /// Checks every numeric option against its range (``numericRanges``); the error names the
@@ -57,6 +63,8 @@ extension Options {
         try Self.markovOrderRange.check(markovOrder)
         if let lookbackDays { try Self.lookbackDaysRange.check(lookbackDays) }
         try Self.halfLifeDaysRange.check(halfLifeDays)
+        if let riskBelow { try Self.riskBelowRange.check(riskBelow) }
+        try Self.minimumTransitionsRange.check(minimumTransitions)
     }
 
     /// Checks the numeric options of a query's JSON `options` object before it is decoded, with
@@ -92,7 +100,7 @@ extension AnalysisQuery {
         if let value = options.value, value.isEmpty || value.utf8.count > 1_000 {
             throw AnalysisError(field: "options.value", problem: "must be a property path such as 'revenue' or 'properties.revenue'")
         }
-        if kind.listsCustomers, (options.touchpoint ?? "").isEmpty {
+        if kind == .customers || kind == .verbatims, (options.touchpoint ?? "").isEmpty {
             throw AnalysisError(field: "options.touchpoint", problem: "is required by the \(kind.rawValue) analysis: the id of a touchpoint of the map")
         }
     }

@@ -91,6 +91,13 @@ public struct Options: Codable, Sendable, Equatable {
     public var lookbackDays: Double?
     /// Attribution: time decay's half-life in days.
     public var halfLifeDays: Double = 7
+    /// Next best action: customers whose odds of reaching the goal are under this are at risk
+    /// (nil: half the odds at the start of a journey).
+    public var riskBelow: Double?
+    /// Next best action: transitions from a position to a touchpoint needed before it is suggested.
+    public var minimumTransitions: Int = 20
+    /// Next best action: the one customer to show (an id as `wayfinder customers` lists it), at risk or not.
+    public var customer: String?
 
     /// Default options.
     public init() {}
@@ -104,6 +111,7 @@ public struct Options: Codable, Sendable, Equatable {
         case touchpoint, limit, offset, order, descending
         case model, by, value
         case markovOrder = "markov_order", lookbackDays = "lookback_days", halfLifeDays = "half_life_days"
+        case riskBelow = "risk_below", minimumTransitions = "minimum_transitions", customer
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -142,6 +150,9 @@ public struct Options: Codable, Sendable, Equatable {
         value = try container.decodeIfPresent(String.self, forKey: .value)
         lookbackDays = try container.decodeIfPresent(Double.self, forKey: .lookbackDays)
         halfLifeDays = try container.decodeIfPresent(Double.self, forKey: .halfLifeDays) ?? defaults.halfLifeDays
+        riskBelow = try container.decodeIfPresent(Double.self, forKey: .riskBelow)
+        minimumTransitions = try container.decodeIfPresent(Int.self, forKey: .minimumTransitions) ?? defaults.minimumTransitions
+        customer = try container.decodeIfPresent(String.self, forKey: .customer)
     }
 
     /// What attribution credits.

@@ -17,6 +17,7 @@ extension AnalysisTable {
     /// - personas: one row a persona;
     /// - touchpoints: the map's live numbers, one row a touchpoint;
     /// - attribution: one row a channel or touchpoint, most credit first;
+    /// - next best: the customers at risk (or the one asked for), lowest odds first;
     /// - customers: the customers who passed the touchpoint (``customerColumns``);
     /// - verbatims: the answers with text at the touchpoint (``verbatimColumns``).
     public static func csv(_ output: AnalysisOutput) -> String {
@@ -31,7 +32,19 @@ extension AnalysisTable {
         if let personas = output.personas { return csv(personas) }
         if let touchpoints = output.touchpoints { return csv(touchpoints) }
         if let attribution = output.attribution { return csv(attribution) }
+        if let nextBest = output.nextBest { return csv(nextBest) }
         return ""
+    }
+
+    static func csv(_ nextBest: NextBestResult) -> String {
+        var writer = CSVWriter(header: ["customer", "name", "persona", "touchpoint", "stage", "odds", "in_stage_since", "days_in_stage", "reasons",
+                                        "next_touchpoint", "next_odds", "lift"])
+        for row in nextBest.customers {
+            writer.row([.text(row.id), .optional(row.name), .optional(row.persona), .text(row.touchpoint), .text(row.stage), .number(row.odds),
+                        .text(row.inStageSince), .number(row.daysInStage), .text(row.reasons.joined(separator: " ")), .optional(row.next?.id),
+                        .optional(row.next?.odds), .optional(row.next?.lift)])
+        }
+        return writer.output
     }
 
     static func csv(_ attribution: AttributionResult) -> String {

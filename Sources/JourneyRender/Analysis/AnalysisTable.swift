@@ -128,6 +128,21 @@ public enum AnalysisTable {
                         + (row.removalEffect.map { [ratio($0)] } ?? [])
                 })))
         }
+        if let nextBest = output.nextBest {
+            tables.append(("Odds of reaching '\(nextBest.goal)' (\(percent(nextBest.conversionProbability)) from the start) and the best next touchpoint", Table(
+                header: ["touchpoint", "stage", "odds", "waiting", "next", "next odds", "lift"],
+                rows: nextBest.touchpoints.map { row in
+                    [row.name, row.stage, percent(row.odds), String(row.waiting), row.next?.name ?? "-", percent(row.next?.odds),
+                     row.next.map { (($0.lift >= 0) ? "+" : "") + ChartFormat.decimal($0.lift * 100, digits: 1) + " pts" } ?? "-"]
+                })))
+            let shown = nextBest.customers.count < nextBest.atRisk ? ", \(nextBest.customers.count) shown" : ""
+            tables.append(("Customers at risk (\(nextBest.atRisk) with odds under \(percent(nextBest.riskBelow)) or slow in their stage\(shown))", Table(
+                header: ["customer", "name", "touchpoint", "odds", "days in stage", "why", "meet next"],
+                rows: nextBest.customers.map { row in
+                    [row.id, row.name ?? "-", row.touchpoint, percent(row.odds), ChartFormat.decimal(row.daysInStage, digits: 1),
+                     row.reasons.isEmpty ? "not at risk" : row.reasons.joined(separator: ", "), row.next.map { "\($0.id) (\(percent($0.odds)))" } ?? "-"]
+                })))
+        }
         return tables + listTables(output)
     }
 

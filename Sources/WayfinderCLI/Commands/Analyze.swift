@@ -11,7 +11,7 @@ extension Wayfinder {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "analyze",
-            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims.",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, customers, verbatims.",
             discussion: """
             Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
 
@@ -25,6 +25,7 @@ extension Wayfinder {
               personas     customers per persona, those matching none, and their conversion (share reaching the map's goal)
               touchpoints  the map's live numbers: visitors and events per touchpoint, and the share of visitors who reach the goal
               attribution  which channels (--by channel) or touchpoints (--by touchpoint) earn the map's goal: --model first-touch, last-touch, linear, time-decay (--half-life-days), position (40/20/40), markov (--order 1 to 4, removal effects) or shapley; --value PATH credits a property's value too; --lookback-days N counts only events that many days before the conversion
+              next-best    each touchpoint's odds of reaching the goal (a Markov chain of the touchpoints learned from the data), the next touchpoint with the best lift from it, and the customers at risk: odds under --risk-below (default: half the odds at the start) or longer in their stage than 90% of those who went on; --customer ID for one customer
               customers    the customers who passed --touchpoint: id, name (from the traits name, first_name and last_name, or email), persona, first and last visit, visits, whether and when they reached the goal; --order, --limit, --offset
               verbatims    the survey answers with text given at --touchpoint, newest first: time, customer, metric (nps, csat, ces, text), score, sentiment; --limit, --offset
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
@@ -48,18 +49,21 @@ extension Wayfinder {
               wayfinder analyze verbatims --workspace shop --touchpoint checkout --limit 20
               wayfinder analyze attribution --workspace shop --model markov --order 2 --value revenue --format csv
               wayfinder analyze attribution --workspace shop --model time-decay --half-life-days 3 --lookback-days 30 --by touchpoint
+              wayfinder analyze next-best --workspace shop --limit 50 --format csv > at-risk.csv
+              wayfinder analyze next-best --workspace shop --customer cus_1042
             """
         )
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
             case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims, events
+            case nextBest = "next-best"
         }
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
         }
 
-        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims or events.")
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, customers, verbatims or events.")
         var kind: Kind
 
         @OptionGroup var input: AnalyticsInput
@@ -145,6 +149,15 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Attribution, time decay: the credit of an event halves with every this many days before the conversion.", valueName: "days"))
         var halfLifeDays: Double = Options().halfLifeDays
 
+        @Option(help: ArgumentHelp("Next best: customers whose odds of reaching the goal are under this (0 to 1) are at risk (default: half the odds at the start).", valueName: "odds"))
+        var riskBelow: Double?
+
+        @Option(help: ArgumentHelp("Next best: how many customers must have gone from a touchpoint to another before it is suggested.", valueName: "n"))
+        var minimumTransitions: Int = Options().minimumTransitions
+
+        @Option(help: ArgumentHelp("Next best: show this customer (an id as 'wayfinder customers' lists it), at risk or not.", valueName: "id"))
+        var customer: String?
+
         @Flag(help: "Customers: smallest (earliest, A to Z) first.")
         var ascending = false
 
@@ -228,7 +241,7 @@ extension Wayfinder {
                     throw CommandFailure(message: "\(query == "-" ? "standard input" : query): \(error.description)", code: 2)
                 }
             }
-            let analysis = AnalysisQuery.Kind(rawValue: kind.rawValue) ?? .paths
+            let analysis = AnalysisQuery.Kind(rawValue: kind.rawValue.replacingOccurrences(of: "-", with: "_")) ?? .paths
             return AnalysisQuery(kind: analysis, journey: journey, range: input.range, filters: input.filters,
                                  breakdown: breakdown.flatMap(Breakdown.init(argument:)), options: makeOptions())
         }
@@ -267,6 +280,9 @@ extension Wayfinder {
             options.value = value
             options.lookbackDays = lookbackDays
             options.halfLifeDays = halfLifeDays
+            options.riskBelow = riskBelow
+            options.minimumTransitions = minimumTransitions
+            options.customer = customer
             options.descending = !ascending
             options.limit = limit
             options.offset = offset

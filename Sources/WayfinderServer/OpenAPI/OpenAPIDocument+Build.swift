@@ -32,7 +32,7 @@ extension OpenAPIDocument {
     })
 
     /// What the query's options hold beyond the numbers.
-    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path). See docs/analytics.md."
+    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset. See docs/analytics.md."
 
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
@@ -125,7 +125,21 @@ extension OpenAPIDocument {
             ("kind", obj(("type", s("string")), ("enum", .array(AnalysisQuery.Kind.allCases.map { s($0.rawValue) })))), ("journey", string),
             ("options", queryOptions),
         ])))),
-        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution"))])),
+        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution")), ("next_best", ref("NextBest"))])),
+        ("NextBest", object(["goal", "conversion_probability", "risk_below", "minimum_transitions", "touchpoints", "at_risk", "offset", "customers"], [
+            ("goal", string), ("conversion_probability", number), ("risk_below", number), ("minimum_transitions", integer), ("as_of", string),
+            ("touchpoints", array(object(["id", "name", "stage", "odds", "waiting"], [
+                ("id", string), ("name", string), ("stage", string), ("odds", number), ("waiting", integer), ("next", ref("NextTouchpoint")),
+            ]))),
+            ("at_risk", integer), ("offset", integer), ("limit", integer),
+            ("customers", array(object(["id", "touchpoint", "stage", "odds", "in_stage_since", "days_in_stage", "reasons", "at_risk"], [
+                ("id", string), ("name", string), ("persona", string), ("touchpoint", string), ("stage", string), ("odds", number),
+                ("in_stage_since", string), ("days_in_stage", number), ("reasons", array(string)), ("at_risk", boolean), ("next", ref("NextTouchpoint")),
+            ]))),
+        ])),
+        ("NextTouchpoint", object(["id", "name", "odds", "lift", "transitions"], [
+            ("id", string), ("name", string), ("odds", number), ("lift", number), ("transitions", integer),
+        ])),
         ("Attribution", object(["model", "by", "goal", "journeys", "conversions", "left_out", "rows"], [
             ("model", obj(("enum", .array(AttributionModel.allCases.map { s($0.rawValue) })))),
             ("by", obj(("enum", .array(Options.AttributionUnit.allCases.map { s($0.rawValue) })))), ("goal", string),
