@@ -18,6 +18,13 @@ enum PostgresSchema {
         ("alerts-v1", alertsV1),
         ("quarantine-v1", quarantineV1),
         ("identity-log-v1", identityLogV1),
+        ("alerts-at-risk-v1", alertsAtRiskV1),
+    ]
+
+    /// The at-risk rule kind.
+    static let alertsAtRiskV1 = [
+        "ALTER TABLE alert_rules DROP CONSTRAINT alert_rules_kind_check",
+        "ALTER TABLE alert_rules ADD CONSTRAINT alert_rules_kind_check CHECK (kind IN ('negative-feedback', 'stage-stay', 'friction-touchpoint', 'at-risk'))",
     ]
 
     static let workspacesV1 = [

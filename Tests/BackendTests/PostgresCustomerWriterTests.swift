@@ -161,7 +161,7 @@ struct PostgresCustomerWriterTests {
         }
     }
 
-    @Test("alert rules evaluated in the commits of a collection stream enqueue the same deliveries on PostgreSQL as on the embedded store, and so do stage stays")
+    @Test("alert rules of every kind evaluated in the commits of a collection stream enqueue the same deliveries on PostgreSQL as on the embedded store, and so do stage stays")
     func alertsInCommits() async throws {
         let base = try #require(BackendURLs.postgres)
         let directory = try TemporaryDirectory()
@@ -173,6 +173,7 @@ struct PostgresCustomerWriterTests {
             AlertRuleDraft(workspace: "default", map: map.id, kind: .negativeFeedback, url: "https://example.com/hook"),
             AlertRuleDraft(workspace: "default", map: map.id, kind: .frictionTouchpoint, url: "https://example.com/hook", touchpoints: [try #require(map.touchpoints.last?.id)]),
             AlertRuleDraft(workspace: "default", map: map.id, kind: .stageStay, url: "https://example.com/hook", stage: try #require(map.stages.first?.id), days: 3),
+            AlertRuleDraft(workspace: "default", map: map.id, kind: .atRisk, url: "https://example.com/hook", touchpoints: map.touchpoints.prefix(2).map(\.id)),
         ]
         try await PostgresTestStore.with(base) { postgres in
             let embedded = try JourneyStore(path: directory.path("store.db"))
@@ -194,7 +195,7 @@ struct PostgresCustomerWriterTests {
                 answers.append(lines.map(WorkspaceStoreContractTests.mask))
             }
             let kinds = answers[0].map { $0.split(separator: " ").first.map(String.init) ?? "" }
-            #expect(Set(kinds).isSuperset(of: ["1", "2", "3"]), "every rule fired: \(Set(kinds))")
+            #expect(Set(kinds).isSuperset(of: ["1", "2", "3", "4"]), "every rule fired: \(Set(kinds))")
             #expect(answers[0].count > 10)
             #expect(answers[0].count == answers[1].count)
             for (index, (want, got)) in zip(answers[0], answers[1]).enumerated() where want != got {

@@ -56,6 +56,9 @@ struct AlertsCommandTests {
         (["--kind", "negative-feedback", "--url", "mailto:a@b.c"], Int32(1), "http or https"),
         (["--kind", "negative-feedback", "--url", "https://x.example/h", "--secret", "short"], Int32(1), "16 to 200 characters"),
         (["--kind", "page-views", "--url", "https://x.example/h"], Int32(2), "negative-feedback"),
+        (["--kind", "at-risk", "--url", "https://x.example/h"], Int32(2), "--from-odds"),
+        (["--kind", "at-risk", "--from-odds", "--risk-below", "1.5", "--url", "https://x.example/h"], Int32(2), "0 to 1"),
+        (["--kind", "stage-stay", "--days", "3", "--from-odds", "--url", "https://x.example/h"], Int32(2), "at-risk only"),
     ])
     func refusals(_ arguments: [String], status: Int32, message: String) async throws {
         let directory = try TemporaryDirectory()
@@ -87,10 +90,28 @@ struct AlertsCommandTests {
         #expect(rule["touchpoints"] as? [String] == Array(expected.prefix(2)))
     }
 
+    @Test("--from-odds takes the touchpoints whose odds 'analyze next-best' puts under --risk-below")
+    func fromOdds() async throws {
+        let directory = try TemporaryDirectory()
+        try await shopStore(in: directory)
+        #expect(try await wayfinder("generate", "--scenario", "retail", "--customers", "400", "--seed", "3", "--out", "data", in: directory).status == 0)
+        #expect(try await wayfinder("import", "data/events.csv", "--db", "w.db", in: directory).status == 0)
+        let analysis = try await wayfinder("analyze", "next-best", "--workspace", "maps", "--journey", "first-purchase", "--db", "w.db", "--limit", "0",
+                                           "--format", "json", in: directory)
+        let rows = try #require((try jsonObject(analysis.stdout)["next_best"] as? [String: Any])?["touchpoints"] as? [[String: Any]])
+        let expected = rows.filter { ($0["odds"] as? Double ?? 1) < 0.3 }.compactMap { $0["id"] as? String }
+        #expect(!expected.isEmpty && expected.count < rows.count, "\(rows)")
+        let added = try await wayfinder("alerts", "add", "--db", "w.db", "--workspace", "shop", "--map", "first-purchase", "--kind", "at-risk",
+                                        "--from-odds", "--risk-below", "0.3", "--url", "https://hooks.example.com/f", "--format", "json", in: directory)
+        #expect(added.status == 0, "\(added)")
+        let rule = try #require(try jsonObject(added.stdout)["rule"] as? [String: Any])
+        #expect(rule["touchpoints"] as? [String] == expected && rule["kind"] as? String == "at-risk")
+    }
+
     @Test("alerts --help teaches the rule kinds and the signature")
     func help() async throws {
         let output = try await wayfinder("alerts", "--help")
-        for text in ["negative-feedback", "stage-stay", "friction-touchpoint", "X-Wayfinder-Signature", "TIMESTAMP.BODY", "alerts add"] {
+        for text in ["negative-feedback", "stage-stay", "friction-touchpoint", "at-risk", "--from-odds", "X-Wayfinder-Signature", "TIMESTAMP.BODY", "alerts add"] {
             #expect(output.stdout.contains(text), "\(text)")
         }
     }

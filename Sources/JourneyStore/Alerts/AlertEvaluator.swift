@@ -118,6 +118,8 @@ public final class AlertEvaluator {
                 guard classified != nil || committed.feedback != nil else { continue }
                 let position = try readPosition([map.rowID, customer])
                 let previousTouchpoint: String? = try position.map { try $0[1] }
+                // Whether the event moved the customer (an event older than their latest moves no one).
+                var moved = false
                 if let classified {
                     let touchpoint = map.map.touchpoints[classified]
                     let timestamp = committed.event.timestamp
@@ -126,6 +128,7 @@ public final class AlertEvaluator {
                         let last: Int64 = try position[2]
                         // An event older than the customer's latest is history: it moves no one.
                         if timestamp >= last {
+                            moved = true
                             if stage == touchpoint.stage {
                                 try move([touchpoint.id, timestamp, map.rowID, customer])
                             } else {
@@ -133,6 +136,7 @@ public final class AlertEvaluator {
                             }
                         }
                     } else {
+                        moved = true
                         try enter([map.rowID, customer, touchpoint.stage, touchpoint.id, timestamp, committed.id, timestamp])
                     }
                 }
@@ -142,6 +146,12 @@ public final class AlertEvaluator {
                         continue
                     case .frictionTouchpoint:
                         guard let classified, rule.touchpoints.contains(map.map.touchpoints[classified].id) else { continue }
+                        try AlertPayload.enqueue(db, rule: rule, map: map, trigger: "r\(rule.id):e\(committed.id)", customer: customer,
+                                                 touchpoint: map.map.touchpoints[classified], event: committed, feedback: nil, days: nil, now: now)
+                    case .atRisk:
+                        // Once when the customer comes to an at-risk touchpoint from outside them.
+                        guard moved, let classified, rule.touchpoints.contains(map.map.touchpoints[classified].id),
+                              !rule.touchpoints.contains(previousTouchpoint ?? "") else { continue }
                         try AlertPayload.enqueue(db, rule: rule, map: map, trigger: "r\(rule.id):e\(committed.id)", customer: customer,
                                                  touchpoint: map.map.touchpoints[classified], event: committed, feedback: nil, days: nil, now: now)
                     case .negativeFeedback:

@@ -20,6 +20,10 @@ public struct AlertRule: Sendable, Codable, Equatable {
         /// A customer has an event classified into one of ``AlertRule/touchpoints``, the map's
         /// friction touchpoints (as a friction analysis ranked them, or chosen by hand).
         case frictionTouchpoint = "friction-touchpoint"
+        /// A customer becomes at risk: an event moves them to one of ``AlertRule/touchpoints`` (the
+        /// touchpoints whose odds of reaching the goal were under a threshold when the rule was
+        /// added, as `wayfinder analyze next-best` gives them) from a position outside them.
+        case atRisk = "at-risk"
     }
 
     /// The rule's number.

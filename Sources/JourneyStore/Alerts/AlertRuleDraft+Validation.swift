@@ -31,6 +31,10 @@ extension AlertRuleDraft {
             if touchpoints.isEmpty {
                 throw .invalid("touchpoints", "touchpoints: a friction-touchpoint rule needs the touchpoint ids that count as friction")
             }
+        case .atRisk:
+            if touchpoints.isEmpty {
+                throw .invalid("touchpoints", "touchpoints: an at-risk rule needs the touchpoint ids where customers are at risk (those whose odds 'wayfinder analyze next-best' puts under your threshold)")
+            }
         case .negativeFeedback:
             break
         }

@@ -7,6 +7,33 @@ extension Schema {
     /// Times are milliseconds since 1970. A delivery's `trigger` is unique, so the same trigger
     /// (a rule and an event, or a rule and a stage entry) is enqueued once however often it is
     /// evaluated. Deleting a map or a rule deletes its deliveries and their attempts.
+    /// The at-risk rule kind: SQLite cannot change a CHECK constraint, so the rules' table is
+    /// made again with it and the rules copied (the migrator holds foreign keys off meanwhile, so
+    /// the deliveries that reference the rules stay).
+    static func alertsAtRiskV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE alert_rules_next (
+                id INTEGER PRIMARY KEY,
+                map_id INTEGER NOT NULL REFERENCES journey_maps(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('negative-feedback', 'stage-stay', 'friction-touchpoint', 'at-risk')),
+                name TEXT NOT NULL DEFAULT '',
+                touchpoints TEXT NOT NULL DEFAULT '[]',
+                stage TEXT,
+                days REAL,
+                url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                after_event INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            INSERT INTO alert_rules_next SELECT id, map_id, kind, name, touchpoints, stage, days, url, secret, enabled, after_event, created_at, updated_at FROM alert_rules;
+            DROP TABLE alert_rules;
+            ALTER TABLE alert_rules_next RENAME TO alert_rules;
+            CREATE INDEX alert_rules_by_map ON alert_rules(map_id);
+            """)
+    }
+
     static func alertsV1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE alert_rules (

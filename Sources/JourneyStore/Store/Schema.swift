@@ -152,6 +152,7 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("alerts-at-risk-v1", migrate: alertsAtRiskV1)
         return migrator
     }
 

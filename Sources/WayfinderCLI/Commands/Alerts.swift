@@ -21,6 +21,10 @@ extension Wayfinder {
                                    moving on; checked every minute, once per customer per stage entry
               friction-touchpoint  a customer has an event at one of the --touchpoint touchpoints, or at those of the
                                    top N findings of 'wayfinder analyze friction' with --from-friction N
+              at-risk              a customer becomes at risk: an event moves them to one of the --touchpoint
+                                   touchpoints from outside them; --from-odds takes the touchpoints whose odds of
+                                   reaching the goal 'wayfinder analyze next-best' puts under --risk-below (default:
+                                   half the odds at the start)
 
             Signature: each POST carries X-Wayfinder-Timestamp (unix seconds), X-Wayfinder-Delivery (the delivery number) and X-Wayfinder-Signature: sha256=HEX, HEX being HMAC-SHA256 with the rule's secret over "TIMESTAMP.BODY" (the exact bytes of the body). Refuse timestamps more than 5 minutes old.
 
@@ -28,6 +32,7 @@ extension Wayfinder {
               wayfinder alerts add --db wayfinder.db --workspace shop --map first-purchase --kind negative-feedback --url https://hooks.example.com/wayfinder
               wayfinder alerts add --db wayfinder.db --workspace shop --map first-purchase --kind stage-stay --stage decision --days 7 --url https://hooks.example.com/wayfinder
               wayfinder alerts add --db wayfinder.db --workspace shop --map first-purchase --kind friction-touchpoint --touchpoint checkout --touchpoint returns --url https://hooks.example.com/wayfinder
+              wayfinder alerts add --db wayfinder.db --workspace shop --map first-purchase --kind at-risk --from-odds --risk-below 0.2 --url https://hooks.example.com/wayfinder
               wayfinder alerts list --db wayfinder.db
               wayfinder alerts deliveries --db wayfinder.db --status failed
               wayfinder alerts redeliver --db wayfinder.db 12
@@ -47,7 +52,7 @@ extension Wayfinder.Alerts {
         @Option(help: "The store (a SQLite file that holds the map).") var db = "wayfinder.db"
         @Option(help: "The workspace of the map.") var workspace: String
         @Option(help: "The journey map's id.") var map: String
-        @Option(help: ArgumentHelp("negative-feedback, stage-stay or friction-touchpoint.", valueName: "kind")) var kind: AlertRule.Kind
+        @Option(help: ArgumentHelp("negative-feedback, stage-stay, friction-touchpoint or at-risk.", valueName: "kind")) var kind: AlertRule.Kind
         @Option(help: ArgumentHelp("The http or https URL that receives the alerts.", valueName: "url")) var url: String
         @Option(help: ArgumentHelp("The HMAC-SHA256 signing secret (default: a new random one).", valueName: "secret")) var secret: String?
         @Option(help: "A name to tell the rule by.") var name = ""
@@ -56,6 +61,11 @@ extension Wayfinder.Alerts {
         @Option(name: .customLong("from-friction"),
                 help: ArgumentHelp("friction-touchpoint: the touchpoints of the N top-ranked findings of 'wayfinder analyze friction' over the store's events now (with any --touchpoint added); the list is fixed when the rule is added.", valueName: "n"))
         var fromFriction: Int?
+        @Flag(name: .customLong("from-odds"),
+              help: "at-risk: the touchpoints whose odds of reaching the goal ('wayfinder analyze next-best' over the store's events now) are under --risk-below; the list is fixed when the rule is added.")
+        var fromOdds = false
+        @Option(help: ArgumentHelp("at-risk with --from-odds: the odds under which a touchpoint puts customers at risk, 0 to 1 (default: half the odds at the start).", valueName: "odds"))
+        var riskBelow: Double?
         @Option(help: ArgumentHelp("stage-stay: the stage id (default: any stage).", valueName: "id")) var stage: String?
         @Option(help: ArgumentHelp("stage-stay: days in the stage before the alert.", valueName: "days")) var days: Double?
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
@@ -73,6 +83,13 @@ extension Wayfinder.Alerts {
                 throw ValidationError("--from-friction takes 1 to 20 findings, with --kind friction-touchpoint only.")
             }
             if kind == .stageStay, !touchpoints.isEmpty { throw ValidationError("--touchpoint does not apply to stage-stay rules; use --stage.") }
+            if kind == .atRisk, touchpoints.isEmpty, !fromOdds {
+                throw ValidationError("an at-risk rule needs --from-odds (the touchpoints whose odds are under --risk-below) or at least one --touchpoint.")
+            }
+            if fromOdds || riskBelow != nil, kind != .atRisk { throw ValidationError("--from-odds and --risk-below belong to --kind at-risk only.") }
+            if let riskBelow, !(riskBelow.isFinite && (0...1).contains(riskBelow)) {
+                throw ValidationError("--risk-below takes odds from 0 to 1, such as 0.2; got \(riskBelow).")
+            }
         }
 
         func run() async throws {
@@ -80,6 +97,9 @@ extension Wayfinder.Alerts {
             var touchpoints = self.touchpoints
             if let fromFriction {
                 for touchpoint in try await frictionTouchpoints(store, top: fromFriction) where !touchpoints.contains(touchpoint) { touchpoints.append(touchpoint) }
+            }
+            if fromOdds {
+                for touchpoint in try await riskyTouchpoints(store) where !touchpoints.contains(touchpoint) { touchpoints.append(touchpoint) }
             }
             let created: NewAlertRule
             do {
@@ -93,6 +113,7 @@ extension Wayfinder.Alerts {
             case .text:
                 Console.out("Added alert rule \(created.rule.id) (\(created.rule.kind.rawValue)) on map '\(map)' in \(db).")
                 if fromFriction != nil { Console.out("Friction touchpoints: \(created.rule.touchpoints.joined(separator: ", ")).") }
+                if fromOdds { Console.out("At-risk touchpoints: \(created.rule.touchpoints.joined(separator: ", ")).") }
                 if secret == nil {
                     Console.out("Its signing secret, shown only now (give it to the receiver to check X-Wayfinder-Signature):")
                     Console.out("  \(created.secret)")
@@ -105,22 +126,38 @@ extension Wayfinder.Alerts {
 }
 
 extension Wayfinder.Alerts.Add {
-    /// The distinct touchpoints of the top friction findings (a transition counts by its target).
-    func frictionTouchpoints(_ store: JourneyStore, top: Int) async throws -> [String] {
+    /// The output of `query` over the store's events of the map.
+    func analysis(_ store: JourneyStore, _ query: AnalysisQuery) async throws -> AnalysisOutput {
         let stored: Workspace
         do { stored = try await store.exportWorkspace(workspace) } catch { throw CommandFailure(message: error.description) }
         guard let journey = stored.journeys.first(where: { $0.id == map }) else {
             throw CommandFailure(message: "map: workspace '\(workspace)' has no map '\(map)'; list its maps, or load them with 'wayfinder serve --workspace'")
         }
-        let query = AnalysisQuery(kind: .friction, journey: map)
-        let result: FrictionResult
         do {
             let data = try await store.workspaceData(workspace)
             let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query])).build(from: data) { _, _ in }
-            result = try FrictionAnalysis.run(query, on: index)
+            return try Analyzer.run(query, on: index)
         } catch {
-            throw CommandFailure(message: "\(db): the friction analysis failed (\(error)); give the touchpoints with --touchpoint instead")
+            throw CommandFailure(message: "\(db): the \(query.kind.rawValue) analysis failed (\(error)); give the touchpoints with --touchpoint instead")
         }
+    }
+
+    /// The touchpoints whose odds of reaching the goal are under --risk-below (or half the odds at the start).
+    func riskyTouchpoints(_ store: JourneyStore) async throws -> [String] {
+        var query = AnalysisQuery(kind: .nextBest, journey: map)
+        query.options.riskBelow = riskBelow
+        query.options.limit = 0
+        let result = try await analysis(store, query).nextBest!
+        let found = result.touchpoints.filter { $0.odds < result.riskBelow }.map(\.id)
+        if found.isEmpty {
+            throw CommandFailure(message: "\(db): no touchpoint of map '\(map)' has odds under \(result.riskBelow) in the stored events; raise --risk-below or give the touchpoints with --touchpoint")
+        }
+        return found
+    }
+
+    /// The distinct touchpoints of the top friction findings (a transition counts by its target).
+    func frictionTouchpoints(_ store: JourneyStore, top: Int) async throws -> [String] {
+        let result = try await analysis(store, AnalysisQuery(kind: .friction, journey: map)).friction!
         var found: [String] = []
         for finding in result.findings.sorted(by: { $0.rank < $1.rank }) {
             guard let touchpoint = finding.touchpoint ?? finding.to, !found.contains(touchpoint) else { continue }

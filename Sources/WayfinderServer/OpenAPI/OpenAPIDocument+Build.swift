@@ -172,13 +172,13 @@ extension OpenAPIDocument {
         ("UploadList", list("uploads", "Upload")),
         ("AlertRule", object(["id", "workspace", "map", "kind", "name", "touchpoints", "url", "enabled", "created_at"], [
             ("id", integer), ("workspace", string), ("map", string),
-            ("kind", obj(("enum", .array([s("negative-feedback"), s("stage-stay"), s("friction-touchpoint")])))), ("name", string),
+            ("kind", obj(("enum", .array(AlertRule.Kind.allCases.map { s($0.rawValue) })))), ("name", string),
             ("touchpoints", array(string)), ("stage", nullableString), ("days", obj(("type", .array([s("number"), s("null")])))),
             ("url", string), ("enabled", boolean), ("created_at", string), ("secret", string),
         ])),
         ("AlertRuleList", list("rules", "AlertRule")),
         ("NewAlertRule", object(["map", "kind", "url"], [
-            ("map", string), ("kind", obj(("type", s("string")), ("enum", .array([s("negative-feedback"), s("stage-stay"), s("friction-touchpoint")])))),
+            ("map", string), ("kind", obj(("type", s("string")), ("enum", .array(AlertRule.Kind.allCases.map { s($0.rawValue) })))),
             ("url", string), ("name", string), ("secret", string), ("stage", string),
             ("days", bounded(integer: false, lower: 0, includesLower: false, upper: AlertRule.maximumStageStayDays)), ("touchpoints", array(string)),
         ])),

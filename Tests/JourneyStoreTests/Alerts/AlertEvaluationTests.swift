@@ -107,6 +107,27 @@ struct AlertEvaluationTests {
         #expect(try await fixture.store.alertDeliveries().count == 1)
     }
 
+    @Test("an at-risk rule fires when an event moves a customer to its touchpoints from outside them: once while they stay, again after they leave and come back; never for an older event")
+    func atRisk() async throws {
+        var fixture = try await AlertStore()
+        _ = try await fixture.rule(.atRisk, touchpoints: ["product", "delivered"])
+        // u-1 comes to product (at risk), views it again (still there), pays (safe), comes back (at risk again).
+        try fixture.send([AlertStore.track("u-1", "Product Viewed", day: 1)])
+        try fixture.send([AlertStore.track("u-1", "Product Viewed", day: 2)])
+        #expect(try await fixture.store.alertDeliveries().count == 1)
+        try fixture.send([AlertStore.track("u-1", "Checkout Started", day: 3)])
+        try fixture.send([AlertStore.track("u-1", "Product Viewed", day: 4)])
+        // Moving between two at-risk touchpoints is no new risk; an event older than the latest moves no one.
+        try fixture.send([AlertStore.track("u-1", "Order Delivered", day: 5)])
+        try fixture.send([AlertStore.track("u-2", "Checkout Started", day: 5), AlertStore.track("u-2", "Product Viewed", day: 4)])
+        let payloads = try await fixture.payloads()
+        #expect(payloads.count == 2, "\(payloads)")
+        #expect(payloads.allSatisfy { ($0["touchpoint"] as? [String: Any])?["id"] as? String == "product" && ($0["rule"] as? [String: Any])?["kind"] as? String == "at-risk" })
+        await #expect(throws: WorkspaceStoreError.self) {
+            _ = try await fixture.rule(.atRisk)
+        }
+    }
+
     @Test("a stage stay fires once per entry, counted from the event that entered the stage, and again after a new entry")
     func stageStay() async throws {
         var fixture = try await AlertStore()
