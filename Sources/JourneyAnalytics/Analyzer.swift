@@ -28,6 +28,7 @@ public enum Analyzer {
         case .verbatims: output.verbatims = try VerbatimsAnalysis.run(query, on: index)
         case .attribution: output.attribution = try AttributionAnalysis.run(query, on: index)
         case .nextBest: output.nextBest = try NextBestAnalysis.run(query, on: index)
+        case .retention: output.retention = try RetentionAnalysis.run(query, on: index)
         }
         return output
     }
@@ -106,9 +107,11 @@ public struct AnalysisOutput: Codable, Sendable {
     public var attribution: AttributionResult?
     /// Odds of reaching the goal, the best next touchpoints and the customers at risk.
     public var nextBest: NextBestResult?
+    /// Retention cohorts.
+    public var retention: RetentionResult?
 
     enum CodingKeys: String, CodingKey {
-        case query, index, funnel, dfg, variants, sankey, personas, touchpoints, emotions, compare, friction, conformance, customers, verbatims, attribution
+        case query, index, funnel, dfg, variants, sankey, personas, touchpoints, emotions, compare, friction, conformance, customers, verbatims, attribution, retention
         case nextBest = "next_best"
     }
 

@@ -43,6 +43,10 @@ struct BenchReport: Encodable {
     var edges: Int = 0
     var conformanceSeconds: Double?
     var conformanceNote: String?
+    /// Attribution by channel: Markov of order 1 and linear touch, with the journeys it counted.
+    var attributionMarkovSeconds: Double = 0
+    var attributionLinearSeconds: Double = 0
+    var attributionJourneys: Int = 0
 
     init(index: JourneyIndex, buildSeconds: Double, residentBytes: Int?, repeats: Int) {
         events = index.eventCount
@@ -90,6 +94,8 @@ struct BenchReport: Encodable {
         case pathsSeconds = "paths_seconds"
         case conformanceSeconds = "conformance_seconds"
         case conformanceNote = "conformance_note"
+        case attributionMarkovSeconds = "attribution_markov_seconds", attributionLinearSeconds = "attribution_linear_seconds"
+        case attributionJourneys = "attribution_journeys"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -122,5 +128,8 @@ struct BenchReport: Encodable {
         // null rather than absent, so a reader sees conformance was asked for.
         try container.encode(conformanceSeconds, forKey: .conformanceSeconds)
         try container.encodeIfPresent(conformanceNote, forKey: .conformanceNote)
+        try container.encode(attributionMarkovSeconds, forKey: .attributionMarkovSeconds)
+        try container.encode(attributionLinearSeconds, forKey: .attributionLinearSeconds)
+        try container.encode(attributionJourneys, forKey: .attributionJourneys)
     }
 }

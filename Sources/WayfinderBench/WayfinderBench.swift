@@ -80,6 +80,12 @@ struct WayfinderBench {
             report.conformanceSeconds = nil
             report.conformanceNote = error.description
         }
+        var markovQuery = AnalysisQuery(kind: .attribution, journey: journey.id)
+        let markov = try Stopwatch.best(of: options.repeats) { try AttributionAnalysis.run(markovQuery, on: index) }
+        report.attributionMarkovSeconds = markov.seconds
+        report.attributionJourneys = markov.result.journeys
+        markovQuery.options.model = .linear
+        report.attributionLinearSeconds = try Stopwatch.best(of: options.repeats) { try AttributionAnalysis.run(markovQuery, on: index) }.seconds
         return report
     }
 }

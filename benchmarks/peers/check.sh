@@ -9,6 +9,8 @@
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json
+#   DuckDB    retention cohorts (month and week; a stage and a touchpoint) in SQL, every cohort
+#             size and count equal to `analyze retention`
 #   ChannelAttribution 2.2.5
 #             attribution's first, last and linear touch equal to heuristic_models, Markov
 #             within 0.02 of markov_model's shares (it simulates) and equal to an exact solve;
@@ -133,6 +135,18 @@ python3 "$here/check_truth.py" "$work/data/truth.json" "$work/funnel-ordered-30.
 step "planted truth: friction"
 analyze "$work/friction.json" friction --format json
 python3 "$here/check_truth.py" --friction "$work/data/truth.json" "$work/friction.json"
+
+step "DuckDB: retention cohorts in SQL"
+retention=()
+running=()
+for spec in month:stage:retention:12 week:stage:retention:10 week:touchpoint:order-completed:8 month:stage:advocacy:4; do
+    IFS=: read -r period kind target periods <<<"$spec"
+    in_background "$work/retention-$period-$target.json" retention --format json --cohort "$period" --returning-to "$target" --periods "$periods"
+    retention+=("$spec=$work/retention-$period-$target.json")
+done
+for pid in "${running[@]}"; do wait "$pid" || exit 1; done
+running=()
+python3 "$here/check_retention_duckdb.py" "$work/events.csv" "${retention[@]}"
 
 step "ChannelAttribution and direct computations: attribution"
 attribution=()

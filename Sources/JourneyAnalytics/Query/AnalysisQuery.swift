@@ -16,6 +16,8 @@ public struct AnalysisQuery: Codable, Sendable, Equatable {
         case attribution
         /// Each touchpoint's odds of reaching the goal, its best next touchpoint, and the customers at risk.
         case nextBest = "next_best"
+        /// Cohorts by first-seen week or month, and the share returning to a stage or touchpoint in each later period.
+        case retention
 
         /// Whether the analysis lists customers one by one (with their ids, names and answers),
         /// which a share link may not show.

@@ -38,11 +38,14 @@ extension Options {
     /// `minimum_transitions`: transitions a suggestion needs.
     public static let minimumTransitionsRange = OptionRange("minimum_transitions", 1...1_000_000_000)
 
+    /// `periods`: later periods of a retention cohort (ten years of weeks at most).
+    public static let periodsRange = OptionRange("periods", 1...520)
+
     /// Every numeric option's range, in the order the options are documented.
     public static let numericRanges: [OptionRange] = [
         windowDaysRange, topRange, sankeyStepsRange, sankeyWidthRange, gapDaysRange, repeatContactDaysRange, slowFactorRange,
         minimumCustomersRange, examplesRange, limitRange, offsetRange, markovOrderRange, lookbackDaysRange, halfLifeDaysRange,
-        riskBelowRange, minimumTransitionsRange,
+        riskBelowRange, minimumTransitionsRange, periodsRange,
     ]
 
     /// Checks every numeric option against its range (``numericRanges``); the error names the
@@ -65,6 +68,7 @@ extension Options {
         try Self.halfLifeDaysRange.check(halfLifeDays)
         if let riskBelow { try Self.riskBelowRange.check(riskBelow) }
         try Self.minimumTransitionsRange.check(minimumTransitions)
+        try Self.periodsRange.check(periods)
     }
 
     /// Checks the numeric options of a query's JSON `options` object before it is decoded, with
@@ -94,9 +98,6 @@ extension AnalysisQuery {
     /// the HTTP API, share links and ``Analyzer/run(_:on:)`` all call this before any work.
     public func validate() throws(AnalysisError) {
         try options.validate()
-        if kind == .attribution, breakdown != nil {
-            throw AnalysisError(field: "breakdown", problem: "is not taken by attribution: filter by persona, trait or channel to compare groups")
-        }
         if let value = options.value, value.isEmpty || value.utf8.count > 1_000 {
             throw AnalysisError(field: "options.value", problem: "must be a property path such as 'revenue' or 'properties.revenue'")
         }

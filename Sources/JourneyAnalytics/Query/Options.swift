@@ -98,6 +98,12 @@ public struct Options: Codable, Sendable, Equatable {
     public var minimumTransitions: Int = 20
     /// Next best action: the one customer to show (an id as `wayfinder customers` lists it), at risk or not.
     public var customer: String?
+    /// Retention: cohorts by the week or the month customers were first seen.
+    public var cohort: CohortPeriod = .month
+    /// Retention: the stage or touchpoint id customers return to (nil: the stage `retention`, else the last stage).
+    public var returningTo: String?
+    /// Retention: later periods counted after the cohort's own.
+    public var periods: Int = 12
 
     /// Default options.
     public init() {}
@@ -112,6 +118,7 @@ public struct Options: Codable, Sendable, Equatable {
         case model, by, value
         case markovOrder = "markov_order", lookbackDays = "lookback_days", halfLifeDays = "half_life_days"
         case riskBelow = "risk_below", minimumTransitions = "minimum_transitions", customer
+        case cohort, periods, returningTo = "returning_to"
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -153,6 +160,14 @@ public struct Options: Codable, Sendable, Equatable {
         riskBelow = try container.decodeIfPresent(Double.self, forKey: .riskBelow)
         minimumTransitions = try container.decodeIfPresent(Int.self, forKey: .minimumTransitions) ?? defaults.minimumTransitions
         customer = try container.decodeIfPresent(String.self, forKey: .customer)
+        cohort = try container.decodeIfPresent(CohortPeriod.self, forKey: .cohort) ?? defaults.cohort
+        returningTo = try container.decodeIfPresent(String.self, forKey: .returningTo)
+        periods = try container.decodeIfPresent(Int.self, forKey: .periods) ?? defaults.periods
+    }
+
+    /// The period of a retention cohort.
+    public enum CohortPeriod: String, Codable, Sendable, CaseIterable {
+        case week, month
     }
 
     /// What attribution credits.

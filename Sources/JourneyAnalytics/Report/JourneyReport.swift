@@ -26,6 +26,8 @@ public struct JourneyReport: Sendable {
     public var conformance: ConformanceResult
     /// Which channels earn the goal (Markov attribution of order 1 by channel).
     public var attribution: AttributionResult
+    /// Monthly cohorts returning to the retention stage (or the last).
+    public var retention: RetentionResult
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
@@ -54,6 +56,8 @@ public struct JourneyReport: Sendable {
         query.options.model = .markov
         query.options.by = .channel
         attribution = try AttributionAnalysis.run(query, on: index)
+        query.kind = .retention
+        retention = try RetentionAnalysis.run(query, on: index)
         headlines = []
         headlines = (Liveness.note(index.journey, measureFuture: base.options.measureFuture).map { [$0] } ?? []) + makeHeadlines(index)
     }

@@ -18,6 +18,7 @@ extension AnalysisTable {
     /// - touchpoints: the map's live numbers, one row a touchpoint;
     /// - attribution: one row a channel or touchpoint, most credit first;
     /// - next best: the customers at risk (or the one asked for), lowest odds first;
+    /// - retention: one row a cohort and later period;
     /// - customers: the customers who passed the touchpoint (``customerColumns``);
     /// - verbatims: the answers with text at the touchpoint (``verbatimColumns``).
     public static func csv(_ output: AnalysisOutput) -> String {
@@ -33,7 +34,18 @@ extension AnalysisTable {
         if let touchpoints = output.touchpoints { return csv(touchpoints) }
         if let attribution = output.attribution { return csv(attribution) }
         if let nextBest = output.nextBest { return csv(nextBest) }
+        if let retention = output.retention { return csv(retention) }
         return ""
+    }
+
+    static func csv(_ retention: RetentionResult) -> String {
+        var writer = CSVWriter(header: ["cohort", "start", "customers", "period", "returned", "share_ratio"])
+        for cohort in retention.cohorts {
+            for (period, returned) in cohort.returned.enumerated() {
+                writer.row([.text(cohort.label), .text(cohort.start), .integer(cohort.customers), .integer(period), .integer(returned), .number(cohort.shares[period])])
+            }
+        }
+        return writer.output
     }
 
     static func csv(_ nextBest: NextBestResult) -> String {

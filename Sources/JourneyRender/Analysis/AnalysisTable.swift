@@ -128,6 +128,14 @@ public enum AnalysisTable {
                         + (row.removalEffect.map { [ratio($0)] } ?? [])
                 })))
         }
+        if let retention = output.retention {
+            let unit = retention.period == .month ? "month" : "week"
+            tables.append(("Retention: share of each cohort back at \(retention.targetKind) '\(retention.returningTo)', by \(unit) after first seen (\(retention.customers) customers)", Table(
+                header: ["cohort", "customers"] + (0...retention.periods).map { "\(unit) \($0)" },
+                rows: retention.cohorts.map { cohort in
+                    [cohort.label, String(cohort.customers)] + (0...retention.periods).map { $0 < cohort.shares.count ? percent(cohort.shares[$0]) : "" }
+                })))
+        }
         if let nextBest = output.nextBest {
             tables.append(("Odds of reaching '\(nextBest.goal)' (\(percent(nextBest.conversionProbability)) from the start) and the best next touchpoint", Table(
                 header: ["touchpoint", "stage", "odds", "waiting", "next", "next odds", "lift"],

@@ -65,6 +65,18 @@ public enum ReportPage {
             })
             html += section("Attribution", credit.svg())
         }
+        let retention = report.retention
+        if !retention.cohorts.isEmpty {
+            // As many columns as the oldest cohort has periods observed.
+            let observed = retention.cohorts.map(\.shares.count).max() ?? 1
+            let heatmap = HeatmapChart(title: "Retention: share of each monthly cohort back at \(name(retention.returningTo, in: journey)), by months after first seen",
+                                       columns: (0..<observed).map { "+\($0)" },
+                                       rows: retention.cohorts.map { cohort in
+                HeatmapChart.Row(label: cohort.label, note: "\(ChartFormat.count(cohort.customers)) customers",
+                                 values: (0..<observed).map { $0 < cohort.shares.count ? cohort.shares[$0] : nil })
+            })
+            html += section("Retention", heatmap.svg())
+        }
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
         return html

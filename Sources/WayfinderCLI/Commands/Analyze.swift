@@ -11,7 +11,7 @@ extension Wayfinder {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "analyze",
-            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, customers, verbatims.",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, retention, customers, verbatims.",
             discussion: """
             Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
 
@@ -26,6 +26,7 @@ extension Wayfinder {
               touchpoints  the map's live numbers: visitors and events per touchpoint, and the share of visitors who reach the goal
               attribution  which channels (--by channel) or touchpoints (--by touchpoint) earn the map's goal: --model first-touch, last-touch, linear, time-decay (--half-life-days), position (40/20/40), markov (--order 1 to 4, removal effects) or shapley; --value PATH credits a property's value too; --lookback-days N counts only events that many days before the conversion
               next-best    each touchpoint's odds of reaching the goal (a Markov chain of the touchpoints learned from the data), the next touchpoint with the best lift from it, and the customers at risk: odds under --risk-below (default: half the odds at the start) or longer in their stage than 90% of those who went on; --customer ID for one customer
+              retention    cohorts by the --cohort month (or week) customers were first seen, and the share of each that came back to --returning-to (a stage or touchpoint; default the stage 'retention', else the last) in each of --periods later periods
               customers    the customers who passed --touchpoint: id, name (from the traits name, first_name and last_name, or email), persona, first and last visit, visits, whether and when they reached the goal; --order, --limit, --offset
               verbatims    the survey answers with text given at --touchpoint, newest first: time, customer, metric (nps, csat, ces, text), score, sentiment; --limit, --offset
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
@@ -51,19 +52,21 @@ extension Wayfinder {
               wayfinder analyze attribution --workspace shop --model time-decay --half-life-days 3 --lookback-days 30 --by touchpoint
               wayfinder analyze next-best --workspace shop --limit 50 --format csv > at-risk.csv
               wayfinder analyze next-best --workspace shop --customer cus_1042
+              wayfinder analyze retention --workspace shop --cohort week --returning-to advocacy --periods 8 --format csv
             """
         )
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
             case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims, events
             case nextBest = "next-best"
+            case retention
         }
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
         }
 
-        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, customers, verbatims or events.")
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, retention, customers, verbatims or events.")
         var kind: Kind
 
         @OptionGroup var input: AnalyticsInput
@@ -158,6 +161,15 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Next best: show this customer (an id as 'wayfinder customers' lists it), at risk or not.", valueName: "id"))
         var customer: String?
 
+        @Option(help: ArgumentHelp("Retention: cohorts by the month (the default) or the week customers were first seen.", valueName: "month|week"))
+        var cohort: String = Options().cohort.rawValue
+
+        @Option(help: ArgumentHelp("Retention: the stage or touchpoint customers return to (default: the stage 'retention', else the last stage).", valueName: "id"))
+        var returningTo: String?
+
+        @Option(help: ArgumentHelp("Retention: later periods counted after the cohort's own.", valueName: "n"))
+        var periods: Int = Options().periods
+
         @Flag(help: "Customers: smallest (earliest, A to Z) first.")
         var ascending = false
 
@@ -204,6 +216,9 @@ extension Wayfinder {
             }
             if AttributionModel(rawValue: model.replacingOccurrences(of: "-", with: "_")) == nil {
                 throw ValidationError("--model takes \(AttributionModel.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }.joined(separator: ", ")); got '\(model)'.")
+            }
+            if Options.CohortPeriod(rawValue: cohort) == nil {
+                throw ValidationError("--cohort takes month or week; got '\(cohort)'.")
             }
             if Options.AttributionUnit(rawValue: by) == nil {
                 throw ValidationError("--by takes channel or touchpoint; got '\(by)'.")
@@ -283,6 +298,9 @@ extension Wayfinder {
             options.riskBelow = riskBelow
             options.minimumTransitions = minimumTransitions
             options.customer = customer
+            options.cohort = Options.CohortPeriod(rawValue: cohort) ?? .month
+            options.returningTo = returningTo
+            options.periods = periods
             options.descending = !ascending
             options.limit = limit
             options.offset = offset

@@ -32,7 +32,7 @@ extension OpenAPIDocument {
     })
 
     /// What the query's options hold beyond the numbers.
-    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset. See docs/analytics.md."
+    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset; retention takes options.cohort (month or week) and options.returning_to (a stage or touchpoint id). See docs/analytics.md."
 
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
@@ -125,7 +125,14 @@ extension OpenAPIDocument {
             ("kind", obj(("type", s("string")), ("enum", .array(AnalysisQuery.Kind.allCases.map { s($0.rawValue) })))), ("journey", string),
             ("options", queryOptions),
         ])))),
-        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution")), ("next_best", ref("NextBest"))])),
+        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution")), ("next_best", ref("NextBest")), ("retention", ref("Retention"))])),
+        ("Retention", object(["period", "returning_to", "target_kind", "periods", "customers", "cohorts"], [
+            ("period", obj(("enum", .array(Options.CohortPeriod.allCases.map { s($0.rawValue) })))), ("returning_to", string),
+            ("target_kind", obj(("enum", .array([s("stage"), s("touchpoint")])))), ("periods", integer), ("customers", integer),
+            ("cohorts", array(object(["start", "label", "customers", "returned", "shares"], [
+                ("start", string), ("label", string), ("customers", integer), ("returned", array(integer)), ("shares", array(number)),
+            ]))),
+        ])),
         ("NextBest", object(["goal", "conversion_probability", "risk_below", "minimum_transitions", "touchpoints", "at_risk", "offset", "customers"], [
             ("goal", string), ("conversion_probability", number), ("risk_below", number), ("minimum_transitions", integer), ("as_of", string),
             ("touchpoints", array(object(["id", "name", "stage", "odds", "waiting"], [
