@@ -78,6 +78,7 @@ struct ClickHouseMatrixTests {
             #"{"kind":"funnel","options":{"step_times":false,"window_days":2,"mode":"any_order"}}"#,
             #"{"kind":"funnel","options":{"step_times":false,"steps":\#(steps)}}"#,
             #"{"kind":"funnel","options":{"step_times":false,"steps":\#(steps),"mode":"strict"}}"#,
+            #"{"kind":"funnel","options":{"steps":["\#(touchpoints[0])|\#(touchpoints[1])","\#(touchpoints[2])","\#(touchpoints[3])|\#(touchpoints[4])"]}}"#,
             #"{"kind":"funnel"}"#,
             #"{"kind":"funnel","options":{"mode":"strict"}}"#,
             #"{"kind":"funnel","options":{"mode":"any_order"}}"#,

@@ -183,6 +183,37 @@ struct FunnelTests {
         }
     }
 
+    @Test("a step that is any of several touchpoints counts as the stage of those touchpoints does, in every mode, with step times")
+    func anyOfStep() throws {
+        var random = SplitMix64(seed: 41)
+        var events: [Event] = []
+        let names = ["A1", "A2", "B1", "C1", "X"]
+        for customer in 0..<300 {
+            for _ in 0 ..< Int(random.next() % 9) {
+                events.append(Event(customer: "c\(customer)", name: names[Int(random.next() % 5)], second: Int(random.next() % UInt64(40 * Self.day))))
+            }
+        }
+        let index = try TinyJourney.index(events, in: TemporaryDirectory())
+        for mode in Options.FunnelMode.allCases {
+            var byStage = Options()
+            byStage.mode = mode
+            byStage.windowDays = 20
+            var anyOf = byStage
+            // Stage a is touchpoints a1 and a2; b and c have one each.
+            anyOf.steps = ["a1|a2", "b1", "c1"]
+            let stages = try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: byStage), on: index)
+            let steps = try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: anyOf), on: index)
+            #expect(steps.steps.map(\.customers) == stages.steps.map(\.customers), "\(mode)")
+            #expect(steps.steps.map(\.medianSeconds) == stages.steps.map(\.medianSeconds) && steps.steps.map(\.p90Seconds) == stages.steps.map(\.p90Seconds), "\(mode)")
+            #expect(steps.steps.first?.name == "A one or A two" && steps.steps.first?.id == "a1|a2")
+            #expect(stages.steps.last?.customers ?? 0 > 0)
+        }
+        var unknown = Options()
+        unknown.steps = ["a1|nowhere", "b1"]
+        let refused = try #require(throws: AnalysisError.self) { try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: unknown), on: index) }
+        #expect(refused.description.contains("'nowhere'"))
+    }
+
     @Test("equal timestamps are ordered by arrival")
     func equalTimestamps() throws {
         let directory = try TemporaryDirectory()

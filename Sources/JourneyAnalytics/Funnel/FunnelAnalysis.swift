@@ -88,22 +88,29 @@ public enum FunnelAnalysis {
                 for (touchpoint, stage) in journey.touchpoints.map(\.stage).enumerated() {
                     stepsOf[touchpoint] = ids.indices.filter { ids[$0] == stage }.reversed()
                 }
-            } else if ids.allSatisfy({ id in journey.touchpoints.contains { $0.id == id } }) {
+            } else if ids.allSatisfy({ id in Self.alternatives(id).allSatisfy { one in journey.touchpoints.contains { $0.id == one } } }) {
+                // A touchpoint step may be any of several: `size-guide|live-chat`.
                 kind = .touchpoint
-                names = ids.map { id in journey.touchpoints.first { $0.id == id }!.name }
+                let alternatives = ids.map(Self.alternatives)
+                names = alternatives.map { ids in ids.map { id in journey.touchpoints.first { $0.id == id }!.name }.joined(separator: " or ") }
                 for (touchpoint, id) in journey.touchpoints.map(\.id).enumerated() {
-                    stepsOf[touchpoint] = ids.indices.filter { ids[$0] == id }.reversed()
+                    stepsOf[touchpoint] = ids.indices.filter { alternatives[$0].contains(id) }.reversed()
                 }
             } else {
-                let unknown = ids.filter { id in !journey.stages.contains { $0.id == id } && !journey.touchpoints.contains { $0.id == id } }
+                let unknown = ids.flatMap(Self.alternatives).filter { id in !journey.stages.contains { $0.id == id } && !journey.touchpoints.contains { $0.id == id } }
                 if !unknown.isEmpty {
                     throw AnalysisError("steps: '\(unknown[0])' is neither a stage nor a touchpoint of '\(journey.id)' (stages: \(journey.stages.map(\.id).joined(separator: ", ")))")
                 }
-                throw AnalysisError("steps: give stage ids or touchpoint ids, not both")
+                throw AnalysisError("steps: give stage ids or touchpoint ids (a step may be any of several touchpoints: 'a|b'), not both")
             }
             self.ids = ids
             self.stepsOf = stepsOf
             single = stepsOf.map { $0.isEmpty ? -1 : $0.count == 1 ? Int16($0[0]) : -2 }
+        }
+
+        /// The touchpoint ids a step names: `a|b` is any of a and b.
+        static func alternatives(_ id: String) -> [String] {
+            id.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         }
     }
 

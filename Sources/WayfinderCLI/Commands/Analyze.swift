@@ -74,7 +74,7 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Split the result: persona, first_channel, trait:PATH or property:PATH.", valueName: "by"))
         var breakdown: String?
 
-        @Option(help: ArgumentHelp("Funnel steps: stage ids or touchpoint ids, comma-separated (default: the map's stages).", valueName: "ids"))
+        @Option(help: ArgumentHelp("Funnel steps: stage ids or touchpoint ids, comma-separated (default: the map's stages); a touchpoint step may be any of several, joined by |: size-guide|live-chat.", valueName: "ids"))
         var steps: String?
 
         @Option(help: "Funnel window in days: the most time from the first to the last step (the goal, and so conversion, has no window).")
