@@ -258,4 +258,41 @@ struct CustomerListTests {
         let error = try #require(throws: AnalysisError.self) { _ = try Analyzer.run(compare, on: index) }
         #expect(error.field == "options.compare_kind", "\(error)")
     }
+
+    @Test("the customers at a funnel step are those the reference funnel takes to it (or, dropped, to the step before only), in every mode")
+    func atFunnelStep() throws {
+        var random = SplitMix64(seed: 51)
+        var events: [TinyJourney.Event] = []
+        let names = ["A1", "A2", "B1", "C1", "X"]
+        for customer in 0..<250 {
+            events.append(TinyJourney.Event(customer: "c\(customer)", name: "", second: 0, traits: ["name": "c\(customer)"]))
+            for _ in 0 ..< Int(random.next() % 8) {
+                events.append(TinyJourney.Event(customer: "c\(customer)", name: names[Int(random.next() % 5)], second: Int(random.next() % 3_000_000)))
+            }
+        }
+        var options = Options()
+        options.step = "b"
+        let index = try TinyJourney.index(events, request: IndexRequest(queries: [AnalysisQuery(kind: .customers, journey: "tiny", options: options)]),
+                                          in: TemporaryDirectory())
+        let traces = TinyJourney.traces(events)
+        for mode in Options.FunnelMode.allCases {
+            for (step, stage) in ["a", "b", "c"].enumerated() {
+                for dropped in [false, true] {
+                    options.mode = mode
+                    options.windowDays = 10
+                    options.step = stage
+                    options.dropped = dropped
+                    let list = try Analyzer.run(AnalysisQuery(kind: .customers, journey: "tiny", options: options), on: index).customers!
+                    let expected = traces.filter { _, trace in
+                        let reached = FunnelTests.reference(trace, mode: mode, window: 10 * 86_400)
+                        return dropped ? reached == step : reached > step
+                    }.keys
+                    #expect(Set(list.customers.compactMap(\.name)) == Set(expected) && list.total == expected.count, "\(mode) \(stage) dropped \(dropped)")
+                    #expect(list.step == stage && list.dropped == dropped && list.touchpoint == nil)
+                }
+            }
+        }
+        options.step = "nowhere"
+        #expect(throws: AnalysisError.self) { try Analyzer.run(AnalysisQuery(kind: .customers, journey: "tiny", options: options), on: index) }
+    }
 }

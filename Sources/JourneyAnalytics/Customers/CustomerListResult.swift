@@ -26,8 +26,11 @@ public struct CustomerListResult: Codable, Sendable, Equatable {
         }
     }
 
-    /// The touchpoint id.
-    public var touchpoint: String
+    /// The touchpoint id (nil for a list of a funnel step).
+    public var touchpoint: String?
+    /// The funnel step of a list of a step, and whether it holds those who dropped before it.
+    public var step: String?
+    public var dropped: Bool?
     /// Customers who passed it (the touchpoint's `visitors`): every row of the list, not only this page's.
     public var total: Int
     /// Of those, the customers who reached the goal at or after their first visit (its `converted`).

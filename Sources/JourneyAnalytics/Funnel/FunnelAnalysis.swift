@@ -34,6 +34,37 @@ public enum FunnelAnalysis {
         return FunnelResult(plan: plan, options: options, selection: selection, partials: partials)
     }
 
+    /// Per customer, how many steps of the funnel of `options` they reached (0 for none), or -1
+    /// for a customer not counted (outside the selection, or without counted events).
+    static func reached(_ options: Options, selection: Selection) throws(AnalysisError) -> [Int16] {
+        let index = selection.index
+        let plan = try Plan(options, journey: index.journey)
+        let window = Options.milliseconds(days: options.windowDays)
+        let steps = plan.names.count
+        let parts = Parallel.map(index.customerCount) { customers -> [Int16] in
+            index.timestamps.withUnsafeBufferPointer { timestamps in
+                index.touchpoints.withUnsafeBufferPointer { touchpoints in
+                    plan.single.withUnsafeBufferPointer { single in
+                        let columns = FunnelColumns(timestamps: timestamps, touchpoints: touchpoints, single: single)
+                        let counter = FunnelCounter(steps: steps)
+                        return customers.map { customer -> Int16 in
+                            guard selection.includes(customer: customer) else { return -1 }
+                            let events = selection.events(of: customer)
+                            guard !events.isEmpty else { return -1 }
+                            let reached = switch options.mode {
+                            case .ordered: counter.ordered(events, columns, selection: selection, plan: plan, window: window)
+                            case .strict: counter.strict(events, columns, selection: selection, plan: plan, window: window)
+                            case .anyOrder: counter.anyOrder(events, columns, selection: selection, plan: plan, window: window)
+                            }
+                            return Int16(reached)
+                        }
+                    }
+                }
+            }
+        }
+        return parts.flatMap { $0 }
+    }
+
     /// The counts of `customers`.
     private static func count(_ customers: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: Plan, options: Options, window: Int64) -> Partial {
         let steps = plan.names.count, mode = options.mode

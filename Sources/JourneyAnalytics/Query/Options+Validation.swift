@@ -101,7 +101,10 @@ extension AnalysisQuery {
         if let value = options.value, value.isEmpty || value.utf8.count > 1_000 {
             throw AnalysisError(field: "options.value", problem: "must be a property path such as 'revenue' or 'properties.revenue'")
         }
-        if kind == .customers || kind == .verbatims, (options.touchpoint ?? "").isEmpty {
+        if kind == .customers, options.step != nil, options.touchpoint != nil {
+            throw AnalysisError(field: "options.step", problem: "lists a funnel step's customers; give it or options.touchpoint, not both")
+        }
+        if kind == .verbatims || (kind == .customers && options.step == nil), (options.touchpoint ?? "").isEmpty {
             throw AnalysisError(field: "options.touchpoint", problem: "is required by the \(kind.rawValue) analysis: the id of a touchpoint of the map")
         }
     }

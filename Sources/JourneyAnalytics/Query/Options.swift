@@ -98,6 +98,10 @@ public struct Options: Codable, Sendable, Equatable {
     public var minimumTransitions: Int = 20
     /// Next best action: the one customer to show (an id as `wayfinder customers` lists it), at risk or not.
     public var customer: String?
+    /// Customers: the funnel step (an id of `steps`, or a stage) whose customers are listed, instead of a touchpoint's.
+    public var step: String?
+    /// Customers of a funnel step: those who reached the step before it but not it, instead of those who reached it.
+    public var dropped: Bool = false
     /// Retention: cohorts by the week or the month customers were first seen.
     public var cohort: CohortPeriod = .month
     /// Retention: the stage or touchpoint id customers return to (nil: the stage `retention`, else the last stage).
@@ -118,7 +122,7 @@ public struct Options: Codable, Sendable, Equatable {
         case model, by, value
         case markovOrder = "markov_order", lookbackDays = "lookback_days", halfLifeDays = "half_life_days"
         case riskBelow = "risk_below", minimumTransitions = "minimum_transitions", customer
-        case cohort, periods, returningTo = "returning_to"
+        case cohort, periods, returningTo = "returning_to", step, dropped
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -160,6 +164,8 @@ public struct Options: Codable, Sendable, Equatable {
         riskBelow = try container.decodeIfPresent(Double.self, forKey: .riskBelow)
         minimumTransitions = try container.decodeIfPresent(Int.self, forKey: .minimumTransitions) ?? defaults.minimumTransitions
         customer = try container.decodeIfPresent(String.self, forKey: .customer)
+        step = try container.decodeIfPresent(String.self, forKey: .step)
+        dropped = try container.decodeIfPresent(Bool.self, forKey: .dropped) ?? defaults.dropped
         cohort = try container.decodeIfPresent(CohortPeriod.self, forKey: .cohort) ?? defaults.cohort
         returningTo = try container.decodeIfPresent(String.self, forKey: .returningTo)
         periods = try container.decodeIfPresent(Int.self, forKey: .periods) ?? defaults.periods

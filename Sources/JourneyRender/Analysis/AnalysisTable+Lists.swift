@@ -32,7 +32,9 @@ extension AnalysisTable {
         var tables: [(String, Table)] = []
         if let list = output.customers {
             let shown = list.customers.isEmpty ? "none shown" : "showing \(list.offset + 1)–\(list.offset + list.customers.count)"
-            tables.append(("Customers who passed \(list.touchpoint) (\(list.total), \(list.converted) reached the goal; \(shown))", Table(
+            let who = list.step.map { (list.dropped ?? false) ? "Customers who dropped before step \($0)" : "Customers who reached step \($0)" }
+                ?? "Customers who passed \(list.touchpoint ?? "")"
+            tables.append(("\(who) (\(list.total), \(list.converted) reached the goal; \(shown))", Table(
                 header: ["customer", "name", "persona", "first_visit", "last_visit", "visits", "goal_at"],
                 rows: list.customers.map { row in
                     [row.id, row.name ?? "-", row.persona ?? "-", row.firstVisit, row.lastVisit, String(row.visits), row.goalAt ?? "-"]

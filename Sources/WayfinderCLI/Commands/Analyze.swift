@@ -48,6 +48,7 @@ extension Wayfinder {
               wayfinder analyze events --workspace shop --format csv > events.csv
               wayfinder analyze customers --workspace shop --touchpoint size-guide --order visits --format csv > size-guide.csv
               wayfinder analyze verbatims --workspace shop --touchpoint checkout --limit 20
+              wayfinder analyze customers --workspace shop --step decision --dropped --format csv > dropped-before-decision.csv
               wayfinder analyze attribution --workspace shop --model markov --order 2 --value revenue --format csv
               wayfinder analyze attribution --workspace shop --model time-decay --half-life-days 3 --lookback-days 30 --by touchpoint
               wayfinder analyze next-best --workspace shop --limit 50 --format csv > at-risk.csv
@@ -133,6 +134,12 @@ extension Wayfinder {
 
         @Option(help: ArgumentHelp("Customers and verbatims: the touchpoint id.", valueName: "id"))
         var touchpoint: String?
+
+        @Option(help: ArgumentHelp("Customers: list the customers who reached this funnel step (a stage id, or one of --steps) instead of a touchpoint's; the funnel is the one --steps, --mode and --window-days make.", valueName: "id"))
+        var step: String?
+
+        @Flag(help: "Customers with --step: those who reached the step before it but not it (for the first step, those who reached none).")
+        var dropped = false
 
         @Option(help: ArgumentHelp("Customers: order by last_visit (the default), first_visit, visits, goal_at, name or customer (latest or largest first; see --ascending). Attribution: the Markov chain's order, 1 (the default) to 4.", valueName: "key|k"))
         var order: String?
@@ -223,9 +230,10 @@ extension Wayfinder {
             if Options.AttributionUnit(rawValue: by) == nil {
                 throw ValidationError("--by takes channel or touchpoint; got '\(by)'.")
             }
-            if kind == .customers || kind == .verbatims, query == nil, (touchpoint ?? "").isEmpty {
-                throw ValidationError("\(kind.rawValue) needs --touchpoint ID, the id of a touchpoint of the map, for example --touchpoint checkout.")
+            if kind == .verbatims || (kind == .customers && step == nil), query == nil, (touchpoint ?? "").isEmpty {
+                throw ValidationError("\(kind.rawValue) needs --touchpoint ID, the id of a touchpoint of the map, for example --touchpoint checkout\(kind == .customers ? ", or --step ID, a funnel step such as --step decision" : "").")
             }
+            if dropped, step == nil { throw ValidationError("--dropped lists those who dropped before a funnel step; give the step with --step ID.") }
             if kind == .compare, query == nil, before == nil || after == nil {
                 throw ValidationError("compare needs --before and --after, for example --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01.")
             }
@@ -288,6 +296,8 @@ extension Wayfinder {
             options.before = before.flatMap { Self.segment($0, label: $0) }
             options.after = after.flatMap { Self.segment($0, label: $0) }
             options.touchpoint = touchpoint
+            options.step = step
+            options.dropped = dropped
             options.order = order.flatMap(Options.CustomerOrder.init(rawValue:)) ?? .lastVisit
             options.model = AttributionModel(rawValue: model.replacingOccurrences(of: "-", with: "_")) ?? .markov
             options.by = Options.AttributionUnit(rawValue: by) ?? .channel

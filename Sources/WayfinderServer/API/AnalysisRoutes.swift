@@ -78,7 +78,7 @@ enum AnalysisRoutes {
     /// The analysis's main table as CSV (`wayfinder analyze --format csv`), as a download.
     static func csvResponse(_ output: AnalysisOutput) -> Response {
         let query = output.query
-        let name = ([query.journey, query.kind.rawValue] + (query.kind.listsCustomers ? [query.options.touchpoint ?? ""] : []))
+        let name = ([query.journey, query.kind.rawValue] + (query.kind.listsCustomers ? [query.options.touchpoint ?? query.options.step ?? ""] : []))
             .map { String($0.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" || $0 == "_" ? Character($0) : "-" }) }
             .joined(separator: "-")
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name.prefix(120)).csv\""],

@@ -32,7 +32,7 @@ extension OpenAPIDocument {
     })
 
     /// What the query's options hold beyond the numbers.
-    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset; customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset; retention takes options.cohort (month or week) and options.returning_to (a stage or touchpoint id). See docs/analytics.md."
+    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset (customers may name options.step, a funnel step, instead, with options.dropped for those who dropped before it); customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset; retention takes options.cohort (month or week) and options.returning_to (a stage or touchpoint id). See docs/analytics.md."
 
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
@@ -156,8 +156,8 @@ extension OpenAPIDocument {
                 ("id", string), ("name", string), ("credit", number), ("share", number), ("value", number), ("removal_effect", number),
             ]))),
         ])),
-        ("CustomerList", object(["touchpoint", "total", "converted", "offset", "order", "descending", "customers"], [
-            ("touchpoint", string), ("total", integer), ("converted", integer), ("offset", integer), ("limit", integer),
+        ("CustomerList", object(["total", "converted", "offset", "order", "descending", "customers"], [
+            ("touchpoint", string), ("step", string), ("dropped", boolean), ("total", integer), ("converted", integer), ("offset", integer), ("limit", integer),
             ("order", obj(("enum", .array(Options.CustomerOrder.allCases.map { s($0.rawValue) })))), ("descending", boolean),
             ("customers", array(object(["id", "first_visit", "last_visit", "visits", "reached_goal"], [
                 ("id", string), ("name", string), ("persona", string), ("first_visit", string), ("last_visit", string), ("visits", integer),
