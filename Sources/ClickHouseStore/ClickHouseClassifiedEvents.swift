@@ -3,10 +3,10 @@ import JourneyAnalytics
 import JourneyModel
 
 extension ClickHouseWorkspaceData: ClassifyingCustomerData {
-    /// The events classified on the shards (``ClickHouseAnalytics``'s signatures): each classified
-    /// event and each unclassified track, page and screen event comes back as its customer,
-    /// sequence number, time, touchpoint and channel, and every (type, name, channel) key as its
-    /// counts, instead of every event with its message. With `properties` (property filters and
+    /// The events classified on the shards (``ClickHouseAnalytics``'s signatures): each stitched
+    /// customer comes back as one array, grouped on the shard that holds them, of their classified
+    /// events and unclassified track, page and screen events (sequence number, time, touchpoint and
+    /// channel), and every (type, name, channel) key as its counts, instead of every event with its message. With `properties` (property filters and
     /// breakdowns), a classified event also brings the JSON texts at the paths they read, which
     /// ``PropertyValues`` evaluates here. Nil when the rules test values with more variants than
     /// the cluster is asked to send back.
@@ -58,15 +58,24 @@ extension ClickHouseWorkspaceData: ClassifyingCustomerData {
         var properties = properties
         let texts = properties?.messagePaths.map { "if(code >= 0, prop_values[indexOf(prop_paths, \(ClickHouseSQL.string(MessageLeaves.path($0))))], '')" } ?? []
         let columns = properties?.readsColumns == true ? ["type", "name"] : []
+        // One array per stitched customer, made on the shard that holds all of their events.
         let rows = try client.execute("""
-            SELECT customer, seq, timestamp, toInt64(\(classes.code)) AS code, channel\((texts + columns).map { ", " + $0 }.joined()) FROM \(database).events
-            WHERE \(scope) AND (code >= 0 OR type IN ('track', 'page', 'screen')) FORMAT RowBinary
-            """, settings: ClickHouseAnalytics.settings)
+            SELECT root, groupArray((seq, timestamp, toInt64(\(classes.code)) AS code, channel\((texts + columns).map { ", " + $0 }.joined()))) FROM \(database).events
+            WHERE \(scope) AND (code >= 0 OR type IN ('track', 'page', 'screen')) GROUP BY root FORMAT RowBinary
+            """, settings: ClickHouseAnalytics.settings.merging(["distributed_group_by_no_merge": "1"]) { $1 })
         try rows.withUnsafeBufferPointer { bytes throws(ClickHouseError) in
             var reader = RowBinaryReader(bytes)
             var channels: [String] = []
-            while !reader.isAtEnd {
-                let customer = try reader.int64(), sequence = try reader.int64(), timestamp = try reader.int64(), code = try reader.int64()
+            var remaining = 0, customer: Int64 = 0
+            while remaining > 0 || !reader.isAtEnd {
+                if remaining == 0 {
+                    customer = try reader.int64()
+                    // An event is 25 bytes at least (three numbers and a channel's length).
+                    remaining = try reader.arrayCount(elementSize: 25)
+                    continue
+                }
+                remaining -= 1
+                let sequence = try reader.int64(), timestamp = try reader.int64(), code = try reader.int64()
                 let channelBytes = try reader.string()
                 guard code >= -1, code < touchpoints else {
                     throw .unexpected("\(client.url): event \(sequence) was classified as touchpoint \(code) of \(touchpoints)")

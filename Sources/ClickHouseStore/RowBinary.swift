@@ -91,16 +91,28 @@ struct RowBinaryReader: ~Copyable {
         return bytes[offset]
     }
 
-    mutating func string() throws(ClickHouseError) -> UnsafeBufferPointer<UInt8> {
+    /// A length in LEB128, as texts and arrays begin with.
+    mutating func count(_ what: String) throws(ClickHouseError) -> UInt64 {
         var length: UInt64 = 0, shift: UInt64 = 0
         while true {
-            guard offset < bytes.count, shift < 64 else { throw cut("a text's length") }
+            guard offset < bytes.count, shift < 64 else { throw cut(what) }
             let byte = bytes[offset]
             offset += 1
             length |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { break }
+            if byte & 0x80 == 0 { return length }
             shift += 7
         }
+    }
+
+    /// The number of elements of an array; each takes at least `size` bytes.
+    mutating func arrayCount(elementSize size: Int) throws(ClickHouseError) -> Int {
+        let count = try count("an array's length")
+        guard count <= UInt64(bytes.count - offset) / UInt64(max(1, size)) else { throw cut("an array") }
+        return Int(count)
+    }
+
+    mutating func string() throws(ClickHouseError) -> UnsafeBufferPointer<UInt8> {
+        let length = try count("a text's length")
         guard length <= UInt64(bytes.count - offset) else { throw cut("a text") }
         let start = offset
         offset += Int(length)

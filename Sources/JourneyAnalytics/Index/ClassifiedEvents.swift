@@ -23,7 +23,8 @@ public struct ClassifiedEvents: Sendable {
     public var keys: [Key] = []
     /// The rows kept, in any order (the build orders each customer's by time, then sequence
     /// number): classified events, and unclassified track, page and screen events (which count
-    /// off-map steps). The customer each arrived with.
+    /// off-map steps). The customer each belongs to: the one it arrived with, or the stitched
+    /// customer that one was merged into (the build places both alike).
     public var customers: [Int64] = []
     public var sequences: [Int64] = []
     public var timestamps: [Int64] = []
