@@ -129,10 +129,9 @@ public enum Timestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// ISO 8601 text (`2026-03-01T09:30:00.250Z`) for milliseconds since the epoch.
-    public static func iso8601(_ milliseconds: Int64) -> String {
-        let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
-        let remainder = milliseconds - days * 86_400_000
+    /// The proleptic Gregorian date of a day number (days since 1970-01-01), the inverse of
+    /// ``daysFromCivil(year:month:day:)``.
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -141,7 +140,19 @@ public enum Timestamp {
         let mp = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The day number (days since 1970-01-01, rounded down) of a time in milliseconds.
+    public static func day(of milliseconds: Int64) -> Int64 {
+        milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+    }
+
+    /// ISO 8601 text (`2026-03-01T09:30:00.250Z`) for milliseconds since the epoch.
+    public static func iso8601(_ milliseconds: Int64) -> String {
+        let days = day(of: milliseconds)
+        let remainder = milliseconds - days * 86_400_000
+        let (year, month, day) = civil(days: days)
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

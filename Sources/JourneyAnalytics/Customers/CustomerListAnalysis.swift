@@ -45,20 +45,8 @@ public enum CustomerListAnalysis {
             }
             return found
         }
-        var visits = parts.flatMap { $0 }
-        if options.order == .name {
-            for position in visits.indices { visits[position].name = CustomerNames.name(of: Int(visits[position].customer), in: index)?.lowercased() }
-        }
-        sort(&visits, by: options.order, descending: options.descending)
-        let page = CustomerNames.page(count: visits.count, offset: options.offset ?? 0, limit: options.limit)
-        let rows = visits[page].map { visit in
-            let customer = Int(visit.customer)
-            return CustomerListResult.Row(
-                id: CustomerID.text(index.customers[customer]), name: CustomerNames.name(of: customer, in: index),
-                persona: CustomerNames.persona(of: customer, in: index), firstVisit: Timestamp.iso8601(visit.first),
-                lastVisit: Timestamp.iso8601(visit.last), visits: Int(visit.visits), reachedGoal: visit.goal != noGoal,
-                goalAt: visit.goal == noGoal ? nil : Timestamp.iso8601(visit.goal))
-        }
+        let visits = parts.flatMap { $0 }
+        let rows = page(visits, options: options, index: index)
         return CustomerListResult(touchpoint: index.touchpointIDs[touchpoint], step: nil, dropped: nil, total: visits.count,
                                   converted: visits.reduce(0) { $0 + ($1.goal == noGoal ? 0 : 1) }, offset: options.offset ?? 0,
                                   limit: options.limit, order: options.order, descending: options.descending, customers: rows)
@@ -94,13 +82,22 @@ public enum CustomerListAnalysis {
             }
             return found
         }
-        var visits = parts.flatMap { $0 }
+        let visits = parts.flatMap { $0 }
+        let rows = page(visits, options: options, index: index)
+        return CustomerListResult(touchpoint: nil, step: plan.ids[step], dropped: options.dropped, total: visits.count,
+                                  converted: visits.reduce(0) { $0 + ($1.goal == noGoal ? 0 : 1) }, offset: options.offset ?? 0, limit: options.limit,
+                                  order: options.order, descending: options.descending, customers: rows)
+    }
+
+    /// The rows of the page `options` asks for, of `visits` ordered by `options.order`.
+    static func page(_ visits: [Visit], options: Options, index: JourneyIndex) -> [CustomerListResult.Row] {
+        var visits = visits
         if options.order == .name {
             for position in visits.indices { visits[position].name = CustomerNames.name(of: Int(visits[position].customer), in: index)?.lowercased() }
         }
         sort(&visits, by: options.order, descending: options.descending)
         let page = CustomerNames.page(count: visits.count, offset: options.offset ?? 0, limit: options.limit)
-        let rows = visits[page].map { visit in
+        return visits[page].map { visit in
             let customer = Int(visit.customer)
             return CustomerListResult.Row(
                 id: CustomerID.text(index.customers[customer]), name: CustomerNames.name(of: customer, in: index),
@@ -108,9 +105,6 @@ public enum CustomerListAnalysis {
                 lastVisit: Timestamp.iso8601(visit.last), visits: Int(visit.visits), reachedGoal: visit.goal != noGoal,
                 goalAt: visit.goal == noGoal ? nil : Timestamp.iso8601(visit.goal))
         }
-        return CustomerListResult(touchpoint: nil, step: plan.ids[step], dropped: options.dropped, total: visits.count,
-                                  converted: visits.reduce(0) { $0 + ($1.goal == noGoal ? 0 : 1) }, offset: options.offset ?? 0, limit: options.limit,
-                                  order: options.order, descending: options.descending, customers: rows)
     }
 
     /// Sorts by `order`, customers without a value (no goal, no name) last in either direction,

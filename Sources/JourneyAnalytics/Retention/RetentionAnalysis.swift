@@ -88,7 +88,7 @@ public enum RetentionAnalysis {
             let shifted = time - monday
             return shifted >= 0 ? shifted / (7 * day) : -((-shifted + 7 * day - 1) / (7 * day))
         case .month:
-            let (year, month, _) = Self.civil(days: Self.floorDays(time))
+            let (year, month, _) = Timestamp.civil(days: Timestamp.day(of: time))
             return Int64(year) * 12 + Int64(month - 1) - 1970 * 12
         }
     }
@@ -100,39 +100,12 @@ public enum RetentionAnalysis {
         case .month:
             let months = number + 1970 * 12
             let year = months >= 0 ? months / 12 : (months - 11) / 12
-            return Self.days(year: year, month: months - year * 12 + 1, day: 1) * day
+            return Timestamp.daysFromCivil(year: year, month: months - year * 12 + 1, day: 1) * day
         }
     }
 
-    static func floorDays(_ time: Int64) -> Int64 { time >= 0 ? time / day : -((-time + day - 1) / day) }
-
-    /// The civil date of a day number (days since 1970-01-01), by Howard Hinnant's algorithm.
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    /// The day number of a civil date.
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func day(_ time: Int64) -> String {
-        let (year, month, day) = civil(days: floorDays(time))
-        return String(format: "%04lld-%02lld-%02lld", year, month, day)
-    }
+    /// `2026-01-05`: the day of a time.
+    static func day(_ time: Int64) -> String { String(Timestamp.iso8601(time).prefix(10)) }
 
     static func label(_ start: Int64, _ period: Options.CohortPeriod) -> String {
         switch period {
