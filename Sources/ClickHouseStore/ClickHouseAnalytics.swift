@@ -49,13 +49,14 @@ public struct ClickHouseAnalytics: Sendable {
         var considered = 0
         var furthest = [Int](repeating: 0, count: funnel.steps)
         var gaps = [[Int64]](repeating: [], count: funnel.steps)
-        var total: [Int64] = []
+        var total: [Int64] = [], complete: [Int64] = []
         if !classes.signatures.isEmpty {
             // The inner query runs on every shard whole (each customer's rows are on one shard) and
             // sends one array per customer with a classified event: the furthest step, then with
             // step times the milliseconds between the steps of the customer's chain. The
             // initiator counts (kind, value) pairs: 0 the step, k the time into step k, -1 the time
-            // from the first to the furthest step. (The code in the filter and in the array is one
+            // from the first to the furthest step, -3 that time again when the furthest is the last
+            // (-2 marks no such time, and is left out). (The code in the filter and in the array is one
             // expression, which ClickHouse computes once.)
             let trace = "arraySort(x -> (x.1, x.2), groupArray((timestamp, seq, \(classes.code))))"
             let customer = Self.bind("tr", trace, Self.bind("t", Self.relativeTimes("tr"), Self.bind("c", "arrayMap(x -> x.3, tr)",
@@ -65,14 +66,16 @@ public struct ClickHouseAnalytics: Sendable {
                     SELECT \(customer) AS r FROM \(table) WHERE \(scope) AND \(classes.classified) GROUP BY root
                 ) ARRAY JOIN arrayConcat([(toInt64(0), r[1])],
                     arrayMap((g, k) -> (toInt64(k), g), arrayPopFront(r), arrayEnumerate(arrayPopFront(r))),
-                    [(if(length(r) > 1, toInt64(-1), toInt64(-2)), arraySum(arrayPopFront(r)))]) AS x
+                    [(if(length(r) > 1, toInt64(-1), toInt64(-2)), arraySum(arrayPopFront(r)))],
+                    [(if(length(r) > 1 AND r[1] = \(funnel.steps), toInt64(-3), toInt64(-2)), arraySum(arrayPopFront(r)))]) AS x
+                WHERE x.1 != -2
                 GROUP BY x.1, x.2 FORMAT TabSeparated
                 """, settings: Self.settings.merging(["distributed_group_by_no_merge": "1"]) { $1 })
             for line in String(decoding: answer, as: UTF8.self).split(separator: "\n") {
                 let fields = line.split(separator: "\t")
                 // A step time goes into step 1…steps − 1, and no count exceeds the customers.
                 guard fields.count == 3, let kind = Int(fields[0]), let value = Int64(fields[1]), let count = Int(fields[2]),
-                      (1...max(1, customers)).contains(count), (-2..<funnel.steps).contains(kind) else {
+                      (1...max(1, customers)).contains(count), (-3..<funnel.steps).contains(kind) else {
                     throw ClickHouseError.unexpected("\(client.url): the funnel's answer has a row '\(line.prefix(80))' that is not a kind, a value and a count")
                 }
                 switch kind {
@@ -83,6 +86,7 @@ public struct ClickHouseAnalytics: Sendable {
                     considered += count
                     if value > 0 { furthest[Int(value) - 1] += count }
                 case -1: total += repeatElement(value, count: count)
+                case -3: complete += repeatElement(value, count: count)
                 case -2: break
                 default: gaps[kind] += repeatElement(value, count: count)
                 }
@@ -90,7 +94,8 @@ public struct ClickHouseAnalytics: Sendable {
         }
         // The customers with events are those with a classified one: each has a level.
         let summary = IndexSummary(journey: journey, signatures: classes.signatures, customers: customers, customersWithEvents: considered)
-        return funnel.output(summary: summary, considered: considered, furthest: furthest, gaps: funnel.needsTimes ? gaps : [], total: funnel.needsTimes ? total : [])
+        return funnel.output(summary: summary, considered: considered, furthest: furthest, gaps: funnel.needsTimes ? gaps : [], total: funnel.needsTimes ? total : [],
+                             complete: funnel.needsTimes ? complete : [])
     }
 
     /// How the cluster classifies events: the SQL of each event's code (a `transform` of its

@@ -180,6 +180,17 @@ struct FunnelTests {
                 #expect(result.steps[step].p90Seconds == quantile(gaps[step], 0.9), "step \(step), \(windowDays) days")
             }
             #expect(result.medianSecondsToFurthest == quantile(totals, 0.5))
+            // The time to convert: of the chains that reach the last step, first to last.
+            let complete = TinyJourney.traces(events).values.compactMap { trace -> Int? in
+                guard let chain = Self.referenceChain(trace, window: window), chain.count == 3 else { return nil }
+                return chain[2] - chain[0]
+            }
+            let converted = try #require(result.timeToConvert)
+            #expect(converted.customers == complete.count && complete.count == result.steps[2].customers && !complete.isEmpty)
+            #expect(converted.medianSeconds == quantile(complete, 0.5) && converted.p90Seconds == quantile(complete, 0.9))
+            var bars = [Int](repeating: 0, count: FunnelResult.TimeToConvert.bounds.count + 1)
+            for seconds in complete { bars[FunnelResult.TimeToConvert.bounds.firstIndex { Double(seconds) <= $0 } ?? bars.count - 1] += 1 }
+            #expect(converted.buckets.map(\.customers) == bars && converted.buckets.last?.upToSeconds == nil)
         }
     }
 
@@ -212,6 +223,12 @@ struct FunnelTests {
         unknown.steps = ["a1|nowhere", "b1"]
         let refused = try #require(throws: AnalysisError.self) { try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: unknown), on: index) }
         #expect(refused.description.contains("'nowhere'"))
+        // An empty alternative, and more alternatives than any map has, are refused at once.
+        for steps in [["a1|", "b1"], ["|a1", "b1"], [Array(repeating: "a1", count: 5_000).joined(separator: "|"), "b1"]] {
+            unknown.steps = steps
+            let error = try #require(throws: AnalysisError.self) { try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: unknown), on: index) }
+            #expect(error.description.contains("none of them empty"), "\(error)")
+        }
     }
 
     @Test("equal timestamps are ordered by arrival")

@@ -16,7 +16,8 @@ public enum AttributionAnalysis {
         let goal = try Goal(index)
         let options = query.options
         let byChannel = options.by == .channel
-        let items = byChannel ? index.channelNames.count : index.touchpointIDs.count
+        // Channels past the 255 the index names share number 255 (as filters and friction read them).
+        let items = byChannel ? 256 : index.touchpointIDs.count
         let values: ValueColumn?
         if let path = options.value {
             guard let column = index.properties[path] else { throw AnalysisError("options.value: '\(path)' was not read into the index") }
@@ -66,11 +67,11 @@ public enum AttributionAnalysis {
             tally.merge(part.0)
             for item in 0..<items where part.1[item] { seen[item] = true }
         }
-        let credits = tally.credits()
+        let credits = try tally.credits()
         let rows = (0..<items).filter { seen[$0] }.map { item in
-            let (id, name): (String, String) = byChannel
-                ? (index.channelNames[item], index.channelNames[item].isEmpty ? "(no channel)" : index.channelNames[item])
-                : (index.touchpointIDs[item], index.journey.touchpoints[item].name)
+            let (id, name): (String, String) = !byChannel ? (index.touchpointIDs[item], index.journey.touchpoints[item].name)
+                : item >= index.channelNames.count ? ("(other)", "(other channels)")
+                : (index.channelNames[item], index.channelNames[item].isEmpty ? "(no channel)" : index.channelNames[item])
             return AttributionResult.Row(id: id, name: name, credit: credits.conversions[item],
                                          share: tally.conversions > 0 ? credits.conversions[item] / tally.conversions : 0,
                                          value: values == nil ? nil : credits.value[item], removalEffect: credits.removalEffects?[item])

@@ -93,13 +93,15 @@ public struct AttributionTally: Sendable {
                     shares[n - 1] = 0.4
                 }
             case .timeDecay:
-                let weights = path.indices.map { position -> Double in
-                    let age = position < times.count ? max(0, Double(conversion - times[position])) : 0
-                    return halfLife > 0 ? exp2(-age / halfLife) : 1
+                let ages = path.indices.map { position -> Double in
+                    position < times.count ? max(0, Double(conversion - times[position])) : 0
                 }
+                // Counted from the youngest touch, which changes no share but keeps the weights
+                // from all vanishing when every touch is thousands of half-lives old.
+                let youngest = ages.min() ?? 0
+                let weights = ages.map { halfLife > 0 ? exp2(-($0 - youngest) / halfLife) : 1 }
                 let total = weights.reduce(0, +)
-                // Weights too small to add up (ages of thousands of half-lives) share equally.
-                shares = total > 0 ? weights.map { $0 / total } : Array(repeating: 1 / Double(n), count: n)
+                shares = weights.map { $0 / total }
             case .markov, .shapley: break
             }
             for (position, item) in path.enumerated() where shares[position] != 0 {
@@ -133,8 +135,8 @@ public struct AttributionTally: Sendable {
         public var probability: Double?
     }
 
-    /// The credit of every item under the model.
-    public func credits() -> Credits {
+    /// The credit of every item under the model; a Markov chain too large to settle is refused.
+    public func credits() throws(AnalysisError) -> Credits {
         switch model {
         case .markov:
             var chain = MarkovChain()
@@ -143,15 +145,26 @@ public struct AttributionTally: Sendable {
                 if ends.conversions > 0 { chain.add(path: path, order: order, converted: true, count: ends.conversions) }
                 if ends.nulls > 0 { chain.add(path: path, order: order, converted: false, count: ends.nulls) }
             }
-            let probability = chain.conversionProbabilities()[MarkovChain.start]
+            let solver = chain.solver
             var effects = [Double](repeating: 0, count: items)
-            if probability > 0 {
-                for item in 0..<items {
-                    let removed = chain.keys.map { $0.contains(Int32(item)) }
-                    guard removed.contains(true) else { continue }
-                    let without = chain.conversionProbabilities(removed: removed)[MarkovChain.start]
-                    effects[item] = max(0, 1 - without / probability)
+            let probability: Double
+            do {
+                probability = try solver.probabilities()[MarkovChain.start]
+                // The states each item is part of: only items in some state are removed.
+                var statesOf = [[Int]](repeating: [], count: items)
+                for (state, key) in chain.keys.enumerated() {
+                    for item in Set(key) where Int(item) < items { statesOf[Int(item)].append(state) }
                 }
+                if probability > 0 {
+                    for item in 0..<items where !statesOf[item].isEmpty {
+                        var removed = [Bool](repeating: false, count: chain.keys.count)
+                        for state in statesOf[item] { removed[state] = true }
+                        let without = try solver.probabilities(removed: removed)[MarkovChain.start]
+                        effects[item] = max(0, 1 - without / probability)
+                    }
+                }
+            } catch {
+                throw AnalysisError(field: "options.markov_order", problem: "is too high here: " + error.description + "; use a lower order, or narrow the query")
             }
             let total = effects.reduce(0, +)
             return Credits(conversions: effects.map { total > 0 ? conversions * $0 / total : 0 },

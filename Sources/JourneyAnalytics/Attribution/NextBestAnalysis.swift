@@ -66,7 +66,10 @@ public enum NextBestAnalysis {
             if ends.converted > 0 { chain.add(path: path, order: 1, converted: true, count: ends.converted) }
             if ends.not > 0 { chain.add(path: path, order: 1, converted: false, count: ends.not) }
         }
-        let probabilities = chain.conversionProbabilities()
+        let probabilities: [Double]
+        do { probabilities = try chain.conversionProbabilities() } catch {
+            throw AnalysisError(error.description + "; narrow the query with filters or a date range")
+        }
         let start = probabilities[MarkovChain.start]
         let stateOf = (0..<touchpoints).map { chain.existing([Int32($0)]) }
         func odds(_ touchpoint: Int) -> Double? { stateOf[touchpoint].map { probabilities[$0] } }
@@ -126,7 +129,7 @@ public enum NextBestAnalysis {
         }
         if let customer = options.customer, wanted == nil {
             guard index.customers.contains(where: { CustomerID.text($0) == customer }) else {
-                throw AnalysisError(field: "options.customer", problem: "no customer '\(customer)' in the index; give an id as 'wayfinder customers' lists it")
+                throw AnalysisError(field: "options.customer", problem: "no customer '\(customer.prefix(80))' in the index; give an id as 'wayfinder customers' lists it")
             }
         }
         atRisk.sort { ($0.row.odds, $0.row.id) < ($1.row.odds, $1.row.id) }

@@ -93,6 +93,7 @@ public enum FunnelAnalysis {
             if times {
                 for step in 1..<max(1, reached) { partial.gaps[step].append(counter.chain[step] - counter.chain[step - 1]) }
                 if reached > 1 { partial.total.append(counter.chain[reached - 1] - counter.chain[0]) }
+                if reached == steps, steps > 1 { partial.complete.append(counter.chain[steps - 1] - counter.chain[0]) }
             }
         }
         return partial
@@ -119,18 +120,25 @@ public enum FunnelAnalysis {
                 for (touchpoint, stage) in journey.touchpoints.map(\.stage).enumerated() {
                     stepsOf[touchpoint] = ids.indices.filter { ids[$0] == stage }.reversed()
                 }
-            } else if ids.allSatisfy({ id in Self.alternatives(id).allSatisfy { one in journey.touchpoints.contains { $0.id == one } } }) {
+            } else if case let touchpointIDs = Set(journey.touchpoints.map(\.id)),
+                      ids.allSatisfy({ id in Self.alternatives(id).allSatisfy(touchpointIDs.contains) }) {
                 // A touchpoint step may be any of several: `size-guide|live-chat`.
                 kind = .touchpoint
                 let alternatives = ids.map(Self.alternatives)
+                for (step, ones) in alternatives.enumerated() where Set(ones).count != ones.count {
+                    throw AnalysisError("steps: step \(step + 1) names a touchpoint twice")
+                }
                 names = alternatives.map { ids in ids.map { id in journey.touchpoints.first { $0.id == id }!.name }.joined(separator: " or ") }
                 for (touchpoint, id) in journey.touchpoints.map(\.id).enumerated() {
                     stepsOf[touchpoint] = ids.indices.filter { alternatives[$0].contains(id) }.reversed()
                 }
             } else {
-                let unknown = ids.flatMap(Self.alternatives).filter { id in !journey.stages.contains { $0.id == id } && !journey.touchpoints.contains { $0.id == id } }
-                if !unknown.isEmpty {
-                    throw AnalysisError("steps: '\(unknown[0])' is neither a stage nor a touchpoint of '\(journey.id)' (stages: \(journey.stages.map(\.id).joined(separator: ", ")))")
+                let known = Set(journey.stages.map(\.id) + journey.touchpoints.map(\.id))
+                if ids.contains(where: { $0.contains("|") && Self.alternatives($0).contains("") }) {
+                    throw AnalysisError("steps: a step joins up to 1,000 touchpoint ids with '|', none of them empty (such as 'size-guide|live-chat')")
+                }
+                if let unknown = ids.lazy.flatMap(Self.alternatives).first(where: { !known.contains($0) }) {
+                    throw AnalysisError("steps: '\(unknown.prefix(80))' is neither a stage nor a touchpoint of '\(journey.id)' (stages: \(journey.stages.map(\.id).joined(separator: ", ")))")
                 }
                 throw AnalysisError("steps: give stage ids or touchpoint ids (a step may be any of several touchpoints: 'a|b'), not both")
             }
@@ -139,9 +147,11 @@ public enum FunnelAnalysis {
             single = stepsOf.map { $0.isEmpty ? -1 : $0.count == 1 ? Int16($0[0]) : -2 }
         }
 
-        /// The touchpoint ids a step names: `a|b` is any of a and b.
+        /// The touchpoint ids a step names: `a|b` is any of a and b (at most 1,000: past that, one
+        /// that matches nothing, so the step is refused).
         static func alternatives(_ id: String) -> [String] {
-            id.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let parts = id.split(separator: "|", maxSplits: 1_000, omittingEmptySubsequences: false)
+            return parts.count > 1_000 ? [String(parts[0]), ""] : parts.map(String.init)
         }
     }
 
@@ -154,6 +164,8 @@ public enum FunnelAnalysis {
         var gaps: [[Int64]]
         /// Milliseconds from the first to the furthest step.
         var total: [Int64] = []
+        /// Milliseconds from the first to the last step, of the customers who reached the last.
+        var complete: [Int64] = []
 
         init(steps: Int, groups: Int) {
             reached = [Int](repeating: 0, count: steps * groups)

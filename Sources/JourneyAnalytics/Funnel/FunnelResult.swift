@@ -58,9 +58,43 @@ public struct FunnelResult: Codable, Sendable, Equatable {
     public var medianSecondsToFurthest: Double?
     /// The breakdown's groups, when the query has one.
     public var breakdown: [Group]?
+    /// How long the customers who reached the last step took from the first (ordered and strict
+    /// funnels of two or more steps, with step times).
+    public var timeToConvert: TimeToConvert?
+
+    /// The distribution of the time from the first to the last step.
+    public struct TimeToConvert: Codable, Sendable, Equatable {
+        /// One bar: the customers who took more than the previous bound and at most this one
+        /// (nil: more than the last bound).
+        public struct Bucket: Codable, Sendable, Equatable {
+            public var upToSeconds: Double?
+            public var customers: Int
+
+            enum CodingKeys: String, CodingKey {
+                case customers
+                case upToSeconds = "up_to_seconds"
+            }
+        }
+
+        /// Customers who reached the last step.
+        public var customers: Int
+        public var medianSeconds: Double?
+        public var p90Seconds: Double?
+        public var buckets: [Bucket]
+
+        /// The bounds of the buckets, in seconds: a minute, 5 and 15 minutes, an hour, 3 and 12
+        /// hours, a day, 3, 7, 14 and 30 days.
+        public static let bounds: [Double] = [60, 300, 900, 3600, 10_800, 43_200, 86_400, 259_200, 604_800, 1_209_600, 2_592_000]
+
+        enum CodingKeys: String, CodingKey {
+            case customers, buckets
+            case medianSeconds = "median_seconds", p90Seconds = "p90_seconds"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case steps, mode, customers, breakdown
+        case timeToConvert = "time_to_convert"
         case reachedLast = "reached_last", stepKind = "step_kind", windowDays = "window_days", medianSecondsToFurthest = "median_seconds_to_furthest"
     }
 
@@ -109,6 +143,21 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         customers = considered
         reachedLast = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
         medianSecondsToFurthest = timings.last?.median ?? nil
+        if !timings.isEmpty, steps > 1 {
+            let times = partials.map(\.complete)
+            let summary = Quantiles.summary(parts: times, within: 0...Options.milliseconds(days: options.windowDays))
+            var counts = [Int](repeating: 0, count: TimeToConvert.bounds.count + 1)
+            for part in times {
+                for milliseconds in part {
+                    let seconds = Double(milliseconds) / 1000
+                    counts[TimeToConvert.bounds.firstIndex { seconds <= $0 } ?? TimeToConvert.bounds.count] += 1
+                }
+            }
+            timeToConvert = TimeToConvert(customers: times.reduce(0) { $0 + $1.count }, medianSeconds: summary.median, p90Seconds: summary.p90,
+                                          buckets: counts.enumerated().map { TimeToConvert.Bucket(upToSeconds: $0 < TimeToConvert.bounds.count ? TimeToConvert.bounds[$0] : nil, customers: $1) })
+        } else {
+            timeToConvert = nil
+        }
         breakdown = labels.map { labels in
             (0..<groups).compactMap { group in
                 let counts = cumulative(group)

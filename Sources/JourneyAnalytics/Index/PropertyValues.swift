@@ -31,6 +31,7 @@ public struct PropertyValues {
     private let filterTests: [(JSONValue?) -> Bool]
     private var known: [[UInt8]: Answer] = [:]
     private static let kept = 65_536
+    private static let longestKept = 1_024
 
     /// The evaluator of `request`'s filters and property paths, or nil when it has none.
     public init?(journey: JourneyMap, request: IndexRequest) {
@@ -54,14 +55,23 @@ public struct PropertyValues {
     /// The answers for a classified event of this type, name and channel, with `texts[p]` the
     /// JSON text at ``messagePaths``[p] (nil when the message has none there).
     public mutating func evaluate(type: [UInt8], name: [UInt8], channel: [UInt8], texts: [[UInt8]?]) -> Answer {
-        var key = readsColumns ? type + [0] + name + [0] + channel + [0] : []
-        for text in texts {
-            key.append(text == nil ? 0 : 1)
-            if let text { key += text + [0] }
+        // Each part with its length first, so no two events' parts can run together.
+        var key: [UInt8] = []
+        func add(_ part: [UInt8]?) {
+            guard let part else { key.append(0xFF); return }
+            var length = part.count
+            repeat {
+                key.append(UInt8(length & 0x7F) | (length > 0x7F ? 0x80 : 0))
+                length >>= 7
+            } while length > 0
+            key += part
         }
+        if readsColumns { [type, name, channel].forEach(add) }
+        texts.forEach(add)
         if let answer = known[key] { return answer }
         let answer = answer(type: type, name: name, channel: channel, texts: texts)
-        // Values with as many variants as ids are evaluated again rather than kept without end.
+        // Long values are evaluated again rather than kept; the cache holds at most so many answers.
+        guard key.count <= Self.longestKept else { return answer }
         if known.count == Self.kept { known.removeAll(keepingCapacity: true) }
         known[key] = answer
         return answer

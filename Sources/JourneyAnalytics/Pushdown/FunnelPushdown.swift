@@ -48,14 +48,17 @@ public struct FunnelPushdown: Sendable {
     /// events, and `furthest[k]` customers whose furthest step is step k (0-based; customers who
     /// reached none are not in it).
     /// `gaps[k]` holds the milliseconds from step k − 1 to step k of every customer who reached
-    /// step k (index 0 unused), and `total` those from the first to the furthest step of every
-    /// customer who reached two or more (with ``needsTimes``; empty otherwise).
-    public func output(summary: IndexSummary, considered: Int, furthest: [Int], gaps: [[Int64]] = [], total: [Int64] = []) -> AnalysisOutput {
+    /// step k (index 0 unused), `total` those from the first to the furthest step of every
+    /// customer who reached two or more, and `complete` those from the first to the last step of
+    /// every customer who reached the last (with ``needsTimes``; empty otherwise).
+    public func output(summary: IndexSummary, considered: Int, furthest: [Int], gaps: [[Int64]] = [], total: [Int64] = [],
+                       complete: [Int64] = []) -> AnalysisOutput {
         var partial = FunnelAnalysis.Partial(steps: steps, groups: 1)
         partial.considered = considered
         for (step, count) in furthest.enumerated() where step < steps { partial.reached[step] = count }
         for (step, values) in gaps.enumerated() where step < steps { partial.gaps[step] = values }
         partial.total = total
+        partial.complete = complete
         var output = AnalysisOutput(query: query, index: summary)
         output.funnel = FunnelResult(plan: plan, options: query.options, groups: 1, labels: nil, partials: [partial])
         return output

@@ -74,7 +74,7 @@ public enum RetentionAnalysis {
         if let touchpoint = index.touchpoint(stageID) {
             return ("touchpoint", stageID, index.touchpointIDs.indices.map { $0 == touchpoint })
         }
-        throw AnalysisError(field: "options.returning_to", problem: "'\(stageID)' is neither a stage nor a touchpoint of '\(index.journey.id)' (stages: \(index.stageIDs.joined(separator: ", ")))")
+        throw AnalysisError(field: "options.returning_to", problem: "'\(stageID.prefix(80))' is neither a stage nor a touchpoint of '\(index.journey.id)' (stages: \(index.stageIDs.joined(separator: ", ")))")
     }
 
     static let day: Int64 = 86_400_000

@@ -67,9 +67,10 @@ public enum ReportPage {
         }
         let retention = report.retention
         if !retention.cohorts.isEmpty {
-            // As many columns as the oldest cohort has periods observed.
-            let observed = retention.cohorts.map(\.shares.count).max() ?? 1
-            let heatmap = HeatmapChart(title: "Retention: share of each monthly cohort back at \(name(retention.returningTo, in: journey)), by months after first seen",
+            // As many columns as the oldest cohort has periods observed, 24 at most.
+            let observed = min(24, retention.cohorts.map(\.shares.count).max() ?? 1)
+            let unit = retention.period == .month ? "month" : "week"
+            let heatmap = HeatmapChart(title: "Retention: share of each \(unit)ly cohort back at \(name(retention.returningTo, in: journey)), by \(unit)s after first seen",
                                        columns: (0..<observed).map { "+\($0)" },
                                        rows: retention.cohorts.map { cohort in
                 HeatmapChart.Row(label: cohort.label, note: "\(ChartFormat.count(cohort.customers)) customers",

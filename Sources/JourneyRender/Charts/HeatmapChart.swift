@@ -38,7 +38,7 @@ public struct HeatmapChart: Sendable {
         var svg = SVGBuilder()
         var y = ChartFrame.heading(into: &svg, title, width: width)
         let left = ChartFrame.margin + Self.labelWidth + Self.noteWidth
-        let cellWidth = (width - ChartFrame.margin - left) / Double(columns.count)
+        let cellWidth = max(4, (width - ChartFrame.margin - left) / Double(columns.count))
         for (index, column) in columns.enumerated() {
             svg.text(column, x: left + cellWidth * (Double(index) + 0.5), y: y + 12, size: 10.5, fill: Palette.muted, anchor: "middle")
         }

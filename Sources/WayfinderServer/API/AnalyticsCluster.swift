@@ -51,8 +51,8 @@ actor ClusterCopies {
     /// The store's state each workspace's copy was last brought up to (events, stitching, erasures).
     private var current: [String: StoreState] = [:]
     private var running: [String: Task<Void, any Error>] = [:]
-    /// Workspaces being deleted: no update of their copy starts.
-    private var deleting: Set<String> = []
+    /// Workspaces being deleted, with the deletions running: no update of their copy starts.
+    private var deleting: [String: Int] = [:]
 
     /// The parts of a store's watermark that the copy follows (persona edits do not change it).
     struct StoreState: Hashable {
@@ -77,7 +77,7 @@ actor ClusterCopies {
     func bringUpToDate(_ workspace: String, data: any WorkspaceCustomerData, mark: IndexWatermark) async throws {
         let wanted = StoreState(mark)
         while current[workspace]?.covers(wanted) != true {
-            guard !deleting.contains(workspace) else {
+            guard deleting[workspace] == nil else {
                 throw AnalyticsClusterError("workspace '\(workspace)' is being deleted")
             }
             if let update = running[workspace] {
@@ -113,9 +113,9 @@ actor ClusterCopies {
     /// running is waited for, and none starts until both are done. When the cluster cannot
     /// delete the copy, nothing is removed.
     func delete(_ workspace: String, data: any WorkspaceCustomerData, then remove: () async throws -> Void) async throws {
-        deleting.insert(workspace)
+        deleting[workspace, default: 0] += 1
         defer {
-            deleting.remove(workspace)
+            deleting[workspace] = deleting[workspace].flatMap { $0 > 1 ? $0 - 1 : nil }
             current[workspace] = nil
         }
         if let update = running[workspace] { _ = try? await update.value }
