@@ -22,6 +22,13 @@ public enum AnalysisTable {
                     [step.id, String(step.customers), percent(step.fromPrevious), percent(step.overall), String(step.dropOff),
                      duration(step.medianSeconds), duration(step.p90Seconds)]
                 })))
+            if let converted = funnel.timeToConvert, converted.customers > 0 {
+                tables.append(("Time from the first to the last step (\(converted.customers) customers; median \(duration(converted.medianSeconds)), p90 \(duration(converted.p90Seconds)))", Table(
+                    header: ["took at most", "customers", "share"],
+                    rows: converted.buckets.map { bucket in
+                        [bucket.upToSeconds.map { duration($0) } ?? "more", String(bucket.customers), percent(Double(bucket.customers) / Double(converted.customers))]
+                    })))
+            }
             for group in funnel.breakdown ?? [] {
                 tables.append(("Funnel for \(group.key)", Table(
                     header: ["step", "customers", "from_previous", "overall"],
