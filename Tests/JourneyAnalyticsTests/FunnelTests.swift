@@ -231,6 +231,54 @@ struct FunnelTests {
         }
     }
 
+    @Test("exclusions: a customer with an excluded event after their step 'from' and before their step 'to' (or the window's end) does not count")
+    func exclusions() throws {
+        var random = SplitMix64(seed: 61)
+        var events: [Event] = []
+        let names = ["A1", "A2", "B1", "C1", "X"]
+        for customer in 0..<400 {
+            for _ in 0 ..< 2 + Int(random.next() % 8) {
+                events.append(Event(customer: "c\(customer)", name: names[Int(random.next() % 5)], second: Int(random.next() % UInt64(20 * Self.day))))
+            }
+        }
+        let index = try TinyJourney.index(events, in: TemporaryDirectory())
+        let window = 10 * Self.day
+        // A2 (a touchpoint of stage a) excludes between stage a and stage c: the reference chain
+        // (the one step times use; for a customer who reached only a, their first event there).
+        var counts = [0, 0, 0], excluded = 0
+        for trace in TinyJourney.traces(events).values {
+            let reached = Self.reference(trace, mode: .ordered, window: window)
+            if reached > 0 {
+                let chain = Self.referenceChain(trace, window: window) ?? [trace.first { TinyJourney.stageOf[$0.name] == 0 }!.second]
+                let before = reached > 2 ? chain[2] : chain[0] + window
+                if trace.contains(where: { $0.name == "A2" && $0.second > chain[0] && $0.second < before }) {
+                    excluded += 1
+                    continue
+                }
+            }
+            for step in 0..<reached { counts[step] += 1 }
+        }
+        var options = Options()
+        options.windowDays = 10
+        options.exclusions = [Options.Exclusion(touchpoint: "a2", from: "a", to: "c")]
+        let result = try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index)
+        #expect(result.steps.map(\.customers) == counts && result.excluded == excluded && excluded > 0, "\(result.steps.map(\.customers)) \(counts)")
+        // Without step times the count is the same (the fast count is not used with exclusions).
+        options.stepTimes = false
+        #expect(try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index).steps.map(\.customers) == counts)
+        // The customers of a step leave them out too.
+        options.step = "c"
+        #expect(try Analyzer.run(AnalysisQuery(kind: .customers, journey: "tiny", options: options), on: index).customers?.total == counts[2])
+        options.step = nil
+        for (exclusion, mode) in [(Options.Exclusion(touchpoint: "a2", from: "c", to: "a"), Options.FunnelMode.ordered),
+                                  (Options.Exclusion(touchpoint: "nowhere"), .ordered), (Options.Exclusion(touchpoint: "a2"), .anyOrder)] {
+            options.exclusions = [exclusion]
+            options.mode = mode
+            let error = try #require(throws: AnalysisError.self) { try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index) }
+            #expect(error.field == "options.exclusions")
+        }
+    }
+
     @Test("equal timestamps are ordered by arrival")
     func equalTimestamps() throws {
         let directory = try TemporaryDirectory()

@@ -56,6 +56,9 @@ public enum FunnelAnalysis {
                             case .strict: counter.strict(events, columns, selection: selection, plan: plan, window: window)
                             case .anyOrder: counter.anyOrder(events, columns, selection: selection, plan: plan, window: window)
                             }
+                            if !plan.exclusions.isEmpty, plan.excludes(events, reached: reached, chain: counter.chain, window: window, selection: selection) {
+                                return -1
+                            }
                             return Int16(reached)
                         }
                     }
@@ -70,7 +73,7 @@ public enum FunnelAnalysis {
         let steps = plan.names.count, mode = options.mode
         var partial = Partial(steps: steps, groups: selection.groupCount)
         let counter = FunnelCounter(steps: steps)
-        if mode == .ordered, !options.stepTimes, !selection.filtersEvents, OrderedReach.applies(to: plan) {
+        if mode == .ordered, !options.stepTimes, !selection.filtersEvents, plan.exclusions.isEmpty, OrderedReach.applies(to: plan) {
             let reach = OrderedReach(plan: plan, window: window, groups: selection.groupCount)
             reach.count(customers, of: selection.index, selection: selection, into: &partial) { events in
                 counter.ordered(events, columns, selection: selection, plan: plan, window: window)
@@ -86,6 +89,11 @@ public enum FunnelAnalysis {
             case .ordered: reached = counter.ordered(events, columns, selection: selection, plan: plan, window: window)
             case .strict: reached = counter.strict(events, columns, selection: selection, plan: plan, window: window)
             case .anyOrder: reached = counter.anyOrder(events, columns, selection: selection, plan: plan, window: window)
+            }
+            // A customer who met an exclusion does not count at all.
+            if !plan.exclusions.isEmpty, plan.excludes(events, reached: reached, chain: counter.chain, window: window, selection: selection) {
+                partial.excluded += 1
+                continue
             }
             partial.considered += 1
             guard reached > 0 else { continue }
@@ -108,6 +116,8 @@ public enum FunnelAnalysis {
         var stepsOf: [[Int]]
         /// Per touchpoint, its only step, -1 for none, -2 for several (see ``stepsOf``).
         var single: [Int16]
+        /// The exclusions: per touchpoint whether it excludes, and between which steps.
+        var exclusions: [(touchpoints: [Bool], from: Int, to: Int)] = []
 
         init(_ options: Options, journey: JourneyMap) throws(AnalysisError) {
             let ids = options.steps.isEmpty ? journey.stages.map(\.id) : options.steps
@@ -145,6 +155,50 @@ public enum FunnelAnalysis {
             self.ids = ids
             self.stepsOf = stepsOf
             single = stepsOf.map { $0.isEmpty ? -1 : $0.count == 1 ? Int16($0[0]) : -2 }
+            guard !options.exclusions.isEmpty else { return }
+            guard options.mode != .anyOrder else {
+                throw AnalysisError(field: "options.exclusions", problem: "apply to ordered and strict funnels, whose steps come in an order; not to any_order")
+            }
+            guard options.exclusions.count <= 20 else { throw AnalysisError(field: "options.exclusions", problem: "at most 20 (got \(options.exclusions.count))") }
+            let touchpointIndex = Dictionary(journey.touchpoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for exclusion in options.exclusions {
+                var excludes = [Bool](repeating: false, count: journey.touchpoints.count)
+                for id in Self.alternatives(exclusion.touchpoint) {
+                    guard let touchpoint = touchpointIndex[id] else {
+                        throw AnalysisError(field: "options.exclusions", problem: "'\(id.prefix(80))' is no touchpoint of '\(journey.id)'")
+                    }
+                    excludes[touchpoint] = true
+                }
+                func step(_ id: String?, _ fallback: Int) throws(AnalysisError) -> Int {
+                    guard let id else { return fallback }
+                    guard let position = ids.firstIndex(of: id) else {
+                        throw AnalysisError(field: "options.exclusions", problem: "'\(id.prefix(80))' is no step of the funnel (steps: \(ids.joined(separator: ", ")))")
+                    }
+                    return position
+                }
+                let from = try step(exclusion.from, 0), to = try step(exclusion.to, ids.count - 1)
+                guard from < to else {
+                    throw AnalysisError(field: "options.exclusions", problem: "an exclusion's 'from' step must come before its 'to' step")
+                }
+                exclusions.append((excludes, from, to))
+            }
+        }
+
+        /// Whether the customer whose chain reached `reached` steps at the times of `chain` meets
+        /// an exclusion: a counted event at an excluded touchpoint after their event of the
+        /// exclusion's first step and before that of its last (before the chain's window ends,
+        /// when they did not reach it).
+        func excludes(_ events: Range<Int>, reached: Int, chain: UnsafeMutableBufferPointer<Int64>, window: Int64, selection: Selection) -> Bool {
+            let index = selection.index
+            for exclusion in exclusions where reached > exclusion.from {
+                let after = chain[exclusion.from]
+                let before = reached > exclusion.to ? chain[exclusion.to] : (chain[0] > Int64.max - window ? Int64.max : chain[0] + window)
+                for event in events where exclusion.touchpoints[Int(index.touchpoints[event])] {
+                    let time = index.timestamps[event]
+                    if time > after, time < before, !selection.filtersEvents || selection.includes(event: event) { return true }
+                }
+            }
+            return false
         }
 
         /// The touchpoint ids a step names: `a|b` is any of a and b (at most 1,000: past that, one
@@ -166,6 +220,8 @@ public enum FunnelAnalysis {
         var total: [Int64] = []
         /// Milliseconds from the first to the last step, of the customers who reached the last.
         var complete: [Int64] = []
+        /// Customers left out for meeting an exclusion.
+        var excluded = 0
 
         init(steps: Int, groups: Int) {
             reached = [Int](repeating: 0, count: steps * groups)

@@ -61,6 +61,8 @@ public struct FunnelResult: Codable, Sendable, Equatable {
     /// How long the customers who reached the last step took from the first (ordered and strict
     /// funnels of two or more steps, with step times).
     public var timeToConvert: TimeToConvert?
+    /// Customers left out for meeting an exclusion (nil without exclusions).
+    public var excluded: Int?
 
     /// The distribution of the time from the first to the last step.
     public struct TimeToConvert: Codable, Sendable, Equatable {
@@ -94,7 +96,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case steps, mode, customers, breakdown
-        case timeToConvert = "time_to_convert"
+        case timeToConvert = "time_to_convert", excluded
         case reachedLast = "reached_last", stepKind = "step_kind", windowDays = "window_days", medianSecondsToFurthest = "median_seconds_to_furthest"
     }
 
@@ -143,6 +145,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         customers = considered
         reachedLast = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
         medianSecondsToFurthest = timings.last?.median ?? nil
+        excluded = options.exclusions.isEmpty ? nil : partials.reduce(0) { $0 + $1.excluded }
         if !timings.isEmpty, steps > 1 {
             let times = partials.map(\.complete)
             let summary = Quantiles.summary(parts: times, within: 0...Options.milliseconds(days: options.windowDays))

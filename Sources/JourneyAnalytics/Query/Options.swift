@@ -98,6 +98,8 @@ public struct Options: Codable, Sendable, Equatable {
     public var minimumTransitions: Int = 20
     /// Next best action: the one customer to show (an id as `wayfinder customers` lists it), at risk or not.
     public var customer: String?
+    /// Funnel: touchpoints that take a customer out of the funnel when met between two of its steps.
+    public var exclusions: [Exclusion] = []
     /// Customers: the funnel step (an id of `steps`, or a stage) whose customers are listed, instead of a touchpoint's.
     public var step: String?
     /// Customers of a funnel step: those who reached the step before it but not it, instead of those who reached it.
@@ -122,7 +124,7 @@ public struct Options: Codable, Sendable, Equatable {
         case model, by, value
         case markovOrder = "markov_order", lookbackDays = "lookback_days", halfLifeDays = "half_life_days"
         case riskBelow = "risk_below", minimumTransitions = "minimum_transitions", customer
-        case cohort, periods, returningTo = "returning_to", step, dropped
+        case cohort, periods, returningTo = "returning_to", step, dropped, exclusions
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -164,11 +166,27 @@ public struct Options: Codable, Sendable, Equatable {
         riskBelow = try container.decodeIfPresent(Double.self, forKey: .riskBelow)
         minimumTransitions = try container.decodeIfPresent(Int.self, forKey: .minimumTransitions) ?? defaults.minimumTransitions
         customer = try container.decodeIfPresent(String.self, forKey: .customer)
+        exclusions = try container.decodeIfPresent([Exclusion].self, forKey: .exclusions) ?? defaults.exclusions
         step = try container.decodeIfPresent(String.self, forKey: .step)
         dropped = try container.decodeIfPresent(Bool.self, forKey: .dropped) ?? defaults.dropped
         cohort = try container.decodeIfPresent(CohortPeriod.self, forKey: .cohort) ?? defaults.cohort
         returningTo = try container.decodeIfPresent(String.self, forKey: .returningTo)
         periods = try container.decodeIfPresent(Int.self, forKey: .periods) ?? defaults.periods
+    }
+
+    /// A funnel's exclusion: a customer with a counted event at `touchpoint` (ids joined by `|`
+    /// for several) after their event of step `from` and before their event of step `to` (the
+    /// first and the last step when absent) does not count.
+    public struct Exclusion: Codable, Sendable, Equatable {
+        public var touchpoint: String
+        public var from: String?
+        public var to: String?
+
+        public init(touchpoint: String, from: String? = nil, to: String? = nil) {
+            self.touchpoint = touchpoint
+            self.from = from
+            self.to = to
+        }
     }
 
     /// The period of a retention cohort.

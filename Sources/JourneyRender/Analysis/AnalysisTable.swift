@@ -16,7 +16,8 @@ public enum AnalysisTable {
         var tables: [(String, Table)] = []
         if let funnel = output.funnel {
             let reached = funnel.steps.count > 1 ? funnel.steps.last.map { "; \(percent(funnel.reachedLast)) reached \($0.id)" } ?? "" : ""
-            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers\(reached))", Table(
+            let excluded = funnel.excluded.map { "; \($0) left out by the exclusions" } ?? ""
+            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers\(reached)\(excluded))", Table(
                 header: ["step", "customers", "from_previous", "overall", "drop_off", "median_time", "p90_time"],
                 rows: funnel.steps.map { step in
                     [step.id, String(step.customers), percent(step.fromPrevious), percent(step.overall), String(step.dropOff),

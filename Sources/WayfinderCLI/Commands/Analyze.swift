@@ -43,6 +43,7 @@ extension Wayfinder {
               wayfinder analyze funnel --workspace shop --db wayfinder.db
               wayfinder analyze funnel --workspace shop --breakdown persona --window-days 14 --format csv
               wayfinder analyze funnel --workspace shop --no-step-times --format json
+              wayfinder analyze funnel --workspace shop --exclude returns-page:consideration:decision
               wayfinder analyze paths --workspace shop --top 10 --collapse-repeats --sankey-from product-page-sizing
               wayfinder analyze compare --workspace shop --compare funnel --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01
               wayfinder analyze events --workspace shop --format csv > events.csv
@@ -83,6 +84,9 @@ extension Wayfinder {
 
         @Option(help: "Funnel mode: ordered, strict or any_order.")
         var mode: String = "ordered"
+
+        @Option(name: .customLong("exclude"), help: ArgumentHelp("Funnel: leave out customers with an event at this touchpoint (ids joined by | for several) between two steps: TOUCHPOINT, or TOUCHPOINT:FROM:TO with step ids (default: the first and the last step); repeat for several.", valueName: "touchpoint[:from:to]"))
+        var exclusions: [String] = []
 
         @Flag(inversion: .prefixedNo, help: "Funnel: the median and 90th percentile times between steps (--no-step-times only counts, several times faster on large data).")
         var stepTimes = true
@@ -203,6 +207,9 @@ extension Wayfinder {
                 throw ValidationError("--mode takes ordered, strict or any_order; got '\(mode)'.")
             }
             do { try makeOptions().validate() } catch { throw ValidationError(error.usage) }
+            for exclusion in exclusions where ![1, 3].contains(exclusion.split(separator: ":", omittingEmptySubsequences: false).count) {
+                throw ValidationError("--exclude takes TOUCHPOINT or TOUCHPOINT:FROM:TO, such as --exclude returns-page:consideration:decision; got '\(exclusion)'.")
+            }
             if let serviceChannels, serviceChannels.split(separator: ",").isEmpty {
                 throw ValidationError("--service-channels takes channel names, comma-separated, for example chat,phone.")
             }
@@ -276,6 +283,10 @@ extension Wayfinder {
             options.windowDays = windowDays
             options.mode = Options.FunnelMode(rawValue: mode.replacingOccurrences(of: "-", with: "_")) ?? .ordered
             options.stepTimes = stepTimes
+            options.exclusions = exclusions.map { text in
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                return parts.count == 3 ? Options.Exclusion(touchpoint: parts[0], from: parts[1], to: parts[2]) : Options.Exclusion(touchpoint: text)
+            }
             options.top = top
             options.collapseRepeats = collapseRepeats
             options.aliases = aliases.compactMap { alias in
