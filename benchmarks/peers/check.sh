@@ -5,7 +5,8 @@
 #   pm4py     every directly-follows edge, start, end and variant count equal to `analyze paths`
 #   DuckDB    the stage funnel in SQL (benchmarks/peers/funnel_sql.py): ordered over 30 and 7
 #             days, strict and any order, and ordered counting only (--no-step-times) over
-#             30, 7 and 1 days, every step equal to `analyze funnel`
+#             30, 7 and 1 days, and a funnel of touchpoint steps whose first is any of two in
+#             each mode, every step equal to `analyze funnel`
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json
@@ -117,6 +118,12 @@ done
 for days in 30 7 1; do
     in_background "$work/funnel-counts-$days.json" funnel --format json --mode ordered --window-days "$days" --no-step-times
     funnels+=("ordered:$days:counts=$work/funnel-counts-$days.json")
+done
+# Touchpoint steps, the first any of two.
+for mode in ordered strict any_order; do
+    in_background "$work/funnel-any-of-$mode.json" funnel --format json --mode "$mode" --window-days 30 \
+        --steps 'product-page-sizing|fit-chat,checkout-delivery,order-completed'
+    funnels+=("$mode:30=$work/funnel-any-of-$mode.json")
 done
 in_background "$work/paths.json" paths --format json --top 10000
 in_background "$work/personas.json" personas --format json

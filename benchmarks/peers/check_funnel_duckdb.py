@@ -5,7 +5,8 @@ Usage: python3 check_funnel_duckdb.py EVENTS_CSV MODE:DAYS[:counts]=FUNNEL_JSON 
 EVENTS_CSV is `wayfinder analyze events --format csv`; each FUNNEL_JSON is `wayfinder analyze
 funnel --format json --mode MODE --window-days DAYS` (MODE ordered, strict or any_order), with
 `--no-step-times` when the spec ends in `:counts` (the engine then only counts, another code
-path). The SQL is in funnel_sql.py; every step's count must be equal.
+path). Funnels of touchpoint steps are read by touchpoint, a step joining several with '|'.
+The SQL is in funnel_sql.py; every step's count must be equal.
 """
 
 import sys
@@ -28,14 +29,16 @@ def main(csv_path: str, runs: list[str]) -> None:
         if mode not in ("ordered", "strict", "any_order") or not days.isdigit() or not path:
             sys.exit(f"check_funnel_duckdb: expected MODE:DAYS[:counts]=FUNNEL_JSON with MODE ordered, strict or any_order, got {run!r}")
         label = f"{mode} funnel{' counting only' if 'counts' in flags else ''}, {days}-day window"
-        engine = funnel_counts(load_json(path))
+        answer = load_json(path)
+        engine = funnel_counts(answer)
         steps = [step for step, _ in engine]
         if steps != loaded_steps:
-            rows = funnel_sql.load_event_log(con, csv_path, steps)
+            column = "touchpoint" if answer["funnel"].get("step_kind") == "touchpoint" else "stage"
+            rows = funnel_sql.load_event_log(con, csv_path, steps, column)
             report.note(f"{rows} events loaded, steps {', '.join(steps)}")
             loaded_steps = steps
         started = time.perf_counter()
-        peer = con.execute(funnel_sql.counts_sql(mode, len(steps), int(days) * 86400)).fetchone()
+        peer = con.execute(funnel_sql.counts_sql(mode, len(steps), int(days) * 86400)).fetchall()[0]
         seconds = time.perf_counter() - started
         for (step, count), peer_count in zip(engine, peer):
             report.equal(f"{label}, step {step}", count, peer_count, "duckdb")

@@ -109,7 +109,8 @@ def load_event_log(con, csv_path: str, step_ids: list[str], column: str = "stage
     frame = pd.read_csv(csv_path, usecols=["customer", "timestamp", column], dtype=str)
     frame["rn"] = np.arange(len(frame), dtype=np.int64)
     con.register("log_frame", frame)
-    cases = " ".join(f"WHEN '{step}' THEN {k}" for k, step in enumerate(step_ids, start=1))
+    # A step may be any of several touchpoints, joined by '|'.
+    cases = " ".join(f"WHEN '{one}' THEN {k}" for k, step in enumerate(step_ids, start=1) for one in step.split("|"))
     con.execute(f"""
         CREATE OR REPLACE TABLE ev AS
         SELECT customer,
