@@ -233,6 +233,7 @@ struct TenancyRouteTests {
                 }
             }
             let refused: [(String, [String: Any])] = [
+                ("options.value", ["kind": "attribution", "journey": map, "options": ["value": "alpha_prop"]]),
                 ("breakdown", ["kind": "funnel", "journey": map, "breakdown": ["kind": "trait", "path": "alpha_trait"]]),
                 ("breakdown", ["kind": "paths", "journey": map, "breakdown": ["kind": "property", "path": "alpha_prop"]]),
                 ("filters.traits", ["kind": "funnel", "journey": map, "filters": ["traits": [["path": "alpha_trait", "values": ["alpha-trait-value"]]]]]),

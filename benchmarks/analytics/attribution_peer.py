@@ -13,6 +13,9 @@ from collections import defaultdict
 
 import pandas
 
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "peers"))
+from check_attribution import collapsed  # noqa: E402  (the definition the peer check uses)
+
 
 def paths(events_csv: str, goal: str):
     """Per customer: the channels before the first goal event (all when none), and whether it converted."""
@@ -26,14 +29,6 @@ def paths(events_csv: str, goal: str):
         kept = [channel for _, channel in (trace if goal_at is None else trace[:goal_at])]
         if kept:
             out.append((kept, goal_at is not None))
-    return out
-
-
-def collapsed(channels):
-    out = []
-    for channel in channels:
-        if not out or out[-1] != channel:
-            out.append(channel)
     return out
 
 

@@ -139,12 +139,7 @@ public struct AttributionTally: Sendable {
     public func credits() throws(AnalysisError) -> Credits {
         switch model {
         case .markov:
-            var chain = MarkovChain()
-            // Paths in a fixed order, so the states are numbered alike on every run.
-            for (path, ends) in collapsed.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                if ends.conversions > 0 { chain.add(path: path, order: order, converted: true, count: ends.conversions) }
-                if ends.nulls > 0 { chain.add(path: path, order: order, converted: false, count: ends.nulls) }
-            }
+            let chain = MarkovChain(paths: collapsed.mapValues { ($0.conversions, $0.nulls) }, order: order)
             let solver = chain.solver
             var effects = [Double](repeating: 0, count: items)
             let probability: Double

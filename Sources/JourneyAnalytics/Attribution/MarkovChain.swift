@@ -35,6 +35,16 @@ public struct MarkovChain: Sendable {
 
     public init() {}
 
+    /// The chain of order `order` of paths (consecutive repeats collapsed), each with how many
+    /// journeys along it converted and how many did not; paths are added in a fixed order, so the
+    /// states are numbered alike on every run.
+    public init(paths: [[Int32]: (converted: Double, not: Double)], order: Int) {
+        for (path, ends) in paths.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            if ends.converted > 0 { add(path: path, order: order, converted: true, count: ends.converted) }
+            if ends.not > 0 { add(path: path, order: order, converted: false, count: ends.not) }
+        }
+    }
+
     /// The number of the state with `key`, added when new.
     public mutating func state(_ key: [Int32]) -> Int {
         if let known = numbers[key] { return known }

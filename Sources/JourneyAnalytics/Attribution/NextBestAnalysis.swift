@@ -56,16 +56,12 @@ public enum NextBestAnalysis {
         }
         let journeys = parts.flatMap { $0 }
 
-        var chain = MarkovChain()
         var counts: [[Int32]: (converted: Double, not: Double)] = [:]
         for journey in journeys where !journey.path.isEmpty {
             counts[journey.path, default: (0, 0)].converted += journey.converted ? 1 : 0
             counts[journey.path, default: (0, 0)].not += journey.converted ? 0 : 1
         }
-        for (path, ends) in counts.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            if ends.converted > 0 { chain.add(path: path, order: 1, converted: true, count: ends.converted) }
-            if ends.not > 0 { chain.add(path: path, order: 1, converted: false, count: ends.not) }
-        }
+        let chain = MarkovChain(paths: counts, order: 1)
         let probabilities: [Double]
         do { probabilities = try chain.conversionProbabilities() } catch {
             throw AnalysisError(error.description + "; narrow the query with filters or a date range")
@@ -117,9 +113,10 @@ public enum NextBestAnalysis {
             if value < threshold { reasons.append("low_odds") }
             if let slow = slowAfter[stage], asOf - entry > slow { reasons.append("slow") }
             let customer = Int(journey.customer)
-            let id = CustomerID.text(index.customers[customer])
-            let isWanted = options.customer == id
+            // The id is written only for the customers listed or asked for.
+            let isWanted = options.customer.map { $0 == CustomerID.text(index.customers[customer]) } ?? false
             guard !reasons.isEmpty || isWanted else { continue }
+            let id = CustomerID.text(index.customers[customer])
             let row = NextBestResult.Customer(id: id, name: nil, persona: CustomerNames.persona(of: customer, in: index),
                                               touchpoint: index.touchpointIDs[position], stage: index.stageIDs[stage], odds: value,
                                               inStageSince: Timestamp.iso8601(entry), daysInStage: Double(asOf - entry) / 86_400_000,

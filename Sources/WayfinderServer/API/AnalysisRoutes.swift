@@ -39,6 +39,10 @@ enum AnalysisRoutes {
             throw APIError(.forbidden, .forbidden, "\(field): a share link shows no customer one by one, so no \(kind.rawValue) list; sign in to see it",
                            problems: [.init(field: field, message: "not through a share link")])
         }
+        if query.kind == .attribution || query.options.compareKind == .attribution, query.options.value != nil {
+            throw APIError(.forbidden, .forbidden, "options.value: a share link shows no customer's property values, summed or not; credit conversions only, or sign in",
+                           problems: [.init(field: "options.value", message: "not through a share link")])
+        }
         if let breakdown = query.breakdown, breakdown.kind == .trait || breakdown.kind == .property {
             throw APIError(.forbidden, .forbidden, "breakdown: a share link shows no customer's trait or property values; break down by persona or first_channel, or sign in",
                            problems: [.init(field: "breakdown", message: "persona or first_channel through a share link")])
