@@ -29,6 +29,7 @@ public enum Analyzer {
         case .attribution: output.attribution = try AttributionAnalysis.run(query, on: index)
         case .nextBest: output.nextBest = try NextBestAnalysis.run(query, on: index)
         case .retention: output.retention = try RetentionAnalysis.run(query, on: index)
+        case .segments: output.segments = try SegmentsAnalysis.run(query, on: index)
         }
         return output
     }
@@ -109,9 +110,11 @@ public struct AnalysisOutput: Codable, Sendable {
     public var nextBest: NextBestResult?
     /// Retention cohorts.
     public var retention: RetentionResult?
+    /// Groups of customers and the personas against them.
+    public var segments: SegmentsResult?
 
     enum CodingKeys: String, CodingKey {
-        case query, index, funnel, dfg, variants, sankey, personas, touchpoints, emotions, compare, friction, conformance, customers, verbatims, attribution, retention
+        case query, index, funnel, dfg, variants, sankey, personas, touchpoints, emotions, compare, friction, conformance, customers, verbatims, attribution, retention, segments
         case nextBest = "next_best"
     }
 

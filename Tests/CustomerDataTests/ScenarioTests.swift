@@ -348,6 +348,62 @@ struct ScenarioGeneratorTests {
         }
     }
 
+    @Test("planted groups: each customer's group, its traits mostly the group's own and its spend in the group's range, the favoured touchpoints met far more often; personas as without groups, and the files and truth agree")
+    func plantedGroups() throws {
+        let plain = GeneratedScenario.of(.retail)
+        let generator = ScenarioGenerator(template: .retail, customers: 1_000, seed: 7, groups: 3)
+        var customers: [(ScenarioCustomer, [Event])] = []
+        var current: [Event] = []
+        let truth = generator.run(customer: { customers.append(($0, current)); current = [] }, event: { current.append($0) })
+        let groups = try #require(truth.groups)
+        #expect(groups.map(\.id) == ["group-1", "group-2", "group-3"])
+        #expect(groups.map(\.customers).reduce(0, +) == truth.customers)
+        // Every customer's persona as without groups (the group is drawn apart; the touchpoints chosen, and with them the devices, differ).
+        #expect(zip(customers, plain.customers).filter { $0.0.persona != $1.customer.persona }.isEmpty)
+        var typical = 0, identified = 0, favoured = 0, visits = 0
+        var perGroup: [String: Int] = [:], identifiedPerGroup: [String: Int] = [:]
+        let matcher = EventMatcher(journey: generator.journey)
+        for (customer, events) in customers {
+            let id = try #require(customer.group)
+            let group = try #require(groups.first { $0.id == id })
+            perGroup[id, default: 0] += 1
+            let traits = events.first { $0.type == .identify && $0.traits["market"] != nil }?.traits
+            if let market = traits?["market"] {
+                identified += 1
+                identifiedPerGroup[id, default: 0] += 1
+                if market["region"]?.text == group.region { typical += 1 }
+                let spend = try #require(market["yearly_spend"].flatMap { value -> Double? in
+                    if case .number(let number) = value { return number }
+                    return nil
+                })
+                #expect(spend >= Double(group.yearlySpend[0]) && spend <= Double(group.yearlySpend[1]))
+            }
+            for event in events {
+                guard let touchpoint = matcher.classify(event) else { continue }
+                visits += 1
+                if group.favouredTouchpoints.contains(generator.journey.touchpoints[touchpoint].id) { favoured += 1 }
+            }
+        }
+        #expect(perGroup == Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0.customers) }))
+        #expect(identifiedPerGroup == Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0.identified) }))
+        #expect(identified == truth.identifiers.identifiedCustomers)
+        let share = Double(typical) / Double(identified)
+        #expect(share > 0.8 && share < 0.95, "the group's own region for about 85% plus a third of the rest: \(share)")
+        #expect(Double(favoured) / Double(visits) > 0.4, "favoured touchpoints: \(favoured) of \(visits) visits")
+
+        let directory = try TemporaryDirectory(prefix: "scenario")
+        let written = try ScenarioWriter(directory: directory.path, format: .csv).write(generator)
+        #expect(written.groupsFile == "truth-groups.csv")
+        let rows = directory.read("truth-groups.csv")!.split(separator: "\n").map(String.init)
+        #expect(rows == ["customer,group"] + customers.map { "\($0.0.label),\($0.0.group!)" })
+        #expect(plain.truth.groups == nil)
+        #expect(try ScenarioTruth.decode(directory.read("truth.json")!) == written)
+        // The CSV carries the planted traits, read back as the generator made them.
+        let (events, problems) = try readAll(directory.path("events.csv"))
+        #expect(problems.isEmpty)
+        #expect(events.filter { $0.traits["market"] != nil }.count == identified)
+    }
+
     @Test("the identifiers file lists every customer's normalised identifiers")
     func identifiersFile() throws {
         let directory = try TemporaryDirectory(prefix: "scenario")

@@ -43,6 +43,8 @@ struct CustomerJourney {
 
     let plan: ScenarioPlan
     let persona: Int?
+    /// How much the customer favours each touchpoint: their planted group's habits, else their persona's.
+    let habits: [Double]
     var identity: CustomerIdentity
     var random: ScenarioRandom
     var events: [PlannedEvent] = []
@@ -58,9 +60,11 @@ struct CustomerJourney {
     private var experienceSum = 0.0
     private var current = 0
 
-    init(plan: ScenarioPlan, persona: Int?, identity: CustomerIdentity, start: Int64, random: ScenarioRandom, reuse buffer: inout [PlannedEvent]) {
+    init(plan: ScenarioPlan, persona: Int?, group: Int? = nil, identity: CustomerIdentity, start: Int64, random: ScenarioRandom,
+         reuse buffer: inout [PlannedEvent]) {
         self.plan = plan
         self.persona = persona
+        habits = group.map { plan.groups[$0].habits } ?? plan.habits[persona ?? plan.personas.count]
         self.identity = identity
         swap(&events, &buffer)
         events.removeAll(keepingCapacity: true)
@@ -130,7 +134,6 @@ struct CustomerJourney {
 
     /// Distinct touchpoints, weighted towards the persona's channels, in map order.
     private mutating func choose(_ count: Int, from options: [Int]) -> [Int] {
-        let habits = plan.habits[slot]
         var taken: UInt64 = 0
         for _ in 0..<count {
             var total = 0.0

@@ -51,14 +51,27 @@ public struct ScenarioGenerator: Sendable {
     /// A generator for one of the example workspaces `wayfinder init` writes.
     ///
     /// - Precondition: `customers` is from 0 to ``maximumCustomers``.
-    public init(template: WorkspaceTemplate, customers: Int, seed: UInt64 = 1) {
+    /// - Precondition: `groups` is 0 or from 2 to ``maximumGroups``.
+    public init(template: WorkspaceTemplate, customers: Int, seed: UInt64 = 1, groups: Int = 0) {
         precondition((0...Self.maximumCustomers).contains(customers), "the number of customers must be from 0 to \(Self.maximumCustomers)")
+        precondition(groups == 0 || (2...Self.maximumGroups).contains(groups), "the number of planted groups must be 0 or from 2 to \(Self.maximumGroups)")
         // The templates decode, validate and have a current-state map (JourneyModel's tests check them).
-        try! self.init(workspace: template.workspace, scenario: template.rawValue, customers: customers, seed: seed)
+        try! self.init(workspace: template.workspace, scenario: template.rawValue, customers: customers, seed: seed, groups: groups)
     }
 
+    /// The most groups a scenario plants.
+    public static let maximumGroups = 8
+
     /// A generator for a workspace: the data follows its first current-state journey (or `journey`).
-    public init(workspace: Workspace, journey: String? = nil, scenario: String, customers: Int, seed: UInt64 = 1) throws(Failure) {
+    ///
+    /// With `groups` from 2 to ``maximumGroups``, every customer also belongs to one of that many
+    /// planted groups (`group-1`…, of sizes 5:4:3:2:2:1.5:1:1, whatever their persona): its
+    /// customers carry the traits `market.region` and `market.tier` (the group's own value for
+    /// 85% of them, else any group's) and `market.yearly_spend` (in a range of the group's own),
+    /// and pick one touchpoint of each stage twelve times as often as the others, a different one
+    /// for each group where a stage has enough. The truth counts them and ``ScenarioWriter``
+    /// writes each customer's group.
+    public init(workspace: Workspace, journey: String? = nil, scenario: String, customers: Int, seed: UInt64 = 1, groups: Int = 0) throws(Failure) {
         let map = journey.map { id in workspace.journeys.first { $0.id == id } } ?? workspace.journeys.first { $0.state == .current }
         guard let map else {
             throw Failure(description: journey.map { "the workspace has no journey map '\($0)'" } ?? "the workspace has no current-state journey map")
@@ -67,13 +80,16 @@ public struct ScenarioGenerator: Sendable {
         guard (0...Self.maximumCustomers).contains(customers) else {
             throw Failure(description: "the number of customers must be from 0 to \(Self.maximumCustomers)")
         }
+        guard groups == 0 || (2...Self.maximumGroups).contains(groups) else {
+            throw Failure(description: "the number of planted groups must be from 2 to \(Self.maximumGroups) (or none)")
+        }
         self.scenario = scenario
         self.workspace = workspace
         self.journey = map
         self.customers = customers
         self.seed = seed
         streamSeed = seed ^ Self.nameHash(scenario)
-        plan = ScenarioPlan(workspace: workspace, journey: map, matcher: EventMatcher(journey: map), seed: streamSeed)
+        plan = ScenarioPlan(workspace: workspace, journey: map, matcher: EventMatcher(journey: map), seed: streamSeed, groups: groups)
         keys = CustomerIdentity.Keys(seed: streamSeed)
         guard plan.byStage.contains(where: { !$0.isEmpty }) || plan.goal != nil else {
             throw Failure(description: "no touchpoint of '\(map.id)' has a match rule that events can satisfy")
@@ -123,10 +139,21 @@ public struct ScenarioGenerator: Sendable {
             let persona = slot < plan.personas.count ? slot : nil
             let identity = CustomerIdentity(index: index, keys: keys, hasPhone: random.chance(0.55), using: &random)
             let set = random.below(plan.traitSets[slot].count)
-            let traitSet = TraitChoice(slot: slot, set: set, value: plan.traitSets[slot][set])
+            var traitSet = TraitChoice(slot: slot, set: set, value: plan.traitSets[slot][set])
+            // A planted group draws from its own stream, so the rest of the customer is as without groups.
+            var group: Int?
+            if !plan.groups.isEmpty {
+                var groupRandom = ScenarioRandom(seed: streamSeed ^ 0x6772_6F75_7073, stream: UInt64(index) + 1)
+                let drawn = groupRandom.weighted(Array(ScenarioPlan.groupShares.prefix(plan.groups.count)))
+                group = drawn
+                traitSet.group = drawn
+                if case .object(let own) = traitSet.value, case .object(let planted) = plan.groupTraits(drawn, using: &groupRandom) {
+                    traitSet.value = .object(own + planted)
+                }
+            }
             let startDay = Int64(random.below(Self.arrivalDays))
             let start = Self.start + startDay * CustomerJourney.day + Int64(random.int(in: 7 * 3600...22 * 3600 + 3599)) * 1000
-            var journey = CustomerJourney(plan: plan, persona: persona, identity: identity, start: start, random: random, reuse: &buffer)
+            var journey = CustomerJourney(plan: plan, persona: persona, group: group, identity: identity, start: start, random: random, reuse: &buffer)
             var deviceCounter = UInt64(index) * Self.deviceSpace
             journey.simulate(deviceCounter: &deviceCounter, keys: keys)
             assert(journey.events.count < 1 << Self.eventBits && deviceCounter <= UInt64(index + 1) * Self.deviceSpace)
@@ -137,9 +164,9 @@ public struct ScenarioGenerator: Sendable {
                 try emit(planned, &journey.identity, traitSet, first | UInt64(offset))
             }
             let identifiers = journey.identity.identifiers
-            tally.finishCustomer(persona: persona, identifiers: identifiers, devices: journey.identity.devices.filter(\.used).count)
+            tally.finishCustomer(persona: persona, group: group, identifiers: identifiers, devices: journey.identity.devices.filter(\.used).count)
             try customer(ScenarioCustomer(label: journey.identity.label, persona: persona.map { plan.personas[$0].id },
-                                          identifiers: identifiers, events: journey.events.count))
+                                          group: group.map { plan.groups[$0].id }, identifiers: identifiers, events: journey.events.count))
             swap(&buffer, &journey.events)
         }
         return tally
@@ -217,11 +244,21 @@ public struct ScenarioGenerator: Sendable {
     }
 }
 
-/// A customer's persona trait set: the persona slot (personas, then "none"), the set's index, and the traits.
+/// A customer's persona trait set: the persona slot (personas, then "none"), the set's index, and
+/// the traits (with a planted group's, when the customer has one).
 struct TraitChoice {
     let slot: Int
     let set: Int
-    let value: JSONValue
+    var value: JSONValue
+    /// The planted group, whose traits `value` holds beside the persona's.
+    var group: Int?
+
+    init(slot: Int, set: Int, value: JSONValue, group: Int? = nil) {
+        self.slot = slot
+        self.set = set
+        self.value = value
+        self.group = group
+    }
 }
 
 /// One generated customer, reported after its events.
@@ -230,6 +267,8 @@ public struct ScenarioCustomer: Sendable, Equatable {
     public var label: String
     /// The persona id, or nil for a customer matching no persona.
     public var persona: String?
+    /// The planted group's id (`group-1`…), when the scenario plants groups.
+    public var group: String?
     /// Every identifier the customer's events carry, normalised and sorted.
     public var identifiers: [Identifier]
     /// The customer's events.

@@ -54,6 +54,31 @@ final class ScenarioPlan: Sendable {
     /// Per persona slot: the probability of leaving at the end of each stage (0.2 everywhere without a persona).
     let drops: [[Double]]
     let layout: CSVLayout
+    /// Planted groups of customers (empty unless asked for): traits and touchpoint habits of their own.
+    let groups: [GroupPlan]
+
+    /// A planted group: its traits' typical values and the touchpoint of each stage it favours.
+    struct GroupPlan: Sendable {
+        var id: String
+        var region: String
+        var tier: String
+        /// The range of its yearly spend.
+        var spend: ClosedRange<Int>
+        /// Per touchpoint: how much the group favours it (one favoured touchpoint a stage).
+        var habits: [Double]
+        /// The favoured touchpoints.
+        var favoured: [Int]
+    }
+
+    /// The planted groups' trait values: region and tier (the group's own with ``groupTypical``, else another's).
+    static let groupRegions = ["north", "south", "east", "west", "central", "islands", "coast", "capital"]
+    static let groupTiers = ["bronze", "silver", "gold", "platinum", "basic", "plus", "pro", "max"]
+    /// The share of a group's customers with its own region, and with its own tier.
+    static let groupTypical = 0.85
+    /// Relative sizes of the planted groups.
+    static let groupShares: [Double] = [5, 4, 3, 2, 2, 1.5, 1, 1]
+    /// How much more often a group's customers pick its favoured touchpoint of a stage.
+    static let groupFavour = 12.0
 
     static let plannedFrictionDropOff = 0.55
     static let serviceChannels: Set<String> = ["support", "phone", "chat"]
@@ -61,7 +86,7 @@ final class ScenarioPlan: Sendable {
                              "Account Settings Viewed", "Help Article Viewed", "App Backgrounded"]
     static let searchTerms = ["waterproof", "opening hours", "discount code", "returns", "gift card", "delivery times"]
 
-    init(workspace: Workspace, journey: JourneyMap, matcher: EventMatcher, seed: UInt64) {
+    init(workspace: Workspace, journey: JourneyMap, matcher: EventMatcher, seed: UInt64, groups groupCount: Int = 0) {
         var random = ScenarioRandom(seed: seed, stream: 0xC0FF_EE00)
         self.journey = journey
         let stageIndex = Dictionary(journey.stages.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
@@ -151,10 +176,34 @@ final class ScenarioPlan: Sendable {
             }
         }
 
+        // Planted groups: each favours one touchpoint of every stage, the next group the next one.
+        let byStage = self.byStage
+        groups = (0..<groupCount).map { group in
+            let favoured = byStage.compactMap { options in options.isEmpty ? nil : options[group % options.count] }
+            let habits = journey.touchpoints.indices.map { favoured.contains($0) ? Self.groupFavour : 1 }
+            return GroupPlan(id: "group-\(group + 1)", region: Self.groupRegions[group], tier: Self.groupTiers[group],
+                             spend: (200 + 600 * group)...(500 + 600 * group), habits: habits, favoured: favoured)
+        }
         layout = CSVLayout(templates: pools.flatMap { $0 } + self.noise.web + self.noise.app,
                            extraProperties: [Self.feedbackProperties(touchpoint: "t", metric: .nps, score: 1, text: "x"),
                                              Self.feedbackProperties(touchpoint: "t", metric: .text, score: 0, text: "x")],
-                           traits: personas.flatMap(\.traits) + noneTraits)
+                           traits: personas.flatMap(\.traits) + noneTraits + (groupCount > 0 ? [Self.groupTraits(region: "r", tier: "t", spend: 1)] : []))
+    }
+
+    /// A planted group's traits for one customer.
+    static func groupTraits(region: String, tier: String, spend: Int) -> JSONValue {
+        .object([("market", .object([("region", .string(region)), ("tier", .string(tier)), ("yearly_spend", .number(Double(spend)))]))])
+    }
+
+    /// The planted traits of a customer of `group`: mostly the group's region and tier, a spend in its range.
+    func groupTraits(_ group: Int, using random: inout ScenarioRandom) -> JSONValue {
+        let plan = groups[group]
+        func typical(_ own: String, _ all: [String]) -> String {
+            random.chance(Self.groupTypical) ? own : all[random.below(all.count)]
+        }
+        return Self.groupTraits(region: typical(plan.region, Array(Self.groupRegions.prefix(groups.count))),
+                                tier: typical(plan.tier, Array(Self.groupTiers.prefix(groups.count))),
+                                spend: random.int(in: plan.spend))
     }
 
     /// Up to 16 distinct templates whose events the matcher classifies into the touchpoint, or why there are none.

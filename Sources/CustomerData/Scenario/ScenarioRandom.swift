@@ -4,15 +4,16 @@ import Foundation
 ///
 /// The scenario generator never uses the system generator, so one seed always gives the same bytes.
 /// Each customer draws from a stream of its own (``init(seed:stream:)``), which makes customer *i*
-/// the same whatever the number of customers generated.
-struct ScenarioRandom: RandomNumberGenerator {
+/// the same whatever the number of customers generated. Analyses that draw (seeding a clustering)
+/// use it too, so their results repeat.
+public struct ScenarioRandom: RandomNumberGenerator {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
 
     /// A generator for `seed`; different `stream` values give independent sequences.
-    init(seed: UInt64, stream: UInt64 = 0) {
+    public init(seed: UInt64, stream: UInt64 = 0) {
         var state = seed ^ IdToken.mix(stream &+ 0x5851_F42D_4C95_7F2D)
         func splitMix() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -25,7 +26,7 @@ struct ScenarioRandom: RandomNumberGenerator {
     }
 
     /// The next 64 random bits.
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -38,7 +39,7 @@ struct ScenarioRandom: RandomNumberGenerator {
     }
 
     /// A number in `0..<bound` (0 when `bound` is not positive).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         guard bound > 0 else { return 0 }
         return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
@@ -49,7 +50,7 @@ struct ScenarioRandom: RandomNumberGenerator {
     }
 
     /// A number in `0 ..< 1` with 53 random bits.
-    mutating func unit() -> Double {
+    public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 

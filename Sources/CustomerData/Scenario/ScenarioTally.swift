@@ -17,6 +17,10 @@ struct ScenarioTally: Sendable {
     private var funnel: [[Int]]
     private var personaCustomers: [Int]
     private var personaIdentified: [Int]
+    /// Per planted group: customers, and those who identified; per group and persona slot: customers.
+    private var groupCustomers: [Int]
+    private var groupIdentified: [Int]
+    private var groupPersonas: [[Int]]
     private var goalCustomers = 0, goalEvents = 0, repeatCustomers = 0
     private var feedbackCount: [[Int]]
     private var feedbackSum: [[Double]]
@@ -41,6 +45,9 @@ struct ScenarioTally: Sendable {
         funnel = Array(repeating: Array(repeating: 0, count: plan.journey.stages.count), count: plan.personas.count + 1)
         personaCustomers = Array(repeating: 0, count: plan.personas.count + 1)
         personaIdentified = personaCustomers
+        groupCustomers = Array(repeating: 0, count: plan.groups.count)
+        groupIdentified = groupCustomers
+        groupPersonas = Array(repeating: Array(repeating: 0, count: plan.personas.count + 1), count: plan.groups.count)
         feedbackCount = Array(repeating: Array(repeating: 0, count: Feedback.Metric.allCases.count), count: touchpoints)
         feedbackSum = Array(repeating: Array(repeating: 0, count: Feedback.Metric.allCases.count), count: touchpoints)
     }
@@ -83,13 +90,18 @@ struct ScenarioTally: Sendable {
     }
 
     /// Closes a customer: funnel, drop-off, conversion and identifier counts.
-    mutating func finishCustomer(persona: Int?, identifiers: [Identifier], devices: Int) {
+    mutating func finishCustomer(persona: Int?, group: Int? = nil, identifiers: [Identifier], devices: Int) {
         customers += 1
         let slot = persona ?? plan.personas.count
         personaCustomers[slot] += 1
         if customerIdentified {
             identifiedCustomers += 1
             personaIdentified[slot] += 1
+        }
+        if let group {
+            groupCustomers[group] += 1
+            groupPersonas[group][slot] += 1
+            if customerIdentified { groupIdentified[group] += 1 }
         }
         for identifier in identifiers { identifierKinds[Identifier.Kind.allCases.firstIndex(of: identifier.kind)!] += 1 }
         self.devices += devices
@@ -122,6 +134,9 @@ struct ScenarioTally: Sendable {
         for slot in funnel.indices { add(&funnel[slot], other.funnel[slot]) }
         add(&personaCustomers, other.personaCustomers)
         add(&personaIdentified, other.personaIdentified)
+        add(&groupCustomers, other.groupCustomers)
+        add(&groupIdentified, other.groupIdentified)
+        for group in groupPersonas.indices { add(&groupPersonas[group], other.groupPersonas[group]) }
         goalCustomers += other.goalCustomers
         goalEvents += other.goalEvents
         repeatCustomers += other.repeatCustomers
@@ -217,6 +232,12 @@ struct ScenarioTally: Sendable {
             unclassifiedEvents: unclassified,
             unreachableTouchpoints: plan.unreachable.map {
                 ScenarioTruth.Unreachable(touchpoint: journey.touchpoints[$0.touchpoint].id, reason: $0.reason)
+            },
+            groups: plan.groups.isEmpty ? nil : plan.groups.enumerated().map { index, group in
+                ScenarioTruth.PlantedGroup(id: group.id, customers: groupCustomers[index], identified: groupIdentified[index],
+                                           personas: Dictionary(uniqueKeysWithValues: zip(personaIds, groupPersonas[index])),
+                                           region: group.region, tier: group.tier, yearlySpend: [group.spend.lowerBound, group.spend.upperBound],
+                                           favouredTouchpoints: group.favoured.map { journey.touchpoints[$0].id })
             })
     }
 }

@@ -134,6 +134,29 @@ public struct ScenarioTruth: Codable, Sendable, Equatable {
         public var reason: String
     }
 
+    /// A planted group of customers (``ScenarioGenerator``'s `groups`).
+    public struct PlantedGroup: Codable, Sendable, Equatable {
+        /// `group-1`, `group-2`…
+        public var id: String
+        /// Customers in it, and those of them who identified (so their traits are known).
+        public var customers: Int
+        public var identified: Int
+        /// Its customers per persona id (`none` included): groups cut across personas.
+        public var personas: [String: Int]
+        /// The `market.region` and `market.tier` most of its customers have.
+        public var region: String
+        public var tier: String
+        /// The range of its customers' `market.yearly_spend`.
+        public var yearlySpend: [Int]
+        /// The touchpoint of each stage its customers favour.
+        public var favouredTouchpoints: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case id, customers, identified, personas, region, tier
+            case yearlySpend = "yearly_spend", favouredTouchpoints = "favoured_touchpoints"
+        }
+    }
+
     /// The generator's format version.
     public var generator: String
     /// The template name.
@@ -186,6 +209,10 @@ public struct ScenarioTruth: Codable, Sendable, Equatable {
     public var unclassifiedEvents: Int
     /// Touchpoints without events.
     public var unreachableTouchpoints: [Unreachable]
+    /// The planted groups, when the scenario plants them.
+    public var groups: [PlantedGroup]?
+    /// The file of `customer,group` rows, beside `truth.json`, when there are groups.
+    public var groupsFile: String?
 
     enum CodingKeys: String, CodingKey {
         case generator, scenario, seed, journey, start, customers, events, format, files, identifiers, personas, funnel, goal, friction,
@@ -199,6 +226,8 @@ public struct ScenarioTruth: Codable, Sendable, Equatable {
         case noiseEvents = "noise_events"
         case unclassifiedEvents = "unclassified_events"
         case unreachableTouchpoints = "unreachable_touchpoints"
+        case groups
+        case groupsFile = "groups_file"
     }
 
     /// The truth as pretty JSON with sorted keys, ending in a newline.

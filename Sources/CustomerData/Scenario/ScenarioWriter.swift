@@ -43,6 +43,8 @@ public struct ScenarioWriter: Sendable {
     public static let truthFile = "truth.json"
     /// The file of `customer,identifier` rows.
     public static let identifiersFile = "truth-identifiers.csv"
+    /// The file of `customer,group` rows, when the scenario plants groups.
+    public static let groupsFile = "truth-groups.csv"
 
     /// The folder written to (created when missing).
     public let directory: String
@@ -71,7 +73,7 @@ public struct ScenarioWriter: Sendable {
 
     static func isOutputName(_ name: String) -> Bool {
         let base = name.hasSuffix(".partial") ? String(name.dropLast(8)) : name
-        if ["events.csv", "events.ndjson", truthFile, identifiersFile].contains(base) { return true }
+        if ["events.csv", "events.ndjson", truthFile, identifiersFile, groupsFile].contains(base) { return true }
         return base.hasPrefix("batch-") && base.hasSuffix(".json") && base.dropFirst(6).dropLast(5).allSatisfy(\.isNumber)
     }
 
@@ -99,6 +101,8 @@ public struct ScenarioWriter: Sendable {
         /// Where each event ends in `events` (Segment batches only).
         var ends: [Int] = []
         var identifiers: [UInt8] = []
+        /// `label,group` rows, when the scenario plants groups.
+        var groups: [UInt8] = []
         var tally: ScenarioTally
         var count = 0
         var customers = 0
@@ -107,7 +111,7 @@ public struct ScenarioWriter: Sendable {
     /// Renders the events and identifier rows of a range of customers.
     static func render(_ range: Range<Int>, generator: ScenarioGenerator, renderer: TemplateRenderer, format: Format) -> Chunk {
         var bytes = EventBytes()
-        var events: [UInt8] = [], ends: [Int] = [], identifiers: [UInt8] = []
+        var events: [UInt8] = [], ends: [Int] = [], identifiers: [UInt8] = [], groups: [UInt8] = []
         events.reserveCapacity(range.count * 2048)
         var count = 0
         let layout = generator.plan.layout
@@ -120,6 +124,12 @@ public struct ScenarioWriter: Sendable {
                 identifiers.append(0x3A)
                 identifiers.append(contentsOf: identifier.value.utf8)
                 identifiers.append(0x0A)
+            }
+            if let group = customer.group {
+                groups.append(contentsOf: customer.label.utf8)
+                groups.append(0x2C)
+                groups.append(contentsOf: group.utf8)
+                groups.append(0x0A)
             }
         }, emit: { planned, identity, traits, ordinal in
             switch format {
@@ -135,7 +145,7 @@ public struct ScenarioWriter: Sendable {
             }
             count += 1
         })
-        return Chunk(events: events, ends: ends, identifiers: identifiers, tally: tally, count: count, customers: range.count)
+        return Chunk(events: events, ends: ends, identifiers: identifiers, groups: groups, tally: tally, count: count, customers: range.count)
     }
 
     /// Renders ranges of customers on every core, results in the order of the ranges.
@@ -164,6 +174,8 @@ public struct ScenarioWriter: Sendable {
         let renderer = TemplateRenderer(plan: generator.plan, keys: generator.keys)
         let identifiers = try OutputFile(path: path(Self.identifiersFile))
         var identifierText: [UInt8] = Array("customer,identifier\n".utf8)
+        let groups = generator.plan.groups.isEmpty ? nil : try OutputFile(path: path(Self.groupsFile))
+        var groupText: [UInt8] = Array("customer,group\n".utf8)
         var files: [String: Int] = [:]
         var current: OutputFile?
         var buffer: [UInt8] = []
@@ -214,6 +226,10 @@ public struct ScenarioWriter: Sendable {
             }
             identifierText.append(contentsOf: chunk.identifiers)
             try identifiers.writeIfFull(&identifierText)
+            if let groups {
+                groupText.append(contentsOf: chunk.groups)
+                try groups.writeIfFull(&groupText)
+            }
             tally.merge(chunk.tally)
             written.customers += chunk.customers
             written.events += chunk.count
@@ -234,12 +250,14 @@ public struct ScenarioWriter: Sendable {
         }
         if let file = current { try close(file) }
         try identifiers.close(writing: &identifierText)
+        try groups?.close(writing: &groupText)
         progress(written)
 
         var truth = tally.truth(scenario: generator.scenario, seed: generator.seed)
         truth.format = format.rawValue
         truth.files = files
         truth.identifiersFile = Self.identifiersFile
+        if groups != nil { truth.groupsFile = Self.groupsFile }
         let truthFile = try OutputFile(path: path(Self.truthFile))
         var truthText = Array(truth.json.utf8)
         try truthFile.close(writing: &truthText)

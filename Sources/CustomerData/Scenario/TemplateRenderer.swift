@@ -253,7 +253,7 @@ struct TemplateRenderer: Sendable {
 
     private func appendIdentifyJSON(_ planned: PlannedEvent, device index: Int, full: Bool, identity: CustomerIdentity, traits: TraitChoice,
                                     ordinal: UInt64, bytes: inout EventBytes, to out: inout [UInt8]) -> Bool {
-        guard case .device(_, true, 0) = planned.carrier, let persona = identifyTraits[traits.slot][traits.set] else { return false }
+        guard case .device(_, true, 0) = planned.carrier, traits.group == nil, let persona = identifyTraits[traits.slot][traits.set] else { return false }
         let device = identity.devices[index]
         out.append(contentsOf: Self.identifyHead)
         appendIds(planned, ordinal: ordinal, bytes: &bytes, to: &out)
@@ -336,7 +336,7 @@ struct TemplateRenderer: Sendable {
 
     private func appendIdentifyCSV(_ planned: PlannedEvent, device index: Int, full: Bool, identity: CustomerIdentity, traits: TraitChoice,
                                    ordinal: UInt64, bytes: inout EventBytes, to out: inout [UInt8]) -> Bool {
-        guard case .device(_, true, 0) = planned.carrier, let persona = identifyTraits[traits.slot][traits.set] else { return false }
+        guard case .device(_, true, 0) = planned.carrier, traits.group == nil, let persona = identifyTraits[traits.slot][traits.set] else { return false }
         let device = identity.devices[index]
         bytes.appendTimestamp(planned.time, to: &out)
         out.append(contentsOf: Self.identifyCells)

@@ -19,8 +19,8 @@ public struct IndexRequest: Sendable, Equatable {
     /// Nothing beyond events.
     public init() {}
 
-    /// What the queries need.
-    public init(queries: [AnalysisQuery]) {
+    /// What the queries need; a segmentation without trait paths reads those of `workspace`'s persona rules.
+    public init(queries: [AnalysisQuery], workspace: Workspace? = nil) {
         var traits: [String] = [], properties: [String] = [], filters: [FieldFilter] = []
         func add(_ filter: Filters?) {
             guard let filter else { return }
@@ -33,6 +33,9 @@ public struct IndexRequest: Sendable, Equatable {
             add(query.options.after?.filters)
             if query.kind.listsCustomers { traits += CustomerNames.traitPaths }
             if query.kind == .attribution, let value = query.options.value { properties.append(value) }
+            if query.kind == .segments, query.options.segmentBy != .journeys {
+                traits += query.options.traits.isEmpty ? (workspace?.personas ?? []).flatMap { $0.match?.traits.map(\.path) ?? [] } : query.options.traits
+            }
             if let breakdown = query.breakdown, let path = breakdown.path {
                 if breakdown.kind == .trait { traits.append(path) }
                 if breakdown.kind == .property { properties.append(path) }

@@ -18,10 +18,12 @@ public struct AnalysisQuery: Codable, Sendable, Equatable {
         case nextBest = "next_best"
         /// Cohorts by first-seen week or month, and the share returning to a stage or touchpoint in each later period.
         case retention
+        /// Groups of customers by traits and journeys, and the personas checked against them.
+        case segments
 
-        /// Whether the analysis lists customers one by one (with their ids, names and answers),
-        /// which a share link may not show.
-        public var listsCustomers: Bool { self == .customers || self == .verbatims || self == .nextBest }
+        /// Whether the analysis lists customers one by one (with their ids, names and answers) or
+        /// shows their trait values, which a share link may not show.
+        public var listsCustomers: Bool { self == .customers || self == .verbatims || self == .nextBest || self == .segments }
     }
 
     /// The analysis.

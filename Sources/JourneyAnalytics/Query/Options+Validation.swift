@@ -41,11 +41,14 @@ extension Options {
     /// `periods`: later periods of a retention cohort (ten years of weeks at most).
     public static let periodsRange = OptionRange("periods", 1...520)
 
+    /// `k`: groups of customers a segmentation makes.
+    public static let kRange = OptionRange("k", 2...20)
+
     /// Every numeric option's range, in the order the options are documented.
     public static let numericRanges: [OptionRange] = [
         windowDaysRange, topRange, sankeyStepsRange, sankeyWidthRange, gapDaysRange, repeatContactDaysRange, slowFactorRange,
         minimumCustomersRange, examplesRange, limitRange, offsetRange, markovOrderRange, lookbackDaysRange, halfLifeDaysRange,
-        riskBelowRange, minimumTransitionsRange, periodsRange,
+        riskBelowRange, minimumTransitionsRange, periodsRange, kRange,
     ]
 
     /// Checks every numeric option against its range (``numericRanges``); the error names the
@@ -69,6 +72,11 @@ extension Options {
         if let riskBelow { try Self.riskBelowRange.check(riskBelow) }
         try Self.minimumTransitionsRange.check(minimumTransitions)
         try Self.periodsRange.check(periods)
+        if let k { try Self.kRange.check(k) }
+        if traits.count > 50 { throw AnalysisError(field: "options.traits", problem: "names \(traits.count) trait paths; 50 at most") }
+        if let bad = traits.first(where: { $0.isEmpty || $0.utf8.count > 1_000 || $0.contains("\u{0}") }) {
+            throw AnalysisError(field: "options.traits", problem: "'\(bad.prefix(80))' is not a trait path; give dotted paths such as 'plan' or 'profile.age_band'")
+        }
     }
 
     /// Checks the numeric options of a query's JSON `options` object before it is decoded, with

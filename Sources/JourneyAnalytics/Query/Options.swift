@@ -110,6 +110,15 @@ public struct Options: Codable, Sendable, Equatable {
     public var returningTo: String?
     /// Retention: later periods counted after the cohort's own.
     public var periods: Int = 12
+    /// Segments: the number of groups (nil: tried from 2 to 8, the best silhouette taken).
+    public var k: Int?
+    /// Segments: the trait paths customers are grouped by (empty: every trait the index read
+    /// beyond names and email, which are the persona rules' unless the query names others).
+    public var traits: [String] = []
+    /// Segments: group by traits and journeys, or by one of them.
+    public var segmentBy: SegmentBy = .both
+    /// Segments: list each customer's group.
+    public var assignments: Bool = false
 
     /// Default options.
     public init() {}
@@ -125,6 +134,7 @@ public struct Options: Codable, Sendable, Equatable {
         case markovOrder = "markov_order", lookbackDays = "lookback_days", halfLifeDays = "half_life_days"
         case riskBelow = "risk_below", minimumTransitions = "minimum_transitions", customer
         case cohort, periods, returningTo = "returning_to", step, dropped, exclusions
+        case k, traits, segmentBy = "segment_by", assignments
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -172,6 +182,18 @@ public struct Options: Codable, Sendable, Equatable {
         cohort = try container.decodeIfPresent(CohortPeriod.self, forKey: .cohort) ?? defaults.cohort
         returningTo = try container.decodeIfPresent(String.self, forKey: .returningTo)
         periods = try container.decodeIfPresent(Int.self, forKey: .periods) ?? defaults.periods
+        k = try container.decodeIfPresent(Int.self, forKey: .k)
+        traits = try container.decodeIfPresent([String].self, forKey: .traits) ?? defaults.traits
+        segmentBy = try container.decodeIfPresent(SegmentBy.self, forKey: .segmentBy) ?? defaults.segmentBy
+        assignments = try container.decodeIfPresent(Bool.self, forKey: .assignments) ?? defaults.assignments
+    }
+
+    /// What segments group customers by.
+    public enum SegmentBy: String, Codable, Sendable, CaseIterable {
+        /// Traits and journeys.
+        case both
+        case traits
+        case journeys
     }
 
     /// A funnel's exclusion: a customer with a counted event at `touchpoint` (ids joined by `|`

@@ -28,6 +28,9 @@ public struct JourneyReport: Sendable {
     public var attribution: AttributionResult
     /// Monthly cohorts returning to the retention stage (or the last).
     public var retention: RetentionResult
+    /// Behavioural groups (journeys only: the report shows no trait values), k by silhouette;
+    /// nil with fewer than two customers.
+    public var segments: SegmentsResult?
     /// The findings to read first, one sentence each.
     public var headlines: [String]
 
@@ -58,6 +61,11 @@ public struct JourneyReport: Sendable {
         attribution = try AttributionAnalysis.run(query, on: index)
         query.kind = .retention
         retention = try RetentionAnalysis.run(query, on: index)
+        query.kind = .segments
+        query.options.segmentBy = .journeys
+        query.options.k = nil
+        query.options.assignments = false
+        segments = try? SegmentsAnalysis.run(query, on: index)
         headlines = []
         headlines = (Liveness.note(index.journey, measureFuture: base.options.measureFuture).map { [$0] } ?? []) + makeHeadlines(index)
     }

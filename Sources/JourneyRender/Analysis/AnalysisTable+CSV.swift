@@ -19,6 +19,7 @@ extension AnalysisTable {
     /// - attribution: one row a channel or touchpoint, most credit first;
     /// - next best: the customers at risk (or the one asked for), lowest odds first;
     /// - retention: one row a cohort and later period;
+    /// - segments: each customer's group with `assignments`, else one row a group;
     /// - customers: the customers who passed the touchpoint (``customerColumns``);
     /// - verbatims: the answers with text at the touchpoint (``verbatimColumns``).
     public static func csv(_ output: AnalysisOutput) -> String {
@@ -35,7 +36,34 @@ extension AnalysisTable {
         if let attribution = output.attribution { return csv(attribution) }
         if let nextBest = output.nextBest { return csv(nextBest) }
         if let retention = output.retention { return csv(retention) }
+        if let segments = output.segments { return csv(segments) }
         return ""
+    }
+
+    static func csv(_ segments: SegmentsResult) -> String {
+        if let assignments = segments.assignments {
+            var writer = CSVWriter(header: ["customer", "group"])
+            for row in assignments { writer.row([.text(row.customer), .text(row.group)]) }
+            return writer.output
+        }
+        var writer = CSVWriter(header: ["group", "customers", "share_ratio", "converted", "conversion_ratio", "emotion_score", "answers", "traits",
+                                        "typical_path", "typical_path_ratio", "channels", "personas"])
+        for group in segments.groups {
+            writer.row([.text(group.id), .integer(group.customers), .number(group.share), .integer(group.converted), .optional(group.conversion),
+                        .optional(group.emotion), .integer(group.answers), .text(group.traits.map(Self.describe).joined(separator: "; ")),
+                        .text(group.typicalPath?.touchpoints.joined(separator: " > ") ?? ""), .optional(group.typicalPath?.share),
+                        .text(group.channels.map(\.id).joined(separator: " ")),
+                        .text(group.personas.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))])
+        }
+        return writer.output
+    }
+
+    /// `market.region=north (85% against 33%)` or `market.yearly_spend mean 345.5 (against 840.2)`.
+    static func describe(_ trait: SegmentsResult.TraitValue) -> String {
+        if let value = trait.value, let share = trait.share, let overall = trait.overallShare {
+            return "\(trait.path)=\(value) (\(percent(share)) against \(percent(overall)))"
+        }
+        return "\(trait.path) mean \(ChartFormat.decimal(trait.mean ?? 0, digits: 1)) (against \(ChartFormat.decimal(trait.overallMean ?? 0, digits: 1)))"
     }
 
     static func csv(_ retention: RetentionResult) -> String {

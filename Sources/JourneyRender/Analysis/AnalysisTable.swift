@@ -144,6 +144,33 @@ public enum AnalysisTable {
                     [cohort.label, String(cohort.customers)] + (0...retention.periods).map { $0 < cohort.shares.count ? percent(cohort.shares[$0]) : "" }
                 })))
         }
+        if let segments = output.segments {
+            let chosen = segments.suggested ? "k = \(segments.k), the best silhouette of k from \(segments.candidates.first?.k ?? 2) to \(segments.candidates.last?.k ?? 8)" : "k = \(segments.k)"
+            tables.append(("Segments of \(segments.customers) customers by \(segments.features.map(\.name).joined(separator: ", ")) (\(chosen))", Table(
+                header: ["group", "customers", "share", "conversion", "emotion", "set apart by", "typical path", "channels"],
+                rows: segments.groups.map { group in
+                    [group.id, String(group.customers), percent(group.share), percent(group.conversion),
+                     group.emotion.map { ChartFormat.decimal($0, digits: 2) } ?? "-", group.traits.prefix(3).map(describe).joined(separator: "; "),
+                     group.typicalPath.map { "\($0.touchpoints.joined(separator: " > ")) (\(percent($0.share)))" } ?? "-",
+                     group.channels.map(\.id).joined(separator: ", ")]
+                })))
+            if segments.suggested {
+                tables.append(("Silhouette of each k tried (higher is better)", Table(
+                    header: ["k", "cost", "silhouette"],
+                    rows: segments.candidates.map { [String($0.k), ChartFormat.decimal($0.cost, digits: 1), $0.silhouette.map { ChartFormat.decimal($0, digits: 3) } ?? "-"] })))
+            }
+            tables.append(("Personas against the groups: fit is the share of a persona's customers in its main group", Table(
+                header: ["persona", "customers", "main group", "fit", "conversion", "in map order", "stages unlike all customers'", "typical path"],
+                rows: segments.personas.map { persona in
+                    [persona.id, String(persona.customers), persona.group ?? "-", percent(persona.fit), percent(persona.conversion), percent(persona.inMapOrder),
+                     persona.differences.map { "\($0.stage) \(percent($0.reached)) against \(percent($0.overall))" }.joined(separator: "; "),
+                     persona.typicalPath.map { $0.touchpoints.joined(separator: " > ") } ?? "-"]
+                })))
+            if !segments.offered.isEmpty {
+                tables.append(("Groups no persona describes, offered as personas (--write-personas DIR writes their documents)", Table(
+                    header: ["group", "persona", "name"], rows: segments.offered.map { [$0.group, $0.persona, $0.name] })))
+            }
+        }
         if let nextBest = output.nextBest {
             tables.append(("Odds of reaching '\(nextBest.goal)' (\(percent(nextBest.conversionProbability)) from the start) and the best next touchpoint", Table(
                 header: ["touchpoint", "stage", "odds", "waiting", "next", "next odds", "lift"],

@@ -78,6 +78,16 @@ public enum ReportPage {
             })
             html += section("Retention", heatmap.svg())
         }
+        if let segments = report.segments, !segments.groups.isEmpty {
+            let groups = RankingChart(title: "Behavioural groups: customers by the touchpoints they met each stage at and their main channel (k = \(segments.k), by silhouette)",
+                                      rows: segments.groups.map { group in
+                let path = group.typicalPath.map { " · typical: " + $0.touchpoints.prefix(6).map { name($0, in: journey) }.joined(separator: " → ") } ?? ""
+                return RankingChart.Row(label: group.id.replacingOccurrences(of: "group-", with: "Group "), value: Double(group.customers),
+                                        valueText: "\(ChartFormat.count(group.customers)) (\(ChartFormat.percent(group.share)))",
+                                        detail: (group.conversion.map { "\(ChartFormat.percent($0)) convert" } ?? "") + path)
+            })
+            html += section("Segments", groups.svg())
+        }
         html += unclassifiedTable(report.summary)
         html += "</main>\n<footer>Made with Wayfinder. Every number comes from 'wayfinder analyze' on the same data; add --format json to any analysis to get it as data.</footer>\n</body>\n</html>\n"
         return html

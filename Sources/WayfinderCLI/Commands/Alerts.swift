@@ -135,7 +135,7 @@ extension Wayfinder.Alerts.Add {
         }
         do {
             let data = try await store.workspaceData(workspace)
-            let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query])).build(from: data) { _, _ in }
+            let index = try IndexBuilder(workspace: stored, journey: journey, request: IndexRequest(queries: [query], workspace: stored)).build(from: data) { _, _ in }
             return try Analyzer.run(query, on: index)
         } catch {
             throw CommandFailure(message: "\(db): the \(query.kind.rawValue) analysis failed (\(error)); give the touchpoints with --touchpoint instead")

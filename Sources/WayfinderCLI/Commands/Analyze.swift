@@ -11,7 +11,7 @@ extension Wayfinder {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "analyze",
-            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, retention, customers, verbatims.",
+            abstract: "Measure the real journey against the map: funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, retention, segments, customers, verbatims.",
             discussion: """
             Events in the store are classified into the map's touchpoints by their match rules (the first touchpoint in map order whose rule selects an event), grouped by stitched customer and ordered by time. Every analysis then reads that index.
 
@@ -27,6 +27,7 @@ extension Wayfinder {
               attribution  which channels (--by channel) or touchpoints (--by touchpoint) earn the map's goal: --model first-touch, last-touch, linear, time-decay (--half-life-days), position (40/20/40), markov (--order 1 to 4, removal effects) or shapley; --value PATH credits a property's value too; --lookback-days N counts only events that many days before the conversion
               next-best    each touchpoint's odds of reaching the goal (a Markov chain of the touchpoints learned from the data), the next touchpoint with the best lift from it, and the customers at risk: odds under --risk-below (default: half the odds at the start) or longer in their stage than 90% of those who went on; --customer ID for one customer
               retention    cohorts by the --cohort month (or week) customers were first seen, and the share of each that came back to --returning-to (a stage or touchpoint; default the stage 'retention', else the last) in each of --periods later periods
+              segments     groups of customers found in their traits (--traits PATHS; default: the persona rules' traits) and their journeys (the touchpoint each stage was first met at, the main channel), by k-prototypes with --k groups (default: 2 to 8 tried, the best silhouette taken; --segment-by traits|journeys for one side): each group's size, the trait values that set it apart, its typical path, conversion and measured emotion; each persona's fit to the groups and how its journey differs; large groups no persona describes offered as new personas (--write-personas DIR writes their documents); --assignments lists each customer's group (CSV: customer,group)
               customers    the customers who passed --touchpoint: id, name (from the traits name, first_name and last_name, or email), persona, first and last visit, visits, whether and when they reached the goal; --order, --limit, --offset
               verbatims    the survey answers with text given at --touchpoint, newest first: time, customer, metric (nps, csat, ces, text), score, sentiment; --limit, --offset
               events       the classified events themselves (customer, time, touchpoint, stage, channel), for other tools
@@ -55,20 +56,23 @@ extension Wayfinder {
               wayfinder analyze next-best --workspace shop --limit 50 --format csv > at-risk.csv
               wayfinder analyze next-best --workspace shop --customer cus_1042
               wayfinder analyze retention --workspace shop --cohort week --returning-to advocacy --periods 8 --format csv
+              wayfinder analyze segments --workspace shop --traits market.region,market.tier,market.yearly_spend
+              wayfinder analyze segments --workspace shop --k 4 --write-personas shop/personas
+              wayfinder analyze segments --workspace shop --k 4 --assignments --format csv > groups.csv
             """
         )
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
             case funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, customers, verbatims, events
             case nextBest = "next-best"
-            case retention
+            case retention, segments
         }
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, csv
         }
 
-        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, retention, customers, verbatims or events.")
+        @Argument(help: "funnel, paths, friction, emotions, conformance, compare, personas, touchpoints, attribution, next-best, retention, segments, customers, verbatims or events.")
         var kind: Kind
 
         @OptionGroup var input: AnalyticsInput
@@ -181,6 +185,21 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Retention: later periods counted after the cohort's own.", valueName: "n"))
         var periods: Int = Options().periods
 
+        @Option(help: ArgumentHelp("Segments: the number of groups, 2 to 20 (default: 2 to 8 tried, the best silhouette taken).", valueName: "n"))
+        var k: Int?
+
+        @Option(help: ArgumentHelp("Segments: trait paths to group by, comma-separated (default: those the workspace's persona rules read).", valueName: "paths"))
+        var traits: String?
+
+        @Option(help: ArgumentHelp("Segments: group by both (the default), traits or journeys.", valueName: "both|traits|journeys"))
+        var segmentBy: String = Options().segmentBy.rawValue
+
+        @Flag(help: "Segments: list each customer's group (with --format csv: customer,group).")
+        var assignments = false
+
+        @Option(help: ArgumentHelp("Segments: write the persona documents offered for groups no persona describes into this folder (a workspace's personas/ folder), one <id>.yaml each; existing files are kept.", valueName: "folder"))
+        var writePersonas: String?
+
         @Flag(help: "Customers: smallest (earliest, A to Z) first.")
         var ascending = false
 
@@ -234,6 +253,13 @@ extension Wayfinder {
             if Options.CohortPeriod(rawValue: cohort) == nil {
                 throw ValidationError("--cohort takes month or week; got '\(cohort)'.")
             }
+            if Options.SegmentBy(rawValue: segmentBy) == nil {
+                throw ValidationError("--segment-by takes both, traits or journeys; got '\(segmentBy)'.")
+            }
+            if let traits, traits.split(separator: ",").isEmpty {
+                throw ValidationError("--traits takes trait paths, comma-separated, for example --traits plan,profile.age_band.")
+            }
+            if writePersonas != nil, kind != .segments { throw ValidationError("--write-personas belongs to segments.") }
             if Options.AttributionUnit(rawValue: by) == nil {
                 throw ValidationError("--by takes channel or touchpoint; got '\(by)'.")
             }
@@ -322,6 +348,10 @@ extension Wayfinder {
             options.cohort = Options.CohortPeriod(rawValue: cohort) ?? .month
             options.returningTo = returningTo
             options.periods = periods
+            options.k = k
+            options.traits = traits.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+            options.segmentBy = Options.SegmentBy(rawValue: segmentBy) ?? .both
+            options.assignments = assignments
             options.descending = !ascending
             options.limit = limit
             options.offset = offset
@@ -354,7 +384,27 @@ extension Wayfinder {
             }
             let output: AnalysisOutput
             do { output = try Analyzer.run(query, on: index) } catch { throw CommandFailure(message: error.description) }
+            if let writePersonas, let segments = output.segments { try Self.write(segments.offered, to: writePersonas) }
             write(output)
+        }
+
+        /// Writes each offered persona's document as `<id>.yaml` in `folder`, keeping files already there.
+        static func write(_ offers: [SegmentsResult.Offer], to folder: String) throws {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw CommandFailure(message: "\(folder): cannot create the folder (\(error.localizedDescription))")
+            }
+            for offer in offers {
+                let path = (folder as NSString).appendingPathComponent("\(offer.persona).yaml")
+                if FileManager.default.fileExists(atPath: path) {
+                    Console.error("note: \(path) exists and was kept; the offered persona is in the output")
+                    continue
+                }
+                guard FileManager.default.createFile(atPath: path, contents: Data(offer.document.utf8)) else {
+                    throw CommandFailure(message: "\(path): cannot write the persona document")
+                }
+                Console.error("wrote \(path): \(offer.name)")
+            }
+            if offers.isEmpty { Console.error("note: no group is large enough and undescribed by the personas; no persona document written") }
         }
 
         private func write(_ output: AnalysisOutput) {

@@ -23,6 +23,7 @@ extension Wayfinder {
             Examples:
               wayfinder generate --scenario retail --customers 10000
               wayfinder generate -s saas -c 200000 --seed 7 -f ndjson -o saas-data
+              wayfinder generate -s retail -c 5000 --groups 3    # plant 3 groups for analyze segments to find
               wayfinder import retail-data/events.csv --db wayfinder.db
             """
         )
@@ -46,6 +47,9 @@ extension Wayfinder {
         @Flag(help: "Replace earlier output (events, batches, truth files) in the folder.")
         var force = false
 
+        @Option(help: ArgumentHelp("Plant this many groups of customers (2 to \(ScenarioGenerator.maximumGroups)) that cut across the personas: each has typical market.region, market.tier and market.yearly_spend traits and favours one touchpoint a stage; truth.json describes them and truth-groups.csv names each customer's.", valueName: "n"))
+        var groups: Int?
+
         static let maximumCustomers = 100_000_000
 
         func validate() throws {
@@ -63,6 +67,9 @@ extension Wayfinder {
                 throw ValidationError("'\(format)' is not a format; \(hint): \(formats.joined(separator: ", ")).")
             }
             if let out, out.isEmpty { throw ValidationError("--out needs a folder name, for example '--out retail-data'.") }
+            if let groups, !(2...ScenarioGenerator.maximumGroups).contains(groups) {
+                throw ValidationError("--groups must be from 2 to \(ScenarioGenerator.maximumGroups), for example '--groups 3'.")
+            }
         }
 
         func run() throws {
@@ -81,7 +88,7 @@ extension Wayfinder {
                 do { try ScenarioWriter.removeExistingOutput(in: folder) } catch { throw CommandFailure(message: error.description) }
             }
 
-            let generator = ScenarioGenerator(template: template, customers: customers, seed: seed)
+            let generator = ScenarioGenerator(template: template, customers: customers, seed: seed, groups: groups ?? 0)
             for (touchpoint, reason) in generator.unreachableTouchpoints {
                 Console.error("note: touchpoint '\(touchpoint)' gets no events: \(reason)")
             }

@@ -96,7 +96,7 @@ struct AnalyticsInput: ParsableArguments {
         }
         let bar = Mutex(ProgressBar(label: "reading events"))
         let started = Date()
-        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries))
+        let builder = IndexBuilder(workspace: workspace, journey: journey, request: IndexRequest(queries: queries, workspace: workspace))
         let progress: @Sendable (Int, Int) -> Void = { read, total in
             bar.withLock {
                 $0.update(fraction: Double(read) / Double(max(total, 1)), count: read, unit: "events", elapsed: Date().timeIntervalSince(started))

@@ -85,7 +85,14 @@ actor AnalysisCache {
 
     /// The index for a query over a map of a workspace, built or reused.
     func index(store: any ServerStore, workspace: String, map: StoredMap, query: AnalysisQuery) async throws -> JourneyIndex {
-        let request = IndexRequest(queries: [query])
+        var request = IndexRequest(queries: [query])
+        var exported: Workspace?
+        if query.kind == .segments, query.options.traits.isEmpty {
+            // A segmentation without trait paths reads those of the workspace's persona rules.
+            let workspace = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
+            request = IndexRequest(queries: [query], workspace: workspace)
+            exported = workspace
+        }
         let customers = try await storeCall { () async throws(WorkspaceStoreError) in try await store.customerData(workspace) }
         let data = try await customers.indexWatermark()
         if let copies {
@@ -99,8 +106,13 @@ actor AnalysisCache {
             return try await entry.task.value
         }
         builds += 1
-        let exported = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
-        let builder = IndexBuilder(workspace: exported, journey: map.map, request: request)
+        let workspaceModel: Workspace
+        if let exported {
+            workspaceModel = exported
+        } else {
+            workspaceModel = try await storeCall { () async throws(WorkspaceStoreError) in try await store.exportWorkspace(workspace) }
+        }
+        let builder = IndexBuilder(workspace: workspaceModel, journey: map.map, request: request)
         var stateKey = key
         stateKey.data = IndexWatermark(lastEvent: 0, identityGeneration: 0, personas: "", workspace: 0, created: 0)
         let previous = states.first { $0.key == stateKey }?.state

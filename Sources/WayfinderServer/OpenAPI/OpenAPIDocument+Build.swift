@@ -32,7 +32,7 @@ extension OpenAPIDocument {
     })
 
     /// What the query's options hold beyond the numbers.
-    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset (customers may name options.step, a funnel step, instead, with options.dropped for those who dropped before it); customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset; retention takes options.cohort (month or week) and options.returning_to (a stage or touchpoint id); a funnel takes options.exclusions, a list of {touchpoint, from, to} (step ids), and steps may join touchpoint ids with '|'. See docs/analytics.md."
+    static let queryDescription = "The query of wayfinder analyze --show-query. Beyond the numeric options listed: customers and verbatims need options.touchpoint (a touchpoint id of the map) and page with limit and offset (customers may name options.step, a funnel step, instead, with options.dropped for those who dropped before it); customers orders by options.order (last_visit, first_visit, visits, goal_at, name or customer) with options.descending (default true); attribution takes options.model (first_touch, last_touch, linear, time_decay, position, markov or shapley), options.by (channel or touchpoint) and options.value (a property path); next_best takes options.customer (a customer id) and pages its customers at risk with limit and offset; retention takes options.cohort (month or week) and options.returning_to (a stage or touchpoint id); a funnel takes options.exclusions, a list of {touchpoint, from, to} (step ids), and steps may join touchpoint ids with '|'; segments takes options.traits (trait paths), options.segment_by (both, traits or journeys) and options.assignments (each customer's group). See docs/analytics.md."
 
     static let schemas: [(String, JSONValue)] = [
         ("Error", object(["error"], [("error", object(["status", "code", "message"], [
@@ -125,7 +125,32 @@ extension OpenAPIDocument {
             ("kind", obj(("type", s("string")), ("enum", .array(AnalysisQuery.Kind.allCases.map { s($0.rawValue) })))), ("journey", string),
             ("options", queryOptions),
         ])))),
-        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution")), ("next_best", ref("NextBest")), ("retention", ref("Retention"))])),
+        ("Analysis", object(["query", "index"], [("query", anyObject), ("index", anyObject), ("customers", ref("CustomerList")), ("verbatims", ref("Verbatims")), ("attribution", ref("Attribution")), ("next_best", ref("NextBest")), ("retention", ref("Retention")), ("segments", ref("Segments"))])),
+        ("Segments", object(["k", "suggested", "candidates", "gamma", "cost", "features", "customers", "converted", "groups", "personas", "offered"], [
+            ("k", integer), ("suggested", boolean), ("gamma", number), ("cost", number), ("customers", integer), ("converted", integer),
+            ("candidates", array(object(["k", "cost"], [("k", integer), ("cost", number), ("silhouette", number)]))),
+            ("features", array(object(["name", "source", "kind"], [
+                ("name", string), ("source", obj(("enum", .array([s("trait"), s("journey")])))), ("kind", obj(("enum", .array([s("number"), s("category")])))),
+            ]))),
+            ("groups", array(object(["id", "customers", "share", "converted", "answers", "traits", "stages", "channels", "personas"], [
+                ("id", string), ("customers", integer), ("share", number), ("converted", integer), ("conversion", number), ("emotion", number),
+                ("answers", integer), ("traits", array(ref("SegmentTrait"))), ("stages", array(ref("SegmentStage"))), ("typical_path", ref("SegmentPath")),
+                ("channels", array(object(["id", "share"], [("id", string), ("share", number)]))), ("personas", obj(("type", s("object")), ("additionalProperties", integer))),
+            ]))),
+            ("personas", array(object(["id", "customers", "groups", "stages", "differences", "on_map"], [
+                ("id", string), ("customers", integer), ("group", string), ("fit", number), ("groups", obj(("type", s("object")), ("additionalProperties", integer))),
+                ("conversion", number), ("in_map_order", number), ("stages", array(ref("SegmentStage"))),
+                ("differences", array(object(["stage", "reached", "overall"], [("stage", string), ("reached", number), ("overall", number)]))),
+                ("typical_path", ref("SegmentPath")), ("on_map", boolean),
+            ]))),
+            ("offered", array(object(["group", "persona", "name", "document"], [("group", string), ("persona", string), ("name", string), ("document", string)]))),
+            ("assignments", array(object(["customer", "group"], [("customer", string), ("group", string)]))),
+        ])),
+        ("SegmentTrait", object(["path"], [
+            ("path", string), ("value", string), ("share", number), ("overall_share", number), ("mean", number), ("overall_mean", number),
+        ])),
+        ("SegmentStage", object(["stage", "reached"], [("stage", string), ("reached", number), ("touchpoint", string), ("touchpoint_share", number)])),
+        ("SegmentPath", object(["touchpoints", "customers", "share"], [("touchpoints", array(string)), ("customers", integer), ("share", number)])),
         ("Retention", object(["period", "returning_to", "target_kind", "periods", "customers", "cohorts"], [
             ("period", obj(("enum", .array(Options.CohortPeriod.allCases.map { s($0.rawValue) })))), ("returning_to", string),
             ("target_kind", obj(("enum", .array([s("stage"), s("touchpoint")])))), ("periods", integer), ("customers", integer),

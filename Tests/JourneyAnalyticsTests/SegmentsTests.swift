@@ -1,0 +1,184 @@
+import CustomerData
+import Foundation
+@testable import JourneyAnalytics
+import JourneyModel
+import JourneyStore
+import Testing
+import WayfinderTesting
+
+/// Segments: k-prototypes against the exact optimum of small fixtures found by trying every
+/// grouping, and the whole analysis against the groups a generated scenario planted.
+@Suite("Segments")
+struct SegmentsTests {
+    /// The k-prototypes cost of a grouping, computed directly: squared distances to each group's
+    /// means plus γ for every category unlike the group's most frequent (absent values skipped).
+    static func cost(_ rows: MixedRows, labels: [Int], k: Int) -> Double {
+        var total = 0.0
+        for group in 0..<k {
+            let members = labels.indices.filter { labels[$0] == group }
+            for feature in 0..<rows.numberWidth {
+                let values = members.map { rows.numbers[$0 * rows.numberWidth + feature] }.filter { !$0.isNaN }
+                guard !values.isEmpty else { continue }
+                let mean = values.reduce(0, +) / Double(values.count)
+                total += values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            }
+            for feature in 0..<rows.categoryWidth {
+                let codes = members.map { rows.categories[$0 * rows.categoryWidth + feature] }.filter { $0 != 0 }
+                let most = Dictionary(codes.map { ($0, 1) }, uniquingKeysWith: +).values.max() ?? 0
+                total += rows.mismatch[feature] * Double(codes.count - most)
+            }
+        }
+        return total
+    }
+
+    /// The adjusted Rand index (Hubert and Arabie) of two labelings.
+    static func adjustedRand(_ a: [String], _ b: [String]) -> Double {
+        func pairs(_ n: Int) -> Double { Double(n) * Double(n - 1) / 2 }
+        var table: [String: Int] = [:], rows: [String: Int] = [:], columns: [String: Int] = [:]
+        for (x, y) in zip(a, b) {
+            table["\(x)\u{1F}\(y)", default: 0] += 1
+            rows[x, default: 0] += 1
+            columns[y, default: 0] += 1
+        }
+        let index = table.values.reduce(0) { $0 + pairs($1) }
+        let rowSum = rows.values.reduce(0) { $0 + pairs($1) }, columnSum = columns.values.reduce(0) { $0 + pairs($1) }
+        let expected = rowSum * columnSum / pairs(a.count), maximum = (rowSum + columnSum) / 2
+        return maximum == expected ? 1 : (index - expected) / (maximum - expected)
+    }
+
+    @Test("k-prototypes finds the cheapest grouping of small mixed rows, absent values included, as trying every grouping does", arguments: [2, 3])
+    func exactOptimum(k: Int) {
+        var random = SplitMix64(seed: 99 + UInt64(k))
+        for _ in 0..<20 {
+            let count = 9
+            let numbers = (0..<(count * 2)).map { _ in random.below(10) == 0 ? Double.nan : Double(random.below(100)) / 10 }
+            let categories = (0..<(count * 2)).map { _ in UInt32(random.below(4)) }
+            let rows = MixedRows(count: count, numbers: numbers, numberWidth: 2, categories: categories, categoryWidth: 2, cardinalities: [3, 3],
+                                 mismatch: [0.5, 2])
+            let fit = KPrototypes(rows: rows, k: k).fit(Array(0..<count), starts: 30, seed: 5)
+            // Every grouping into k non-empty groups.
+            var best = Double.infinity
+            var labels = [Int](repeating: 0, count: count)
+            func walk(_ position: Int) {
+                if position == count {
+                    if Set(labels).count == k { best = min(best, Self.cost(rows, labels: labels, k: k)) }
+                    return
+                }
+                for group in 0..<k { labels[position] = group; walk(position + 1) }
+            }
+            walk(0)
+            let found = fit.labels.map(Int.init)
+            #expect(abs(Self.cost(rows, labels: found, k: k) - fit.cost) < 1e-9, "the fit's cost is its grouping's cost")
+            #expect(abs(fit.cost - best) < 1e-9, "k-prototypes \(fit.cost) against the optimum \(best)")
+        }
+    }
+
+    /// A retail scenario with three planted groups, imported, and an index reading their traits.
+    static func planted(customers: Int = 3000) throws -> (StoreFixture, JourneyIndex, AnalysisQuery) {
+        let fixture = try StoreFixture.generated(ScenarioGenerator(template: .retail, customers: customers, seed: 7, groups: 3))
+        var options = Options()
+        options.traits = ["market.region", "market.tier", "market.yearly_spend"]
+        options.k = 3
+        options.assignments = true
+        let query = AnalysisQuery(kind: .segments, journey: fixture.journey.id, options: options)
+        let index = try IndexBuilder(workspace: fixture.workspace, journey: fixture.journey, request: IndexRequest(queries: [query])).build(from: fixture.store.data)
+        return (fixture, index, query)
+    }
+
+    /// Each index customer's planted label and group, through the stored identifiers.
+    static func plantedGroups(_ fixture: StoreFixture) throws -> [String: String] {
+        let data = fixture.directory.path("data")
+        let planted = try PlantedCustomers(file: "\(data)/\(ScenarioWriter.identifiersFile)")
+        var groupOf: [String: String] = [:]
+        for line in try String(contentsOfFile: "\(data)/\(ScenarioWriter.groupsFile)", encoding: .utf8).split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: ",").map(String.init)
+            groupOf[parts[0]] = parts[1]
+        }
+        let numbers = try fixture.customerNumbers()
+        var result: [String: String] = [:]
+        for (label, identifiers) in planted.identifiers {
+            guard let number = identifiers.lazy.compactMap({ numbers[$0] }).first, let group = groupOf[label] else { continue }
+            result["cus_\(number)"] = group
+        }
+        return result
+    }
+
+    @Test("the groups found in traits and journeys agree with the planted ones (adjusted Rand index at least 0.9 over customers with traits); each persona's fit and each offer follow from the assignments")
+    func plantedGroups() throws {
+        let (fixture, index, query) = try Self.planted()
+        let truth = try #require(fixture.truth?.groups)
+        let planted = try Self.plantedGroups(fixture)
+        for segmentBy in [Options.SegmentBy.both, .traits] {
+            var asked = query
+            asked.options.segmentBy = segmentBy
+            let result = try #require(try Analyzer.run(asked, on: index).segments)
+            let assignments = try #require(result.assignments)
+            #expect(assignments.count == result.customers)
+            #expect(result.groups.map(\.customers).reduce(0, +) == result.customers)
+            // Customers with traits: those whose index row holds the planted region.
+            let region = try #require(index.traits["market.region"])
+            let position = Dictionary(uniqueKeysWithValues: index.customers.enumerated().map { ("cus_\($0.element)", $0.offset) })
+            let known = assignments.filter { region.value(of: position[$0.customer]!) != nil }
+            let rand = Self.adjustedRand(known.map(\.group), known.map { planted[$0.customer]! })
+            #expect(rand >= 0.9, "adjusted Rand index \(rand) over \(known.count) customers with traits (\(segmentBy))")
+            #expect(known.count > result.customers * 3 / 4)
+
+            // Each group's main planted group has the region truth.json gives it, and it is named.
+            for group in result.groups {
+                let members = assignments.filter { $0.group == group.id }.map { planted[$0.customer]! }
+                let main = Dictionary(members.map { ($0, 1) }, uniquingKeysWith: +).max { $0.value < $1.value }!.key
+                let plantedGroup = try #require(truth.first { $0.id == main })
+                #expect(group.traits.contains { $0.path == "market.region" && $0.value == plantedGroup.region })
+            }
+            // Persona fit recomputed from the assignments and the index's personas.
+            for persona in result.personas where persona.customers > 0 {
+                let slot = persona.id == "none" ? JourneyIndex.noPersona : UInt8(index.personaIDs.firstIndex(of: persona.id)!)
+                let mine = assignments.filter { index.personas[position[$0.customer]!] == slot }
+                #expect(mine.count == persona.customers)
+                let counts = Dictionary(mine.map { ($0.group, 1) }, uniquingKeysWith: +)
+                #expect(counts == persona.groups)
+                #expect(abs((persona.fit ?? 0) - Double(counts.values.max()!) / Double(mine.count)) < 1e-12)
+            }
+            // The planted groups cut across the personas: no persona takes half of any group, so all three are offered,
+            // each a persona document that decodes with a rule on the group's region.
+            #expect(result.offered.count == 3)
+            for offer in result.offered {
+                let decoded = WorkspaceCodec.decode(Array(offer.document.utf8), file: "\(offer.persona).yaml", content: .persona(index: 0))
+                let persona = try #require(decoded.workspace?.personas.first, "\(decoded.diagnostics)")
+                #expect(persona.id == offer.persona)
+                let group = try #require(result.groups.first { $0.id == offer.group })
+                let region = try #require(group.traits.first { $0.path == "market.region" }?.value)
+                if segmentBy == .traits || persona.match != nil {
+                    #expect(persona.match?.traits.contains { $0.path == "market.region" && $0.condition == .equals(.string(region)) } == true)
+                }
+            }
+        }
+    }
+
+    @Test("without k the silhouette picks the planted three; the reported cost is the cost of the grouping")
+    func suggestedK() throws {
+        let (_, index, query) = try Self.planted(customers: 1500)
+        var asked = query
+        asked.options.k = nil
+        let result = try #require(try Analyzer.run(asked, on: index).segments)
+        #expect(result.suggested)
+        #expect(result.k == 3, "\(result.candidates)")
+        #expect(result.candidates.map(\.k) == Array(2...8))
+    }
+
+    @Test("options out of range or naming traits no customer has are refused, naming the field")
+    func refusals() throws {
+        let (_, index, query) = try Self.planted(customers: 200)
+        var asked = query
+        asked.options.k = 21
+        #expect(throws: AnalysisError.self) { try Analyzer.run(asked, on: index) }
+        asked.options.k = 3
+        asked.options.traits = ["market.nothing"]
+        let unread = #expect(throws: AnalysisError.self) { try Analyzer.run(asked, on: index) }
+        #expect(unread?.description.contains("options.traits") == true)
+        asked.options.traits = Array(repeating: "a", count: 51)
+        #expect(throws: AnalysisError.self) { try Analyzer.run(asked, on: index) }
+        asked.options.traits = ["a\u{0}b"]
+        #expect(throws: AnalysisError.self) { try Analyzer.run(asked, on: index) }
+    }
+}
