@@ -1,3 +1,4 @@
+import Foundation
 import JourneyAnalytics
 import Testing
 import WayfinderTesting
@@ -171,7 +172,9 @@ struct FunnelTests {
             }
             func quantile(_ values: [Int], _ q: Double) -> Double? {
                 guard !values.isEmpty else { return nil }
-                return Double(values.sorted()[Int((q * Double(values.count - 1)).rounded(.down))])
+                // The nearest rank: the smallest value with a share q of the values at or below it.
+                let sorted = values.sorted()
+                return Double(sorted.first { value in Double(sorted.filter { $0 <= value }.count) >= q * Double(sorted.count) }!)
             }
             let result = try Self.funnel(index, windowDays: windowDays)
             for step in 1..<3 {
@@ -277,6 +280,110 @@ struct FunnelTests {
             let error = try #require(throws: AnalysisError.self) { try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index) }
             #expect(error.field == "options.exclusions")
         }
+    }
+
+    /// Steps reached with a window per step, by trying every chain: events i1 < … < ik at steps
+    /// 0 … k − 1 with t(ik) − t(i1) ≤ window and t(ij) − t(ij−1) ≤ the step's own window; strict
+    /// chains take consecutive classified events. Also the first event at which the funnel is
+    /// complete (the position in `trace`).
+    static func referenceWithStepWindows(_ trace: [Event], strict: Bool, window: Int, stepWindows: [Int?]) -> (reached: Int, completedAt: Int?) {
+        let stages = trace.map { TinyJourney.stageOf[$0.name]! }, times = trace.map(\.second)
+        var best = 0
+        var completedAt: Int?
+        func extend(_ chain: [Int]) {
+            best = max(best, chain.count)
+            if chain.count == 3 {
+                completedAt = min(completedAt ?? .max, chain.last!)
+                return
+            }
+            let step = chain.count
+            let candidates = strict ? (chain.last! + 1 < trace.count ? [chain.last! + 1] : []) : Array(chain.last! + 1 ..< trace.count)
+            for next in candidates where stages[next] == step && times[next] - times[chain[0]] <= window {
+                if let limit = stepWindows[step], times[next] - times[chain.last!] > limit { continue }
+                extend(chain + [next])
+            }
+        }
+        for start in trace.indices where stages[start] == 0 { extend([start]) }
+        return (best, completedAt)
+    }
+
+    @Test("a window per step: ordered and strict funnels equal every chain tried, with the window over the chain too; passes with repeats counted equal the reference's passes")
+    func stepWindowsAndRepeats() throws {
+        var random = SplitMix64(seed: 314)
+        var events: [Event] = []
+        let names = ["A1", "A2", "B1", "C1", "A1", "B1", "C1"]
+        for customer in 0..<400 {
+            for _ in 0 ..< 1 + Int(random.next() % 12) {
+                let second = Int(random.next() % 20) * Self.day / 2 + (random.next() % 3 == 0 ? 0 : Int(random.next() % 5))
+                events.append(Event(customer: "c\(customer)", name: names[Int(random.next() % UInt64(names.count))], second: second))
+            }
+        }
+        let index = try TinyJourney.index(events, in: TemporaryDirectory())
+        let traces = TinyJourney.traces(events)
+        for mode in [Options.FunnelMode.ordered, .strict] {
+            for (windowDays, bDays, cDays) in [(30.0, 1.0 as Double?, nil as Double?), (7, nil, 2), (5, 3, 0.5), (30, 30, 30)] {
+                var options = Options()
+                options.mode = mode
+                options.windowDays = windowDays
+                options.stepWindowsDays = [:]
+                if let bDays { options.stepWindowsDays["b"] = bDays }
+                if let cDays { options.stepWindowsDays["c"] = cDays }
+                options.countRepeats = true
+                let stepWindows: [Int?] = [nil, bDays.map { Int($0 * Double(Self.day)) }, cDays.map { Int($0 * Double(Self.day)) }]
+                var expected = [0, 0, 0], passes = [0, 0, 0]
+                for trace in traces.values {
+                    var rest = trace[...]
+                    var first = true
+                    while !rest.isEmpty {
+                        let (reached, completedAt) = Self.referenceWithStepWindows(Array(rest), strict: mode == .strict, window: Int(windowDays) * Self.day,
+                                                                                   stepWindows: stepWindows)
+                        for step in 0..<reached {
+                            passes[step] += 1
+                            if first { expected[step] += 1 }
+                        }
+                        first = false
+                        guard let completedAt else { break }
+                        rest = rest.dropFirst(completedAt + 1)
+                    }
+                }
+                for stepTimes in [true, false] {
+                    options.stepTimes = stepTimes
+                    let result = try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index)
+                    let label = "\(mode) window \(windowDays), b \(String(describing: bDays)), c \(String(describing: cDays)), step times \(stepTimes)"
+                    #expect(result.steps.map(\.customers) == expected, "\(label)")
+                    #expect(result.steps.map { $0.passes ?? -1 } == passes, "\(label)")
+                    #expect(result.completions == passes[2])
+                    #expect(result.steps.map(\.windowDays) == [nil, bDays, cDays])
+                }
+            }
+        }
+        // The customers at a step follow the same chains.
+        var options = Options()
+        options.stepWindowsDays = ["b": 1]
+        options.step = "b"
+        let listed = try Analyzer.run(AnalysisQuery(kind: .customers, journey: "tiny", options: options), on: index).customers!
+        let expected = traces.values.filter { Self.referenceWithStepWindows($0, strict: false, window: 30 * Self.day, stepWindows: [nil, Self.day, nil]).reached >= 2 }.count
+        #expect(listed.total == expected)
+    }
+
+    @Test("a window per step is refused for any order, for the first step and for a step the funnel lacks; repeats are refused with exclusions")
+    func stepWindowRefusals() throws {
+        let index = try TinyJourney.index([Event(customer: "c", name: "A1", second: 0)], in: TemporaryDirectory())
+        func refusal(_ change: (inout Options) -> Void) -> String? {
+            var options = Options()
+            change(&options)
+            do {
+                _ = try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: options), on: index)
+                return nil
+            } catch { return error.description }
+        }
+        #expect(refusal { $0.stepWindowsDays = ["b": 1]; $0.mode = .anyOrder }?.contains("options.step_windows_days") == true)
+        #expect(refusal { $0.stepWindowsDays = ["a": 1] }?.contains("first step") == true)
+        #expect(refusal { $0.stepWindowsDays = ["nope": 1] }?.contains("no step") == true)
+        #expect(refusal { $0.stepWindowsDays = ["b": 0] }?.contains("options.step_windows_days") == true)
+        #expect(refusal { $0.stepWindowsDays = ["b": .infinity] }?.contains("options.step_windows_days") == true)
+        #expect(refusal { $0.countRepeats = true; $0.exclusions = [Options.Exclusion(touchpoint: "a2")] }?.contains("options.count_repeats") == true)
+        #expect(throws: AnalysisError.self) { try Analyzer.query(json: Data(#"{"kind":"funnel","journey":"tiny","options":{"step_windows_days":{"b":1e309}}}"#.utf8)) }
     }
 
     @Test("equal timestamps are ordered by arrival")

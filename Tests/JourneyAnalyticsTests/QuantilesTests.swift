@@ -10,6 +10,20 @@ struct QuantilesTests {
         (0..<count).map { _ in offset + Int64(bitPattern: random.next() % spread) }
     }
 
+    @Test("the rank is the nearest rank: the smallest value with a share q of the values at or below it (DuckDB's quantile_disc), also where q · n is a whole number in decimal but not in binary")
+    func nearestRank() {
+        for count in 1...1_000 {
+            for q in [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99] {
+                // Counted: the first position whose values at or below it are at least a share q.
+                let expected = (0..<count).first { Double($0 + 1) * 100 >= (q * 100).rounded() * Double(count) }!
+                #expect(Quantiles.rank(q, of: count) == expected, "q \(q), \(count) values")
+            }
+        }
+        #expect(Quantiles.rank(0.9, of: 100) == 89)
+        #expect(Quantiles.rank(0.9, of: 437) == 393)
+        #expect(Quantiles.rank(0.5, of: 10) == 4)
+    }
+
     @Test("values at ranks equal a full sort, over parts as they are", arguments: [
         (UInt64(1), Int64(5)), (UInt64(40_000), Int64(0)), (UInt64(3_000_000_000), Int64(-1_000)),
         (UInt64(1) << 62, Int64.min / 2), (UInt64(7), Int64.max - 10),

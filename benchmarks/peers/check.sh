@@ -6,7 +6,9 @@
 #   DuckDB    the stage funnel in SQL (benchmarks/peers/funnel_sql.py): ordered over 30 and 7
 #             days, strict and any order, and ordered counting only (--no-step-times) over
 #             30, 7 and 1 days, and a funnel of touchpoint steps whose first is any of two in
-#             each mode, every step equal to `analyze funnel`
+#             each mode, every step equal to `analyze funnel`; for ordered funnels with step
+#             times the time to convert too (customers, median and p90 as quantile_disc, every
+#             bucket of its histogram)
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json

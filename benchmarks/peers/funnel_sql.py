@@ -84,6 +84,38 @@ SELECT customer, max({level}) AS level FROM covered GROUP BY customer
 """
 
 
+def time_to_convert_sql(steps: int, window: int) -> str:
+    """SQL giving (customer, seconds) for each customer who completed an ordered funnel: the time
+    from the start to the last step of the chain that completes at the earliest event (of the
+    starts whose earliest chain completes there within the window, the latest)."""
+    nexts = ",\n        ".join(
+        f"min(CASE WHEN s = {k} THEN rn END) OVER following AS n{k}" for k in range(2, steps + 1)
+    )
+    joins = "\n".join(
+        f"    JOIN nx AS e{k} ON e{k}.rn = e{k - 1}.n{k}" for k in range(2, steps + 1)
+    )
+    return f"""
+WITH nx AS (
+    SELECT customer, ts, s, rn,
+        {nexts}
+    FROM ev
+    WINDOW following AS (PARTITION BY customer ORDER BY ts, rn ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+),
+complete AS (
+    SELECT e1.customer, e1.ts AS started, e{steps}.ts AS ended, e{steps}.rn AS last
+    FROM nx AS e1
+{joins}
+    WHERE e1.s = 1 AND e{steps}.ts - e1.ts <= {window}
+),
+chosen AS (
+    SELECT customer, ended - started AS seconds,
+           row_number() OVER (PARTITION BY customer ORDER BY last, started DESC) AS pick
+    FROM complete
+)
+SELECT customer, seconds FROM chosen WHERE pick = 1
+"""
+
+
 def levels_sql(mode: str, steps: int, window_seconds: int) -> str:
     """SQL giving (customer, level) for customers with at least one funnel event."""
     builders = {"ordered": _ordered, "strict": _strict, "any_order": _any_order}

@@ -51,11 +51,7 @@ public enum FunnelAnalysis {
                             guard selection.includes(customer: customer) else { return -1 }
                             let events = selection.events(of: customer)
                             guard !events.isEmpty else { return -1 }
-                            let reached = switch options.mode {
-                            case .ordered: counter.ordered(events, columns, selection: selection, plan: plan, window: window)
-                            case .strict: counter.strict(events, columns, selection: selection, plan: plan, window: window)
-                            case .anyOrder: counter.anyOrder(events, columns, selection: selection, plan: plan, window: window)
-                            }
+                            let reached = counter.reach(events, columns, selection: selection, plan: plan, mode: options.mode, window: window)
                             if !plan.exclusions.isEmpty, plan.excludes(events, reached: reached, chain: counter.chain, window: window, selection: selection) {
                                 return -1
                             }
@@ -73,7 +69,8 @@ public enum FunnelAnalysis {
         let steps = plan.names.count, mode = options.mode
         var partial = Partial(steps: steps, groups: selection.groupCount)
         let counter = FunnelCounter(steps: steps)
-        if mode == .ordered, !options.stepTimes, !selection.filtersEvents, plan.exclusions.isEmpty, OrderedReach.applies(to: plan) {
+        if mode == .ordered, !options.stepTimes, !selection.filtersEvents, plan.exclusions.isEmpty, !plan.hasStepWindows, !options.countRepeats,
+           OrderedReach.applies(to: plan) {
             let reach = OrderedReach(plan: plan, window: window, groups: selection.groupCount)
             reach.count(customers, of: selection.index, selection: selection, into: &partial) { events in
                 counter.ordered(events, columns, selection: selection, plan: plan, window: window)
@@ -84,12 +81,7 @@ public enum FunnelAnalysis {
         for customer in customers where selection.includes(customer: customer) {
             let events = selection.events(of: customer)
             guard !events.isEmpty else { continue }
-            let reached: Int
-            switch mode {
-            case .ordered: reached = counter.ordered(events, columns, selection: selection, plan: plan, window: window)
-            case .strict: reached = counter.strict(events, columns, selection: selection, plan: plan, window: window)
-            case .anyOrder: reached = counter.anyOrder(events, columns, selection: selection, plan: plan, window: window)
-            }
+            let reached = counter.reach(events, columns, selection: selection, plan: plan, mode: mode, window: window)
             // A customer who met an exclusion does not count at all.
             if !plan.exclusions.isEmpty, plan.excludes(events, reached: reached, chain: counter.chain, window: window, selection: selection) {
                 partial.excluded += 1
@@ -102,6 +94,15 @@ public enum FunnelAnalysis {
                 for step in 1..<max(1, reached) { partial.gaps[step].append(counter.chain[step] - counter.chain[step - 1]) }
                 if reached > 1 { partial.total.append(counter.chain[reached - 1] - counter.chain[0]) }
                 if reached == steps, steps > 1 { partial.complete.append(counter.chain[steps - 1] - counter.chain[0]) }
+            }
+            if options.countRepeats {
+                // Each pass after a completed one starts with the event after the completing one.
+                var pass = reached
+                for step in 0..<pass { partial.passes[step] += 1 }
+                while pass == steps, counter.completedAt + 1 < events.upperBound {
+                    pass = counter.reach(counter.completedAt + 1 ..< events.upperBound, columns, selection: selection, plan: plan, mode: mode, window: window)
+                    for step in 0..<pass { partial.passes[step] += 1 }
+                }
             }
         }
         return partial
@@ -118,6 +119,10 @@ public enum FunnelAnalysis {
         var single: [Int16]
         /// The exclusions: per touchpoint whether it excludes, and between which steps.
         var exclusions: [(touchpoints: [Bool], from: Int, to: Int)] = []
+        /// Per step, the most milliseconds from the previous step's event (nil: only the window).
+        var stepWindows: [Int64?] = []
+        /// Whether any step has a window of its own.
+        var hasStepWindows: Bool { stepWindows.contains { $0 != nil } }
 
         init(_ options: Options, journey: JourneyMap) throws(AnalysisError) {
             let ids = options.steps.isEmpty ? journey.stages.map(\.id) : options.steps
@@ -155,6 +160,22 @@ public enum FunnelAnalysis {
             self.ids = ids
             self.stepsOf = stepsOf
             single = stepsOf.map { $0.isEmpty ? -1 : $0.count == 1 ? Int16($0[0]) : -2 }
+            stepWindows = [Int64?](repeating: nil, count: ids.count)
+            for (step, days) in options.stepWindowsDays.sorted(by: { $0.key < $1.key }) {
+                guard let position = ids.firstIndex(of: step) else {
+                    throw AnalysisError(field: "options.step_windows_days", problem: "'\(step.prefix(80))' is no step of the funnel (steps: \(ids.joined(separator: ", ")))")
+                }
+                guard position > 0 else {
+                    throw AnalysisError(field: "options.step_windows_days", problem: "'\(step.prefix(80))' is the first step; a step's window runs from the step before it")
+                }
+                stepWindows[position] = Options.milliseconds(days: days)
+            }
+            if hasStepWindows, options.mode == .anyOrder {
+                throw AnalysisError(field: "options.step_windows_days", problem: "apply to ordered and strict funnels, whose steps come in an order; not to any_order")
+            }
+            if options.countRepeats, !options.exclusions.isEmpty {
+                throw AnalysisError(field: "options.count_repeats", problem: "cannot be combined with exclusions; count repeats or exclude, not both")
+            }
             guard !options.exclusions.isEmpty else { return }
             guard options.mode != .anyOrder else {
                 throw AnalysisError(field: "options.exclusions", problem: "apply to ordered and strict funnels, whose steps come in an order; not to any_order")
@@ -222,9 +243,12 @@ public enum FunnelAnalysis {
         var complete: [Int64] = []
         /// Customers left out for meeting an exclusion.
         var excluded = 0
+        /// With repeats counted: per step, the passes that reached it.
+        var passes: [Int]
 
         init(steps: Int, groups: Int) {
             reached = [Int](repeating: 0, count: steps * groups)
+            passes = [Int](repeating: 0, count: steps)
             gaps = [[Int64]](repeating: [], count: steps)
         }
     }

@@ -16,6 +16,10 @@ struct FunnelCounter: ~Copyable {
     /// The times of the chain that reached the furthest step, after a call.
     let chain: UnsafeMutableBufferPointer<Int64>
     private let counts: UnsafeMutableBufferPointer<Int>
+    private let end: UnsafeMutableBufferPointer<Int>
+
+    /// The event that completed the funnel, after a call that returned every step.
+    var completedAt: Int { end[0] }
 
     init(steps: Int) {
         self.steps = steps
@@ -27,6 +31,8 @@ struct FunnelCounter: ~Copyable {
         chain.initialize(repeating: 0)
         counts = .allocate(capacity: steps)
         counts.initialize(repeating: 0)
+        end = .allocate(capacity: 1)
+        end.initialize(repeating: 0)
     }
 
     deinit {
@@ -34,6 +40,60 @@ struct FunnelCounter: ~Copyable {
         has.deallocate()
         chain.deallocate()
         counts.deallocate()
+        end.deallocate()
+    }
+
+    /// How many steps the customer reached in `mode` (steps with windows of their own take the exact ordered pass).
+    func reach(_ events: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: FunnelAnalysis.Plan, mode: Options.FunnelMode, window: Int64) -> Int {
+        switch mode {
+        case .ordered:
+            plan.hasStepWindows ? orderedWithStepWindows(events, columns, selection: selection, plan: plan, window: window)
+                : ordered(events, columns, selection: selection, plan: plan, window: window)
+        case .strict: strict(events, columns, selection: selection, plan: plan, window: window)
+        case .anyOrder: anyOrder(events, columns, selection: selection, plan: plan, window: window)
+        }
+    }
+
+    /// Steps in order, each within its own window of the step before it as well as the chain
+    /// within `window`. One chain a level no longer suffices: a chain with an earlier start may
+    /// have a later last step. Each level keeps the chains no other beats on both (a later or
+    /// equal start and a later last step); an event extends the chain of the level below with the
+    /// latest start among those both windows still allow, and the chain it makes beats every one
+    /// of its level starting no later. The reported chain is, as in ``ordered``, the first to reach
+    /// the furthest step.
+    func orderedWithStepWindows(_ events: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
+        var levels = [[[Int64]]](repeating: [], count: steps)
+        var reached = 0
+        let filtered = selection.filtersEvents
+        for event in events {
+            if filtered, !selection.includes(event: event) { continue }
+            let time = columns.timestamps[event]
+            forEachStep(Int(columns.touchpoints[event]), columns, plan) { step in
+                var made: [Int64]
+                if step == 0 {
+                    made = [time]
+                } else {
+                    let limit = plan.stepWindows[step]
+                    var best: [Int64]?
+                    for chain in levels[step - 1] where time - chain[0] <= window && (limit.map { time - chain[step - 1] <= $0 } ?? true) {
+                        if best == nil || chain[0] > best![0] { best = chain }
+                    }
+                    guard let found = best else { return }
+                    made = found
+                    made.append(time)
+                }
+                levels[step].removeAll { $0[0] <= made[0] }
+                levels[step].append(made)
+                if step + 1 > reached {
+                    reached = step + 1
+                    for position in 0...step { chain[position] = made[position] }
+                }
+            }
+            if reached == steps { end[0] = event; break }
+            // Chains that started longer ago than the window can extend no more.
+            for level in 0..<steps where !levels[level].isEmpty { levels[level].removeAll { time - $0[0] > window } }
+        }
+        return reached
     }
 
     @inline(__always)
@@ -67,7 +127,7 @@ struct FunnelCounter: ~Copyable {
                     for position in 0...step { chain[position] = times[step * steps + position] }
                 }
             }
-            if reached == steps { break }
+            if reached == steps { end[0] = event; break }
         }
         return reached
     }
@@ -82,7 +142,8 @@ struct FunnelCounter: ~Copyable {
             let time = columns.timestamps[event]
             var next = 0, nextStart: Int64 = 0
             forEachStep(Int(columns.touchpoints[event]), columns, plan) { step in
-                if step == level, level > 0, time - start <= window, level + 1 > next {
+                if step == level, level > 0, time - start <= window, level + 1 > next,
+                   plan.stepWindows.isEmpty || plan.stepWindows[level].map({ time - times[level - 1] <= $0 }) ?? true {
                     next = level + 1
                     nextStart = start
                 } else if step == 0, next < 1 {
@@ -98,7 +159,7 @@ struct FunnelCounter: ~Copyable {
                 reached = level
                 for position in 0..<level { chain[position] = times[position] }
             }
-            if reached == steps { break }
+            if reached == steps { end[0] = event; break }
         }
         return reached
     }
@@ -123,7 +184,7 @@ struct FunnelCounter: ~Copyable {
             while covered < steps, counts[covered] > 0 { covered += 1 }
             if covered > reached {
                 reached = covered
-                if reached == steps { break }
+                if reached == steps { end[0] = right; break }
             }
         }
         return reached

@@ -27,10 +27,16 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         public var medianSeconds: Double?
         /// 90th percentile of seconds from the previous step.
         public var p90Seconds: Double?
+        /// With repeats counted: the passes through the funnel that reached this step (a customer
+        /// starts a new pass after each event that completed the funnel).
+        public var passes: Int?
+        /// The step's own window: the most days from the previous step (nil: the funnel's window only).
+        public var windowDays: Double?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, customers, overall
+            case id, name, customers, overall, passes
             case fromPrevious = "from_previous", dropOff = "drop_off", medianSeconds = "median_seconds", p90Seconds = "p90_seconds"
+            case windowDays = "window_days"
         }
     }
 
@@ -63,6 +69,8 @@ public struct FunnelResult: Codable, Sendable, Equatable {
     public var timeToConvert: TimeToConvert?
     /// Customers left out for meeting an exclusion (nil without exclusions).
     public var excluded: Int?
+    /// With repeats counted: the passes that completed the funnel, over all customers.
+    public var completions: Int?
 
     /// The distribution of the time from the first to the last step.
     public struct TimeToConvert: Codable, Sendable, Equatable {
@@ -96,7 +104,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case steps, mode, customers, breakdown
-        case timeToConvert = "time_to_convert", excluded
+        case timeToConvert = "time_to_convert", excluded, completions
         case reachedLast = "reached_last", stepKind = "step_kind", windowDays = "window_days", medianSecondsToFurthest = "median_seconds_to_furthest"
     }
 
@@ -109,8 +117,10 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         let steps = plan.ids.count
         var furthest = [Int](repeating: 0, count: steps * groups)
         var considered = 0
+        var passes = [Int](repeating: 0, count: steps)
         for partial in partials {
             considered += partial.considered
+            for step in 0..<steps { passes[step] += partial.passes[step] }
             for slot in furthest.indices { furthest[slot] += partial.reached[slot] }
         }
         func cumulative(_ group: Int?) -> [Int] {
@@ -126,7 +136,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         let timings = options.mode == .anyOrder || !options.stepTimes ? [] : Parallel.each(steps + 1) { list -> (median: Double?, p90: Double?) in
             Quantiles.summary(parts: partials.map { list < steps ? $0.gaps[list] : $0.total }, within: 0...Options.milliseconds(days: options.windowDays))
         }
-        func makeSteps(_ counts: [Int], times: Bool) -> [Step] {
+        func makeSteps(_ counts: [Int], times: Bool, overall: Bool = false) -> [Step] {
             (0..<steps).map { step in
                 let timing: (median: Double?, p90: Double?) = times && step > 0 ? timings[step] : (nil, nil)
                 let previous = step > 0 ? counts[step - 1] : nil
@@ -134,11 +144,13 @@ public struct FunnelResult: Codable, Sendable, Equatable {
                     id: plan.ids[step], name: plan.names[step], customers: counts[step],
                     fromPrevious: previous.flatMap { $0 > 0 ? Double(counts[step]) / Double($0) : nil },
                     overall: counts[0] > 0 ? Double(counts[step]) / Double(counts[0]) : nil,
-                    dropOff: previous.map { $0 - counts[step] } ?? 0, medianSeconds: timing.median, p90Seconds: timing.p90)
+                    dropOff: previous.map { $0 - counts[step] } ?? 0, medianSeconds: timing.median, p90Seconds: timing.p90,
+                    passes: options.countRepeats && overall ? passes[step] : nil,
+                    windowDays: step < plan.stepWindows.count && plan.stepWindows[step] != nil ? options.stepWindowsDays[plan.ids[step]] : nil)
             }
         }
         let all = cumulative(nil)
-        self.steps = makeSteps(all, times: !timings.isEmpty)
+        self.steps = makeSteps(all, times: !timings.isEmpty, overall: true)
         stepKind = plan.kind
         mode = options.mode
         windowDays = options.windowDays
@@ -146,6 +158,7 @@ public struct FunnelResult: Codable, Sendable, Equatable {
         reachedLast = all[0] > 0 ? Double(all[steps - 1]) / Double(all[0]) : nil
         medianSecondsToFurthest = timings.last?.median ?? nil
         excluded = options.exclusions.isEmpty ? nil : partials.reduce(0) { $0 + $1.excluded }
+        completions = options.countRepeats ? passes[steps - 1] : nil
         if !timings.isEmpty, steps > 1 {
             let times = partials.map(\.complete)
             let summary = Quantiles.summary(parts: times, within: 0...Options.milliseconds(days: options.windowDays))

@@ -31,7 +31,8 @@ public struct FunnelPushdown: Sendable {
     public init?(_ query: AnalysisQuery, journey: JourneyMap) throws(AnalysisError) {
         try query.validate()
         guard query.kind == .funnel, query.journey == journey.id else { return nil }
-        guard query.filters.isEmpty, query.breakdown == nil, query.range == nil, query.options.exclusions.isEmpty else { return nil }
+        guard query.filters.isEmpty, query.breakdown == nil, query.range == nil, query.options.exclusions.isEmpty,
+              query.options.stepWindowsDays.isEmpty, !query.options.countRepeats else { return nil }
         let liveness = Liveness(journey, measureFuture: query.options.measureFuture)
         guard liveness.isMeasured else { throw AnalysisError(Liveness.notLiveMessage(journey)) }
         let plan = try FunnelAnalysis.Plan(query.options, journey: journey)

@@ -73,6 +73,12 @@ extension Options {
         try Self.minimumTransitionsRange.check(minimumTransitions)
         try Self.periodsRange.check(periods)
         if let k { try Self.kRange.check(k) }
+        if stepWindowsDays.count > 64 { throw AnalysisError(field: "options.step_windows_days", problem: "names \(stepWindowsDays.count) steps; a funnel has 64 at most") }
+        for (step, days) in stepWindowsDays.sorted(by: { $0.key < $1.key }) {
+            do { try Self.windowDaysRange.check(days) } catch {
+                throw AnalysisError(field: "options.step_windows_days", problem: "'\(step.prefix(80))' \(error.problem ?? error.description)")
+            }
+        }
         if traits.count > 50 { throw AnalysisError(field: "options.traits", problem: "names \(traits.count) trait paths; 50 at most") }
         if let bad = traits.first(where: { $0.isEmpty || $0.utf8.count > 1_000 || $0.contains("\u{0}") }) {
             throw AnalysisError(field: "options.traits", problem: "'\(bad.prefix(80))' is not a trait path; give dotted paths such as 'plan' or 'profile.age_band'")
@@ -87,6 +93,14 @@ extension Options {
         guard let options, case .object = options else { return }
         for range in numericRanges {
             if case .number(let value)? = options[range.key] { try range.check(value) }
+        }
+        if case .object(let windows)? = options["step_windows_days"] {
+            for (step, value) in windows {
+                guard case .number(let days) = value else { continue }
+                do { try windowDaysRange.check(days) } catch {
+                    throw AnalysisError(field: "options.step_windows_days", problem: "'\(step.prefix(80))' \(error.problem ?? error.description)")
+                }
+            }
         }
     }
 

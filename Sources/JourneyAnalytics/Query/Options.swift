@@ -100,6 +100,12 @@ public struct Options: Codable, Sendable, Equatable {
     public var customer: String?
     /// Funnel: touchpoints that take a customer out of the funnel when met between two of its steps.
     public var exclusions: [Exclusion] = []
+    /// Funnel: per step id, the most days from the previous step's event to this step's (ordered
+    /// and strict funnels), beside the window over the whole chain.
+    public var stepWindowsDays: [String: Double] = [:]
+    /// Funnel: count every pass through the funnel, a customer starting again after each event
+    /// that completed it (`passes` per step, `completions` in all).
+    public var countRepeats: Bool = false
     /// Customers: the funnel step (an id of `steps`, or a stage) whose customers are listed, instead of a touchpoint's.
     public var step: String?
     /// Customers of a funnel step: those who reached the step before it but not it, instead of those who reached it.
@@ -135,6 +141,7 @@ public struct Options: Codable, Sendable, Equatable {
         case riskBelow = "risk_below", minimumTransitions = "minimum_transitions", customer
         case cohort, periods, returningTo = "returning_to", step, dropped, exclusions
         case k, traits, segmentBy = "segment_by", assignments
+        case stepWindowsDays = "step_windows_days", countRepeats = "count_repeats"
     }
 
     /// Decodes options, with defaults for what is missing.
@@ -186,6 +193,8 @@ public struct Options: Codable, Sendable, Equatable {
         traits = try container.decodeIfPresent([String].self, forKey: .traits) ?? defaults.traits
         segmentBy = try container.decodeIfPresent(SegmentBy.self, forKey: .segmentBy) ?? defaults.segmentBy
         assignments = try container.decodeIfPresent(Bool.self, forKey: .assignments) ?? defaults.assignments
+        stepWindowsDays = try container.decodeIfPresent([String: Double].self, forKey: .stepWindowsDays) ?? defaults.stepWindowsDays
+        countRepeats = try container.decodeIfPresent(Bool.self, forKey: .countRepeats) ?? defaults.countRepeats
     }
 
     /// What segments group customers by.

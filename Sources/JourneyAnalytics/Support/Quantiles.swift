@@ -1,9 +1,17 @@
 /// Exact order statistics without a full sort.
 enum Quantiles {
-    /// The rank `floor(q · (n − 1))` of `n` values (nearest rank below, as DuckDB's `quantile_disc` returns).
-    static func rank(_ q: Double, of count: Int) -> Int { Int((q * Double(count - 1)).rounded(.down)) }
+    /// The nearest rank `ceil(q · n) − 1` (from 0) of `n` values: the smallest value with at least
+    /// a share q of the values at or below it, as DuckDB's `quantile_disc` returns. The median of
+    /// an even number of values is the lower middle one.
+    /// (q · n within 1e-9 of a whole number counts as it: 0.9 · 100 is 90.00000000000001 in binary.)
+    static func rank(_ q: Double, of count: Int) -> Int {
+        let position = q * Double(count)
+        let whole = position.rounded()
+        let ceiling = abs(position - whole) < 1e-9 * max(1, whole) ? whole : position.rounded(.up)
+        return max(0, min(count - 1, Int(ceiling) - 1))
+    }
 
-    /// The value at rank `floor(q · (n − 1))` of `values`, or nil when empty. Reorders `values`.
+    /// The value at rank `ceil(q · n) − 1` of `values`, or nil when empty. Reorders `values`.
     static func discrete(_ values: inout [Int64], _ q: Double) -> Int64? {
         guard !values.isEmpty else { return nil }
         return element(&values, rank: rank(q, of: values.count))

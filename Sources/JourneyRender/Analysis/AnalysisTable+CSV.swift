@@ -105,13 +105,17 @@ extension AnalysisTable {
 
     static func csv(_ funnel: FunnelResult) -> String {
         let grouped = funnel.breakdown != nil
+        // Repeats counted and windows per step add their columns.
+        let repeats = funnel.completions != nil, windows = funnel.steps.contains { $0.windowDays != nil }
         let columns = ["step", "name", "customers", "from_previous_ratio", "from_first_ratio", "drop_off_customers", "median_seconds", "p90_seconds"]
+            + (repeats ? ["passes"] : []) + (windows ? ["window_days"] : [])
         var writer = CSVWriter(header: (grouped ? ["group"] : []) + columns)
         func rows(_ steps: [FunnelResult.Step], group: String?) {
             for step in steps {
                 if let group { writer.append(.text(group)) }
                 writer.row([.text(step.id), .text(step.name), .integer(step.customers), .optional(step.fromPrevious), .optional(step.overall),
-                            .integer(step.dropOff), .optional(step.medianSeconds), .optional(step.p90Seconds)])
+                            .integer(step.dropOff), .optional(step.medianSeconds), .optional(step.p90Seconds)]
+                           + (repeats ? [.optional(step.passes.map(Double.init))] : []) + (windows ? [.optional(step.windowDays)] : []))
             }
         }
         rows(funnel.steps, group: grouped ? "" : nil)

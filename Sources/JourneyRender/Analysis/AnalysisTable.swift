@@ -17,11 +17,14 @@ public enum AnalysisTable {
         if let funnel = output.funnel {
             let reached = funnel.steps.count > 1 ? funnel.steps.last.map { "; \(percent(funnel.reachedLast)) reached \($0.id)" } ?? "" : ""
             let excluded = funnel.excluded.map { "; \($0) left out by the exclusions" } ?? ""
-            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers\(reached)\(excluded))", Table(
-                header: ["step", "customers", "from_previous", "overall", "drop_off", "median_time", "p90_time"],
+            let completions = funnel.completions.map { "; \($0) completions counting repeats" } ?? ""
+            let repeats = funnel.completions != nil
+            tables.append(("Funnel (\(funnel.mode.rawValue), \(number(funnel.windowDays))-day window, \(funnel.customers) customers\(reached)\(excluded)\(completions))", Table(
+                header: ["step", "customers", "from_previous", "overall", "drop_off", "median_time", "p90_time"] + (repeats ? ["passes"] : []),
                 rows: funnel.steps.map { step in
-                    [step.id, String(step.customers), percent(step.fromPrevious), percent(step.overall), String(step.dropOff),
-                     duration(step.medianSeconds), duration(step.p90Seconds)]
+                    [step.id + (step.windowDays.map { " (within \(number($0)) d)" } ?? ""), String(step.customers), percent(step.fromPrevious),
+                     percent(step.overall), String(step.dropOff), duration(step.medianSeconds), duration(step.p90Seconds)]
+                        + (repeats ? [step.passes.map(String.init) ?? "-"] : [])
                 })))
             if let converted = funnel.timeToConvert, converted.customers > 0 {
                 tables.append(("Time from the first to the last step (\(converted.customers) customers; median \(duration(converted.medianSeconds)), p90 \(duration(converted.p90Seconds)))", Table(

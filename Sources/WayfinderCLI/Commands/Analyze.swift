@@ -45,6 +45,7 @@ extension Wayfinder {
               wayfinder analyze funnel --workspace shop --breakdown persona --window-days 14 --format csv
               wayfinder analyze funnel --workspace shop --no-step-times --format json
               wayfinder analyze funnel --workspace shop --exclude returns-page:consideration:decision
+              wayfinder analyze funnel --workspace shop --step-window decision:2 --count-repeats
               wayfinder analyze paths --workspace shop --top 10 --collapse-repeats --sankey-from product-page-sizing
               wayfinder analyze compare --workspace shop --compare funnel --before 2026-01-01..2026-02-01 --after 2026-02-01..2026-03-01
               wayfinder analyze events --workspace shop --format csv > events.csv
@@ -91,6 +92,12 @@ extension Wayfinder {
 
         @Option(name: .customLong("exclude"), help: ArgumentHelp("Funnel: leave out customers with an event at this touchpoint (ids joined by | for several) between two steps: TOUCHPOINT, or TOUCHPOINT:FROM:TO with step ids (default: the first and the last step); repeat for several.", valueName: "touchpoint[:from:to]"))
         var exclusions: [String] = []
+
+        @Option(name: .customLong("step-window"), help: ArgumentHelp("Funnel: a step must come within DAYS of the step before it (besides --window-days over the whole chain): STEP:DAYS with a step id; repeat for several.", valueName: "step:days"))
+        var stepWindows: [String] = []
+
+        @Flag(help: "Funnel: count every pass through the funnel, a customer starting again after each event that completed it (passes per step, completions in all).")
+        var countRepeats = false
 
         @Flag(inversion: .prefixedNo, help: "Funnel: the median and 90th percentile times between steps (--no-step-times only counts, several times faster on large data).")
         var stepTimes = true
@@ -226,6 +233,9 @@ extension Wayfinder {
                 throw ValidationError("--mode takes ordered, strict or any_order; got '\(mode)'.")
             }
             do { try makeOptions().validate() } catch { throw ValidationError(error.usage) }
+            for window in stepWindows where Self.stepWindow(window) == nil {
+                throw ValidationError("--step-window takes STEP:DAYS, such as --step-window decision:2; got '\(window)'.")
+            }
             for exclusion in exclusions where ![1, 3].contains(exclusion.split(separator: ":", omittingEmptySubsequences: false).count) {
                 throw ValidationError("--exclude takes TOUCHPOINT or TOUCHPOINT:FROM:TO, such as --exclude returns-page:consideration:decision; got '\(exclusion)'.")
             }
@@ -272,6 +282,12 @@ extension Wayfinder {
             }
         }
 
+        /// `STEP:DAYS` as a step id and days (the last colon splits them).
+        static func stepWindow(_ text: String) -> (String, Double)? {
+            guard let colon = text.lastIndex(of: ":"), colon != text.startIndex, let days = Double(text[text.index(after: colon)...]) else { return nil }
+            return (String(text[..<colon]), days)
+        }
+
         /// A comparison side from `FROM..TO` or `persona:ID`.
         static func segment(_ text: String, label: String) -> Segment? {
             if text.hasPrefix("persona:") {
@@ -313,6 +329,8 @@ extension Wayfinder {
                 let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 return parts.count == 3 ? Options.Exclusion(touchpoint: parts[0], from: parts[1], to: parts[2]) : Options.Exclusion(touchpoint: text)
             }
+            options.stepWindowsDays = Dictionary(stepWindows.compactMap(Self.stepWindow), uniquingKeysWith: { _, last in last })
+            options.countRepeats = countRepeats
             options.top = top
             options.collapseRepeats = collapseRepeats
             options.aliases = aliases.compactMap { alias in
