@@ -1,6 +1,8 @@
 """The Data panel's drill-down in Chromium: for a touchpoint of the demo, the customers who passed
 it (a page of names, turned with the keyboard), what they said in surveys, and the CSV download,
-whose rows are the panel's total and the API's list.
+whose rows are the panel's total and the API's list; for a stage, the customers who reached it as
+a step of the stage funnel and those who dropped before it, as the funnel counts them, with their
+CSV.
 
 Usage: python3 Tests/Browser/test_drilldown.py PATH-TO-wayfinder
 """
@@ -117,13 +119,45 @@ def main(binary):
             show(page, ".drilldown .pager", "downloaded")
         check("Download CSV: every customer, as many rows as the panel's total, the API's list in order", download)
 
+        def step():
+            funnel = analysis(page, "funnel")["funnel"]["steps"]
+            stage = funnel[2]
+            click(page, driver.find_element(By.CSS_SELECTOR, f"[data-stage-header='{stage['id']}']"))
+            page.by_role("tab", "Data").click()
+            page.wait(lambda: f"Customers who reached “{stage['name']}”" in " ".join(c.text for c in driver.find_elements(By.CSS_SELECTOR, ".drill-table caption")),
+                      "the step's customers", timeout=15)
+            total = driver.find_element(By.CSS_SELECTOR, ".drilldown .drill-total").text
+            assert total.startswith(f"{stage['customers']:,} customers"), (total, stage)
+            listed = analysis(page, "customers", step=stage["id"], limit=10)["customers"]
+            shown = [r.find_element(By.CSS_SELECTOR, "th .drill-who").text for r in driver.find_elements(By.CSS_SELECTOR, ".drill-table tbody tr")]
+            assert shown == [c.get("name") or c["id"] for c in listed["customers"]], (shown, listed["customers"])
+            show(page, ".drilldown", "step-reached")
+            page.by_role("button", "Dropped before it").click()
+            page.wait(lambda: f"dropped before “{stage['name']}”" in " ".join(c.text for c in driver.find_elements(By.CSS_SELECTOR, ".drill-table caption")),
+                      "the customers who dropped", timeout=15)
+            total = driver.find_element(By.CSS_SELECTOR, ".drilldown .drill-total").text
+            assert total.startswith(f"{stage['drop_off']:,} customers"), (total, funnel[1], stage)
+            assert page.by_role("button", "Dropped before it").get_attribute("aria-pressed") == "true"
+            for name in os.listdir(downloads):
+                os.remove(os.path.join(downloads, name))
+            page.by_role("button", f"Download all {stage['drop_off']} customers who dropped before “{stage['name']}” as CSV").click()
+            page.wait(lambda: [f for f in os.listdir(downloads) if f.endswith(".csv")], "the step's CSV downloaded", timeout=15)
+            file = next(f for f in os.listdir(downloads) if f.endswith(".csv"))
+            time.sleep(0.2) if not os.path.getsize(os.path.join(downloads, file)) else None
+            with open(os.path.join(downloads, file), newline="", encoding="utf-8") as handle:
+                rows = list(csv.reader(handle))
+            everyone = analysis(page, "customers", step=stage["id"], dropped=True)["customers"]["customers"]
+            assert [r[0] for r in rows[1:]] == [c["id"] for c in everyone] and len(everyone) == stage["drop_off"], (len(rows), len(everyone))
+            show(page, ".drilldown", "step-dropped")
+        check("a stage as a funnel step: who reached it and who dropped before it, as the funnel counts them, listed and downloaded", step)
+
         check.console_clean()
     except Exception:
         pass
     finally:
         driver.quit()
         demo.stop()
-    return check.finish("drilldown", 5)
+    return check.finish("drilldown", 6)
 
 
 if __name__ == "__main__":

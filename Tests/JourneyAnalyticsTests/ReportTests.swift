@@ -41,6 +41,13 @@ struct ReportTests {
         #expect(report.personas.conversion == planted)
         #expect(report.friction.converted == truth.goal.customers && report.friction.conversion == planted)
         #expect(report.funnel.reachedLast == lastShare)
+
+        // The report's next best action lists no customer (it may be shared) and its groups reveal no trait.
+        #expect(report.nextBest.customers.isEmpty && report.nextBest.atRisk > 0)
+        let segments = try #require(report.segments)
+        #expect(segments.features.allSatisfy { $0.source == "journey" } && segments.groups.allSatisfy(\.traits.isEmpty) && segments.assignments == nil)
+        #expect(segments.groups.reduce(0) { $0 + $1.customers } == truth.customers)
+        #expect(segments.converted == truth.goal.customers, "the groups' conversion counts the goal as everywhere")
     }
 
     @Test("the funnel's JSON names no share 'conversion': the last step's share is reached_last, each step's share of the previous from_previous")

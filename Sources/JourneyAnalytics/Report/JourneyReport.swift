@@ -28,6 +28,9 @@ public struct JourneyReport: Sendable {
     public var attribution: AttributionResult
     /// Monthly cohorts returning to the retention stage (or the last).
     public var retention: RetentionResult
+    /// Each touchpoint's odds of reaching the goal and its best next touchpoint, with how many
+    /// customers are at risk (no customer is listed: the report may be shared).
+    public var nextBest: NextBestResult
     /// Behavioural groups (journeys only: the report shows no trait values), k by silhouette;
     /// nil with fewer than two customers.
     public var segments: SegmentsResult?
@@ -61,6 +64,11 @@ public struct JourneyReport: Sendable {
         attribution = try AttributionAnalysis.run(query, on: index)
         query.kind = .retention
         retention = try RetentionAnalysis.run(query, on: index)
+        query.kind = .nextBest
+        query.options.limit = 0
+        query.options.customer = nil
+        nextBest = try NextBestAnalysis.run(query, on: index)
+        query.options.limit = nil
         query.kind = .segments
         query.options.segmentBy = .journeys
         query.options.k = nil

@@ -78,8 +78,18 @@ public enum ReportPage {
             })
             html += section("Retention", heatmap.svg())
         }
+        let nextBest = report.nextBest
+        if !nextBest.touchpoints.isEmpty {
+            let odds = RankingChart(title: "Odds of the goal from each touchpoint, and what to meet next (\(ChartFormat.count(nextBest.atRisk)) at risk)",
+                                    rows: nextBest.touchpoints.map { row in
+                RankingChart.Row(label: row.name, value: row.odds, valueText: ChartFormat.percent(row.odds),
+                                 detail: row.next.map { "meet next: \(name($0.id, in: journey)) (\(ChartFormat.percent($0.odds)), \($0.lift >= 0 ? "+" : "")\(ChartFormat.decimal($0.lift * 100, digits: 1)) pts)" },
+                                 role: row.odds < nextBest.riskBelow ? .medium : .standard)
+            })
+            html += section("Next best action", odds.svg())
+        }
         if let segments = report.segments, !segments.groups.isEmpty {
-            let groups = RankingChart(title: "Behavioural groups: customers by the touchpoints they met each stage at and their main channel (k = \(segments.k), by silhouette)",
+            let groups = RankingChart(title: "\(segments.k) behavioural groups: where they met each stage, their main channel",
                                       rows: segments.groups.map { group in
                 let path = group.typicalPath.map { " · typical: " + $0.touchpoints.prefix(6).map { name($0, in: journey) }.joined(separator: " → ") } ?? ""
                 return RankingChart.Row(label: group.id.replacingOccurrences(of: "group-", with: "Group "), value: Double(group.customers),

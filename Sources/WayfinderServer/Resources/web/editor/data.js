@@ -2,7 +2,9 @@
  * The measured journey on the map: customers and the share reaching the goal on every card,
  * the measured emotion drawn against the designed curve, friction marked where it costs the
  * most; and for a selected touchpoint a panel with its place in the funnel, its friction
- * findings, its survey answers, the customers who passed it (a page at a time, or all as CSV)
+ * findings, its survey answers, the customers who passed it (a page at a time, or all as CSV);
+ * for a selected stage, the customers who reached it as a step of the stage funnel or dropped
+ * before it (a page at a time, or all as CSV)
  * and what they said in surveys there. Every number comes from the analyses of the JSON API (the
  * same as `wayfinder analyze`); events no touchpoint describes are offered as new touchpoints.
  */
@@ -83,8 +85,10 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       parts.push(el('p', {}, `${count(measured.customers)} customers with events on the map; ${percent(measured.conversion)} reach its goal.`),
         el('p', { class: 'hint', text: 'On each card: customers there · the share of them who went on to the goal · the friction rank. On the curve: the designed emotion (solid blue) and the measured one from survey answers (dashed red).' }));
       const touchpoint = selection.kind === 'touchpoint' ? doc.touchpoints?.find((t) => t.id === selection.id) : null;
+      const stage = selection.kind === 'stage' ? doc.stages?.find((s) => s.id === selection.id) : null;
       if (touchpoint) parts.push(...touchpointPart(touchpoint, doc));
-      else parts.push(el('p', { class: 'hint', text: 'Select a touchpoint for its numbers.' }));
+      else if (stage) parts.push(...stagePart(stage, doc));
+      else parts.push(el('p', { class: 'hint', text: 'Select a touchpoint for its numbers, or a stage for the customers at that step of the funnel.' }));
       parts.push(...candidatesPart());
     }
     root.replaceChildren(...parts);
@@ -127,6 +131,24 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
     return parts;
   }
 
+  /** A stage as a step of the stage funnel (ordered, 30 days): who reached it, or who reached the step before and not it. */
+  function stagePart(stage, doc) {
+    if (drill?.step !== stage.id) {
+      drill = { step: stage.id, first: doc.stages?.[0]?.id === stage.id, dropped: false, name: stage.name ?? stage.id, customers: null, note: '' };
+    }
+    const parts = [el('h3', { text: stage.name ?? stage.id }),
+      el('p', { class: 'hint', text: 'As a step of the stage funnel (ordered, 30-day window, as wayfinder analyze funnel counts it).' })];
+    if (!root.hidden && !drill.customers && !drill.customersLoading) loadCustomers(0);
+    fillDrill();
+    parts.push(drillRoot);
+    return parts;
+  }
+
+  /** What the drill-down lists: a touchpoint's customers, or a funnel step's. */
+  function drillOptions(current) {
+    return current.step ? { step: current.step, dropped: current.dropped } : { touchpoint: current.touchpoint };
+  }
+
   /** The section of customers and answers for `touchpoint`, loading what it lacks when the panel shows. */
   function drillPart(touchpoint) {
     // A touchpoint added or renamed since the map was measured has no customers to list yet.
@@ -148,7 +170,7 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
     const current = drill;
     current.customersLoading = true;
     try {
-      current.customers = (await analyse('customers', { touchpoint: current.touchpoint, limit: PAGE, offset })).customers;
+      current.customers = (await analyse('customers', { ...drillOptions(current), limit: PAGE, offset })).customers;
       current.customersProblem = null;
     } catch (error) {
       current.customersProblem = error.message;
@@ -177,7 +199,7 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       const response = await fetch(`${analysesURL}?format=csv`, {
         method: 'POST', credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', Accept: 'text/csv', 'X-CSRF-Token': client.csrf },
-        body: JSON.stringify({ kind: 'customers', journey: map, options: { touchpoint: current.touchpoint } }),
+        body: JSON.stringify({ kind: 'customers', journey: map, options: drillOptions(current) }),
       });
       if (!response.ok) {
         const body = await response.json().catch(() => ({}));
@@ -205,16 +227,29 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
 
   function fillDrill() {
     const focused = drillRoot.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
-    const parts = [el('h3', { text: 'Customers who passed' })];
+    // Who is listed, in words: the touchpoint's visitors, or the step's customers.
+    const who = drill.step ? (drill.dropped ? `dropped before “${drill.name}”` : `reached “${drill.name}”`) : `passed “${drill.name}”`;
+    const parts = [el('h3', { text: drill.step ? `Customers who ${drill.dropped ? 'dropped before it' : 'reached it'}` : 'Customers who passed' })];
+    if (drill.step) {
+      const choose = (dropped) => () => {
+        if (drill.dropped === dropped) return;
+        drill = { ...drill, dropped, customers: null, customersProblem: null, note: '' };
+        loadCustomers(0);
+        fillDrill();
+      };
+      parts.unshift(el('div', { class: 'segmented', role: 'group', 'aria-label': 'Which customers of the step' },
+        button('Reached it', choose(false), { 'aria-pressed': String(!drill.dropped), 'data-focus': 'step-reached' }),
+        button(drill.first ? 'Reached no step' : 'Dropped before it', choose(true), { 'aria-pressed': String(drill.dropped), 'data-focus': 'step-dropped' })));
+    }
     const list = drill.customers;
     if (drill.customersProblem) parts.push(el('p', { class: 'hint', text: drill.customersProblem }));
     else if (!list) parts.push(el('p', { class: 'hint', text: 'Loading the customers…' }));
-    else if (list.total === 0) parts.push(el('p', { class: 'hint', text: 'No customer passed this touchpoint.' }));
+    else if (list.total === 0) parts.push(el('p', { class: 'hint', text: `No customer ${who}.` }));
     else {
       const from = list.offset + 1, to = list.offset + list.customers.length;
       parts.push(el('p', { class: 'drill-total' }, `${count(list.total)} customers, ${count(list.converted)} of whom went on to the goal; showing ${count(from)}–${count(to)}.`));
-      const table = el('table', { class: 'drill-table' }, el('caption', { text: `Customers who passed “${drill.name}”, ${from} to ${to} of ${list.total}` }),
-        el('thead', {}, el('tr', {}, ...['Customer', 'Here (first – last)', 'Visits', 'Goal reached'].map((name) => el('th', { scope: 'col', text: name })))));
+      const table = el('table', { class: 'drill-table' }, el('caption', { text: `Customers who ${who}, ${from} to ${to} of ${list.total}` }),
+        el('thead', {}, el('tr', {}, ...['Customer', drill.step ? 'First – last event' : 'Here (first – last)', drill.step ? 'Events' : 'Visits', 'Goal reached'].map((name) => el('th', { scope: 'col', text: name })))));
       const body = el('tbody');
       for (const row of list.customers) {
         body.append(el('tr', {}, el('th', { scope: 'row', title: row.id }, el('span', { class: 'drill-who', text: row.name ?? row.id }),
@@ -224,9 +259,14 @@ export function createData({ root, client, workspace, map, onData, onCandidate, 
       }
       table.append(body);
       parts.push(el('div', { class: 'drill-scroll' }, table), pager('customers', list, loadCustomers),
-        button('Download CSV', downloadCustomers, { 'aria-label': `Download all ${list.total} customers who passed “${drill.name}” as CSV`, 'data-focus': 'customers-csv' }));
+        button('Download CSV', downloadCustomers, { 'aria-label': `Download all ${list.total} customers who ${who} as CSV`, 'data-focus': 'customers-csv' }));
     }
     parts.push(el('p', { class: 'hint', role: 'status', text: drill.note }));
+    if (drill.step) {
+      drillRoot.replaceChildren(...parts);
+      if (focused) drillRoot.querySelector(`[data-focus="${focused}"]:not([disabled])`)?.focus();
+      return;
+    }
     parts.push(el('h3', { text: 'What they said' }));
     const said = drill.verbatims;
     if (drill.verbatimsProblem) parts.push(el('p', { class: 'hint', text: drill.verbatimsProblem }));
