@@ -8,7 +8,8 @@
 #             30, 7 and 1 days, and a funnel of touchpoint steps whose first is any of two in
 #             each mode, every step equal to `analyze funnel`; for ordered funnels with step
 #             times the time to convert too (customers, median and p90 as quantile_disc, every
-#             bucket of its histogram)
+#             bucket of its histogram); the customers listed at a step (reached it, dropped
+#             before it) exactly those whose furthest step in SQL says so
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json
@@ -133,6 +134,14 @@ for mode in ordered strict any_order; do
         --steps 'product-page-sizing|fit-chat,checkout-delivery,order-completed'
     funnels+=("$mode:30=$work/funnel-any-of-$mode.json")
 done
+# The customers at a step, reached and dropped, of the stage funnel and of the touchpoint funnel.
+step_lists=()
+for spec in ordered:30:decision:reached ordered:30:decision:dropped ordered:30:awareness:dropped strict:7:retention:reached any_order:30:advocacy:reached; do
+    IFS=: read -r mode days step which <<<"$spec"
+    in_background "$work/step-$mode-$days-$step-$which.csv" customers --format csv --mode "$mode" --window-days "$days" --step "$step" $([[ $which == dropped ]] && echo --dropped)
+    step_lists+=("$spec=$work/step-$mode-$days-$step-$which.csv")
+done
+in_background "$work/step-any-of.csv" customers --format csv --steps 'product-page-sizing|fit-chat,checkout-delivery,order-completed' --step checkout-delivery --dropped
 in_background "$work/paths.json" paths --format json --top 10000
 in_background "$work/personas.json" personas --format json
 for pid in "${running[@]}"; do wait "$pid" || exit 1; done
@@ -143,6 +152,10 @@ python3 "$here/check_paths_pm4py.py" "$work/events.csv" "$work/paths.json"
 
 step "DuckDB: stage funnels in SQL"
 python3 "$here/check_funnel_duckdb.py" "$work/events.csv" "${funnels[@]}"
+
+step "DuckDB: the customers at a funnel step"
+python3 "$here/check_step_customers_duckdb.py" "$work/events.csv" "$work/funnel-ordered-30.json" "${step_lists[@]}"
+python3 "$here/check_step_customers_duckdb.py" "$work/events.csv" "$work/funnel-any-of-ordered.json" "ordered:30:checkout-delivery:dropped=$work/step-any-of.csv"
 
 step "planted truth: funnel, personas, unclassified events"
 python3 "$here/check_truth.py" "$work/data/truth.json" "$work/funnel-ordered-30.json" "$work/personas.json"
