@@ -9,7 +9,9 @@
 #             each mode, every step equal to `analyze funnel`; for ordered funnels with step
 #             times the time to convert too (customers, median and p90 as quantile_disc, every
 #             bucket of its histogram); the customers listed at a step (reached it, dropped
-#             before it) exactly those whose furthest step in SQL says so
+#             before it) exactly those whose furthest step in SQL says so; funnels with a window
+#             per step, exclusions and repeats counted against every chain a recursive query
+#             enumerates (each step, the customers counted and excluded, every pass)
 #   truth     the ordered 30-day funnel, customers per persona and unclassified events equal
 #             to truth.json; the planted friction points ranked first, with their visitors and
 #             leavers equal to truth.json
@@ -141,6 +143,17 @@ for spec in ordered:30:decision:reached ordered:30:decision:dropped ordered:30:a
     in_background "$work/step-$mode-$days-$step-$which.csv" customers --format csv --mode "$mode" --window-days "$days" --step "$step" $([[ $which == dropped ]] && echo --dropped)
     step_lists+=("$spec=$work/step-$mode-$days-$step-$which.csv")
 done
+chain_funnels=()
+for spec in "ordered|--step-window decision:2 --step-window advocacy:5" "strict|--window-days 14 --step-window retention:3" \
+            "ordered|--exclude fit-chat:consideration:decision --exclude retargeting-ad" "strict|--exclude fit-chat|store-gait-analysis" \
+            "ordered|--count-repeats --steps product-page-sizing,checkout-delivery" \
+            "strict|--count-repeats --steps collection-browse|product-page-sizing,fit-chat --step-window fit-chat:0.1"; do
+    mode="${spec%%|*}" rest="${spec#*|}"
+    name="$work/chains-${#chain_funnels[@]}.json"
+    # shellcheck disable=SC2086
+    in_background "$name" funnel --format json --mode "$mode" $rest
+    chain_funnels+=("$name")
+done
 in_background "$work/step-any-of.csv" customers --format csv --steps 'product-page-sizing|fit-chat,checkout-delivery,order-completed' --step checkout-delivery --dropped
 in_background "$work/paths.json" paths --format json --top 10000
 in_background "$work/personas.json" personas --format json
@@ -156,6 +169,9 @@ python3 "$here/check_funnel_duckdb.py" "$work/events.csv" "${funnels[@]}"
 step "DuckDB: the customers at a funnel step"
 python3 "$here/check_step_customers_duckdb.py" "$work/events.csv" "$work/funnel-ordered-30.json" "${step_lists[@]}"
 python3 "$here/check_step_customers_duckdb.py" "$work/events.csv" "$work/funnel-any-of-ordered.json" "ordered:30:checkout-delivery:dropped=$work/step-any-of.csv"
+
+step "DuckDB: funnels with windows per step, exclusions and repeats, against every chain"
+python3 "$here/check_funnel_chains_duckdb.py" "$work/events.csv" "${chain_funnels[@]}"
 
 step "planted truth: funnel, personas, unclassified events"
 python3 "$here/check_truth.py" "$work/data/truth.json" "$work/funnel-ordered-30.json" "$work/personas.json"
