@@ -55,12 +55,12 @@ struct FunnelCounter: ~Copyable {
     }
 
     /// Steps in order, each within its own window of the step before it as well as the chain
-    /// within `window`. One chain a level no longer suffices: a chain with an earlier start may
-    /// have a later last step. Each level keeps the chains no other beats on both (a later or
-    /// equal start and a later last step); an event extends the chain of the level below with the
-    /// latest start among those both windows still allow, and the chain it makes beats every one
-    /// of its level starting no later. The reported chain is, as in ``ordered``, the first to reach
-    /// the furthest step.
+    /// within `window`. Each level keeps the chains no other beats on both a later or equal start
+    /// and a later last event; an event extends the chain of the level below with the latest
+    /// start among those both windows still allow, and the chain it makes beats every one of its
+    /// level starting no later. Starts only grow, so a level holds at most one chain and the pass
+    /// stays linear. The reported chain is the first to reach the furthest step (with the latest
+    /// event of each step, which the windows favour, not the earliest as in ``ordered``).
     func orderedWithStepWindows(_ events: Range<Int>, _ columns: FunnelColumns, selection: Selection, plan: FunnelAnalysis.Plan, window: Int64) -> Int {
         var levels = [[[Int64]]](repeating: [], count: steps)
         var reached = 0

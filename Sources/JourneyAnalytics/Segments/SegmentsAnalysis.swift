@@ -235,7 +235,7 @@ public enum SegmentsAnalysis {
         var emotions = [MeanEstimate](repeating: MeanEstimate(), count: k)
         let scale = FeedbackScale(index.journey.emotionScale)
         let scorer = SentimentScorer()
-        for answer in index.feedback {
+        for answer in index.feedback where answer.customer >= 0 && Int(answer.customer) < rowOf.count {
             let row = Int(rowOf[Int(answer.customer)])
             guard row >= 0, let metric = Feedback.Metric(rawValue: answer.metric) else { continue }
             if let from = selection.from, answer.timestamp < from { continue }
