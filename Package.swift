@@ -63,6 +63,10 @@ let package = Package(
         .target(
             name: "CustomerData",
             dependencies: ["JourneyModel", "CZlib"],
+            resources: [
+                .embedInCode("Input/Presets/zendesk.yaml"),
+                .embedInCode("Input/Presets/hubspot-contacts.yaml"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -165,6 +169,7 @@ let package = Package(
         .testTarget(
             name: "CustomerDataTests",
             dependencies: ["CustomerData", "JourneyModel", "WayfinderTesting"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,7 +16,70 @@ import JourneyModel
 /// others: properties      # or: ignore
 /// defaults: { type: track, channel: store }
 /// ```
+///
+/// A vendor's export often holds several events a row (a ticket created, then solved, then
+/// rated) in its own words. A mapping may then translate values and list the events of a row;
+/// the presets shipped with Wayfinder (``ImportPreset``) are such mappings:
+///
+/// ```yaml
+/// name: zendesk
+/// recognise: [Id, Requester email, Via, Created at]     # the header columns that tell the export
+/// values: { Via: { Chat: chat, "Phone call (incoming)": phone, "*": support } }
+/// columns: { Requester email: email, Id: properties.ticket_id }
+/// events:
+///   - { when: Created at, timestamp: Created at, type: track, event: Ticket Created, message_id: "zendesk-{Id}-created" }
+///   - { when: Satisfaction Score, timestamp: Updated at, type: feedback, metric: csat, score: Satisfaction Score }
+/// ```
 public struct CSVMapping: Sendable, Equatable {
+    /// One event a row gives, when the mapping lists them.
+    public struct RowEvent: Sendable, Equatable {
+        /// The column that must hold a value for the row to give this event (nil: every row).
+        public var when: String?
+        /// The column holding the event's time.
+        public var timestamp: String
+        /// `track`, `page`, `screen`, `identify` or `feedback`.
+        public var type: String
+        /// The event's name (track) or page name; `{Column}` is replaced by the row's value.
+        public var event: String?
+        /// The message id, with `{Column}` replaced: importing the file again adds nothing.
+        public var messageId: String?
+        /// A survey answer's metric (`nps`, `csat`, `ces`, `text`) and the columns of its score and text.
+        public var metric: String?
+        public var score: String?
+        public var text: String?
+        /// Columns this event alone carries (column → field), beside the mapping's `columns`.
+        public var fields: [String: String]
+
+        public init(when: String? = nil, timestamp: String, type: String, event: String? = nil, messageId: String? = nil, metric: String? = nil,
+                    score: String? = nil, text: String? = nil, fields: [String: String] = [:]) {
+            self.when = when
+            self.timestamp = timestamp
+            self.type = type
+            self.event = event
+            self.messageId = messageId
+            self.metric = metric
+            self.score = score
+            self.text = text
+            self.fields = fields
+        }
+
+        /// Every column the event reads: its own and those its templates name.
+        var columns: [String] {
+            var names = [timestamp] + [when, score, text].compactMap { $0 } + fields.keys.sorted()
+            for template in [event, messageId].compactMap({ $0 }) { names += CSVMapping.placeholders(template) }
+            return names
+        }
+    }
+
+    /// The export this mapping reads (a preset's name), shown when a file is read with it.
+    public var name: String?
+    /// Header columns that together tell a file of this export apart (for recognising presets).
+    public var recognise: [String] = []
+    /// Per column, values replaced before anything reads them (`"*"`: any other non-empty value).
+    public var values: [String: [String: String]] = [:]
+    /// The events of a row; empty: each row is one event, as the columns say.
+    public var events: [RowEvent] = []
+
     /// The field separator; detected from the header when nil.
     public var delimiter: UInt8?
     /// Whether the first row names the columns.
@@ -84,7 +147,7 @@ public struct CSVMapping: Sendable, Equatable {
             problem(root, "", "a mapping file must be a mapping", expected: "keys delimiter, header, columns, others, defaults")
             return .failure(MappingProblems(diagnostics: problems))
         }
-        let known = ["delimiter", "header", "columns", "others", "defaults"]
+        let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events"]
         for entry in entries {
             switch entry.key {
             case "delimiter":
@@ -130,6 +193,44 @@ public struct CSVMapping: Sendable, Equatable {
                         mapping.defaults[normalise(pair.key)] = text
                     }
                 }
+            case "name":
+                guard case .scalar(let text, _) = entry.value.value, !text.isEmpty, text.utf8.count <= 100 else {
+                    problem(entry.value, "name", "'name' must be a short text", expected: "a name such as zendesk"); continue
+                }
+                mapping.name = text
+            case "recognise":
+                guard case .sequence(let items) = entry.value.value, !items.isEmpty else {
+                    problem(entry.value, "recognise", "'recognise' must list header columns", expected: "a list such as [Id, Requester email]"); continue
+                }
+                mapping.recognise = items.compactMap { item in
+                    if case .scalar(let text, _) = item.value, !text.isEmpty { return text }
+                    problem(item, "recognise", "each entry must name a column", expected: "a column name")
+                    return nil
+                }
+            case "values":
+                guard let columns = entry.value.entries else {
+                    problem(entry.value, "values", "'values' must map columns to value replacements", expected: "{ Column: { value: replacement } }"); continue
+                }
+                for column in columns {
+                    guard let pairs = column.value.entries else {
+                        problem(column.value, "values.\(column.key)", "'\(column.key)' must map values to replacements", expected: "{ value: replacement }"); continue
+                    }
+                    var replacements: [String: String] = [:]
+                    for pair in pairs {
+                        guard case .scalar(let text, _) = pair.value.value else {
+                            problem(pair.value, "values.\(column.key).\(pair.key)", "a replacement must be a value", expected: "a text or number"); continue
+                        }
+                        replacements[pair.key] = text
+                    }
+                    mapping.values[column.key] = replacements
+                }
+            case "events":
+                guard case .sequence(let items) = entry.value.value, !items.isEmpty else {
+                    problem(entry.value, "events", "'events' must list the events of a row", expected: "a list of { timestamp, type, event, … }"); continue
+                }
+                for (position, item) in items.enumerated() {
+                    if let event = rowEvent(item, at: "events[\(position)]", problem: problem) { mapping.events.append(event) }
+                }
             default:
                 problems.append(Diagnostic(.error, code: "unknown-key", at: entry.keyLocation, file: path, path: entry.key,
                                            message: "unknown key '\(entry.key)' in the mapping file", expected: known.joined(separator: ", "),
@@ -137,6 +238,84 @@ public struct CSVMapping: Sendable, Equatable {
             }
         }
         return problems.isEmpty ? .success(mapping) : .failure(MappingProblems(diagnostics: problems))
+    }
+
+    static let rowEventKeys = ["when", "timestamp", "type", "event", "message_id", "metric", "score", "text", "fields"]
+    static let rowEventTypes = ["track", "page", "screen", "identify", "feedback"]
+
+    /// One entry of `events`, or nil (with its problems reported) when it cannot be used.
+    private static func rowEvent(_ node: DocumentNode, at key: String,
+                                 problem: (DocumentNode?, String, String, String) -> Void) -> RowEvent? {
+        guard let entries = node.entries else {
+            problem(node, key, "an event must be a mapping", "{ timestamp: COLUMN, type: track, event: NAME }")
+            return nil
+        }
+        var text: [String: String] = [:], fields: [String: String] = [:]
+        var usable = true
+        for entry in entries {
+            guard rowEventKeys.contains(entry.key) else {
+                problem(entry.value, "\(key).\(entry.key)", "unknown key '\(entry.key)' in an event", rowEventKeys.joined(separator: ", "))
+                usable = false
+                continue
+            }
+            if entry.key == "fields" {
+                for pair in entry.value.entries ?? [] {
+                    guard case .scalar(let target, _) = pair.value.value, !target.isEmpty else { continue }
+                    fields[pair.key] = normalise(target)
+                }
+                continue
+            }
+            guard case .scalar(let value, _) = entry.value.value, !value.isEmpty else {
+                problem(entry.value, "\(key).\(entry.key)", "'\(entry.key)' must be a text", "a column name or a text")
+                usable = false
+                continue
+            }
+            text[entry.key] = value
+        }
+        guard let timestamp = text["timestamp"] else {
+            problem(node, "\(key).timestamp", "an event needs the column of its time", "timestamp: COLUMN")
+            return nil
+        }
+        let type = text["type"] ?? "track"
+        guard rowEventTypes.contains(type) else {
+            problem(node, "\(key).type", "'\(type)' is not an event type", rowEventTypes.joined(separator: ", "))
+            return nil
+        }
+        if type == "feedback", text["metric"] == nil {
+            problem(node, "\(key).metric", "a survey answer needs its metric", "nps, csat, ces or text")
+            return nil
+        }
+        guard usable else { return nil }
+        return RowEvent(when: text["when"], timestamp: timestamp, type: type, event: text["event"], messageId: text["message_id"], metric: text["metric"],
+                        score: text["score"], text: text["text"], fields: fields)
+    }
+
+    /// The column names a template names in braces: `zendesk-{Id}-created` names `Id`.
+    static func placeholders(_ template: String) -> [String] {
+        var names: [String] = [], current: String?
+        for character in template {
+            if character == "{" { current = "" } else if character == "}", let name = current { names.append(name); current = nil } else { current?.append(character) }
+        }
+        return names
+    }
+
+    /// A template with each `{Column}` replaced by the row's value (empty when the row has none).
+    static func fill(_ template: String, _ value: (String) -> String?) -> String {
+        var result = "", current: String?
+        for character in template {
+            if character == "{" {
+                current = ""
+            } else if character == "}", let name = current {
+                result += value(name) ?? ""
+                current = nil
+            } else if current != nil {
+                current!.append(character)
+            } else {
+                result.append(character)
+            }
+        }
+        if let current { result += "{" + current }
+        return result
     }
 }
 

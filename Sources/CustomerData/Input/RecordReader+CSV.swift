@@ -29,14 +29,33 @@ extension RecordReader {
                 ? "holds a NUL byte, so the file looks binary; a CSV file was expected, starting with a line naming its columns"
                 : "is not valid UTF-8 text; save the file as UTF-8 (column names and values)")
         }
-        let names: [String]
+        let header: [String]
         switch parser.parse(bytes) {
-        case .fields(let fields): names = fields
+        case .fields(let fields): header = fields
         case .unterminated: throw refused("a quote opened in the header is never closed; the header must be one line of column names")
         case .malformed(let reason): throw refused("\(reason); the header must be one line of column names")
         }
-        targets = names.enumerated().map { mapping.target(forColumn: $0.element.trimmingWhitespace(), position: $0.offset + 1) }
+        var names = header.map { $0.trimmingWhitespace() }
+        // A file read without a mapping may be an export a preset knows by its columns.
+        if mapping == .standard, let preset = ImportPreset.recognise(header: names) {
+            mapping = preset.mapping
+            if let delimiter = mapping.delimiter, delimiter != parser.delimiter {
+                parser = CSVParser(delimiter: delimiter)
+                if case .fields(let fields) = parser.parse(bytes) { names = fields.map { $0.trimmingWhitespace() } }
+            }
+        }
+        targets = names.enumerated().map { mapping.target(forColumn: $0.element, position: $0.offset + 1) }
         compiledTargets = targets.map(Target.init)
+        columnIndex = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        columnNames = names
+        if !mapping.events.isEmpty {
+            let missing = Array(Set(mapping.events.flatMap(\.columns))).filter { columnIndex[$0] == nil }.sorted()
+            guard missing.isEmpty else {
+                let what = mapping.name.map { "the \($0) export" } ?? "the mapping's events"
+                throw refused("\(what) needs the column\(missing.count == 1 ? "" : "s") \(missing.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ")), which the header lacks; export the file with every column, or give a mapping file that names the columns it has")
+            }
+            return
+        }
         if !targets.contains("timestamp") && mapping.defaults["timestamp"] == nil {
             let listed = names.prefix(Self.listedColumns).map { "'\($0.prefix(40))'" }.joined(separator: ", ") + (names.count > Self.listedColumns ? ", …" : "")
             throw refused("no column holds the timestamp (the columns are \(listed)); name one 'timestamp' (or time, ts, originalTimestamp), or map one to timestamp in a mapping file")
@@ -85,7 +104,15 @@ extension RecordReader {
             switch parser.parse(bytes) {
             case .fields(let fields):
                 if let problem = Self.checkText(bytes) { return record(bytes, .failure(problem)) }
-                return record(bytes, event(from: fields))
+                guard !mapping.events.isEmpty else { return record(bytes, event(from: fields)) }
+                // A row of several events: each is a record of the same line, numbered.
+                let results = rowEvents(from: fields)
+                let records = results.enumerated().map { position, result in
+                    InputRecord(line: startLine, location: results.count > 1 ? "line \(startLine), event \(position + 1)" : "line \(startLine)",
+                                text: Self.text(bytes), result: result)
+                }
+                pendingRecords.append(contentsOf: records.dropFirst())
+                return records[0]
             case .malformed(let reason):
                 return record(bytes, .failure(RecordProblem(field: "", message: reason)))
             case .unterminated:
@@ -122,10 +149,65 @@ extension RecordReader {
         }
     }
 
+    /// The events a row gives under a mapping that lists them (at least one result: a row that
+    /// gives none says why).
+    private func rowEvents(from fields: [String]) -> [Result<Event, RecordProblem>] {
+        if mapping.header, fields.count != targets.count {
+            return [.failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))]
+        }
+        func value(_ column: String) -> String? {
+            guard let position = columnIndex[column], position < fields.count else { return nil }
+            return translated(fields[position], column: column)
+        }
+        let base = message(from: fields)
+        var results: [Result<Event, RecordProblem>] = []
+        for template in mapping.events where template.when.map({ value($0) != nil }) ?? true {
+            guard let time = value(template.timestamp) else {
+                results.append(.failure(RecordProblem(field: template.timestamp, message: "the column '\(template.timestamp.prefix(60))' is empty; the event needs its time")))
+                continue
+            }
+            var message = base
+            message = message.setting(path: "timestamp", to: .string(time))
+            message = message.setting(path: "type", to: .string(template.type))
+            if let name = template.event.map({ CSVMapping.fill($0, value) }), !name.isEmpty {
+                message = message.setting(path: template.type == "track" || template.type == "feedback" ? "event" : "name", to: .string(name))
+            }
+            if let id = template.messageId.map({ CSVMapping.fill($0, value) }) { message = message.setting(path: "messageId", to: .string(id)) }
+            if let metric = template.metric {
+                message = message.setting(path: "properties.metric", to: .string(metric))
+                if let score = template.score.flatMap(value) { message = message.setting(path: "properties.score", to: Self.typed(score)) }
+                if let text = template.text.flatMap(value) { message = message.setting(path: "properties.text", to: .string(text)) }
+            }
+            for (column, target) in template.fields.sorted(by: { $0.key < $1.key }) {
+                guard let text = value(column) else { continue }
+                message = message.setting(path: target, to: target.hasPrefix("traits.") || target == "context.device.id" ? .string(text) : Self.typed(text))
+            }
+            results.append(EventDecoder.decode(message))
+        }
+        if results.isEmpty {
+            let columns = mapping.events.compactMap(\.when).map { "'\($0.prefix(60))'" }.joined(separator: ", ")
+            results.append(.failure(RecordProblem(field: "", message: "the row gives no event: \(columns) \(mapping.events.count == 1 ? "is" : "are all") empty")))
+        }
+        return results
+    }
+
+    /// A row's value of `column` after the mapping's replacements, nil when empty.
+    private func translated(_ raw: String, column: String) -> String? {
+        guard !raw.isEmpty else { return nil }
+        guard let replacements = mapping.values[column] else { return raw }
+        let value = replacements[raw] ?? replacements["*"] ?? raw
+        return value.isEmpty ? nil : value
+    }
+
     private func event(from fields: [String]) -> Result<Event, RecordProblem> {
         if mapping.header, fields.count != targets.count {
             return .failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))
         }
+        return EventDecoder.decode(message(from: fields))
+    }
+
+    /// The Segment message the mapping's defaults and columns make of a row.
+    private func message(from fields: [String]) -> JSONValue {
         var top: [(String, JSONValue)] = []
         var properties: [(String, JSONValue)] = []
         var traits: [(String, JSONValue)] = []
@@ -139,7 +221,8 @@ extension RecordReader {
             case .ignored: break
             }
         }
-        for (index, raw) in fields.enumerated() where !raw.isEmpty {
+        for (index, field) in fields.enumerated() where !field.isEmpty {
+            guard let raw = mapping.values.isEmpty || index >= targets.count ? field : translated(field, column: columnName(index)) else { continue }
             let target = mapping.header ? compiledTargets[index] : Target(mapping.target(forColumn: "", position: index + 1))
             switch target {
             case .topLevel(let name): Self.put(&top, name, .string(raw))
@@ -155,7 +238,12 @@ extension RecordReader {
         if !traits.isEmpty { top.append(("traits", .object(traits))) }
         var message = JSONValue.object(top)
         for (path, value) in nested { message = message.setting(path: path, to: value) }
-        return EventDecoder.decode(message)
+        return message
+    }
+
+    /// The header's name of column `index` (empty without a header).
+    private func columnName(_ index: Int) -> String {
+        index < columnNames.count ? columnNames[index] : ""
     }
 
     static func put(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {

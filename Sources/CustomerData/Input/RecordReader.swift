@@ -101,8 +101,15 @@ public final class RecordReader {
 
     let source: ByteSource
     var lines: LineReader?
-    let mapping: CSVMapping
+    /// The mapping the file is read with: the one given, or a preset recognised from its header.
+    public internal(set) var mapping: CSVMapping
     var parser = CSVParser(delimiter: 0x2C)
+    /// Each header column's position, for mappings that list a row's events.
+    var columnIndex: [String: Int] = [:]
+    /// The header's column names, in order.
+    var columnNames: [String] = []
+    /// Records of a row that gave several events, not yet returned.
+    var pendingRecords: [InputRecord] = []
     var targets: [String?] = []
     var compiledTargets: [Target] = []
     var pushedBack: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
@@ -128,6 +135,7 @@ public final class RecordReader {
 
     /// The next record, or nil at the end of the file.
     public func next() throws(ByteSource.Failure) -> InputRecord? {
+        if !pendingRecords.isEmpty { return pendingRecords.removeFirst() }
         switch format {
         case .segment: return try nextBatchRecord()
         case .ndjson: return try nextJSONLine()

@@ -20,6 +20,10 @@ extension Wayfinder {
               delimiter: ";"
               columns: { Zeit: timestamp, Kunde: userId, Aktion: event }
 
+            The exports of tools teams already use are read unchanged with a preset, a mapping file shipped with Wayfinder; a CSV file is recognised by its header when one preset's columns are all in it, or --preset names one. --show-preset NAME prints its mapping file to copy and adjust (give the copy with --mapping). Presets:
+            \(ImportPreset.all.map { "  \($0.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+            See docs/imports/ for each preset's fields.
+
             The data goes to one workspace of the store: --workspace-id names it; without it, the store's only workspace (or, in a new store, the workspace 'default'). Customers are stitched within the workspace only: the same e-mail in two workspaces is two customers.
 
             A file that cannot be read on (a read error, broken gzip, a CSV header without a timestamp column or not UTF-8 text) stops the import with a message naming it, the line or byte and what was expected; the records committed before stay, and the summary is not printed.
@@ -31,6 +35,9 @@ extension Wayfinder {
               wayfinder import events.csv --db wayfinder.db --workspace-id retail
               wayfinder import crm.csv --db wayfinder.db --workspace-id b2b --create-workspace
               wayfinder import export.csv.gz --mapping crm-mapping.yaml --db wayfinder.db
+              wayfinder import tickets.csv contacts.csv --db wayfinder.db          # Zendesk and HubSpot exports, recognised
+              wayfinder import tickets.csv --preset zendesk --db wayfinder.db
+              wayfinder import --show-preset zendesk > zendesk.yaml                # copy, adjust, then --mapping zendesk.yaml
               wayfinder import batch-*.json --db wayfinder.db --format json
               wayfinder import events.csv --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id retail
 
@@ -62,6 +69,12 @@ extension Wayfinder {
         @Option(help: "A YAML file mapping CSV columns to event fields.")
         var mapping: String?
 
+        @Option(help: ArgumentHelp("Read the files as this tool's export: \(ImportPreset.all.map(\.name).joined(separator: ", ")) (a CSV file is recognised by its header without it).", valueName: "name"))
+        var preset: String?
+
+        @Option(help: ArgumentHelp("Print the mapping file of a preset, to copy and adjust, and stop.", valueName: "name"))
+        var showPreset: String?
+
         @Option(help: "Read every file as csv, ndjson or segment instead of guessing from the name.")
         var inputFormat: RecordReader.Format?
 
@@ -84,6 +97,13 @@ extension Wayfinder {
         var verbose = false
 
         func validate() throws {
+            for name in [preset, showPreset].compactMap({ $0 }) where ImportPreset.named(name) == nil {
+                let names = ImportPreset.all.map(\.name)
+                let hint = Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'? Presets" } ?? "Presets"
+                throw ValidationError("'\(name)' is not a preset; \(hint): \(names.joined(separator: ", ")).")
+            }
+            if preset != nil, mapping != nil { throw ValidationError("--preset and --mapping both say how to read the files; give one (a copy of a preset is a mapping file).") }
+            if showPreset != nil { return }
             if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
             if !(1...100_000).contains(batchSize) { throw ValidationError("--batch-size takes 1 to 100000 records per transaction; got \(batchSize).") }
@@ -103,10 +123,14 @@ extension Wayfinder {
         }
 
         func run() async throws {
+            if let showPreset, let found = ImportPreset.named(showPreset) {
+                Console.write(Data(found.text.utf8))
+                return
+            }
             for file in files where !FileManager.default.fileExists(atPath: file) {
                 throw CommandFailure(message: "\(file): no such file; check the path")
             }
-            var csvMapping = CSVMapping.standard
+            var csvMapping = preset.flatMap(ImportPreset.named)?.mapping ?? CSVMapping.standard
             if let mapping {
                 switch CSVMapping.load(path: mapping) {
                 case .success(let loaded): csvMapping = loaded
@@ -196,8 +220,19 @@ extension Wayfinder {
 
 
         /// Imports every file with `body`, a progress bar for each.
+        /// The mapping a preset or a mapping file gives, for telling which export a file is read as.
+        private var presetMapping: CSVMapping {
+            if let preset, let found = ImportPreset.named(preset) { return found.mapping }
+            if let mapping, case .success(let loaded) = CSVMapping.load(path: mapping) { return loaded }
+            return .standard
+        }
+
         private func importFiles(_ body: (String, @escaping (Importer.Progress) -> Void) throws -> Importer.FileSummary) throws {
             for file in files {
+                // Say which export a file is read as, when a preset reads it.
+                if let name = (try? RecordReader(path: file, format: inputFormat, mapping: presetMapping))?.mapping.name {
+                    Console.error("\(file): read with the \(name) preset (\(ImportPreset.named(name)?.summary ?? "a mapping file"))")
+                }
                 var bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent)
                 let verbose = self.verbose
                 do {

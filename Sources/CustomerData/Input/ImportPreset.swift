@@ -1,0 +1,40 @@
+import JourneyModel
+
+/// The exports of tools teams already use, read unchanged: each preset is a mapping file shipped
+/// with Wayfinder (`Input/Presets/<name>.yaml`, also printed by `wayfinder import --show-preset`)
+/// that a user can copy and adjust, and a file is recognised by its header when exactly one
+/// preset's `recognise` columns are all in it.
+public struct ImportPreset: Sendable {
+    /// The preset's name (`zendesk`).
+    public let name: String
+    /// What the export is, in a few words.
+    public let summary: String
+    /// The mapping file's text.
+    public let text: String
+    /// The mapping it reads.
+    public let mapping: CSVMapping
+
+    /// Every preset shipped, by name.
+    public static let all: [ImportPreset] = [
+        make("zendesk", "Zendesk tickets (CSV export): created, solved, and the requester's CSAT rating", PackageResources.zendesk_yaml),
+        make("hubspot-contacts", "HubSpot contacts (CSV export): each contact's traits, and its lifecycle stage", PackageResources.hubspot_contacts_yaml),
+    ]
+
+    private static func make(_ name: String, _ summary: String, _ bytes: [UInt8]) -> ImportPreset {
+        // The shipped files read without problems (ImportPresetTests checks every one).
+        guard case .success(let mapping) = CSVMapping.read(bytes, file: "\(name).yaml") else {
+            preconditionFailure("the preset \(name) does not read")
+        }
+        return ImportPreset(name: name, summary: summary, text: String(decoding: bytes, as: UTF8.self), mapping: mapping)
+    }
+
+    /// The preset called `name`, or nil.
+    public static func named(_ name: String) -> ImportPreset? { all.first { $0.name == name } }
+
+    /// The one preset whose `recognise` columns are all in `header`, or nil when none or several are.
+    public static func recognise(header: [String]) -> ImportPreset? {
+        let names = Set(header)
+        let found = all.filter { !$0.mapping.recognise.isEmpty && $0.mapping.recognise.allSatisfy(names.contains) }
+        return found.count == 1 ? found[0] : nil
+    }
+}
