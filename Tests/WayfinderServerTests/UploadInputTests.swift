@@ -9,12 +9,12 @@ import WayfinderTesting
 @Suite("Uploads of damaged files")
 struct UploadInputTests {
     /// Uploads `body` as `name` and waits for the job to end.
-    static func upload(_ body: String, name: String, contentType: String) async throws -> (UploadJobs.Job, JourneyStore) {
+    static func upload(_ body: String, name: String, contentType: String, query: String = "") async throws -> (UploadJobs.Job, JourneyStore) {
         let harness = try await APIHarness()
         let uploads = harness.server.uploads
         let job = try await harness.test { client in
             let editor = try await client.signIn("editor@example.com")
-            let answer = try await client.call(.post, "/api/v1/workspaces/shop/uploads?name=\(name)", body, as: editor, contentType: contentType)
+            let answer = try await client.call(.post, "/api/v1/workspaces/shop/uploads?name=\(name)\(query)", body, as: editor, contentType: contentType)
             try #require(answer.status == 202, "\(answer)")
             let id = try #require(answer["id"] as? String)
             return try #require(await uploads.finished(id))
@@ -40,5 +40,27 @@ struct UploadInputTests {
         #expect(job.status == "done", "\(job)")
         #expect(job.records == 3 && job.imported == 2 && job.quarantined == 1, "\(job)")
         #expect(try store.data.counts().events == 2)
+    }
+
+    static let tickets = """
+        Id,Requester,Requester email,Via,Created at,Updated at,Solved at,Satisfaction Score
+        7,Maya Hughes,maya@example.com,Chat,2026-01-06 09:12,2026-01-07 16:40,2026-01-07 16:38,Good
+        8,Dev Patel,dev@example.org,Email,2026-01-08 18:02,2026-01-08 18:05,,Unoffered
+
+        """
+
+    @Test("an uploaded Zendesk export is read with its preset, recognised from the header or chosen; an unknown preset is refused naming the field")
+    func preset() async throws {
+        for query in ["", "&preset=auto", "&preset=zendesk"] {
+            let (job, store) = try await Self.upload(Self.tickets, name: "tickets.csv", contentType: "text/csv", query: query)
+            #expect(job.status == "done" && job.records == 4 && job.imported == 4 && job.quarantined == 0, "\(query): \(job)")
+            #expect(try store.data.counts().customers == 2)
+        }
+        let harness = try await APIHarness()
+        try await harness.test { client in
+            let editor = try await client.signIn("editor@example.com")
+            let answer = try await client.call(.post, "/api/v1/workspaces/shop/uploads?name=t.csv&preset=zendesk2", Self.tickets, as: editor, contentType: "text/csv")
+            #expect(answer.status == 400 && "\(answer)".contains("preset"), "\(answer)")
+        }
     }
 }

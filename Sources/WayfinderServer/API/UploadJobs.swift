@@ -62,7 +62,7 @@ actor UploadJobs {
 
     /// Records the upload in the store and starts storing the file at `path` (deleted when done)
     /// into a workspace's customer data; returns the job.
-    func start(path: String, file: String, format: RecordReader.Format, into data: any WorkspaceCustomerData, bytes: Int64, writer: EventWriter,
+    func start(path: String, file: String, format: RecordReader.Format, mapping: CSVMapping = .standard, into data: any WorkspaceCustomerData, bytes: Int64, writer: EventWriter,
                store: any ServerStore, options: Importer.Options, logger: Logger) async throws -> Job {
         let id = "upl_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let record = try await storeCall { () async throws(WorkspaceStoreError) in
@@ -76,7 +76,7 @@ actor UploadJobs {
             jobs[oldest] = nil
         }
         Task.detached { [self] in
-            await self.run(id: id, path: path, source: record.source, file: file, format: format, into: data, writer: writer, store: store,
+            await self.run(id: id, path: path, source: record.source, file: file, format: format, mapping: mapping, into: data, writer: writer, store: store,
                            options: options, logger: logger)
         }
         return job
@@ -129,10 +129,10 @@ actor UploadJobs {
         }
     }
 
-    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, into data: any WorkspaceCustomerData,
+    private func run(id: String, path: String, source: Int64, file: String, format: RecordReader.Format, mapping: CSVMapping, into data: any WorkspaceCustomerData,
                      writer: EventWriter, store: any ServerStore, options: Importer.Options, logger: Logger) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let batches = RecordBatches(path: path, format: format, mapping: .standard, batchSize: options.batchSize, prepareWithJunk: options.junk,
+        let batches = RecordBatches(path: path, format: format, mapping: mapping, batchSize: options.batchSize, prepareWithJunk: options.junk,
                                     phoneCountry: options.phoneCountry)
         let origin = "upload \(id) \(file)"
         while true {

@@ -15,6 +15,7 @@ enum UploadRoutes {
             let data = try await storeCall { () async throws(WorkspaceStoreError) in try await api.store.customerData(workspace) }
             let name = request.uri.queryParameters.get("name").map { String($0) } ?? "upload"
             let format = try Self.format(request, name: name)
+            let mapping = try Self.preset(request)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("wayfinder-upload-\(UUID().uuidString)").path
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
                 throw APIError(.serviceUnavailable, .unavailable, "the server cannot write a temporary file for the upload; free disk space and try again")
@@ -39,7 +40,7 @@ enum UploadRoutes {
             }
             let job: UploadJobs.Job
             do {
-                job = try await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, into: data, bytes: size, writer: api.writer,
+                job = try await api.uploads.start(path: path, file: String(name.prefix(200)), format: format, mapping: mapping, into: data, bytes: size, writer: api.writer,
                                                   store: api.store, options: api.configuration.importOptions, logger: context.logger)
             } catch {
                 try? FileManager.default.removeItem(atPath: path)
@@ -75,6 +76,17 @@ enum UploadRoutes {
             }
             return APIJSON.response(encoding: job)
         }
+    }
+
+    /// The mapping of `?preset=` (a preset's name; `auto` or none: recognised from the CSV header).
+    static func preset(_ request: Request) throws -> CSVMapping {
+        guard let text = request.uri.queryParameters.get("preset"), text != "auto", !text.isEmpty else { return .standard }
+        guard let preset = ImportPreset.named(String(text)) else {
+            let names = ImportPreset.all.map(\.name).joined(separator: ", ")
+            throw APIError(.badRequest, .invalidRequest, "preset: use auto or one of \(names) (got '\(text.prefix(40))')",
+                           problems: [.init(field: "preset", message: "auto or one of \(names)")])
+        }
+        return preset.mapping
     }
 
     /// The file's format: `?format=`, else the Content-Type, else the `?name=` extension.

@@ -187,7 +187,9 @@ public enum OpenAPIDocument {
                   body: .json("Query"), response: "Analysis", alsoAs: ["text/csv"]),
 
         Operation(method: "post", path: ws + "/uploads", summary: "Upload a CSV, NDJSON or Segment batch file (gzip too) into the store", tag: "uploads",
-                  access: .member(.editor), query: [("format", "string", "csv, ndjson or segment"), ("name", "string", "the file's name")], body: .file, status: 202, response: "Upload"),
+                  access: .member(.editor), query: [("format", "string", "csv, ndjson or segment"), ("name", "string", "the file's name"),
+                          ("preset", "string", "auto (the default: a CSV export recognised from its header) or a preset: \(ImportPreset.all.map(\.name).joined(separator: ", "))")],
+                  body: .file, status: 202, response: "Upload"),
         Operation(method: "get", path: ws + "/quarantine", summary: "The records imports and uploads set aside, with why (not their text), newest last", tag: "uploads",
                   access: .member(.editor), query: [("file", "string", "only those of this file"), ("limit", "integer", "the most returned, 1 to 1000 (100)")], response: "Object"),
         Operation(method: "get", path: ws + "/uploads", summary: "Uploads of this server run", tag: "uploads", access: .member(.viewer), response: "UploadList"),

@@ -143,9 +143,16 @@ public struct HomeView: Sendable {
         public var name: String, quote: String?, link: String
     }
 
+    /// An import preset the upload form offers.
+    public struct PresetOption: Sendable {
+        public var name: String, summary: String
+    }
+
     public var name: String
     public var description: String?
     public var events: String, customers: String, feedback: String
+    /// The exports of other tools an upload may be read as.
+    public var presets: [PresetOption] = ImportPreset.all.map { PresetOption(name: $0.name, summary: $0.summary) }
     public var maps: [MapRow]
     public var personas: [PersonaRow]
     public var sources: [SourceRecord]

@@ -1,5 +1,6 @@
 /**
- * Data upload on a workspace's page: a CSV, NDJSON or Segment batch file (gzip too) sent with
+ * Data upload on a workspace's page: a CSV, NDJSON or Segment batch file (gzip too), or another
+ * tool's export read with a preset (recognised from its columns, or chosen), sent with
  * a progress bar for the sending and one for the import, then what was stored, what was a
  * duplicate, and the records set aside with the reason for each.
  */
@@ -10,7 +11,8 @@ const { workspace, csrf } = root.dataset;
 const base = `/api/v1/workspaces/${encodeURIComponent(workspace)}`;
 const form = root.querySelector('form');
 const fileInput = root.querySelector('input[type="file"]');
-const formatSelect = root.querySelector('select');
+const formatSelect = root.querySelector('#upload-format');
+const presetSelect = root.querySelector('#upload-preset');
 const progress = root.querySelector('progress');
 const status = root.querySelector('[role="status"]');
 const results = root.querySelector('.results');
@@ -18,10 +20,10 @@ const results = root.querySelector('.results');
 function say(text) { status.textContent = text; }
 
 /** Sends the file with XMLHttpRequest, whose upload reports its progress (fetch does not). */
-function send(file, format) {
+function send(file, format, preset) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    const query = new URLSearchParams({ name: file.name, ...(format ? { format } : {}) });
+    const query = new URLSearchParams({ name: file.name, ...(format ? { format } : {}), ...(preset && preset !== 'auto' ? { preset } : {}) });
     request.open('POST', `${base}/uploads?${query}`);
     request.setRequestHeader('X-CSRF-Token', csrf);
     request.setRequestHeader('Content-Type', 'application/octet-stream');
@@ -88,7 +90,7 @@ form.addEventListener('submit', async (event) => {
   progress.value = 0;
   results.replaceChildren();
   try {
-    const job = await send(file, formatSelect.value);
+    const job = await send(file, formatSelect.value, presetSelect?.value);
     const done = await follow(job);
     if (done.status === 'failed') say(`The import of ${done.file} failed: ${done.error ?? 'no reason given'}`);
     else say(`Imported ${done.file}: ${done.imported.toLocaleString()} events stored.`);
