@@ -1,7 +1,8 @@
 """Data uploaded on a workspace's page in Chromium: an NDJSON file with good events, a
 duplicate and broken records goes in with a progress bar, and the page reports what was stored,
 the duplicate, and each record set aside with its reason, the same as the upload's job and the
-quarantine API say.
+quarantine API say; a Zendesk export goes in read with its preset, recognised from its columns or
+chosen on the form, and its requesters join the demo's customers by e-mail.
 
 Usage: python3 Tests/Browser/test_upload.py PATH-TO-wayfinder
 """
@@ -53,13 +54,35 @@ def main(binary):
             assert [r["line"] for r in quarantine["records"]] == [42, 43], quarantine["records"]
         check("an NDJSON file uploaded on the page: 40 stored, 1 duplicate, 2 set aside with their lines and reasons, as the API says", upload)
 
+        def preset():
+            fixture = os.path.join(os.path.dirname(__file__), "..", "CustomerDataTests", "Fixtures", "imports", "zendesk-tickets.csv")
+            options = [o.text for o in driver.find_elements(By.CSS_SELECTOR, "#upload-preset option")]
+            assert options[0] == "recognised from its columns" and any(o.startswith("Zendesk tickets") for o in options), options
+            for choice in ("recognised from its columns", next(o for o in options if o.startswith("Zendesk tickets"))):
+                page.open("/w/retail")
+                driver.find_element(By.ID, "upload-file").send_keys(os.path.abspath(fixture))
+                for option in driver.find_elements(By.CSS_SELECTOR, "#upload-preset option"):
+                    if option.text == choice:
+                        option.click()
+                page.by_role("button", "Upload").click()
+                status = lambda: driver.find_element(By.CSS_SELECTOR, "#upload [role=status]").text
+                page.wait(lambda: status().startswith("Imported") or status().startswith("Not uploaded") or "failed" in status(), "the export's upload to end", timeout=30)
+                assert status().startswith("Imported zendesk-tickets.csv"), status()
+            code, text = page.api("GET", "/api/v1/workspaces/retail/uploads", None)
+            jobs = [u for u in json.loads(text)["uploads"] if u["file"] == "zendesk-tickets.csv"]
+            assert len(jobs) == 2, jobs
+            # The first upload stores the 9 events of the 4 tickets; the second finds them all stored already.
+            assert sorted((j["imported"], j["duplicates"], j["quarantined"]) for j in jobs) == [(0, 9, 0), (9, 0, 0)], jobs
+            page.shot("preset")
+        check("a Zendesk export uploaded on the page is read with its preset, recognised or chosen: 9 events of 4 tickets, none twice", preset)
+
         check.console_clean()
     except Exception:
         pass
     finally:
         driver.quit()
         demo.stop()
-    return check.finish("upload", 2)
+    return check.finish("upload", 3)
 
 
 if __name__ == "__main__":
