@@ -379,6 +379,15 @@ struct FunnelTests {
         }
         #expect(refusal { $0.stepWindowsDays = ["b": 1]; $0.mode = .anyOrder }?.contains("options.step_windows_days") == true)
         #expect(refusal { $0.stepWindowsDays = ["a": 1] }?.contains("first step") == true)
+        // A step named twice gets its window where it comes after another.
+        #expect(refusal { $0.steps = ["a1", "b1", "a1"]; $0.stepWindowsDays = ["a1": 1] } == nil)
+        let twice = try FunnelAnalysis.run(AnalysisQuery(kind: .funnel, journey: "tiny", options: {
+            var options = Options()
+            options.steps = ["a1", "b1", "a1"]
+            options.stepWindowsDays = ["a1": 1]
+            return options
+        }()), on: index)
+        #expect(twice.steps.map(\.windowDays) == [nil, nil, 1])
         #expect(refusal { $0.stepWindowsDays = ["nope": 1] }?.contains("no step") == true)
         #expect(refusal { $0.stepWindowsDays = ["b": 0] }?.contains("options.step_windows_days") == true)
         #expect(refusal { $0.stepWindowsDays = ["b": .infinity] }?.contains("options.step_windows_days") == true)

@@ -22,6 +22,9 @@ struct QuantilesTests {
         #expect(Quantiles.rank(0.9, of: 100) == 89)
         #expect(Quantiles.rank(0.9, of: 437) == 393)
         #expect(Quantiles.rank(0.5, of: 10) == 4)
+        // Large counts: q · n just above a whole number is not taken for it.
+        #expect(Quantiles.rank(0.9, of: 120_000_009) == 108_000_008)
+        #expect(Quantiles.rank(0.9, of: 120_000_000) == 107_999_999)
     }
 
     @Test("values at ranks equal a full sort, over parts as they are", arguments: [

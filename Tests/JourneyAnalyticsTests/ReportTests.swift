@@ -43,7 +43,8 @@ struct ReportTests {
         #expect(report.funnel.reachedLast == lastShare)
 
         // The report's next best action lists no customer (it may be shared) and its groups reveal no trait.
-        #expect(report.nextBest.customers.isEmpty && report.nextBest.atRisk > 0)
+        let nextBest = try #require(report.nextBest)
+        #expect(nextBest.customers.isEmpty && nextBest.atRisk > 0)
         let segments = try #require(report.segments)
         #expect(segments.features.allSatisfy { $0.source == "journey" } && segments.groups.allSatisfy(\.traits.isEmpty) && segments.assignments == nil)
         #expect(segments.groups.reduce(0) { $0 + $1.customers } == truth.customers)

@@ -149,7 +149,7 @@ struct SegmentsTests {
                 let group = try #require(result.groups.first { $0.id == offer.group })
                 let region = try #require(group.traits.first { $0.path == "market.region" }?.value)
                 if segmentBy == .traits || persona.match != nil {
-                    #expect(persona.match?.traits.contains { $0.path == "market.region" && $0.condition == .equals(.string(region)) } == true)
+                    #expect(persona.match?.traits.contains { $0.path == "market.region" && $0.condition == .comparison(.eq, .string(region)) } == true)
                 }
             }
         }
@@ -180,5 +180,73 @@ struct SegmentsTests {
         #expect(throws: AnalysisError.self) { try Analyzer.run(asked, on: index) }
         asked.options.traits = ["a\u{0}b"]
         #expect(throws: AnalysisError.self) { try Analyzer.run(asked, on: index) }
+    }
+
+    /// Tiny customers with a trait `plan` (text) and `score` (number), each with a journey.
+    static func tiny(plans: [String], scores: [String]) throws -> (JourneyIndex, AnalysisQuery) {
+        var events: [TinyJourney.Event] = []
+        for customer in 0..<plans.count {
+            events.append(TinyJourney.Event(customer: "c\(customer)", name: "A1", second: customer * 60))
+            events.append(TinyJourney.Event(customer: "c\(customer)", name: customer % 2 == 0 ? "B1" : "A2", second: customer * 60 + 30))
+            events.append(TinyJourney.Event(customer: "c\(customer)", name: "id", second: customer * 60 + 40,
+                                            traits: ["plan": plans[customer], "score": scores[customer % scores.count]]))
+        }
+        var options = Options()
+        options.traits = ["plan", "score"]
+        options.segmentBy = .traits
+        options.k = 2
+        options.assignments = true
+        let query = AnalysisQuery(kind: .segments, journey: "tiny", options: options)
+        return (try TinyJourney.index(events, request: IndexRequest(queries: [query]), in: TemporaryDirectory()), query)
+    }
+
+    @Test("offered persona documents are valid workspace files: a text value is taken literally (eq), values and paths past the format's limits are left out of the rule")
+    func offeredDocumentsValidate() throws {
+        let long = String(repeating: "x", count: 2_100)
+        for (first, second) in [("[beta", "*gold?"), (long, "plain")] {
+            var (index, query) = try Self.tiny(plans: Array(repeating: first, count: 30) + Array(repeating: second, count: 30), scores: ["1", "2", "3"])
+            query.options.traits = ["plan"]
+            let result = try #require(try Analyzer.run(query, on: index).segments)
+            #expect(result.offered.count == 2, "\(result.groups.map(\.traits))")
+            for offer in result.offered {
+                let decoded = WorkspaceCodec.decode(Array(offer.document.utf8), file: "\(offer.persona).yaml", content: .persona(index: 0))
+                let persona = try #require(decoded.workspace?.personas.first, "\(decoded.diagnostics)")
+                let problems = WorkspaceValidator.validate(Workspace(personas: [persona]), sourceMap: decoded.sourceMap).filter { $0.severity == .error }
+                #expect(problems.isEmpty, "\(problems)")
+                for condition in persona.match?.traits ?? [] where condition.path == "plan" {
+                    if case .comparison(.eq, .string(let value)) = condition.condition { #expect(value.count <= 2_000) } else {
+                        Issue.record("a text value is written as eq: \(condition)")
+                    }
+                }
+            }
+            let planRules = result.offered.compactMap { offer in
+                WorkspaceCodec.decode(Array(offer.document.utf8), file: "o.yaml", content: .persona(index: 0)).workspace?.personas.first?.match
+            }.filter { $0.traits.contains { $0.path == "plan" } }
+            #expect(planRules.count == (first == long ? 1 : 2), "the long value makes no rule on plan; the others do: \(result.offered.map(\.document))")
+        }
+    }
+
+    @Test("numbers near the limits of a double still make a feature (scaled before their mean and deviation)")
+    func extremeNumbers() throws {
+        let (index, query) = try Self.tiny(plans: Array(repeating: "a", count: 30), scores: ["1e308", "-1e308", "0", "1.7e308", "5"])
+        var asked = query
+        asked.options.traits = ["score"]
+        let result = try #require(try Analyzer.run(asked, on: index).segments)
+        #expect(result.features.map(\.name) == ["score"] && result.features[0].kind == "number")
+        #expect(result.cost.isFinite && result.groups.allSatisfy { $0.traits.allSatisfy { ($0.mean ?? 0).isFinite } })
+    }
+
+    @Test("assignments come a page at a time (offset, limit), the page of the whole list")
+    func assignmentPages() throws {
+        let (index, query) = try Self.tiny(plans: (0..<60).map { $0 < 30 ? "a" : "b" }, scores: ["1", "2", "3"])
+        let all = try #require(try Analyzer.run(query, on: index).segments?.assignments)
+        #expect(all.count == 60)
+        var paged = query
+        paged.options.offset = 25
+        paged.options.limit = 10
+        let page = try #require(try Analyzer.run(paged, on: index).segments)
+        #expect(page.assignments == Array(all[25..<35]) && page.offset == 25 && page.limit == 10 && page.customers == 60)
+        paged.options.offset = 58
+        #expect(try Analyzer.run(paged, on: index).segments?.assignments == Array(all[58...]))
     }
 }

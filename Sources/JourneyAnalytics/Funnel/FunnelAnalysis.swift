@@ -161,14 +161,16 @@ public enum FunnelAnalysis {
             self.stepsOf = stepsOf
             single = stepsOf.map { $0.isEmpty ? -1 : $0.count == 1 ? Int16($0[0]) : -2 }
             stepWindows = [Int64?](repeating: nil, count: ids.count)
+            // A step's window applies wherever the step comes after another (a step named twice, at both).
             for (step, days) in options.stepWindowsDays.sorted(by: { $0.key < $1.key }) {
-                guard let position = ids.firstIndex(of: step) else {
+                let positions = ids.indices.filter { ids[$0] == step }
+                guard !positions.isEmpty else {
                     throw AnalysisError(field: "options.step_windows_days", problem: "'\(step.prefix(80))' is no step of the funnel (steps: \(ids.joined(separator: ", ")))")
                 }
-                guard position > 0 else {
+                guard positions.contains(where: { $0 > 0 }) else {
                     throw AnalysisError(field: "options.step_windows_days", problem: "'\(step.prefix(80))' is the first step; a step's window runs from the step before it")
                 }
-                stepWindows[position] = Options.milliseconds(days: days)
+                for position in positions where position > 0 { stepWindows[position] = Options.milliseconds(days: days) }
             }
             if hasStepWindows, options.mode == .anyOrder {
                 throw AnalysisError(field: "options.step_windows_days", problem: "apply to ordered and strict funnels, whose steps come in an order; not to any_order")

@@ -29,8 +29,9 @@ public struct JourneyReport: Sendable {
     /// Monthly cohorts returning to the retention stage (or the last).
     public var retention: RetentionResult
     /// Each touchpoint's odds of reaching the goal and its best next touchpoint, with how many
-    /// customers are at risk (no customer is listed: the report may be shared).
-    public var nextBest: NextBestResult
+    /// customers are at risk (no customer is listed: the report may be shared); nil when the
+    /// chain cannot be solved, which leaves the rest of the report as it is.
+    public var nextBest: NextBestResult?
     /// Behavioural groups (journeys only: the report shows no trait values), k by silhouette;
     /// nil with fewer than two customers.
     public var segments: SegmentsResult?
@@ -67,7 +68,7 @@ public struct JourneyReport: Sendable {
         query.kind = .nextBest
         query.options.limit = 0
         query.options.customer = nil
-        nextBest = try NextBestAnalysis.run(query, on: index)
+        nextBest = try? NextBestAnalysis.run(query, on: index)
         query.options.limit = nil
         query.kind = .segments
         query.options.segmentBy = .journeys

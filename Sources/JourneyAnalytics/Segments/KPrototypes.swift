@@ -137,6 +137,7 @@ struct KPrototypes: Sendable {
         var prototypes = start
         var labels = [Int32](repeating: -1, count: members.count)
         var cost = 0.0
+        var settled = false
         for _ in 0..<iterations {
             let (current, previous) = (prototypes, labels)
             let parts = Parallel.map(members.count) { range -> (moved: Int, cost: Double, labels: [Int32]) in
@@ -152,8 +153,14 @@ struct KPrototypes: Sendable {
             }
             labels = parts.flatMap(\.labels)
             cost = parts.reduce(0) { $0 + $1.cost }
-            if parts.reduce(0, { $0 + $1.moved }) == 0 { break }
+            if parts.reduce(0, { $0 + $1.moved }) == 0 { settled = true; break }
             prototypes = reseedEmpty(update(labels, members: members, previous: prototypes), labels: &labels, members: members)
+        }
+        if !settled {
+            // Stopped by the cap: the prototypes follow the last labels, and the cost is theirs.
+            prototypes = update(labels, members: members, previous: prototypes)
+            cost = 0
+            for (position, row) in members.enumerated() { cost += self.cost(row, prototypes, Int(labels[position])) }
         }
         return Fit(prototypes: prototypes, labels: labels, cost: cost)
     }
@@ -297,7 +304,7 @@ struct KPrototypes: Sendable {
     /// k-prototypes cost between two rows as the dissimilarity: the mean over rows of (b − a) / max(a, b),
     /// a the mean dissimilarity to its own group and b to the nearest other group. Nil with one group.
     func silhouette(_ members: [Int], labels: [Int32], limit: Int = 1_000) -> Double? {
-        let step = max(1, members.count / limit)
+        let step = max(1, (members.count + limit - 1) / limit)
         let chosen = stride(from: 0, to: members.count, by: step).map { ($0, members[$0]) }
         guard Set(chosen.map { labels[$0.0] }).count > 1 else { return nil }
         let scores = Parallel.map(chosen.count) { range -> [Double] in

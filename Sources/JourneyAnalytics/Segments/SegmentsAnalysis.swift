@@ -152,6 +152,8 @@ public enum SegmentsAnalysis {
         var numberColumns: [[Double]] = [], categoryColumns: [[UInt32]] = [], cardinalities: [Int] = []
         var described: [SegmentsResult.Feature] = []
         var numberTraits: [(String, Double, Double)] = [], categoryTraits: [(String, [String])] = []
+        // Named traits whose values are all the same tell no customers apart.
+        var skipped: [String] = []
         if useTraits {
             for path in paths {
                 guard let column = index.traits[path] else {
@@ -168,16 +170,22 @@ public enum SegmentsAnalysis {
                 let numeric = zip(numbers, counts).dropFirst().reduce(0) { $0 + ($1.0 != nil ? $1.1 : 0) }
                 let distinct = numbers.dropFirst().indices.filter { numbers[$0] != nil && counts[$0] > 0 }.count
                 if Double(numeric) >= 0.9 * Double(present), distinct >= 3 {
+                    // Values are scaled by the largest first, so the mean and deviation of numbers near
+                    // the limits of a double do not overflow.
+                    let scale = numbers.lazy.compactMap { $0.map(abs) }.max() ?? 1
                     var estimate = MeanEstimate()
                     for (code, count) in counts.enumerated() where code > 0 && count > 0 {
-                        if let value = numbers[code] { for _ in 0..<count { estimate.add(value) } }
+                        if let value = numbers[code] { for _ in 0..<count { estimate.add(value / scale) } }
                     }
                     let deviation = estimate.standardDeviation ?? 0
-                    guard deviation > 0 else { continue }
+                    guard deviation > 0, deviation.isFinite else {
+                        skipped.append(path)
+                        continue
+                    }
                     numberColumns.append(members.map { customer in
-                        numbers[Int(column.codes[customer])].map { ($0 - estimate.mean) / deviation } ?? .nan
+                        numbers[Int(column.codes[customer])].map { ($0 / scale - estimate.mean) / deviation } ?? .nan
                     })
-                    numberTraits.append((path, estimate.mean, deviation))
+                    numberTraits.append((path, estimate.mean * scale, deviation * scale))
                     described.append(SegmentsResult.Feature(name: path, source: "trait", kind: "number"))
                 } else {
                     let ranked = counts.indices.dropFirst().filter { counts[$0] > 0 }.sorted { (counts[$1], $0) < (counts[$0], $1) }
@@ -203,7 +211,10 @@ public enum SegmentsAnalysis {
             described.append(SegmentsResult.Feature(name: "main channel", source: "journey", kind: "category"))
         }
         guard !numberColumns.isEmpty || !categoryColumns.isEmpty else {
-            throw AnalysisError(field: "options.traits", problem: "names traits no customer with a counted event has (\(paths.prefix(5).joined(separator: ", ")))")
+            if !skipped.isEmpty {
+                throw AnalysisError(field: "options.traits", problem: "names traits whose numbers are the same for every customer (\(skipped.prefix(5).map { String($0.prefix(80)) }.joined(separator: ", "))), so they tell no customers apart")
+            }
+            throw AnalysisError(field: "options.traits", problem: "names traits no customer with a counted event has (\(paths.prefix(5).map { String($0.prefix(80)) }.joined(separator: ", ")))")
         }
         var numbers = [Double](repeating: 0, count: members.count * numberColumns.count)
         var categories = [UInt32](repeating: 0, count: members.count * categoryColumns.count)
@@ -292,7 +303,7 @@ public enum SegmentsAnalysis {
             var channels = [Int](repeating: 0, count: 256)
             for row in members { channels[journeys[row].channel] += 1 }
             let topChannels = channels.indices.filter { channels[$0] > 0 }.sorted { (channels[$1], $0) < (channels[$0], $1) }.prefix(3).map {
-                SegmentsResult.Share(id: $0 < index.channelNames.count ? index.channelNames[$0] : "(none)", share: Double(channels[$0]) / Double(max(members.count, 1)))
+                SegmentsResult.Share(id: $0 < index.channelNames.count ? index.channelNames[$0] : Self.otherChannels, share: Double(channels[$0]) / Double(max(members.count, 1)))
             }
             groups.append(SegmentsResult.Group(
                 id: "group-\(group + 1)", customers: sizes[group], share: Double(sizes[group]) / Double(max(total, 1)), converted: converted[group],
@@ -341,9 +352,17 @@ public enum SegmentsAnalysis {
         }
         return SegmentsResult(k: k, suggested: query.options.k == nil, candidates: candidates, gamma: Self.gamma, cost: cost, features: features.described,
                               customers: total, converted: allConverted, groups: groups, personas: personas, offered: offered,
-                              assignments: query.options.assignments
-                                  ? labels.enumerated().map { SegmentsResult.Assignment(customer: CustomerID.text(index.customers[journeys[$0.offset].customer]), group: "group-\(Int($0.element) + 1)") }
-                                  : nil)
+                              assignments: query.options.assignments ? Self.assignments(labels, journeys, index, options: query.options) : nil,
+                              offset: query.options.assignments ? query.options.offset ?? 0 : nil, limit: query.options.assignments ? query.options.limit : nil)
+    }
+
+    /// A page of the customers' groups (`offset`, `limit`), in the order of the customers.
+    static func assignments(_ labels: [Int32], _ journeys: [Journey], _ index: JourneyIndex, options: Options) -> [SegmentsResult.Assignment] {
+        let start = min(labels.count, options.offset ?? 0)
+        let end = min(labels.count, start + min(options.limit ?? labels.count, labels.count - start))
+        return (start..<end).map { row in
+            SegmentsResult.Assignment(customer: CustomerID.text(index.customers[journeys[row].customer]), group: "group-\(Int(labels[row]) + 1)")
+        }
     }
 
     /// Per stage: the share of `members` who reached it and their most frequent first touchpoint there.
@@ -374,28 +393,45 @@ public enum SegmentsAnalysis {
     static func persona(id: String, group: SegmentsResult.Group, overallConversion: Double, index: JourneyIndex) -> Persona {
         var conditions: [FieldCondition] = []
         var used = Set<String>()
-        for trait in group.traits where !used.contains(trait.path) {
-            if let value = trait.value, let share = trait.share, share >= 0.6, value != "(other values)" {
-                conditions.append(FieldCondition(path: trait.path, condition: .equals(Self.scalar(value))))
+        // Only conditions a workspace accepts: paths and values within the format's limits; a text
+        // value as `eq`, which takes it literally (a plain value with * or ? would be a pattern).
+        for trait in group.traits where !used.contains(trait.path) && trait.path.count <= TextLimit.key {
+            if let value = trait.value, let share = trait.share, share >= 0.6, value != "(other values)", value.count <= TextLimit.value {
+                let scalar = Self.scalar(value)
+                if case .string = scalar {
+                    conditions.append(FieldCondition(path: trait.path, condition: .comparison(.eq, scalar)))
+                } else {
+                    conditions.append(FieldCondition(path: trait.path, condition: .equals(scalar)))
+                }
                 used.insert(trait.path)
-            } else if let mean = trait.mean, let overall = trait.overallMean {
+            } else if let mean = trait.mean, let overall = trait.overallMean, mean.isFinite, overall.isFinite {
                 let bound = (mean + overall) / 2
                 conditions.append(FieldCondition(path: trait.path, condition: .comparison(mean > overall ? .gte : .lt, .number((bound * 100).rounded() / 100))))
                 used.insert(trait.path)
             }
         }
         let described = group.traits.prefix(2).map { trait in
-            trait.value.map { "\(trait.path) \($0)" } ?? "\(trait.path) about \(Self.rounded(trait.mean ?? 0))"
+            String((trait.value.map { "\(trait.path) \($0)" } ?? "\(trait.path) about \(Self.rounded(trait.mean ?? 0))").prefix(50))
         }
         let name = described.isEmpty ? "Customers of \(group.id)" : "Customers with " + described.joined(separator: " and ")
         func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "n/a" }
         var background = "\(group.customers) customers (\(percent(group.share)) of those with a counted event) that no persona of the workspace takes half of. "
         background += "They convert at \(percent(group.conversion)), against \(percent(overallConversion)) over all customers."
-        if let path = group.typicalPath { background += " Their most frequent journey: \(path.touchpoints.joined(separator: " → "))." }
-        let channels = group.channels.filter { $0.share >= 0.2 && $0.id != "(none)" }.map(\.id)
-        return Persona(id: id, name: String(name.prefix(120)), background: background, channels: channels,
-                       match: conditions.isEmpty ? nil : PersonaMatch(traits: conditions))
+        if let path = group.typicalPath { background += " Their most frequent journey: \(path.touchpoints.prefix(20).joined(separator: " → "))." }
+        let channels = group.channels.filter { $0.share >= 0.2 && $0.id != Self.otherChannels && $0.id.count <= TextLimit.name }.map(\.id)
+        var persona = Persona(id: id, name: String(name.prefix(TextLimit.name)), background: String(background.prefix(TextLimit.description)),
+                              channels: channels, match: conditions.isEmpty ? nil : PersonaMatch(traits: conditions))
+        // What the workspace would refuse is left out rather than written: the rule, then the channels.
+        func valid(_ persona: Persona) -> Bool {
+            !WorkspaceValidator.validate(Workspace(personas: [persona]), sourceMap: SourceMap(defaultFile: "\(id).yaml")).contains { $0.severity == .error }
+        }
+        if !valid(persona) { persona.match = nil }
+        if !valid(persona) { persona.channels = [] }
+        return persona
     }
+
+    /// The channel of customers whose main channel is past the 255 the index names.
+    static let otherChannels = "(other channels)"
 
     static func scalar(_ text: String) -> ScalarValue {
         if text == "true" { return .bool(true) }

@@ -179,6 +179,9 @@ public struct SegmentsResult: Codable, Sendable, Equatable {
     public var groups: [Group]
     public var personas: [PersonaFit]
     public var offered: [Offer]
-    /// Each customer's group, when `options.assignments` asks.
+    /// Each customer's group, when `options.assignments` asks: a page of them (`offset`, `limit`)
+    /// of `customers` in all.
     public var assignments: [Assignment]?
+    public var offset: Int?
+    public var limit: Int?
 }

@@ -3,11 +3,12 @@ enum Quantiles {
     /// The nearest rank `ceil(q · n) − 1` (from 0) of `n` values: the smallest value with at least
     /// a share q of the values at or below it, as DuckDB's `quantile_disc` returns. The median of
     /// an even number of values is the lower middle one.
-    /// (q · n within 1e-9 of a whole number counts as it: 0.9 · 100 is 90.00000000000001 in binary.)
+    /// (q · n within a few units in the last place of a whole number counts as it: 0.9 · 100 is
+    /// 90.00000000000001 in binary.)
     static func rank(_ q: Double, of count: Int) -> Int {
         let position = q * Double(count)
         let whole = position.rounded()
-        let ceiling = abs(position - whole) < 1e-9 * max(1, whole) ? whole : position.rounded(.up)
+        let ceiling = abs(position - whole) <= 4 * position.ulp ? whole : position.rounded(.up)
         return max(0, min(count - 1, Int(ceiling) - 1))
     }
 

@@ -78,8 +78,7 @@ public enum ReportPage {
             })
             html += section("Retention", heatmap.svg())
         }
-        let nextBest = report.nextBest
-        if !nextBest.touchpoints.isEmpty {
+        if let nextBest = report.nextBest, !nextBest.touchpoints.isEmpty {
             let odds = RankingChart(title: "Odds of the goal from each touchpoint, and what to meet next (\(ChartFormat.count(nextBest.atRisk)) at risk)",
                                     rows: nextBest.touchpoints.map { row in
                 RankingChart.Row(label: row.name, value: row.odds, valueText: ChartFormat.percent(row.odds),

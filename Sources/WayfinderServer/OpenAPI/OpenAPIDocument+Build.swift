@@ -144,7 +144,7 @@ extension OpenAPIDocument {
                 ("typical_path", ref("SegmentPath")), ("on_map", boolean),
             ]))),
             ("offered", array(object(["group", "persona", "name", "document"], [("group", string), ("persona", string), ("name", string), ("document", string)]))),
-            ("assignments", array(object(["customer", "group"], [("customer", string), ("group", string)]))),
+            ("assignments", array(object(["customer", "group"], [("customer", string), ("group", string)]))), ("offset", integer), ("limit", integer),
         ])),
         ("SegmentTrait", object(["path"], [
             ("path", string), ("value", string), ("share", number), ("overall_share", number), ("mean", number), ("overall_mean", number),
