@@ -249,4 +249,60 @@ struct SegmentsTests {
         paged.options.offset = 58
         #expect(try Analyzer.run(paged, on: index).segments?.assignments == Array(all[58...]))
     }
+
+    @Test("every number describing a group and a persona equals a recount from the exported journeys and the assignments: sizes, conversion, stages reached and where, typical paths, trait shares and means, map order")
+    func descriptionsRecounted() throws {
+        let (fixture, index, query) = try Self.planted(customers: 1500)
+        let result = try #require(try Analyzer.run(query, on: index).segments)
+        let assignments = try #require(result.assignments)
+        let journeys = Dictionary(uniqueKeysWithValues: ExportedJourney.all(index).map { ($0.id, $0) })
+        let map = fixture.journey
+        let stageOf = Dictionary(uniqueKeysWithValues: map.touchpoints.map { ($0.id, $0.stage) })
+        let stageRank = Dictionary(uniqueKeysWithValues: map.stages.enumerated().map { ($1.id, $0) })
+        let goal = try #require(map.goal)
+        let position = Dictionary(uniqueKeysWithValues: index.customers.enumerated().map { ("cus_\($0.element)", $0.offset) })
+        func close(_ a: Double?, _ b: Double?) -> Bool { a == nil && b == nil || (a != nil && b != nil && abs(a! - b!) < 1e-9) }
+        func collapsed(_ path: [String]) -> [String] { path.reduce(into: []) { if $0.last != $1 { $0.append($1) } } }
+        for group in result.groups {
+            let members = assignments.filter { $0.group == group.id }.map { journeys[$0.customer]! }
+            #expect(members.count == group.customers)
+            #expect(group.converted == members.filter { $0.touchpoints.contains(goal) }.count)
+            for use in group.stages {
+                let firsts = members.compactMap { member in member.touchpoints.first { stageOf[$0] == use.stage } }
+                #expect(close(use.reached, Double(firsts.count) / Double(members.count)), "\(group.id) \(use.stage)")
+                let counts = Dictionary(firsts.map { ($0, 1) }, uniquingKeysWith: +)
+                if let touchpoint = use.touchpoint {
+                    #expect(counts[touchpoint] == counts.values.max(), "\(group.id) \(use.stage): the most frequent first touchpoint")
+                    #expect(close(use.touchpointShare, Double(counts[touchpoint]!) / Double(firsts.count)))
+                }
+            }
+            let paths = Dictionary(members.map { (collapsed($0.touchpoints), 1) }, uniquingKeysWith: +)
+            let typical = try #require(group.typicalPath)
+            #expect(paths[typical.touchpoints] == paths.values.max() && typical.customers == paths.values.max())
+            #expect(close(typical.share, Double(typical.customers) / Double(members.count)))
+            for trait in group.traits {
+                let column = try #require(index.traits[trait.path])
+                let everyone = assignments.compactMap { column.value(of: position[$0.customer]!) }
+                let mine = assignments.filter { $0.group == group.id }.compactMap { column.value(of: position[$0.customer]!) }
+                if let value = trait.value {
+                    #expect(close(trait.share, Double(mine.filter { $0 == value }.count) / Double(mine.count)), "\(group.id) \(trait.path)")
+                    #expect(close(trait.overallShare, Double(everyone.filter { $0 == value }.count) / Double(everyone.count)))
+                } else {
+                    let numbers = mine.compactMap(Double.init), all = everyone.compactMap(Double.init)
+                    #expect(abs(trait.mean! - numbers.reduce(0, +) / Double(numbers.count)) < 1e-6 * max(1, abs(trait.mean!)), "\(group.id) \(trait.path)")
+                    #expect(abs(trait.overallMean! - all.reduce(0, +) / Double(all.count)) < 1e-6 * max(1, abs(trait.overallMean!)))
+                }
+            }
+        }
+        for persona in result.personas where persona.customers > 0 {
+            let slot = persona.id == "none" ? JourneyIndex.noPersona : UInt8(index.personaIDs.firstIndex(of: persona.id)!)
+            let members = assignments.filter { index.personas[position[$0.customer]!] == slot }.map { journeys[$0.customer]! }
+            let ordered = members.filter { member in
+                let ranks = member.touchpoints.map { stageRank[stageOf[$0]!]! }
+                return zip(ranks, ranks.dropFirst()).allSatisfy { $0 <= $1 }
+            }
+            #expect(close(persona.inMapOrder, Double(ordered.count) / Double(members.count)), "\(persona.id)")
+            #expect(close(persona.conversion, Double(members.filter { $0.touchpoints.contains(goal) }.count) / Double(members.count)))
+        }
+    }
 }
