@@ -116,9 +116,12 @@ struct ImportPresetTests {
         let directory = try TemporaryDirectory(prefix: "presets")
         let plain = try directory.write("timestamp,event,email,Via\n2026-01-01,Signed Up,a@example.com,Chat\n", to: "plain.csv")
         #expect(try RecordReader(path: plain).mapping == .standard)
-        let bad = CSVMapping.read(Array("events:\n  - { type: feedback, timestamp: T }\n  - { type: nonsense, timestamp: T }\n  - { event: X }\n".utf8), file: "m.yaml")
+        let text = "events:\n  - { type: feedback, timestamp: T }\n  - { type: nonsense, timestamp: T }\n  - { event: X }\n"
+            + "  - { timestamp: T, fields: { A: nowhere, B: [x] } }\n  - { timestamp: T, fields: [A] }\n"
+        let bad = CSVMapping.read(Array(text.utf8), file: "m.yaml")
         guard case .failure(let problems) = bad else { Issue.record("a mapping with broken events reads"); return }
         let paths = problems.diagnostics.map(\.path)
-        #expect(paths == ["events[0].metric", "events[1].type", "events[2].timestamp"], "\(problems.diagnostics)")
+        #expect(paths == ["events[0].metric", "events[1].type", "events[2].timestamp", "events[3].fields.A", "events[3].fields.B", "events[4].fields"],
+                "\(problems.diagnostics)")
     }
 }

@@ -250,7 +250,7 @@ struct SegmentsTests {
         #expect(try Analyzer.run(paged, on: index).segments?.assignments == Array(all[58...]))
     }
 
-    @Test("every number describing a group and a persona equals a recount from the exported journeys and the assignments: sizes, conversion, stages reached and where, typical paths, trait shares and means, map order")
+    @Test("every number describing a group and a persona equals a recount from the exported journeys, the survey answers and the assignments: sizes, conversion, measured emotion, stages reached and where, typical paths, trait shares and means, map order")
     func descriptionsRecounted() throws {
         let (fixture, index, query) = try Self.planted(customers: 1500)
         let result = try #require(try Analyzer.run(query, on: index).segments)
@@ -276,6 +276,24 @@ struct SegmentsTests {
                     #expect(close(use.touchpointShare, Double(counts[touchpoint]!) / Double(firsts.count)))
                 }
             }
+            // Measured emotion: every survey answer of the group's customers on the map's scale,
+            // each metric's range laid linearly onto it (CES reversed), text through its sentiment.
+            let ids = Set(members.map(\.customer))
+            let scale = map.emotionScale
+            var emotions: [Double] = []
+            for answer in index.feedback where ids.contains(Int(answer.customer)) {
+                let position: Double?
+                switch answer.metric {
+                case "nps": position = answer.score.map { $0 / 10 }
+                case "csat": position = answer.score.map { ($0 - 1) / 4 }
+                case "ces": position = answer.score.map { (7 - $0) / 6 }
+                case "text": position = answer.text.map { (SentimentScorer().score($0).compound + 1) / 2 }
+                default: position = nil
+                }
+                if let position { emotions.append(scale.min + min(max(position, 0), 1) * (scale.max - scale.min)) }
+            }
+            #expect(group.answers == emotions.count, "\(group.id)")
+            #expect(close(group.emotion, emotions.isEmpty ? nil : emotions.reduce(0, +) / Double(emotions.count)), "\(group.id)")
             let paths = Dictionary(members.map { (collapsed($0.touchpoints), 1) }, uniquingKeysWith: +)
             let typical = try #require(group.typicalPath)
             #expect(paths[typical.touchpoints] == paths.values.max() && typical.customers == paths.values.max())

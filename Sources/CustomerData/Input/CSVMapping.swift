@@ -179,8 +179,7 @@ public struct CSVMapping: Sendable, Equatable {
                     }
                     if entry.key == "columns" {
                         let target = normalise(text)
-                        let valid = topLevel.values.contains(target) || ["properties.", "traits.", "context."].contains { target.hasPrefix($0) }
-                        guard valid else {
+                        guard isField(target) else {
                             let names = Array(Set(topLevel.values)).sorted()
                             problems.append(Diagnostic(.error, code: "invalid-mapping", at: pair.value.location, file: path, path: "columns.\(pair.key)",
                                                        message: "'\(text)' is not an event field",
@@ -240,6 +239,11 @@ public struct CSVMapping: Sendable, Equatable {
         return problems.isEmpty ? .success(mapping) : .failure(MappingProblems(diagnostics: problems))
     }
 
+    /// Whether `target` (normalised) is a field a column may fill.
+    static func isField(_ target: String) -> Bool {
+        topLevel.values.contains(target) || ["properties.", "traits.", "context."].contains { target.hasPrefix($0) }
+    }
+
     static let rowEventKeys = ["when", "timestamp", "type", "event", "message_id", "metric", "score", "text", "fields"]
     static let rowEventTypes = ["track", "page", "screen", "identify", "feedback"]
 
@@ -259,8 +263,22 @@ public struct CSVMapping: Sendable, Equatable {
                 continue
             }
             if entry.key == "fields" {
-                for pair in entry.value.entries ?? [] {
-                    guard case .scalar(let target, _) = pair.value.value, !target.isEmpty else { continue }
+                guard let pairs = entry.value.entries else {
+                    problem(entry.value, "\(key).fields", "'fields' must map columns to fields", "{ Column: properties.name }")
+                    usable = false
+                    continue
+                }
+                for pair in pairs {
+                    guard case .scalar(let target, _) = pair.value.value, !target.isEmpty else {
+                        problem(pair.value, "\(key).fields.\(pair.key)", "'\(pair.key)' must name a field", "a field such as properties.stage")
+                        usable = false
+                        continue
+                    }
+                    guard isField(normalise(target)) else {
+                        problem(pair.value, "\(key).fields.\(pair.key)", "'\(target)' is not an event field", "a path under properties., traits. or context., or a field such as userId")
+                        usable = false
+                        continue
+                    }
                     fields[pair.key] = normalise(target)
                 }
                 continue

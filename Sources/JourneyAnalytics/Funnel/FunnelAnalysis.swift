@@ -121,8 +121,8 @@ public enum FunnelAnalysis {
         var exclusions: [(touchpoints: [Bool], from: Int, to: Int)] = []
         /// Per step, the most milliseconds from the previous step's event (nil: only the window).
         var stepWindows: [Int64?] = []
-        /// Whether any step has a window of its own.
-        var hasStepWindows: Bool { stepWindows.contains { $0 != nil } }
+        /// Whether any step has a window of its own (kept, as every customer's pass asks).
+        var hasStepWindows = false
 
         init(_ options: Options, journey: JourneyMap) throws(AnalysisError) {
             let ids = options.steps.isEmpty ? journey.stages.map(\.id) : options.steps
@@ -172,6 +172,7 @@ public enum FunnelAnalysis {
                 }
                 for position in positions where position > 0 { stepWindows[position] = Options.milliseconds(days: days) }
             }
+            hasStepWindows = stepWindows.contains { $0 != nil }
             if hasStepWindows, options.mode == .anyOrder {
                 throw AnalysisError(field: "options.step_windows_days", problem: "apply to ordered and strict funnels, whose steps come in an order; not to any_order")
             }

@@ -143,7 +143,7 @@ struct FunnelCounter: ~Copyable {
             var next = 0, nextStart: Int64 = 0
             forEachStep(Int(columns.touchpoints[event]), columns, plan) { step in
                 if step == level, level > 0, time - start <= window, level + 1 > next,
-                   plan.stepWindows.isEmpty || plan.stepWindows[level].map({ time - times[level - 1] <= $0 }) ?? true {
+                   !plan.hasStepWindows || plan.stepWindows[level].map({ time - times[level - 1] <= $0 }) ?? true {
                     next = level + 1
                     nextStart = start
                 } else if step == 0, next < 1 {

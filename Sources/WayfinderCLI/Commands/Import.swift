@@ -150,7 +150,7 @@ extension Wayfinder {
             do { importer = try Importer(data: data, options: options) } catch let failure as JourneyStore.Failure {
                 throw CommandFailure(message: failure.description)
             }
-            try importFiles { file, progress in try importer.importFile(file, format: inputFormat, mapping: csvMapping, progress: progress) }
+            try importFiles(mapping: csvMapping) { file, progress in try importer.importFile(file, format: inputFormat, mapping: csvMapping, progress: progress) }
             let summary = importer.summary()
             let cluster = try await updateCluster(from: data, workspace: data.workspace)
             try report(summary, counts: try data.counts(), workspace: data.workspace, store: db, cluster: cluster)
@@ -220,17 +220,12 @@ extension Wayfinder {
 
 
         /// Imports every file with `body`, a progress bar for each.
-        /// The mapping a preset or a mapping file gives, for telling which export a file is read as.
-        private var presetMapping: CSVMapping {
-            if let preset, let found = ImportPreset.named(preset) { return found.mapping }
-            if let mapping, case .success(let loaded) = CSVMapping.load(path: mapping) { return loaded }
-            return .standard
-        }
-
-        private func importFiles(_ body: (String, @escaping (Importer.Progress) -> Void) throws -> Importer.FileSummary) throws {
+        /// Imports each file with `body`, saying first which export a preset reads it as (`mapping`
+        /// is the one the files are read with: a preset's, a mapping file's or the standard one).
+        private func importFiles(mapping: CSVMapping, _ body: (String, @escaping (Importer.Progress) -> Void) throws -> Importer.FileSummary) throws {
             for file in files {
                 // Say which export a file is read as, when a preset reads it.
-                if let name = (try? RecordReader(path: file, format: inputFormat, mapping: presetMapping))?.mapping.name {
+                if let name = (try? RecordReader(path: file, format: inputFormat, mapping: mapping))?.mapping.name {
                     Console.error("\(file): read with the \(name) preset (\(ImportPreset.named(name)?.summary ?? "a mapping file"))")
                 }
                 var bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent)
@@ -279,7 +274,7 @@ extension Wayfinder {
             let writer = data.postgresWriter(options: options)
             let format = inputFormat
             // On a thread of its own: the writer waits for PostgreSQL there, not on the cooperative pool.
-            try await OwnThread.run { try importFiles { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) } }
+            try await OwnThread.run { try importFiles(mapping: mapping) { file, progress in try writer.importFile(file, format: format, mapping: mapping, progress: progress) } }
             let counts: WorkspaceData.Counts
             do { counts = try data.counts() } catch let error as WorkspaceStoreError { throw CommandFailure(message: error.message) }
             let summary = writer.summary()
