@@ -43,6 +43,8 @@ struct RobustnessTests {
         CorpusCase(file: "billion-laughs.yaml", code: "too-large", at: nil, message: "expands to more than"),
         // The parser hashes mapping keys whole: an alias key expanding to 10⁷ values took it minutes.
         CorpusCase(file: "alias-key.yaml", code: "alias-key", at: (10, 32), message: "alias (*name) is used as a mapping key"),
+        // The same within a list used as a key (`[x, *i]: 1`), which a reading of the text let through.
+        CorpusCase(file: "alias-in-list-key.yaml", code: "alias-key", at: (11, 5), message: "alias (*name) is used as a mapping key"),
         CorpusCase(file: "top-level-list.yaml", code: "wrong-type", at: (1, 1), message: "must be a mapping"),
         CorpusCase(file: "top-level-scalar.yaml", code: "wrong-type", at: (1, 1), message: "must be a mapping"),
         CorpusCase(file: "top-level-number.json", code: "wrong-type", at: (1, 1), message: "must be a mapping"),

@@ -46,9 +46,17 @@ struct RoundTripTests {
         #expect(read.workspace?.personas.first?.demographics.map(\.key) == ["l-  *1e-999", "a - *b", "e****[***,*eee99"])
         for aliasKey in ["x: &a y\n*a: z\n", "- &a y\n- *a: z\n", "x: &a y\n? *a\n: z\n", "x: &a y\nm: {*a: z}\n", "x: &a y\nm: [{b: c, *a: z}]\n",
                          "x: &a y\nm: {k: 1,\n  j: 2, *a : v}\n", "x: &a y\nm: {? *a : v}\n", "x: &a y\nm: [a,? *a : c]\n",
-                         "--- [&a [x, x], {*a : v}]\n", "x: &a y\n*a\t: z\n"] {
+                         "--- [&a [x, x], {*a : v}]\n", "x: &a y\n*a\t: z\n",
+                         // Within a list or mapping used as a key: the key is hashed with all the alias expands to.
+                         "x: &a y\n[*a]: z\n", "x: &a y\n? - *a\n: z\n", "x: &a y\n? {k: *a}\n: z\n", "x: &a [y]\nm: {[*a]: v}\n",
+                         "x: &a y\n? [[b, *a]]\n: z\n", "x: &a y\nm: [[*a]: v]\n"] {
             let refused = DocumentReader.read(Array(aliasKey.utf8), file: "b.yaml", syntax: .yaml)
             #expect(refused.diagnostics.contains { $0.code == "alias-key" }, "\(aliasKey): \(refused.diagnostics.map(\.formatted))")
+        }
+        // An alias as a value, also a value within a mapping that is itself a value, is no key.
+        for aliasValue in ["x: &a y\nm: {k: *a}\n", "x: &a y\n? k\n: *a\n", "x: &a [y]\nm: [*a, {k: [*a]}]\n", "x: &a y\n? [k]\n: {j: *a}\n"] {
+            let read = DocumentReader.read(Array(aliasValue.utf8), file: "c.yaml", syntax: .yaml)
+            #expect(read.root != nil && read.diagnostics.isEmpty, "\(aliasValue): \(read.diagnostics.map(\.formatted))")
         }
     }
 
