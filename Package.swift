@@ -66,6 +66,7 @@ let package = Package(
             resources: [
                 .embedInCode("Input/Presets/zendesk.yaml"),
                 .embedInCode("Input/Presets/hubspot-contacts.yaml"),
+                .embedInCode("Input/Presets/ga4.yaml"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -35,7 +35,7 @@ struct ImportPresetTests {
             #expect(!mapping.recognise.isEmpty && !mapping.events.isEmpty)
         }
         // No two presets recognise the same header.
-        for preset in ImportPreset.all { #expect(ImportPreset.recognise(header: preset.mapping.recognise)?.name == preset.name) }
+        for preset in ImportPreset.all { #expect(ImportPreset.recognise(header: preset.mapping.recognise, format: preset.mapping.format ?? .csv)?.name == preset.name) }
     }
 
     @Test("Zendesk tickets: recognised by the header; each ticket's creation, solution and rating as events of its requester")
@@ -91,6 +91,71 @@ struct ImportPresetTests {
         #expect(events[2].traits["company"]?.text == "Bristol Harriers" && events[2].traits["job_title"]?.text == "IT contractor")
     }
 
+    @Test("GA4 BigQuery export: recognised by its first record; page views, screens and other events of each browser, nested values by path, times in microseconds")
+    func ga4() throws {
+        let (reader, records) = try Self.records("ga4-events.ndjson")
+        #expect(reader.mapping.name == "ga4" && reader.format == .ndjson, "recognised without --preset")
+        #expect(records.map(\.location) == (1...9).map { "line \($0)" })
+        let events = records.prefix(8).compactMap { try? $0.result.get() }
+        #expect(events.count == 8, "\(records.map { "\($0.location): \($0.result)" })")
+        #expect(events.map(\.type) == [.track, .page, .page, .track, .track, .track, .screen, .track])
+        #expect(events.map { $0.name ?? "" } == ["session_start", "Trail running shoes | Example Shop", "Trail Runner 2", "add_to_cart", "login", "purchase",
+                                                 "Order status", "contact_support"])
+        // Microseconds to milliseconds, toward the past: .512300 is .512, .000001 is .000.
+        #expect(events.map(\.timestamp) == ["2026-01-06T09:12:40.512Z", "2026-01-06T09:12:40.512Z", "2026-01-06T09:14:02.118Z", "2026-01-06T09:15:30.000Z",
+                                             "2026-01-06T09:18:05.250Z", "2026-01-06T09:21:47.900Z", "2026-01-08T18:02:10Z", "2026-01-08T18:03:00Z"].map(Self.time))
+        #expect(events.prefix(6).allSatisfy { $0.anonymousId == "1197596843.1767690700" && $0.channel == "web" })
+        #expect(events.map { $0.userId ?? "" } == ["", "", "", "", "u-1001", "u-1001", "u-1002", "u-1002"])
+        // Two events in the same microsecond keep apart by their names and places in the batch.
+        #expect(Set(events.compactMap(\.messageId)).count == 8)
+        #expect(events[1].messageId == "ga4-1197596843.1767690700-1767690760512300-page_view-1")
+        let home = events[1]
+        #expect(home.properties["url"]?.text == "https://shop.example.com/?utm_source=google&utm_medium=cpc")
+        #expect(home.properties["path"]?.text == "/" && home.properties["referrer"]?.text == "https://www.google.com/")
+        #expect(home.properties["title"]?.text == "Trail running shoes | Example Shop")
+        #expect(home.properties["session_id"] == .number(1_767_690_760) && home.properties["engagement_time_msec"] == .number(0))
+        #expect(home.context.value(at: "device.type")?.text == "desktop" && home.context.value(at: "os.name")?.text == "Windows")
+        #expect(home.context.value(at: "location.country")?.text == "United Kingdom" && home.context.value(at: "location.city")?.text == "Bristol")
+        #expect(home.context.value(at: "campaign.source")?.text == "google" && home.context.value(at: "campaign.medium")?.text == "cpc")
+        #expect(home.context["locale"]?.text == "en-gb")
+        #expect(events[2].properties["path"]?.text == "/shoes/trail-runner-2", "the query and fragment are no part of the path")
+        #expect(events[3].properties["value"] == .number(129) && events[3].properties["currency"]?.text == "GBP")
+        #expect(events[4].context.value(at: "traits.membership")?.text == "gold" && events[4].properties["method"]?.text == "email")
+        let purchase = events[5]
+        #expect(purchase.properties["revenue"] == .number(129) && purchase.properties["transaction_id"]?.text == "T-5001")
+        #expect(purchase.properties["path"]?.text == "/checkout/complete")
+        #expect(events[6].channel == "app" && events[6].context.value(at: "os.name")?.text == "iOS" && events[6].anonymousId == "8F1C2A7D44E04B0F9C3D2E1A0B9C8D7E")
+        #expect(events[7].properties["topic"]?.text == "delivery")
+        // Nothing but the mapped columns: the export's own bookkeeping is left out.
+        #expect(home.properties["event_bundle_sequence_id"] == nil && home.context["privacy_info"] == nil)
+        guard case .failure(let problem) = records[8].result else { Issue.record("a time of 22 digits was read"); return }
+        #expect(problem.message.contains("'event_timestamp'") && problem.message.contains("microseconds"), "\(problem.message)")
+    }
+
+    @Test("GA4: a .json extract named with --preset is read as JSON lines; JSON lines of Segment events are not taken for GA4")
+    func ga4Format() throws {
+        let directory = try TemporaryDirectory(prefix: "presets")
+        let text = try String(contentsOfFile: try Self.fixture("ga4-events.ndjson"), encoding: .utf8)
+        let extract = try directory.write(text, to: "events_20260106-000000000000.json")
+        let reader = try RecordReader(path: extract, mapping: ImportPreset.named("ga4")!.mapping)
+        #expect(reader.format == .ndjson)
+        var read = 0
+        while let record = try reader.next() { if case .success = record.result { read += 1 } }
+        #expect(read == 8)
+        let segment = try directory.write("{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\"u1\",\"timestamp\":\"2026-01-01T00:00:00Z\"}\n", to: "plain.ndjson")
+        let plain = try RecordReader(path: segment)
+        #expect(plain.mapping == .standard)
+        #expect(try plain.next().map { try $0.result.get().name } == "Signed Up")
+    }
+
+    @Test("JSON records as columns: nested paths, key and value lists, typed values, other lists as JSON, nulls and empty texts left out")
+    func jsonColumns() throws {
+        let record = try JSONParser.parse(#"{"a": {"b": 1, "c": null, "d": ""}, "p": [{"key": "x", "value": {"string_value": null, "int_value": "7"}}, {"key": "y", "value": 2.5}], "l": [1, "two"], "e": [], "t": true, "v": {"total_value": 3, "currency": "EUR"}}"#)
+        let columns = JSONColumns.columns(of: record)
+        #expect(columns.map(\.name) == ["a.b", "p.x", "p.y", "l", "t", "v.total_value", "v.currency"])
+        #expect(columns.map(\.value) == ["1", "7", "2.5", "[1,\"two\"]", "true", "3", "EUR"])
+    }
+
     @Test("a file lacking a column a preset needs is refused at its header, naming the columns; a row without its event's time says which column is empty")
     func missingColumns() throws {
         let directory = try TemporaryDirectory(prefix: "presets")
@@ -123,5 +188,43 @@ struct ImportPresetTests {
         let paths = problems.diagnostics.map(\.path)
         #expect(paths == ["events[0].metric", "events[1].type", "events[2].timestamp", "events[3].fields.A", "events[3].fields.B", "events[4].fields"],
                 "\(problems.diagnostics)")
+        let more = "format: segment\ntime_unit: nanoseconds\ncolumns: { \"a.*\": properties.a, b: \"properties.*\" }\nevents:\n"
+            + "  - { timestamp: T, when: {} }\n  - { timestamp: T, unless: { E: [a, [b]] } }\n  - { timestamp: T, when: [E] }\n"
+        guard case .failure(let second) = CSVMapping.read(Array(more.utf8), file: "n.yaml") else { Issue.record("a mapping with broken conditions reads"); return }
+        #expect(second.diagnostics.map(\.path) == ["format", "time_unit", "columns.a.*", "columns.b", "events[0].when", "events[1].unless.E", "events[2].when"],
+                "\(second.diagnostics)")
+        #expect(second.diagnostics.allSatisfy { $0.line > 0 }, "every problem has its position")
+    }
+
+    @Test("a mapping's conditions on values pick a row's events; a prefix maps every column under it; epoch times in the unit the mapping says")
+    func conditionsAndUnits() throws {
+        let mappingText = """
+            time_unit: seconds
+            others: ignore
+            columns: { "extra.*": "properties.*", who: userId }
+            events:
+              - { when: { kind: [visit, view] }, timestamp: at, type: page, event: "{page|path}" }
+              - { unless: { kind: [visit, view, skip] }, timestamp: at, type: track, event: "{kind}" }
+            """
+        guard case .success(let mapping) = CSVMapping.read(Array(mappingText.utf8), file: "m.yaml") else { Issue.record("the mapping does not read"); return }
+        let directory = try TemporaryDirectory(prefix: "presets")
+        let file = try directory.write("who,kind,at,page,extra.plan,extra.seats\nu1,visit,1767690760,https://a.example/x/y?q=1,pro,3\nu1,Bought,-1,,,\nu1,skip,1767690760,,,\nu2,view,12e3,/z,,\n",
+                                       to: "rows.csv")
+        let reader = try RecordReader(path: file, mapping: mapping)
+        var results: [Result<Event, RecordProblem>] = []
+        while let record = try reader.next() { results.append(record.result) }
+        #expect(results.count == 4)
+        let visit = try results[0].get()
+        #expect(visit.type == .page && visit.name == "/x/y" && visit.userId == "u1" && visit.timestamp == 1_767_690_760_000)
+        #expect(visit.properties["plan"]?.text == "pro" && visit.properties["seats"] == .number(3) && visit.properties["page"] == nil)
+        let bought = try results[1].get()
+        #expect(bought.type == .track && bought.name == "Bought" && bought.timestamp == -1000)
+        guard case .failure(let none) = results[2], case .failure(let badTime) = results[3] else { Issue.record("\(results)"); return }
+        #expect(none.message.contains("gives no event") && none.message.contains("'kind'"), "\(none.message)")
+        #expect(badTime.message.contains("'at'") && badTime.message.contains("seconds"), "\(badTime.message)")
+        // Units: whole numbers only, within the years an event can have.
+        #expect(CSVMapping.TimeUnit.microseconds.milliseconds("-1") == -1 && CSVMapping.TimeUnit.microseconds.milliseconds("1999") == 1)
+        #expect(CSVMapping.TimeUnit.seconds.milliseconds("99999999999999999") == nil && CSVMapping.TimeUnit.milliseconds.milliseconds("9223372036854775808") == nil)
+        #expect(CSVMapping.TimeUnit.milliseconds.milliseconds("1.5") == nil && CSVMapping.TimeUnit.seconds.milliseconds("") == nil && CSVMapping.TimeUnit.seconds.milliseconds("-") == nil)
     }
 }

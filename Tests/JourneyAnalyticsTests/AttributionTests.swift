@@ -257,7 +257,7 @@ struct AttributionTests {
             let channelNumber = Dictionary(uniqueKeysWithValues: index.channelNames.enumerated().map { ($1, Int32($0)) })
             for (_, trace) in TinyJourney.traces(events).sorted(by: { $0.key < $1.key }) {
                 let goal = trace.firstIndex { $0.name == "C1" }
-                var kept = trace[..<(goal ?? trace.count)].filter { event in
+                let kept = trace[..<(goal ?? trace.count)].filter { event in
                     guard let goal, let lookback else { return true }
                     return event.second * 1000 >= trace[goal].second * 1000 - Int(lookback * 86_400_000)
                 }

@@ -63,4 +63,19 @@ struct UploadInputTests {
             #expect(answer.status == 400 && "\(answer)".contains("preset"), "\(answer)")
         }
     }
+
+    static let ga4Lines = """
+        {"event_timestamp":"1767690760512300","event_name":"page_view","user_pseudo_id":"111.222","event_params":[{"key":"page_title","value":{"string_value":"Home","int_value":null}}],"platform":"WEB"}
+        {"event_timestamp":"1767690842118000","event_name":"purchase","user_pseudo_id":"111.222","user_id":"u-7","event_params":[],"ecommerce":{"purchase_revenue":59.5,"transaction_id":"T-1"},"platform":"WEB"}
+
+        """
+
+    @Test("an uploaded GA4 extract is read as JSON lines with its preset, under a .json name as BigQuery writes it, or recognised under .ndjson")
+    func ga4() async throws {
+        for (name, contentType, query) in [("events-000000000000.json", "application/json", "&preset=ga4"), ("events.ndjson", "application/x-ndjson", "")] {
+            let (job, store) = try await Self.upload(Self.ga4Lines, name: name, contentType: contentType, query: query)
+            #expect(job.status == "done" && job.records == 2 && job.imported == 2 && job.quarantined == 0, "\(name): \(job)")
+            #expect(try store.data.counts().customers == 1, "the browser and the user it logged in as are one customer")
+        }
+    }
 }

@@ -35,6 +35,10 @@ public struct CSVMapping: Sendable, Equatable {
     public struct RowEvent: Sendable, Equatable {
         /// The column that must hold a value for the row to give this event (nil: every row).
         public var when: String?
+        /// Columns whose value must be one of those listed (`when: { event_name: page_view }`).
+        public var whenValues: [String: [String]] = [:]
+        /// Columns whose value must be none of those listed (`unless: { event_name: page_view }`).
+        public var unlessValues: [String: [String]] = [:]
         /// The column holding the event's time.
         public var timestamp: String
         /// `track`, `page`, `screen`, `identify` or `feedback`.
@@ -63,16 +67,75 @@ public struct CSVMapping: Sendable, Equatable {
             self.fields = fields
         }
 
-        /// Every column the event reads: its own and those its templates name.
+        /// Every column the event reads: its own and those its templates name, without filters.
         var columns: [String] {
-            var names = [timestamp] + [when, score, text].compactMap { $0 } + fields.keys.sorted()
+            var names = [timestamp] + [when, score, text].compactMap { $0 } + fields.keys.sorted() + whenValues.keys.sorted() + unlessValues.keys.sorted()
             for template in [event, messageId].compactMap({ $0 }) { names += CSVMapping.placeholders(template) }
-            return names
+            return names.map { CSVMapping.ColumnFilter.split($0).column }
+        }
+
+        /// Whether a row gives this event, `value` giving a column's value (nil when empty).
+        func applies(_ value: (String) -> String?) -> Bool {
+            if let when, value(when) == nil { return false }
+            for (column, allowed) in whenValues where !allowed.contains(value(column) ?? "") { return false }
+            for (column, refused) in unlessValues where refused.contains(value(column) ?? "") { return false }
+            return true
         }
     }
 
     /// The export this mapping reads (a preset's name), shown when a file is read with it.
     public var name: String?
+    /// The format of the files the mapping reads, when it says (`format: ndjson`): JSON records
+    /// are read as columns, nested values by dotted paths (``JSONColumns``).
+    public var format: RecordReader.Format?
+    /// The unit of epoch numbers in the time columns (`time_unit: microseconds`), when not the
+    /// seconds or milliseconds told apart by magnitude.
+    public var timeUnit: TimeUnit?
+
+    /// Units of epoch times.
+    public enum TimeUnit: String, Sendable, CaseIterable {
+        case seconds, milliseconds, microseconds
+
+        /// Milliseconds for an epoch value in this unit (whole digits, an optional sign), or nil
+        /// when it is no whole number or lies outside the times an event can have.
+        public func milliseconds(_ text: String) -> Int64? {
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            guard !digits.isEmpty, digits.utf8.count <= 19, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(text) else { return nil }
+            let milliseconds: Int64
+            switch self {
+            case .seconds:
+                guard value.magnitude <= UInt64(Timestamp.range.upperBound / 1000) else { return nil }
+                milliseconds = value * 1000
+            case .milliseconds: milliseconds = value
+            // Toward negative infinity, so that a time before 1970 keeps its millisecond.
+            case .microseconds: milliseconds = value >= 0 ? value / 1000 : -((-value + 999) / 1000)
+            }
+            return Timestamp.range.contains(milliseconds) ? milliseconds : nil
+        }
+    }
+
+    /// A column read through a filter: `Column|path` is the path of the URL the column holds.
+    public enum ColumnFilter: String, Sendable, CaseIterable {
+        case path
+
+        /// The column and filter of a name (`page_location|path`); names without `|` have none.
+        static func split(_ name: String) -> (column: String, filter: ColumnFilter?) {
+            guard let bar = name.lastIndex(of: "|"), let filter = ColumnFilter(rawValue: String(name[name.index(after: bar)...])) else { return (name, nil) }
+            return (String(name[..<bar]), filter)
+        }
+
+        /// The filtered value, or nil when the filter finds nothing in it.
+        func apply(_ value: String) -> String? {
+            switch self {
+            case .path:
+                // The path of an absolute or relative URL, without its query and fragment.
+                var rest = Substring(value)
+                if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...]; rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/" }
+                if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+                return rest.isEmpty ? nil : String(rest)
+            }
+        }
+    }
     /// Header columns that together tell a file of this export apart (for recognising presets).
     public var recognise: [String] = []
     /// Per column, values replaced before anything reads them (`"*"`: any other non-empty value).
@@ -115,6 +178,11 @@ public struct CSVMapping: Sendable, Equatable {
     /// The target path of a column, or nil to ignore it.
     public func target(forColumn name: String, position: Int) -> String? {
         if let mapped = columns[name] ?? columns[String(position)] { return Self.normalise(mapped) }
+        // `event_params.*: properties.*`: every column under a prefix, to the same name under another.
+        if let match = columns.filter({ $0.key.hasSuffix(".*") && name.hasPrefix($0.key.dropLast()) }).max(by: { $0.key.count < $1.key.count }),
+           name.count >= match.key.count {
+            return Self.normalise(String(match.value.dropLast() + name.dropFirst(match.key.count - 1)))
+        }
         let lower = name.lowercased()
         if let known = Self.topLevel[lower] { return known }
         for prefix in ["properties.", "traits.", "context."] where lower.hasPrefix(prefix) { return name }
@@ -147,7 +215,7 @@ public struct CSVMapping: Sendable, Equatable {
             problem(root, "", "a mapping file must be a mapping", expected: "keys delimiter, header, columns, others, defaults")
             return .failure(MappingProblems(diagnostics: problems))
         }
-        let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events"]
+        let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events", "format", "time_unit"]
         for entry in entries {
             switch entry.key {
             case "delimiter":
@@ -179,6 +247,11 @@ public struct CSVMapping: Sendable, Equatable {
                     }
                     if entry.key == "columns" {
                         let target = normalise(text)
+                        guard pair.key.hasSuffix(".*") == target.hasSuffix(".*"), !target.dropLast(2).contains("*") else {
+                            problem(pair.value, "columns.\(pair.key)", "a column prefix (name.*) maps to a field prefix (properties.*), and only then",
+                                    expected: "event_params.*: properties.*, or a column to a field")
+                            continue
+                        }
                         guard isField(target) else {
                             let names = Array(Set(topLevel.values)).sorted()
                             problems.append(Diagnostic(.error, code: "invalid-mapping", at: pair.value.location, file: path, path: "columns.\(pair.key)",
@@ -192,6 +265,16 @@ public struct CSVMapping: Sendable, Equatable {
                         mapping.defaults[normalise(pair.key)] = text
                     }
                 }
+            case "format":
+                guard case .scalar(let text, _) = entry.value.value, let format = RecordReader.Format(rawValue: text), format != .segment else {
+                    problem(entry.value, "format", "'format' must be csv or ndjson", expected: "csv or ndjson"); continue
+                }
+                mapping.format = format
+            case "time_unit":
+                guard case .scalar(let text, _) = entry.value.value, let unit = TimeUnit(rawValue: text) else {
+                    problem(entry.value, "time_unit", "'time_unit' must be a unit of epoch times", expected: TimeUnit.allCases.map(\.rawValue).joined(separator: ", ")); continue
+                }
+                mapping.timeUnit = unit
             case "name":
                 guard case .scalar(let text, _) = entry.value.value, !text.isEmpty, text.utf8.count <= 100 else {
                     problem(entry.value, "name", "'name' must be a short text", expected: "a name such as zendesk"); continue
@@ -244,7 +327,7 @@ public struct CSVMapping: Sendable, Equatable {
         topLevel.values.contains(target) || ["properties.", "traits.", "context."].contains { target.hasPrefix($0) }
     }
 
-    static let rowEventKeys = ["when", "timestamp", "type", "event", "message_id", "metric", "score", "text", "fields"]
+    static let rowEventKeys = ["when", "unless", "timestamp", "type", "event", "message_id", "metric", "score", "text", "fields"]
     static let rowEventTypes = ["track", "page", "screen", "identify", "feedback"]
 
     /// One entry of `events`, or nil (with its problems reported) when it cannot be used.
@@ -255,11 +338,31 @@ public struct CSVMapping: Sendable, Equatable {
             return nil
         }
         var text: [String: String] = [:], fields: [String: String] = [:]
+        var whenValues: [String: [String]] = [:], unlessValues: [String: [String]] = [:]
         var usable = true
         for entry in entries {
             guard rowEventKeys.contains(entry.key) else {
                 problem(entry.value, "\(key).\(entry.key)", "unknown key '\(entry.key)' in an event", rowEventKeys.joined(separator: ", "))
                 usable = false
+                continue
+            }
+            // `when: { Column: value }` or `unless: { Column: [values] }`: the row's value of a column decides.
+            if entry.key == "unless" || (entry.key == "when" && entry.value.entries != nil) {
+                guard let pairs = entry.value.entries, !pairs.isEmpty else {
+                    problem(entry.value, "\(key).\(entry.key)", "'\(entry.key)' must map columns to values", "{ Column: value } or { Column: [value, value] }")
+                    usable = false
+                    continue
+                }
+                for pair in pairs {
+                    let items: [DocumentNode] = if case .sequence(let list) = pair.value.value { list } else { [pair.value] }
+                    let values: [String] = items.compactMap { if case .scalar(let value, _) = $0.value { value } else { nil } }
+                    guard !values.isEmpty, values.count == items.count else {
+                        problem(pair.value, "\(key).\(entry.key).\(pair.key)", "'\(pair.key)' must be a value or a list of values", "a value such as page_view, or [a, b]")
+                        usable = false
+                        continue
+                    }
+                    if entry.key == "when" { whenValues[pair.key] = values } else { unlessValues[pair.key] = values }
+                }
                 continue
             }
             if entry.key == "fields" {
@@ -304,8 +407,11 @@ public struct CSVMapping: Sendable, Equatable {
             return nil
         }
         guard usable else { return nil }
-        return RowEvent(when: text["when"], timestamp: timestamp, type: type, event: text["event"], messageId: text["message_id"], metric: text["metric"],
-                        score: text["score"], text: text["text"], fields: fields)
+        var event = RowEvent(when: text["when"], timestamp: timestamp, type: type, event: text["event"], messageId: text["message_id"], metric: text["metric"],
+                             score: text["score"], text: text["text"], fields: fields)
+        event.whenValues = whenValues
+        event.unlessValues = unlessValues
+        return event
     }
 
     /// The column names a template names in braces: `zendesk-{Id}-created` names `Id`.

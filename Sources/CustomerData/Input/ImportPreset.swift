@@ -18,6 +18,7 @@ public struct ImportPreset: Sendable {
     public static let all: [ImportPreset] = [
         make("zendesk", "Zendesk tickets (CSV export): created, solved, and the requester's CSAT rating", PackageResources.zendesk_yaml),
         make("hubspot-contacts", "HubSpot contacts (CSV export): each contact's traits, and its lifecycle stage", PackageResources.hubspot_contacts_yaml),
+        make("ga4", "Google Analytics 4 (BigQuery export as JSON lines): page views and every other event of each browser", PackageResources.ga4_yaml),
     ]
 
     private static func make(_ name: String, _ summary: String, _ bytes: [UInt8]) -> ImportPreset {
@@ -31,10 +32,13 @@ public struct ImportPreset: Sendable {
     /// The preset called `name`, or nil.
     public static func named(_ name: String) -> ImportPreset? { all.first { $0.name == name } }
 
-    /// The one preset whose `recognise` columns are all in `header`, or nil when none or several are.
-    public static func recognise(header: [String]) -> ImportPreset? {
+    /// The one preset of files of `format` whose `recognise` columns are all in `header` (a
+    /// record's columns for JSON lines), or nil when none or several are.
+    public static func recognise(header: [String], format: RecordReader.Format) -> ImportPreset? {
         let names = Set(header)
-        let found = all.filter { !$0.mapping.recognise.isEmpty && $0.mapping.recognise.allSatisfy(names.contains) }
+        let found = all.filter {
+            ($0.mapping.format ?? .csv) == format && !$0.mapping.recognise.isEmpty && $0.mapping.recognise.allSatisfy(names.contains)
+        }
         return found.count == 1 ? found[0] : nil
     }
 }

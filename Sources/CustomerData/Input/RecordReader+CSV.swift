@@ -37,7 +37,7 @@ extension RecordReader {
         }
         var names = header.map { $0.trimmingWhitespace() }
         // A file read without a mapping may be an export a preset knows by its columns.
-        if mapping == .standard, let preset = ImportPreset.recognise(header: names) {
+        if mapping == .standard, let preset = ImportPreset.recognise(header: names, format: .csv) {
             mapping = preset.mapping
             if let delimiter = mapping.delimiter, delimiter != parser.delimiter {
                 parser = CSVParser(delimiter: delimiter)
@@ -104,15 +104,13 @@ extension RecordReader {
             switch parser.parse(bytes) {
             case .fields(let fields):
                 if let problem = Self.checkText(bytes) { return record(bytes, .failure(problem)) }
-                guard !mapping.events.isEmpty else { return record(bytes, event(from: fields)) }
-                // A row of several events: each is a record of the same line, numbered.
-                let results = rowEvents(from: fields)
-                let records = results.enumerated().map { position, result in
-                    InputRecord(line: startLine, location: results.count > 1 ? "line \(startLine), event \(position + 1)" : "line \(startLine)",
-                                text: Self.text(bytes), result: result)
+                if mapping.header, fields.count != targets.count {
+                    return record(bytes, .failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)")))
                 }
-                pendingRecords.append(contentsOf: records.dropFirst())
-                return records[0]
+                let row = mapping.header
+                    ? Row(values: fields, names: columnNames, targets: compiledTargets, index: columnIndex)
+                    : Row(values: fields, names: [], targets: fields.indices.map { Target(mapping.target(forColumn: "", position: $0 + 1)) }, index: [:])
+                return records(of: row, line: startLine, text: bytes)
             case .malformed(let reason):
                 return record(bytes, .failure(RecordProblem(field: "", message: reason)))
             case .unterminated:
@@ -149,25 +147,71 @@ extension RecordReader {
         }
     }
 
+    /// A record as named columns: a CSV row under its header, or a JSON record's columns.
+    struct Row {
+        var values: [String]
+        /// Each value's column name (empty for a CSV file without a header).
+        var names: [String]
+        var targets: [Target]
+        var index: [String: Int]
+    }
+
+    /// The records of a row: one, or under a mapping that lists events, one per event the row
+    /// gives (numbered `line 4, event 2`), or one saying why it gives none.
+    func records(of row: Row, line: Int, text: ArraySlice<UInt8>) -> InputRecord {
+        guard !mapping.events.isEmpty else {
+            return InputRecord(line: line, location: "line \(line)", text: Self.text(text), result: message(from: row).flatMap(EventDecoder.decode))
+        }
+        let results = rowEvents(from: row)
+        let records = results.enumerated().map { position, result in
+            InputRecord(line: line, location: results.count > 1 ? "line \(line), event \(position + 1)" : "line \(line)", text: Self.text(text), result: result)
+        }
+        pendingRecords.append(contentsOf: records.dropFirst())
+        return records[0]
+    }
+
+    /// A row's value of `column` (`Column|path` through a filter) after the mapping's
+    /// replacements, nil when empty.
+    private func value(_ column: String, in row: Row) -> String? {
+        func read(_ name: String) -> String? {
+            guard let position = row.index[name], position < row.values.count else { return nil }
+            return translated(row.values[position], column: name)
+        }
+        let (name, filter) = CSVMapping.ColumnFilter.split(column)
+        if let filter, row.index[name] != nil { return read(name).flatMap(filter.apply) }
+        return read(column)
+    }
+
+    /// The time of a row's event: the column's text, or under a mapping's `time_unit` the epoch
+    /// number read in that unit.
+    private func time(_ text: String, column: String) -> Result<JSONValue, RecordProblem> {
+        guard let unit = mapping.timeUnit else { return .success(.string(text)) }
+        guard let milliseconds = unit.milliseconds(text) else {
+            return .failure(RecordProblem(field: "timestamp", message: "the column '\(column.prefix(60))' holds '\(text.prefix(40))'; the mapping reads its times as whole epoch \(unit.rawValue) between the years 0 and 9999"))
+        }
+        return .success(.string(Timestamp.iso8601(milliseconds)))
+    }
+
     /// The events a row gives under a mapping that lists them (at least one result: a row that
     /// gives none says why).
-    private func rowEvents(from fields: [String]) -> [Result<Event, RecordProblem>] {
-        if mapping.header, fields.count != targets.count {
-            return [.failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))]
+    private func rowEvents(from row: Row) -> [Result<Event, RecordProblem>] {
+        let value = { (column: String) in self.value(column, in: row) }
+        let base: JSONValue
+        switch message(from: row) {
+        case .success(let message): base = message
+        case .failure(let problem): return [.failure(problem)]
         }
-        func value(_ column: String) -> String? {
-            guard let position = columnIndex[column], position < fields.count else { return nil }
-            return translated(fields[position], column: column)
-        }
-        let base = message(from: fields)
         var results: [Result<Event, RecordProblem>] = []
-        for template in mapping.events where template.when.map({ value($0) != nil }) ?? true {
-            guard let time = value(template.timestamp) else {
+        for template in mapping.events where template.applies(value) {
+            guard let text = value(template.timestamp) else {
                 results.append(.failure(RecordProblem(field: template.timestamp, message: "the column '\(template.timestamp.prefix(60))' is empty; the event needs its time")))
                 continue
             }
             var message = base
-            message = message.setting(path: "timestamp", to: .string(time))
+            switch time(text, column: template.timestamp) {
+            case .success(let time): message = message.setting(path: "timestamp", to: time)
+            case .failure(let problem): results.append(.failure(problem)); continue
+            }
             message = message.setting(path: "type", to: .string(template.type))
             if let name = template.event.map({ CSVMapping.fill($0, value) }), !name.isEmpty {
                 message = message.setting(path: template.type == "track" || template.type == "feedback" ? "event" : "name", to: .string(name))
@@ -185,10 +229,19 @@ extension RecordReader {
             results.append(EventDecoder.decode(message))
         }
         if results.isEmpty {
-            let columns = mapping.events.compactMap(\.when).map { "'\($0.prefix(60))'" }.joined(separator: ", ")
-            results.append(.failure(RecordProblem(field: "", message: "the row gives no event: \(columns) \(mapping.events.count == 1 ? "is" : "are all") empty")))
+            results.append(.failure(RecordProblem(field: "", message: "the row gives no event: \(Self.describeConditions(mapping.events))")))
         }
         return results
+    }
+
+    /// Why a row gave none of `events`, in the mapping's words.
+    static func describeConditions(_ events: [CSVMapping.RowEvent]) -> String {
+        var parts: [String] = []
+        let empty = events.compactMap(\.when).map { "'\($0.prefix(60))'" }
+        if !empty.isEmpty { parts.append("\(empty.joined(separator: ", ")) \(empty.count == 1 ? "is" : "are all") empty") }
+        let valued = Set(events.flatMap { $0.whenValues.keys.sorted() + $0.unlessValues.keys.sorted() }).sorted()
+        if !valued.isEmpty { parts.append("no event's condition on \(valued.map { "'\($0.prefix(60))'" }.joined(separator: ", ")) holds") }
+        return parts.isEmpty ? "no event applies" : parts.joined(separator: ", and ")
     }
 
     /// A row's value of `column` after the mapping's replacements, nil when empty.
@@ -199,15 +252,9 @@ extension RecordReader {
         return value.isEmpty ? nil : value
     }
 
-    private func event(from fields: [String]) -> Result<Event, RecordProblem> {
-        if mapping.header, fields.count != targets.count {
-            return .failure(RecordProblem(field: "", message: "the record has \(fields.count) fields; the header has \(targets.count)"))
-        }
-        return EventDecoder.decode(message(from: fields))
-    }
-
-    /// The Segment message the mapping's defaults and columns make of a row.
-    private func message(from fields: [String]) -> JSONValue {
+    /// The Segment message the mapping's defaults and columns make of a row, or why its time
+    /// cannot be read.
+    private func message(from row: Row) -> Result<JSONValue, RecordProblem> {
         var top: [(String, JSONValue)] = []
         var properties: [(String, JSONValue)] = []
         var traits: [(String, JSONValue)] = []
@@ -221,11 +268,18 @@ extension RecordReader {
             case .ignored: break
             }
         }
-        for (index, field) in fields.enumerated() where !field.isEmpty {
-            guard let raw = mapping.values.isEmpty || index >= targets.count ? field : translated(field, column: columnName(index)) else { continue }
-            let target = mapping.header ? compiledTargets[index] : Target(mapping.target(forColumn: "", position: index + 1))
-            switch target {
-            case .topLevel(let name): Self.put(&top, name, .string(raw))
+        for (index, field) in row.values.enumerated() where !field.isEmpty {
+            guard let raw = mapping.values.isEmpty || index >= row.names.count ? field : translated(field, column: row.names[index]) else { continue }
+            switch row.targets[index] {
+            case .topLevel(let name):
+                var value = JSONValue.string(raw)
+                if name == "timestamp" {
+                    switch time(raw, column: index < row.names.count ? row.names[index] : "timestamp") {
+                    case .success(let time): value = time
+                    case .failure(let problem): return .failure(problem)
+                    }
+                }
+                Self.put(&top, name, value)
             case .properties(let name): Self.put(&properties, name, Self.typed(raw))
             case .traits(let name): Self.put(&traits, name, .string(raw))
             case .nested(let path):
@@ -238,12 +292,7 @@ extension RecordReader {
         if !traits.isEmpty { top.append(("traits", .object(traits))) }
         var message = JSONValue.object(top)
         for (path, value) in nested { message = message.setting(path: path, to: value) }
-        return message
-    }
-
-    /// The header's name of column `index` (empty without a header).
-    private func columnName(_ index: Int) -> String {
-        index < columnNames.count ? columnNames[index] : ""
+        return .success(message)
     }
 
     static func put(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {

@@ -112,6 +112,8 @@ public final class RecordReader {
     var pendingRecords: [InputRecord] = []
     var targets: [String?] = []
     var compiledTargets: [Target] = []
+    /// Where each JSON column name goes, for a mapping that reads JSON lines.
+    var jsonTargets: [String: Target] = [:]
     var pushedBack: [(number: Int, bytes: ArraySlice<UInt8>, truncated: Bool)] = []
     var batch = BatchEnvelope()
     var batchBytes: [UInt8] = []
@@ -125,12 +127,14 @@ public final class RecordReader {
     }
 
     /// Reads records of `format` from `source`. A CSV header is read and checked here.
+    /// A mapping that says its format (a preset for JSON lines) decides it.
     public init(source: ByteSource, format: Format, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
         self.source = source
         self.mapping = mapping
-        self.format = format
-        if format != .segment { lines = LineReader(source: source) }
-        if format == .csv { try readHeader() }
+        self.format = mapping.format ?? format
+        if self.format != .segment { lines = LineReader(source: source) }
+        if self.format == .csv { try readHeader() }
+        if self.format == .ndjson, mapping == .standard { try recogniseJSONExport() }
     }
 
     /// The next record, or nil at the end of the file.
@@ -182,12 +186,48 @@ public final class RecordReader {
                 return record(.failure(RecordProblem(field: "", message: "the record is \(line.bytes.count) bytes; an event may have at most \(EventDecoder.maximumRecordSize)")))
             }
             if let problem = Self.checkText(line.bytes) { return record(.failure(problem)) }
-            let parsed = Array(line.bytes).withUnsafeBufferPointer { buffer in Result { () throws(JSONParser.Failure) in try JSONParser.parse(buffer) } }
-            switch parsed {
-            case .success(let message): return record(EventDecoder.decode(message))
+            switch Self.parseJSON(line.bytes) {
+            case .success(let message):
+                guard mapping.format == .ndjson else { return record(EventDecoder.decode(message)) }
+                return records(of: row(of: message), line: line.number, text: line.bytes)
             case .failure(let failure): return record(.failure(RecordProblem(field: "", message: "invalid JSON at column \(failure.offset + 1): \(failure.message)")))
             }
         }
         return nil
+    }
+
+    static func parseJSON(_ bytes: ArraySlice<UInt8>) -> Result<JSONValue, JSONParser.Failure> {
+        Array(bytes).withUnsafeBufferPointer { buffer in Result { () throws(JSONParser.Failure) in try JSONParser.parse(buffer) } }
+    }
+
+    /// A JSON record as a row of named columns (``JSONColumns``), for a mapping that reads JSON lines.
+    private func row(of record: JSONValue) -> Row {
+        let columns = JSONColumns.columns(of: record)
+        var row = Row(values: columns.map(\.value), names: columns.map(\.name), targets: [], index: [:])
+        row.targets.reserveCapacity(columns.count)
+        for (position, name) in row.names.enumerated() {
+            row.index[name] = position
+            if let target = jsonTargets[name] {
+                row.targets.append(target)
+            } else {
+                let target = Target(mapping.target(forColumn: name, position: 0))
+                if jsonTargets.count < JSONColumns.maximumColumns { jsonTargets[name] = target }
+                row.targets.append(target)
+            }
+        }
+        return row
+    }
+
+    /// Reads a file of JSON lines given without a mapping as an export a preset knows, when its
+    /// first record has all of one preset's `recognise` columns.
+    private func recogniseJSONExport() throws(ByteSource.Failure) {
+        while let line = try nextLine() {
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            pushedBack.append(line)
+            guard line.bytes.count <= EventDecoder.maximumRecordSize, !line.truncated, Self.checkText(line.bytes) == nil,
+                  case .success(let record) = Self.parseJSON(line.bytes) else { return }
+            if let preset = ImportPreset.recognise(header: JSONColumns.columns(of: record).map(\.name), format: .ndjson) { mapping = preset.mapping }
+            return
+        }
     }
 }

@@ -20,7 +20,7 @@ extension Wayfinder {
               delimiter: ";"
               columns: { Zeit: timestamp, Kunde: userId, Aktion: event }
 
-            The exports of tools teams already use are read unchanged with a preset, a mapping file shipped with Wayfinder; a CSV file is recognised by its header when one preset's columns are all in it, or --preset names one. --show-preset NAME prints its mapping file to copy and adjust (give the copy with --mapping). Presets:
+            The exports of tools teams already use are read unchanged with a preset, a mapping file shipped with Wayfinder; a CSV file is recognised by its header when one preset's columns are all in it (JSON lines by their first record), or --preset names one. --show-preset NAME prints its mapping file to copy and adjust (give the copy with --mapping). Presets:
             \(ImportPreset.all.map { "  \($0.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
             See docs/imports/ for each preset's fields.
 
