@@ -64,9 +64,14 @@ public enum DocumentReader {
             if let deep = NestingCheck.firstTooDeep(text, limit: 4 * maximumDepth) {
                 return fail("values are nested more than \(maximumDepth) levels deep", line: deep.line, column: deep.column, code: "too-deep")
             }
-            if let key = AliasKeyCheck.firstAliasKey(text) {
-                return fail("an alias (*name) is used as a mapping key; a key must be a name written out", line: key.line, column: key.column,
+            switch YAMLEventCheck.firstProblem(text, limit: maximumNodeCount) {
+            case .aliasKey(let line, let column):
+                return fail("an alias (*name) is used as a mapping key; a key must be a name written out", line: line, column: column,
                             code: "alias-key", suggestion: "write the key itself, or use the alias as a value")
+            case .tooLarge:
+                return fail("the document expands to more than \(maximumNodeCount) values (through aliases or nesting)", code: "too-large")
+            case nil:
+                break
             }
             do {
                 guard let node = try Yams.compose(yaml: text) else {
