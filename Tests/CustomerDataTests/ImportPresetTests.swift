@@ -13,8 +13,9 @@ struct ImportPresetTests {
         try #require(Bundle.module.url(forResource: "Fixtures/imports/\(name)", withExtension: nil)).path
     }
 
-    static func records(_ name: String, preset: String? = nil) throws -> (RecordReader, [InputRecord]) {
-        let reader = try RecordReader(path: try fixture(name), mapping: preset.flatMap(ImportPreset.named)?.mapping ?? .standard)
+    static func records(_ name: String, preset: String? = nil, arguments: [String: String] = [:]) throws -> (RecordReader, [InputRecord]) {
+        let mapping = preset.flatMap(ImportPreset.named)?.mapping ?? .standard
+        let reader = try RecordReader(path: try fixture(name), mapping: mapping.with(arguments: arguments))
         var records: [InputRecord] = []
         while let record = try reader.next() { records.append(record) }
         return (reader, records)
@@ -154,6 +155,103 @@ struct ImportPresetTests {
         let columns = JSONColumns.columns(of: record)
         #expect(columns.map(\.name) == ["a.b", "p.x", "p.y", "l", "t", "v.total_value", "v.currency"])
         #expect(columns.map(\.value) == ["1", "7", "2.5", "[1,\"two\"]", "true", "3", "EUR"])
+    }
+
+    static let typeformNPS = "How likely are you to recommend Example Shop to a friend?"
+    static let why = "What is the main reason for your score?"
+
+    /// The survey answers of the records, as (score, text, metric, message id), and the problems with their locations.
+    static func answers(_ records: [InputRecord]) -> (answers: [(score: Double?, text: String?, metric: String, id: String)], problems: [String]) {
+        var answers: [(score: Double?, text: String?, metric: String, id: String)] = [], problems: [String] = []
+        for record in records {
+            switch record.result {
+            case .success(let event):
+                guard case .success(let answer) = Feedback.read(from: event) else { problems.append("\(record.location): not an answer"); continue }
+                answers.append((answer.score, answer.text, answer.metric.rawValue, event.messageId ?? ""))
+            case .failure(let problem): problems.append("\(record.location): \(problem.message)")
+            }
+        }
+        return (answers, problems)
+    }
+
+    @Test("Typeform responses: the chosen question's answers are scores with the comment as text; a skipped question with a comment is a text answer; unsubmitted and empty responses say why")
+    func typeform() throws {
+        let (reader, records) = try Self.records("typeform-responses.csv", arguments: ["question": Self.typeformNPS, "comment": Self.why])
+        #expect(reader.mapping.name == "typeform", "recognised without --preset")
+        let (answers, problems) = Self.answers(records)
+        #expect(answers.map(\.score) == [9, 3, nil] && answers.map(\.metric) == ["nps", "nps", "text"])
+        #expect(answers.map(\.text) == ["Great fit, fast delivery", "The order was late, and support never called back", "I couldn't find my size anywhere"])
+        #expect(answers.map(\.id) == ["typeform-mq3ej8tuxkz1mq3e0jeb8d2j6v5ldq6a-score", "typeform-z8yq1r0tw2e4r6t8y0u2i4o6p8a0s2d4-score",
+                                      "typeform-k4j5h6g7f8d9s0a1p2o3i4u5y6t7r8e9-text"])
+        // Line 5 was never submitted; line 6 answered nothing: neither is dropped silently.
+        #expect(problems.count == 2 && problems[0].hasPrefix("line 5:") && problems[0].contains("'Submit Date (UTC)' is empty")
+                && problems[1].hasPrefix("line 6:") && problems[1].contains("gives no event"), "\(problems)")
+        let maya = try records[0].result.get()
+        #expect(maya.type == .feedback && maya.name == "Survey Answered" && maya.timestamp == Self.time("2026-01-12T10:15:03Z"))
+        #expect(maya.userId == "u-1001" && maya.traits["email"]?.text == "maya.hughes@example.com" && maya.properties["response_type"]?.text == "completed")
+        // Without a comment column the score comes alone; a CSAT question is read as CSAT.
+        let (_, plain) = try Self.records("typeform-responses.csv", preset: "typeform", arguments: ["question": Self.typeformNPS, "metric": "csat"])
+        let (csat, csatProblems) = Self.answers(plain)
+        #expect(csat.map(\.metric) == ["csat"] && csat.map(\.text) == [nil], "a score of 9 is no CSAT (1 to 5): \(csatProblems)")
+        #expect(csatProblems.contains { $0.hasPrefix("line 2:") } && csatProblems.count == 4, "\(csatProblems)")
+    }
+
+    @Test("a survey export without the question chosen is refused at its header, listing the columns to choose from; so is a metric that is none")
+    func surveyQuestionMissing() throws {
+        let path = try Self.fixture("typeform-responses.csv")
+        let failure = #expect(throws: ByteSource.Failure.self) { _ = try RecordReader(path: path) }
+        let message = failure?.description ?? ""
+        #expect(message.contains("typeform export needs the question whose answers are the score") && message.contains("--question")
+                && message.contains("'\(Self.typeformNPS)'") && message.hasPrefix("line 1 (the header)"), "\(message)")
+        let wrong = #expect(throws: ByteSource.Failure.self) { _ = try RecordReader(path: path, mapping: CSVMapping.standard.with(arguments: ["question": "Nope"])) }
+        #expect(wrong?.description.contains("'Nope'") == true, "a question that is no column is named: \(wrong?.description ?? "")")
+        let metric = #expect(throws: ByteSource.Failure.self) {
+            _ = try RecordReader(path: path, mapping: CSVMapping.standard.with(arguments: ["question": Self.typeformNPS, "metric": "stars"]))
+        }
+        #expect(metric?.description.contains("'stars' is not a survey metric") == true, "\(metric?.description ?? "")")
+    }
+
+    @Test("SurveyMonkey responses: two header rows, dates month first with AM and PM, Custom Data 1 as the user id")
+    func surveymonkey() throws {
+        let question = "How likely is it that you would recommend Example Shop to a friend or colleague?"
+        let (reader, records) = try Self.records("surveymonkey-responses.csv", arguments: ["question": question, "comment": Self.why])
+        #expect(reader.mapping.name == "surveymonkey")
+        #expect(records.map(\.location) == ["line 3", "line 4", "line 5"], "the second header row is no response")
+        let (answers, problems) = Self.answers(records)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(answers.map(\.score) == [9, 3, nil] && answers.map(\.text) == ["Great fit, fast delivery", "Late, and nobody called back", "I couldn't find my size anywhere"])
+        let events = records.compactMap { try? $0.result.get() }
+        #expect(events.map(\.timestamp) == ["2026-01-12T10:15:03Z", "2026-01-13T21:05:10Z", "2026-01-14T00:02:30Z"].map(Self.time))
+        #expect(events[0].userId == "u-1001" && events[0].traits["first_name"]?.text == "Maya" && events[1].userId == nil)
+        #expect(events[1].traits["email"]?.text == "dev.patel@example.org" && events[0].messageId == "surveymonkey-118263547391-score")
+    }
+
+    @Test("Qualtrics responses: three header rows (one spanning two lines), questions chosen by id, a CES question, the contact's reference as the user id")
+    func qualtrics() throws {
+        let (reader, records) = try Self.records("qualtrics-responses.csv", arguments: ["question": "Q1", "comment": "Q2"])
+        #expect(reader.mapping.name == "qualtrics")
+        #expect(records.map(\.location) == ["line 5", "line 6", "line 7"], "\(records.map(\.location))")
+        let (answers, problems) = Self.answers(records)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(answers.map(\.score) == [9, 3, nil] && answers.map(\.metric) == ["nps", "nps", "text"] && answers[2].text == "I couldn't find my size anywhere")
+        let maya = try records[0].result.get()
+        #expect(maya.timestamp == Self.time("2026-01-12T10:15:04Z") && maya.userId == "u-1001" && maya.traits["email"]?.text == "maya.hughes@example.com")
+        #expect(maya.properties["distribution_channel"]?.text == "email" && maya.context["locale"]?.text == "EN-GB" && maya.messageId == "qualtrics-R_1dA2bC3dE4fG5hI-score")
+        let (_, ces) = try Self.records("qualtrics-responses.csv", preset: "qualtrics", arguments: ["question": "Q3", "metric": "ces"])
+        let (cesAnswers, cesProblems) = Self.answers(ces)
+        #expect(cesAnswers.map(\.score) == [6, 2] && cesAnswers.allSatisfy { $0.metric == "ces" && $0.text == nil })
+        #expect(cesProblems.count == 1 && cesProblems[0].hasPrefix("line 7:") && cesProblems[0].contains("gives no event"), "\(cesProblems)")
+    }
+
+    @Test("dates with slashes: month or day first, with or without seconds and AM or PM; anything else is left to the timestamp reader")
+    func slashDates() {
+        let us = CSVMapping.TimeFormat.monthDayYear, eu = CSVMapping.TimeFormat.dayMonthYear
+        #expect(us.iso("01/12/2026 10:15:03 AM") == "2026-01-12T10:15:03Z" && us.iso("01/12/2026 12:05 AM") == "2026-01-12T00:05:00Z")
+        #expect(us.iso("1/2/2026 12:00:00 PM") == "2026-01-02T12:00:00Z" && us.iso("01/13/2026 09:05:10 pm") == "2026-01-13T21:05:10Z")
+        #expect(eu.iso("13/01/2026 22:15") == "2026-01-13T22:15:00Z" && eu.iso("13/01/2026") == "2026-01-13T00:00:00Z")
+        for bad in ["13/01/2026", "01/12/26 10:00", "01/12/2026 13:00 PM", "01/12/2026 00:30 AM", "01/12/2026 10:61", "2026-01-12 10:15", "", "01/12/2026 10:15 AM extra"] {
+            #expect(us.iso(bad) == nil, "\(bad)")
+        }
     }
 
     @Test("a file lacking a column a preset needs is refused at its header, naming the columns; a row without its event's time says which column is empty")

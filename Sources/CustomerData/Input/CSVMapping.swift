@@ -114,6 +114,122 @@ public struct CSVMapping: Sendable, Equatable {
         }
     }
 
+    /// Header rows (`header_rows: 3`): the first names the columns, the others (question texts,
+    /// import ids) are skipped.
+    public var headerRows = 1
+    /// The layout of times written as dates with slashes (`time_format: month-day-year`).
+    public var timeFormat: TimeFormat?
+    /// What a user chooses when reading a file (`parameters: { question: { about: …, required: true } }`);
+    /// the events name a parameter as `$question`.
+    public var parameters: [String: Parameter] = [:]
+    /// The values chosen for the parameters (`wayfinder import --question …`), by name.
+    public var arguments: [String: String] = [:]
+
+    /// Something chosen when a file is read: the column of a survey's question, its metric.
+    public struct Parameter: Sendable, Equatable {
+        /// What it is, for messages (`the question whose answers are the score`).
+        public var about: String
+        /// The value when none is given.
+        public var defaultValue: String?
+        /// Whether a file cannot be read without it.
+        public var required: Bool
+    }
+
+    /// Layouts of dates with slashes, as US and European exports write them.
+    public enum TimeFormat: String, Sendable, CaseIterable {
+        case monthDayYear = "month-day-year", dayMonthYear = "day-month-year"
+
+        /// The ISO 8601 text (read as UTC) of `01/12/2026 10:15:03 AM` (month first) or
+        /// `12/01/2026 22:15` (day first), or nil when the text has another layout.
+        public func iso(_ text: String) -> String? {
+            let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+            guard (1...3).contains(parts.count) else { return nil }
+            let date = parts[0].split(separator: "/", omittingEmptySubsequences: false)
+            guard date.count == 3, date.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                  date[2].count == 4, var first = Int(date[0]), var second = Int(date[1]), let year = Int(date[2]) else { return nil }
+            if self == .dayMonthYear { swap(&first, &second) }
+            let (month, day) = (first, second)
+            guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+            var hour = 0, minute = 0, second2 = 0
+            if parts.count >= 2 {
+                let time = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+                guard (2...3).contains(time.count), time.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                      let h = Int(time[0]), let m = Int(time[1]), let s = time.count == 3 ? Int(time[2]) : 0, h <= 23, m <= 59, s <= 59 else { return nil }
+                (hour, minute, second2) = (h, m, s)
+                if parts.count == 3 {
+                    let marker = parts[2].uppercased()
+                    guard marker == "AM" || marker == "PM", (1...12).contains(hour) else { return nil }
+                    hour = hour % 12 + (marker == "PM" ? 12 : 0)
+                }
+            }
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second2))Z"
+        }
+    }
+
+    /// A parameter's stand-in for a column when no value is chosen: no header names it (a NUL
+    /// byte makes a file binary), so every row's value of it is empty.
+    static let absentColumn = "\u{0}"
+
+    /// The mapping with `arguments` chosen for its parameters.
+    public func with(arguments: [String: String]) -> CSVMapping {
+        var mapping = self
+        mapping.arguments = arguments
+        return mapping
+    }
+
+    /// Whether the mapping is the standard one, whatever arguments it carries.
+    public var isStandard: Bool {
+        var plain = self
+        plain.arguments = [:]
+        return plain == .standard
+    }
+
+    /// The mapping with each `$name` its events give replaced by the argument chosen (or the
+    /// parameter's default); a parameter without a value reads an empty column. Fails naming
+    /// the required parameters that have no value, or a metric that is none.
+    public func bound() -> Result<CSVMapping, BindingProblem> {
+        var missing: [String] = []
+        func resolve(_ text: String?) -> String? {
+            guard let text, text.hasPrefix("$"), let parameter = parameters[String(text.dropFirst())] else { return text }
+            let name = String(text.dropFirst())
+            if let value = arguments[name] ?? parameter.defaultValue, !value.isEmpty { return value }
+            if parameter.required, !missing.contains(name) { missing.append(name) }
+            return Self.absentColumn
+        }
+        func resolveKeys<Value>(_ entries: [String: Value]) -> [String: Value] {
+            Dictionary(entries.map { (resolve($0.key) ?? $0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+        var bound = self
+        bound.events = events.map { event in
+            var event = event
+            event.when = resolve(event.when)
+            event.timestamp = resolve(event.timestamp) ?? event.timestamp
+            event.metric = resolve(event.metric)
+            event.score = resolve(event.score)
+            event.text = resolve(event.text)
+            event.fields = resolveKeys(event.fields)
+            event.whenValues = resolveKeys(event.whenValues)
+            event.unlessValues = resolveKeys(event.unlessValues)
+            return event
+        }
+        if !missing.isEmpty {
+            return .failure(BindingProblem(missing: missing.map { ($0, parameters[$0]?.about ?? $0) }, metric: nil))
+        }
+        if let metric = bound.events.compactMap(\.metric).first(where: { !["nps", "csat", "ces", "text"].contains($0) }) {
+            return .failure(BindingProblem(missing: [], metric: metric))
+        }
+        return .success(bound)
+    }
+
+    /// Why a mapping's parameters cannot be bound.
+    public struct BindingProblem: Error, Sendable {
+        /// The required parameters without a value, each with what it is.
+        public var missing: [(name: String, about: String)]
+        /// A metric chosen that is not one.
+        public var metric: String?
+    }
+
     /// A column read through a filter: `Column|path` is the path of the URL the column holds.
     public enum ColumnFilter: String, Sendable, CaseIterable {
         case path
@@ -215,7 +331,8 @@ public struct CSVMapping: Sendable, Equatable {
             problem(root, "", "a mapping file must be a mapping", expected: "keys delimiter, header, columns, others, defaults")
             return .failure(MappingProblems(diagnostics: problems))
         }
-        let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events", "format", "time_unit"]
+        let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events", "format", "time_unit",
+                     "time_format", "header_rows", "parameters"]
         for entry in entries {
             switch entry.key {
             case "delimiter":
@@ -275,6 +392,34 @@ public struct CSVMapping: Sendable, Equatable {
                     problem(entry.value, "time_unit", "'time_unit' must be a unit of epoch times", expected: TimeUnit.allCases.map(\.rawValue).joined(separator: ", ")); continue
                 }
                 mapping.timeUnit = unit
+            case "time_format":
+                guard case .scalar(let text, _) = entry.value.value, let format = TimeFormat(rawValue: text) else {
+                    problem(entry.value, "time_format", "'time_format' must be a layout of dates with slashes", expected: TimeFormat.allCases.map(\.rawValue).joined(separator: " or ")); continue
+                }
+                mapping.timeFormat = format
+            case "header_rows":
+                guard case .scalar(let text, false) = entry.value.value, let rows = Int(text), (1...5).contains(rows) else {
+                    problem(entry.value, "header_rows", "'header_rows' must be a whole number from 1 to 5", expected: "1 to 5"); continue
+                }
+                mapping.headerRows = rows
+            case "parameters":
+                guard let named = entry.value.entries else {
+                    problem(entry.value, "parameters", "'parameters' must map names to what they are", expected: "{ question: { about: TEXT, required: true } }"); continue
+                }
+                for parameter in named {
+                    guard let fields = parameter.value.entries, let about = scalar(parameter.value["about"]), !about.isEmpty,
+                          fields.allSatisfy({ ["about", "default", "required"].contains($0.key) }),
+                          parameter.key.utf8.count <= 40, parameter.key.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") }) else {
+                        problem(parameter.value, "parameters.\(parameter.key)", "a parameter is a name of letters with { about, default, required }",
+                                expected: "{ about: the question whose answers are the score, required: true }")
+                        continue
+                    }
+                    let required = scalar(parameter.value["required"])
+                    guard required == nil || required == "true" || required == "false" else {
+                        problem(parameter.value["required"], "parameters.\(parameter.key).required", "'required' must be true or false", expected: "true or false"); continue
+                    }
+                    mapping.parameters[parameter.key] = Parameter(about: about, defaultValue: scalar(parameter.value["default"]), required: required == "true")
+                }
             case "name":
                 guard case .scalar(let text, _) = entry.value.value, !text.isEmpty, text.utf8.count <= 100 else {
                     problem(entry.value, "name", "'name' must be a short text", expected: "a name such as zendesk"); continue
@@ -320,6 +465,11 @@ public struct CSVMapping: Sendable, Equatable {
             }
         }
         return problems.isEmpty ? .success(mapping) : .failure(MappingProblems(diagnostics: problems))
+    }
+
+    /// The text of a scalar node, or nil.
+    static func scalar(_ node: DocumentNode?) -> String? {
+        if case .scalar(let text, _)? = node?.value { text } else { nil }
     }
 
     /// Whether `target` (normalised) is a field a column may fill.

@@ -19,6 +19,9 @@ public struct ImportPreset: Sendable {
         make("zendesk", "Zendesk tickets (CSV export): created, solved, and the requester's CSAT rating", PackageResources.zendesk_yaml),
         make("hubspot-contacts", "HubSpot contacts (CSV export): each contact's traits, and its lifecycle stage", PackageResources.hubspot_contacts_yaml),
         make("ga4", "Google Analytics 4 (BigQuery export as JSON lines): page views and every other event of each browser", PackageResources.ga4_yaml),
+        make("typeform", "Typeform responses (CSV download): a chosen question's score, a free-text answer", PackageResources.typeform_yaml),
+        make("surveymonkey", "SurveyMonkey responses (CSV export, two header rows): a chosen question's score, a free-text answer", PackageResources.surveymonkey_yaml),
+        make("qualtrics", "Qualtrics responses (CSV export, three header rows): a chosen question's score, a free-text answer", PackageResources.qualtrics_yaml),
     ]
 
     private static func make(_ name: String, _ summary: String, _ bytes: [UInt8]) -> ImportPreset {
@@ -28,6 +31,9 @@ public struct ImportPreset: Sendable {
         }
         return ImportPreset(name: name, summary: summary, text: String(decoding: bytes, as: UTF8.self), mapping: mapping)
     }
+
+    /// The names of the parameters presets take (`question`, `metric`, `comment`), sorted.
+    public static let parameterNames: [String] = Array(Set(all.flatMap(\.mapping.parameters.keys))).sorted()
 
     /// The preset called `name`, or nil.
     public static func named(_ name: String) -> ImportPreset? { all.first { $0.name == name } }

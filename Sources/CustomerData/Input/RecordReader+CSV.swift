@@ -37,19 +37,21 @@ extension RecordReader {
         }
         var names = header.map { $0.trimmingWhitespace() }
         // A file read without a mapping may be an export a preset knows by its columns.
-        if mapping == .standard, let preset = ImportPreset.recognise(header: names, format: .csv) {
-            mapping = preset.mapping
+        if mapping.isStandard, let preset = ImportPreset.recognise(header: names, format: .csv) {
+            mapping = preset.mapping.with(arguments: mapping.arguments)
             if let delimiter = mapping.delimiter, delimiter != parser.delimiter {
                 parser = CSVParser(delimiter: delimiter)
                 if case .fields(let fields) = parser.parse(bytes) { names = fields.map { $0.trimmingWhitespace() } }
             }
         }
+        try skipHeaderRows(after: first.number)
+        try bindParameters(columns: names) { message in refused(message) }
         targets = names.enumerated().map { mapping.target(forColumn: $0.element, position: $0.offset + 1) }
         compiledTargets = targets.map(Target.init)
         columnIndex = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
         columnNames = names
         if !mapping.events.isEmpty {
-            let missing = Array(Set(mapping.events.flatMap(\.columns))).filter { columnIndex[$0] == nil }.sorted()
+            let missing = Array(Set(mapping.events.flatMap(\.columns))).filter { columnIndex[$0] == nil && $0 != CSVMapping.absentColumn }.sorted()
             guard missing.isEmpty else {
                 let what = mapping.name.map { "the \($0) export" } ?? "the mapping's events"
                 throw refused("\(what) needs the column\(missing.count == 1 ? "" : "s") \(missing.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ")), which the header lacks; export the file with every column, or give a mapping file that names the columns it has")
@@ -59,6 +61,42 @@ extension RecordReader {
         if !targets.contains("timestamp") && mapping.defaults["timestamp"] == nil {
             let listed = names.prefix(Self.listedColumns).map { "'\($0.prefix(40))'" }.joined(separator: ", ") + (names.count > Self.listedColumns ? ", …" : "")
             throw refused("no column holds the timestamp (the columns are \(listed)); name one 'timestamp' (or time, ts, originalTimestamp), or map one to timestamp in a mapping file")
+        }
+    }
+
+    /// Skips the rows after the first of a header of several (`header_rows`), each a CSV row
+    /// that may span lines in quotes, as survey tools write question texts.
+    private func skipHeaderRows(after line: Int) throws(ByteSource.Failure) {
+        for row in 1..<max(1, mapping.headerRows) {
+            guard var current = try nextLine() else { return }
+            var bytes = current.bytes, continued = 0
+            while case .unterminated = parser.parse(bytes) {
+                guard continued < Self.maximumContinuationLines, let next = try nextLine() else {
+                    throw ByteSource.Failure(description: "line \(line + row) (row \(row + 1) of the header): a quote opened here is never closed")
+                }
+                current = next
+                continued += 1
+                bytes = ArraySlice(Array(bytes) + [0x0A] + Array(next.bytes))
+            }
+        }
+    }
+
+    /// Puts the values chosen for the mapping's parameters (`--question`) in its events, or
+    /// fails saying which are missing and, when known, the columns to choose from.
+    func bindParameters(columns: [String]?, _ refused: (String) -> ByteSource.Failure) throws(ByteSource.Failure) {
+        guard !mapping.parameters.isEmpty else { return }
+        switch mapping.bound() {
+        case .success(let bound): mapping = bound
+        case .failure(let problem):
+            let what = mapping.name.map { "the \($0) export" } ?? "the mapping"
+            if let metric = problem.metric {
+                throw refused("'\(metric.prefix(40))' is not a survey metric; choose nps, csat, ces or text")
+            }
+            let needs = problem.missing.map { "\($0.about): choose it with --\(String($0.name.map { $0 == "_" ? "-" : $0 })) on the command line (?\($0.name)= when uploading)" }
+            let listed = columns.map { names in
+                "; the columns are " + names.filter { !$0.isEmpty }.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ") + (names.count > Self.listedColumns ? ", …" : "")
+            } ?? ""
+            throw refused("\(what) needs \(needs.joined(separator: " and "))\(listed)")
         }
     }
 
@@ -185,6 +223,7 @@ extension RecordReader {
     /// The time of a row's event: the column's text, or under a mapping's `time_unit` the epoch
     /// number read in that unit.
     private func time(_ text: String, column: String) -> Result<JSONValue, RecordProblem> {
+        if let format = mapping.timeFormat { return .success(.string(format.iso(text) ?? text)) }
         guard let unit = mapping.timeUnit else { return .success(.string(text)) }
         guard let milliseconds = unit.milliseconds(text) else {
             return .failure(RecordProblem(field: "timestamp", message: "the column '\(column.prefix(60))' holds '\(text.prefix(40))'; the mapping reads its times as whole epoch \(unit.rawValue) between the years 0 and 9999"))

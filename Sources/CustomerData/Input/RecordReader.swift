@@ -134,7 +134,10 @@ public final class RecordReader {
         self.format = mapping.format ?? format
         if self.format != .segment { lines = LineReader(source: source) }
         if self.format == .csv { try readHeader() }
-        if self.format == .ndjson, mapping == .standard { try recogniseJSONExport() }
+        if self.format == .ndjson {
+            if mapping.isStandard { try recogniseJSONExport() }
+            try bindParameters(columns: nil) { message in ByteSource.Failure(description: message) }
+        }
     }
 
     /// The next record, or nil at the end of the file.
@@ -226,7 +229,9 @@ public final class RecordReader {
             pushedBack.append(line)
             guard line.bytes.count <= EventDecoder.maximumRecordSize, !line.truncated, Self.checkText(line.bytes) == nil,
                   case .success(let record) = Self.parseJSON(line.bytes) else { return }
-            if let preset = ImportPreset.recognise(header: JSONColumns.columns(of: record).map(\.name), format: .ndjson) { mapping = preset.mapping }
+            if let preset = ImportPreset.recognise(header: JSONColumns.columns(of: record).map(\.name), format: .ndjson) {
+                mapping = preset.mapping.with(arguments: mapping.arguments)
+            }
             return
         }
     }

@@ -26,7 +26,7 @@ extension Wayfinder {
 
             The data goes to one workspace of the store: --workspace-id names it; without it, the store's only workspace (or, in a new store, the workspace 'default'). Customers are stitched within the workspace only: the same e-mail in two workspaces is two customers.
 
-            A file that cannot be read on (a read error, broken gzip, a CSV header without a timestamp column or not UTF-8 text) stops the import with a message naming it, the line or byte and what was expected; the records committed before stay, and the summary is not printed.
+            Every file's header is read first: a CSV header without a timestamp column or not UTF-8 text, or a survey export without --question, stops the command before any file is imported. A file that cannot be read on (a read error, broken gzip) stops the import with a message naming it, the line or byte and what was expected; the records committed before stay, and the summary is not printed.
 
             Exit status: 0 all imported, 3 some records were quarantined, 1 the import failed, 2 usage error.
 
@@ -38,6 +38,7 @@ extension Wayfinder {
               wayfinder import tickets.csv contacts.csv --db wayfinder.db          # Zendesk and HubSpot exports, recognised
               wayfinder import tickets.csv --preset zendesk --db wayfinder.db
               wayfinder import --show-preset zendesk > zendesk.yaml                # copy, adjust, then --mapping zendesk.yaml
+              wayfinder import responses.csv --question "How likely are you to recommend us?" --comment "Why?" --db wayfinder.db   # a survey export
               wayfinder import batch-*.json --db wayfinder.db --format json
               wayfinder import events.csv --store postgres://wayfinder@db.internal:5432/wayfinder --workspace-id retail
 
@@ -75,6 +76,15 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Print the mapping file of a preset, to copy and adjust, and stop.", valueName: "name"))
         var showPreset: String?
 
+        @Option(help: ArgumentHelp("A survey export's question whose answers are the score: its column (Typeform and SurveyMonkey: the question's text; Qualtrics: its id, such as Q1).", valueName: "column"))
+        var question: String?
+
+        @Option(help: ArgumentHelp("The metric of --question's answers: nps (the default), csat or ces.", valueName: "metric"))
+        var metric: String?
+
+        @Option(help: ArgumentHelp("A survey export's free-text question whose answers become the feedback text (scored for sentiment).", valueName: "column"))
+        var comment: String?
+
         @Option(help: "Read every file as csv, ndjson or segment instead of guessing from the name.")
         var inputFormat: RecordReader.Format?
 
@@ -104,6 +114,10 @@ extension Wayfinder {
             }
             if preset != nil, mapping != nil { throw ValidationError("--preset and --mapping both say how to read the files; give one (a copy of a preset is a mapping file).") }
             if showPreset != nil { return }
+            if let metric, !["nps", "csat", "ces"].contains(metric) { throw ValidationError("--metric takes nps, csat or ces; got '\(metric.prefix(40))'.") }
+            for (flag, value) in [("--question", question), ("--comment", comment)] where value?.isEmpty == true || value?.utf8.contains(0) == true {
+                throw ValidationError("\(flag) names a column of the survey export; it cannot be empty.")
+            }
             if files.isEmpty { throw ValidationError("Name at least one file to import, for example 'wayfinder import events.csv --db wayfinder.db'.") }
             if maxClusterSize < 2 { throw ValidationError("--max-cluster-size must be at least 2.") }
             if !(1...100_000).contains(batchSize) { throw ValidationError("--batch-size takes 1 to 100000 records per transaction; got \(batchSize).") }
@@ -139,6 +153,8 @@ extension Wayfinder {
                     throw CommandFailure(message: "the mapping file \(mapping) has \(Console.counts(problems.diagnostics))")
                 }
             }
+            let arguments = ["question": question, "metric": metric, "comment": comment].compactMapValues { $0 }
+            csvMapping = csvMapping.with(arguments: arguments)
             var options = Importer.Options()
             options.maximumClusterSize = maxClusterSize
             options.batchSize = batchSize
@@ -223,9 +239,19 @@ extension Wayfinder {
         /// Imports each file with `body`, saying first which export a preset reads it as (`mapping`
         /// is the one the files are read with: a preset's, a mapping file's or the standard one).
         private func importFiles(mapping: CSVMapping, _ body: (String, @escaping (Importer.Progress) -> Void) throws -> Importer.FileSummary) throws {
+            // Every file's header first, so that a file that cannot be read as given (a survey
+            // export without --question, a header without a time) stops the command before any is imported.
+            var presets: [String: String] = [:]
+            for file in files {
+                do {
+                    presets[file] = try RecordReader(path: file, format: inputFormat, mapping: mapping).mapping.name
+                } catch {
+                    throw CommandFailure(message: "\(file): \(error.description); nothing was imported")
+                }
+            }
             for file in files {
                 // Say which export a file is read as, when a preset reads it.
-                if let name = (try? RecordReader(path: file, format: inputFormat, mapping: mapping))?.mapping.name {
+                if let name = presets[file] {
                     Console.error("\(file): read with the \(name) preset (\(ImportPreset.named(name)?.summary ?? "a mapping file"))")
                 }
                 var bar = ProgressBar(label: URL(fileURLWithPath: file).lastPathComponent)

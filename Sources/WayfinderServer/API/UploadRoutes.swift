@@ -79,14 +79,23 @@ enum UploadRoutes {
     }
 
     /// The mapping of `?preset=` (a preset's name; `auto` or none: recognised from the CSV header).
+    /// With it, the values chosen for a survey preset's parameters (`?question=`, `?metric=`, `?comment=`).
     static func preset(_ request: Request) throws -> CSVMapping {
-        guard let text = request.uri.queryParameters.get("preset"), text != "auto", !text.isEmpty else { return .standard }
+        var arguments: [String: String] = [:]
+        for name in ImportPreset.parameterNames {
+            guard let value = request.uri.queryParameters.get(name) else { continue }
+            guard value.utf8.count <= 1_000, !value.utf8.contains(0) else {
+                throw APIError(.badRequest, .invalidRequest, "\(name): a column name of at most 1,000 bytes, without NUL", problems: [.init(field: name, message: "a column name")])
+            }
+            if !value.isEmpty { arguments[name] = String(value) }
+        }
+        guard let text = request.uri.queryParameters.get("preset"), text != "auto", !text.isEmpty else { return CSVMapping.standard.with(arguments: arguments) }
         guard let preset = ImportPreset.named(String(text)) else {
             let names = ImportPreset.all.map(\.name).joined(separator: ", ")
             throw APIError(.badRequest, .invalidRequest, "preset: use auto or one of \(names) (got '\(text.prefix(40))')",
                            problems: [.init(field: "preset", message: "auto or one of \(names)")])
         }
-        return preset.mapping
+        return preset.mapping.with(arguments: arguments)
     }
 
     /// The file's format: `?format=`, else the Content-Type, else the `?name=` extension.

@@ -188,7 +188,10 @@ public enum OpenAPIDocument {
 
         Operation(method: "post", path: ws + "/uploads", summary: "Upload a CSV, NDJSON or Segment batch file (gzip too) into the store", tag: "uploads",
                   access: .member(.editor), query: [("format", "string", "csv, ndjson or segment"), ("name", "string", "the file's name"),
-                          ("preset", "string", "auto (the default: a CSV export recognised from its header) or a preset: \(ImportPreset.all.map(\.name).joined(separator: ", "))")],
+                          ("preset", "string", "auto (the default: an export recognised from its header or first record) or a preset: \(ImportPreset.all.map(\.name).joined(separator: ", "))"),
+                          ("question", "string", "a survey export's column whose answers are the score (typeform, surveymonkey, qualtrics)"),
+                          ("metric", "string", "the score's metric: nps (the default), csat or ces"),
+                          ("comment", "string", "a survey export's free-text column, whose answers are feedback text")],
                   body: .file, status: 202, response: "Upload"),
         Operation(method: "get", path: ws + "/quarantine", summary: "The records imports and uploads set aside, with why (not their text), newest last", tag: "uploads",
                   access: .member(.editor), query: [("file", "string", "only those of this file"), ("limit", "integer", "the most returned, 1 to 1000 (100)")], response: "Object"),
