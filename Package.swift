@@ -70,6 +70,11 @@ let package = Package(
                 .embedInCode("Input/Presets/typeform.yaml"),
                 .embedInCode("Input/Presets/surveymonkey.yaml"),
                 .embedInCode("Input/Presets/qualtrics.yaml"),
+                .embedInCode("Input/Presets/salesforce-contacts.yaml"),
+                .embedInCode("Input/Presets/salesforce-tasks.yaml"),
+                .embedInCode("Input/Presets/salesforce-meetings.yaml"),
+                .embedInCode("Input/Presets/salesforce-opportunities.yaml"),
+                .embedInCode("Input/Presets/social.yaml"),
             ],
             swiftSettings: swiftSettings
         ),

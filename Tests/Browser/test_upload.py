@@ -76,6 +76,36 @@ def main(binary):
             page.shot("preset")
         check("a Zendesk export uploaded on the page is read with its preset, recognised or chosen: 9 events of 4 tickets, none twice", preset)
 
+        def survey():
+            fixture = os.path.join(os.path.dirname(__file__), "..", "CustomerDataTests", "Fixtures", "imports", "qualtrics-responses.csv")
+            status = lambda: driver.find_element(By.CSS_SELECTOR, "#upload [role=status]").text
+            ended = lambda: status().startswith("Imported") or status().startswith("Not uploaded") or "failed" in status()
+            # Without the question, the import fails saying what to choose and which columns there are.
+            page.open("/w/retail")
+            driver.find_element(By.ID, "upload-file").send_keys(os.path.abspath(fixture))
+            page.by_role("button", "Upload").click()
+            page.wait(ended, "the survey's first upload to end", timeout=30)
+            assert "failed" in status() and "the question whose answers are the score" in status() and "'Q1'" in status(), status()
+            page.shot("survey-without-question")
+            page.open("/w/retail")
+            driver.find_element(By.ID, "upload-file").send_keys(os.path.abspath(fixture))
+            driver.find_element(By.CSS_SELECTOR, "#upload details.survey summary").click()
+            driver.find_element(By.ID, "upload-question").send_keys("Q3")
+            for option in driver.find_elements(By.CSS_SELECTOR, "#upload-metric option"):
+                if option.get_attribute("value") == "ces":
+                    option.click()
+            driver.find_element(By.ID, "upload-comment").send_keys("Q2")
+            page.shot("survey-form")
+            page.by_role("button", "Upload").click()
+            page.wait(ended, "the survey's upload to end", timeout=30)
+            assert status().startswith("Imported qualtrics-responses.csv"), status()
+            code, text = page.api("GET", "/api/v1/workspaces/retail/uploads", None)
+            jobs = [u for u in json.loads(text)["uploads"] if u["file"] == "qualtrics-responses.csv"]
+            # The refused upload stored nothing; the second, two CES answers with their comments and Helen's comment alone as a text answer.
+            assert sorted((j["status"], j["imported"], j["quarantined"]) for j in jobs) == [("done", 3, 0), ("failed", 0, 0)], jobs
+            page.shot("survey")
+        check("a Qualtrics export uploaded on the page: refused without its question, then read with the question, scale and comment chosen on the form", survey)
+
         check.console_clean()
     except Exception:
         pass

@@ -48,6 +48,8 @@ struct IdentifierTests {
         (Identifier.Kind.email, " Maya.Okafor@Example.COM ", "maya.okafor@example.com"),
         (.phone, "+44 7700 900123", "+447700900123"), (.phone, "0044 (7700) 900-123", "+447700900123"), (.phone, "07700 900123", "07700900123"),
         (.user, "  u-42 ", "u-42"), (.anonymous, "3f1c-aa", "3f1c-aa"),
+        (.external, "Salesforce:0035g00000DvPtLAAV", "salesforce:0035g00000DvPtLAAV"), (.external, "twitter: mayaruns ", "twitter:mayaruns"),
+        (.external, "hubspot_contact:a:b", "hubspot_contact:a:b"),
     ])
     func normalise(kind: Identifier.Kind, raw: String, expected: String) {
         #expect(Identifier.make(kind, raw)?.value == expected)
@@ -56,6 +58,8 @@ struct IdentifierTests {
     @Test("junk and malformed values are dropped", arguments: [
         (Identifier.Kind.user, "null"), (.user, "undefined"), (.anonymous, "0"), (.user, "Anonymous"), (.user, ""), (.user, "   "),
         (.email, "not-an-email"), (.email, "a@b"), (.phone, "12"), (.anonymous, "00000000-0000-0000-0000-000000000000"),
+        (.external, "no-type-here"), (.external, ":0035g"), (.external, "salesforce:"), (.external, "salesforce:null"), (.external, "sales force:1"),
+        (.external, String(repeating: "t", count: 41) + ":1"),
     ])
     func junk(kind: Identifier.Kind, raw: String) {
         #expect(Identifier.make(kind, raw) == nil)
@@ -67,6 +71,19 @@ struct IdentifierTests {
         #expect(Identifier.make(.phone, "+44 7700 900123", phoneCountry: "44")?.value == "+447700900123")
         #expect(Identifier.make(.phone, "0044 7700 900123", phoneCountry: "1")?.value == "+447700900123")
         #expect(Identifier.make(.phone, "07700 900123")?.value == "07700900123")
+    }
+
+    @Test("another tool's ids come from Segment's context.externalIds: each entry with an id and a type, at most 16 of them")
+    func externalIDs() throws {
+        let entries = (0..<20).map { #"{"id": "id-\#($0)", "type": "crm", "collection": "users", "encoding": "none"}"# }.joined(separator: ", ")
+        let message = try JSONParser.parse(#"{"type": "track", "event": "E", "timestamp": "2026-01-01T00:00:00Z", "context": {"externalIds": [{"id": "0035g", "type": "Salesforce"}, {"id": "", "type": "x"}, {"type": "y"}, \#(entries)]}}"#)
+        let event = try EventDecoder.decode(message).get()
+        let found = Identifier.all(of: event).map(\.description)
+        #expect(found.first == "external:crm:id-0" && found.contains("external:salesforce:0035g"))
+        #expect(found.count == 14, "16 entries read, two of them unusable: \(found)")
+        let none = try JSONParser.parse(#"{"type": "track", "event": "E", "timestamp": "2026-01-01T00:00:00Z", "context": {"externalIds": [{"id": "null", "type": "crm"}]}}"#)
+        guard case .failure(let problem) = EventDecoder.decode(none) else { Issue.record("an event of a junk external id was read"); return }
+        #expect(problem.message.contains("externalIds"))
     }
 
     @Test("a configurable junk list")

@@ -90,6 +90,9 @@ struct ImportPresetTests {
         #expect(events[1].type == .track && events[1].name == "Lifecycle Stage: customer" && events[1].properties["stage"]?.text == "customer")
         #expect(events[1].timestamp == (Self.time("2026-01-21 12:30")))
         #expect(events[2].traits["company"]?.text == "Bristol Harriers" && events[2].traits["job_title"]?.text == "IT contractor")
+        // The Twitter Username, without its @ and lower-cased, is an identifier social mentions share.
+        #expect(Identifier.all(of: maya).map(\.description).contains("external:twitter:mayaruns"))
+        #expect(events[2].context["externalIds"] == nil, "no handle, no external id")
     }
 
     @Test("GA4 BigQuery export: recognised by its first record; page views, screens and other events of each browser, nested values by path, times in microseconds")
@@ -252,6 +255,54 @@ struct ImportPresetTests {
         for bad in ["13/01/2026", "01/12/26 10:00", "01/12/2026 13:00 PM", "01/12/2026 00:30 AM", "01/12/2026 10:61", "2026-01-12 10:15", "", "01/12/2026 10:15 AM extra"] {
             #expect(us.iso(bad) == nil, "\(bad)")
         }
+    }
+
+    @Test("Salesforce's data export: contacts, tasks, meetings and opportunities, each recognised and joined by the contact's Salesforce id; a task of no contact says why")
+    func salesforce() throws {
+        let (contactsReader, contacts) = try Self.records("salesforce-Contact.csv")
+        #expect(contactsReader.mapping.name == "salesforce-contacts")
+        let dev = try contacts[0].result.get()
+        #expect(dev.type == .identify && dev.timestamp == Self.time("2026-01-07T20:02:11Z") && dev.messageId == "salesforce-contact-0035g00000DvPtLAAV-created")
+        #expect(Identifier.all(of: dev).map(\.description) == ["email:dev.patel@example.org", "phone:+447700900456", "external:salesforce:0035g00000DvPtLAAV"])
+        #expect(dev.traits["first_name"]?.text == "Dev" && dev.traits["lead_source"]?.text == "Web" && dev.traits["salesforce_account_id"]?.text == "0015g00000BrHrAAAV")
+        #expect(Identifier.all(of: try contacts[1].result.get()).map(\.description).contains("phone:+441134960000"), "Phone when there is no MobilePhone")
+
+        let (tasksReader, tasks) = try Self.records("salesforce-Task.csv")
+        #expect(tasksReader.mapping.name == "salesforce-tasks")
+        let logged = tasks.prefix(3).compactMap { try? $0.result.get() }
+        #expect(logged.map { $0.name ?? "" } == ["Sales Call", "Sales Email", "Sales Task"] && logged.map { $0.channel ?? "" } == ["phone", "email", "sales"])
+        #expect(logged.map(\.timestamp) == ["2026-01-12T10:05:00Z", "2026-01-13T09:00:00Z", "2026-01-11T08:00:00Z"].map(Self.time))
+        #expect(logged.map { Identifier.all(of: $0).map(\.description) } == [["external:salesforce:0035g00000DvPtLAAV"], ["external:salesforce:0035g00000DvPtLAAV"],
+                                                                          ["external:salesforce:0035g00000PrShAAAV"]])
+        #expect(logged[0].properties["call_seconds"] == .number(420) && logged[0].properties["call_type"]?.text == "Outbound" && logged[0].messageId == "salesforce-task-00T5g00000CaLLAAA1")
+        guard case .failure(let orphan) = tasks[3].result else { Issue.record("a task of an account alone was read as a customer's"); return }
+        #expect(orphan.message.contains("no usable customer id") && orphan.message.contains("externalIds"), "\(orphan.message)")
+
+        let (_, meetings) = try Self.records("salesforce-Event.csv")
+        let meeting = try meetings[0].result.get()
+        #expect(meeting.name == "Sales Meeting" && meeting.channel == "sales" && meeting.timestamp == Self.time("2026-01-16T17:00:00Z"))
+        #expect(meeting.properties["location"]?.text == "Bristol store" && Identifier.all(of: meeting).map(\.description) == ["external:salesforce:0035g00000DvPtLAAV"])
+
+        let (_, deals) = try Self.records("salesforce-Opportunity.csv")
+        let won = try deals[0].result.get(), open = try deals[1].result.get()
+        #expect(won.name == "Opportunity Stage: Closed Won" && won.timestamp == Self.time("2026-01-20T15:00:00Z") && won.properties["amount"] == .number(2580))
+        #expect(won.properties["won"] == .bool(true) && won.messageId == "salesforce-opportunity-0065g00000OpPtAAAQ-Closed Won")
+        #expect(open.name == "Opportunity Stage: Negotiation/Review" && Identifier.all(of: open).map(\.description) == ["external:salesforce:0035g00000PrShAAAV"])
+    }
+
+    @Test("social mentions: text answers on the social channel, the platform's name made one, the author's handle an identifier of that platform")
+    func social() throws {
+        let (reader, records) = try Self.records("social-mentions.csv")
+        #expect(reader.mapping.name == "social")
+        let mentions = records.compactMap { try? $0.result.get() }
+        #expect(mentions.count == 3)
+        #expect(mentions.allSatisfy { $0.type == .feedback && $0.name == "Social Mention" && $0.channel == "social" })
+        #expect(mentions.map { Identifier.all(of: $0).map(\.description) } == [["external:twitter:mayaruns"], ["external:instagram:dev.p.runs"], ["external:reddit:u/trailfan"]])
+        #expect(mentions.map { $0.properties["platform"]?.text ?? "" } == ["twitter", "instagram", "reddit"])
+        let answer = try #require(try? Feedback.read(from: mentions[1]).get())
+        #expect(answer.metric == .text && answer.score == nil && answer.text?.hasPrefix("Still waiting for my order") == true)
+        #expect(mentions[0].messageId == "social-https://x.com/MayaRuns/status/1877312000000000001" && mentions[0].timestamp == Self.time("2026-01-09T08:30:00Z"))
+        #expect(mentions[0].properties["followers"] == .number(412) && mentions[0].properties["tool_sentiment"]?.text == "positive" && mentions[0].traits["name"]?.text == "Maya Hughes")
     }
 
     @Test("a file lacking a column a preset needs is refused at its header, naming the columns; a row without its event's time says which column is empty")

@@ -72,7 +72,7 @@ public enum EventDecoder {
             event.name = message["event"]?.text
         }
         if event.anonymousId == nil, event.userId == nil, Identifier.all(of: event).isEmpty {
-            return .failure(RecordProblem(field: "userId", message: "the record has no usable customer id (anonymousId, userId, email, phone or device id)"))
+            return .failure(RecordProblem(field: "userId", message: "the record has no usable customer id (anonymousId, userId, email, phone, device id, or another tool's id in context.externalIds)"))
         }
         return .success(event)
     }

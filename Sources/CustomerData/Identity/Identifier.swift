@@ -8,6 +8,9 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
         case email
         /// A phone number, digits with a leading `+`.
         case phone
+        /// Another tool's id of the customer, `type:id`: a CRM record (`salesforce:0035g00000AbCdE`)
+        /// or a social handle (`twitter:mayaruns`), from Segment's `context.externalIds`.
+        case external
         /// A device id (`context.device.id`).
         case device
         /// An anonymous browser or app id.
@@ -19,8 +22,9 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
             case .user: 0
             case .email: 1
             case .phone: 2
-            case .device: 3
-            case .anonymous: 4
+            case .external: 3
+            case .device: 4
+            case .anonymous: 5
             }
         }
 
@@ -79,6 +83,14 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
             } else {
                 value = "+" + digits
             }
+        case .external:
+            // `type:id`: the type names the tool and what it identifies, lower-cased; the id is
+            // kept as given (a CRM's ids tell case apart) and must not be junk itself.
+            guard let colon = value.firstIndex(of: ":") else { return nil }
+            let type = value[..<colon].lowercased(), id = String(value[value.index(after: colon)...]).trimmingWhitespace()
+            guard (1...40).contains(type.utf8.count), type.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }),
+                  !id.isEmpty, !isJunk(id, junk) else { return nil }
+            value = type + ":" + id
         case .user, .device, .anonymous:
             break
         }
@@ -93,6 +105,9 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
         if !value.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) { return junk.contains(value) }
         return junk.contains(value.lowercased())
     }
+
+    /// External ids read from one event; the rest are left out.
+    public static let maximumExternalIDs = 16
 
     /// Every usable identifier an event carries, sorted, without duplicates.
     public static func all(of event: Event, junk: Set<String> = defaultJunk, phoneCountry: String? = nil) -> [Identifier] {
@@ -111,6 +126,12 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
             add(.phone, traits["phone"]?.text)
         }
         if let device = event.context["device"] { add(.device, device["id"]?.text) }
+        // Segment's external ids: [{"id": "0035g00000AbCdE", "type": "salesforce", …}].
+        if case .array(let externalIDs)? = event.context["externalIds"] {
+            for entry in externalIDs.prefix(maximumExternalIDs) {
+                if let id = entry["id"]?.text, let type = entry["type"]?.text { add(.external, type + ":" + id) }
+            }
+        }
         if found.count > 1 { found.sort() }
         return found
     }

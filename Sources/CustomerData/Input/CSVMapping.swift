@@ -51,8 +51,11 @@ public struct CSVMapping: Sendable, Equatable {
         public var metric: String?
         public var score: String?
         public var text: String?
-        /// Columns this event alone carries (column → field), beside the mapping's `columns`.
+        /// Columns this event alone carries (column → field), beside the mapping's `columns`;
+        /// a file may lack them.
         public var fields: [String: String]
+        /// The event's channel, when the event says (`channel: phone`; `{Column}` is replaced).
+        public var channel: String?
 
         public init(when: String? = nil, timestamp: String, type: String, event: String? = nil, messageId: String? = nil, metric: String? = nil,
                     score: String? = nil, text: String? = nil, fields: [String: String] = [:]) {
@@ -67,10 +70,11 @@ public struct CSVMapping: Sendable, Equatable {
             self.fields = fields
         }
 
-        /// Every column the event reads: its own and those its templates name, without filters.
+        /// Every column the event needs: its own and those its templates name, without filters
+        /// (not its `fields`, which an export may leave out).
         var columns: [String] {
-            var names = [timestamp] + [when, score, text].compactMap { $0 } + fields.keys.sorted() + whenValues.keys.sorted() + unlessValues.keys.sorted()
-            for template in [event, messageId].compactMap({ $0 }) { names += CSVMapping.placeholders(template) }
+            var names = [timestamp] + [when, score, text].compactMap { $0 } + whenValues.keys.sorted() + unlessValues.keys.sorted()
+            for template in [event, messageId, channel].compactMap({ $0 }) { names += CSVMapping.placeholders(template) }
             return names.map { CSVMapping.ColumnFilter.split($0).column }
         }
 
@@ -230,9 +234,13 @@ public struct CSVMapping: Sendable, Equatable {
         public var metric: String?
     }
 
-    /// A column read through a filter: `Column|path` is the path of the URL the column holds.
+    /// A column read through a filter: `Column|path` is the path of the URL the column holds,
+    /// `Column|handle` a social handle without its `@`, lower-cased.
     public enum ColumnFilter: String, Sendable, CaseIterable {
+        /// The path of the URL the column holds.
         case path
+        /// A social handle as one compares it: without a leading `@`, lower-cased.
+        case handle
 
         /// The column and filter of a name (`page_location|path`); names without `|` have none.
         static func split(_ name: String) -> (column: String, filter: ColumnFilter?) {
@@ -249,6 +257,10 @@ public struct CSVMapping: Sendable, Equatable {
                 if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...]; rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/" }
                 if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
                 return rest.isEmpty ? nil : String(rest)
+            case .handle:
+                var handle = Substring(value.trimmingWhitespace())
+                while handle.first == "@" { handle = handle.dropFirst() }
+                return handle.isEmpty ? nil : handle.lowercased()
             }
         }
     }
@@ -475,9 +487,14 @@ public struct CSVMapping: Sendable, Equatable {
     /// Whether `target` (normalised) is a field a column may fill.
     static func isField(_ target: String) -> Bool {
         topLevel.values.contains(target) || ["properties.", "traits.", "context."].contains { target.hasPrefix($0) }
+            || (target.hasPrefix(externalIDPrefix) && target.count > externalIDPrefix.count)
     }
 
-    static let rowEventKeys = ["when", "unless", "timestamp", "type", "event", "message_id", "metric", "score", "text", "fields"]
+    /// `externalIds.salesforce`: the column holds the customer's id in another tool (the type,
+    /// after the dot, may name a column in braces: `externalIds.{Platform}`).
+    static let externalIDPrefix = "externalIds."
+
+    static let rowEventKeys = ["when", "unless", "timestamp", "type", "event", "message_id", "metric", "score", "text", "fields", "channel"]
     static let rowEventTypes = ["track", "page", "screen", "identify", "feedback"]
 
     /// One entry of `events`, or nil (with its problems reported) when it cannot be used.
@@ -561,6 +578,7 @@ public struct CSVMapping: Sendable, Equatable {
                              score: text["score"], text: text["text"], fields: fields)
         event.whenValues = whenValues
         event.unlessValues = unlessValues
+        event.channel = text["channel"]
         return event
     }
 

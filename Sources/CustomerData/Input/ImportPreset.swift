@@ -22,6 +22,11 @@ public struct ImportPreset: Sendable {
         make("typeform", "Typeform responses (CSV download): a chosen question's score, a free-text answer", PackageResources.typeform_yaml),
         make("surveymonkey", "SurveyMonkey responses (CSV export, two header rows): a chosen question's score, a free-text answer", PackageResources.surveymonkey_yaml),
         make("qualtrics", "Qualtrics responses (CSV export, three header rows): a chosen question's score, a free-text answer", PackageResources.qualtrics_yaml),
+        make("salesforce-contacts", "Salesforce contacts (data export, Contact.csv): each contact's traits and Salesforce id", PackageResources.salesforce_contacts_yaml),
+        make("salesforce-tasks", "Salesforce tasks (data export, Task.csv): logged calls, e-mails and tasks of each contact", PackageResources.salesforce_tasks_yaml),
+        make("salesforce-meetings", "Salesforce events (data export, Event.csv): meetings with each contact", PackageResources.salesforce_meetings_yaml),
+        make("salesforce-opportunities", "Salesforce opportunities (data export, Opportunity.csv): the stage each deal reached", PackageResources.salesforce_opportunities_yaml),
+        make("social", "Social listening mentions (CSV): each post's text, scored for sentiment, by the author's handle", PackageResources.social_yaml),
     ]
 
     private static func make(_ name: String, _ summary: String, _ bytes: [UInt8]) -> ImportPreset {

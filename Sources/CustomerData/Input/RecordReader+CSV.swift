@@ -92,7 +92,7 @@ extension RecordReader {
             if let metric = problem.metric {
                 throw refused("'\(metric.prefix(40))' is not a survey metric; choose nps, csat, ces or text")
             }
-            let needs = problem.missing.map { "\($0.about): choose it with --\(String($0.name.map { $0 == "_" ? "-" : $0 })) on the command line (?\($0.name)= when uploading)" }
+            let needs = problem.missing.map { "\($0.about): choose it with --\(String($0.name.map { $0 == "_" ? "-" : $0 })) on the command line, or with the upload form's \($0.name) field (?\($0.name)=)" }
             let listed = columns.map { names in
                 "; the columns are " + names.filter { !$0.isEmpty }.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ") + (names.count > Self.listedColumns ? ", …" : "")
             } ?? ""
@@ -169,11 +169,15 @@ extension RecordReader {
         case properties(String)
         case traits(String)
         case nested(String)
+        /// Another tool's id of the customer, of this type (`context.externalIds`).
+        case externalID(String)
         case ignored
 
         init(_ path: String?) {
             guard let path else { self = .ignored; return }
-            if path.hasPrefix("properties."), !path.dropFirst(11).contains(".") {
+            if path.hasPrefix(CSVMapping.externalIDPrefix) {
+                self = .externalID(String(path.dropFirst(CSVMapping.externalIDPrefix.count)))
+            } else if path.hasPrefix("properties."), !path.dropFirst(11).contains(".") {
                 self = .properties(String(path.dropFirst(11)))
             } else if path.hasPrefix("traits."), !path.dropFirst(7).contains(".") {
                 self = .traits(String(path.dropFirst(7)))
@@ -256,6 +260,7 @@ extension RecordReader {
                 message = message.setting(path: template.type == "track" || template.type == "feedback" ? "event" : "name", to: .string(name))
             }
             if let id = template.messageId.map({ CSVMapping.fill($0, value) }) { message = message.setting(path: "messageId", to: .string(id)) }
+            if let channel = template.channel.map({ CSVMapping.fill($0, value) }), !channel.isEmpty { message = message.setting(path: "context.channel", to: .string(channel)) }
             if let metric = template.metric {
                 message = message.setting(path: "properties.metric", to: .string(metric))
                 if let score = template.score.flatMap(value) { message = message.setting(path: "properties.score", to: Self.typed(score)) }
@@ -263,6 +268,10 @@ extension RecordReader {
             }
             for (column, target) in template.fields.sorted(by: { $0.key < $1.key }) {
                 guard let text = value(column) else { continue }
+                if target.hasPrefix(CSVMapping.externalIDPrefix) {
+                    message = Self.adding(externalID: text, type: CSVMapping.fill(String(target.dropFirst(CSVMapping.externalIDPrefix.count)), value), to: message)
+                    continue
+                }
                 message = message.setting(path: target, to: target.hasPrefix("traits.") || target == "context.device.id" ? .string(text) : Self.typed(text))
             }
             results.append(EventDecoder.decode(message))
@@ -298,12 +307,14 @@ extension RecordReader {
         var properties: [(String, JSONValue)] = []
         var traits: [(String, JSONValue)] = []
         var nested: [(String, JSONValue)] = []
+        var externalIDs: [(type: String, id: String)] = []
         for (key, value) in mapping.defaults {
             switch Target(key) {
             case .topLevel(let name): top.append((name, .string(value)))
             case .properties(let name): properties.append((name, .string(value)))
             case .traits(let name): traits.append((name, .string(value)))
             case .nested(let path): nested.append((path, .string(value)))
+            case .externalID(let type): externalIDs.append((type, value))
             case .ignored: break
             }
         }
@@ -324,6 +335,7 @@ extension RecordReader {
             case .nested(let path):
                 let typed = path != "context.device.id" && (path.hasPrefix("context.") || path.hasPrefix("properties."))
                 nested.append((path, typed ? Self.typed(raw) : .string(raw)))
+            case .externalID(let type): externalIDs.append((type, raw))
             case .ignored: break
             }
         }
@@ -331,7 +343,17 @@ extension RecordReader {
         if !traits.isEmpty { top.append(("traits", .object(traits))) }
         var message = JSONValue.object(top)
         for (path, value) in nested { message = message.setting(path: path, to: value) }
+        for (type, id) in externalIDs { message = Self.adding(externalID: id, type: type, to: message) }
         return .success(message)
+    }
+
+    /// `message` with `{"id": id, "type": type}` added to its `context.externalIds`, as Segment writes them.
+    static func adding(externalID id: String, type: String, to message: JSONValue) -> JSONValue {
+        guard !type.isEmpty else { return message }
+        var list: [JSONValue] = []
+        if case .array(let existing)? = message.value(at: "context.externalIds") { list = existing }
+        list.append(.object([("id", .string(id)), ("type", .string(type))]))
+        return message.setting(path: "context.externalIds", to: .array(list))
     }
 
     static func put(_ entries: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {

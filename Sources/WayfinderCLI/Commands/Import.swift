@@ -21,7 +21,7 @@ extension Wayfinder {
               columns: { Zeit: timestamp, Kunde: userId, Aktion: event }
 
             The exports of tools teams already use are read unchanged with a preset, a mapping file shipped with Wayfinder; a CSV file is recognised by its header when one preset's columns are all in it (JSON lines by their first record), or --preset names one. --show-preset NAME prints its mapping file to copy and adjust (give the copy with --mapping). Presets:
-            \(ImportPreset.all.map { "  \($0.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+            \(ImportPreset.all.map { "  \($0.name.padding(toLength: 25, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
             See docs/imports/ for each preset's fields.
 
             The data goes to one workspace of the store: --workspace-id names it; without it, the store's only workspace (or, in a new store, the workspace 'default'). Customers are stitched within the workspace only: the same e-mail in two workspaces is two customers.

@@ -1,6 +1,7 @@
 /**
  * Data upload on a workspace's page: a CSV, NDJSON or Segment batch file (gzip too), or another
- * tool's export read with a preset (recognised from its columns, or chosen), sent with
+ * tool's export read with a preset (recognised from its columns, or chosen; a survey export with
+ * the question whose answers are the score), sent with
  * a progress bar for the sending and one for the import, then what was stored, what was a
  * duplicate, and the records set aside with the reason for each.
  */
@@ -13,17 +14,30 @@ const form = root.querySelector('form');
 const fileInput = root.querySelector('input[type="file"]');
 const formatSelect = root.querySelector('#upload-format');
 const presetSelect = root.querySelector('#upload-preset');
+const questionInput = root.querySelector('#upload-question');
+const metricSelect = root.querySelector('#upload-metric');
+const commentInput = root.querySelector('#upload-comment');
 const progress = root.querySelector('progress');
 const status = root.querySelector('[role="status"]');
 const results = root.querySelector('.results');
 
 function say(text) { status.textContent = text; }
 
+/** What a survey export needs chosen: the question to score, its scale and the free-text question. */
+function surveyChoices() {
+  const question = questionInput?.value.trim() ?? '';
+  const comment = commentInput?.value.trim() ?? '';
+  if (!question) return comment ? { comment } : {};
+  return { question, metric: metricSelect.value, ...(comment ? { comment } : {}) };
+}
+
 /** Sends the file with XMLHttpRequest, whose upload reports its progress (fetch does not). */
 function send(file, format, preset) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    const query = new URLSearchParams({ name: file.name, ...(format ? { format } : {}), ...(preset && preset !== 'auto' ? { preset } : {}) });
+    const query = new URLSearchParams({
+      name: file.name, ...(format ? { format } : {}), ...(preset && preset !== 'auto' ? { preset } : {}), ...surveyChoices(),
+    });
     request.open('POST', `${base}/uploads?${query}`);
     request.setRequestHeader('X-CSRF-Token', csrf);
     request.setRequestHeader('Content-Type', 'application/octet-stream');
