@@ -67,6 +67,7 @@ let package = Package(
                 .embedInCode("Input/Presets/zendesk.yaml"),
                 .embedInCode("Input/Presets/hubspot-contacts.yaml"),
                 .embedInCode("Input/Presets/ga4.yaml"),
+                .embedInCode("Input/Presets/adobe-analytics.yaml"),
                 .embedInCode("Input/Presets/typeform.yaml"),
                 .embedInCode("Input/Presets/surveymonkey.yaml"),
                 .embedInCode("Input/Presets/qualtrics.yaml"),

@@ -305,6 +305,58 @@ struct ImportPresetTests {
         #expect(mentions[0].properties["followers"] == .number(412) && mentions[0].properties["tool_sentiment"]?.text == "positive" && mentions[0].traits["name"]?.text == "Maya Hughes")
     }
 
+    @Test("Adobe Analytics data feed: recognised by column_headers.tsv beside the hits; page views, links and each commerce event of a hit; excluded hits set aside")
+    func adobe() throws {
+        let (reader, records) = try Self.records("adobe-feed/hit_data.tsv")
+        #expect(reader.mapping.name == "adobe-analytics", "recognised without --preset")
+        #expect(records.map(\.location) == ["line 1", "line 2, event 1", "line 2, event 2", "line 3, event 1", "line 3, event 2", "line 4, event 1", "line 4, event 2",
+                                            "line 5", "line 6"], "no header row: the first line is a hit")
+        let events = records.compactMap { try? $0.result.get() }
+        #expect(events.map { $0.name ?? "" } == ["Home", "Trail Runner 2 \"Blue\"", "Product Viewed", "Link Clicked", "Product Added", "Order Confirmation", "Order Completed",
+                                                 "Winter\tSale\\Outlet"], "quotes are text; \\t and \\\\ are a tab and a backslash")
+        #expect(events.map(\.type) == [.page, .page, .track, .track, .track, .page, .track, .page])
+        #expect(events.prefix(7).allSatisfy { $0.anonymousId == "3057280000000000001-6917529027641081856" && $0.channel == "web" })
+        #expect(events[7].anonymousId == "3057280000000000002-6917529027641081999")
+        #expect(Array(events.map(\.timestamp).prefix(3)) == ["2026-01-06T09:12:40Z", "2026-01-06T09:14:02Z", "2026-01-06T09:14:02Z"].map(Self.time))
+        #expect(events[0].context.value(at: "campaign.name")?.text == "winter_sale" && events[0].properties["path"]?.text == "/")
+        #expect(events[1].properties["path"]?.text == "/shoes/trail-runner-2" && events[1].properties["url"]?.text == "https://shop.example.com/shoes/trail-runner-2?colour=blue")
+        #expect(events[3].properties["link_name"]?.text == "add to basket" && events[3].messageId == "adobe-1000000000000000003-2000000000000000003-link")
+        #expect(events[6].properties["order_id"]?.text == "ORD-5001" && events[6].messageId == "adobe-1000000000000000004-2000000000000000004-1", "200=5 is no purchase, 1 is")
+        #expect(events[0].properties["site_section"]?.text == "Shop" && events[0].context.value(at: "location.country")?.text == "gbr")
+        guard case .failure(let excluded) = records[7].result else { Issue.record("an excluded hit was read"); return }
+        #expect(excluded.message.contains("gives no event") && excluded.message.contains("'exclude_hit'"), "\(excluded.message)")
+    }
+
+    @Test("Adobe Analytics: a feed without its column_headers.tsv, or uploaded alone, is refused saying where the names come from")
+    func adobeWithoutHeaders() throws {
+        let directory = try TemporaryDirectory(prefix: "presets")
+        let hits = try String(contentsOfFile: try Self.fixture("adobe-feed/hit_data.tsv"), encoding: .utf8)
+        let alone = try directory.write(hits, to: "hit_data.tsv")
+        // Without the names, the first hit is read as a header, which names no time.
+        #expect(throws: ByteSource.Failure.self) { _ = try RecordReader(path: alone) }
+        let preset = ImportPreset.named("adobe-analytics")!.mapping
+        let missing = #expect(throws: ByteSource.Failure.self) { _ = try RecordReader(path: alone, mapping: preset) }
+        #expect(missing?.description.contains("column_headers.tsv beside the data file") == true, "\(missing?.description ?? "")")
+        let upload = #expect(throws: ByteSource.Failure.self) {
+            var sent = false
+            let source = try ByteSource(size: Int64(hits.utf8.count)) { _ in
+                defer { sent = true }
+                return sent ? Data() : Data(hits.utf8)
+            }
+            _ = try RecordReader(source: source, format: .csv, mapping: preset)
+        }
+        #expect(upload?.description.contains("an upload does not carry") == true, "\(upload?.description ?? "")")
+    }
+
+    @Test("backslash escapes: no quotes, \\t \\n \\\\ and an escaped delimiter; a backslash ending the text continues the field on the next line")
+    func backslashEscapes() {
+        let parser = CSVParser(delimiter: 0x09, escaping: .backslash)
+        #expect(parser.parse(ArraySlice("a\\tb\tc\\\\d\t\"q\"\te\\\tf\t".utf8)) == .fields(["a\tb", "c\\d", "\"q\"", "e\tf", ""]))
+        #expect(parser.parse(ArraySlice("one\ttwo\\".utf8)) == .unterminated)
+        #expect(parser.parse(ArraySlice("one\ttwo\\\nthree".utf8)) == .fields(["one", "two\nthree"]))
+        #expect(parser.parse(ArraySlice("x\\ny".utf8)) == .fields(["x\ny"]))
+    }
+
     @Test("a file lacking a column a preset needs is refused at its header, naming the columns; a row without its event's time says which column is empty")
     func missingColumns() throws {
         let directory = try TemporaryDirectory(prefix: "presets")

@@ -78,11 +78,19 @@ public struct CSVMapping: Sendable, Equatable {
             return names.map { CSVMapping.ColumnFilter.split($0).column }
         }
 
-        /// Whether a row gives this event, `value` giving a column's value (nil when empty).
-        func applies(_ value: (String) -> String?) -> Bool {
+        /// Whether a row gives this event, `value` giving a column's value (nil when empty) and
+        /// `lists` the separator of the columns that hold lists.
+        func applies(_ value: (String) -> String?, lists: [String: String] = [:]) -> Bool {
+            func holds(_ column: String, _ values: [String]) -> Bool {
+                let text = value(column) ?? ""
+                guard let separator = lists[column], !separator.isEmpty, !text.isEmpty else { return values.contains(text) }
+                return text.components(separatedBy: separator).contains { item in
+                    values.contains(String(item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingWhitespace())
+                }
+            }
             if let when, value(when) == nil { return false }
-            for (column, allowed) in whenValues where !allowed.contains(value(column) ?? "") { return false }
-            for (column, refused) in unlessValues where refused.contains(value(column) ?? "") { return false }
+            for (column, allowed) in whenValues where !holds(column, allowed) { return false }
+            for (column, refused) in unlessValues where holds(column, refused) { return false }
             return true
         }
     }
@@ -121,6 +129,17 @@ public struct CSVMapping: Sendable, Equatable {
     /// Header rows (`header_rows: 3`): the first names the columns, the others (question texts,
     /// import ids) are skipped.
     public var headerRows = 1
+    /// A file beside the data naming its columns (`header_file: column_headers.tsv`, as Adobe
+    /// Analytics data feeds deliver them); the data then has no header row.
+    public var headerFile: String?
+    /// How fields hold delimiters and newlines (`escape: backslash`; quotes by default).
+    public var escaping: CSVParser.Escaping = .quotes
+    /// Columns holding lists (`lists: { post_event_list: "," }`): a condition on one holds when
+    /// any item (up to an `=`, as in `200=5`) is a value it lists.
+    public var lists: [String: String] = [:]
+    /// Fields made of several columns (`compose: { anonymousId: "{visid_high}-{visid_low}" }`),
+    /// set on every event of a row whose columns are not all empty.
+    public var compose: [String: String] = [:]
     /// The layout of times written as dates with slashes (`time_format: month-day-year`).
     public var timeFormat: TimeFormat?
     /// What a user chooses when reading a file (`parameters: { question: { about: …, required: true } }`);
@@ -344,7 +363,7 @@ public struct CSVMapping: Sendable, Equatable {
             return .failure(MappingProblems(diagnostics: problems))
         }
         let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events", "format", "time_unit",
-                     "time_format", "header_rows", "parameters"]
+                     "time_format", "header_rows", "parameters", "header_file", "escape", "lists", "compose"]
         for entry in entries {
             switch entry.key {
             case "delimiter":
@@ -404,6 +423,34 @@ public struct CSVMapping: Sendable, Equatable {
                     problem(entry.value, "time_unit", "'time_unit' must be a unit of epoch times", expected: TimeUnit.allCases.map(\.rawValue).joined(separator: ", ")); continue
                 }
                 mapping.timeUnit = unit
+            case "header_file":
+                guard case .scalar(let text, _) = entry.value.value, !text.isEmpty, text.utf8.count <= 255, !text.contains("/"), !text.contains("\\"), text != "..", text != "." else {
+                    problem(entry.value, "header_file", "'header_file' must be a file name beside the data, without a folder", expected: "a name such as column_headers.tsv"); continue
+                }
+                mapping.headerFile = text
+            case "escape":
+                guard case .scalar(let text, _) = entry.value.value, let escaping = CSVParser.Escaping(rawValue: text) else {
+                    problem(entry.value, "escape", "'escape' must be quotes or backslash", expected: "quotes or backslash"); continue
+                }
+                mapping.escaping = escaping
+            case "lists", "compose":
+                guard let pairs = entry.value.entries else {
+                    problem(entry.value, entry.key, "'\(entry.key)' must be a mapping", expected: entry.key == "lists" ? "{ Column: \",\" }" : "{ anonymousId: \"{A}-{B}\" }"); continue
+                }
+                for pair in pairs {
+                    guard case .scalar(let text, _) = pair.value.value, !text.isEmpty, text.utf8.count <= 200 else {
+                        problem(pair.value, "\(entry.key).\(pair.key)", "'\(pair.key)' must be a short text", expected: entry.key == "lists" ? "the separator, such as \",\"" : "a template such as \"{A}-{B}\""); continue
+                    }
+                    if entry.key == "lists" {
+                        mapping.lists[pair.key] = text
+                    } else {
+                        let target = normalise(pair.key)
+                        guard isField(target), !target.hasPrefix(externalIDPrefix) || !target.contains("{") else {
+                            problem(pair.value, "compose.\(pair.key)", "'\(pair.key)' is not an event field", expected: "a field such as anonymousId, userId or properties.name"); continue
+                        }
+                        mapping.compose[target] = text
+                    }
+                }
             case "time_format":
                 guard case .scalar(let text, _) = entry.value.value, let format = TimeFormat(rawValue: text) else {
                     problem(entry.value, "time_format", "'time_format' must be a layout of dates with slashes", expected: TimeFormat.allCases.map(\.rawValue).joined(separator: " or ")); continue

@@ -2,10 +2,23 @@
 public struct CSVParser: Sendable {
     /// The field separator.
     public var delimiter: UInt8
+    /// How a field holds a delimiter, a quote or a newline.
+    public var escaping: Escaping
+
+    /// How fields hold special characters.
+    public enum Escaping: String, Sendable, CaseIterable {
+        /// RFC 4180: a field with a delimiter, quote or newline is quoted, its quotes doubled.
+        case quotes
+        /// Nothing is quoted; a backslash escapes the next character (`\t` is a tab, `\n` a
+        /// newline, `\\` a backslash), and one ending a line continues the field on the next,
+        /// as Adobe Analytics data feeds write them.
+        case backslash
+    }
 
     /// Creates a parser.
-    public init(delimiter: UInt8) {
+    public init(delimiter: UInt8, escaping: Escaping = .quotes) {
         self.delimiter = delimiter
+        self.escaping = escaping
     }
 
     /// The outcome of parsing the text of one record.
@@ -24,6 +37,7 @@ public struct CSVParser: Sendable {
     }
 
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        if escaping == .backslash { return parseEscaped(bytes) }
         var fields: [String] = []
         fields.reserveCapacity(16)
         var index = 0
@@ -69,6 +83,36 @@ public struct CSVParser: Sendable {
             if index >= end { return .fields(fields) }
             index += 1
         }
+    }
+
+    /// Fields with backslash escapes and no quotes.
+    private func parseEscaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x5C {
+                // A backslash at the end of the text: the field goes on after the line's end.
+                guard index + 1 < bytes.count else { return .unterminated }
+                switch bytes[index + 1] {
+                case 0x74: field.append(0x09)
+                case 0x6E: field.append(0x0A)
+                case 0x72: field.append(0x0D)
+                case let escaped: field.append(escaped)
+                }
+                index += 2
+            } else if byte == delimiter {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                index += 1
+            } else {
+                field.append(byte)
+                index += 1
+            }
+        }
+        fields.append(String(decoding: field, as: UTF8.self))
+        return .fields(fields)
     }
 
     /// The most frequent of `,`, `;`, tab and `|` outside quotes in a header line (comma when none).

@@ -1,3 +1,5 @@
+import Foundation
+
 extension RecordReader {
     /// Header names listed in a message about a header.
     static let listedColumns = 20
@@ -7,9 +9,14 @@ extension RecordReader {
     /// A header that fails stops the file before any record is read: every record would be
     /// unusable, or read under wrong column names.
     func readHeader() throws(ByteSource.Failure) {
+        // A data feed without a header may be an export a preset knows by the file naming its columns.
+        if mapping.isStandard, let path, let preset = Self.recogniseHeaderFile(beside: path) {
+            mapping = preset.mapping.with(arguments: mapping.arguments)
+        }
+        if let headerFile = mapping.headerFile { return try readHeaderFile(headerFile) }
         guard let first = try nextLine() else { return }
         guard mapping.header else {
-            parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(first.bytes))
+            parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(first.bytes), escaping: mapping.escaping)
             pushedBack.append(first)
             return
         }
@@ -22,7 +29,7 @@ extension RecordReader {
         if first.truncated {
             throw refused("the header is longer than \(lines!.maximumLineLength) bytes; a CSV file must start with one line naming its columns")
         }
-        parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(bytes))
+        parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(bytes), escaping: mapping.escaping)
         if Self.checkText(bytes) != nil {
             let (column, problem) = badColumn(in: bytes)
             throw refused(column: column, problem == .nul
@@ -39,19 +46,67 @@ extension RecordReader {
         // A file read without a mapping may be an export a preset knows by its columns.
         if mapping.isStandard, let preset = ImportPreset.recognise(header: names, format: .csv) {
             mapping = preset.mapping.with(arguments: mapping.arguments)
-            if let delimiter = mapping.delimiter, delimiter != parser.delimiter {
-                parser = CSVParser(delimiter: delimiter)
+            if (mapping.delimiter.map { $0 != parser.delimiter } ?? false) || mapping.escaping != parser.escaping {
+                parser = CSVParser(delimiter: mapping.delimiter ?? parser.delimiter, escaping: mapping.escaping)
                 if case .fields(let fields) = parser.parse(bytes) { names = fields.map { $0.trimmingWhitespace() } }
             }
         }
         try skipHeaderRows(after: first.number)
+        try useColumns(names) { message in refused(message) }
+    }
+
+    /// The columns' names from a file beside the data (`header_file`): its first line, split as
+    /// the data is. The data has no header row then.
+    private func readHeaderFile(_ name: String) throws(ByteSource.Failure) {
+        let what = mapping.name.map { "the \($0) preset" } ?? "the mapping"
+        guard let path else {
+            throw ByteSource.Failure(description: "\(what) reads the column names from \(name) beside the data file, which an upload does not carry; import the data with wayfinder import, from its folder")
+        }
+        let file = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+        guard let names = Self.headerFileNames(file, delimiter: mapping.delimiter, escaping: mapping.escaping) else {
+            throw ByteSource.Failure(description: "\(what) reads the column names from \(name) beside the data file, and \(file) cannot be read as one line of names; put the file the export delivers with the data beside it")
+        }
+        parser = CSVParser(delimiter: mapping.delimiter ?? 0x09, escaping: mapping.escaping)
+        try useColumns(names) { message in ByteSource.Failure(description: "\(file) (the column names): \(message)") }
+    }
+
+    /// The names of a header file's first line (at most 1 MiB of UTF-8 text), or nil.
+    static func headerFileNames(_ file: String, delimiter: UInt8?, escaping: CSVParser.Escaping) -> [String]? {
+        guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+        var line = ArraySlice(data.prefix { $0 != 0x0A })
+        if line.last == 0x0D { line = line.dropLast() }
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+        guard checkText(line) == nil, case .fields(let fields) = CSVParser(delimiter: delimiter ?? CSVParser.detectDelimiter(line), escaping: escaping).parse(line) else { return nil }
+        let names = fields.map { $0.trimmingWhitespace() }
+        return names.contains(where: { !$0.isEmpty }) ? names : nil
+    }
+
+    /// The one preset with a header file whose file beside `path` names all its `recognise` columns.
+    static func recogniseHeaderFile(beside path: String) -> ImportPreset? {
+        let folder = (path as NSString).deletingLastPathComponent
+        let found = ImportPreset.all.filter { preset in
+            guard let name = preset.mapping.headerFile, !preset.mapping.recognise.isEmpty,
+                  let names = headerFileNames((folder as NSString).appendingPathComponent(name), delimiter: preset.mapping.delimiter, escaping: preset.mapping.escaping)
+            else { return false }
+            return Set(preset.mapping.recognise).isSubset(of: names)
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// Takes `names` as the columns: binds the mapping's parameters, resolves each column's
+    /// target, and checks that the columns the mapping's events need are there (or, without
+    /// events, that one holds the time).
+    private func useColumns(_ names: [String], _ refused: (String) -> ByteSource.Failure) throws(ByteSource.Failure) {
         try bindParameters(columns: names) { message in refused(message) }
         targets = names.enumerated().map { mapping.target(forColumn: $0.element, position: $0.offset + 1) }
         compiledTargets = targets.map(Target.init)
         columnIndex = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
         columnNames = names
         if !mapping.events.isEmpty {
-            let missing = Array(Set(mapping.events.flatMap(\.columns))).filter { columnIndex[$0] == nil && $0 != CSVMapping.absentColumn }.sorted()
+            let needed = mapping.events.flatMap(\.columns) + mapping.compose.values.flatMap(CSVMapping.placeholders)
+            let missing = Array(Set(needed)).filter { columnIndex[$0] == nil && $0 != CSVMapping.absentColumn }.sorted()
             guard missing.isEmpty else {
                 let what = mapping.name.map { "the \($0) export" } ?? "the mapping's events"
                 throw refused("\(what) needs the column\(missing.count == 1 ? "" : "s") \(missing.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ")), which the header lacks; export the file with every column, or give a mapping file that names the columns it has")
@@ -245,7 +300,7 @@ extension RecordReader {
         case .failure(let problem): return [.failure(problem)]
         }
         var results: [Result<Event, RecordProblem>] = []
-        for template in mapping.events where template.applies(value) {
+        for template in mapping.events where template.applies(value, lists: mapping.lists) {
             guard let text = value(template.timestamp) else {
                 results.append(.failure(RecordProblem(field: template.timestamp, message: "the column '\(template.timestamp.prefix(60))' is empty; the event needs its time")))
                 continue
@@ -315,6 +370,20 @@ extension RecordReader {
             case .traits(let name): traits.append((name, .string(value)))
             case .nested(let path): nested.append((path, .string(value)))
             case .externalID(let type): externalIDs.append((type, value))
+            case .ignored: break
+            }
+        }
+        // Fields made of several columns, when any of them holds a value.
+        for (target, template) in mapping.compose.sorted(by: { $0.key < $1.key }) {
+            let columns = CSVMapping.placeholders(template)
+            guard columns.contains(where: { value($0, in: row) != nil }) else { continue }
+            let text = CSVMapping.fill(template) { value($0, in: row) }
+            switch Target(target) {
+            case .topLevel(let name): Self.put(&top, name, .string(text))
+            case .properties(let name): properties.append((name, .string(text)))
+            case .traits(let name): traits.append((name, .string(text)))
+            case .nested(let path): nested.append((path, .string(text)))
+            case .externalID(let type): externalIDs.append((type, text))
             case .ignored: break
             }
         }

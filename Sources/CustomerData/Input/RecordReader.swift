@@ -100,6 +100,8 @@ public final class RecordReader {
     public var bytesRead: Int64 { source.bytesRead }
 
     let source: ByteSource
+    /// The file read, when the reader was opened on a path.
+    let path: String?
     var lines: LineReader?
     /// The mapping the file is read with: the one given, or a preset recognised from its header.
     public internal(set) var mapping: CSVMapping
@@ -123,13 +125,15 @@ public final class RecordReader {
     /// Opens a file; the format comes from `format`, else the name, else the first bytes. A CSV
     /// file's header is read and checked here.
     public convenience init(path: String, format: Format? = nil, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
-        try self.init(source: try ByteSource(path: path), format: format ?? Format.of(path: path) ?? .csv, mapping: mapping)
+        try self.init(source: try ByteSource(path: path), format: format ?? Format.of(path: path) ?? .csv, mapping: mapping, path: path)
     }
 
     /// Reads records of `format` from `source`. A CSV header is read and checked here.
     /// A mapping that says its format (a preset for JSON lines) decides it.
-    public init(source: ByteSource, format: Format, mapping: CSVMapping = .standard) throws(ByteSource.Failure) {
+    /// `path` names the file, when it is one, so that a mapping may read a file beside it (`header_file`).
+    public init(source: ByteSource, format: Format, mapping: CSVMapping = .standard, path: String? = nil) throws(ByteSource.Failure) {
         self.source = source
+        self.path = path
         self.mapping = mapping
         self.format = mapping.format ?? format
         if self.format != .segment { lines = LineReader(source: source) }
