@@ -68,6 +68,8 @@ let package = Package(
                 .embedInCode("Input/Presets/hubspot-contacts.yaml"),
                 .embedInCode("Input/Presets/ga4.yaml"),
                 .embedInCode("Input/Presets/adobe-analytics.yaml"),
+                .embedInCode("Input/Presets/mailchimp.yaml"),
+                .embedInCode("Input/Presets/mailchimp-unsubscribes.yaml"),
                 .embedInCode("Input/Presets/typeform.yaml"),
                 .embedInCode("Input/Presets/surveymonkey.yaml"),
                 .embedInCode("Input/Presets/qualtrics.yaml"),

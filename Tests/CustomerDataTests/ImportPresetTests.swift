@@ -357,6 +357,28 @@ struct ImportPresetTests {
         #expect(parser.parse(ArraySlice("x\\ny".utf8)) == .fields(["x\ny"]))
     }
 
+    @Test("Mailchimp email activity: each action of a recipient an event of that e-mail; a recipient with no activity set aside; unsubscribes with their reason")
+    func mailchimp() throws {
+        let (reader, records) = try Self.records("mailchimp-activity.ndjson")
+        #expect(reader.mapping.name == "mailchimp", "recognised by its first record")
+        #expect(records.map(\.location) == ["line 1, event 1", "line 1, event 2", "line 2", "line 3"])
+        let events = records.prefix(3).compactMap { try? $0.result.get() }
+        #expect(events.map { $0.name ?? "" } == ["Email Opened", "Email Clicked", "Email Bounced"] && events.allSatisfy { $0.channel == "email" })
+        #expect(events.map(\.timestamp) == ["2026-01-04T18:02:11Z", "2026-01-04T18:03:40Z", "2026-01-04T18:00:05Z"].map(Self.time))
+        #expect(events.map { Identifier.all(of: $0).map(\.description) } == [["email:maya.hughes@example.com"], ["email:maya.hughes@example.com"], ["email:dev.patel@example.org"]])
+        #expect(events[1].properties["url"]?.text == "https://shop.example.com/sale/winter?utm_source=mailchimp&utm_campaign=winter" && events[1].properties["path"]?.text == "/sale/winter")
+        #expect(events[2].properties["bounce_type"]?.text == "soft" && events[0].properties["campaign_id"]?.text == "42694e9e57")
+        #expect(events[0].messageId == "mailchimp-42694e9e57-1f5b7d4c0a8f2e3d9c6b5a4f3e2d1c0b-open-2026-01-04T18:02:11+00:00")
+        guard case .failure(let nothing) = records[3].result else { Issue.record("a recipient with no activity gave an event"); return }
+        #expect(nothing.message.contains("'activity' lists nothing"), "\(nothing.message)")
+
+        let (unsubscribesReader, unsubscribes) = try Self.records("mailchimp-unsubscribes.ndjson")
+        #expect(unsubscribesReader.mapping.name == "mailchimp-unsubscribes")
+        let gone = try unsubscribes[0].result.get()
+        #expect(gone.name == "Email Unsubscribed" && gone.channel == "email" && gone.timestamp == Self.time("2026-01-05T09:00:00Z"))
+        #expect(gone.properties["reason"]?.text == "I receive too many emails" && gone.traits["first_name"]?.text == "Dev" && gone.traits["email"]?.text == "dev.patel@example.org")
+    }
+
     @Test("a file lacking a column a preset needs is refused at its header, naming the columns; a row without its event's time says which column is empty")
     func missingColumns() throws {
         let directory = try TemporaryDirectory(prefix: "presets")

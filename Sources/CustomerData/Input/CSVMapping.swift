@@ -137,6 +137,9 @@ public struct CSVMapping: Sendable, Equatable {
     /// Columns holding lists (`lists: { post_event_list: "," }`): a condition on one holds when
     /// any item (up to an `=`, as in `200=5`) is a value it lists.
     public var lists: [String: String] = [:]
+    /// A list of a JSON record whose items are read one by one (`each: activity`), each with the
+    /// record's other columns and its own under the list's name (`activity.action`).
+    public var each: String?
     /// Fields made of several columns (`compose: { anonymousId: "{visid_high}-{visid_low}" }`),
     /// set on every event of a row whose columns are not all empty.
     public var compose: [String: String] = [:]
@@ -363,7 +366,7 @@ public struct CSVMapping: Sendable, Equatable {
             return .failure(MappingProblems(diagnostics: problems))
         }
         let known = ["delimiter", "header", "columns", "others", "defaults", "name", "recognise", "values", "events", "format", "time_unit",
-                     "time_format", "header_rows", "parameters", "header_file", "escape", "lists", "compose"]
+                     "time_format", "header_rows", "parameters", "header_file", "escape", "lists", "compose", "each"]
         for entry in entries {
             switch entry.key {
             case "delimiter":
@@ -423,6 +426,11 @@ public struct CSVMapping: Sendable, Equatable {
                     problem(entry.value, "time_unit", "'time_unit' must be a unit of epoch times", expected: TimeUnit.allCases.map(\.rawValue).joined(separator: ", ")); continue
                 }
                 mapping.timeUnit = unit
+            case "each":
+                guard case .scalar(let text, _) = entry.value.value, !text.isEmpty, text.utf8.count <= 100, !text.contains(".") else {
+                    problem(entry.value, "each", "'each' must name a list of the record", expected: "a key such as activity"); continue
+                }
+                mapping.each = text
             case "header_file":
                 guard case .scalar(let text, _) = entry.value.value, !text.isEmpty, text.utf8.count <= 255, !text.contains("/"), !text.contains("\\"), text != "..", text != "." else {
                     problem(entry.value, "header_file", "'header_file' must be a file name beside the data, without a folder", expected: "a name such as column_headers.tsv"); continue

@@ -13,6 +13,9 @@ public enum JSONColumns {
     /// Columns one record may give; past it the rest of the record is left out (a record is at
     /// most ``EventDecoder/maximumRecordSize`` bytes, so this is reached only by many tiny values).
     public static let maximumColumns = 4_096
+    /// Items of a record's list read one by one (`each`); a record is at most 32 KB, so this is
+    /// reached only by many tiny items.
+    public static let maximumItems = 4_096
 
     /// The columns of `record`, in the record's order (the first of a repeated name wins).
     public static func columns(of record: JSONValue) -> [(name: String, value: String)] {

@@ -256,10 +256,17 @@ extension RecordReader {
     /// The records of a row: one, or under a mapping that lists events, one per event the row
     /// gives (numbered `line 4, event 2`), or one saying why it gives none.
     func records(of row: Row, line: Int, text: ArraySlice<UInt8>) -> InputRecord {
-        guard !mapping.events.isEmpty else {
-            return InputRecord(line: line, location: "line \(line)", text: Self.text(text), result: message(from: row).flatMap(EventDecoder.decode))
+        records(of: [row], line: line, text: text)
+    }
+
+    /// The records of the rows one line gives (a JSON record read `each` item of a list), numbered
+    /// across them.
+    func records(of rows: [Row], line: Int, text: ArraySlice<UInt8>) -> InputRecord {
+        guard !rows.isEmpty else {
+            let problem = RecordProblem(field: mapping.each ?? "", message: "the record's '\((mapping.each ?? "").prefix(60))' lists nothing: it gives no event")
+            return InputRecord(line: line, location: "line \(line)", text: Self.text(text), result: .failure(problem))
         }
-        let results = rowEvents(from: row)
+        let results = mapping.events.isEmpty ? rows.map { message(from: $0).flatMap(EventDecoder.decode) } : rows.flatMap(rowEvents)
         let records = results.enumerated().map { position, result in
             InputRecord(line: line, location: results.count > 1 ? "line \(line), event \(position + 1)" : "line \(line)", text: Self.text(text), result: result)
         }

@@ -196,7 +196,7 @@ public final class RecordReader {
             switch Self.parseJSON(line.bytes) {
             case .success(let message):
                 guard mapping.format == .ndjson else { return record(EventDecoder.decode(message)) }
-                return records(of: row(of: message), line: line.number, text: line.bytes)
+                return records(of: rows(of: message), line: line.number, text: line.bytes)
             case .failure(let failure): return record(.failure(RecordProblem(field: "", message: "invalid JSON at column \(failure.offset + 1): \(failure.message)")))
             }
         }
@@ -207,9 +207,20 @@ public final class RecordReader {
         Array(bytes).withUnsafeBufferPointer { buffer in Result { () throws(JSONParser.Failure) in try JSONParser.parse(buffer) } }
     }
 
-    /// A JSON record as a row of named columns (``JSONColumns``), for a mapping that reads JSON lines.
-    private func row(of record: JSONValue) -> Row {
-        let columns = JSONColumns.columns(of: record)
+    /// A JSON record as rows of named columns (``JSONColumns``), for a mapping that reads JSON
+    /// lines: one, or under `each: activity` one per item of that list, with the record's other
+    /// columns and the item's as `activity.action` (none for an empty list).
+    private func rows(of record: JSONValue) -> [Row] {
+        guard let each = mapping.each else { return [row(of: JSONColumns.columns(of: record))] }
+        guard case .object(let members) = record else { return [row(of: JSONColumns.columns(of: record))] }
+        let base = JSONColumns.columns(of: .object(members.filter { $0.0 != each }))
+        guard case .array(let items)? = record[each] else { return [row(of: base)] }
+        return items.prefix(JSONColumns.maximumItems).map { item in
+            row(of: base + JSONColumns.columns(of: item).map { (each + "." + $0.name, $0.value) })
+        }
+    }
+
+    private func row(of columns: [(name: String, value: String)]) -> Row {
         var row = Row(values: columns.map(\.value), names: columns.map(\.name), targets: [], index: [:])
         row.targets.reserveCapacity(columns.count)
         for (position, name) in row.names.enumerated() {
@@ -233,7 +244,10 @@ public final class RecordReader {
             pushedBack.append(line)
             guard line.bytes.count <= EventDecoder.maximumRecordSize, !line.truncated, Self.checkText(line.bytes) == nil,
                   case .success(let record) = Self.parseJSON(line.bytes) else { return }
-            if let preset = ImportPreset.recognise(header: JSONColumns.columns(of: record).map(\.name), format: .ndjson) {
+            // The record's columns, and its own keys (a list that is empty gives no column).
+            var names = JSONColumns.columns(of: record).map(\.name)
+            if case .object(let members) = record { names += members.map(\.0) }
+            if let preset = ImportPreset.recognise(header: names, format: .ndjson) {
                 mapping = preset.mapping.with(arguments: mapping.arguments)
             }
             return
