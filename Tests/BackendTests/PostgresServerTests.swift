@@ -94,10 +94,15 @@ struct PostgresServerTests {
             for _ in 0..<3 { others.append(try await PostgresWorkspaceStore.open(postgres.url)) }
             defer { for store in others { store.close() } }
             let now = Date(timeIntervalSince1970: 1_800_000_000)
+            // Each process claims a first batch, then they race for the rest: however the race
+            // goes, no delivery may be claimed twice or left out.
+            let stores = [postgres.store] + others
+            var firsts: [[Int64]] = []
+            for store in stores { firsts.append(try await store.dueAlertDeliveries(now: now, limit: 3).map(\.id)) }
             let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
-                for store in [postgres.store] + others {
+                for (store, first) in zip(stores, firsts) {
                     group.addTask {
-                        var mine: [Int64] = []
+                        var mine = first
                         while true {
                             let due = try await store.dueAlertDeliveries(now: now, limit: 3)
                             if due.isEmpty { return mine }
@@ -109,7 +114,6 @@ struct PostgresServerTests {
             }
             let all = claimed.flatMap { $0 }
             #expect(all.count == 40 && Set(all).count == 40, "each delivery claimed once: \(claimed.map(\.count))")
-            #expect(claimed.filter { !$0.isEmpty }.count > 1, "several processes took part")
             // Asking to send a claimed delivery again leaves it with the process that holds it.
             let claimedOne = try #require(all.first)
             #expect(try await postgres.store.redeliverAlert(id: claimedOne).status == .pending)

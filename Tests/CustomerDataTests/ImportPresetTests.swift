@@ -197,6 +197,8 @@ struct ImportPresetTests {
         let (csat, csatProblems) = Self.answers(plain)
         #expect(csat.map(\.metric) == ["csat"] && csat.map(\.text) == [nil], "a score of 9 is no CSAT (1 to 5): \(csatProblems)")
         #expect(csatProblems.contains { $0.hasPrefix("line 2:") } && csatProblems.count == 4, "\(csatProblems)")
+        #expect(!csatProblems.joined().contains("\u{0}"), "no stand-in for an unchosen column shows: \(csatProblems)")
+        #expect(csatProblems.contains { $0.hasPrefix("line 4:") && $0.contains("no event's condition on '\(Self.typeformNPS)' holds") }, "\(csatProblems)")
     }
 
     @Test("a survey export without the question chosen is refused at its header, listing the columns to choose from; so is a metric that is none")
@@ -252,6 +254,7 @@ struct ImportPresetTests {
         #expect(us.iso("01/12/2026 10:15:03 AM") == "2026-01-12T10:15:03Z" && us.iso("01/12/2026 12:05 AM") == "2026-01-12T00:05:00Z")
         #expect(us.iso("1/2/2026 12:00:00 PM") == "2026-01-02T12:00:00Z" && us.iso("01/13/2026 09:05:10 pm") == "2026-01-13T21:05:10Z")
         #expect(eu.iso("13/01/2026 22:15") == "2026-01-13T22:15:00Z" && eu.iso("13/01/2026") == "2026-01-13T00:00:00Z")
+        #expect(us.iso("01/12/0999") == "0999-01-12T00:00:00Z", "the year keeps four digits")
         for bad in ["13/01/2026", "01/12/26 10:00", "01/12/2026 13:00 PM", "01/12/2026 00:30 AM", "01/12/2026 10:61", "2026-01-12 10:15", "", "01/12/2026 10:15 AM extra"] {
             #expect(us.iso(bad) == nil, "\(bad)")
         }
@@ -369,6 +372,16 @@ struct ImportPresetTests {
         #expect(events[1].properties["url"]?.text == "https://shop.example.com/sale/winter?utm_source=mailchimp&utm_campaign=winter" && events[1].properties["path"]?.text == "/sale/winter")
         #expect(events[2].properties["bounce_type"]?.text == "soft" && events[0].properties["campaign_id"]?.text == "42694e9e57")
         #expect(events[0].messageId == "mailchimp-42694e9e57-1f5b7d4c0a8f2e3d9c6b5a4f3e2d1c0b-open-2026-01-04T18:02:11+00:00")
+        // A record listing more items than are read is refused whole, never read in part.
+        let directory = try TemporaryDirectory(prefix: "presets")
+        let many = try directory.write(#"{"email_address":"a@example.com","email_id":"e","campaign_id":"c","activity":["# + Array(repeating: "{}", count: 4_097).joined(separator: ",") + "]}\n",
+                                       to: "many.ndjson")
+        let manyReader = try RecordReader(path: many)
+        #expect(manyReader.mapping.name == "mailchimp")
+        let manyRecords = try #require(try manyReader.next())
+        #expect(try manyReader.next() == nil)
+        guard case .failure(let tooMany) = manyRecords.result else { Issue.record("4,097 items were read"); return }
+        #expect(tooMany.message.contains("more than 4096 items"), "\(tooMany.message)")
         guard case .failure(let nothing) = records[3].result else { Issue.record("a recipient with no activity gave an event"); return }
         #expect(nothing.message.contains("'activity' lists nothing"), "\(nothing.message)")
 
@@ -449,5 +462,11 @@ struct ImportPresetTests {
         #expect(CSVMapping.TimeUnit.microseconds.milliseconds("-1") == -1 && CSVMapping.TimeUnit.microseconds.milliseconds("1999") == 1)
         #expect(CSVMapping.TimeUnit.seconds.milliseconds("99999999999999999") == nil && CSVMapping.TimeUnit.milliseconds.milliseconds("9223372036854775808") == nil)
         #expect(CSVMapping.TimeUnit.milliseconds.milliseconds("1.5") == nil && CSVMapping.TimeUnit.seconds.milliseconds("") == nil && CSVMapping.TimeUnit.seconds.milliseconds("-") == nil)
+        // The most negative values are refused, not a trap; so are years past 9999.
+        for extreme in ["-9223372036854775808", "-9223372036854774809", "9223372036854775807"] {
+            #expect(CSVMapping.TimeUnit.microseconds.milliseconds(extreme) == nil && CSVMapping.TimeUnit.milliseconds.milliseconds(extreme) == nil)
+        }
+        #expect(CSVMapping.TimeUnit.seconds.milliseconds("253402300800") == nil && CSVMapping.TimeUnit.seconds.milliseconds("253402300799") == 253_402_300_799_000)
+        #expect(CSVMapping.TimeUnit.seconds.milliseconds("-62167219200") == -62_167_219_200_000 && CSVMapping.TimeUnit.seconds.milliseconds("-62167219201") == nil)
     }
 }

@@ -21,6 +21,8 @@ struct YAMLEventCheckTests {
         "x: &a {k: [1, {j: 2}]}\ny: [*a, {z: *a}]\nw: &s text\nv: [*s, *s, *s]\n",
         "a: &a [x]\na2: &a [x, y, z]\nb: [*a, *a]\n",
         "--- [&a [x, x], *a, {k: *a}]\n",
+        // An anchored key: an alias of it is one value wherever it is used.
+        "&k a: 1\nb: [*k, *k, *k]\nc: {d: *k}\n",
     ] + WorkspaceTemplate.allCases.map(\.yaml)
 
     @Test("the values a document expands to are counted as the reader counts them: at the count it passes, one below it is too large",

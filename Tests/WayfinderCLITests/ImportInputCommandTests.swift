@@ -79,4 +79,20 @@ struct ImportInputCommandTests {
         #expect(names.isSuperset(of: ["Ticket Created", "Lifecycle Stage: customer", "purchase", "Trail Runner 2", "Survey Answered", "Social Mention"]), "\(names)")
         #expect(events.filter { $0["event"] as? String == "Survey Answered" }.count == 2, "her Typeform and Qualtrics answers")
     }
+
+    @Test("two events of one line set aside are two quarantined records, each with its place and reason")
+    func twoFailuresOfOneLine() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(#"{"email_address":"a@example.com","email_id":"e1","campaign_id":"c1","list_id":"l","activity":[{"action":"open","timestamp":"yesterday"},{"action":"click","timestamp":"soon"}]}"# + "\n",
+                            to: "activity.ndjson")
+        for run in 1...2 {
+            let output = try await wayfinder("import", "activity.ndjson", "--db", "w.db", "--format", "json", in: directory)
+            #expect(output.status == 3, "\(output)")
+            #expect(try jsonObject(output.stdout)["quarantined"] as? Int == 2, "run \(run): \(output.stdout)")
+        }
+        let quarantine = try String(contentsOfFile: directory.path + "/w.db.quarantine.default.ndjson", encoding: .utf8)
+        let entries = quarantine.split(separator: "\n").map { try? jsonObject(String($0)) }
+        // Set aside once each, though the file was imported twice.
+        #expect(entries.compactMap { $0?["location"] as? String } == ["line 1, event 1", "line 1, event 2"], "\(quarantine)")
+    }
 }

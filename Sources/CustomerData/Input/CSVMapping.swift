@@ -109,7 +109,7 @@ public struct CSVMapping: Sendable, Equatable {
         case seconds, milliseconds, microseconds
 
         /// Milliseconds for an epoch value in this unit (whole digits, an optional sign), or nil
-        /// when it is no whole number or lies outside the times an event can have.
+        /// when it is no whole number or lies outside the years 0000 to 9999.
         public func milliseconds(_ text: String) -> Int64? {
             let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
             guard !digits.isEmpty, digits.utf8.count <= 19, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(text) else { return nil }
@@ -119,11 +119,17 @@ public struct CSVMapping: Sendable, Equatable {
                 guard value.magnitude <= UInt64(Timestamp.range.upperBound / 1000) else { return nil }
                 milliseconds = value * 1000
             case .milliseconds: milliseconds = value
-            // Toward negative infinity, so that a time before 1970 keeps its millisecond.
-            case .microseconds: milliseconds = value >= 0 ? value / 1000 : -((-value + 999) / 1000)
+            case .microseconds:
+                // Toward the past, so that a time before 1970 keeps its millisecond (no negation, so Int64.min is safe).
+                let (quotient, remainder) = value.quotientAndRemainder(dividingBy: 1000)
+                milliseconds = remainder < 0 ? quotient - 1 : quotient
             }
-            return Timestamp.range.contains(milliseconds) ? milliseconds : nil
+            return Self.fourDigitYears.contains(milliseconds) ? milliseconds : nil
         }
+
+        /// The times of years 0000 to 9999, in milliseconds: those a time written as text may have.
+        static let fourDigitYears: ClosedRange<Int64> =
+            Timestamp.daysFromCivil(year: 0, month: 1, day: 1) * 86_400_000 ... Timestamp.daysFromCivil(year: 9999, month: 12, day: 31) * 86_400_000 + 86_399_999
     }
 
     /// Header rows (`header_rows: 3`): the first names the columns, the others (question texts,
@@ -189,12 +195,14 @@ public struct CSVMapping: Sendable, Equatable {
                 }
             }
             func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second2))Z"
+            let fourDigits = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
+            return "\(fourDigits)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second2))Z"
         }
     }
 
-    /// A parameter's stand-in for a column when no value is chosen: no header names it (a NUL
-    /// byte makes a file binary), so every row's value of it is empty.
+    /// A parameter's stand-in for a column when no value is chosen: the reader never reads a
+    /// column of this name (a CSV header cannot hold a NUL byte, and a JSON record's key may but
+    /// is not looked up), so every row's value of it is empty.
     static let absentColumn = "\u{0}"
 
     /// The mapping with `arguments` chosen for its parameters.
@@ -223,20 +231,44 @@ public struct CSVMapping: Sendable, Equatable {
             if parameter.required, !missing.contains(name) { missing.append(name) }
             return Self.absentColumn
         }
-        func resolveKeys<Value>(_ entries: [String: Value]) -> [String: Value] {
-            Dictionary(entries.map { (resolve($0.key) ?? $0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        // A parameter naming a column that has a condition already: both must hold (the values
+        // allowed by both, the values refused by either); a field keeps the column's own target.
+        func resolveConditions(_ entries: [String: [String]], allowed: Bool) -> [String: [String]] {
+            var resolved: [String: [String]] = [:]
+            for (key, values) in entries.sorted(by: { $0.key < $1.key }) {
+                let column = resolve(key) ?? key
+                if let existing = resolved[column] {
+                    resolved[column] = allowed ? existing.filter(values.contains) : existing + values.filter { !existing.contains($0) }
+                } else {
+                    resolved[column] = values
+                }
+            }
+            return resolved
+        }
+        func resolveFields(_ entries: [String: String]) -> [String: String] {
+            var resolved: [String: String] = [:]
+            for (key, target) in entries.sorted(by: { ($0.key.hasPrefix("$") ? 1 : 0, $0.key) < ($1.key.hasPrefix("$") ? 1 : 0, $1.key) }) {
+                let column = resolve(key) ?? key
+                if resolved[column] == nil { resolved[column] = target }
+            }
+            return resolved
         }
         var bound = self
         bound.events = events.map { event in
             var event = event
             event.when = resolve(event.when)
             event.timestamp = resolve(event.timestamp) ?? event.timestamp
+            // A metric is a value, never an empty column: without one the parameter is missing.
+            if let metric = event.metric, metric.hasPrefix("$"), let name = Optional(String(metric.dropFirst())), parameters[name] != nil,
+               (arguments[name] ?? parameters[name]?.defaultValue ?? "").isEmpty {
+                if !missing.contains(name) { missing.append(name) }
+            }
             event.metric = resolve(event.metric)
             event.score = resolve(event.score)
             event.text = resolve(event.text)
-            event.fields = resolveKeys(event.fields)
-            event.whenValues = resolveKeys(event.whenValues)
-            event.unlessValues = resolveKeys(event.unlessValues)
+            event.fields = resolveFields(event.fields)
+            event.whenValues = resolveConditions(event.whenValues, allowed: true)
+            event.unlessValues = resolveConditions(event.unlessValues, allowed: false)
             return event
         }
         if !missing.isEmpty {

@@ -16,16 +16,20 @@ public enum JSONColumns {
     /// Items of a record's list read one by one (`each`); a record is at most 32 KB, so this is
     /// reached only by many tiny items.
     public static let maximumItems = 4_096
+    /// Column names past this length (bytes) are left out with their values: no mapping names
+    /// such a column, and a record of many long keys would otherwise make megabytes of names.
+    public static let maximumNameLength = 512
 
     /// The columns of `record`, in the record's order (the first of a repeated name wins).
     public static func columns(of record: JSONValue) -> [(name: String, value: String)] {
         var columns: [(name: String, value: String)] = []
         var seen: Set<String> = []
         func add(_ name: String, _ value: String) {
-            guard !value.isEmpty, columns.count < maximumColumns, seen.insert(name).inserted else { return }
+            guard !value.isEmpty, columns.count < maximumColumns, name.utf8.count <= maximumNameLength, seen.insert(name).inserted else { return }
             columns.append((name, value))
         }
         func walk(_ value: JSONValue, _ path: String) {
+            guard path.utf8.count <= maximumNameLength else { return }
             switch value {
             case .null: return
             case .string(let text): add(path, text)

@@ -18,6 +18,7 @@ extension RecordReader {
         guard mapping.header else {
             parser = CSVParser(delimiter: mapping.delimiter ?? CSVParser.detectDelimiter(first.bytes), escaping: mapping.escaping)
             pushedBack.append(first)
+            try bindParameters(columns: nil) { message in ByteSource.Failure(description: message) }
             return
         }
         var bytes = first.bytes
@@ -39,7 +40,7 @@ extension RecordReader {
         let header: [String]
         switch parser.parse(bytes) {
         case .fields(let fields): header = fields
-        case .unterminated: throw refused("a quote opened in the header is never closed; the header must be one line of column names")
+        case .unterminated: throw refused("\(parser.escaping == .backslash ? "a backslash ends the header" : "a quote opened in the header is never closed"); the header must be one line of column names")
         case .malformed(let reason): throw refused("\(reason); the header must be one line of column names")
         }
         var names = header.map { $0.trimmingWhitespace() }
@@ -63,24 +64,26 @@ extension RecordReader {
             throw ByteSource.Failure(description: "\(what) reads the column names from \(name) beside the data file, which an upload does not carry; import the data with wayfinder import, from its folder")
         }
         let file = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
-        guard let names = Self.headerFileNames(file, delimiter: mapping.delimiter, escaping: mapping.escaping) else {
+        guard let (names, delimiter) = Self.headerFileNames(file, delimiter: mapping.delimiter, escaping: mapping.escaping) else {
             throw ByteSource.Failure(description: "\(what) reads the column names from \(name) beside the data file, and \(file) cannot be read as one line of names; put the file the export delivers with the data beside it")
         }
-        parser = CSVParser(delimiter: mapping.delimiter ?? 0x09, escaping: mapping.escaping)
+        parser = CSVParser(delimiter: delimiter, escaping: mapping.escaping)
         try useColumns(names) { message in ByteSource.Failure(description: "\(file) (the column names): \(message)") }
     }
 
-    /// The names of a header file's first line (at most 1 MiB of UTF-8 text), or nil.
-    static func headerFileNames(_ file: String, delimiter: UInt8?, escaping: CSVParser.Escaping) -> [String]? {
+    /// The names of a header file's first line (at most 1 MiB of UTF-8 text) and the delimiter
+    /// that splits them (the data's too), or nil.
+    static func headerFileNames(_ file: String, delimiter: UInt8?, escaping: CSVParser.Escaping) -> (names: [String], delimiter: UInt8)? {
         guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
         var line = ArraySlice(data.prefix { $0 != 0x0A })
         if line.last == 0x0D { line = line.dropLast() }
         if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
-        guard checkText(line) == nil, case .fields(let fields) = CSVParser(delimiter: delimiter ?? CSVParser.detectDelimiter(line), escaping: escaping).parse(line) else { return nil }
+        let delimiter = delimiter ?? CSVParser.detectDelimiter(line)
+        guard checkText(line) == nil, case .fields(let fields) = CSVParser(delimiter: delimiter, escaping: escaping).parse(line) else { return nil }
         let names = fields.map { $0.trimmingWhitespace() }
-        return names.contains(where: { !$0.isEmpty }) ? names : nil
+        return names.contains(where: { !$0.isEmpty }) ? (names, delimiter) : nil
     }
 
     /// The one preset with a header file whose file beside `path` names all its `recognise` columns.
@@ -90,7 +93,7 @@ extension RecordReader {
             guard let name = preset.mapping.headerFile, !preset.mapping.recognise.isEmpty,
                   let names = headerFileNames((folder as NSString).appendingPathComponent(name), delimiter: preset.mapping.delimiter, escaping: preset.mapping.escaping)
             else { return false }
-            return Set(preset.mapping.recognise).isSubset(of: names)
+            return Set(preset.mapping.recognise).isSubset(of: names.names)
         }
         return found.count == 1 ? found[0] : nil
     }
@@ -107,6 +110,10 @@ extension RecordReader {
         if !mapping.events.isEmpty {
             let needed = mapping.events.flatMap(\.columns) + mapping.compose.values.flatMap(CSVMapping.placeholders)
             let missing = Array(Set(needed)).filter { columnIndex[$0] == nil && $0 != CSVMapping.absentColumn }.sorted()
+            if let (name, column) = mapping.arguments.sorted(by: { $0.key < $1.key }).first(where: { missing.contains($0.value) }) {
+                let listed = names.filter { !$0.isEmpty }.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ") + (names.count > Self.listedColumns ? ", …" : "")
+                throw refused("the column '\(column.prefix(60))' chosen with --\(String(name.map { $0 == "_" ? "-" : $0 })) is not in the header; the columns are \(listed)")
+            }
             guard missing.isEmpty else {
                 let what = mapping.name.map { "the \($0) export" } ?? "the mapping's events"
                 throw refused("\(what) needs the column\(missing.count == 1 ? "" : "s") \(missing.prefix(Self.listedColumns).map { "'\($0.prefix(60))'" }.joined(separator: ", ")), which the header lacks; export the file with every column, or give a mapping file that names the columns it has")
@@ -127,7 +134,7 @@ extension RecordReader {
             var bytes = current.bytes, continued = 0
             while case .unterminated = parser.parse(bytes) {
                 guard continued < Self.maximumContinuationLines, let next = try nextLine() else {
-                    throw ByteSource.Failure(description: "line \(line + row) (row \(row + 1) of the header): a quote opened here is never closed")
+                    throw ByteSource.Failure(description: "line \(line + row) (row \(row + 1) of the header): \(parser.escaping == .backslash ? "a backslash ends the row" : "a quote opened here is never closed")")
                 }
                 current = next
                 continued += 1
@@ -210,7 +217,9 @@ extension RecordReader {
                 guard consumed.count < Self.maximumContinuationLines, let next = try nextLine() else {
                     // An unbalanced quote: quarantine the first line and read on from the next one.
                     pushedBack.append(contentsOf: consumed.reversed())
-                    return record(line.bytes, .failure(RecordProblem(field: "", message: "a quote opened on this line is never closed")))
+                    return record(line.bytes, .failure(RecordProblem(field: "", message: parser.escaping == .backslash
+                        ? "a backslash ends this line and the field it continues never ends"
+                        : "a quote opened on this line is never closed")))
                 }
                 consumed.append(next)
                 bytes = ArraySlice(Array(bytes) + [0x0A] + Array(next.bytes))
@@ -267,16 +276,20 @@ extension RecordReader {
             return InputRecord(line: line, location: "line \(line)", text: Self.text(text), result: .failure(problem))
         }
         let results = mapping.events.isEmpty ? rows.map { message(from: $0).flatMap(EventDecoder.decode) } : rows.flatMap(rowEvents)
+        // One copy of the line's text, which every record of it shares.
+        let kept = Self.text(text)
         let records = results.enumerated().map { position, result in
-            InputRecord(line: line, location: results.count > 1 ? "line \(line), event \(position + 1)" : "line \(line)", text: Self.text(text), result: result)
+            InputRecord(line: line, location: results.count > 1 ? "line \(line), event \(position + 1)" : "line \(line)", text: kept, result: result)
         }
-        pendingRecords.append(contentsOf: records.dropFirst())
+        // Kept last first, so that each is taken from the end.
+        pendingRecords.append(contentsOf: records.dropFirst().reversed())
         return records[0]
     }
 
     /// A row's value of `column` (`Column|path` through a filter) after the mapping's
     /// replacements, nil when empty.
     private func value(_ column: String, in row: Row) -> String? {
+        if column == CSVMapping.absentColumn { return nil }
         func read(_ name: String) -> String? {
             guard let position = row.index[name], position < row.values.count else { return nil }
             return translated(row.values[position], column: name)
@@ -292,7 +305,7 @@ extension RecordReader {
         if let format = mapping.timeFormat { return .success(.string(format.iso(text) ?? text)) }
         guard let unit = mapping.timeUnit else { return .success(.string(text)) }
         guard let milliseconds = unit.milliseconds(text) else {
-            return .failure(RecordProblem(field: "timestamp", message: "the column '\(column.prefix(60))' holds '\(text.prefix(40))'; the mapping reads its times as whole epoch \(unit.rawValue) between the years 0 and 9999"))
+            return .failure(RecordProblem(field: "timestamp", message: "the column '\(column.prefix(60))' holds '\(text.prefix(40))'; the mapping reads its times as whole epoch \(unit.rawValue) within the years 0000 to 9999"))
         }
         return .success(.string(Timestamp.iso8601(milliseconds)))
     }
@@ -347,9 +360,9 @@ extension RecordReader {
     /// Why a row gave none of `events`, in the mapping's words.
     static func describeConditions(_ events: [CSVMapping.RowEvent]) -> String {
         var parts: [String] = []
-        let empty = events.compactMap(\.when).map { "'\($0.prefix(60))'" }
+        let empty = events.compactMap(\.when).filter { $0 != CSVMapping.absentColumn }.map { "'\($0.prefix(60))'" }
         if !empty.isEmpty { parts.append("\(empty.joined(separator: ", ")) \(empty.count == 1 ? "is" : "are all") empty") }
-        let valued = Set(events.flatMap { $0.whenValues.keys.sorted() + $0.unlessValues.keys.sorted() }).sorted()
+        let valued = Set(events.flatMap { $0.whenValues.keys.sorted() + $0.unlessValues.keys.sorted() }).subtracting([CSVMapping.absentColumn]).sorted()
         if !valued.isEmpty { parts.append("no event's condition on \(valued.map { "'\($0.prefix(60))'" }.joined(separator: ", ")) holds") }
         return parts.isEmpty ? "no event applies" : parts.joined(separator: ", and ")
     }

@@ -110,7 +110,7 @@ public final class RecordReader {
     var columnIndex: [String: Int] = [:]
     /// The header's column names, in order.
     var columnNames: [String] = []
-    /// Records of a row that gave several events, not yet returned.
+    /// Records of a row that gave several events, not yet returned, the next one last.
     var pendingRecords: [InputRecord] = []
     var targets: [String?] = []
     var compiledTargets: [Target] = []
@@ -146,7 +146,7 @@ public final class RecordReader {
 
     /// The next record, or nil at the end of the file.
     public func next() throws(ByteSource.Failure) -> InputRecord? {
-        if !pendingRecords.isEmpty { return pendingRecords.removeFirst() }
+        if let pending = pendingRecords.popLast() { return pending }
         switch format {
         case .segment: return try nextBatchRecord()
         case .ndjson: return try nextJSONLine()
@@ -196,7 +196,10 @@ public final class RecordReader {
             switch Self.parseJSON(line.bytes) {
             case .success(let message):
                 guard mapping.format == .ndjson else { return record(EventDecoder.decode(message)) }
-                return records(of: rows(of: message), line: line.number, text: line.bytes)
+                guard let rows = rows(of: message) else {
+                    return record(.failure(RecordProblem(field: mapping.each ?? "", message: "the record's '\((mapping.each ?? "").prefix(60))' lists more than \(JSONColumns.maximumItems) items; split the report into smaller pages")))
+                }
+                return records(of: rows, line: line.number, text: line.bytes)
             case .failure(let failure): return record(.failure(RecordProblem(field: "", message: "invalid JSON at column \(failure.offset + 1): \(failure.message)")))
             }
         }
@@ -210,12 +213,14 @@ public final class RecordReader {
     /// A JSON record as rows of named columns (``JSONColumns``), for a mapping that reads JSON
     /// lines: one, or under `each: activity` one per item of that list, with the record's other
     /// columns and the item's as `activity.action` (none for an empty list).
-    private func rows(of record: JSONValue) -> [Row] {
+    private func rows(of record: JSONValue) -> [Row]? {
         guard let each = mapping.each else { return [row(of: JSONColumns.columns(of: record))] }
         guard case .object(let members) = record else { return [row(of: JSONColumns.columns(of: record))] }
         let base = JSONColumns.columns(of: .object(members.filter { $0.0 != each }))
         guard case .array(let items)? = record[each] else { return [row(of: base)] }
-        return items.prefix(JSONColumns.maximumItems).map { item in
+        // More items than are read would leave some unread: the record is refused whole instead.
+        guard items.count <= JSONColumns.maximumItems else { return nil }
+        return items.map { item in
             row(of: base + JSONColumns.columns(of: item).map { (each + "." + $0.name, $0.value) })
         }
     }
@@ -229,7 +234,7 @@ public final class RecordReader {
                 row.targets.append(target)
             } else {
                 let target = Target(mapping.target(forColumn: name, position: 0))
-                if jsonTargets.count < JSONColumns.maximumColumns { jsonTargets[name] = target }
+                if jsonTargets.count < JSONColumns.maximumColumns, name.utf8.count <= JSONColumns.maximumNameLength { jsonTargets[name] = target }
                 row.targets.append(target)
             }
         }

@@ -45,7 +45,8 @@ enum YAMLEventCheck {
                 case YAML_SCALAR_EVENT:
                     let isKey = walk.node().isKey
                     if !isKey { walk.count(1) }
-                    if let name = anchor(event.data.scalar.anchor) { walk.anchors[name] = isKey ? 0 : 1 }
+                    // An alias of an anchored key stands for one value wherever it is used.
+                    if let name = anchor(event.data.scalar.anchor) { walk.anchors[name] = 1 }
                 case YAML_SEQUENCE_START_EVENT:
                     walk.open(mapping: false, anchor: anchor(event.data.sequence_start.anchor))
                 case YAML_MAPPING_START_EVENT:

@@ -485,8 +485,10 @@ public final class Importer {
 
     /// The key that remembers a quarantined record, so that a record quarantined by an earlier
     /// run of the same file is counted again but set aside once.
+    /// The events of one row (`line 4, event 2`) each have their own.
     public static func quarantineKey(_ record: InputRecord, origin: String) -> Data {
-        key("q:\(origin):\(record.line):\(record.text)")
+        let event = record.location.range(of: ", event ").map { String(record.location[$0.lowerBound...]) } ?? ""
+        return key("q:\(origin):\(record.line):\(record.text)\(event)")
     }
 
     /// A 16-byte digest used as a unique key.
