@@ -265,7 +265,9 @@ extension RecordReader {
     /// The records of a row: one, or under a mapping that lists events, one per event the row
     /// gives (numbered `line 4, event 2`), or one saying why it gives none.
     func records(of row: Row, line: Int, text: ArraySlice<UInt8>) -> InputRecord {
-        records(of: [row], line: line, text: text)
+        // A row that is one event, as a plain file's rows are, needs no lists (the import's hot path).
+        guard mapping.events.isEmpty else { return records(of: [row], line: line, text: text) }
+        return InputRecord(line: line, location: "line \(line)", text: Self.text(text), result: message(from: row).flatMap(EventDecoder.decode))
     }
 
     /// The records of the rows one line gives (a JSON record read `each` item of a list), numbered
