@@ -56,6 +56,7 @@ let package = Package(
                 .embedInCode("Templates/healthcare.yaml"),
                 .embedInCode("Templates/lead-gen.yaml"),
                 .embedInCode("Templates/b2b-services.yaml"),
+                .embedInCode("Templates/omnichannel.yaml"),
             ],
             swiftSettings: swiftSettings
         ),

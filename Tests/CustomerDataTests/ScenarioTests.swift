@@ -26,7 +26,7 @@ private struct GeneratedScenario: Sendable {
     }
 
     static let retail = GeneratedScenario(.retail), saas = GeneratedScenario(.saas), healthcare = GeneratedScenario(.healthcare),
-        leadGen = GeneratedScenario(.leadGen), b2bServices = GeneratedScenario(.b2bServices)
+        leadGen = GeneratedScenario(.leadGen), b2bServices = GeneratedScenario(.b2bServices), omnichannel = GeneratedScenario(.omnichannel)
 
     /// One generated scenario per template, shared by the tests (1,000 customers, seed 7).
     static func of(_ template: WorkspaceTemplate) -> GeneratedScenario {
@@ -36,6 +36,7 @@ private struct GeneratedScenario: Sendable {
         case .healthcare: healthcare
         case .leadGen: leadGen
         case .b2bServices: b2bServices
+        case .omnichannel: omnichannel
         }
     }
 

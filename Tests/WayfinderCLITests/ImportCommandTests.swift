@@ -99,4 +99,35 @@ struct ImportCommandTests {
         #expect(try sqlite("SELECT count(*) FROM events") == String(count))
         #expect(try sqlite("SELECT count(*) FROM customers WHERE merged_into IS NULL") == String(count / 10))
     }
+
+    @Test("generate --scenario omnichannel writes six tools' exports that one import command reads, as its summary says, into the planted customers")
+    func omnichannelExports() async throws {
+        let directory = try TemporaryDirectory()
+        let generate = try await wayfinder("generate", "--scenario", "omnichannel", "--customers", "300", "--seed", "2", "--out", "omni", in: directory)
+        #expect(generate.status == 0, "\(generate)")
+        let files = ["ga4-events.ndjson", "hubspot-contacts.csv", "mailchimp-activity.ndjson", "zendesk-tickets.csv", "typeform-responses.csv", "social-mentions.csv"]
+        let question = "How likely are you to recommend Ledgerly to a friend or colleague?", comment = "What is the main reason for your score?"
+        for file in files { #expect(generate.stdout.contains("omni/\(file)"), "the summary and the next command name \(file)") }
+        #expect(generate.stdout.contains("--question \"\(question)\"") && generate.stdout.contains("--comment \"\(comment)\""))
+        let truth = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("omni/truth.json")))) as? [String: Any])
+
+        let imported = try await wayfinder(["import", "--db", "w.db", "--question", question, "--comment", comment, "--format", "json"] + files.map { "omni/\($0)" }, in: directory)
+        #expect(imported.status == 0, "\(imported)")
+        for (file, preset) in zip(files, ["ga4", "hubspot-contacts", "mailchimp", "zendesk", "typeform", "social"]) {
+            #expect(imported.stderr.contains("\(file): read with the \(preset) preset"), "\(file)")
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
+        #expect(summary["imported"] as? Int == truth["events"] as? Int && summary["quarantined"] as? Int == 0)
+        let customers = try await wayfinder("customers", "--db", "w.db", "--format", "json", "--limit", "1000", in: directory)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(customers.stdout.utf8)) as? [String: Any])
+        #expect(list["total"] as? Int == truth["customers"] as? Int, "\(list.keys)")
+
+        // The format belongs to the scenario.
+        let wrong = try await wayfinder("generate", "--scenario", "retail", "--customers", "10", "--format", "exports", in: directory)
+        #expect(wrong.status != 0 && wrong.stderr.contains("only the omnichannel scenario is written as tool exports"), "\(wrong)")
+        let groups = try await wayfinder("generate", "--scenario", "omnichannel", "--customers", "10", "--groups", "3", in: directory)
+        #expect(groups.status != 0 && groups.stderr.contains("--groups applies to"), "\(groups)")
+        let again = try await wayfinder("generate", "--scenario", "omnichannel", "--customers", "10", "--out", "omni", in: directory)
+        #expect(again.status != 0 && again.stderr.contains("already holds generated data"), "an earlier export is never overwritten silently: \(again)")
+    }
 }

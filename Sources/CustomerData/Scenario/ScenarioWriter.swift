@@ -73,7 +73,7 @@ public struct ScenarioWriter: Sendable {
 
     static func isOutputName(_ name: String) -> Bool {
         let base = name.hasSuffix(".partial") ? String(name.dropLast(8)) : name
-        if ["events.csv", "events.ndjson", truthFile, identifiersFile, groupsFile].contains(base) { return true }
+        if ["events.csv", "events.ndjson", truthFile, identifiersFile, groupsFile].contains(base) || ToolExportWriter.files.contains(base) { return true }
         return base.hasPrefix("batch-") && base.hasSuffix(".json") && base.dropFirst(6).dropLast(5).allSatisfy(\.isNumber)
     }
 

@@ -10,6 +10,8 @@ public enum WorkspaceTemplate: String, CaseIterable, Sendable {
     case leadGen = "lead-gen"
     /// An IT managed-services consultancy selling to mid-size companies.
     case b2bServices = "b2b-services"
+    /// A bookkeeping app whose evidence comes from the exports of GA4, HubSpot, Mailchimp, Zendesk, Typeform and social listening.
+    case omnichannel
 
     /// One line saying what the template shows.
     public var summary: String {
@@ -19,6 +21,7 @@ public enum WorkspaceTemplate: String, CaseIterable, Sendable {
         case .healthcare: "physiotherapy clinics: finding care, booking, treatment and follow-up"
         case .leadGen: "home solar installer: ad, quote calculator, survey visit, signed contract"
         case .b2bServices: "IT managed services: RFP, discovery workshop, proposal, onboarding, renewal"
+        case .omnichannel: "bookkeeping app: every touchpoint read from GA4, HubSpot, Mailchimp, Zendesk, Typeform and social exports"
         }
     }
 
@@ -30,6 +33,7 @@ public enum WorkspaceTemplate: String, CaseIterable, Sendable {
         case .healthcare: PackageResources.healthcare_yaml
         case .leadGen: PackageResources.lead_gen_yaml
         case .b2bServices: PackageResources.b2b_services_yaml
+        case .omnichannel: PackageResources.omnichannel_yaml
         }
         return String(decoding: bytes, as: UTF8.self)
     }

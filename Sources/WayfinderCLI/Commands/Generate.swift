@@ -19,11 +19,17 @@ extension Wayfinder {
               csv      events.csv: one row per event; import reads it without a mapping
               ndjson   events.ndjson: one Segment message per line
               segment  batch-00001.json, …: {"batch": [...]}, 2,500 messages at most
+              exports  the omnichannel scenario's own (and default) format: the same customers as the
+                       exports of GA4 (ga4-events.ndjson), HubSpot (hubspot-contacts.csv), Mailchimp
+                       (mailchimp-activity.ndjson), Zendesk (zendesk-tickets.csv), Typeform
+                       (typeform-responses.csv) and a social listening tool (social-mentions.csv),
+                       each read unchanged by its import preset
 
             Examples:
               wayfinder generate --scenario retail --customers 10000
               wayfinder generate -s saas -c 200000 --seed 7 -f ndjson -o saas-data
               wayfinder generate -s retail -c 5000 --groups 3    # plant 3 groups for analyze segments to find
+              wayfinder generate -s omnichannel -c 2000          # six tools' exports of the same customers
               wayfinder import retail-data/events.csv --db wayfinder.db
             """
         )
@@ -41,8 +47,12 @@ extension Wayfinder {
         @Option(name: .shortAndLong, help: ArgumentHelp("The folder to write (default: <scenario>-data).", valueName: "folder"))
         var out: String?
 
-        @Option(name: .shortAndLong, help: "csv, ndjson or segment.")
-        var format: String = "csv"
+        @Option(name: .shortAndLong, help: "csv, ndjson, segment or exports (default: exports for the omnichannel scenario, else csv).")
+        var format: String?
+
+        /// The format asked for, or the scenario's default.
+        var chosenFormat: String { format ?? (scenario == WorkspaceTemplate.omnichannel.rawValue ? Self.exports : "csv") }
+        static let exports = "exports"
 
         @Flag(help: "Replace earlier output (events, batches, truth files) in the folder.")
         var force = false
@@ -61,10 +71,17 @@ extension Wayfinder {
             if customers < 1 || customers > Self.maximumCustomers {
                 throw ValidationError("--customers must be from 1 to \(Self.maximumCustomers), for example '--customers 10000'.")
             }
-            if ScenarioWriter.Format(rawValue: format) == nil {
-                let formats = ScenarioWriter.Format.allCases.map(\.rawValue)
+            let format = chosenFormat
+            if ScenarioWriter.Format(rawValue: format) == nil, format != Self.exports {
+                let formats = ScenarioWriter.Format.allCases.map(\.rawValue) + [Self.exports]
                 let hint = Suggestions.closest(to: format, in: formats).map { "did you mean '--format \($0)'? Formats" } ?? "Choose one of"
                 throw ValidationError("'\(format)' is not a format; \(hint): \(formats.joined(separator: ", ")).")
+            }
+            if format == Self.exports, scenario != WorkspaceTemplate.omnichannel.rawValue {
+                throw ValidationError("only the omnichannel scenario is written as tool exports; use '--scenario omnichannel', or '--format csv', ndjson or segment for \(scenario).")
+            }
+            if format == Self.exports, groups != nil {
+                throw ValidationError("--groups applies to the csv, ndjson and segment formats, not to the omnichannel tool exports.")
             }
             if let out, out.isEmpty { throw ValidationError("--out needs a folder name, for example '--out retail-data'.") }
             if let groups, !(2...ScenarioGenerator.maximumGroups).contains(groups) {
@@ -74,7 +91,7 @@ extension Wayfinder {
 
         func run() throws {
             let template = WorkspaceTemplate(rawValue: scenario)!
-            let format = ScenarioWriter.Format(rawValue: format)!
+            let format = chosenFormat
             let folder = out ?? "\(template.rawValue)-data"
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -102,8 +119,13 @@ extension Wayfinder {
             }
             let truth: ScenarioTruth
             do {
-                truth = try ScenarioWriter(directory: folder, format: format).write(generator) { progress in
+                let update = { (progress: ScenarioWriter.Progress) in
                     bar.update(fraction: Double(progress.customers) / Double(total), count: progress.events, unit: "events", elapsed: seconds())
+                }
+                if let format = ScenarioWriter.Format(rawValue: format) {
+                    truth = try ScenarioWriter(directory: folder, format: format).write(generator, progress: update)
+                } else {
+                    truth = try ToolExportWriter(directory: folder).write(generator, progress: update)
                 }
             } catch {
                 bar.finish()
@@ -119,11 +141,12 @@ extension Wayfinder {
             var lines = ["Generated the \(truth.scenario) scenario (seed \(truth.seed)): \(Self.count(truth.customers, "customer")), "
                 + "\(Self.count(truth.events, "event")) in \(String(format: "%.2f", elapsed)) s (\(Self.grouped(Int(rate))) events/s)."]
             lines.append("Wrote to \(folder):")
-            let files = truth.files.keys.sorted()
+            let exports = truth.format == Self.exports
+            let files = exports ? ToolExportWriter.files : truth.files.keys.sorted()
             let width = max(ScenarioWriter.identifiersFile.count + 2, (files.map(\.count).max() ?? 0) + 2)
             func line(_ name: String, _ text: String) { lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + text) }
-            for name in files.prefix(3) { line(name, Self.count(truth.files[name]!, "event")) }
-            if files.count > 3 { line("…", "\(files.count) batch files, the last \(files.last!)") }
+            for name in files.prefix(exports ? files.count : 3) { line(name, Self.count(truth.files[name] ?? 0, "event")) }
+            if !exports, files.count > 3 { line("…", "\(files.count) batch files, the last \(files.last!)") }
             line(ScenarioWriter.truthFile, "the planted truth")
             line(ScenarioWriter.identifiersFile, "\(Self.count(truth.identifiers.total, "identifier")) of \(Self.count(truth.customers, "customer"))")
             let friction = truth.friction.filter { $0.realised.visitors > 0 }.map { point in
@@ -131,6 +154,19 @@ extension Wayfinder {
             }
             if !friction.isEmpty, truth.baseline.realised.visitors > 0 {
                 lines.append("Planted friction: \(friction.joined(separator: ", ")); elsewhere \(Self.percent(truth.baseline.realised.dropOff)) leave.")
+            }
+            if exports {
+                let paths = ToolExportWriter.files.map { (folder as NSString).appendingPathComponent($0) }
+                lines.append("""
+
+                Next: import every export at once; each file's preset is recognised from its header, and the survey's questions are named:
+                  wayfinder init --template \(truth.scenario) maps
+                  wayfinder import --db wayfinder.db \\
+                    --question "\(ToolExportWriter.npsQuestion)" \\
+                    --comment "\(ToolExportWriter.commentQuestion)" \\
+                    \(paths.joined(separator: " "))
+                """)
+                return lines.joined(separator: "\n")
             }
             let eventFile = format == "csv" ? "events.csv" : format == "ndjson" ? "events.ndjson" : "batch-*.json"
             lines.append("""
