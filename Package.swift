@@ -67,6 +67,10 @@ let package = Package(
             resources: [
                 .embedInCode("Input/Presets/zendesk.yaml"),
                 .embedInCode("Input/Presets/hubspot-contacts.yaml"),
+                .embedInCode("Input/Presets/hubspot-calls.yaml"),
+                .embedInCode("Input/Presets/hubspot-emails.yaml"),
+                .embedInCode("Input/Presets/hubspot-meetings.yaml"),
+                .embedInCode("Input/Presets/hubspot-deals.yaml"),
                 .embedInCode("Input/Presets/ga4.yaml"),
                 .embedInCode("Input/Presets/adobe-analytics.yaml"),
                 .embedInCode("Input/Presets/mailchimp.yaml"),

@@ -92,7 +92,7 @@ struct ImportPresetTests {
         #expect(events[2].traits["company"]?.text == "Bristol Harriers" && events[2].traits["job_title"]?.text == "IT contractor")
         // The Twitter Username, without its @ and lower-cased, is an identifier social mentions share.
         #expect(Identifier.all(of: maya).map(\.description).contains("external:twitter:mayaruns"))
-        #expect(events[2].context["externalIds"] == nil, "no handle, no external id")
+        #expect(Identifier.all(of: events[2]).map(\.description) == ["email:dev.patel@example.org", "external:hubspot:51002"], "no handle, no Twitter id")
     }
 
     @Test("GA4 BigQuery export: recognised by its first record; page views, screens and other events of each browser, nested values by path, times in microseconds")
@@ -291,6 +291,52 @@ struct ImportPresetTests {
         #expect(won.name == "Opportunity Stage: Closed Won" && won.timestamp == Self.time("2026-01-20T15:00:00Z") && won.properties["amount"] == .number(2580))
         #expect(won.properties["won"] == .bool(true) && won.messageId == "salesforce-opportunity-0065g00000OpPtAAAQ-Closed Won")
         #expect(open.name == "Opportunity Stage: Negotiation/Review" && Identifier.all(of: open).map(\.description) == ["external:salesforce:0035g00000PrShAAAV"])
+    }
+
+    @Test("HubSpot calls, e-mails, meetings and deals: each recognised, each activity an event of its first associated contact, joined by the contact's record id and e-mail; an activity of no contact says why")
+    func hubspotActivities() throws {
+        let (contactsReader, contacts) = try Self.records("hubspot-contacts.csv")
+        #expect(contactsReader.mapping.name == "hubspot-contacts")
+        #expect(Identifier.all(of: try contacts[0].result.get()).map(\.description).contains("external:hubspot:51001"), "the contact's record id joins its activities")
+
+        let (callsReader, calls) = try Self.records("hubspot-calls.csv")
+        #expect(callsReader.mapping.name == "hubspot-calls")
+        let call = try calls[0].result.get(), second = try calls[1].result.get()
+        #expect(call.name == "Sales Call" && call.channel == "phone" && call.timestamp == Self.time("2026-01-12T10:05:00Z") && call.messageId == "hubspot-call-38120001")
+        #expect(Identifier.all(of: call).map(\.description) == ["email:maya.hughes@example.com", "external:hubspot:51001"])
+        #expect(call.properties["direction"]?.text == "Outbound" && call.properties["outcome"]?.text == "Connected" && call.properties["duration"]?.text == "00:07:00")
+        #expect(Identifier.all(of: second).map(\.description) == ["email:dev.patel@example.org", "external:hubspot:51002"], "the first of several associated contacts")
+        guard case .failure(let orphan) = calls[2].result else { Issue.record("a call of a company alone was read as a customer's"); return }
+        #expect(orphan.message.contains("no usable customer id"), "\(orphan.message)")
+
+        let (emailsReader, emails) = try Self.records("hubspot-emails.csv")
+        #expect(emailsReader.mapping.name == "hubspot-emails")
+        let sent = try emails.map { try $0.result.get() }
+        #expect(sent.map { $0.name ?? "" } == ["Sales Email", "Sales Email"] && sent.allSatisfy { $0.channel == "email" })
+        #expect(sent.map { $0.properties["direction"]?.text ?? "" } == ["Email", "Incoming email"] && sent[1].timestamp == Self.time("2026-01-13T18:22:00Z"))
+
+        let (meetingsReader, meetings) = try Self.records("hubspot-meetings.csv")
+        #expect(meetingsReader.mapping.name == "hubspot-meetings")
+        let kept = try meetings.map { try $0.result.get() }
+        #expect(kept.map { $0.properties["outcome"]?.text ?? "" } == ["Completed", "No show"] && kept.allSatisfy { $0.name == "Sales Meeting" && $0.channel == "sales" })
+        #expect(Identifier.all(of: kept[1]).map(\.description) == ["external:hubspot:51002"], "the record id alone joins when no e-mail is named")
+
+        let (dealsReader, deals) = try Self.records("hubspot-deals.csv")
+        #expect(dealsReader.mapping.name == "hubspot-deals")
+        let stages = try deals.map { try $0.result.get() }
+        #expect(stages.map { $0.name ?? "" } == ["Deal Created", "Deal Stage: Appointment Scheduled", "Deal Stage: Qualified To Buy", "Deal Stage: Contract Sent",
+                                                  "Deal Stage: Closed Won", "Deal Created", "Deal Stage: Appointment Scheduled", "Deal Stage: Qualified To Buy"])
+        #expect(stages[4].timestamp == Self.time("2026-01-20T15:00:00Z") && stages[4].messageId == "hubspot-deal-9120001-closedwon" && stages[4].properties["amount"] == .number(2580))
+        #expect(Set(stages.prefix(5).map { Identifier.all(of: $0).map(\.description) }) == [["email:dev.patel@example.org", "external:hubspot:51002"]])
+    }
+
+    @Test("column filters: the first of a list, the e-mail inside a name, a URL's path, a handle")
+    func columnFilters() {
+        typealias Filter = CSVMapping.ColumnFilter
+        #expect(Filter.first.apply("51002; 51001") == "51002" && Filter.first.apply(" ;,51003") == "51003" && Filter.first.apply(" ; ") == nil)
+        #expect(Filter.email.apply("Dev Patel (dev.patel@example.org);Maya Hughes (maya@example.com)") == "dev.patel@example.org")
+        #expect(Filter.email.apply("<maya@example.com>") == "maya@example.com" && Filter.email.apply("Maya Hughes") == nil)
+        #expect(Filter.path.apply("https://shop.example.com/a/b?x=1#y") == "/a/b" && Filter.handle.apply(" @@MayaRuns ") == "mayaruns")
     }
 
     @Test("social mentions: text answers on the social channel, the platform's name made one, the author's handle an identifier of that platform")

@@ -289,12 +289,18 @@ public struct CSVMapping: Sendable, Equatable {
     }
 
     /// A column read through a filter: `Column|path` is the path of the URL the column holds,
-    /// `Column|handle` a social handle without its `@`, lower-cased.
+    /// `Column|handle` a social handle without its `@`, lower-cased, `Column|first` the first item
+    /// of a list separated by `;` or `,`, `Column|email` the e-mail address inside a text such as
+    /// `Maya Hughes (maya@example.com)`.
     public enum ColumnFilter: String, Sendable, CaseIterable {
         /// The path of the URL the column holds.
         case path
         /// A social handle as one compares it: without a leading `@`, lower-cased.
         case handle
+        /// The first item of a list separated by semicolons or commas (a CRM's associated record ids).
+        case first
+        /// The first e-mail address in the text: the word holding an `@`, without brackets around it.
+        case email
 
         /// The column and filter of a name (`page_location|path`); names without `|` have none.
         static func split(_ name: String) -> (column: String, filter: ColumnFilter?) {
@@ -303,7 +309,7 @@ public struct CSVMapping: Sendable, Equatable {
         }
 
         /// The filtered value, or nil when the filter finds nothing in it.
-        func apply(_ value: String) -> String? {
+        public func apply(_ value: String) -> String? {
             switch self {
             case .path:
                 // The path of an absolute or relative URL, without its query and fragment.
@@ -315,6 +321,12 @@ public struct CSVMapping: Sendable, Equatable {
                 var handle = Substring(value.trimmingWhitespace())
                 while handle.first == "@" { handle = handle.dropFirst() }
                 return handle.isEmpty ? nil : handle.lowercased()
+            case .first:
+                let item = value.split(whereSeparator: { $0 == ";" || $0 == "," }).lazy.map { String($0).trimmingWhitespace() }.first { !$0.isEmpty }
+                return item
+            case .email:
+                let word = value.split(whereSeparator: { " \t\r\n()<>[],;\"'".contains($0) }).first { $0.contains("@") }
+                return word.map(String.init)
             }
         }
     }

@@ -18,6 +18,10 @@ public struct ImportPreset: Sendable {
     public static let all: [ImportPreset] = [
         make("zendesk", "Zendesk tickets (CSV export): created, solved, and the requester's CSAT rating", PackageResources.zendesk_yaml),
         make("hubspot-contacts", "HubSpot contacts (CSV export): each contact's traits, and its lifecycle stage", PackageResources.hubspot_contacts_yaml),
+        make("hubspot-calls", "HubSpot calls (CSV export): each logged call of its contact", PackageResources.hubspot_calls_yaml),
+        make("hubspot-emails", "HubSpot e-mails (CSV export): each sales e-mail of its contact", PackageResources.hubspot_emails_yaml),
+        make("hubspot-meetings", "HubSpot meetings (CSV export): each meeting with its contact, and its outcome", PackageResources.hubspot_meetings_yaml),
+        make("hubspot-deals", "HubSpot deals (CSV export): the creation and each stage a deal entered", PackageResources.hubspot_deals_yaml),
         make("adobe-analytics", "Adobe Analytics (Data Feed: hit_data.tsv with column_headers.tsv): page views, links and commerce events of each visitor", PackageResources.adobe_analytics_yaml),
         make("ga4", "Google Analytics 4 (BigQuery export as JSON lines): page views and every other event of each browser", PackageResources.ga4_yaml),
         make("mailchimp", "Mailchimp campaign activity (the API's email activity report as JSON lines): opens, clicks and bounces per e-mail", PackageResources.mailchimp_yaml),

@@ -238,6 +238,9 @@ struct ExportCustomer {
 
     var devicesUsed: Int { browsers.filter(\.used).count }
 
+    /// The HubSpot record id of customer `index`.
+    static func recordID(_ index: Int) -> Int { 51_000 + index }
+
     /// The normalised identifiers the customer's rows carry, sorted as ``Identifier`` sorts.
     var identifiers: [Identifier] {
         var found: [Identifier] = []
@@ -245,6 +248,7 @@ struct ExportCustomer {
             found.append(Identifier(kind: .user, value: identity.userId))
             found.append(Identifier(kind: .email, value: identity.email))
             if let phone = identity.phone { found.append(Identifier(kind: .phone, value: "+44" + phone)) }
+            found.append(Identifier(kind: .external, value: "hubspot:" + String(Self.recordID(index))))
             if let handle { found.append(Identifier(kind: .external, value: "twitter:" + handle.dropFirst().lowercased())) }
         }
         found += browsers.filter(\.used).map { Identifier(kind: .anonymous, value: $0.pseudoID) }
@@ -523,7 +527,7 @@ struct ExportCustomer {
             // The contact is created with the sign-up; its identify event is counted at that time.
             let created = planned.first { if case .visit(let touchpoint, _, _) = $0.event.action { touchpoint == touchpoints.trialStarted } else { false } }?.event.time ?? time
             let phone = identity.phone(variant: random.below(5)) ?? ""
-            exports.row(.hubspot, [String(51_000 + index), identity.firstName, identity.lastName, identity.email(variant: 0), phone, "", jobTitle,
+            exports.row(.hubspot, [String(Self.recordID(index)), identity.firstName, identity.lastName, identity.email(variant: 0), phone, "", jobTitle,
                                    purchased ? "customer" : "lead", purchased ? "" : "Open", ToolExportWriter.spaced(created + Self.minute, seconds: false), "",
                                    "Sam Owner", "United Kingdom", ["Organic Search", "Paid Social", "Direct Traffic"][random.below(3)], handle ?? "", identity.userId],
                         events: 1)
