@@ -74,6 +74,7 @@ let package = Package(
                 .embedInCode("Input/Presets/ga4.yaml"),
                 .embedInCode("Input/Presets/adobe-analytics.yaml"),
                 .embedInCode("Input/Presets/mailchimp.yaml"),
+                .embedInCode("Input/Presets/mailchimp-sent.yaml"),
                 .embedInCode("Input/Presets/mailchimp-unsubscribes.yaml"),
                 .embedInCode("Input/Presets/typeform.yaml"),
                 .embedInCode("Input/Presets/surveymonkey.yaml"),

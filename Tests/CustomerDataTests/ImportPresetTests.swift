@@ -406,7 +406,7 @@ struct ImportPresetTests {
         #expect(parser.parse(ArraySlice("x\\ny".utf8)) == .fields(["x\ny"]))
     }
 
-    @Test("Mailchimp email activity: each action of a recipient an event of that e-mail; a recipient with no activity set aside; unsubscribes with their reason")
+    @Test("Mailchimp email activity: each action of a recipient an event of that e-mail; a recipient with no activity set aside; unsubscribes with their reason; sends at the campaign's send time")
     func mailchimp() throws {
         let (reader, records) = try Self.records("mailchimp-activity.ndjson")
         #expect(reader.mapping.name == "mailchimp", "recognised by its first record")
@@ -436,6 +436,19 @@ struct ImportPresetTests {
         let gone = try unsubscribes[0].result.get()
         #expect(gone.name == "Email Unsubscribed" && gone.channel == "email" && gone.timestamp == Self.time("2026-01-05T09:00:00Z"))
         #expect(gone.properties["reason"]?.text == "I receive too many emails" && gone.traits["first_name"]?.text == "Dev" && gone.traits["email"]?.text == "dev.patel@example.org")
+
+        // Sends: the sent-to report, with the campaign's send time added to each recipient.
+        let (sentReader, sent) = try Self.records("mailchimp-sent.ndjson")
+        #expect(sentReader.mapping.name == "mailchimp-sent", "recognised by its first record")
+        let delivered = sent.prefix(2).compactMap { try? $0.result.get() }
+        #expect(delivered.count == 2 && delivered.allSatisfy { $0.name == "Email Sent" && $0.channel == "email" && $0.timestamp == Self.time("2026-01-04T17:00:00Z") })
+        #expect(delivered.map { Identifier.all(of: $0).map(\.description) } == [["email:maya.hughes@example.com"], ["email:dev.patel@example.org"]])
+        #expect(delivered[0].messageId == "mailchimp-42694e9e57-1f5b7d4c0a8f2e3d9c6b5a4f3e2d1c0b-sent" && delivered[0].properties["campaign_id"]?.text == "42694e9e57")
+        #expect(delivered[0].traits["first_name"]?.text == "Maya")
+        guard case .failure(let bounced) = sent[2].result else { Issue.record("a hard bounce was read as a send"); return }
+        #expect(bounced.message.contains("gives no event"), "\(bounced.message)")
+        guard case .failure(let undated) = sent[3].result else { Issue.record("a send without send_time was read"); return }
+        #expect(undated.message.contains("send_time"), "\(undated.message)")
     }
 
     @Test("a file lacking a column a preset needs is refused at its header, naming the columns; a row without its event's time says which column is empty")

@@ -25,6 +25,7 @@ public struct ImportPreset: Sendable {
         make("adobe-analytics", "Adobe Analytics (Data Feed: hit_data.tsv with column_headers.tsv): page views, links and commerce events of each visitor", PackageResources.adobe_analytics_yaml),
         make("ga4", "Google Analytics 4 (BigQuery export as JSON lines): page views and every other event of each browser", PackageResources.ga4_yaml),
         make("mailchimp", "Mailchimp campaign activity (the API's email activity report as JSON lines): opens, clicks and bounces per e-mail", PackageResources.mailchimp_yaml),
+        make("mailchimp-sent", "Mailchimp sends (the API's sent-to report as JSON lines, with the campaign's send time): each recipient's Email Sent", PackageResources.mailchimp_sent_yaml),
         make("mailchimp-unsubscribes", "Mailchimp unsubscribes (the API's unsubscribed report as JSON lines)", PackageResources.mailchimp_unsubscribes_yaml),
         make("typeform", "Typeform responses (CSV download): a chosen question's score, a free-text answer", PackageResources.typeform_yaml),
         make("surveymonkey", "SurveyMonkey responses (CSV export, two header rows): a chosen question's score, a free-text answer", PackageResources.surveymonkey_yaml),
