@@ -336,6 +336,9 @@ struct ImportPresetTests {
         #expect(Filter.first.apply("51002; 51001") == "51002" && Filter.first.apply(" ;,51003") == "51003" && Filter.first.apply(" ; ") == nil)
         #expect(Filter.email.apply("Dev Patel (dev.patel@example.org);Maya Hughes (maya@example.com)") == "dev.patel@example.org")
         #expect(Filter.email.apply("<maya@example.com>") == "maya@example.com" && Filter.email.apply("Maya Hughes") == nil)
+        // The address of the first item only, as `first` takes the first id: never another contact's.
+        #expect(Filter.email.apply("Maya Hughes;Dev Patel (dev.patel@example.org)") == nil)
+        #expect(Filter.email.apply("Sean O'Neill (sean.o'neill@example.com)") == "sean.o'neill@example.com" && Filter.email.apply("'sam@example.com'") == "sam@example.com")
         #expect(Filter.path.apply("https://shop.example.com/a/b?x=1#y") == "/a/b" && Filter.handle.apply(" @@MayaRuns ") == "mayaruns")
     }
 

@@ -122,6 +122,15 @@ struct ImportCommandTests {
         let list = try #require(try JSONSerialization.jsonObject(with: Data(customers.stdout.utf8)) as? [String: Any])
         #expect(list["total"] as? Int == truth["customers"] as? Int, "\(list.keys)")
 
+        // The other scenarios keep their own format, and their next command names their file.
+        let retail = try await wayfinder("generate", "--scenario", "retail", "--customers", "20", "--out", "retail", in: directory)
+        #expect(retail.status == 0 && retail.stdout.contains("wayfinder import retail/events.csv"), "\(retail)")
+        // A folder of real exports with those names, without a truth file, is not generated data.
+        try directory.write("Record ID,Email\n", to: "mine/hubspot-contacts.csv")
+        let beside = try await wayfinder("generate", "--scenario", "omnichannel", "--customers", "10", "--out", "mine", in: directory)
+        #expect(beside.status != 0 && beside.stderr.contains("which no earlier 'wayfinder generate' wrote"), "\(beside)")
+        #expect(try String(contentsOfFile: directory.path("mine/hubspot-contacts.csv"), encoding: .utf8) == "Record ID,Email\n", "the real export is untouched")
+
         // The format belongs to the scenario.
         let wrong = try await wayfinder("generate", "--scenario", "retail", "--customers", "10", "--format", "exports", in: directory)
         #expect(wrong.status != 0 && wrong.stderr.contains("only the omnichannel scenario is written as tool exports"), "\(wrong)")

@@ -290,8 +290,8 @@ public struct CSVMapping: Sendable, Equatable {
 
     /// A column read through a filter: `Column|path` is the path of the URL the column holds,
     /// `Column|handle` a social handle without its `@`, lower-cased, `Column|first` the first item
-    /// of a list separated by `;` or `,`, `Column|email` the e-mail address inside a text such as
-    /// `Maya Hughes (maya@example.com)`.
+    /// of a list separated by `;` or `,`, `Column|email` the e-mail address inside the first item
+    /// of a text such as `Maya Hughes (maya@example.com);Dev Patel (dev@example.org)`.
     public enum ColumnFilter: String, Sendable, CaseIterable {
         /// The path of the URL the column holds.
         case path
@@ -299,7 +299,8 @@ public struct CSVMapping: Sendable, Equatable {
         case handle
         /// The first item of a list separated by semicolons or commas (a CRM's associated record ids).
         case first
-        /// The first e-mail address in the text: the word holding an `@`, without brackets around it.
+        /// The e-mail address in the first `;`-separated item of the text: the word holding an `@`,
+        /// without brackets or quotes around it (nothing when the first item names none).
         case email
 
         /// The column and filter of a name (`page_location|path`); names without `|` have none.
@@ -325,8 +326,11 @@ public struct CSVMapping: Sendable, Equatable {
                 let item = value.split(whereSeparator: { $0 == ";" || $0 == "," }).lazy.map { String($0).trimmingWhitespace() }.first { !$0.isEmpty }
                 return item
             case .email:
-                let word = value.split(whereSeparator: { " \t\r\n()<>[],;\"'".contains($0) }).first { $0.contains("@") }
-                return word.map(String.init)
+                // Only the first item of a list, so that the address belongs to the same record
+                // as `Column|first` of the list beside it; quotes only around the word.
+                let first = value.split(separator: ";", omittingEmptySubsequences: false).first ?? ""
+                let word = first.split(whereSeparator: { " \t\r\n()<>[],\"".contains($0) }).first { $0.contains("@") }
+                return word.map { String($0).trimmingCharacters(in: ["'"]) }
             }
         }
     }

@@ -58,9 +58,15 @@ public struct ScenarioWriter: Sendable {
     }
 
     /// Files in `directory` that a run would replace or leave stale: earlier events, batches and truth files.
+    ///
+    /// The omnichannel scenario's export files (``ToolExportWriter/files``) count only beside a
+    /// truth file: a folder of real exports with those names is never taken for generated data.
     public static func existingOutput(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter(isOutputName).sorted()
+        let generated = names.contains(truthFile) || names.contains(truthFile + ".partial")
+        return names.filter { name in
+            isOutputName(name) || (generated && ToolExportWriter.files.contains(name.hasSuffix(".partial") ? String(name.dropLast(8)) : name))
+        }.sorted()
     }
 
     /// Removes the files ``existingOutput(in:)`` lists.
@@ -73,7 +79,7 @@ public struct ScenarioWriter: Sendable {
 
     static func isOutputName(_ name: String) -> Bool {
         let base = name.hasSuffix(".partial") ? String(name.dropLast(8)) : name
-        if ["events.csv", "events.ndjson", truthFile, identifiersFile, groupsFile].contains(base) || ToolExportWriter.files.contains(base) { return true }
+        if ["events.csv", "events.ndjson", truthFile, identifiersFile, groupsFile].contains(base) { return true }
         return base.hasPrefix("batch-") && base.hasSuffix(".json") && base.dropFirst(6).dropLast(5).allSatisfy(\.isNumber)
     }
 

@@ -461,7 +461,7 @@ struct ExportCustomer {
         let id = 10_000 + index * 8 + tickets
         let created = time
         count(touchpoint, kind: .track)
-        time += Int64(random.logUniform(0.5, 30) * Double(Self.hour))
+        time += Int64(random.logUniform(0.5, 30) * Double(Self.hour)) / 1000 * 1000
         let solved = time
         count(nil, kind: .track)
         var score = ""

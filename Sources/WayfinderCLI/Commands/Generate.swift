@@ -98,6 +98,14 @@ extension Wayfinder {
                 throw CommandFailure(message: "\(folder) is a file; choose a folder with --out")
             }
             let earlier = ScenarioWriter.existingOutput(in: folder)
+            if format == Self.exports {
+                // Real exports with the same names, not written by an earlier run, are never overwritten.
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+                let foreign = ToolExportWriter.files.filter { names.contains($0) && !earlier.contains($0) }
+                if !foreign.isEmpty {
+                    throw CommandFailure(message: "\(folder) holds \(foreign.joined(separator: ", ")), which no earlier 'wayfinder generate' wrote (there is no \(ScenarioWriter.truthFile) beside it); choose another folder with --out, so that it is not overwritten")
+                }
+            }
             if !earlier.isEmpty {
                 guard force else {
                     throw CommandFailure(message: "\(folder) already holds generated data (\(earlier.prefix(3).joined(separator: ", "))\(earlier.count > 3 ? ", …" : "")); choose another folder with --out or add --force to replace it")
@@ -168,7 +176,8 @@ extension Wayfinder {
                 """)
                 return lines.joined(separator: "\n")
             }
-            let eventFile = format == "csv" ? "events.csv" : format == "ndjson" ? "events.ndjson" : "batch-*.json"
+            let written = truth.format ?? chosenFormat
+            let eventFile = written == "csv" ? "events.csv" : written == "ndjson" ? "events.ndjson" : "batch-*.json"
             lines.append("""
 
             Next:
