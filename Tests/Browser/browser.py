@@ -3,7 +3,7 @@ people do, by their role and accessible name (as Chromium's accessibility tree c
 import json, os, re, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -149,7 +149,17 @@ class Page:
     def shot(self, what):
         self.step += 1
         path = os.path.join(OUTPUT, f"{self.name}-{self.step:02d}-{what}.png")
-        self.driver.save_screenshot(path)
+        # Chromium's renderer sometimes answers a screenshot late while it leaves full screen
+        # ("Timed out receiving message from renderer"): the picture is taken again once it has
+        # settled. A renderer that stays stuck fails the next step's own checks.
+        for attempt in range(3):
+            try:
+                self.driver.save_screenshot(path)
+                break
+            except TimeoutException:
+                if attempt == 2:
+                    raise
+                time.sleep(1)
         return path
 
     def collect_console(self):
