@@ -538,7 +538,7 @@ struct ExportCustomer {
         }
         for campaign in campaignOrder {
             let activity = campaignLines[campaign] ?? []
-            let emailID = IdToken.base36(IdToken.mix(UInt64(index) ^ ToolExportWriter.nameHash(campaign)), width: 13)
+            let emailID = IdToken.base36(IdToken.mix(UInt64(index) ^ ScenarioGenerator.nameHash(campaign)), width: 13)
             exports.line(.mailchimp, .object([("campaign_id", .string(campaign)), ("list_id", .string(ToolExportWriter.listID)), ("list_is_active", .bool(true)),
                                                ("email_id", .string(emailID)), ("email_address", .string(identity.email)), ("activity", .array(activity))]),
                          events: activity.count)
@@ -548,9 +548,4 @@ struct ExportCustomer {
     private mutating func gap() -> Int64 { Int64(random.logUniform(3, 240) * Double(Self.minute)) / 1000 * 1000 }
 
     private mutating func stageGap() -> Int64 { Int64(random.logUniform(2, 72) * Double(Self.hour)) / 1000 * 1000 }
-}
-
-extension ToolExportWriter {
-    /// FNV-1a of a name.
-    static func nameHash(_ name: String) -> UInt64 { ScenarioGenerator.nameHash(name) }
 }
