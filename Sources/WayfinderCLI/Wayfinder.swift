@@ -21,7 +21,7 @@ struct Wayfinder: AsyncParsableCommand {
         Exit status: 0 success, 1 the work failed (such as an invalid workspace), 2 usage error.
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Init.self, Validate.self, Render.self, Diff.self, Schema.self, Import.self, Migrate.self, Customers.self, Forget.self, Generate.self, Analyze.self, Report.self, SentimentCommand.self, Serve.self, Keys.self, Alerts.self]
+        subcommands: [Demo.self, Init.self, Validate.self, Render.self, Diff.self, Schema.self, Import.self, Migrate.self, Customers.self, Forget.self, Generate.self, Analyze.self, Report.self, SentimentCommand.self, Serve.self, Keys.self, Alerts.self, Backup.self, Restore.self]
     )
 
     static func main() async {

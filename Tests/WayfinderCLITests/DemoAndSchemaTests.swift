@@ -102,14 +102,36 @@ struct DemoAndSchemaTests {
             }
             #expect(!output.stdout.contains("Starting the server"), "--no-serve starts no server")
             #expect(directory.files(under: "elsewhere").count > Self.demoFiles.count)
-            let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("wayfinder ") }
+            // Not installed on PATH and not run from the package: the commands name the binary's own path.
+            let binary = try WayfinderProcess.executableURL().resolvingSymlinksInPath().path
+            let suggested = output.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix(binary + " ") }
             #expect(suggested.count == 6, "\(suggested)")
             for command in suggested {
-                let arguments = command.split(separator: " ").dropFirst().map(String.init)
+                let arguments = command.dropFirst(binary.count).split(separator: " ").map(String.init)
                 let run = try await wayfinder(arguments, in: directory)
                 #expect(run.status == 0, "\(command)\n\(run)")
             }
         }
+    }
+
+    @Test("suggested commands name the command that works where the user is: wayfinder when PATH finds this binary, else its path")
+    func suggestionsNameTheWorkingCommand() async throws {
+        let directory = try TemporaryDirectory()
+        let binary = try WayfinderProcess.executableURL().resolvingSymlinksInPath().path
+        let elsewhere = try await wayfinder("init", "--template", "saas", "plain", in: directory)
+        #expect(elsewhere.stdout.contains("\n  \(binary) validate plain\n"), "\(elsewhere.stdout)")
+        // An installed copy: a link named wayfinder in a folder on PATH.
+        try FileManager.default.createDirectory(atPath: directory.path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.path("bin/wayfinder"), withDestinationPath: binary)
+        let path = directory.path("bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        let installed = try await WayfinderProcess.run(["init", "--template", "saas", "onpath"], in: directory.path, environment: ["PATH": path])
+        #expect(installed.status == 0 && installed.stdout.contains("\n  wayfinder validate onpath\n"), "\(installed)")
+        // A wayfinder on PATH that is another program is not taken for this one.
+        try FileManager.default.removeItem(atPath: directory.path("bin/wayfinder"))
+        try directory.write("#!/bin/sh\n", to: "bin/wayfinder")
+        chmod(directory.path("bin/wayfinder"), 0o755)
+        let other = try await WayfinderProcess.run(["init", "--template", "saas", "other"], in: directory.path, environment: ["PATH": path])
+        #expect(other.stdout.contains("\n  \(binary) validate other\n"), "\(other)")
     }
 
     @Test("demo serves what it wrote: the printed account signs in, the map page shows the headlines the demo printed, an event sent with the printed key counts at the next reload, and Ctrl-C stops it cleanly")

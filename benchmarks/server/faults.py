@@ -4,6 +4,9 @@ Usage: python3 faults.py WAYFINDER
 
 - 100 MB bodies, once with Content-Length and once chunked, are refused with 413 and the
   server's resident memory grows by less than 32 MB;
+- while four clients send batches with unique messageIds, `wayfinder backup` copies the store:
+  the backup holds every message acknowledged before it began, passes SQLite's integrity check,
+  and `wayfinder restore` puts it back as a store with the same events;
 - while four clients send batches with unique messageIds, the server is killed with SIGKILL;
   every message the server had acknowledged with 200 is in the store afterwards, the store opens
   again, and a restarted server answers /health.
@@ -88,39 +91,91 @@ def oversized(server: Server, key: str, failures: list) -> None:
         failures.append(f"resident memory grew by {grown:.1f} MB for refused bodies")
 
 
-def kill_during_collection(server: Server, key: str, failures: list) -> None:
-    auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
-    acknowledged: list[str] = []
-    lock = threading.Lock()
-    stop = threading.Event()
+class Load:
+    """Four clients sending batches of 50 events with unique messageIds until stopped or the server is gone."""
 
-    def client(number: int) -> None:
+    def __init__(self, server: Server, key: str, label: str):
+        self.auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+        self.server, self.label = server, label
+        self.acknowledged: list[str] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.clients = [threading.Thread(target=self.client, args=(number,)) for number in range(4)]
+        for thread in self.clients:
+            thread.start()
+
+    def client(self, number: int) -> None:
         request = 0
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-        while not stop.is_set():
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        while not self.stop.is_set():
             request += 1
-            ids = [f"kill-{number}-{request}-{event}" for event in range(50)]
+            ids = [f"{self.label}-{number}-{request}-{event}" for event in range(50)]
             batch = [{"type": "track", "event": "Product Viewed", "anonymousId": f"anon-{number}-{request % 97}", "messageId": message,
                       "timestamp": "2026-05-01T12:00:00Z", "properties": {"url": "/products/p1"}} for message in ids]
             try:
-                connection.request("POST", "/v1/batch", json.dumps({"batch": batch}), {"Authorization": auth, "Content-Type": "application/json"})
+                connection.request("POST", "/v1/batch", json.dumps({"batch": batch}), {"Authorization": self.auth, "Content-Type": "application/json"})
                 response = connection.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
                 return  # the server is gone
             if response.status == 200:
-                with lock:
-                    acknowledged.extend(ids)
+                with self.lock:
+                    self.acknowledged.extend(ids)
 
-    clients = [threading.Thread(target=client, args=(number,)) for number in range(4)]
-    for thread in clients:
-        thread.start()
+    def snapshot(self) -> set[str]:
+        with self.lock:
+            return set(self.acknowledged)
+
+    def finish(self) -> None:
+        self.stop.set()
+        for thread in self.clients:
+            thread.join()
+
+
+def backup_during_collection(binary: str, server: Server, key: str, work: str, failures: list) -> None:
+    load = Load(server, key, "backup")
+    time.sleep(1.5)
+    before = load.snapshot()
+    backup = os.path.join(work, "backup.db")
+    started = time.monotonic()
+    made = subprocess.run([binary, "backup", "--db", server.db, "--out", backup], capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    after = load.snapshot()
+    load.finish()
+    if made.returncode != 0:
+        failures.append(f"the backup under load failed: {made.stderr.strip()}")
+        return
+    connection = sqlite3.connect(backup)
+    saved = {row[0] for row in connection.execute("SELECT message_id FROM events")}
+    check = connection.execute("PRAGMA integrity_check").fetchall()
+    connection.close()
+    missing = [message for message in before if message not in saved]
+    print(f"  backup in {seconds:.2f} s while {len(after) - len(before)} more events were acknowledged; it holds {len(saved)} events,"
+          f" {len(before)} acknowledged before it began, {len(missing)} of them missing; integrity check {check[0][0]}")
+    if not before:
+        failures.append("no event was acknowledged before the backup began")
+    if missing:
+        failures.append(f"{len(missing)} events acknowledged before the backup began are not in it, e.g. {missing[:3]}")
+    if check != [("ok",)]:
+        failures.append(f"the backup fails the integrity check: {check[:3]}")
+    restored = os.path.join(work, "restored.db")
+    put = subprocess.run([binary, "restore", backup, "--db", restored], capture_output=True, text=True)
+    if put.returncode != 0:
+        failures.append(f"the restore failed: {put.stderr.strip()}")
+        return
+    again = {row[0] for row in sqlite3.connect(restored).execute("SELECT message_id FROM events")}
+    print(f"  restored: {len(again)} events, {'the same' if again == saved else 'NOT the same'} as the backup's")
+    if again != saved:
+        failures.append(f"the restored store holds {len(again)} events, the backup {len(saved)}")
+
+
+def kill_during_collection(server: Server, key: str, failures: list) -> None:
+    load = Load(server, key, "kill")
     time.sleep(2.5)
     server.process.send_signal(signal.SIGKILL)
     server.process.wait()
-    stop.set()
-    for thread in clients:
-        thread.join()
+    load.finish()
+    acknowledged = load.acknowledged
     stored = {row[0] for row in sqlite3.connect(server.db).execute("SELECT message_id FROM events")}
     missing = [message for message in acknowledged if message not in stored]
     print(f"  killed with SIGKILL after {len(acknowledged)} acknowledged events; {len(stored)} in the store; {len(missing)} acknowledged ones missing")
@@ -140,6 +195,8 @@ def main(binary: str) -> int:
         server = Server(binary, db)
         print("-- 100 MB bodies")
         oversized(server, key, failures)
+        print("-- backup and restore during collection")
+        backup_during_collection(binary, server, key, work, failures)
         print("-- SIGKILL during collection")
         kill_during_collection(server, key, failures)
         print("-- restart on the same store")

@@ -132,6 +132,7 @@ extension Wayfinder {
             let width = max(30, paths.map(\.count).max() ?? 0)
             let fileList = zip(paths, files).map { "  " + $0.padding(toLength: width, withPad: " ", startingAt: 0) + " " + $1.about }.joined(separator: "\n")
             let journeyIDs = workspace.journeys.map(\.id).joined(separator: ", ")
+            let wayfinder = Invocation.command
             Console.out("""
             Wayfinder demo: \(workspace.name ?? "retail workspace")
 
@@ -146,13 +147,13 @@ extension Wayfinder {
             \(fileList)
 
             Open \(reportPath) and \(WorkspaceLoader.join(out, "map.html")) in a browser. Then try:
-              wayfinder analyze funnel --workspace \(workspaceFolder) --db \(database) --breakdown persona
-              wayfinder analyze paths --workspace \(workspaceFolder) --db \(database) --top 5
-              wayfinder validate \(workspaceFolder)
-              wayfinder customers --db \(database) --limit 5
-              wayfinder render \(workspaceFolder) --format mermaid
-              wayfinder init --template saas my-maps
-              cp -r \(workspaceFolder) edited && wayfinder diff \(workspaceFolder) edited
+              \(wayfinder) analyze funnel --workspace \(workspaceFolder) --db \(database) --breakdown persona
+              \(wayfinder) analyze paths --workspace \(workspaceFolder) --db \(database) --top 5
+              \(wayfinder) validate \(workspaceFolder)
+              \(wayfinder) customers --db \(database) --limit 5
+              \(wayfinder) render \(workspaceFolder) --format mermaid
+              \(wayfinder) init --template saas my-maps
+              cp -r \(workspaceFolder) edited && \(wayfinder) diff \(workspaceFolder) edited
             """)
             return (database, workspaceFolder, current.id)
         }
@@ -196,7 +197,7 @@ extension Wayfinder {
                     curl -u '\(key.secret):' -H 'Content-Type: application/json' \\
                       -d '{"userId": "demo-visitor", "event": "Product Viewed", "properties": {"url": "/products/trail-shoe", "size_guide_opened": true, "price": 95}}' \\
                       \(url)/v1/track
-                Press Ctrl-C to stop; 'wayfinder serve --db \(database) --insecure-cookies --port \(url.split(separator: ":").last ?? "8080")' starts it again with the same account.
+                Press Ctrl-C to stop; '\(Invocation.command) serve --db \(database) --insecure-cookies --port \(url.split(separator: ":").last ?? "8080")' starts it again with the same account.
                 """)
             }
         }

@@ -168,8 +168,8 @@ extension Wayfinder {
                 lines.append("""
 
                 Next: import every export at once; each file's preset is recognised from its header, and the survey's questions are named:
-                  wayfinder init --template \(truth.scenario) maps
-                  wayfinder import --db wayfinder.db \\
+                  \(Invocation.command) init --template \(truth.scenario) maps
+                  \(Invocation.command) import --db wayfinder.db \\
                     --question "\(ToolExportWriter.npsQuestion)" \\
                     --comment "\(ToolExportWriter.commentQuestion)" \\
                     \(paths.joined(separator: " "))
@@ -181,8 +181,8 @@ extension Wayfinder {
             lines.append("""
 
             Next:
-              wayfinder init --template \(truth.scenario) maps
-              wayfinder import \((folder as NSString).appendingPathComponent(eventFile)) --db wayfinder.db
+              \(Invocation.command) init --template \(truth.scenario) maps
+              \(Invocation.command) import \((folder as NSString).appendingPathComponent(eventFile)) --db wayfinder.db
             """)
             return lines.joined(separator: "\n")
         }

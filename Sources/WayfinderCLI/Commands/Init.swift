@@ -55,8 +55,8 @@ extension Wayfinder {
             Console.out("""
 
             Next:
-              wayfinder validate \(folder)
-              wayfinder render \(folder) --format html --out map.html
+              \(Invocation.command) validate \(folder)
+              \(Invocation.command) render \(folder) --format html --out map.html
             """)
         }
     }
