@@ -26,7 +26,9 @@ struct Wayfinder: AsyncParsableCommand {
 
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            // serve's settings from its configuration file and the environment become arguments.
+            let arguments = try ServeSettings.expand(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -88,4 +88,56 @@ struct ServeCommandTests {
         // Every line is one JSON object.
         for line in log { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)") }
     }
+
+    @Test("serve takes its settings from a configuration file and the environment; the command line wins over the environment, which wins over the file")
+    func serveSettings() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("# the team server\ndb: from-file.db\nport: 0\nlog-format: json\ntrusted-proxy: [10.0.0.2, \"::1\"]\ninsecure-cookies: true\n", to: "wayfinder.yaml")
+        func serve(_ arguments: [String], environment: [String: String] = [:]) throws -> [String] {
+            let server = try RunningWayfinder(["serve"] + arguments, in: directory.path, environment: environment)
+            #expect(server.waitFor("server listening", on: .error), "no 'server listening' line: \(server.text(.error))")
+            let ending = server.stop(SIGTERM)
+            #expect(ending.exited && ending.status == 0, "\(ending.error)")
+            return ending.error.split(separator: "\n").map(String.init)
+        }
+        // From the file: its store, and JSON logs.
+        let fromFile = try serve(["--config", "wayfinder.yaml"])
+        #expect(fromFile.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }, "log-format: json applies: \(fromFile)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("from-file.db")))
+        // The environment names the file and overrides its store.
+        _ = try serve([], environment: ["WAYFINDER_CONFIG": "wayfinder.yaml", "WAYFINDER_DB": "from-environment.db"])
+        #expect(FileManager.default.fileExists(atPath: directory.path("from-environment.db")))
+        // The command line overrides both.
+        let fromLine = try serve(["--config", "wayfinder.yaml", "--db", "from-line.db", "--log-format", "text"], environment: ["WAYFINDER_DB": "from-environment-2.db"])
+        #expect(FileManager.default.fileExists(atPath: directory.path("from-line.db")))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("from-environment-2.db")))
+        #expect(!fromLine.contains { $0.hasPrefix("{") }, "--log-format text wins over the file: \(fromLine)")
+        // The example in deploy/ is a valid file (its store moved here).
+        let example = WayfinderProcess.packageRoot().appendingPathComponent("deploy/wayfinder.yaml").path
+        _ = try serve(["--config", example, "--db", "example.db", "--port", "0"])
+        #expect(FileManager.default.fileExists(atPath: directory.path("example.db")))
+    }
+
+    @Test("a configuration file's mistakes are refused before the server starts, naming the file, the line and what is expected", arguments: [
+        ("db: w.db\nprot: 8080\n", "settings.yaml:2: unknown setting 'prot'"),
+        ("port: eighty\n", "settings.yaml:1: port takes a whole number"),
+        ("db: w.db\nport: 99999\n", "settings.yaml:2: port takes a number from 0 to 65535; got 99999"),
+        ("idle-timeout: -1\n", "settings.yaml:1: idle-timeout takes seconds from 0.1 to 86400"),
+        ("insecure-cookies: maybe\n", "settings.yaml:1: insecure-cookies takes true or false"),
+        ("port: [1, 2]\n", "settings.yaml:1: port takes one value, not a list"),
+        ("- port\n", "settings.yaml:1: expected settings such as 'port: 8080'"),
+        ("port: {8080\n", "settings.yaml: not valid YAML"),
+        ("db: \"a\\0b\"\n", "db cannot hold NUL characters"),
+    ])
+    func serveSettingsRefused(_ text: String, message: String) async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(text, to: "settings.yaml")
+        let output = try await wayfinder("serve", "--config", "settings.yaml", in: directory)
+        #expect(output.status == 2 && output.stderr.contains(message), "\(output)")
+        #expect(directory.files(under: ".").filter { $0.hasSuffix(".db") }.isEmpty, "nothing is created")
+        let missing = try await wayfinder("serve", "--config", "nowhere.yaml", in: directory)
+        #expect(missing.status == 2 && missing.stderr.contains("nowhere.yaml: cannot read the configuration file"), "\(missing)")
+        let environment = try await WayfinderProcess.run(["serve"], in: directory.path, environment: ["WAYFINDER_PORT": "x"])
+        #expect(environment.status == 2 && environment.stderr.contains("WAYFINDER_PORT: port takes a whole number"), "\(environment)")
+    }
 }
