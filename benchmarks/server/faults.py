@@ -1,6 +1,10 @@
-"""Faults against a live `wayfinder serve`: oversized bodies and a kill during collection.
+"""Faults against a live `wayfinder serve` and `wayfinder import`: oversized bodies, a backup
+under load, and kills at random moments.
 
-Usage: python3 faults.py WAYFINDER
+Usage: python3 faults.py WAYFINDER [--kill-runs N] [--seed S]
+  --kill-runs N   kills of import and of collection at random moments, N of each (default 5, what
+                  CI runs; docs/reliability.md records the long form, --kill-runs 50)
+  --seed S        the seed of the random moments (default: the time; printed)
 
 - 100 MB bodies, once with Content-Length and once chunked, are refused with 413 and the
   server's resident memory grows by less than 32 MB;
@@ -11,13 +15,24 @@ Usage: python3 faults.py WAYFINDER
   every message the server had acknowledged with 200 is in the store afterwards, the store opens
   again, and a restarted server answers /health.
 
+- N times, `wayfinder import` of a generated file is killed with SIGKILL at a random moment of
+  its run: the store passes the integrity check, and rerunning the import completes it with
+  exactly the events of an uninterrupted import (none twice);
+- N times, a server under load from four clients is killed with SIGKILL at a random moment:
+  the store passes the integrity check and holds every acknowledged message exactly once, and
+  after a restart, sending every batch again (acknowledged or not) leaves each message stored
+  exactly once.
+
 Exit status: 0 all held, 1 a fault, 2 usage.
 """
 
 import base64
+import argparse
 import http.client
 import json
 import os
+import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -98,6 +113,7 @@ class Load:
         self.auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
         self.server, self.label = server, label
         self.acknowledged: list[str] = []
+        self.sent: list[list[dict]] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.clients = [threading.Thread(target=self.client, args=(number,)) for number in range(4)]
@@ -112,6 +128,8 @@ class Load:
             ids = [f"{self.label}-{number}-{request}-{event}" for event in range(50)]
             batch = [{"type": "track", "event": "Product Viewed", "anonymousId": f"anon-{number}-{request % 97}", "messageId": message,
                       "timestamp": "2026-05-01T12:00:00Z", "properties": {"url": "/products/p1"}} for message in ids]
+            with self.lock:
+                self.sent.append(batch)
             try:
                 connection.request("POST", "/v1/batch", json.dumps({"batch": batch}), {"Authorization": self.auth, "Content-Type": "application/json"})
                 response = connection.getresponse()
@@ -185,7 +203,99 @@ def kill_during_collection(server: Server, key: str, failures: list) -> None:
         failures.append(f"{len(missing)} acknowledged events lost, e.g. {missing[:3]}")
 
 
-def main(binary: str) -> int:
+def check_store(db: str) -> tuple[str, int, int]:
+    """The integrity check's first line, the events and the distinct message ids of a store."""
+    connection = sqlite3.connect(db)
+    try:
+        check = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        events, distinct = connection.execute("SELECT COUNT(*), COUNT(DISTINCT message_id) FROM events").fetchone()
+        return check, events, distinct
+    finally:
+        connection.close()
+
+
+def kill_imports(binary: str, work: str, runs: int, chance: random.Random, failures: list) -> list[float]:
+    data = os.path.join(work, "import-data")
+    subprocess.run([binary, "generate", "--scenario", "retail", "--customers", "3000", "--seed", "5", "--out", data],
+                   capture_output=True, check=True)
+    file = os.path.join(data, "events.csv")
+    whole = os.path.join(work, "import-whole.db")
+    started = time.monotonic()
+    subprocess.run([binary, "import", file, "--db", whole], capture_output=True, check=True)
+    duration = time.monotonic() - started
+    _, expected, _ = check_store(whole)
+    print(f"  an uninterrupted import: {expected} events in {duration:.2f} s")
+    moments, partial = [], 0
+    for run in range(runs):
+        db = os.path.join(work, f"import-{run}.db")
+        moment = chance.uniform(0.05, duration)
+        process = subprocess.Popen([binary, "import", file, "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(moment)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        moments.append(moment)
+        if not os.path.exists(db):
+            continue  # killed before the store was made: the rerun makes it
+        check, events, _ = check_store(db)
+        partial += 0 < events < expected
+        rerun = subprocess.run([binary, "import", file, "--db", db], capture_output=True, text=True)
+        after, final, distinct = check_store(db)
+        if check != "ok" or after != "ok":
+            failures.append(f"import run {run}: integrity check '{check}' after the kill at {moment:.2f} s, '{after}' after the rerun")
+        if rerun.returncode != 0:
+            failures.append(f"import run {run}: the rerun failed: {rerun.stderr.strip()[:300]}")
+        if final != expected or distinct != final:
+            failures.append(f"import run {run}: killed at {moment:.2f} s with {events} events stored; the rerun left {final} ({distinct} distinct), not {expected}")
+        shutil.rmtree(db + ".index.default", ignore_errors=True)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+    print(f"  {runs} imports killed between {min(moments, default=0):.2f} and {max(moments, default=0):.2f} s, {partial} of them with part of the file stored;"
+          f" every rerun left exactly the {expected} events")
+    return moments
+
+
+def kill_collections(binary: str, work: str, runs: int, chance: random.Random, failures: list) -> None:
+    acknowledged_total = 0
+    for run in range(runs):
+        db = os.path.join(work, f"collect-{run}.db")
+        created = subprocess.run([binary, "keys", "create", "--db", db, "--kind", "write", "--name", "kill", "--format", "json"],
+                                 capture_output=True, text=True, check=True)
+        key = json.loads(created.stdout)["secret"]
+        server = Server(binary, db)
+        load = Load(server, key, f"run{run}")
+        time.sleep(chance.uniform(0.1, 1.5))
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait()
+        load.finish()
+        acknowledged = set(load.acknowledged)
+        acknowledged_total += len(acknowledged)
+        check, events, distinct = check_store(db)
+        stored = {row[0] for row in sqlite3.connect(db).execute("SELECT message_id FROM events")}
+        missing = acknowledged - stored
+        if check != "ok" or missing or distinct != events:
+            failures.append(f"collection run {run}: integrity '{check}', {len(missing)} acknowledged missing, {events - distinct} stored twice")
+        # Resend everything that was sent, acknowledged or not, to a restarted server.
+        again = Server(binary, db)
+        auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode(), "Content-Type": "application/json"}
+        connection = http.client.HTTPConnection("127.0.0.1", again.port, timeout=30)
+        for batch in load.sent:
+            connection.request("POST", "/v1/batch", json.dumps({"batch": batch}), auth)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append(f"collection run {run}: a resent batch got {response.status}")
+                break
+        again.process.send_signal(signal.SIGTERM)
+        again.process.wait(timeout=60)
+        sent = {event["messageId"] for batch in load.sent for event in batch}
+        check, events, distinct = check_store(db)
+        if check != "ok" or events != len(sent) or distinct != events:
+            failures.append(f"collection run {run}: after the resend {events} events ({distinct} distinct) of {len(sent)} sent; integrity '{check}'")
+    print(f"  {runs} servers killed under load after {acknowledged_total} acknowledged events in all: none lost, none twice after resending")
+
+
+def main(binary: str, kill_runs: int, seed: int) -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as work:
         db = os.path.join(work, "store.db")
@@ -206,6 +316,11 @@ def main(binary: str) -> int:
             failures.append("the restarted server did not stop cleanly")
         else:
             print("  the restarted server answered /health and stopped cleanly")
+        chance = random.Random(seed)
+        print(f"-- SIGKILL at random moments, {kill_runs} imports (seed {seed})")
+        kill_imports(binary, work, kill_runs, chance, failures)
+        print(f"-- SIGKILL at random moments, {kill_runs} servers under load")
+        kill_collections(binary, work, kill_runs, chance, failures)
     for failure in failures:
         print("FAULT " + failure, file=sys.stderr)
     print(f"faults: {'all held' if not failures else str(len(failures)) + ' failed'}")
@@ -213,7 +328,11 @@ def main(binary: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
-        print(__doc__)
-        sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
-    sys.exit(main(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0], usage=__doc__.split("\n\n")[1].removeprefix("Usage: "))
+    parser.add_argument("wayfinder")
+    parser.add_argument("--kill-runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    options = parser.parse_args()
+    if options.kill_runs < 0:
+        parser.error("--kill-runs takes a whole number from 0")
+    sys.exit(main(options.wayfinder, options.kill_runs, options.seed))

@@ -56,7 +56,12 @@ public final class JourneyStore: Sendable {
     ///
     /// Indexes that an interrupted bulk load left missing are built here; when that fails the
     /// store still opens, with ``indexProblem`` saying why.
-    public init(path: String, durableCommits: Bool = false) throws(Failure) {
+    public convenience init(path: String, durableCommits: Bool = false) throws(Failure) {
+        try self.init(path: path, durableCommits: durableCommits, migrator: Schema.migrator)
+    }
+
+    /// Opens the store with `migrator` (the schema's, or in tests one with a migration that fails).
+    init(path: String, durableCommits: Bool = false, migrator: DatabaseMigrator) throws(Failure) {
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -70,7 +75,9 @@ public final class JourneyStore: Sendable {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            try Self.upgrade(pool, path: path, migrator: migrator)
+        } catch let failure as Failure {
+            throw failure
         } catch let error as DatabaseError {
             throw Failure(description: "\(path): cannot open the store (\(error.resultCode)); check that it is a Wayfinder database and the folder is writable")
         } catch {
@@ -86,6 +93,41 @@ public final class JourneyStore: Sendable {
         }
         indexProblem = problem
         try moveLegacyQuarantine()
+    }
+
+    /// Brings the schema up to date. A store that already holds a schema is copied beside itself
+    /// first (`PATH.before-upgrade`, SQLite's backup API), because each migration commits on its
+    /// own: when one fails, the copy is put back in one transaction, so the store is exactly as
+    /// the earlier release left it, and the failure names the migration. The copy is removed once
+    /// every migration has committed.
+    static func upgrade(_ pool: DatabasePool, path: String, migrator: DatabaseMigrator) throws {
+        let (applied, complete) = try pool.read { db in (try migrator.appliedMigrations(db), try migrator.hasCompletedMigrations(db)) }
+        guard !complete else { return }
+        guard !applied.isEmpty else { return try migrator.migrate(pool) }  // a new store: nothing to keep
+        let copy = path + ".before-upgrade"
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        let saved = try DatabaseQueue(path: copy)
+        try pool.backup(to: saved)
+        var failed: String?
+        do {
+            for identifier in migrator.migrations where !applied.contains(identifier) {
+                failed = identifier
+                try migrator.migrate(pool, upTo: identifier)
+            }
+        } catch {
+            do {
+                try saved.backup(to: pool)
+                try saved.close()
+                try? FileManager.default.removeItem(atPath: copy)
+            } catch {
+                throw Failure(description: "\(path): the schema upgrade failed at migration '\(failed ?? "?")' and the store could not be put back (\(reason(error))); "
+                    + "\(copy) holds it as it was: stop every wayfinder using it and copy that file over it")
+            }
+            throw Failure(description: "\(path): the schema upgrade to this release failed at migration '\(failed ?? "?")' (\(reason(error))); "
+                + "the store is as the earlier release left it. Keep using that release, and report the problem with this message")
+        }
+        try saved.close()
+        try? FileManager.default.removeItem(atPath: copy)
     }
 
     /// The deferred indexes the store lacks.
