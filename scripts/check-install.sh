@@ -29,7 +29,8 @@ grep -q '^\.Sh NAME' "$manual" || fail "the man page has no NAME section"
 commands="$(wayfinder --help | awk '/^SUBCOMMANDS:/ {on = 1; next} on && /^  [a-z]/ {print $1}')"
 [[ -n "$commands" ]] || fail "wayfinder --help lists no commands"
 for command in $commands; do
-    grep -q "^\.It Em $command\$\|^\.Ss .*$command\|$command" "$manual" || fail "the man page does not name '$command'"
+    # Each command has its own entry (.It Em COMMAND) in the page's list of commands.
+    grep -q "^\.It Em $command\$" "$manual" || fail "the man page has no entry for '$command'"
 done
 if command -v man >/dev/null; then
     MANWIDTH=80 man -l "$manual" 2>/dev/null | grep -q "wayfinder" || fail "man cannot render the man page"

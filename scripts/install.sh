@@ -5,6 +5,7 @@
 #   PREFIX          where to install (default /usr/local; ~/.local installs for you alone)
 #   --debug         install the debug build instead (quicker to build; for trying the script)
 #   --no-build      install what the last build made
+#   --build-only    build, and install nothing (then: sudo scripts/install.sh --no-build)
 #   -h, --help      this text
 #
 # What goes where:
@@ -16,8 +17,11 @@
 #   PREFIX/share/fish/vendor_completions.d/wayfinder.fish   fish completion
 #
 # Examples:
-#   sudo scripts/install.sh                  # /usr/local/bin/wayfinder
 #   scripts/install.sh ~/.local              # ~/.local/bin/wayfinder (put ~/.local/bin on PATH)
+#   scripts/install.sh --build-only && sudo scripts/install.sh --no-build
+#                                            # /usr/local/bin/wayfinder, built as you (a build run
+#                                            # with sudo would leave .build to root, and sudo's PATH
+#                                            # often lacks swift)
 #
 # Upgrading is installing again: the store is migrated when the new release first opens it
 # (back it up first with 'wayfinder backup'). Uninstall by removing the files listed above.
@@ -27,33 +31,40 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 configuration=release
 build=1
+install=1
 prefix=""
 while (($#)); do
     case "$1" in
         --debug) configuration=debug; shift ;;
         --no-build) build=0; shift ;;
+        --build-only) install=0; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "install: unknown option '$1' (see --help)" >&2; exit 2 ;;
         *) [[ -z "$prefix" ]] || { echo "install: one PREFIX only, not '$prefix' and '$1'" >&2; exit 2; }; prefix="$1"; shift ;;
     esac
 done
+((build || install)) || { echo "install: --no-build and --build-only leave nothing to do" >&2; exit 2; }
 prefix="${prefix:-/usr/local}"
-mkdir -p "$prefix" 2>/dev/null || true
-[[ -d "$prefix" && -w "$prefix" ]] || {
-    echo "install: cannot write to $prefix; run it with sudo, or name a folder of yours such as ~/.local" >&2
-    exit 1
-}
-prefix="$(cd "$prefix" && pwd)"
 scratch=(--package-path "$root" --scratch-path "${SWIFT_SCRATCH_PATH:-$root/.build}")
-
 if ((build)); then
     echo "install: building wayfinder ($configuration; a release build takes 10 to 20 minutes on two cores)"
     swift build "${scratch[@]}" -c "$configuration" --product wayfinder
     # The man page comes from the commands' own help (swift-argument-parser's generate-manual).
     swift build "${scratch[@]}" --product generate-manual >/dev/null
 fi
-bin="$(swift build "${scratch[@]}" -c "$configuration" --show-bin-path)"
-tools="$(swift build "${scratch[@]}" --show-bin-path)"
+if ((!install)); then
+    echo "install: built; install it with: sudo $0 --no-build$([[ $configuration == debug ]] && echo " --debug") $prefix"
+    exit 0
+fi
+mkdir -p "$prefix" 2>/dev/null || true
+[[ -d "$prefix" && -w "$prefix" ]] || {
+    echo "install: cannot write to $prefix; run it with sudo, or name a folder of yours such as ~/.local" >&2
+    exit 1
+}
+prefix="$(cd "$prefix" && pwd)"
+# The build folder's own links to its products, so that --no-build needs no swift on PATH.
+bin="${SWIFT_SCRATCH_PATH:-$root/.build}/$configuration"
+tools="${SWIFT_SCRATCH_PATH:-$root/.build}/debug"
 [[ -x "$bin/wayfinder" ]] || { echo "install: $bin/wayfinder is not built; run without --no-build" >&2; exit 1; }
 [[ -x "$tools/generate-manual" ]] || { echo "install: $tools/generate-manual is not built; run without --no-build" >&2; exit 1; }
 

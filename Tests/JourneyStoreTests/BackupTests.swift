@@ -43,7 +43,8 @@ struct BackupTests {
         writer.start()
         while committed.withLock({ $0 }) < 6 { Thread.sleep(forTimeInterval: 0.01) }
         let before = committed.withLock { $0 }
-        let summary = try StoreBackup.backup(store: path, to: directory.path("backup.db"))
+        // One page a step, so that the writer commits between the steps of the copy.
+        let summary = try StoreBackup.backup(store: path, to: directory.path("backup.db"), pagesPerStep: 1)
         stop.store(true, ordering: .relaxed)
         while committed.withLock({ $0 }) == before, !writer.isFinished { Thread.sleep(forTimeInterval: 0.01) }
 
@@ -57,6 +58,54 @@ struct BackupTests {
         #expect(check == ["ok"])
         #expect(!FileManager.default.fileExists(atPath: directory.path("backup.db.partial")))
         #expect(!FileManager.default.fileExists(atPath: directory.path("backup.db-wal")), "the backup is one file")
+        #expect(committed.withLock { $0 } > before, "the writer went on committing during the backup")
+        let mode = try FileManager.default.attributesOfItem(atPath: directory.path("backup.db"))[.posixPermissions] as? Int
+        #expect(mode == 0o600, "customer data is readable by its owner only: \(String(mode ?? 0, radix: 8))")
+    }
+
+    @Test("a backup into a folder that does not exist makes it; a folder as --out is refused, and nothing in it is touched, with --replace too")
+    func backupDestinations() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.db")
+        let store = try JourneyStore(path: path)
+        _ = try Importer(data: store.data).importFile(try directory.write(Self.batch(1), to: "b1.csv"))
+        #expect(try StoreBackup.backup(store: path, to: directory.path("backups/2026/nightly.db")).events == 200)
+        try directory.write("an earlier backup", to: "kept/old.db")
+        for replace in [false, true] {
+            #expect { try StoreBackup.backup(store: path, to: directory.path("kept"), replace: replace) } throws: { error in
+                "\(error)".contains("a folder; name the backup file in it")
+            }
+        }
+        #expect(try String(contentsOfFile: directory.path("kept/old.db"), encoding: .utf8) == "an earlier backup")
+        // --replace swaps the file in one rename: an earlier backup is whole until the new one is.
+        _ = try StoreBackup.backup(store: path, to: directory.path("backups/2026/nightly.db"), replace: true)
+        #expect(try Self.messageIDs(directory.path("backups/2026/nightly.db")).count == 200)
+    }
+
+    @Test("a restore is refused while a server runs on the store, and goes through once it has stopped")
+    func restoreRefusedUnderServer() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.db")
+        let store = try JourneyStore(path: path)
+        _ = try Importer(data: store.data).importFile(try directory.write(Self.batch(1), to: "b1.csv"))
+        _ = try StoreBackup.backup(store: path, to: directory.path("backup.db"))
+        // A server in another process holds the mark; here flock(1) holds the same lock (-o: its
+        // command does not inherit it, so the lock ends with flock itself).
+        let holder = try ChildProcess("/usr/bin/flock", ["--shared", "-o", path + ".lock", "sleep", "20"], environment: ProcessInfo.processInfo.environment)
+        // flock waits for its command whatever signal it gets but SIGKILL.
+        defer { if holder.isRunning { holder.send(SIGKILL) } }
+        var waited = 0
+        while waited < 200, !FileManager.default.fileExists(atPath: path + ".lock") {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 1
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect { try StoreBackup.restore(directory.path("backup.db"), to: path, replace: true) } throws: { error in
+            "\(error)".contains("a wayfinder server is running on this store; stop it")
+        }
+        holder.send(SIGKILL)
+        _ = holder.wait()
+        #expect(try StoreBackup.restore(directory.path("backup.db"), to: path, replace: true).events == 200)
     }
 
     @Test("a restore puts back exactly what was backed up, refuses to overwrite a store with data unless asked, and refuses what is not a sound Wayfinder backup")

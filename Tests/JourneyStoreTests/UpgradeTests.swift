@@ -89,4 +89,28 @@ struct UpgradeTests {
         let store = try JourneyStore(path: path)
         #expect(try store.data.counts().events == 172)
     }
+
+    @Test("an upgrade interrupted after some migrations keeps the copy it made of the earlier store, and a failure then puts that copy back, not the half-migrated store")
+    func interruptedUpgrade() throws {
+        let directory = try TemporaryDirectory()
+        let path = try Self.fixture("with-workspace", into: directory)
+        let original = try Self.digest(path)
+        let applied = try Self.migrations(path)
+        // As a killed upgrade leaves it: the whole copy beside the store, and some migrations committed.
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".before-upgrade")
+        let next = try #require(Schema.migrator.migrations.first { !applied.contains($0) })
+        let pool = try DatabasePool(path: path)
+        try Schema.migrator.migrate(pool, upTo: next)
+        try pool.close()
+        #expect(try Self.migrations(path).count == applied.count + 1)
+        var migrator = Schema.migrator
+        migrator.registerMigration("fails-on-purpose") { _ in throw DatabaseError(resultCode: .SQLITE_ERROR, message: "fails on purpose") }
+        #expect(throws: JourneyStore.Failure.self) { try JourneyStore(path: path, migrator: migrator) }
+        #expect(try Self.migrations(path) == applied, "the store is the earlier release's again")
+        #expect(try Self.digest(path).digest == original.digest)
+        // And an upgrade that completes removes the copy.
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".before-upgrade")
+        _ = try JourneyStore(path: path)
+        #expect(!FileManager.default.fileExists(atPath: path + ".before-upgrade"))
+    }
 }

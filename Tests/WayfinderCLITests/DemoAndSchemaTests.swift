@@ -132,6 +132,12 @@ struct DemoAndSchemaTests {
         chmod(directory.path("bin/wayfinder"), 0o755)
         let other = try await WayfinderProcess.run(["init", "--template", "saas", "other"], in: directory.path, environment: ["PATH": path])
         #expect(other.stdout.contains("\n  \(binary) validate other\n"), "\(other)")
+        // Nor when it comes first on PATH and this one after it: the shell would run the other.
+        try FileManager.default.createDirectory(atPath: directory.path("later"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.path("later/wayfinder"), withDestinationPath: binary)
+        let shadowed = try await WayfinderProcess.run(["init", "--template", "saas", "shadowed"], in: directory.path,
+                                                      environment: ["PATH": directory.path("bin") + ":" + directory.path("later") + ":/usr/bin:/bin"])
+        #expect(shadowed.stdout.contains("\n  \(binary) validate shadowed\n"), "\(shadowed)")
     }
 
     @Test("demo serves what it wrote: the printed account signs in, the map page shows the headlines the demo printed, an event sent with the printed key counts at the next reload, and Ctrl-C stops it cleanly")

@@ -118,6 +118,44 @@ struct ServeCommandTests {
         #expect(FileManager.default.fileExists(atPath: directory.path("example.db")))
     }
 
+    @Test("backup copies the store a server is running on; restore refuses to replace it until the server stops")
+    func backupAndRestoreBesideServer() async throws {
+        let directory = try TemporaryDirectory()
+        let generated = try await wayfinder("generate", "--scenario", "retail", "--customers", "40", "--out", "data", in: directory)
+        #expect(generated.status == 0, "\(generated)")
+        #expect(try await wayfinder("import", "data/events.csv", "--db", "w.db", in: directory).status == 0)
+        let server = try RunningWayfinder(["serve", "--db", "w.db", "--port", "0"], in: directory.path)
+        #expect(server.waitFor("server listening", on: .error), "\(server.text(.error))")
+        let backup = try await wayfinder("backup", "--db", "w.db", "--out", "saved/w.db", in: directory)
+        #expect(backup.status == 0 && backup.stdout.contains("integrity check ok") && backup.stdout.contains("restore saved/w.db --db STORE"), "\(backup)")
+        let refused = try await wayfinder("restore", "saved/w.db", "--db", "w.db", "--replace", in: directory)
+        #expect(refused.status == 1 && refused.stderr.contains("a wayfinder server is running on this store; stop it"), "\(refused)")
+        let ending = server.stop(SIGTERM)
+        #expect(ending.exited && ending.status == 0)
+        let restored = try await wayfinder("restore", "saved/w.db", "--db", "w.db", "--replace", in: directory)
+        #expect(restored.status == 0 && restored.stdout.contains("Restored saved/w.db as w.db"), "\(restored)")
+        let twice = try await wayfinder("backup", "--db", "w.db", "--out", "saved/w.db", in: directory)
+        #expect(twice.status == 1 && twice.stderr.contains("pass --replace"), "\(twice)")
+    }
+
+    @Test("a flag a configuration file turns on is turned off by its --no- form on the command line")
+    func serveSettingsFlagOverride() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("db: w.db\nport: 0\nhold-alerts: true\nlog-format: json\nlog-level: debug\n", to: "wayfinder.yaml")
+        func serve(_ arguments: [String]) throws -> String {
+            let server = try RunningWayfinder(["serve", "--config", "wayfinder.yaml"] + arguments, in: directory.path)
+            #expect(server.waitFor("server listening", on: .error), "\(server.text(.error))")
+            let ending = server.stop(SIGTERM)
+            #expect(ending.exited && ending.status == 0, "\(ending.error)")
+            return ending.error
+        }
+        let fromFile = try serve([])
+        #expect(fromFile.contains("alert deliveries are held") && fromFile.contains("\"level\":\"debug\""), "the file's settings apply: \(fromFile)")
+        let overridden = try serve(["--no-hold-alerts", "--log-level", "info"])
+        #expect(!overridden.contains("\"level\":\"debug\""), "--log-level info wins over the file's debug")
+        #expect(!overridden.contains("alert deliveries are held"), "--no-hold-alerts wins over the file: \(overridden)")
+    }
+
     @Test("a configuration file's mistakes are refused before the server starts, naming the file, the line and what is expected", arguments: [
         ("db: w.db\nprot: 8080\n", "settings.yaml:2: unknown setting 'prot'"),
         ("port: eighty\n", "settings.yaml:1: port takes a whole number"),
@@ -128,6 +166,11 @@ struct ServeCommandTests {
         ("- port\n", "settings.yaml:1: expected settings such as 'port: 8080'"),
         ("port: {8080\n", "settings.yaml: not valid YAML"),
         ("db: \"a\\0b\"\n", "db cannot hold NUL characters"),
+        ("port: 0\nlog-level: loud\n", "settings.yaml:2: log-level takes trace, debug, info, notice, warning, error, critical; got 'loud'"),
+        ("log-format: xml\n", "settings.yaml:1: log-format takes text, json"),
+        ("db: ~\n", "settings.yaml:1: db has no value"),
+        ("db:\n", "settings.yaml:1: db has no value"),
+        ("workspace-id: Retail Team\n", "settings.yaml:1: workspace-id takes lower-case letters"),
     ])
     func serveSettingsRefused(_ text: String, message: String) async throws {
         let directory = try TemporaryDirectory()

@@ -18,6 +18,11 @@ Usage: python3 faults.py WAYFINDER [--kill-runs N] [--seed S]
 - N times, `wayfinder import` of a generated file is killed with SIGKILL at a random moment of
   its run: the store passes the integrity check, and rerunning the import completes it with
   exactly the events of an uninterrupted import (none twice);
+- on a small tmpfs filled to the brim (needs root to mount it; skipped, saying so, otherwise):
+  an import stops saying the disk is full, the store passes the integrity check, and once
+  space is freed the same import completes exactly; collection answers 503 saying the disk is
+  full, /health reports it, nothing acknowledged is lost, and collection resumes by itself
+  once space is freed;
 - N times, a server under load from four clients is killed with SIGKILL at a random moment:
   the store passes the integrity check and holds every acknowledged message exactly once, and
   after a restart, sending every batch again (acknowledged or not) leaves each message stored
@@ -295,6 +300,103 @@ def kill_collections(binary: str, work: str, runs: int, chance: random.Random, f
     print(f"  {runs} servers killed under load after {acknowledged_total} acknowledged events in all: none lost, none twice after resending")
 
 
+def fill(folder: str, leave: int) -> str:
+    """Fills the file system of `folder` but `leave` bytes; returns the filler's path."""
+    filler = os.path.join(folder, "filler")
+    stat = os.statvfs(folder)
+    with open(filler, "wb") as handle:
+        handle.write(b"\0" * max(0, stat.f_bavail * stat.f_frsize - leave))
+    return filler
+
+
+def disk_full(binary: str, work: str, failures: list) -> None:
+    if os.geteuid() != 0:
+        print("  SKIPPED: mounting a small tmpfs needs root")
+        return
+    folder = os.path.join(work, "small-disk")
+    os.makedirs(folder)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", folder], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        print(f"  SKIPPED: cannot mount a tmpfs here ({mounted.stderr.strip()})")
+        return
+    try:
+        # Import: stopped by the full disk, completed once space returns.
+        file = os.path.join(work, "import-data", "events.csv")
+        _, expected, _ = check_store(os.path.join(work, "import-whole.db"))
+        db = os.path.join(folder, "import.db")
+        filler = fill(folder, 3 << 20)
+        stopped = subprocess.run([binary, "import", file, "--db", db], capture_output=True, text=True)
+        check, events, _ = check_store(db)
+        print(f"  import on a full disk: exit {stopped.returncode}, {events} of {expected} events stored, integrity {check}: {stopped.stderr.strip().splitlines()[-1][:160]}")
+        if stopped.returncode == 0 or "disk holding the store is full" not in stopped.stderr:
+            failures.append(f"an import on a full disk did not say so: exit {stopped.returncode}, {stopped.stderr.strip()[-300:]}")
+        os.remove(filler)
+        rerun = subprocess.run([binary, "import", file, "--db", db], capture_output=True, text=True)
+        after, final, distinct = check_store(db)
+        print(f"  space freed, the same import again: exit {rerun.returncode}, {final} events ({distinct} distinct), integrity {after}")
+        if check != "ok" or after != "ok" or rerun.returncode != 0 or final != expected or distinct != final:
+            failures.append(f"after a full disk the import did not complete exactly: {final} of {expected} events, integrity {check}/{after}")
+        for name in os.listdir(folder):
+            path = os.path.join(folder, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+
+        # Collection: 503 saying so while full, resumed by itself once space returns.
+        db = os.path.join(folder, "collect.db")
+        created = subprocess.run([binary, "keys", "create", "--db", db, "--kind", "write", "--name", "full", "--format", "json"],
+                                 capture_output=True, text=True, check=True)
+        key = json.loads(created.stdout)["secret"]
+        server = Server(binary, db)
+        filler = fill(folder, 1_500_000)
+        headers = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode(), "Content-Type": "application/json"}
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        acknowledged, statuses, said = [], {}, ""
+
+        def send(request: int, padding: int) -> int:
+            nonlocal said
+            batch = [{"type": "track", "event": "Product Viewed", "anonymousId": f"full-{request}", "messageId": f"full-{request}-{event}",
+                      "timestamp": "2026-05-01T12:00:00Z", "properties": {"url": "/products/" + "p" * padding}} for event in range(50)]
+            connection.request("POST", "/v1/batch", json.dumps({"batch": batch}), headers)
+            response = connection.getresponse()
+            body = response.read().decode(errors="replace")
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status == 200:
+                acknowledged.extend(event["messageId"] for event in batch)
+            elif not said:
+                said = body
+            return response.status
+
+        request = 0
+        while request < 400 and statuses.get(503, 0) < 20:
+            request += 1
+            send(request, 400)
+        connection.request("GET", "/health")
+        health = json.loads(connection.getresponse().read())
+        print(f"  collection on a full disk: {statuses}; the 503 says: {json.loads(said)['error']['message'] if said else '-'}; /health disk_full {health['collection'].get('disk_full')}")
+        if statuses.get(503, 0) == 0 or "disk is full" not in said:
+            failures.append(f"collection on a full disk did not answer 503 saying so: {statuses} {said[:200]}")
+        if health["collection"].get("disk_full") is not True:
+            failures.append(f"/health does not report the full disk: {health}")
+        if server.process.poll() is not None:
+            failures.append("the server died on a full disk")
+        os.remove(filler)
+        resumed = [send(request + extra, 10) for extra in range(1, 11)]
+        connection.request("GET", "/health")
+        health = json.loads(connection.getresponse().read())
+        print(f"  space freed: the next 10 batches got {resumed}; /health disk_full {health['collection'].get('disk_full')}")
+        if any(status != 200 for status in resumed) or health["collection"].get("disk_full") is not False:
+            failures.append(f"collection did not resume once space was freed: {resumed}, {health}")
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=60)
+        check, events, distinct = check_store(db)
+        stored = {row[0] for row in sqlite3.connect(db).execute("SELECT message_id FROM events")}
+        missing = set(acknowledged) - stored
+        print(f"  {len(acknowledged)} events acknowledged, {len(missing)} missing, {events - distinct} stored twice; integrity {check}")
+        if missing or check != "ok" or distinct != events:
+            failures.append(f"after a full disk: {len(missing)} acknowledged events missing, integrity {check}")
+    finally:
+        subprocess.run(["umount", "-l", folder], capture_output=True)
+
+
 def main(binary: str, kill_runs: int, seed: int) -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as work:
@@ -319,6 +421,8 @@ def main(binary: str, kill_runs: int, seed: int) -> int:
         chance = random.Random(seed)
         print(f"-- SIGKILL at random moments, {kill_runs} imports (seed {seed})")
         kill_imports(binary, work, kill_runs, chance, failures)
+        print("-- a full disk during import and collection")
+        disk_full(binary, work, failures)
         print(f"-- SIGKILL at random moments, {kill_runs} servers under load")
         kill_collections(binary, work, kill_runs, chance, failures)
     for failure in failures:

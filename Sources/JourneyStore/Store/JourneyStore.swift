@@ -96,18 +96,36 @@ public final class JourneyStore: Sendable {
     }
 
     /// Brings the schema up to date. A store that already holds a schema is copied beside itself
-    /// first (`PATH.before-upgrade`, SQLite's backup API), because each migration commits on its
-    /// own: when one fails, the copy is put back in one transaction, so the store is exactly as
-    /// the earlier release left it, and the failure names the migration. The copy is removed once
-    /// every migration has committed.
+    /// first (`PATH.before-upgrade`, SQLite's backup API, readable by its owner only), because
+    /// each migration commits on its own: when one fails, the copy is put back in one
+    /// transaction, so the store is exactly as the earlier release left it, and the failure names
+    /// the migration. The copy is removed once every migration has committed. A copy that an
+    /// interrupted upgrade left is whole (it takes its name only when complete) and is the
+    /// store before that upgrade began: it is kept, not made again from the half-migrated store.
     static func upgrade(_ pool: DatabasePool, path: String, migrator: DatabaseMigrator) throws {
         let (applied, complete) = try pool.read { db in (try migrator.appliedMigrations(db), try migrator.hasCompletedMigrations(db)) }
-        guard !complete else { return }
-        guard !applied.isEmpty else { return try migrator.migrate(pool) }  // a new store: nothing to keep
         let copy = path + ".before-upgrade"
-        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
-        let saved = try DatabaseQueue(path: copy)
-        try pool.backup(to: saved)
+        func remove(_ file: String) { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
+        // An upgrade stopped after its last migration committed leaves its copy: no longer needed.
+        guard !complete else { return FileManager.default.fileExists(atPath: copy) ? remove(copy) : () }
+        guard !applied.isEmpty else { return try migrator.migrate(pool) }  // a new store: nothing to keep
+        if !FileManager.default.fileExists(atPath: copy) {
+            let partial = copy + ".partial"
+            remove(partial)
+            do {
+                guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw Failure(description: "\(partial): cannot be created; check that the store's folder is writable")
+                }
+                let saved = try DatabaseQueue(path: partial)
+                try pool.backup(to: saved)
+                try saved.close()
+                guard rename(partial, copy) == 0 else { throw Failure(description: "\(copy): cannot be put in place (errno \(errno))") }
+            } catch {
+                remove(partial)
+                let full = isDiskFull(error) ? "the disk is full: free at least the store's size beside it, then start again" : reason(error)
+                throw Failure(description: "\(path): this release must upgrade the store's schema, and first copies it beside itself, which failed (\(full)); the store is unchanged")
+            }
+        }
         var failed: String?
         do {
             for identifier in migrator.migrations where !applied.contains(identifier) {
@@ -116,9 +134,10 @@ public final class JourneyStore: Sendable {
             }
         } catch {
             do {
+                let saved = try DatabaseQueue(path: copy)
                 try saved.backup(to: pool)
                 try saved.close()
-                try? FileManager.default.removeItem(atPath: copy)
+                remove(copy)
             } catch {
                 throw Failure(description: "\(path): the schema upgrade failed at migration '\(failed ?? "?")' and the store could not be put back (\(reason(error))); "
                     + "\(copy) holds it as it was: stop every wayfinder using it and copy that file over it")
@@ -126,8 +145,7 @@ public final class JourneyStore: Sendable {
             throw Failure(description: "\(path): the schema upgrade to this release failed at migration '\(failed ?? "?")' (\(reason(error))); "
                 + "the store is as the earlier release left it. Keep using that release, and report the problem with this message")
         }
-        try saved.close()
-        try? FileManager.default.removeItem(atPath: copy)
+        remove(copy)
     }
 
     /// The deferred indexes the store lacks.
@@ -136,6 +154,12 @@ public final class JourneyStore: Sendable {
             try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
         }
         return Schema.deferredIndexes.map(\.name).filter { !present.contains($0) }
+    }
+
+    /// Whether `error` says that the disk (or the file system's quota) is full.
+    public static func isDiskFull(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_FULL
     }
 
     /// A database error's code and message, or the error's type: never statement arguments.

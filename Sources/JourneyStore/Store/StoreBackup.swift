@@ -32,21 +32,34 @@ public enum StoreBackup {
     public typealias Progress = (_ copied: Int, _ total: Int) -> Void
 
     /// The pages copied between two progress reports: 16 MB of 4 KB pages.
-    static let pagesPerStep: CInt = 4096
+    public static let pagesPerStep: Int32 = 4096
 
     /// Copies the store at `path` into a new file `destination` while others may write to it.
     /// An existing `destination` is replaced only with `replace`.
-    public static func backup(store path: String, to destination: String, replace: Bool = false, progress: Progress = { _, _ in }) throws(JourneyStore.Failure) -> Summary {
+    ///
+    /// The backup file is readable by its owner only (it holds customer data); its folder is
+    /// made when missing. `pagesPerStep` is how many pages each step of the copy takes (tests
+    /// take one, so that writes land between steps).
+    public static func backup(store path: String, to destination: String, replace: Bool = false, pagesPerStep: Int32 = pagesPerStep,
+                              progress: Progress = { _, _ in }) throws(JourneyStore.Failure) -> Summary {
         let source = try openExisting(path, role: "the store", readOnly: false)
         if sameFile(destination, path) {
             throw JourneyStore.Failure(description: "\(destination): this is the store itself; name a file elsewhere")
         }
-        if FileManager.default.fileExists(atPath: destination), !replace {
-            throw JourneyStore.Failure(description: "\(destination): a file is already there; name another, or pass --replace to overwrite it")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) {
+            if isFolder.boolValue {
+                throw JourneyStore.Failure(description: "\(destination): a folder; name the backup file in it, such as \((destination as NSString).appendingPathComponent("wayfinder.db"))")
+            }
+            if !replace { throw JourneyStore.Failure(description: "\(destination): a file is already there; name another, or pass --replace to overwrite it") }
         }
         let partial = destination + ".partial"
         removeDatabaseFiles(partial)
         do {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: destination).deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw JourneyStore.Failure(description: "\(destination): cannot create the backup file beside it; check that the folder is writable")
+            }
             let target = try DatabaseQueue(path: partial)
             try withoutActuallyEscaping(progress) { progress in
                 try source.backup(to: target, pagesPerStep: pagesPerStep) { step in
@@ -59,8 +72,10 @@ public enum StoreBackup {
             var summary = try summarize(target)
             try target.close()
             try sync(partial)
-            removeDatabaseFiles(destination)
-            try FileManager.default.moveItem(atPath: partial, toPath: destination)
+            // rename(2) replaces an earlier backup in one step: either file is whole at any moment.
+            guard rename(partial, destination) == 0 else {
+                throw JourneyStore.Failure(description: "\(destination): cannot put the backup in place (errno \(errno)); nothing was written there")
+            }
             try sync(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
             summary.bytes = size(of: destination)
             return summary
@@ -88,6 +103,9 @@ public enum StoreBackup {
         } catch {
             throw JourneyStore.Failure(description: "\(file): cannot read the backup (\(reason(error)))")
         }
+        if isServed(path) {
+            throw JourneyStore.Failure(description: "\(path): a wayfinder server is running on this store; stop it, restore, then start it again (a running server keeps customers it has read in memory, which the restore would contradict)")
+        }
         if FileManager.default.fileExists(atPath: path) {
             let held: Summary
             do { held = try summarize(try openExisting(path, role: "the store", readOnly: false)) } catch let failure as JourneyStore.Failure {
@@ -100,7 +118,9 @@ public enum StoreBackup {
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let target = try DatabasePool(path: path)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            let target = try DatabasePool(path: path, configuration: configuration)
             // One step, so one transaction of the target: its readers see the old store or the new.
             progress(0, 1)
             try backup.backup(to: target)
@@ -108,6 +128,12 @@ public enum StoreBackup {
             try target.close()
         } catch {
             throw JourneyStore.Failure(description: "\(path): the restore failed (\(reason(error))); the store is as it was\(hint(error))")
+        }
+        // The analytics indexes were built from the data the restore replaced.
+        let location = URL(fileURLWithPath: path)
+        let folder = location.deletingLastPathComponent()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(location.lastPathComponent + ".index.") {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
         let before = summary.migrations
         let store = try JourneyStore(path: path)
@@ -117,13 +143,34 @@ public enum StoreBackup {
             throw JourneyStore.Failure(description: "\(path): restored, but its schema cannot be read (\(reason(error)))")
         }
         summary.migrated = summary.migrations - before
-        let location = URL(fileURLWithPath: path)
-        let folder = location.deletingLastPathComponent()
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(location.lastPathComponent + ".index.") {
-            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-        }
         summary.bytes = size(of: path)
         return summary
+    }
+
+    /// The file whose shared lock marks a store a server runs on: beside the store, since
+    /// closing any descriptor of the database file itself would drop SQLite's own locks.
+    static func servedMark(_ path: String) -> String { path + ".lock" }
+
+    /// Marks the store at `path` as served until this process ends (a shared `flock`, which the
+    /// system releases when the process exits, however it ends).
+    public static func markServed(_ path: String) throws(JourneyStore.Failure) {
+        let descriptor = open(servedMark(path), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
+            if descriptor >= 0 { close(descriptor) }
+            throw JourneyStore.Failure(description: "\(servedMark(path)): cannot mark the store as served (errno \(errno)); check that its folder is writable, and that no restore runs on it")
+        }
+        // The descriptor stays open, and the lock held, for the life of the process.
+    }
+
+    /// Whether a running server has the store at `path` open.
+    static func isServed(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: servedMark(path)) else { return false }
+        let descriptor = open(servedMark(path), O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        // The exclusive lock is granted only when no process holds the shared one.
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { flock(descriptor, LOCK_UN); return false }
+        return true
     }
 
     /// Opens a file that must already be a Wayfinder store: a store in use as a pool (its readers

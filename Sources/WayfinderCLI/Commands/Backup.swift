@@ -7,7 +7,7 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "Copy the embedded store to a backup file while the server goes on writing to it.",
             discussion: """
-            The backup is the store as it was when the backup began (SQLite's online backup, read in one snapshot): every event the server acknowledged before then is in it, and the server keeps collecting while it runs. The copy is checked with SQLite's integrity check and flushed to the disk before it takes the name --out, so an interrupted or failed backup leaves no partial file there.
+            The backup is the store as it was when the backup began (SQLite's online backup, read in one snapshot): every event the server acknowledged before then is in it, and the server keeps collecting while it runs. The copy is checked with SQLite's integrity check and flushed to the disk before it takes the name --out (with --replace, in one rename, so the earlier backup stays whole until the new one is), so an interrupted or failed backup leaves no partial file there. The file is readable by its owner only, and --out's folder is made when missing.
 
             The backup is one SQLite file: copy it anywhere, open it with sqlite3, or put it back with 'wayfinder restore'. The analytics indexes kept beside the store (folders STORE.index.*) are not in it: they are built again from the data. Nor are the quarantine files (STORE.quarantine.*), which hold the records an import could not use.
 
@@ -52,9 +52,9 @@ extension Wayfinder {
         static let configuration = CommandConfiguration(
             abstract: "Put a backup back as the embedded store, bringing its schema up to date.",
             discussion: """
-            The backup is checked first (SQLite's integrity check, a Wayfinder store, a schema this release knows). It is then copied into --db in one transaction, so a server that has the store open sees either the old contents or the restored ones, never a mix; stopping the server first is still the calmer way. A backup made by an earlier release is migrated to this release's schema, as 'wayfinder serve' would on start. The analytics indexes kept beside the store are removed (they are built again from the restored data).
+            The backup is checked first (SQLite's integrity check, a Wayfinder store, a schema this release knows). It is then copied into --db in one transaction. A backup made by an earlier release is migrated to this release's schema, as 'wayfinder serve' would on start. The analytics indexes kept beside the store are removed (they are built again from the restored data).
 
-            A store that holds workspaces or events is replaced only with --replace: back it up first.
+            Stop the server first: a restore is refused while 'wayfinder serve' runs on the store (it keeps customers it has read in memory, which the restored store would contradict). A store that holds workspaces or events is replaced only with --replace: back it up first.
 
             Examples:
               wayfinder restore backups/wayfinder-2026-12-01.db --db wayfinder.db

@@ -271,6 +271,9 @@ extension Wayfinder {
                 } catch let error as WorkspaceStoreError {
                     bar.finish()
                     throw CommandFailure(message: "\(file): \(error.message); the batches committed before stay, and importing the file again adds only what is missing")
+                } catch where JourneyStore.isDiskFull(error) {
+                    bar.finish()
+                    throw CommandFailure(message: "\(file): the disk holding the store is full; the batch being written was not stored, the batches committed before stay. Free space, then run the same import again: it adds only what is missing")
                 }
                 bar.finish()
             }

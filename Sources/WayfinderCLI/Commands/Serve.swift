@@ -97,13 +97,13 @@ extension Wayfinder {
         @Option(help: ArgumentHelp("Connections held open at once; past it the one that has waited longest for its client is closed. Default: the open-file limit (ulimit -n) less the files open at start and an eighth.", valueName: "count"))
         var maxConnections: Int?
 
-        @Flag(help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")
+        @Flag(inversion: .prefixedNo, help: "Keep alert deliveries in the store instead of posting them (rules are still evaluated); a later run without it sends them.")
         var holdAlerts = false
 
-        @Flag(help: "Let alert rules post to addresses that are not on the public internet (loopback, private networks, link-local, cloud metadata), for a receiver on this machine or network. Without it such URLs are refused when a rule is added, and deliveries to a host that resolves to one are refused.")
+        @Flag(inversion: .prefixedNo, help: "Let alert rules post to addresses that are not on the public internet (loopback, private networks, link-local, cloud metadata), for a receiver on this machine or network. Without it such URLs are refused when a rule is added, and deliveries to a host that resolves to one are refused.")
         var allowPrivateWebhooks = false
 
-        @Flag(help: "Send the session cookie without Secure, for plain HTTP on loopback only (tests, a laptop); behind HTTPS leave it out.")
+        @Flag(inversion: .prefixedNo, help: "Send the session cookie without Secure, for plain HTTP on loopback only (tests, a laptop); behind HTTPS leave it out.")
         var insecureCookies = false
 
         @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
@@ -188,6 +188,7 @@ extension Wayfinder {
             configuration.importOptions.maximumClusterSize = maxClusterSize
             configuration.importOptions.phoneCountry = phoneCountry
             configuration.alerts.holdDeliveries = holdAlerts
+            if holdAlerts { logger.notice("alert deliveries are held in the store (hold-alerts); a run without it sends them") }
             configuration.alerts.allowPrivateAddresses = allowPrivateWebhooks
             if let junk { configuration.importOptions.junk.formUnion(junk.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }) }
 

@@ -11,9 +11,12 @@ enum Invocation {
     /// The command for `executable` (a resolved path), given PATH and the working directory.
     static func resolve(executable: String, searchPath: String?, directory: String) -> String {
         let real = realPath(executable)
+        // The first wayfinder PATH finds is what the shell runs: this program only if it is this one.
         for folder in (searchPath ?? "").split(separator: ":") where !folder.isEmpty {
             let candidate = String(folder) + "/wayfinder"
-            if FileManager.default.isExecutableFile(atPath: candidate), realPath(candidate) == real { return "wayfinder" }
+            guard FileManager.default.isExecutableFile(atPath: candidate) else { continue }
+            if realPath(candidate) == real { return "wayfinder" }
+            break
         }
         let package = realPath(directory)
         let built = real.range(of: "/.build")

@@ -10,12 +10,13 @@ import Yams
 /// command is parsed, so a value from anywhere is checked by the same rules, and a file's
 /// mistakes (an unknown key, a wrong kind of value) are reported with their line.
 enum ServeSettings {
-    enum Kind { case text, whole, seconds, flag, list }
+    enum Kind: Equatable { case text, whole, seconds, flag, list, choice([String]) }
 
     /// Every setting, by the option's long name.
     static let kinds: [String: Kind] = [
         "db": .text, "store": .text, "events": .text, "workspace": .text, "workspace-id": .text,
-        "host": .text, "port": .whole, "log-level": .text, "log-format": .text,
+        "host": .text, "port": .whole, "log-level": .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
+        "log-format": .choice(["text", "json"]),
         "header-timeout": .seconds, "body-timeout": .seconds, "idle-timeout": .seconds, "max-connections": .whole,
         "hold-alerts": .flag, "allow-private-webhooks": .flag, "insecure-cookies": .flag,
         "trusted-proxy": .list, "max-cluster-size": .whole, "junk": .text, "phone-country": .text,
@@ -54,9 +55,11 @@ enum ServeSettings {
                 throw CommandFailure(message: "\(variable(name)): \(error.reason)", code: 2)
             }
         }
+        // Options the command line gives (a flag's --no- form counts as giving the flag).
         let given = Set(arguments.compactMap { argument -> String? in
             guard argument.hasPrefix("--") else { return nil }
-            return String(argument.dropFirst(2).split(separator: "=", maxSplits: 1).first ?? "")
+            let name = String(argument.dropFirst(2).split(separator: "=", maxSplits: 1).first ?? "")
+            return name.hasPrefix("no-") && kinds[String(name.dropFirst(3))] == .flag ? String(name.dropFirst(3)) : name
         })
         var expanded = arguments
         for name in kinds.keys.sorted() where !given.contains(name) {
@@ -72,6 +75,13 @@ enum ServeSettings {
         switch kind {
         case .text:
             guard !text.utf8.contains(0) else { throw Mistake(reason: "\(name) cannot hold NUL characters") }
+            guard !text.isEmpty else { throw Mistake(reason: "\(name) is empty; give it a value or leave the setting out") }
+            if name == "workspace-id", !text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+                throw Mistake(reason: "workspace-id takes lower-case letters, digits and dashes, such as retail-team; got '\(text.prefix(40))'")
+            }
+            return [text]
+        case .choice(let values):
+            guard values.contains(text) else { throw Mistake(reason: "\(name) takes \(values.joined(separator: ", ")); got '\(text.prefix(40))'") }
             return [text]
         case .whole:
             guard let number = Int(text) else { throw Mistake(reason: "\(name) takes a whole number, such as \(name == "port" ? "8080" : "100"); got '\(text.prefix(40))'") }
@@ -131,6 +141,9 @@ enum ServeSettings {
                         return try convert(text, kind: .text, name: name)[0]
                     }
                 } else {
+                    if let scalar = value.scalar, scalar.style == .plain, ["~", "null", "Null", "NULL", ""].contains(scalar.string) {
+                        throw Mistake(reason: "\(name) has no value; give it one or leave the setting out")
+                    }
                     guard let text = value.scalar?.string else {
                         throw Mistake(reason: "\(name) takes \(kind == .list ? "a list" : "one value"), not \(value.mapping != nil ? "a mapping" : "a list")")
                     }

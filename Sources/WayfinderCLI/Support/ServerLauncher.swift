@@ -20,8 +20,14 @@ enum ServerLauncher {
     }
 
     /// Opens `path` for serving: every commit durable before a request is answered.
+    /// Opens the embedded store a server runs on, marking it served for as long as the process
+    /// lives (so that 'wayfinder restore' refuses to replace it under the server).
     static func openStore(_ path: String) throws -> JourneyStore {
-        do { return try JourneyStore(path: path, durableCommits: true) } catch { throw CommandFailure(message: error.description) }
+        do {
+            let store = try JourneyStore(path: path, durableCommits: true)
+            try StoreBackup.markServed(path)
+            return store
+        } catch { throw CommandFailure(message: error.description) }
     }
 
     /// Opens the team server's PostgreSQL store at `url`, creating or updating its tables.

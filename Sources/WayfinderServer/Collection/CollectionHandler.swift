@@ -53,6 +53,9 @@ struct CollectionHandler: Sendable {
         } catch EventWriter.Failure.stopped {
             throw APIError(.serviceUnavailable, .unavailable, "the server is shutting down; nothing of this request was stored, so send it again in a moment",
                            headers: [.retryAfter: "5"])
+        } catch EventWriter.Failure.diskFull {
+            throw APIError(.serviceUnavailable, .unavailable, "the server's disk is full; nothing of this request was stored, so send it again later (collection resumes once space is freed)",
+                           headers: [.retryAfter: "60"])
         } catch {
             throw APIError(.serviceUnavailable, .unavailable, "the store could not take the events; nothing of this request was stored, so send it again later",
                            headers: [.retryAfter: "30"])

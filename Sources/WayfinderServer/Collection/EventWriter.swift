@@ -22,8 +22,10 @@ public final class EventWriter: Service, Sendable {
     public enum Failure: Error, Sendable {
         /// The server is shutting down and takes no more events.
         case stopped
-        /// The store refused the transaction (disk full, file unreadable…).
+        /// The store refused the transaction (file unreadable, server gone…).
         case store
+        /// The store's disk is full; the writer takes events again once space is freed.
+        case diskFull
     }
 
     private struct Waiting: Sendable {
@@ -38,6 +40,8 @@ public final class EventWriter: Service, Sendable {
     private struct State: Sendable {
         var waiting: [Waiting] = []
         var accepting = true
+        /// The last commit failed because the disk was full (cleared by the next commit that succeeds).
+        var diskFull = false
         var finished = false
         var whenFinished: [CheckedContinuation<Void, Never>] = []
     }
@@ -109,6 +113,9 @@ public final class EventWriter: Service, Sendable {
 
     /// Whether the writer still takes events.
     public var isAccepting: Bool { state.withLock { $0.accepting } }
+
+    /// Whether the last commit failed because the store's disk was full.
+    public var isDiskFull: Bool { state.withLock { $0.diskFull } }
 
     /// Waits for graceful shutdown, then stores what is waiting and stops.
     public func run() async throws {
@@ -219,13 +226,30 @@ public final class EventWriter: Service, Sendable {
                                  metadata: ["events": "\(counts.reduce(0) { $0 + $1.imported })"])
                 }
                 metrics.recordCommit(duration: clock.now - start)
+                if state.withLock({ $0.diskFull }) {
+                    state.withLock { $0.diskFull = false }
+                    logger.notice("collection commits again: the disk has space")
+                }
                 for (waiting, count) in zip(part, counts) { waiting.continuation.resume(returning: count) }
                 if source == nil, counts.contains(where: { $0.imported > 0 }) { onCommit() }
             } catch {
-                // GRDB's errors carry no statement arguments, so the description holds no customer data.
-                logger.error("collection commit failed; its requests are answered 503 and may be sent again",
-                             metadata: ["error": "\(error)", "requests": "\(part.count)"])
-                for waiting in part { waiting.continuation.resume(throwing: Failure.store) }
+                let full = JourneyStore.isDiskFull(error)
+                let wasFull = state.withLock { state in
+                    defer { state.diskFull = full }
+                    return state.diskFull
+                }
+                if full {
+                    // Once, not for every request while the disk stays full.
+                    if !wasFull {
+                        logger.critical("the disk of the store is full: collection answers 503 and nothing is stored until space is freed; it resumes by itself then",
+                                        metadata: ["requests": "\(part.count)"])
+                    }
+                } else {
+                    // GRDB's errors carry no statement arguments, so the description holds no customer data.
+                    logger.error("collection commit failed; its requests are answered 503 and may be sent again",
+                                 metadata: ["error": "\(error)", "requests": "\(part.count)"])
+                }
+                for waiting in part { waiting.continuation.resume(throwing: full ? Failure.diskFull : Failure.store) }
             }
         }
     }

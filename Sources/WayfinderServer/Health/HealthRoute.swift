@@ -6,7 +6,8 @@ import JourneyStore
 /// `GET /health`: whether the server can take events, for load balancers and people.
 ///
 /// 200 with `"status": "ok"` when the store answers and the writer takes events; 503 with
-/// `"status": "unavailable"` otherwise. It needs no key and tells no data.
+/// `"status": "unavailable"` otherwise. `collection.disk_full` says that the last commit found
+/// the store's disk full. It needs no key and tells no data.
 struct HealthRoute: Sendable {
     let version: String
     let store: any ServerStore
@@ -22,7 +23,9 @@ struct HealthRoute: Sendable {
             ("status", .string(ok ? "ok" : "unavailable")),
             ("version", .string(version)),
             ("store", .object([("ok", .bool(storeOK)), ("backend", .string(store.backend))])),
-            ("collection", .object([("accepting", .bool(accepting))])),
+            // A full disk is reported, not made a 503: a balancer that took the server out of
+            // rotation would send it nothing to find out that space is back.
+            ("collection", .object([("accepting", .bool(accepting)), ("disk_full", .bool(writer.isDiskFull))])),
         ]
         if let cluster {
             fields.append(("analytics", .object([("ok", .bool(await Self.reachable(cluster))), ("backend", .string(cluster.backend))])))
