@@ -105,13 +105,20 @@ struct ServeCommandTests {
         #expect(fromFile.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }, "log-format: json applies: \(fromFile)")
         #expect(FileManager.default.fileExists(atPath: directory.path("from-file.db")))
         // The environment names the file and overrides its store.
-        _ = try serve([], environment: ["WAYFINDER_CONFIG": "wayfinder.yaml", "WAYFINDER_DB": "from-environment.db"])
+        _ = try serve([], environment: ["WAYFINDER_CONFIG": "wayfinder.yaml", "WAYFINDER_SERVE_DB": "from-environment.db"])
         #expect(FileManager.default.fileExists(atPath: directory.path("from-environment.db")))
         // The command line overrides both.
-        let fromLine = try serve(["--config", "wayfinder.yaml", "--db", "from-line.db", "--log-format", "text"], environment: ["WAYFINDER_DB": "from-environment-2.db"])
+        let fromLine = try serve(["--config", "wayfinder.yaml", "--db", "from-line.db", "--log-format", "text"], environment: ["WAYFINDER_SERVE_DB": "from-environment-2.db"])
         #expect(FileManager.default.fileExists(atPath: directory.path("from-line.db")))
         #expect(!FileManager.default.fileExists(atPath: directory.path("from-environment-2.db")))
         #expect(!fromLine.contains { $0.hasPrefix("{") }, "--log-format text wins over the file: \(fromLine)")
+        // --db on the command line drops a store named by the environment (they are one choice),
+        // and variables outside WAYFINDER_SERVE_ (as scripts/cluster.sh exports) change nothing.
+        let unreachable = ["WAYFINDER_SERVE_STORE": "postgres://wayfinder@127.0.0.1:9/nowhere", "WAYFINDER_STORE": "postgres://wayfinder@127.0.0.1:9/nowhere",
+                           "WAYFINDER_EVENTS": "clickhouse://127.0.0.1:9/nowhere?cluster=none"]
+        let beside = try serve(["--db", "beside.db", "--port", "0"], environment: unreachable)
+        #expect(FileManager.default.fileExists(atPath: directory.path("beside.db")))
+        #expect(!beside.contains { $0.contains("cluster") }, "\(beside)")
         // The example in deploy/ is a valid file (its store moved here).
         let example = WayfinderProcess.packageRoot().appendingPathComponent("deploy/wayfinder.yaml").path
         _ = try serve(["--config", example, "--db", "example.db", "--port", "0"])
@@ -180,7 +187,7 @@ struct ServeCommandTests {
         #expect(directory.files(under: ".").filter { $0.hasSuffix(".db") }.isEmpty, "nothing is created")
         let missing = try await wayfinder("serve", "--config", "nowhere.yaml", in: directory)
         #expect(missing.status == 2 && missing.stderr.contains("nowhere.yaml: cannot read the configuration file"), "\(missing)")
-        let environment = try await WayfinderProcess.run(["serve"], in: directory.path, environment: ["WAYFINDER_PORT": "x"])
-        #expect(environment.status == 2 && environment.stderr.contains("WAYFINDER_PORT: port takes a whole number"), "\(environment)")
+        let environment = try await WayfinderProcess.run(["serve"], in: directory.path, environment: ["WAYFINDER_SERVE_PORT": "x"])
+        #expect(environment.status == 2 && environment.stderr.contains("WAYFINDER_SERVE_PORT: port takes a whole number"), "\(environment)")
     }
 }

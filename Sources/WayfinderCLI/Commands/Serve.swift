@@ -47,7 +47,7 @@ extension Wayfinder {
 
             Analytics on a cluster: with --events clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE?cluster=NAME the analyses (the API's, the map and report pages') run on a ClickHouse cluster, on a copy of each workspace's customer data. Events are still collected into the store, where customers are stitched; before an analysis, the server brings the workspace's copy up to what the store holds (as 'wayfinder import --events' does), so an answer counts every event acknowledged before it was asked. Funnels are counted on the shards; the other analyses read the events classified there. /health and /metrics say whether the cluster answers; a cluster that does not (at start too) makes analyses answer 503 with Retry-After, and collection goes on.
 
-            Settings: every option can also come from a configuration file (--config FILE or WAYFINDER_CONFIG: YAML, each option by its long name, such as 'port: 8080', 'insecure-cookies: true', 'trusted-proxy: [10.0.0.2, 10.0.0.3]') or from the environment (WAYFINDER_PORT=8080, WAYFINDER_TRUSTED_PROXY=10.0.0.2,10.0.0.3). The command line wins over the environment, which wins over the file. docs/operations.md has a whole file and a systemd unit.
+            Settings: every option can also come from a configuration file (--config FILE or WAYFINDER_CONFIG: YAML, each option by its long name, such as 'port: 8080', 'insecure-cookies: true', 'trusted-proxy: [10.0.0.2, 10.0.0.3]') or from the environment (WAYFINDER_SERVE_PORT=8080, WAYFINDER_SERVE_TRUSTED_PROXY=10.0.0.2,10.0.0.3). The command line wins over the environment, which wins over the file. docs/operations.md has a whole file and a systemd unit.
 
             --workspace loads journey-as-code files into the store first (as workspace --workspace-id), so the maps and personas the server works with are the ones in git; loading them again adds a map version only when a map changed.
 
@@ -55,7 +55,7 @@ extension Wayfinder {
             """
         )
 
-        @Option(help: ArgumentHelp("A configuration file (YAML) of serve's settings: each option by its long name, such as 'port: 8080' or 'trusted-proxy: [10.0.0.2]'. WAYFINDER_CONFIG names it too. The environment overrides it (WAYFINDER_PORT=8080: WAYFINDER_ and the option's name in upper case, dashes as underscores), and the command line overrides both. See docs/operations.md.", valueName: "file"))
+        @Option(help: ArgumentHelp("A configuration file (YAML) of serve's settings: each option by its long name, such as 'port: 8080' or 'trusted-proxy: [10.0.0.2]'. WAYFINDER_CONFIG names it too. The environment overrides it (WAYFINDER_SERVE_PORT=8080: WAYFINDER_SERVE_ and the option's name in upper case, dashes as underscores), and the command line overrides both. See docs/operations.md.", valueName: "file"))
         var config: String?
 
         @Option(help: "The store (a SQLite file, created if missing).")

@@ -4,7 +4,7 @@ import Yams
 /// The settings of `wayfinder serve` from a configuration file and the environment.
 ///
 /// Every `serve` option is a setting of the same name: `port: 8080` in the file (YAML, the
-/// option's long name as the key), `WAYFINDER_PORT=8080` in the environment (upper case,
+/// option's long name as the key), `WAYFINDER_SERVE_PORT=8080` in the environment (upper case,
 /// dashes as underscores). The command line wins over the environment, which wins over the
 /// file, which wins over the defaults. The settings become command-line arguments before the
 /// command is parsed, so a value from anywhere is checked by the same rules, and a file's
@@ -29,8 +29,16 @@ enum ServeSettings {
         "header-timeout": 0.1...86_400, "body-timeout": 0.1...86_400, "idle-timeout": 0.1...86_400,
     ]
 
-    /// The environment variable of a setting: WAYFINDER_ and its name in upper case, dashes as underscores.
-    static func variable(_ name: String) -> String { "WAYFINDER_" + name.uppercased().replacingOccurrences(of: "-", with: "_") }
+    /// The environment variable of a setting: WAYFINDER_SERVE_ and its name in upper case,
+    /// dashes as underscores. The prefix keeps other variables of the same names out (such as
+    /// the WAYFINDER_STORE and WAYFINDER_EVENTS that scripts/cluster.sh exports for commands).
+    static func variable(_ name: String) -> String { "WAYFINDER_SERVE_" + name.uppercased().replacingOccurrences(of: "-", with: "_") }
+
+    /// Settings that are one choice: a source that gives one of them overrides all of them
+    /// from the sources below it (--db on the command line drops a store from the file).
+    static let alternatives: [Set<String>] = [["db", "store"]]
+
+    static func group(_ name: String) -> Set<String> { alternatives.first { $0.contains(name) } ?? [name] }
 
     /// The largest configuration file read (a configuration is a few hundred bytes).
     static let maximumBytes = 1 << 20
@@ -47,13 +55,18 @@ enum ServeSettings {
         if file == nil, let named = environment["WAYFINDER_CONFIG"], !named.isEmpty { file = named }
         var values: [String: [String]] = [:]
         if let file { values = try read(file) }
+        var fromEnvironment: [String: [String]] = [:]
         for (name, kind) in kinds {
             guard let text = environment[variable(name)] else { continue }
             do {
-                values[name] = try convert(text, kind: kind, name: name)
+                fromEnvironment[name] = try convert(text, kind: kind, name: name)
             } catch {
                 throw CommandFailure(message: "\(variable(name)): \(error.reason)", code: 2)
             }
+        }
+        for (name, value) in fromEnvironment {
+            for other in group(name) where fromEnvironment[other] == nil { values[other] = nil }
+            values[name] = value
         }
         // Options the command line gives (a flag's --no- form counts as giving the flag).
         let given = Set(arguments.compactMap { argument -> String? in
@@ -62,7 +75,7 @@ enum ServeSettings {
             return name.hasPrefix("no-") && kinds[String(name.dropFirst(3))] == .flag ? String(name.dropFirst(3)) : name
         })
         var expanded = arguments
-        for name in kinds.keys.sorted() where !given.contains(name) {
+        for name in kinds.keys.sorted() where group(name).isDisjoint(with: given) {
             for value in values[name] ?? [] { expanded.append(kinds[name] == .flag ? "--\(name)" : "--\(name)=\(value)") }
         }
         return expanded
