@@ -20,6 +20,15 @@ struct BackupTests {
         return try queue.read { db in try Set(String.fetchAll(db, sql: "SELECT message_id FROM events")) }
     }
 
+    /// A store in `directory` holding batch 1 (200 events of 20 visitors), and its path.
+    static func storeWithOneBatch(in directory: TemporaryDirectory) throws -> (store: JourneyStore, importer: Importer, path: String) {
+        let path = directory.path("store.db")
+        let store = try JourneyStore(path: path)
+        let importer = try Importer(data: store.data)
+        _ = try importer.importFile(try directory.write(batch(1), to: "b1.csv"))
+        return (store, importer, path)
+    }
+
     @Test("a backup taken while another thread imports holds every batch committed before it began, whole batches only, and passes the integrity check")
     func backupUnderLoad() throws {
         let directory = try TemporaryDirectory()
@@ -66,9 +75,7 @@ struct BackupTests {
     @Test("a backup into a folder that does not exist makes it; a folder as --out is refused, and nothing in it is touched, with --replace too")
     func backupDestinations() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path("store.db")
-        let store = try JourneyStore(path: path)
-        _ = try Importer(data: store.data).importFile(try directory.write(Self.batch(1), to: "b1.csv"))
+        let (_, _, path) = try Self.storeWithOneBatch(in: directory)
         #expect(try StoreBackup.backup(store: path, to: directory.path("backups/2026/nightly.db")).events == 200)
         try directory.write("an earlier backup", to: "kept/old.db")
         for replace in [false, true] {
@@ -85,9 +92,7 @@ struct BackupTests {
     @Test("a restore is refused while a server runs on the store, and goes through once it has stopped")
     func restoreRefusedUnderServer() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path("store.db")
-        let store = try JourneyStore(path: path)
-        _ = try Importer(data: store.data).importFile(try directory.write(Self.batch(1), to: "b1.csv"))
+        let (_, _, path) = try Self.storeWithOneBatch(in: directory)
         _ = try StoreBackup.backup(store: path, to: directory.path("backup.db"))
         // A server in another process holds the mark; here flock(1) holds the same lock (-o: its
         // command does not inherit it, so the lock ends with flock itself).
@@ -111,10 +116,7 @@ struct BackupTests {
     @Test("a restore puts back exactly what was backed up, refuses to overwrite a store with data unless asked, and refuses what is not a sound Wayfinder backup")
     func restore() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path("store.db")
-        let store = try JourneyStore(path: path)
-        let importer = try Importer(data: store.data)
-        _ = try importer.importFile(try directory.write(Self.batch(1), to: "b1.csv"))
+        let (_, importer, path) = try Self.storeWithOneBatch(in: directory)
         let backup = try StoreBackup.backup(store: path, to: directory.path("backup.db"))
         #expect(backup.events == 200 && backup.customers == 20 && backup.workspaces == 1, "\(backup)")
 
